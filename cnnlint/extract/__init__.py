@@ -1,0 +1,1 @@
+"""Find model definitions in a libcst module (being written)."""

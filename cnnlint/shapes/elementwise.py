@@ -1,0 +1,7 @@
+"""Catalogue family: elementwise (being written)."""
+
+from __future__ import annotations
+
+from cnnlint.shapes.spec import LayerSpec
+
+SPECS: list[LayerSpec] = []

@@ -1,0 +1,7 @@
+"""Catalogue family: norm (being written)."""
+
+from __future__ import annotations
+
+from cnnlint.shapes.spec import LayerSpec
+
+SPECS: list[LayerSpec] = []

@@ -1,0 +1,7 @@
+"""Catalogue family: pool (being written)."""
+
+from __future__ import annotations
+
+from cnnlint.shapes.spec import LayerSpec
+
+SPECS: list[LayerSpec] = []

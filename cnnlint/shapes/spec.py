@@ -1,0 +1,277 @@
+"""What a catalogue entry is, and how a call's arguments bind to it.
+
+A catalogue entry (``LayerSpec``) is data plus small pure functions:
+torch's constructor signature, ``infer`` (input shape -> output shape, raising
+``ShapeError`` where torch would raise), ``params`` and ``macs``. Binding
+follows Python's own rules against torch's signature, so positional and
+keyword arguments land where torch would put them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, is_known
+
+REQUIRED: Any = object()  # a parameter with no default
+
+
+class Default:
+    """A default torch gives as a non-literal object (a function, a tensor).
+
+    ``text`` is how it is shown and how the signature test recognises it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"<{self.text}>"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One constructor parameter; a name starting with ``*``/``**`` is a var-arg."""
+
+    name: str
+    default: Any = REQUIRED
+    keyword_only: bool = False
+
+
+@dataclass(frozen=True)
+class ArgFix:
+    """A certain fix: set constructor argument ``param`` to ``value``."""
+
+    param: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the engine says about one layer. ``code`` is a SPEC rule code."""
+
+    code: str
+    message: str
+    fix: ArgFix | None = None
+
+
+class ShapeError(Exception):
+    """Raised by ``infer`` where torch would raise (an error code).
+
+    ``recovered`` is the output shape the layer still has, fixed by its own
+    arguments (a wrong ``in_features`` still yields ``out_features``), so that
+    propagation can go on and report independent bugs further down; None
+    when nothing after this layer can be trusted.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        fix: ArgFix | None = None,
+        recovered: Shape | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.finding = Finding(code, message, fix)
+        self.recovered = recovered
+
+
+Args = Mapping[str, Any]
+Count = int | _Unknown
+
+InferFn = Callable[[Args, Shape], Shape]
+CountFn = Callable[[Args, Shape], Count]
+MacsFn = Callable[[Args, Shape, Shape], Count]
+CheckFn = Callable[[Args], None]
+LintFn = Callable[[Args, Shape], Sequence[Finding]]
+
+
+def _zero(args: Args, shape: Shape) -> Count:
+    return 0
+
+
+def _zero_macs(args: Args, in_shape: Shape, out_shape: Shape) -> Count:
+    return 0
+
+
+def _no_check(args: Args) -> None:
+    return None
+
+
+def _no_lint(args: Args, shape: Shape) -> Sequence[Finding]:
+    return ()
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One torch layer class, as data.
+
+    ranks: the input ranks torch accepts (None: any). The largest is the
+        batched rank; propagation checks ranks (CNL006) before ``infer``.
+    check: construction-time argument checks (CNL005), independent of input.
+    infer: output shape from input shape; raises ShapeError.
+    lint: warnings that do not stop propagation (CNL003).
+    chainable: False for layers that cannot sit in a Sequential chain
+        (Bilinear takes two inputs): propagation stops with CNL100.
+    """
+
+    name: str
+    params: tuple[Param, ...]
+    infer: InferFn
+    count_params: CountFn = _zero
+    macs: MacsFn = _zero_macs
+    check: CheckFn = _no_check
+    lint: LintFn = _no_lint
+    ranks: tuple[int, ...] | None = None
+    chainable: bool = True
+    integer_input: bool = False  # Embedding: the runtime oracle feeds indices
+
+    @property
+    def batched_rank(self) -> int | None:
+        return max(self.ranks) if self.ranks else None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Layer:
+        """``Conv2d(3, 96, 11, stride=4)`` in a notebook: a bound layer."""
+        return Layer(self, bind(self, args, list(kwargs.items())))
+
+
+@dataclass
+class Layer:
+    """A catalogue entry with its arguments bound.
+
+    ``spec`` None means a layer cnnlint does not know: propagation stops
+    there (CNL100) with ``note`` as the reason. ``children`` holds the layers
+    of a nested Sequential. ``origin`` is opaque to the engine: the front end
+    keeps its source node there.
+    """
+
+    spec: LayerSpec | None
+    args: dict[str, Any] = field(default_factory=dict)
+    children: list[Layer] | None = None
+    origin: Any = None
+    note: str | None = None
+    bind_error: Finding | None = None
+
+    @property
+    def type_name(self) -> str:
+        if self.spec is not None:
+            return self.spec.name
+        if self.children is not None:
+            return "Sequential"
+        return self.note or "?"
+
+
+def sequential(*layers: Layer, origin: Any = None) -> Layer:
+    return Layer(None, children=list(layers), origin=origin)
+
+
+def unknown_layer(reason: str, origin: Any = None) -> Layer:
+    return Layer(None, origin=origin, note=reason)
+
+
+class BindError(Exception):
+    pass
+
+
+def bind(spec: LayerSpec, positional: Sequence[Any], keywords: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """Bind arguments like Python would against torch's signature.
+
+    Raises ShapeError(CNL005) for what Python/torch would reject: too many
+    positional arguments, an unexpected or repeated keyword, a missing
+    required argument.
+    """
+    params = [p for p in spec.params if not p.name.startswith("*")]
+    var_positional = any(p.name.startswith("*") and not p.name.startswith("**") for p in spec.params)
+    var_keyword = any(p.name.startswith("**") for p in spec.params)
+    bound: dict[str, Any] = {}
+    positional_params = [p for p in params if not p.keyword_only]
+    if len(positional) > len(positional_params) and not var_positional:
+        raise ShapeError(
+            "CNL005",
+            f"{spec.name} takes at most {len(positional_params)} positional arguments "
+            f"but {len(positional)} were given",
+        )
+    for p, value in zip(positional_params, positional):
+        bound[p.name] = value
+    names = {p.name for p in params}
+    seen: set[str] = set()
+    for key, value in keywords:
+        if key in seen:
+            raise ShapeError("CNL005", f"{spec.name} got multiple values for keyword argument '{key}'")
+        seen.add(key)
+        if key not in names:
+            if var_keyword:
+                continue
+            raise ShapeError("CNL005", f"{spec.name} got an unexpected keyword argument '{key}'")
+        if key in bound:
+            raise ShapeError("CNL005", f"{spec.name} got multiple values for argument '{key}'")
+        bound[key] = value
+    for p in params:
+        if p.name not in bound:
+            if p.default is REQUIRED:
+                raise ShapeError("CNL005", f"{spec.name} is missing the required argument '{p.name}'")
+            bound[p.name] = p.default
+    return bound
+
+
+# ---- argument readers: shared by every family --------------------------------
+
+
+def is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def int_arg(spec_name: str, args: Args, name: str, *, minimum: int | None = None) -> int | _Unknown:
+    """An int argument, UNKNOWN if unresolved; CNL005 if torch would reject its type or value.
+
+    torch rejects floats and strings for sizes (a float channel count fails
+    in ``torch.empty``); bools are ints to torch and are accepted.
+    """
+    value = args[name]
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, bool):
+        value = int(value)
+    if not isinstance(value, int):
+        raise ShapeError("CNL005", f"{spec_name} argument '{name}' must be an int, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ShapeError("CNL005", f"{spec_name} argument '{name}' must be >= {minimum}, got {value}")
+    return value
+
+
+def tuple_arg(
+    spec_name: str, args: Args, name: str, n: int, *, minimum: int | None = None
+) -> tuple[Dim, ...] | _Unknown:
+    """An int-or-tuple argument expanded to ``n`` entries (torch's ``_ntuple``).
+
+    A tuple of the wrong length is CNL005; unresolved entries are UNKNOWN.
+    """
+    value = args[name]
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ShapeError(
+                "CNL005", f"{spec_name} argument '{name}' needs {n} values, got {len(value)}: {tuple(value)!r}"
+            )
+        items: list[Dim] = []
+        for v in value:
+            if v is UNKNOWN:
+                items.append(UNKNOWN)
+                continue
+            if isinstance(v, bool):
+                v = int(v)
+            if not isinstance(v, int):
+                raise ShapeError("CNL005", f"{spec_name} argument '{name}' must hold ints, got {value!r}")
+            if minimum is not None and v < minimum:
+                raise ShapeError("CNL005", f"{spec_name} argument '{name}' must be >= {minimum}, got {value!r}")
+            items.append(v)
+        return tuple(items)
+    single = int_arg(spec_name, args, name, minimum=minimum)
+    return (single,) * n
+
+
+def known_or_unknown(value: object) -> Dim:
+    return value if is_known(value) else UNKNOWN  # type: ignore[return-value]
