@@ -53,6 +53,7 @@ class LayerCall:
     name: str | None = None  # OrderedDict key or self attribute
     children: list[LayerCall] | None = None
     reason: str | None = None  # why it is not resolvable, for CNL100
+    code: str = ""  # the call's source text, for the runtime check ("nn.Conv2d(3, 96, 11, stride=4)")
 
 
 @dataclass
@@ -79,6 +80,11 @@ class ModelDef:
     layers: list[LayerCall]
     input: InputDecl | None = None
     nested: bool = False  # a Sequential that is also part of a larger model found in the file
+    # For the runtime check: local name -> dotted module or object it stands for
+    # ("nn" -> "torch.nn", "F" -> "torch.nn.functional", "Conv2d" -> "torch.nn.Conv2d"),
+    # and the constants resolved statically (name -> value) that layer code may mention.
+    aliases: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
