@@ -7,7 +7,7 @@ MACs: one multiply-accumulate per weight per output row, bias not counted
 from __future__ import annotations
 
 from cnnlint.shapes.dims import UNKNOWN, Shape, format_shape, is_known, product
-from cnnlint.shapes.spec import REQUIRED, Args, ArgFix, Count, LayerSpec, Param, ShapeError, int_arg
+from cnnlint.shapes.spec import ArgFix, Args, Count, LayerSpec, Param, ShapeError, int_arg
 
 _FACTORY = (Param("device", None), Param("dtype", None))
 
@@ -29,11 +29,15 @@ def _check_linear(args: Args) -> None:
     int_arg("Linear", args, "out_features", minimum=0)
 
 
+def _reject_scalar(name: str, shape: Shape) -> None:
+    if shape.rank == 0:
+        raise ShapeError("CNL006", f"{name} cannot take a 0-D input")
+
+
 def _infer_linear(args: Args, shape: Shape) -> Shape:
     in_features = args["in_features"]
     out_features = args["out_features"]
-    if shape.min_rank == 0 and not shape.open:
-        raise ShapeError("CNL006", "Linear cannot take a 0-D input")
+    _reject_scalar("Linear", shape)
     received = shape.dim(-1)
     if is_known(in_features, received) and in_features != received:
         raise ShapeError(*_in_features_message(in_features, shape), recovered=_linear_out(shape, out_features))
@@ -78,6 +82,11 @@ LINEAR = LayerSpec(
 )
 
 
+def _infer_lazy_linear(args: Args, shape: Shape) -> Shape:
+    _reject_scalar("LazyLinear", shape)
+    return _linear_out(shape, args["out_features"])
+
+
 def _lazy_args(args: Args, shape: Shape) -> dict:
     return {"in_features": shape.dim(-1), "out_features": args["out_features"], "bias": args["bias"]}
 
@@ -85,11 +94,16 @@ def _lazy_args(args: Args, shape: Shape) -> dict:
 LAZY_LINEAR = LayerSpec(
     name="LazyLinear",
     params=(Param("out_features"), Param("bias", True), *_FACTORY),
-    infer=lambda args, shape: _linear_out(shape, args["out_features"]),
+    infer=_infer_lazy_linear,
     count_params=lambda args, shape: _linear_params(_lazy_args(args, shape), shape),
     macs=lambda args, i, o: _linear_macs(_lazy_args(args, i), i, o),
     check=lambda args: int_arg("LazyLinear", args, "out_features", minimum=0) and None,
 )
+
+
+def _check_bilinear(args: Args) -> None:
+    for name in ("in1_features", "in2_features", "out_features"):
+        int_arg("Bilinear", args, name, minimum=0)
 
 
 def _bilinear_params(args: Args, shape: Shape) -> Count:
@@ -104,6 +118,7 @@ BILINEAR = LayerSpec(
     params=(Param("in1_features"), Param("in2_features"), Param("out_features"), Param("bias", True), *_FACTORY),
     infer=lambda args, shape: Shape.unknown(),
     count_params=_bilinear_params,
+    check=_check_bilinear,
     chainable=False,
 )
 
@@ -114,4 +129,3 @@ IDENTITY = LayerSpec(
 )
 
 SPECS = [LINEAR, LAZY_LINEAR, BILINEAR, IDENTITY]
-_ = REQUIRED

@@ -1,0 +1,85 @@
+"""What --runtime costs: wall time of `cnnlint check`, `cnnlint check --runtime` and a torchinfo summary.
+
+Every measurement is a new process, as a user or CI would run it (torch import
+included where torch is used). torchinfo builds the real model on the CPU and
+runs a real forward (``torchinfo.summary(model, input_size=...)``), which is
+what one would otherwise do to confirm the shapes.
+
+    .venv/bin/python benchmarks/runtime_vs_static.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+# fixture, the model's variable, its declared input
+CASES = [
+    ("alexnet_original.py", "alexnet", (1, 3, 227, 227)),
+    ("vgg16.py", "vgg16", (1, 3, 224, 224)),
+]
+
+TORCHINFO = """
+import runpy, sys
+import torchinfo
+namespace = runpy.run_path(sys.argv[1])
+torchinfo.summary(namespace[sys.argv[2]], input_size=tuple(map(int, sys.argv[3].split(","))), device="cpu", verbose=0)
+"""
+
+PRESTARTED = """
+import sys
+from cnnlint import runtime
+runtime.start_worker()
+from cnnlint.cli import main
+sys.argv = ["cnnlint", *sys.argv[1:]]
+main()
+"""
+
+
+def timed(argv: list[str]) -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def median(argv: list[str], runs: int) -> float:
+    timed(argv)  # warm the file cache
+    return statistics.median(timed(argv) for _ in range(runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    args = parser.parse_args()
+    py = sys.executable
+    print(f"median wall time of {args.runs} runs, each a new process ({os.cpu_count()} CPUs)")
+    header = f"{'model':<18}{'check':>9}{'--runtime':>11}{'prestarted':>12}{'torchinfo':>11}"
+    header += f"{'runtime/check':>15}{'runtime/torchinfo':>19}"
+    print(header)
+    for filename, name, shape in CASES:
+        path = str(FIXTURES / filename)
+        static = median([py, "-m", "cnnlint", "check", path], args.runs)
+        runtime = median([py, "-m", "cnnlint", "check", "--runtime", path], args.runs)
+        prestarted = median([py, "-c", PRESTARTED, "check", "--runtime", path], args.runs)
+        info = median([py, "-c", TORCHINFO, path, name, ",".join(map(str, shape))], args.runs)
+        print(
+            f"{name:<18}{static:>8.2f}s{runtime:>10.2f}s{prestarted:>11.2f}s{info:>10.2f}s"
+            f"{runtime / static:>14.1f}x{runtime / info:>18.2f}x"
+        )
+    print("prestarted: the torch worker started before the static pass (cnnlint.runtime.start_worker())")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""One file through every stage: decode, parse, extract, declare, build, propagate, diagnose.
+
+Never raises: a file that cannot be read or parsed is one CNL999, a failure
+inside cnnlint is one CNL998 for that file, and the run goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
+from cnnlint.shapes.dims import Shape, is_known
+
+if TYPE_CHECKING:
+    from cnnlint.extract.model import LayerCall, ModelDef, Span
+    from cnnlint.shapes.propagate import Trace
+    from cnnlint.shapes.spec import ArgFix, Layer
+
+ISSUES_URL = "https://github.com/cnnlint/cnnlint/issues"
+
+
+@dataclass
+class ModelResult:
+    model: ModelDef
+    layers: list[Layer]
+    trace: Trace
+
+
+@dataclass
+class FileResult:
+    filename: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    models: list[ModelResult] = field(default_factory=list)
+    text: str | None = None
+    failed: bool = False  # CNL998 or unreadable: the run exits 2
+
+
+@dataclass
+class CheckOptions:
+    cli_inputs: dict[str, tuple] = field(default_factory=dict)
+    config_inputs: dict[str, tuple] = field(default_factory=dict)
+    is_enabled: Callable[[str], bool] = lambda code: code != "CNL100"
+    want_models: bool = False  # keep traces for summary / runtime / the language server
+
+
+def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None) -> FileResult:
+    options = options or CheckOptions()
+    result = FileResult(filename)
+    try:
+        _check(data, result, options)
+    except RecursionError:
+        result.diagnostics = [_file_diag(filename, "CNL999", "the file is nested too deeply to parse", 1, 1)]
+    except Exception as exc:  # noqa: BLE001 - containment is the point
+        result.failed = True
+        result.diagnostics = [
+            _file_diag(
+                filename,
+                "CNL998",
+                f"internal error while checking this file ({type(exc).__name__}: {str(exc)[:200]}); "
+                f"please report it at {ISSUES_URL}",
+                1,
+                1,
+            )
+        ]
+    result.diagnostics = [d for d in result.diagnostics if options.is_enabled(d.code) or d.code in ("CNL998",)]
+    result.diagnostics.sort(key=lambda d: d.sort_key)
+    return result
+
+
+def _file_diag(filename: str, code: str, message: str, row: int, column: int) -> Diagnostic:
+    return Diagnostic(code, message, filename, Location(row, column), Location(row, column + 1))
+
+
+def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
+    from cnnlint import source
+
+    filename = result.filename
+    try:
+        text = source.decode(data)
+        result.text = text
+        if not source.may_define_model(data):
+            source.check_syntax(text, filename)
+            return
+        source.check_syntax(text, filename)
+        module = source.parse(text)
+    except source.SourceError as err:
+        result.diagnostics.append(_file_diag(filename, "CNL999", err.message, err.row or 1, err.column or 1))
+        return
+
+    from cnnlint.build import build
+    from cnnlint.extract import extract
+    from cnnlint.inputs import declare_inputs
+    from cnnlint.shapes.propagate import propagate
+
+    models, problems = extract(module, text)
+    problems = problems + declare_inputs(module, text, models, options.cli_inputs, options.config_inputs)
+    for problem in problems:
+        result.diagnostics.append(
+            Diagnostic(problem.code, problem.message, filename, problem.span.start, problem.span.end)
+        )
+    lines = text.splitlines()
+    seen: set[tuple[str, int, int]] = set()
+    for model in models:
+        layers = build(model.layers)
+        shape = Shape(*model.input.dims) if model.input is not None else None
+        trace = propagate(layers, shape)
+        if options.want_models:
+            result.models.append(ModelResult(model, layers, trace))
+        if model.nested and any(not m.nested for m in models):
+            pass  # still diagnosed; duplicates with the enclosing model are dropped below
+        for step, finding in trace.findings:
+            call = step.layer.origin
+            if call is None:
+                continue
+            key = (finding.code, call.span.start.row, call.span.start.column)
+            if key in seen:
+                continue
+            seen.add(key)
+            fix = _fix(finding.fix, call, step.layer) if finding.fix else None
+            result.diagnostics.append(
+                Diagnostic(finding.code, finding.message, filename, call.span.start, call.span.end, fix)
+            )
+    result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]
+
+
+def _fix(arg_fix: ArgFix, call: LayerCall, layer: Layer) -> Fix | None:
+    """The edit that sets one constructor argument, where it is written in the call."""
+    span = _arg_span(arg_fix.param, call, layer)
+    if span is None or not is_known(arg_fix.value):
+        return None
+    return Fix(
+        f"Set {arg_fix.param}={arg_fix.value}",
+        (Edit(str(arg_fix.value), span.start, span.end),),
+    )
+
+
+def _arg_span(param: str, call: LayerCall, layer: Layer) -> Span | None:
+    for arg in call.kwargs:
+        if arg.keyword == param:
+            return arg.span
+    spec = layer.spec
+    if spec is None or (call.qualname or "").startswith(("torch.nn.functional.", "Tensor.", "torch.flatten")):
+        return None
+    positional = [p.name for p in spec.params if not p.keyword_only and not p.name.startswith("*")]
+    if param in positional:
+        index = positional.index(param)
+        if index < len(call.args):
+            return call.args[index].span
+    return None
+
+
+def _suppressed(diag: Diagnostic, lines: list[str]) -> bool:
+    from cnnlint.config import parse_noqa
+
+    row = diag.location.row
+    if not 0 < row <= len(lines):
+        return False
+    codes = parse_noqa(lines[row - 1])
+    if codes is None:
+        return False
+    if isinstance(codes, (set, frozenset)):
+        return diag.code in codes
+    return True
+
+
+def model_input_shape(model: Any) -> Shape | None:
+    return Shape(*model.input.dims) if getattr(model, "input", None) is not None else None

@@ -1,0 +1,72 @@
+"""Which files a run checks: named files always, directories walked for *.py."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# ruff's default exclusions, so a repository walk never descends into tooling.
+SKIP_DIRS = frozenset(
+    {
+        ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache",
+        ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv",
+        ".vscode", "__pycache__", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules",
+        "site-packages", "venv",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Found:
+    path: Path
+    problem: str | None = None  # why it cannot be checked (missing, broken link)
+
+
+def discover(paths: list[Path], is_excluded: Callable[[Path], bool]) -> Iterator[Found]:
+    seen: set[Path] = set()
+    for path in paths:
+        if not os.path.lexists(path):
+            yield Found(path, "No such file or directory")
+            continue
+        if path.is_dir():
+            yield from _walk(path, is_excluded, seen)
+        elif not path.exists():
+            yield Found(path, "broken symbolic link")
+        else:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield Found(path)
+
+
+def _walk(root: Path, is_excluded: Callable[[Path], bool], seen: set[Path]) -> Iterator[Found]:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+        here = Path(dirpath)
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIP_DIRS and not _is_venv(here / d) and not is_excluded(here / d)
+        )
+        # A directory named x.py is walked, not read; os.walk already lists it in dirnames.
+        for name in sorted(filenames):
+            if not name.endswith((".py", ".pyi")):
+                continue
+            path = here / name
+            if is_excluded(path):
+                continue
+            if not path.exists():
+                yield Found(path, "broken symbolic link")
+                continue
+            try:
+                key = path.resolve()
+            except (OSError, RuntimeError):
+                yield Found(path, "symbolic link loop")
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            yield Found(path)
+
+
+def _is_venv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file()

@@ -1,0 +1,77 @@
+"""Apply a diagnostic's edits to the file's bytes, keeping every other byte.
+
+Edits are located by (row, column) in the decoded text; rows are split on
+exactly the newlines Python's tokenizer knows (\\r\\n, \\r, \\n), never on
+form feeds or other characters ``str.splitlines`` would break on. The file is
+re-encoded the way it came (BOM, coding cookie); where the decoded text does
+not round-trip to the same bytes, no fix is applied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from cnnlint.diagnostics import Diagnostic, Edit, Location
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def source_encoding(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for line in data.splitlines()[:2]:
+        match = _COOKIE.match(line)
+        if match:
+            return match.group(1).decode("ascii", "replace")
+    return "utf-8"
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
+    return starts
+
+
+def _offset(starts: list[int], loc: Location) -> int:
+    return starts[loc.row - 1] + loc.column - 1
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits; later ones first so offsets stay valid. Overlaps are skipped."""
+    starts = line_starts(text)
+    ordered = sorted(edits, key=lambda e: (e.location.row, e.location.column), reverse=True)
+    out = text
+    last_start: int | None = None
+    for edit in ordered:
+        start, end = _offset(starts, edit.location), _offset(starts, edit.end_location)
+        if last_start is not None and end > last_start:
+            continue
+        out = out[:start] + edit.content + out[end:]
+        last_start = start
+    return out
+
+
+def fix_bytes(data: bytes, diagnostics: Iterable[Diagnostic]) -> tuple[bytes, int]:
+    """The fixed file and the number of fixes applied (0 and the same bytes when none apply)."""
+    edits = [e for d in diagnostics if d.fix is not None and d.fix.applicability == "safe" for e in d.fix.edits]
+    if not edits:
+        return data, 0
+    encoding = source_encoding(data)
+    try:
+        text = data.decode(encoding)
+        if text.encode(encoding) != data:
+            return data, 0
+        fixed = apply_edits(text, edits).encode(encoding)
+    except (LookupError, UnicodeError):
+        return data, 0
+    return fixed, sum(1 for d in diagnostics if d.fix is not None) if fixed != data else 0
+
+
+def unified_diff(filename: str, before: bytes, after: bytes) -> str:
+    encoding = source_encoding(before)
+    a = before.decode(encoding, "replace").splitlines(keepends=True)
+    b = after.decode(encoding, "replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(a, b, fromfile=f"a/{filename}", tofile=f"b/{filename}"))

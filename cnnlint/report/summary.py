@@ -1,0 +1,664 @@
+"""``cnnlint summary``: per-layer output shapes, parameters and MACs, with totals.
+
+Three stages kept apart (torchinfo's layer_info / model_statistics / formatting):
+
+1. records: ``layer_rows(model_result, diagnostics)`` turns a trace into one
+   ``LayerRow`` per step (containers before their children, as in the trace);
+2. aggregation: ``summarize(model_result, ...)`` adds the totals into a
+   ``ModelSummary``; ``summary_records(results)`` does it for a whole run;
+3. rendering: ``render_text`` / ``render_json`` / ``render_summary``.
+
+Conventions (SPEC §4):
+
+- Parameters are learnable parameters, ``sum(p.numel() for p in model.parameters())``:
+  a module called twice in a ``forward`` is counted once; BatchNorm running
+  statistics are buffers and are not counted. Trainable = total (nothing in
+  the source says otherwise statically).
+- MACs are the multiply-accumulates of convolutions, transposed convolutions,
+  linear layers and matmuls, bias not counted: exactly half of what
+  ``torch.utils.flop_counter.FlopCounterMode`` reports. FLOPs = 2 x MACs.
+  Norms, pools, activations and bias additions count 0. A layer called twice
+  counts its MACs twice.
+- A total is never silently wrong: where a layer's count is unknown (shape
+  following stopped, no input declared, an unresolved argument) the total is
+  marked partial — ``>= N`` in text, ``null`` plus ``*_at_least`` in JSON.
+
+Text shapes are written torchinfo's way, ``[1, 96, 55, 55]``; ``?`` is an
+unknown dimension, ``[..., 10]`` a shape whose leading dimensions are unknown.
+No torch, no libcst: this module only reads the engine's records.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cnnlint import rules
+from cnnlint.report.common import absolute_path, display_path, one_line
+from cnnlint.shapes.dims import Shape, is_known
+
+if TYPE_CHECKING:
+    from cnnlint.check import FileResult, ModelResult
+    from cnnlint.diagnostics import Diagnostic
+    from cnnlint.shapes.propagate import Step
+
+MACS_CONVENTION = (
+    "MACs: multiply-accumulates of conv, transposed conv, linear and matmul layers, bias not counted; FLOPs = 2 x MACs"
+)
+
+_INPUT_SOURCES = {
+    "pragma": "from the pragma",
+    "inferred": "inferred from the tensor built",
+    "cli": "from --input",
+    "config": "from pyproject.toml [tool.cnnlint.inputs]",
+}
+
+
+# ---- 1. records ---------------------------------------------------------------------
+
+
+@dataclass
+class Note:
+    """A diagnostic shown in place, under the row of the layer it concerns."""
+
+    code: str
+    severity: str
+    message: str
+
+
+@dataclass
+class LayerRow:
+    """One step of the trace, as the table shows it."""
+
+    row: int | None  # 1-based source row of the layer's constructor (or op) call
+    column: int | None
+    depth: int
+    type: str  # "Conv2d", "Sequential", "F.max_pool2d", "MyBlock" (an unknown layer: as written)
+    name: str | None  # OrderedDict key or self attribute
+    output_shape: Shape
+    params: Any  # int or UNKNOWN (a container: the sum over its children)
+    macs: Any
+    container: bool = False
+    stopped: bool = False
+    key: str | None = None  # which module this is, for counting a shared module's parameters once
+    notes: list[Note] = field(default_factory=list)
+    torch: Any = None  # --runtime: torch's output dims (a tuple), its error (a str), or None (not run)
+
+    @property
+    def torch_agrees(self) -> bool:
+        """True when torch ran this layer and gave exactly the static shape (a symbol ran as 1)."""
+        dims = self.torch
+        static = self.output_shape
+        if not isinstance(dims, tuple) or static.open or len(static.dims) != len(dims):
+            return False
+        return all((s == t if is_known(s) else isinstance(s, str) and t == 1) for s, t in zip(static.dims, dims))
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.type})" if self.name and self.name != self.type else self.type
+
+
+def _display_type(step: Step) -> str:
+    layer = step.layer
+    call = layer.origin
+    callee = getattr(call, "callee", None)
+    if layer.children is not None:
+        return "Sequential"
+    if layer.spec is None:
+        return callee or layer.note or "?"
+    qualname = getattr(call, "qualname", None) or ""
+    if callee and qualname and (qualname.startswith("torch.nn.functional.") or not qualname.startswith("torch.nn.")):
+        return callee  # F.relu, torch.flatten, x.view: as written
+    return layer.spec.name
+
+
+def _is_leaf(step: Step) -> bool:
+    """A row whose counts go into the totals: a layer, or a container that could not be followed."""
+    return step.layer.children is None or step.stopped
+
+
+def layer_rows(
+    model_result: ModelResult, diagnostics: Sequence[Diagnostic] = (), used: set[int] | None = None
+) -> list[LayerRow]:
+    """One ``LayerRow`` per trace step, with the file's diagnostics placed on their layer.
+
+    ``diagnostics`` are the file's reported findings (already filtered by
+    selection and noqa): a step's finding is shown when a diagnostic with
+    its code sits at the layer's call. Where shape following stopped, the
+    reason is shown whatever the selection (it explains the ``?`` below it).
+    Diagnostics not found in the trace (``--runtime``'s CNL007) are shown
+    on the first row of their layer. ``used`` collects the ids of the
+    diagnostics placed.
+    """
+    used = used if used is not None else set()
+    at: dict[tuple[int, int], list[Diagnostic]] = {}
+    for d in diagnostics:
+        at.setdefault((d.location.row, d.location.column), []).append(d)
+    rows: list[LayerRow] = []
+    path: list[str] = []  # module key of the enclosing container at each depth
+    index: list[int] = []  # position within the enclosing container at each depth
+    kind = getattr(model_result.model, "kind", "sequential")
+    for step in model_result.trace.steps:
+        call = step.layer.origin
+        span = getattr(call, "span", None)
+        row = span.start.row if span is not None else None
+        column = span.start.column if span is not None else None
+        name = getattr(call, "name", None)
+        del path[step.depth :]
+        del index[step.depth + 1 :]
+        while len(index) <= step.depth:
+            index.append(-1)
+        index[step.depth] += 1
+        own = name if name is not None else str(index[step.depth])
+        if step.depth == 0 and kind == "module":
+            # In a forward, an attribute is a module (called once or more); anything else is its own op.
+            own = name if name is not None else f"#{index[0]}"
+        key = ".".join([*path, own])
+        path.append(own)
+        out = LayerRow(
+            row=row,
+            column=column,
+            depth=step.depth,
+            type=_display_type(step),
+            name=name,
+            output_shape=step.out_shape,
+            params=step.params,
+            macs=step.macs,
+            container=step.layer.children is not None,
+            stopped=step.stopped,
+            key=key,
+        )
+        here = at.get((row, column), []) if row is not None else []
+        codes_here = {d.code for d in here}
+        own_codes = {f.code for f in step.findings}
+        for finding in step.findings:
+            if finding.code in codes_here or step.stopped:
+                out.notes.append(Note(finding.code, rules.severity(finding.code), one_line(finding.message)))
+                used.update(id(d) for d in here if d.code == finding.code)
+        for d in here:
+            if d.code not in own_codes and id(d) not in used:
+                out.notes.append(Note(d.code, rules.severity(d.code), one_line(d.message)))
+                used.add(id(d))
+        if step.stopped and not out.notes:
+            out.notes.append(Note("CNL100", "info", "shape following stops here"))
+        rows.append(out)
+    return rows
+
+
+# ---- 2. aggregation -----------------------------------------------------------------
+
+
+@dataclass
+class Total:
+    """A total over the layers: ``value`` is None when some layer's count is unknown."""
+
+    at_least: int  # the sum of what is known
+    unknown: int  # how many layers are unknown
+    unknown_rows: tuple[int, ...] = ()  # the source rows of those layers (where known)
+
+    @property
+    def partial(self) -> bool:
+        return self.unknown > 0
+
+    @property
+    def value(self) -> int | None:
+        return None if self.partial else self.at_least
+
+
+@dataclass
+class ModelSummary:
+    name: str
+    filename: str
+    row: int
+    kind: str
+    input_dims: tuple | None  # as declared: ints and symbols
+    input_source: str | None  # "pragma", "inferred", "cli", "config"
+    input_row: int | None
+    output_shape: Shape | None
+    layers: list[LayerRow]
+    params: Total
+    macs: Total
+    stopped: bool  # shape following stopped somewhere (unknown layer, unresolvable argument, error)
+    stopped_at: int | None  # the source row where it stopped first
+    macs_per_sample: bool = False  # the batch dimension is a symbol: MACs are for a batch of 1
+    runtime: bool = False
+    runtime_failure: str | None = None  # --runtime could not check this model at all
+    layer_count: int = 0
+    example_input: tuple[int, ...] = (1, 3, 224, 224)  # suggested when no input is declared
+
+    @property
+    def total_params(self) -> int | None:
+        return self.params.value
+
+    @property
+    def trainable_params(self) -> int | None:
+        return self.params.value
+
+    @property
+    def total_macs(self) -> int | None:
+        return self.macs.value
+
+    @property
+    def total_flops(self) -> int | None:
+        return None if self.macs.value is None else 2 * self.macs.value
+
+    @property
+    def partial(self) -> bool:
+        return self.params.partial or self.macs.partial
+
+
+def _total(items: Iterable[tuple[int | None, Any]]) -> Total:
+    """Sum ``(row, count)`` pairs; an unknown count makes the total partial."""
+    known, unknown, rows = 0, 0, []
+    for row, v in items:
+        if is_known(v):
+            known += v
+        else:
+            unknown += 1
+            if row is not None and row not in rows:
+                rows.append(row)
+    return Total(known, unknown, tuple(rows))
+
+
+def _per_sample_macs(model_result: ModelResult) -> list[Any] | None:
+    """MACs per step with a symbolic batch dimension set to 1, or None when that does not apply."""
+    decl = getattr(model_result.model, "input", None)
+    dims = tuple(decl.dims) if decl is not None else ()
+    if not dims or not isinstance(dims[0], str) or not is_known(*dims[1:]):
+        return None
+    from cnnlint.shapes.propagate import propagate
+
+    trace = propagate(model_result.layers, Shape(1, *dims[1:]))
+    if len(trace.steps) != len(model_result.trace.steps):
+        return None
+    return [s.macs for s in trace.steps]
+
+
+def _runtime(model_result: ModelResult, rows: list[LayerRow]) -> str | None:
+    """Fill each row's torch outcome from the --runtime check (cached by the run); the model's failure, if any."""
+    from cnnlint.runtime import check_model, runtime_shapes
+
+    check = check_model(model_result)
+    if check.failure is not None:
+        return check.failure
+    for row, outcome in zip(rows, runtime_shapes(model_result)):
+        row.torch = outcome
+    return None
+
+
+def summarize(
+    model_result: ModelResult,
+    filename: str,
+    diagnostics: Sequence[Diagnostic] = (),
+    *,
+    runtime: bool = False,
+    used: set[int] | None = None,
+) -> ModelSummary:
+    model = model_result.model
+    rows = layer_rows(model_result, diagnostics, used)
+    per_sample = None
+    if any(not r.container and not is_known(r.macs) for r in rows):
+        per_sample = _per_sample_macs(model_result)
+        if per_sample is not None:
+            for r, macs in zip(rows, per_sample):
+                r.macs = macs
+    leaves = [(r, s) for r, s in zip(rows, model_result.trace.steps) if _is_leaf(s)]
+    seen: dict[str, tuple[int | None, Any]] = {}
+    for r, _ in leaves:  # a module called twice holds its parameters once
+        if r.key not in seen or not is_known(seen[r.key][1]):
+            seen[r.key] = (r.row, r.params)
+    decl = getattr(model, "input", None)
+    stopped = [r for r in rows if r.stopped]
+    runtime_failure = _runtime(model_result, rows) if runtime else None
+    output = model_result.trace.output
+    return ModelSummary(
+        name=model.name,
+        filename=filename,
+        row=model.span.start.row,
+        kind=model.kind,
+        input_dims=tuple(decl.dims) if decl is not None else None,
+        input_source=decl.source if decl is not None else None,
+        input_row=decl.span.start.row if decl is not None and decl.span is not None else None,
+        output_shape=output if rows else None,
+        layers=rows,
+        params=_total(seen.values()),
+        macs=_total((r.row, r.macs) for r, _ in leaves),
+        stopped=bool(stopped),
+        stopped_at=next((r.row for r in stopped if r.row is not None), None),
+        macs_per_sample=per_sample is not None,
+        runtime=runtime,
+        runtime_failure=runtime_failure,
+        layer_count=len(leaves),
+        example_input=example_input(model_result.layers) if decl is None else (),
+    )
+
+
+def _shown_models(file_result: FileResult) -> list[ModelResult]:
+    """Every model found, except a Sequential that is already a part of a larger model shown."""
+    models = list(file_result.models)
+    if any(not m.model.nested for m in models):
+        models = [m for m in models if not m.model.nested]
+    return models
+
+
+@dataclass
+class FileSummary:
+    filename: str
+    models: list[ModelSummary]
+    other: list[Diagnostic]  # diagnostics not shown on a layer (a syntax error, a bad pragma, …)
+
+
+def summary_files(results: Iterable[FileResult], *, runtime: bool = False) -> list[FileSummary]:
+    files = []
+    for result in results:
+        used: set[int] = set()
+        models = [
+            summarize(m, result.filename, result.diagnostics, runtime=runtime, used=used) for m in _shown_models(result)
+        ]
+        other = [d for d in result.diagnostics if id(d) not in used]
+        files.append(FileSummary(result.filename, models, other))
+    return files
+
+
+def summary_records(results: Iterable[FileResult], *, runtime: bool = False) -> list[ModelSummary]:
+    """Every model of every file, with its rows and totals."""
+    return [m for f in summary_files(results, runtime=runtime) for m in f.models]
+
+
+# ---- 3. rendering -------------------------------------------------------------------
+
+
+def format_dims(dims: Iterable[Any], open: bool = False) -> str:
+    parts = [str(d) if is_known(d) or isinstance(d, str) else "?" for d in dims]
+    if open:
+        parts.insert(0, "...")
+    return "[" + ", ".join(parts) + "]"
+
+
+def format_shape(shape: Shape | None) -> str:
+    """torchinfo's ``[1, 96, 55, 55]``; ``[..., 10]`` when leading dimensions are unknown; ``?`` for nothing."""
+    if shape is None or shape.is_unknown:
+        return "?"
+    return format_dims(shape.dims, shape.open)
+
+
+def format_count(value: Any) -> str:
+    return f"{value:,}" if is_known(value) else "?"
+
+
+def _input_words(m: ModelSummary) -> str:
+    if m.input_dims is None:
+        return "not declared"
+    where = _INPUT_SOURCES.get(m.input_source or "", m.input_source or "declared")
+    if m.input_row is not None and m.input_source in ("pragma", "inferred"):
+        where += f" on line {m.input_row}"
+    return f"{format_dims(m.input_dims)} ({where})"
+
+
+def example_input(layers: Sequence[Any]) -> tuple[int, ...]:
+    """An input size to suggest, shaped for the first layer with a fixed rank (its channels if known)."""
+    for layer in layers:
+        if layer.children is not None:
+            if layer.children:
+                return example_input(layer.children)
+            continue
+        spec = layer.spec
+        if spec is None:
+            break
+        args = layer.args
+        if "in_features" in args:
+            features = args["in_features"]
+            return (1, features if is_known(features) else 128)
+        if not spec.ranks:
+            continue
+        channels = next((args[k] for k in ("in_channels", "num_features", "num_channels") if k in args), None)
+        rank = spec.batched_rank or 4
+        c = channels if is_known(channels) else 3
+        spatial = {1: (1000,), 2: (224, 224), 3: (16, 112, 112)}.get(rank - 2, (224,) * max(rank - 2, 0))
+        return (1, c, *spatial)
+    return (1, 3, 224, 224)
+
+
+def _no_input_advice(m: ModelSummary, path: str) -> list[str]:
+    statement = "class statement" if m.kind == "module" else "statement"
+    dims = m.example_input
+    return [
+        "No input size was declared: output shapes and MACs are unknown; parameters need only the layers' arguments.",
+        f"Declare it (your real size; this one is an example) with a comment on the line above the {statement}"
+        f" on line {m.row}:",
+        f"    # cnnlint: input=({', '.join(map(str, dims))})",
+        f"or with --input {m.name}={','.join(map(str, dims))}, or in pyproject.toml under [tool.cnnlint.inputs]:",
+        f'    "{path}::{m.name}" = [{", ".join(map(str, dims))}]',
+    ]
+
+
+def _rows_words(rows: Sequence[int]) -> str:
+    if not rows:
+        return ""
+    shown = ", ".join(str(r) for r in rows[:3]) + (", ..." if len(rows) > 3 else "")
+    return f"line {shown}" if len(rows) == 1 else f"lines {shown}"
+
+
+def _total_words(total: Total, what: str, m: ModelSummary) -> str:
+    if not total.partial:
+        return f"{total.at_least:,}"
+    layers = "layer" if total.unknown == 1 else "layers"
+    if m.input_dims is None and what == "MACs":
+        reason = "no input size declared"
+    elif what == "MACs" and m.stopped_at is not None:
+        reason = f"shape following stopped at line {m.stopped_at}"
+    else:
+        reason = _rows_words(total.unknown_rows) or "unknown"
+        reason = f"{what} unknown at {reason}" if total.unknown_rows else f"{what} unknown"
+    if total.at_least == 0:
+        return f"unknown (partial: {total.unknown} {layers} unknown; {reason})"
+    return f">= {total.at_least:,} (partial: {total.unknown} {layers} unknown; {reason})"
+
+
+def _torch_cell(r: LayerRow) -> str:
+    if r.torch is None:
+        return "-"
+    if isinstance(r.torch, str):
+        return "raised"
+    return "ok" if r.torch_agrees else format_dims(r.torch)
+
+
+def _table(m: ModelSummary) -> list[str]:
+    with_torch = m.runtime and m.runtime_failure is None
+    head = ("Line", "Layer (type)", "Output Shape", *(("Torch",) if with_torch else ()), "Param #", "MACs")
+    body = [
+        (
+            str(r.row) if r.row is not None else "",
+            "  " * r.depth + r.label,
+            format_shape(r.output_shape),
+            *((_torch_cell(r),) if with_torch else ()),
+            format_count(r.params),
+            format_count(r.macs),
+        )
+        for r in m.layers
+    ]
+    n = len(head)
+    widths = [max(len(c[i]) for c in [head, *body]) for i in range(n)]
+    right = {0, n - 2, n - 1}  # the line number and the counts are right-aligned
+    gap = "   "
+
+    def line(cells: tuple[str, ...]) -> str:
+        return gap.join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        ).rstrip()
+
+    rule_width = sum(widths) + len(gap) * (n - 1)
+    out = ["=" * rule_width, line(head), "=" * rule_width]
+    for r, cells in zip(m.layers, body):
+        out.append(line(cells))
+        pad = " " * (widths[0] + len(gap) + 2 * r.depth)
+        for note in r.notes:
+            out.append(f"{pad}^ {note.code} ({note.severity}) {note.message}")
+    if not m.layers:
+        out.append("(no layers)")
+    out.append("=" * rule_width)
+    return out
+
+
+def render_model_text(m: ModelSummary, *, cwd: os.PathLike | str | None = None) -> str:
+    path = display_path(m.filename, cwd)
+    kind = "nn.Sequential" if m.kind == "sequential" else "nn.Module"
+    out = [f"{m.name} ({kind}) {path}:{m.row}"]
+    if m.macs_per_sample:
+        out.append(f"MACs are per sample ({m.input_dims[0]} = 1)")  # type: ignore[index]
+    if m.runtime and m.runtime_failure is not None:
+        out.append(f"Runtime check (torch, meta device): not done: {m.runtime_failure}")
+    elif m.runtime:
+        out.append(
+            "Runtime check (torch, meta device): the Torch column is torch's output shape"
+            " (ok: the same; -: not run); disagreements are shown in place as CNL007"
+        )
+    out.append(MACS_CONVENTION)
+    out.extend(_table(m))
+    out.append(f"Total params: {_total_words(m.params, 'parameters', m)}")
+    out.append(f"Trainable params: {_total_words(m.params, 'parameters', m)}")
+    out.append("Non-trainable params: 0")
+    out.append(f"Total MACs: {_total_words(m.macs, 'MACs', m)}")
+    if m.total_flops is not None:
+        out.append(f"Total FLOPs: {m.total_flops:,} (2 x MACs)")
+    else:
+        out.append(
+            "Total FLOPs: unknown (2 x MACs)"
+            if m.macs.at_least == 0
+            else f"Total FLOPs: >= {2 * m.macs.at_least:,} (2 x MACs, partial)"
+        )
+    out.append(f"Input shape: {_input_words(m)}")
+    out.append(f"Output shape: {format_shape(m.output_shape)}")
+    if m.input_dims is None:
+        out.extend(_no_input_advice(m, path.replace(os.sep, "/")))
+    elif m.stopped:
+        where = f" at line {m.stopped_at}" if m.stopped_at is not None else ""
+        out.append(f"Shape following stopped{where}: the shapes after it are unknown (?).")
+    return "\n".join(out) + "\n"
+
+
+def _diag_line(d: Diagnostic, cwd: os.PathLike | str | None) -> str:
+    return f"{display_path(d.filename, cwd)}:{d.location.row}:{d.location.column}: {d.code} {one_line(d.message)}"
+
+
+def render_text(files: Sequence[FileSummary], *, cwd: os.PathLike | str | None = None) -> str:
+    blocks = []
+    other = []
+    for f in files:
+        blocks.extend(render_model_text(m, cwd=cwd) for m in f.models)
+        other.extend(_diag_line(d, cwd) for d in f.other)
+    text = "\n".join(blocks)
+    if other:
+        text += ("\n" if text else "") + "\n".join(other) + "\n"
+    if not any(f.models for f in files):
+        text += "No models found.\n"
+    return text
+
+
+def _json_dims(dims: Iterable[Any]) -> list:
+    return [d if is_known(d) or isinstance(d, str) else None for d in dims]
+
+
+def _json_shape(shape: Shape | None) -> list | None:
+    """A list of ints, symbols and nulls (unknown dimensions); null when the rank is unknown."""
+    if shape is None or shape.open:
+        return None
+    return _json_dims(shape.dims)
+
+
+def _json_count(value: Any) -> int | None:
+    return value if is_known(value) else None
+
+
+def _json_runtime(r: LayerRow) -> dict:
+    return {
+        "runtime_output_shape": list(r.torch) if isinstance(r.torch, tuple) else None,
+        "runtime_error": r.torch if isinstance(r.torch, str) else None,
+    }
+
+
+def model_to_dict(m: ModelSummary, *, cwd: os.PathLike | str | None = None) -> dict:
+    return {
+        "name": m.name,
+        "filename": absolute_path(m.filename, cwd),
+        "row": m.row,
+        "kind": m.kind,
+        "input_shape": _json_dims(m.input_dims) if m.input_dims is not None else None,
+        "input_source": m.input_source,
+        "output_shape": _json_shape(m.output_shape),
+        "layers": [
+            {
+                "row": r.row,
+                "type": r.type,
+                "name": r.name,
+                "depth": r.depth,
+                "container": r.container,
+                "output_shape": _json_shape(r.output_shape),
+                "params": _json_count(r.params),
+                "macs": _json_count(r.macs),
+                "stopped": r.stopped,
+                **(_json_runtime(r) if m.runtime else {}),
+                "diagnostics": [{"code": n.code, "severity": n.severity, "message": n.message} for n in r.notes],
+            }
+            for r in m.layers
+        ],
+        "total_params": m.total_params,
+        "trainable_params": m.trainable_params,
+        "total_macs": m.total_macs,
+        "total_flops": m.total_flops,
+        "total_params_at_least": m.params.at_least,
+        "total_macs_at_least": m.macs.at_least,
+        "partial": m.partial,
+        "macs_per_sample": m.macs_per_sample,
+        "stopped_at_row": m.stopped_at,
+        "runtime": m.runtime,
+        **({"runtime_failure": m.runtime_failure} if m.runtime else {}),
+    }
+
+
+def render_json(files: Sequence[FileSummary], *, cwd: os.PathLike | str | None = None) -> str:
+    from cnnlint.report.json_format import to_dict
+
+    data = {
+        "models": [model_to_dict(m, cwd=cwd) for f in files for m in f.models],
+        "diagnostics": [to_dict(d, cwd=cwd) for f in files for d in f.other],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_summary(
+    results: Iterable[FileResult],
+    output_format: str = "text",
+    *,
+    runtime: bool = False,
+    cwd: os.PathLike | str | None = None,
+) -> str:
+    """``cnnlint summary``: ``results`` must have been checked with ``CheckOptions(want_models=True)``."""
+    files = summary_files(results, runtime=runtime)
+    if output_format == "json":
+        return render_json(files, cwd=cwd)
+    if output_format == "text":
+        return render_text(files, cwd=cwd)
+    raise ValueError(f"summary has no {output_format!r} format (text or json)")
+
+
+__all__ = [
+    "MACS_CONVENTION",
+    "FileSummary",
+    "LayerRow",
+    "ModelSummary",
+    "Note",
+    "Total",
+    "format_shape",
+    "layer_rows",
+    "render_json",
+    "render_model_text",
+    "render_summary",
+    "render_text",
+    "summarize",
+    "summary_files",
+    "summary_records",
+]

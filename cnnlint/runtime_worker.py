@@ -1,0 +1,489 @@
+"""The torch side of ``--runtime``: a worker process that builds models on the meta device.
+
+This file is self-contained on purpose (standard library only at import, torch
+inside ``main``): ``cnnlint.runtime`` runs it by path in a fresh interpreter,
+without the current directory on ``sys.path``, so neither the user's project nor
+cnnlint's own modules can shadow what torch imports. The parent imports it too,
+for ``validate`` (pure ``ast``).
+
+Nothing of the user's file is imported or run. The parent sends plain data per
+model: each layer's constructor expression as written (``nn.Conv2d(3, 96, 11,
+stride=4)``), the file's torch aliases (``nn`` -> ``torch.nn``), the constants
+cnnlint resolved, and the chain to follow. Every expression is validated here
+again before ``eval`` with empty builtins: names from that namespace only,
+attribute chains on them that resolve to a public ``torch.nn`` class, a
+``torch.nn.functional`` function or a dtype, calls of ``torch.nn`` classes
+only, literals, tuples/lists, arithmetic, keywords.
+
+Protocol: length-prefixed pickles on stdin/stdout. The worker says
+``{"ready": True}`` once torch is imported and warm, then answers each
+``{"op": "check", ...}`` with ``{"results": [...]}``, one entry per step of the
+static trace, in its order (containers before their children):
+
+- ``None``: not run;
+- ``("shape", (1, 96, 55, 55))``: torch's output shape;
+- ``("build", "ValueError: ...")``: the constructor raised;
+- ``("forward", "RuntimeError: ...")``: the forward raised.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import pickle
+import struct
+import sys
+import time
+from collections.abc import Mapping
+from typing import Any, BinaryIO
+
+HEADER = struct.Struct(">I")
+
+# Plain values a resolved constant or a functional argument may hold.
+PLAIN = (int, float, bool, str, type(None))
+
+# Non-call values an expression may name (``dtype=torch.float32``).
+DTYPES = frozenset(
+    {
+        "float", "float16", "float32", "float64", "half", "double", "bfloat16",
+        "int", "int8", "int16", "int32", "int64", "long", "short", "uint8", "bool",
+        "complex64", "complex128", "cfloat", "cdouble",
+    }
+)  # fmt: skip
+
+# torch.X(x, ...) the worker may apply (the ones cnnlint's engine models).
+TORCH_FUNCS = frozenset({"flatten", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "dropout", "selu", "celu"})
+# x.X(...) tensor methods that change the shape, and those that are applied like functional ops.
+SHAPE_METHODS = frozenset({"view", "reshape", "flatten"})
+
+_BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
+_UNARYOPS = (ast.UAdd, ast.USub, ast.Not, ast.Invert)
+MAX_POWER = 64  # ``2 ** 10`` yes, ``9 ** 9 ** 9`` no
+
+
+class Unsafe(Exception):
+    """An expression the runtime check will not evaluate; the message says why."""
+
+
+def plain(value: Any) -> bool:
+    """True for the values a constant may take into the namespace (nested tuples/lists included)."""
+    if isinstance(value, PLAIN):
+        return True
+    if isinstance(value, (tuple, list)):
+        return all(plain(v) for v in value)
+    return False
+
+
+def allowed_path(dotted: str, *, call: bool) -> bool:
+    """May an expression use this torch object (as the callee when ``call``)?"""
+    parts = dotted.split(".")
+    if any(not p or p.startswith("_") for p in parts):
+        return False
+    if len(parts) == 3 and parts[:2] == ["torch", "nn"] and parts[2][:1].isupper():
+        return True  # a torch.nn class: a layer, or passed as a value (norm_layer=nn.BatchNorm2d)
+    if call:
+        return False
+    if len(parts) == 4 and parts[:3] == ["torch", "nn", "functional"]:
+        return True
+    return len(parts) == 2 and parts[0] == "torch" and (parts[1] in DTYPES or parts[1] in TORCH_FUNCS)
+
+
+def validate(code: str, aliases: Mapping[str, str], constants: Mapping[str, Any]) -> list[str]:
+    """Check a layer's constructor expression; returns the dotted torch classes it calls.
+
+    Raises ``Unsafe`` with the reason for anything outside the allowed grammar.
+    """
+    try:
+        tree = ast.parse(code.strip(), mode="eval")
+    except SyntaxError:
+        raise Unsafe("its source is not a single expression") from None
+    calls: list[str] = []
+    _check_node(tree.body, aliases, constants, calls)
+    return calls
+
+
+def _dotted(node: ast.expr, aliases: Mapping[str, str]) -> str | None:
+    """``nn.Conv2d`` -> ``torch.nn.Conv2d`` through the file's aliases; None for a non-alias root."""
+    attrs: list[str] = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in aliases:
+        return None
+    return ".".join([aliases[node.id], *reversed(attrs)])
+
+
+def _text(node: ast.expr) -> str | None:
+    """``self.WIDTH`` for a chain of attributes on a name; None for anything else."""
+    attrs: list[str] = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(attrs)])
+
+
+class _Constants(ast.NodeTransformer):
+    """Replace dotted constants (``self.WIDTH``) by names bound in the namespace."""
+
+    def __init__(self, constants: Mapping[str, Any]) -> None:
+        self.constants = constants
+        self.bound: dict[str, Any] = {}
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        text = _text(node)
+        if text is not None and text in self.constants:
+            name = f"cnnlint_constant_{len(self.bound)}"
+            self.bound[name] = self.constants[text]
+            return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
+        return self.generic_visit(node)
+
+
+def prepare(code: str, aliases: Mapping[str, str], constants: Mapping[str, Any]) -> tuple[Any, list[str], dict]:
+    """Validate, then compile: the code object, the torch classes it calls, the dotted constants it binds."""
+    calls = validate(code, aliases, constants)
+    tree = ast.parse(code.strip(), mode="eval")
+    transformer = _Constants(constants)
+    tree = ast.fix_missing_locations(transformer.visit(tree))
+    return compile(tree, "<layer>", "eval"), calls, transformer.bound
+
+
+def _no_private(node: ast.expr) -> ast.expr:
+    """The root of an attribute chain; raises Unsafe on a private or dunder attribute."""
+    while isinstance(node, ast.Attribute):
+        if node.attr.startswith("_"):
+            raise Unsafe(f"it reads the private attribute {node.attr!r}")
+        node = node.value
+    return node
+
+
+def _check_node(node: ast.AST, aliases: Mapping[str, str], constants: Mapping[str, Any], calls: list[str]) -> None:
+    if isinstance(node, ast.Constant):
+        if not isinstance(node.value, PLAIN):
+            raise Unsafe(f"it contains the literal {node.value!r}")
+        return
+    if isinstance(node, (ast.Tuple, ast.List)):
+        for elt in node.elts:
+            if isinstance(elt, ast.Starred):
+                raise Unsafe("it unpacks with *")
+            _check_node(elt, aliases, constants, calls)
+        return
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, _UNARYOPS):
+            raise Unsafe(f"it uses the operator {type(node.op).__name__}")
+        _check_node(node.operand, aliases, constants, calls)
+        return
+    if isinstance(node, ast.BinOp):
+        if not isinstance(node.op, _BINOPS):
+            raise Unsafe(f"it uses the operator {type(node.op).__name__}")
+        if isinstance(node.op, ast.Pow):
+            exponent = node.right
+            if not (
+                isinstance(exponent, ast.Constant)
+                and isinstance(exponent.value, int)
+                and abs(exponent.value) <= MAX_POWER
+            ):
+                raise Unsafe(f"it raises to a power other than a small literal (at most {MAX_POWER})")
+        _check_node(node.left, aliases, constants, calls)
+        _check_node(node.right, aliases, constants, calls)
+        return
+    if isinstance(node, ast.Name):
+        if node.id in aliases:
+            if not allowed_path(aliases[node.id], call=False):
+                raise Unsafe(f"it uses {node.id} ({aliases[node.id]}) as a value")
+            return
+        if node.id in constants:
+            return
+        raise Unsafe(f"{node.id!r} is not a torch name or a constant cnnlint resolved")
+    if isinstance(node, ast.Attribute):
+        if _text(node) in constants:
+            return  # a class-level constant: self.WIDTH
+        chain = _no_private(node)
+        dotted = _dotted(node, aliases)
+        if dotted is None:
+            root = chain.id if isinstance(chain, ast.Name) else type(chain).__name__
+            raise Unsafe(f"{root!r} is not a torch module the file imported")
+        if not allowed_path(dotted, call=False):
+            raise Unsafe(f"it uses {dotted}, which is not a torch.nn class, functional op or dtype")
+        return
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, (ast.Name, ast.Attribute)):
+            raise Unsafe("it calls something other than a torch.nn class")
+        _no_private(node.func)
+        dotted = _dotted(node.func, aliases)
+        if dotted is None or not allowed_path(dotted, call=True):
+            shown = ast.unparse(node.func)
+            raise Unsafe(f"it calls {shown}, which is not a torch.nn class")
+        calls.append(dotted)
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise Unsafe("it passes arguments with *")
+            _check_node(arg, aliases, constants, calls)
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise Unsafe("it passes arguments with **")
+            _check_node(kw.value, aliases, constants, calls)
+        return
+    raise Unsafe(f"it contains a {type(node).__name__} expression")
+
+
+# ---- framing ---------------------------------------------------------------
+
+
+def write_frame(stream: BinaryIO, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=4)
+    stream.write(HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Messages are plain data both ways: no class is ever loaded (nor torch imported) by reading one."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"unexpected object {module}.{name} in a runtime-check message")
+
+
+def read_frame(stream: BinaryIO) -> Any:
+    """The next message, or raises EOFError."""
+    header = _read_exact(stream, HEADER.size)
+    (size,) = HEADER.unpack(header)
+    return _PlainUnpickler(io.BytesIO(_read_exact(stream, size))).load()
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = stream.read(size)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+# ---- the torch side --------------------------------------------------------
+
+
+def _error(exc: BaseException) -> str:
+    text = str(exc).strip()
+    first = text.splitlines()[0].strip() if text else ""
+    if len(first) > 300:
+        first = first[:297] + "..."
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+class Checker:
+    def __init__(self) -> None:
+        import torch
+
+        self.torch = torch
+        self.nn = torch.nn
+        self.F = torch.nn.functional
+
+    # -- namespace ------------------------------------------------------------
+
+    def resolve(self, dotted: str) -> Any:
+        parts = dotted.split(".")
+        if parts[0] != "torch" or any(p.startswith("_") for p in parts):
+            raise LookupError(dotted)
+        obj: Any = self.torch
+        for part in parts[1:]:
+            obj = getattr(obj, part)
+        return obj
+
+    def namespace(self, aliases: Mapping[str, str], constants: Mapping[str, Any]) -> dict[str, Any]:
+        ns: dict[str, Any] = {"__builtins__": {}}
+        for name, value in constants.items():
+            if name.isidentifier() and not name.startswith("cnnlint_") and name not in aliases and plain(value):
+                ns[name] = value
+        for name, dotted in aliases.items():
+            try:
+                ns[name] = self.resolve(dotted)
+            except (LookupError, AttributeError):
+                continue
+        return ns
+
+    def build(self, code: str, aliases: Mapping[str, str], constants: Mapping[str, Any], ns: dict) -> Any:
+        compiled, calls, bound = prepare(code, aliases, constants)  # validated again: the worker trusts no one
+        for dotted in calls:
+            try:
+                obj = self.resolve(dotted)
+            except (LookupError, AttributeError):
+                continue  # eval raises the AttributeError users would see
+            if not (isinstance(obj, type) and issubclass(obj, self.nn.Module)):
+                raise Unsafe(f"{dotted} is not a torch.nn.Module class")
+        with self.torch.device("meta"):
+            module = eval(compiled, {**ns, **bound})  # noqa: S307 - validated above; "__builtins__": {}
+        if not isinstance(module, self.nn.Module):
+            raise TypeError(f"the expression gave a {type(module).__name__}, not a torch.nn.Module")
+        module.eval()  # shapes are the same; BatchNorm accepts a batch of one
+        return module
+
+    # -- one model ------------------------------------------------------------
+
+    def check(self, request: Mapping[str, Any]) -> list:
+        delay = request.get("delay") or 0
+        if delay:
+            time.sleep(delay)  # test hook: a model that takes long
+        aliases = request["aliases"]
+        constants = request["constants"]
+        ns = self.namespace(aliases, constants)
+        results: list = []
+        modules: dict[int, Any] = {}
+        build_errors: dict[int, str] = {}
+        self._build_all(request["nodes"], aliases, constants, ns, modules, build_errors, [0])
+        torch = self.torch
+        x = None
+        dims = request.get("input")
+        if dims is not None:
+            dtype = torch.long if request.get("integer_input") else torch.float32
+            x = torch.empty(tuple(dims), dtype=dtype, device="meta")
+        run = dims is not None
+        with torch.no_grad():
+            self._forward(request["nodes"], x, run, modules, build_errors, results)
+        return results
+
+    def _build_all(self, nodes, aliases, constants, ns, modules, errors, counter) -> None:  # type: ignore[no-untyped-def]
+        for node in nodes:
+            index = counter[0]
+            counter[0] += 1
+            if node["kind"] == "module":
+                try:
+                    modules[index] = self.build(node["code"], aliases, constants, ns)
+                except Unsafe as exc:
+                    errors[index] = f"not checked: {exc}"
+                except Exception as exc:  # noqa: BLE001 - torch raising is the answer
+                    errors[index] = _error(exc)
+            if node["kind"] == "seq":
+                self._build_all(node["children"], aliases, constants, ns, modules, errors, counter)
+
+    def _forward(self, nodes, x, run, modules, build_errors, results):  # type: ignore[no-untyped-def]
+        torch = self.torch
+        for node in nodes:
+            index = len(results)
+            kind = node["kind"]
+            if kind == "seq":
+                results.append(None)
+                x = self._forward(node["children"], x, run, modules, build_errors, results)
+                if run and x is not None:
+                    results[index] = ("shape", tuple(x.shape))
+                continue
+            if index in build_errors:
+                message = build_errors[index]
+                results.append(None if message.startswith("not checked:") else ("build", message))
+                x = None
+                continue
+            if not run or kind == "stop":
+                results.append(None)
+                x = None
+                continue
+            static_in = node.get("in")
+            if static_in is not None and (x is None or tuple(x.shape) != tuple(static_in)):
+                # Judge each layer alone: feed it what the static pass says it receives.
+                dtype = torch.long if node.get("integer_input") else (x.dtype if x is not None else torch.float32)
+                x = torch.empty(tuple(static_in), dtype=dtype, device="meta")
+            if x is None:
+                results.append(None)
+                continue
+            try:
+                out = self._apply(node, index, x, modules)
+            except Unsafe:
+                results.append(None)
+                x = None
+                continue
+            except Exception as exc:  # noqa: BLE001 - torch raising is the answer
+                results.append(("forward", _error(exc)))
+                x = None
+                continue
+            if isinstance(out, (tuple, list)):
+                out = out[0] if out else None  # return_indices=True, recurrent layers
+            if not isinstance(out, torch.Tensor):
+                results.append(("forward", f"TypeError: the layer returned {type(out).__name__}, not a tensor"))
+                x = None
+                continue
+            results.append(("shape", tuple(out.shape)))
+            x = out
+        return x
+
+    def _apply(self, node, index, x, modules):  # type: ignore[no-untyped-def]
+        kind = node["kind"]
+        if kind == "module":
+            return modules[index](x)
+        if kind == "identity":
+            return x
+        name = node["name"]
+        if name.startswith("_"):
+            raise Unsafe(name)
+        args = [self._arg(a, x) for a in node.get("args", ())]
+        kwargs = {k: self._arg(v, x) for k, v in node.get("kwargs", {}).items()}
+        if kind == "func":
+            namespace = node["namespace"]
+            if namespace == "torch.nn.functional":
+                fn = getattr(self.F, name)
+            elif namespace == "torch" and name in TORCH_FUNCS:
+                fn = getattr(self.torch, name)
+            else:
+                raise Unsafe(f"{namespace}.{name}")
+            return fn(x, *args, **kwargs)
+        if kind == "method":
+            if name not in SHAPE_METHODS and name not in TORCH_FUNCS and not hasattr(self.F, name):
+                raise Unsafe(f"Tensor.{name}")
+            return getattr(x, name)(*args, **kwargs)
+        raise Unsafe(kind)
+
+    def _arg(self, value: Any, x: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"size"}:
+            return x.size(value["size"])
+        if isinstance(value, tuple):
+            return tuple(self._arg(v, x) for v in value)
+        if isinstance(value, list):
+            return [self._arg(v, x) for v in value]
+        if not isinstance(value, PLAIN):
+            raise Unsafe(f"argument {value!r}")
+        return value
+
+    def warm_up(self) -> None:
+        """Pay torch's first-call costs before any model is timed.
+
+        The meta kernels of conv and linear import torch._dynamo on first use (~1 s).
+        """
+        nn = self.nn
+        with self.torch.device("meta"):
+            net = nn.Sequential(nn.Conv2d(1, 2, 3), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(2, 2), nn.ReLU())
+        with self.torch.no_grad():
+            net(self.torch.empty(1, 1, 4, 4, device="meta"))
+
+
+def main() -> None:
+    stdin = sys.stdin.buffer
+    stdout = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr  # stray prints must not corrupt the protocol
+    import warnings
+
+    warnings.simplefilter("ignore")
+    try:
+        checker = Checker()
+        checker.warm_up()
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        write_frame(stdout, {"ready": False, "error": _error(exc)})
+        return
+    write_frame(stdout, {"ready": True, "torch": str(checker.torch.__version__)})
+    while True:
+        try:
+            request = read_frame(stdin)
+        except EOFError:
+            request = None
+        if request is None:
+            stdout.flush()
+            os._exit(0)  # nothing to clean up; torch's interpreter teardown takes seconds
+        try:
+            answer = {"results": checker.check(request)}
+        except Exception as exc:  # noqa: BLE001 - one bad model must not end the worker
+            answer = {"error": _error(exc)}
+        write_frame(stdout, answer)
+
+
+if __name__ == "__main__":
+    main()

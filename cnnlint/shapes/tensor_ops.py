@@ -1,0 +1,83 @@
+"""Tensor methods that reshape: ``x.view(...)``/``x.reshape(...)`` in a ``forward``.
+
+Not torch.nn classes, so they live outside the catalogue (whose entries are
+checked against torch's class signatures). ``SizeOf(i)`` stands for
+``x.size(i)`` / ``x.shape[i]`` of the incoming tensor.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, format_shape, is_known
+from cnnlint.shapes.spec import Args, LayerSpec, Param, ShapeError
+
+
+@dataclass(frozen=True)
+class SizeOf:
+    """``x.size(index)`` of the tensor being reshaped."""
+
+    index: int
+
+    def __repr__(self) -> str:
+        return f"x.size({self.index})"
+
+
+def _split(dims: tuple[Dim, ...]) -> tuple[Counter, int | None]:
+    """Symbols (as a multiset) and the product of the known ints; None if anything is unknown."""
+    symbols: Counter = Counter()
+    known = 1
+    for d in dims:
+        if isinstance(d, str):
+            symbols[d] += 1
+        elif is_known(d):
+            known *= d  # type: ignore[operator]
+        else:
+            return symbols, None
+    return symbols, known
+
+
+def _show(target: tuple) -> str:
+    return ", ".join(repr(t) if isinstance(t, SizeOf) else str(t) for t in target)
+
+
+def _infer_reshape(args: Args, shape: Shape) -> Shape:
+    method = args.get("method", "view")
+    target = args["shape"]
+    if target is UNKNOWN or shape.open:
+        return Shape.unknown()
+    resolved: list[Dim] = []
+    for t in target:
+        if isinstance(t, SizeOf):
+            resolved.append(shape.dim(t.index) if -shape.min_rank <= t.index < shape.min_rank else UNKNOWN)
+        elif is_known(t) or isinstance(t, str):
+            resolved.append(t)
+        else:
+            return Shape.unknown()
+    if sum(1 for d in resolved if d == -1) > 1:
+        raise ShapeError("CNL005", f"{method}({_show(target)}): only one dimension can be -1")
+    in_symbols, in_known = _split(shape.dims)
+    rest = tuple(d for d in resolved if d != -1)
+    out_symbols, out_known = _split(rest)
+    if in_known is None or out_known is None or in_symbols != out_symbols:
+        return Shape.unknown() if -1 in resolved else Shape(*[d if is_known(d) or isinstance(d, str) else UNKNOWN for d in resolved])
+    where = f"{method}({_show(target)}) cannot reshape {format_shape(shape)} ({_elements(shape)})"
+    if -1 in resolved:
+        if out_known == 0 or in_known % out_known:
+            raise ShapeError("CNL005", f"{where}: {in_known} is not a multiple of {out_known}")
+        resolved = [in_known // out_known if d == -1 else d for d in resolved]
+    elif in_known != out_known:
+        raise ShapeError("CNL005", f"{where} into {out_known} elements")
+    note = None
+    if len(resolved) == 2 and shape.min_rank > 2 and resolved[0] == shape.dim(0):
+        note = " x ".join(str(d) for d in shape.dims[1:]) + f" after {method}"
+    return Shape(*resolved, note=note)
+
+
+def _elements(shape: Shape) -> str:
+    n = shape.numel()
+    return f"{n} elements" if is_known(n) else "elements"
+
+
+RESHAPE = LayerSpec(name="Tensor.view", params=(Param("shape"), Param("method", "view")), infer=_infer_reshape)

@@ -1,0 +1,59 @@
+"""Shared test helpers: run the CLI in-process, read `# expect: CODE` markers."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+_EXPECT = re.compile(r"#\s*(?:expect|error):\s*((?:CNL\d{3}[ ,]*)+)")
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> list[dict]:
+        return json.loads(self.stdout)
+
+
+def run_cli(*args: str, input: bytes | str | None = None) -> CliResult:
+    from click.testing import CliRunner
+
+    from cnnlint.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+def expected_markers(text: str) -> set[tuple[int, str]]:
+    """(row, code) for every `# expect: CODE` / `# error: CODE` comment."""
+    found = set()
+    for row, line in enumerate(text.splitlines(), start=1):
+        match = _EXPECT.search(line)
+        if match:
+            for code in re.findall(r"CNL\d{3}", match.group(1)):
+                found.add((row, code))
+    return found
+
+
+def reported(path: Path | str, *extra: str) -> set[tuple[int, str]]:
+    result = run_cli("check", "--output-format", "json", *extra, str(path))
+    assert result.exit_code in (0, 1), result.stderr
+    return {(d["location"]["row"], d["code"]) for d in result.json()}
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -1,0 +1,218 @@
+"""The command line as users and CI see it: formats, exit statuses, suppression, fixes, stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from conftest import FIXTURES, ROOT, run_cli
+
+BUGGY = textwrap.dedent(
+    """\
+    import torch.nn as nn
+
+    net = nn.Sequential(  # cnnlint: input=(1, 256, 5, 5)
+        nn.Flatten(),
+        nn.Linear(9216, 4096),
+    )
+    """
+)
+CLEAN = BUGGY.replace("9216", "6400")
+
+
+@pytest.fixture
+def buggy(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text(BUGGY)
+    return path
+
+
+def test_text_output_and_exit_1(buggy):
+    result = run_cli("check", str(buggy))
+    assert result.exit_code == 1
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"{buggy}:5:5: CNL001 ") or first.endswith("CNL001 " + first.split("CNL001 ", 1)[1])
+    assert ":5:5: CNL001 Linear expects in_features=9216 but receives 6400" in result.stdout
+    assert "Found 1 error" in result.stdout
+
+
+def test_clean_file_exit_0(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text(CLEAN)
+    result = run_cli("check", str(path))
+    assert result.exit_code == 0, result.stdout
+
+
+def test_json_has_ruffs_field_names(buggy):
+    (item,) = run_cli("check", "--output-format", "json", str(buggy)).json()
+    assert {"code", "name", "message", "severity", "filename", "location", "end_location", "fix", "url"} <= set(item)
+    assert item["name"] == "linear-in-features" and item["severity"] == "error"
+    assert item["location"] == {"row": 5, "column": 5}
+    assert item["end_location"] == {"row": 5, "column": 26}
+    assert item["fix"]["edits"] == [
+        {"content": "6400", "location": {"row": 5, "column": 15}, "end_location": {"row": 5, "column": 19}}
+    ]
+
+
+def test_exit_zero(buggy):
+    assert run_cli("check", "--exit-zero", str(buggy)).exit_code == 0
+
+
+@pytest.mark.parametrize("comment", ["# noqa", "# noqa: CNL001", "# NOQA:CNL001,CNL002"])
+def test_noqa_suppresses(tmp_path, comment):
+    path = tmp_path / "m.py"
+    path.write_text(BUGGY.replace("nn.Linear(9216, 4096),", f"nn.Linear(9216, 4096),  {comment}"))
+    assert run_cli("check", str(path)).exit_code == 0
+
+
+def test_noqa_for_another_code_does_not_suppress(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text(BUGGY.replace("nn.Linear(9216, 4096),", "nn.Linear(9216, 4096),  # noqa: CNL002"))
+    assert run_cli("check", str(path)).exit_code == 1
+
+
+def test_select_and_ignore(buggy):
+    assert run_cli("check", "--ignore", "CNL001", str(buggy)).exit_code == 0
+    assert run_cli("check", "--select", "CNL002", str(buggy)).exit_code == 0
+    assert run_cli("check", "--select", "CNL001", str(buggy)).exit_code == 1
+
+
+def test_unknown_code_in_select_is_a_usage_error(buggy):
+    result = run_cli("check", "--select", "XYZ123", str(buggy))
+    assert result.exit_code == 2
+    assert "XYZ123" in result.stderr
+
+
+def test_show_info_reports_where_following_stops(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("import torch.nn as nn\nnet = nn.Sequential(MyBlock(3), nn.Linear(4, 2))\n")
+    assert run_cli("check", str(path)).stdout.count("CNL100") == 0
+    result = run_cli("check", "--show-info", "--output-format", "json", str(path))
+    assert [d["code"] for d in result.json()] == ["CNL100"]
+    assert result.exit_code == 0  # info is not a finding
+
+
+def test_input_option_declares_the_size(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("import torch.nn as nn\nnet = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(100, 2))\n")
+    assert run_cli("check", str(path)).exit_code == 0
+    result = run_cli("check", "--input", "net=1,3,12,12", "--output-format", "json", str(path))
+    (d,) = result.json()
+    assert d["code"] == "CNL001" and "800" in d["message"]
+
+
+def test_bad_input_option_is_a_usage_error(buggy):
+    assert run_cli("check", "--input", "net", str(buggy)).exit_code == 2
+
+
+def test_fix_rewrites_in_place_keeping_other_bytes(tmp_path):
+    path = tmp_path / "m.py"
+    original = BUGGY.replace("\n", "\r\n").replace("import torch", "# -*- coding: utf-8 -*-\r\nimport torch")
+    path.write_bytes(original.encode())
+    result = run_cli("check", "--fix", str(path))
+    assert result.exit_code == 0, result.stdout
+    assert path.read_bytes() == original.replace("9216", "6400").encode()
+
+
+def test_diff_prints_without_writing(buggy):
+    before = buggy.read_bytes()
+    result = run_cli("check", "--diff", str(buggy))
+    assert result.exit_code == 1
+    assert "-    nn.Linear(9216, 4096)," in result.stdout and "+    nn.Linear(6400, 4096)," in result.stdout
+    assert buggy.read_bytes() == before
+
+
+def test_stdin_filename(tmp_path):
+    result = run_cli("check", "--stdin-filename", "pkg/model.py", "-", input=BUGGY)
+    assert result.exit_code == 1
+    assert "pkg/model.py:5:5: CNL001" in result.stdout
+
+
+def test_stdin_fix_writes_fixed_source_to_stdout():
+    result = run_cli("check", "--fix", "--stdin-filename", "m.py", input=BUGGY)
+    assert result.stdout == CLEAN
+
+
+def test_missing_path_exit_2_and_others_still_checked(buggy, tmp_path):
+    result = run_cli("check", str(tmp_path / "nope.py"), str(buggy))
+    assert result.exit_code == 2
+    assert "nope.py" in result.stderr and "CNL001" in result.stdout
+
+
+def test_directory_without_python_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    result = run_cli("check", str(tmp_path))
+    assert result.exit_code == 0
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root reads everything")
+def test_unreadable_file(tmp_path, buggy):
+    path = tmp_path / "secret.py"
+    path.write_text(BUGGY)
+    path.chmod(0)
+    result = run_cli("check", str(path), str(buggy))
+    assert result.exit_code == 2 and "secret.py" in result.stderr
+
+
+def test_unknown_option_exit_2():
+    proc = subprocess.run([sys.executable, "-m", "cnnlint", "check", "--no-such-option"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "no-such-option" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_walk_skips_venvs_and_git(tmp_path):
+    for hidden in (".git", ".venv", "node_modules"):
+        (tmp_path / hidden).mkdir()
+        (tmp_path / hidden / "m.py").write_text(BUGGY)
+    assert run_cli("check", str(tmp_path)).exit_code == 0
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "m.py").write_text(BUGGY)
+    assert run_cli("check", str(tmp_path)).exit_code == 1
+
+
+def test_fixtures_directory_end_to_end():
+    result = run_cli("check", str(FIXTURES))
+    assert result.exit_code == 1
+    assert "CNL001" in result.stdout and "CNL003" in result.stdout
+
+
+def _modules_loaded_by(args: list[str]) -> set[str]:
+    code = textwrap.dedent(
+        f"""
+        import sys, runpy
+        sys.argv = ["cnnlint", *{args!r}]
+        try:
+            runpy.run_module("cnnlint", run_name="__main__")
+        except SystemExit:
+            pass
+        print("MODULES", " ".join(sorted(sys.modules)))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("MODULES")][0]
+    return set(line.split()[1:])
+
+
+def test_static_path_never_imports_torch_or_pygls():
+    loaded = _modules_loaded_by(["check", str(FIXTURES / "alexnet_original.py")])
+    assert "libcst" in loaded
+    assert not {"torch", "pygls", "numpy"} & loaded
+
+
+def test_files_without_models_never_import_libcst(tmp_path):
+    path = tmp_path / "utils.py"
+    path.write_text("def add(a, b):\n    return a + b\n")
+    loaded = _modules_loaded_by(["check", str(path)])
+    assert "cnnlint.cli" in loaded
+    assert "libcst" not in loaded and "torch" not in loaded
+
+
+def test_json_output_is_valid_for_empty_runs(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text(CLEAN)
+    assert json.loads(run_cli("check", "--output-format", "json", str(path)).stdout) == []

@@ -1,0 +1,541 @@
+"""--runtime: torch on the meta device as a second opinion (SPEC §3 CNL007, §4 --runtime)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, run_cli
+
+from cnnlint import runtime
+from cnnlint.check import CheckOptions, FileResult, check_bytes
+from cnnlint.runtime_worker import Unsafe, validate
+from cnnlint.shapes.catalogue import CATALOGUE
+from cnnlint.shapes.dims import Shape
+
+TIMEOUT = 120.0  # generous: a loaded CI machine; the timeout test sets its own
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def check(source: str, filename: str = "model.py") -> tuple[FileResult, list]:
+    """The static pass (all codes kept) and the runtime diagnostics of one file."""
+    result = check_bytes(
+        textwrap.dedent(source).encode(), filename, CheckOptions(want_models=True, is_enabled=lambda code: True)
+    )
+    return result, runtime.runtime_diagnostics(result, timeout=TIMEOUT)
+
+
+def codes(diagnostics) -> list[tuple[int, str]]:
+    return sorted((d.location.row, d.code) for d in diagnostics)
+
+
+def cnl007(diagnostics) -> list:
+    return [d for d in diagnostics if d.code == "CNL007"]
+
+
+# ---- the validator: what may be evaluated -------------------------------------
+
+ALIASES = {"nn": "torch.nn", "torch": "torch", "F": "torch.nn.functional", "Conv": "torch.nn.Conv2d", "os": "os"}
+CONSTANTS = {"WIDTH": 64, "self.HIDDEN": 128, "SIZES": (3, 3)}
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "nn.Conv2d(3, 96, kernel_size=11, stride=4)",
+        "Conv(3, WIDTH, 3, padding=1)",
+        "nn.Linear(256 * 6 * 6, 4096)",
+        "nn.Linear(self.HIDDEN, WIDTH // 2 + 1)",
+        "nn.MaxPool2d(SIZES, stride=(2, 2))",
+        "nn.LeakyReLU(-0.2, inplace=True)",
+        "nn.BatchNorm2d(64, eps=1e-5, dtype=torch.float32)",
+        "nn.Sequential(nn.ReLU(), nn.Flatten())",
+        "nn.Linear(2 ** 10, 10)",
+        "nn.Upsample(scale_factor=2, mode='nearest')",
+        "nn.TransformerEncoderLayer(64, 4, activation=F.gelu)",
+    ],
+)
+def test_validator_accepts_layer_expressions(code):
+    validate(code, ALIASES, CONSTANTS)
+
+
+@pytest.mark.parametrize(
+    "code, reason",
+    [
+        ("nn.Linear(os.system('touch CANARY'), 10)", "os.system"),
+        ("nn.Linear(__import__('os').system('x'), 10)", "__import__"),
+        ("nn.Linear(10, 10).__class__", "private"),
+        ("nn.Module.__subclasses__()", "private"),
+        ("nn._reduction", "private"),
+        ("torch.hub.load('evil/repo', 'model')", "not a torch.nn class"),
+        ("torch.save(nn.Linear(1, 1), 'f')", "not a torch.nn class"),
+        ("nn.init.zeros_(nn.Linear(1, 1).weight)", "not a torch.nn class"),
+        ("nn.Linear(*SIZES)", "*"),
+        ("nn.Linear(**{'in_features': 1})", "**"),
+        ("nn.Linear((lambda: 3)(), 10)", "something other"),
+        ("nn.Linear([i for i in SIZES][0], 10)", "Subscript"),
+        ("nn.Linear(SIZES[0], 10)", "Subscript"),
+        ("nn.Linear(WIDTH if WIDTH else 1, 10)", "IfExp"),
+        ("nn.Linear((n := 3), 10)", "NamedExpr"),
+        ("nn.Linear(f'{WIDTH}', 10)", "JoinedStr"),
+        ("nn.Linear(9 ** 9 ** 9, 1)", "power"),
+        ("nn.Linear(1 << 40, 1)", "LShift"),
+        ("nn.Linear(hidden, 10)", "'hidden'"),
+        ("MyBlock(64)", "MyBlock"),
+        ("open('/etc/passwd')", "open"),
+        ("nn.Linear(10, 10); import os", "single expression"),
+        ("torch", "as a value"),
+    ],
+)
+def test_validator_rejects_everything_else(code, reason):
+    with pytest.raises(Unsafe) as err:
+        validate(code, ALIASES, CONSTANTS)
+    assert reason in str(err.value)
+
+
+# ---- agreement: fixtures and correct models -----------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.py")), ids=lambda p: p.name)
+def test_fixtures_agree_with_torch(path):
+    result, diagnostics = check(path.read_text(), str(path))
+    assert not cnl007(diagnostics), [d.message for d in cnl007(diagnostics)]
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.py")), ids=lambda p: p.name)
+def test_corpus_agrees_with_torch(path):
+    result, diagnostics = check(path.read_text(), str(path))
+    assert not cnl007(diagnostics), [d.message for d in cnl007(diagnostics)]
+
+
+# Small correct models in the styles the runtime check must rebuild.
+CORRECT = {
+    "aliased_imports": """
+        import torch.nn as tnn
+        from torch.nn import Conv2d as C, ReLU
+
+        # cnnlint: input=(2, 3, 32, 32)
+        net = tnn.Sequential(C(3, 16, 3, padding=1), ReLU(), tnn.MaxPool2d(2), tnn.Flatten(), tnn.Linear(16 * 16 * 16, 10))
+    """,
+    "module_constants": """
+        from torch import nn
+
+        WIDTH = 32
+        CLASSES = 7
+
+        # cnnlint: input=(1, 1, 28, 28)
+        net = nn.Sequential(
+            nn.Conv2d(1, WIDTH, kernel_size=5, stride=2, padding=2),
+            nn.BatchNorm2d(WIDTH),
+            nn.ReLU(inplace=True),
+            nn.AdaptiveAvgPool2d((1, 1)),
+            nn.Flatten(),
+            nn.Linear(WIDTH, CLASSES),
+        )
+    """,
+    "ordered_dict": """
+        from collections import OrderedDict
+        import torch.nn as nn
+
+        # cnnlint: input=(4, 3, 65, 65)
+        net = nn.Sequential(OrderedDict([
+            ("conv", nn.Conv2d(3, 8, 3, stride=2)),
+            ("act", nn.GELU()),
+            ("pool", nn.AvgPool2d(3, stride=2, ceil_mode=True)),
+            ("flat", nn.Flatten()),
+            ("fc", nn.Linear(8 * 16 * 16, 2)),
+        ]))
+    """,
+    "nested_sequentials": """
+        import torch.nn as nn
+
+        # cnnlint: input=(1, 3, 16, 16)
+        net = nn.Sequential(
+            nn.Sequential(nn.Conv2d(3, 6, 3), nn.ReLU(), nn.Sequential(nn.Conv2d(6, 6, 3, padding=1), nn.Tanh())),
+            nn.MaxPool2d(2, 2),
+            nn.Sequential(nn.Flatten(), nn.Linear(6 * 7 * 7, 5)),
+        )
+    """,
+    "module_class_view": """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class Net(nn.Module):
+            def __init__(self, classes=10):
+                super().__init__()
+                self.conv1 = nn.Conv2d(3, 6, 5)
+                self.pool = nn.MaxPool2d(2, 2)
+                self.conv2 = nn.Conv2d(6, 16, 5)
+                self.fc1 = nn.Linear(16 * 5 * 5, 120)
+                self.fc2 = nn.Linear(120, classes)
+
+            def forward(self, x):
+                x = self.pool(F.relu(self.conv1(x)))
+                x = self.pool(F.relu(self.conv2(x)))
+                x = x.view(x.size(0), -1)
+                x = F.dropout(F.relu(self.fc1(x)), p=0.5, training=self.training)
+                return F.log_softmax(self.fc2(x), dim=1)
+
+
+        net = Net()
+        out = net(torch.randn(2, 3, 32, 32))
+    """,
+    "symbolic_batch_1d": """
+        import torch.nn as nn
+
+        # cnnlint: input=(B, 16, 100)
+        net = nn.Sequential(
+            nn.Conv1d(16, 32, 5, padding=2), nn.BatchNorm1d(32), nn.ReLU(),
+            nn.MaxPool1d(2), nn.Conv1d(32, 32, 3, dilation=2, padding=2),
+            nn.AdaptiveMaxPool1d(1), nn.Flatten(), nn.Linear(32, 4),
+        )
+    """,
+    "transposed_decoder": """
+        import torch.nn as nn
+
+        # cnnlint: input=(1, 64, 4, 4)
+        net = nn.Sequential(
+            nn.ConvTranspose2d(64, 32, 4, stride=2, padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(32, 16, 4, stride=2, padding=1, output_padding=0), nn.ReLU(),
+            nn.Upsample(scale_factor=2, mode="nearest"),
+            nn.Conv2d(16, 3, 3, padding="same"), nn.Sigmoid(),
+        )
+    """,
+    "conv3d_and_norms": """
+        from torch import nn
+
+        # cnnlint: input=(1, 3, 8, 32, 32)
+        net = nn.Sequential(
+            nn.Conv3d(3, 8, (3, 3, 3), stride=(1, 2, 2), padding=1),
+            nn.GroupNorm(2, 8),
+            nn.ReLU(),
+            nn.MaxPool3d((1, 2, 2)),
+            nn.Flatten(),
+            nn.LayerNorm(8 * 8 * 8 * 8),
+        )
+    """,
+    "pixel_shuffle_and_padding": """
+        import torch.nn as nn
+
+        # cnnlint: input=(1, 1, 24, 24)
+        net = nn.Sequential(
+            nn.ReflectionPad2d(2), nn.Conv2d(1, 64, 5), nn.Tanh(),
+            nn.Conv2d(64, 3 * 3 ** 2, 3, padding=1), nn.PixelShuffle(3),
+        )
+    """,
+    "mlp_flatten_functional": """
+        import torch
+        from torch import nn
+        import torch.nn.functional as F
+
+
+        # cnnlint: input=(8, 1, 28, 28)
+        class MLP(nn.Module):
+            HIDDEN = 256
+
+            def __init__(self):
+                super().__init__()
+                self.fc1 = nn.Linear(28 * 28, self.HIDDEN)
+                self.fc2 = nn.Linear(self.HIDDEN, 10)
+
+            def forward(self, x):
+                x = torch.flatten(x, 1)
+                x = torch.relu(self.fc1(x))
+                return F.softmax(self.fc2(x), dim=-1)
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_correct_models_agree_and_are_really_compared(name):
+    result, diagnostics = check(CORRECT[name])
+    assert not cnl007(diagnostics), [d.message for d in cnl007(diagnostics)]
+    assert not [d for d in diagnostics if d.code == "CNL100" and "skips" in d.message]
+    assert result.models
+    for mr in result.models:
+        shapes = runtime.runtime_shapes(mr, TIMEOUT)
+        leaves = [(s, t) for s, t in zip(mr.trace.steps, shapes) if s.layer.children is None]
+        assert leaves and all(isinstance(t, tuple) for _, t in leaves), shapes
+        # torch's shape at every layer equals the static one (symbols ran as 1)
+        for step, torch_shape in leaves:
+            static = tuple(1 if isinstance(d, str) else d for d in step.out_shape.dims)
+            assert static == torch_shape, (step.layer.type_name, step.out_shape, torch_shape)
+
+
+# ---- disagreement: CNL007 ------------------------------------------------------
+
+
+def test_wrong_static_formula_is_caught_at_every_layer_it_concerns(monkeypatch):
+    """The engine thinks Conv2d outputs one more column; the worker (torch) does not share the patch."""
+    conv = CATALOGUE["Conv2d"]
+
+    def one_too_wide(args, shape):
+        out = conv.infer(args, shape)
+        return out.replace(-1, out.dims[-1] + 1) if out.fully_known else out
+
+    monkeypatch.setitem(CATALOGUE, "Conv2d", dataclasses.replace(conv, infer=one_too_wide))
+    path = FIXTURES / "alexnet_original.py"
+    result, diagnostics = check(path.read_text(), str(path))
+    found = cnl007(diagnostics)
+    rows = [d.location.row for d in found]
+    text = path.read_text().splitlines()
+    conv_rows = [i for i, line in enumerate(text, 1) if "nn.Conv2d(" in line]
+    assert rows == conv_rows  # once per conv, no cascade onto the layers after them
+    first = found[0]
+    assert first.message == "output shape differs: static (1, 96, 55, 56), torch (1, 96, 55, 55)"
+    assert first.location.column == text[first.location.row - 1].index("nn.Conv2d(") + 1
+
+
+def test_forward_error_static_missed_quotes_torch(monkeypatch):
+    linear = CATALOGUE["Linear"]
+
+    def never_raises(args, shape):
+        return Shape(*shape.dims[:-1], args["out_features"])
+
+    monkeypatch.setitem(CATALOGUE, "Linear", dataclasses.replace(linear, infer=never_raises))
+    _, diagnostics = check(
+        """
+        import torch.nn as nn
+
+        # cnnlint: input=(1, 256, 5, 5)
+        net = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(9216, 4096),
+        )
+        """
+    )
+    (diag,) = cnl007(diagnostics)
+    assert diag.location.row == 7
+    assert diag.message.startswith("torch raises here, where cnnlint found no error: RuntimeError: ")
+    assert "9216" in diag.message and "6400" in diag.message
+
+
+def test_construction_error_static_missed_is_cnl007_even_without_input(monkeypatch):
+    dropout = CATALOGUE["Dropout"]
+    monkeypatch.setitem(CATALOGUE, "Dropout", dataclasses.replace(dropout, check=lambda args: None))
+    for pragma in ("# cnnlint: input=(1, 10)", "# no input declared"):
+        _, diagnostics = check(
+            f"""
+            import torch.nn as nn
+
+            {pragma}
+            net = nn.Sequential(nn.Linear(10, 10), nn.Dropout(p=1.5), nn.Linear(10, 2))
+            """
+        )
+        (diag,) = cnl007(diagnostics)
+        assert (diag.location.row, diag.location.column) == (5, 40)
+        assert diag.message == (
+            "torch rejects this layer, which cnnlint found no error in: "
+            "ValueError: dropout probability has to be between 0 and 1, but got 1.5"
+        )
+
+
+def test_both_raise_only_the_static_diagnostic_shows():
+    path = FIXTURES / "d2l_alexnet_wrong_linear.py"
+    result, diagnostics = check(path.read_text(), str(path))
+    assert not cnl007(diagnostics)
+    (mr,) = result.models
+    shapes = runtime.runtime_shapes(mr, TIMEOUT)
+    raised = [(s, t) for s, t in zip(mr.trace.steps, shapes) if isinstance(t, str)]
+    assert len(raised) == 1
+    step, message = raised[0]
+    assert [f.code for f in step.findings] == ["CNL001"] and "RuntimeError" in message
+    # the static pass recovers (Linear still outputs out_features): so does the runtime check
+    assert shapes[-1] == (1, 10)
+
+
+def test_static_unknown_torch_error_later_is_not_reported():
+    result, diagnostics = check(
+        """
+        import torch.nn as nn
+
+        # cnnlint: input=(1, 3, 8, 8)
+        net = nn.Sequential(
+            nn.Conv2d(3, 4, 3),
+            nn.Unfold(kernel_size=2),
+            nn.Linear(5, 3),
+        )
+        """
+    )
+    (mr,) = result.models
+    shapes = runtime.runtime_shapes(mr, TIMEOUT)
+    assert shapes[0] == (1, 4, 6, 6)
+    assert isinstance(shapes[2], str)  # torch raised at the Linear...
+    assert not cnl007(diagnostics)  # ...but the static pass had no expectation there
+
+
+def test_runtime_shapes_align_with_trace_steps():
+    result, _ = check(
+        """
+        import torch.nn as nn
+        from mylib import Block
+
+        # cnnlint: input=(1, 3, 16, 16)
+        net = nn.Sequential(
+            nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU()),
+            nn.Flatten(),
+            Block(8),
+            nn.Linear(8, 2),
+        )
+        """
+    )
+    (mr,) = result.models
+    shapes = runtime.runtime_shapes(mr, TIMEOUT)
+    names = [s.layer.type_name for s in mr.trace.steps]
+    assert len(shapes) == len(mr.trace.steps) == 6, names
+    assert shapes[:4] == [(1, 8, 14, 14), (1, 8, 14, 14), (1, 8, 14, 14), (1, 8 * 14 * 14)]
+    assert shapes[4:] == [None, None]  # the unknown block is not built; nothing runs after it
+
+
+def test_symbolic_dims_run_as_one_and_say_so():
+    _, diagnostics = check(CORRECT["symbolic_batch_1d"])
+    notes = [d.message for d in diagnostics if d.code == "CNL100"]
+    assert notes == ["runtime check ran the symbolic input dimensions as B=1"]
+
+
+def test_model_without_input_is_only_built():
+    result, diagnostics = check(
+        """
+        import torch.nn as nn
+
+        head = nn.Sequential(nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+        """
+    )
+    assert runtime.runtime_shapes(result.models[0], TIMEOUT) == [None, None, None]
+    assert codes(diagnostics) == [(4, "CNL100")]
+    assert "built but not run" in diagnostics[0].message
+
+
+def test_noqa_suppresses_cnl007(monkeypatch):
+    dropout = CATALOGUE["Dropout"]
+    monkeypatch.setitem(CATALOGUE, "Dropout", dataclasses.replace(dropout, check=lambda args: None))
+    _, diagnostics = check(
+        """
+        import torch.nn as nn
+
+        net = nn.Sequential(nn.Dropout(p=2.0))  # noqa: CNL007
+        """
+    )
+    assert not cnl007(diagnostics)
+
+
+# ---- safety: nothing of the user's file runs -----------------------------------
+
+
+def test_runtime_never_runs_the_users_code(tmp_path):
+    canary = tmp_path / "CANARY"
+    model = tmp_path / "model.py"
+    model.write_text(
+        textwrap.dedent(
+            f"""\
+            import os
+            import torch.nn as nn
+
+            os.system("touch {canary}")
+
+            # cnnlint: input=(1, 10)
+            net = nn.Sequential(
+                nn.Linear(10, 10),
+                nn.Linear(10, os.system("touch {canary}")),
+                nn.Linear(10, __import__("os").system("touch {canary}")),
+            )
+            """
+        )
+    )
+    result = run_cli("check", "--runtime", "--show-info", "--output-format", "json", str(model))
+    assert result.exit_code in (0, 1), result.stderr
+    assert not canary.exists()
+    skipped = [d for d in result.json() if d["code"] == "CNL100" and "runtime check skips" in d["message"]]
+    assert [d["location"]["row"] for d in skipped] == [9, 10]
+    assert "os.system" in skipped[0]["message"]
+
+
+def test_without_torch_the_cli_exits_2_with_the_install_hint(tmp_path):
+    model = tmp_path / "model.py"
+    model.write_text("import torch.nn as nn\nnet = nn.Sequential(nn.Linear(2, 2))\n")
+    code = (
+        "import sys; sys.modules['torch'] = None\n"
+        "from cnnlint.cli import main\n"
+        f"sys.argv = ['cnnlint', 'check', '--runtime', {str(model)!r}]\n"
+        "main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=_env(), timeout=60
+    )
+    assert proc.returncode == 2
+    assert 'pip install "cnnlint[runtime]"' in proc.stderr
+
+
+def test_torch_is_imported_only_in_the_worker():
+    code = (
+        "import sys\n"
+        "from cnnlint.cli import main\n"
+        f"sys.argv = ['cnnlint', 'check', '--runtime', {str(FIXTURES / 'lenet.py')!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('torch' in sys.modules, 'torch.nn' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=_env(), timeout=300
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "False False", proc.stderr
+
+
+def _env() -> dict:
+    return dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
+# ---- time limit (last: it kills the shared worker) -----------------------------
+
+SLOW_AND_FAST = """\
+import torch.nn as nn
+
+# cnnlint: input=(1, 10)
+slow = nn.Sequential(nn.Linear(10, 10))
+
+# cnnlint: input=(1, 10)
+fast = nn.Sequential(nn.Linear(10, 10), nn.Dropout(p=1.5))
+"""
+
+
+def test_a_model_over_its_time_limit_is_stopped_and_the_run_goes_on(tmp_path, monkeypatch):
+    dropout = CATALOGUE["Dropout"]
+    monkeypatch.setitem(CATALOGUE, "Dropout", dataclasses.replace(dropout, check=lambda args: None))
+    monkeypatch.setitem(runtime._test_delays, "slow", 60.0)
+    runtime.start_worker()
+    runtime._get_worker().wait_ready()  # the time limit covers checking, not importing torch
+    model = tmp_path / "model.py"
+    model.write_text(SLOW_AND_FAST)
+    result = run_cli(
+        "check", "--runtime", "--runtime-timeout", "0.5", "--show-info", "--output-format", "json", str(model)
+    )
+    found = {(d["location"]["row"], d["code"]): d["message"] for d in result.json()}
+    assert found[(4, "CNL100")] == "runtime check timed out after 0.5 s"
+    assert (7, "CNL007") in found  # the next model was checked by a fresh worker
+    assert result.exit_code == 1
+
+
+def test_worker_restarts_after_dying(monkeypatch):
+    worker = runtime._get_worker()
+    worker.wait_ready()
+    worker.kill()
+    _, diagnostics = check(CORRECT["aliased_imports"])
+    assert not [d for d in diagnostics if d.code in ("CNL007", "CNL100")]
+
+
+def teardown_module(module):
+    runtime.shutdown()
+
+
+def test_no_stray_files(tmp_path):
+    """The worker runs in the package directory and writes nothing there."""
+    assert not (Path(runtime.__file__).parent / "CANARY").exists()
