@@ -80,13 +80,16 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
     try:
         text = source.decode(data)
         result.text = text
-        if not source.may_define_model(data):
-            source.check_syntax(text, filename)
-            return
-        source.check_syntax(text, filename)
-        module = source.parse(text)
     except source.SourceError as err:
-        result.diagnostics.append(_file_diag(filename, "CNL999", err.message, err.row or 1, err.column or 1))
+        result.diagnostics.append(_file_diag(filename, "CNL999", err.message, err.row, err.column))
+        return
+    try:
+        tree = source.check_syntax(text, filename)
+    except source.SourceError as err:
+        if not _newer_syntax(text):
+            result.diagnostics.append(_file_diag(filename, "CNL999", err.message, err.row, err.column))
+        return
+    if not source.may_define_model(data):
         return
 
     from cnnlint.build import build
@@ -94,8 +97,8 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
     from cnnlint.inputs import declare_inputs
     from cnnlint.shapes.propagate import propagate
 
-    models, problems = extract(module, text)
-    problems = problems + declare_inputs(module, text, models, options.cli_inputs, options.config_inputs)
+    models, problems = extract(tree, text)
+    problems = problems + declare_inputs(tree, text, models, options.cli_inputs, options.config_inputs)
     for problem in problems:
         result.diagnostics.append(
             Diagnostic(problem.code, problem.message, filename, problem.span.start, problem.span.end)
@@ -123,6 +126,39 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
                 Diagnostic(finding.code, finding.message, filename, call.span.start, call.span.end, fix)
             )
     result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]
+
+
+def _newer_syntax(text: str) -> bool:
+    """True when the running Python rejects the file but libcst, which knows newer grammars, accepts it.
+
+    Such a file is valid code for a newer Python than the one running cnnlint:
+    it is skipped rather than reported as a syntax error.
+    """
+    import sys
+
+    if sys.version_info >= (3, 13) or len(text) > 2_000_000 or _max_bracket_depth(text) > 100:
+        return False  # nothing newer to accept, or too deep for libcst's native parser to be safe
+    from cnnlint import source
+
+    try:
+        source.parse(text)
+    except source.SourceError:
+        return False
+    except Exception:  # noqa: BLE001 - libcst's native parser can fail in its own ways
+        return False
+    return True
+
+
+def _max_bracket_depth(text: str) -> int:
+    """An upper bound on bracket nesting (strings not excluded): cheap, and enough for a guard."""
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def _fix(arg_fix: ArgFix, call: LayerCall, layer: Layer) -> Fix | None:

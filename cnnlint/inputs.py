@@ -22,6 +22,7 @@ not attached to a model, is a ``CNL997`` problem, never ignored silently.
 from __future__ import annotations
 
 import ast
+import bisect
 import keyword
 import re
 from collections.abc import Iterable
@@ -53,6 +54,8 @@ def parse_shape(text: str) -> tuple[int | str, ...]:
     if s[0] in pairs:
         closing = pairs[s[0]]
         if not s.endswith(closing):
+            if closing in s:
+                raise ValueError(f"unexpected text after {closing!r} in {text.strip()!r}")
             raise ValueError(f"missing closing {closing!r} in {text.strip()!r}")
         s = s[1:-1].strip()
     elif s[-1] in ")]":
@@ -94,29 +97,32 @@ class _Pragma:
         self.used = False
 
 
-def _string_ranges(tree: ast.AST, rows: set[int]) -> dict[int, list[tuple[int, int]]]:
+def _string_ranges(strings: list[ast.expr], rows: set[int]) -> dict[int, list[tuple[int, int]]]:
     """Per row in ``rows``: the (start, end) byte columns covered by string literals (end -1: to the end)."""
     ranges: dict[int, list[tuple[int, int]]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Constant, ast.JoinedStr)) and (
-            isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes))
-        ):
-            first, last = node.lineno, node.end_lineno or node.lineno
-            for row in rows:
-                if first <= row <= last:
-                    start = node.col_offset if row == first else 0
-                    end = (node.end_col_offset or 0) if row == last else -1
-                    ranges.setdefault(row, []).append((start, end))
+    for node in strings:
+        first, last = node.lineno, node.end_lineno or node.lineno
+        for row in rows:
+            if first <= row <= last:
+                start = node.col_offset if row == first else 0
+                end = (node.end_col_offset or 0) if row == last else -1
+                ranges.setdefault(row, []).append((start, end))
     return ranges
 
 
 def _comments(ctx: Any) -> Iterable[tuple[int, int, str]]:
     """(row, 0-based char column of '#', comment text) of comments that mention cnnlint."""
     lines = ctx.lines
-    rows = [row for row in range(1, len(lines.starts) + 1) if "cnnlint" in lines.line(row)]
+    rows: list[int] = []
+    at = ctx.text.find("cnnlint")
+    while at >= 0:
+        row = bisect.bisect_right(lines.starts, at)
+        if not rows or rows[-1] != row:
+            rows.append(row)
+        at = ctx.text.find("cnnlint", at + 7)
     if not rows:
         return
-    strings = _string_ranges(ctx.tree, set(rows))
+    strings = _string_ranges(ctx.index.hash_strings, set(rows))
     for row in rows:
         line = lines.line(row)
         encoded = None

@@ -504,4 +504,3 @@ def _show_dims(dims: tuple) -> str:
     if len(dims) == 1:
         return f"({dims[0]},)"
     return "(" + ", ".join(str(d) for d in dims) + ")"
-

@@ -39,6 +39,7 @@ from collections.abc import Mapping
 from typing import Any, BinaryIO
 
 HEADER = struct.Struct(">I")
+MAX_FRAME = 1 << 28
 
 # Plain values a resolved constant or a functional argument may hold.
 PLAIN = (int, float, bool, str, type(None))
@@ -125,8 +126,9 @@ def _text(node: ast.expr) -> str | None:
     return ".".join([node.id, *reversed(attrs)])
 
 
-class _Constants(ast.NodeTransformer):
-    """Replace dotted constants (``self.WIDTH``) by names bound in the namespace."""
+class _Rewrite(ast.NodeTransformer):
+    """Replace dotted constants (``self.WIDTH``) by names bound in the namespace, and any
+    ``device=`` argument by ``"meta"`` (a layer built for "cuda" must not fail, nor one for "cpu" allocate)."""
 
     def __init__(self, constants: Mapping[str, Any]) -> None:
         self.constants = constants
@@ -140,12 +142,17 @@ class _Constants(ast.NodeTransformer):
             return ast.copy_location(ast.Name(id=name, ctx=ast.Load()), node)
         return self.generic_visit(node)
 
+    def visit_keyword(self, node: ast.keyword) -> ast.AST:
+        if node.arg == "device":
+            return ast.copy_location(ast.keyword(arg="device", value=ast.Constant("meta")), node)
+        return self.generic_visit(node)
+
 
 def prepare(code: str, aliases: Mapping[str, str], constants: Mapping[str, Any]) -> tuple[Any, list[str], dict]:
     """Validate, then compile: the code object, the torch classes it calls, the dotted constants it binds."""
     calls = validate(code, aliases, constants)
     tree = ast.parse(code.strip(), mode="eval")
-    transformer = _Constants(constants)
+    transformer = _Rewrite(constants)
     tree = ast.fix_missing_locations(transformer.visit(tree))
     return compile(tree, "<layer>", "eval"), calls, transformer.bound
 
@@ -249,6 +256,8 @@ def read_frame(stream: BinaryIO) -> Any:
     """The next message, or raises EOFError."""
     header = _read_exact(stream, HEADER.size)
     (size,) = HEADER.unpack(header)
+    if size > MAX_FRAME:
+        raise EOFError("not a runtime-check message (something else wrote to the pipe)")
     return _PlainUnpickler(io.BytesIO(_read_exact(stream, size))).load()
 
 

@@ -485,7 +485,7 @@ class CnnlintServer(LanguageServer):
             sent = params.context.diagnostics or []
             for diag in fixable:
                 ours = linted.lsp_diagnostic(diag)
-                if not overlaps(ours.range, params.range):
+                if diag.fix is None or not overlaps(ours.range, params.range):
                     continue
                 match = next(
                     (
@@ -495,7 +495,6 @@ class CnnlintServer(LanguageServer):
                     ),
                     ours,
                 )
-                assert diag.fix is not None
                 actions.append(
                     lsp.CodeAction(
                         title=f"{diag.fix.message} ({diag.code})",

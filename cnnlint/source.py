@@ -132,6 +132,8 @@ def check_syntax(text: str, filename: str = "<unknown>") -> ast.Module:
     ``parse_ast`` so extraction does not parse the text again.
     """
     global _last_tree
+    if "\0" in text:  # Python's own position for this differs between versions
+        raise _null_byte(text)
     try:
         tree = compile(text, filename, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as err:  # includes IndentationError and TabError

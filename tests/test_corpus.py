@@ -109,7 +109,8 @@ def prove(path: Path) -> Proven:
             assert all(p.device.type == "meta" for p in model.parameters()), f"{path.name}:{name} left meta"
             x = torch.empty(shape, dtype=DTYPES[dtypes.get(name, "float")], device="meta")
             out = model(x)
-            proven.outputs[name] = tuple(out.shape)
+            # a model with two heads returns a tuple: keep every shape (such a model is untraced)
+            proven.outputs[name] = tuple(out.shape) if isinstance(out, torch.Tensor) else tuple(o.shape for o in out)
     return proven
 
 
@@ -129,9 +130,10 @@ def _pragmas(path: Path) -> dict[str, list[str]]:
 
 
 def _dims_match(static: list, concrete: tuple[int, ...]) -> bool:
-    """A cnnlint shape (ints, or names for symbolic dims) matches a torch shape."""
+    """A cnnlint shape (ints; names for symbolic dims; None for an unknown dim) matches a torch shape."""
     return len(static) == len(concrete) and all(
-        isinstance(s, str) and not s.lstrip("-").isdigit() or int(s) == c for s, c in zip(static, concrete)
+        s is None or (isinstance(s, str) and not s.lstrip("-").isdigit()) or int(s) == c
+        for s, c in zip(static, concrete)
     )
 
 
@@ -237,6 +239,8 @@ def test_cnnlint_finds_and_traces_the_models(path):
     by_name = {}
     for m in models:
         by_name.setdefault(m["name"], []).append(m)
+    missing = [n for n in proven.outputs if n not in by_name]
+    assert not missing, f"{path.name}: cnnlint did not find {missing}; summary names {sorted(by_name)}"
     declared = [n for n in proven.outputs if n not in proven.no_input]
     not_found = [n for n in declared if not any(m.get("input_shape") for m in by_name.get(n, []))]
     assert not not_found, f"{path.name}: cnnlint found no input for {not_found}; summary names {sorted(by_name)}"

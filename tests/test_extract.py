@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cnnlint.diagnostics import Location
 from cnnlint.extract import extract
@@ -58,7 +60,8 @@ CONV_RELU = ["torch.nn.Conv2d", "torch.nn.ReLU"]
         "from torch.nn.modules.activation import ReLU\nnet = Sequential(Conv2d(3, 8, 3), ReLU())\n",
         "from torch.nn import *\nnet = Sequential(Conv2d(3, 8, 3), ReLU())\n",
         "import torch as T\nnet = T.nn.Sequential(T.nn.Conv2d(3, 8, 3), T.nn.ReLU())\n",
-        "def build():\n    import torch.nn as nn\n    net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU())\n    return net\n",
+        "def build():\n    import torch.nn as nn\n"
+        "    net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU())\n    return net\n",
     ],
 )
 def test_every_import_spelling(src: str) -> None:
@@ -276,7 +279,8 @@ def test_appended_model_ends_with_an_unresolvable_entry() -> None:
 
 
 def test_a_model_whose_layers_are_replaced_later_is_not_extracted() -> None:
-    assert models_of("import torch.nn as nn\nnet = nn.Sequential(nn.Conv2d(1, 8, 3))\nnet[0] = nn.Conv2d(3, 8, 3)\n") == []
+    src = "import torch.nn as nn\nnet = nn.Sequential(nn.Conv2d(1, 8, 3))\nnet[0] = nn.Conv2d(3, 8, 3)\n"
+    assert models_of(src) == []
 
 
 def test_empty_sequential_is_not_a_model() -> None:
@@ -624,3 +628,37 @@ def test_sequential_subclass_that_changes_itself_is_not_a_model(extra: str) -> N
         "        super().__init__(nn.Conv2d(3, 16, 3))\n" + extra
     )
     assert models_of(src) == []
+
+
+# --------------------------------------------------------------------------- soundness of static values
+
+_leaves = st.one_of(st.integers(-5, 300).map(str), st.sampled_from(["A", "B", "2.5", "True"]))
+
+
+def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/", "//", "%", "**"]), children).map(
+        lambda t: f"({t[0]} {t[1]} {t[2]})"
+    )
+    unary = children.map(lambda c: f"(-{c})")
+    return st.one_of(binary, unary)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(_leaves, _combine, max_leaves=8))
+def test_a_known_value_is_what_python_computes(expr: str) -> None:
+    text = f"import torch.nn as nn\nA = 3\nB = 64\nnet = nn.Sequential(nn.Identity({expr}))\n"
+    check_syntax(text, "m.py")
+    (model,) = extract(None, text)[0]
+    value = model.layers[0].args[0].value
+    if value is UNKNOWN:
+        return
+    expected = eval(expr, {"A": 3, "B": 64})  # bounded: the evaluator computed the same thing
+    assert type(value) is type(expected)
+    assert value == expected or (value != value and expected != expected)
+
+
+def test_a_none_default_is_a_sentinel_not_a_value() -> None:
+    src = "import torch.nn as nn\ndef head(n=None, p=0.5):\n    return nn.Sequential(nn.Linear(n, 2), nn.Dropout(p))\n"
+    model = only(src)
+    assert values(model.layers[0]) == [UNKNOWN, 2]
+    assert values(model.layers[1]) == [0.5]

@@ -62,6 +62,7 @@ def test_parse_shape(text: str, expected: tuple) -> None:
         ("(1,, 3)", "an empty dimension"),
         ("((1, 3))", "nested brackets"),
         ("(1, None)", "'None' is neither"),
+        ("(1, 3) x", "unexpected text after ')'"),
     ],
 )
 def test_parse_shape_errors_say_what_is_wrong(text: str, message: str) -> None:
@@ -210,7 +211,8 @@ NET = "net = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU())\n"
         "print(net(torch.randn(1, 1, 28, 28)).shape)",
         "X = torch.randn(BATCH, 1, SIZE, SIZE)\nnet(X)",
         "X = torch.randn(1, 1, 28, 28).to('cpu')\nnet(X)",
-        "if __name__ == '__main__':\n    X = torch.randn(1, 1, 28, 28)\n    for blk in net.children():\n        X = blk(X)",
+        "if __name__ == '__main__':\n    X = torch.randn(1, 1, 28, 28)\n"
+        "    for blk in net.children():\n        X = blk(X)",
         "def main():\n    X = torch.randn(1, 1, 28, 28)\n    y = net(X)",
     ],
 )

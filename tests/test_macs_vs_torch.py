@@ -17,7 +17,9 @@ import pytest
 from conftest import FIXTURES
 
 from cnnlint.check import CheckOptions, check_bytes
-from cnnlint.report.summary import ModelSummary, summary_records
+
+# cnnlint.report.summary is imported inside the tests, not here: importing the submodule rebinds the
+# package attribute `cnnlint.report.summary` (the text total that tests/test_report.py imports) to the module.
 
 torch = pytest.importorskip("torch")
 
@@ -37,7 +39,9 @@ CASES = [
 ]
 
 
-def cnnlint_model(filename: str, name: str) -> ModelSummary:
+def cnnlint_model(filename: str, name: str):  # type: ignore[no-untyped-def]
+    from cnnlint.report.summary import summary_records
+
     path = FIXTURES / filename
     result = check_bytes(path.read_bytes(), str(path), CheckOptions(want_models=True))
     found = [m for m in summary_records([result]) if m.name == name]

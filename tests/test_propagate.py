@@ -146,3 +146,69 @@ def test_linear_macs_are_half_of_flop_counter(in_shape: tuple[int, ...], n_in: i
         torch.nn.Linear(n_in, n_out, bias=bias)(torch.zeros(in_shape))
     step = propagate([L["Linear"](n_in, n_out, bias=bias)], Shape(*in_shape)).steps[0]
     assert step.macs * 2 == counter.get_total_flops()
+
+
+# ---- knowing less never produces a new error --------------------------------
+
+
+def _weaker(shape: tuple[int, ...]) -> list[Shape]:
+    """Less-known versions of a shape: a symbolic batch, an unknown last dim, open prefixes, nothing."""
+    weak = [Shape.unknown()]
+    if shape:
+        weak += [Shape("B", *shape[1:]), Shape(*shape[:-1], UNKNOWN)]
+    weak += [Shape(*shape[k:], open=True) for k in range(1, len(shape) + 1)]
+    return weak
+
+
+def _consistent(weak: Shape, full: Shape) -> bool:
+    """Every int the weaker run still knows is the one the full run computed."""
+    if weak.open:
+        pairs = zip(reversed(weak.dims), reversed(full.dims))
+        return len(weak.dims) <= len(full.dims) and all(w == f for w, f in pairs if isinstance(w, int))
+    return len(weak.dims) == len(full.dims) and all(w == f for w, f in zip(weak.dims, full.dims) if isinstance(w, int))
+
+
+def _all_strategies() -> dict:  # type: ignore[type-arg]
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    import strategies
+
+    found: dict = {}  # type: ignore[type-arg]
+    for info in pkgutil.iter_modules([str(Path(strategies.__file__).parent)]):
+        found.update(importlib.import_module(f"strategies.{info.name}").STRATEGIES)
+    return found
+
+
+_STRATEGIES = _all_strategies()
+
+
+@pytest.mark.parametrize("name", sorted(_STRATEGIES))
+def test_knowing_less_never_adds_an_error(name: str) -> None:
+    """Monotonicity, the engine's no-false-positive rule: a layer that accepts a shape
+    accepts every less-known version of it, and what it still computes agrees."""
+    from hypothesis import HealthCheck, given, settings
+
+    from cnnlint.shapes.spec import Layer, ShapeError, bind
+
+    spec = CATALOGUE[name]
+
+    @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(_STRATEGIES[name])
+    def check(case) -> None:  # type: ignore[no-untyped-def]
+        kwargs, shape = case
+        try:
+            layer = Layer(spec, bind(spec, (), list(kwargs.items())))
+        except ShapeError:
+            return
+        full = propagate([layer], Shape(*shape))
+        if any(f.code != "CNL003" for _, f in full.findings):
+            return
+        for weak in _weaker(shape):
+            trace = propagate([layer], weak)
+            errors = [f for _, f in trace.findings if f.code not in ("CNL003", "CNL100")]
+            assert not errors, f"{name}(**{kwargs}) accepts {shape} but not {weak}: {errors}"
+            assert _consistent(trace.output, full.output), f"{name}: {weak} -> {trace.output} vs {full.output}"
+
+    check()

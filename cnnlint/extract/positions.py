@@ -19,10 +19,11 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 class Lines:
     """The text cut into rows, with byte-to-character column conversion."""
 
-    __slots__ = ("text", "starts", "_encoded")
+    __slots__ = ("text", "starts", "_encoded", "_ascii")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._ascii = text.isascii()  # then byte offsets are character offsets everywhere
         starts = [0]
         starts.extend(m.end() for m in _NEWLINE.finditer(text))
         self.starts = starts
@@ -38,6 +39,8 @@ class Lines:
 
     def column(self, row: int, byte_offset: int) -> int:
         """1-based character column of a UTF-8 byte offset on a row."""
+        if self._ascii:
+            return byte_offset + 1
         line = self.line(row)
         if line.isascii():
             return byte_offset + 1

@@ -163,6 +163,7 @@ class Index:
         self.function_scopes: dict[int, Scope] = {}
         self.class_scopes: dict[int, Scope] = {}
         self.mutated: dict[str, set[str]] = {}  # receiver text ("net", "self.features") -> methods/operations
+        self.hash_strings: list[ast.expr] = []  # string literals containing "#" (and f-strings): not comments
         self._walk()
         self._settle_declarations()
 
@@ -187,7 +188,12 @@ class Index:
                     scope.bind(Binding("other", node.id, scope, stmt))
                 continue
             elif kind is ast.Constant:
+                value = node.value  # type: ignore[attr-defined]
+                if isinstance(value, str) and "#" in value or isinstance(value, bytes) and b"#" in value:
+                    self.hash_strings.append(node)  # type: ignore[arg-type]
                 continue
+            elif kind is ast.JoinedStr:
+                self.hash_strings.append(node)  # type: ignore[arg-type]
             elif kind in _FUNCTIONS or kind is ast.Lambda:
                 self._function(node, scope, stmt, push)
                 continue

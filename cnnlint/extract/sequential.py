@@ -158,7 +158,7 @@ def entries(
             for elt in inner.elts:
                 out.extend(entries(ctx, elt, scope, record, None, seen))
             return out
-        return [unresolved(ctx, expr, f"*{ctx.short(inner, 40)} cannot be followed", name)]
+        return [unresolved(ctx, expr, f"*{ctx.short(inner, 60)} cannot be followed", name)]
     return [layer_from_expr(ctx, expr, scope, record, name, seen)]
 
 

@@ -8,7 +8,8 @@ values; lists become tuples) or ``UNKNOWN``. Nothing is ever guessed:
   values -> unknown; a loop variable, ``global`` write or ``+=`` -> unknown);
 - a parameter is known from the calls to its function in this file when they
   all agree (``AlexNet(num_classes=10)``), else from its default when there
-  are no such calls (``def __init__(self, num_classes=1000)``);
+  are no such calls (``def __init__(self, num_classes=1000)``); a ``None``
+  default is a "must be given" sentinel and stays unknown;
 - ``self.x`` is known when every ``self.x = ...`` in the class's methods
   agrees (``self.in_features = in_features``), else from a class attribute;
 - arithmetic is computed only within bounds (``10**100`` yes, ``10**10**10``
@@ -418,6 +419,8 @@ class Evaluator:
         default = _MISSING
         if binding.value is not None:
             default = self._eval(binding.value, outer, None, None, depth + 1)
+            if default is None:
+                default = _MISSING  # ``=None`` is a "must be given" sentinel, not a value to check layers with
         if scope.cls_scope is not None and binding.index == 0 and scope.self_name == binding.name:
             return UNKNOWN  # self
         sites = self.call_sites(func, scope)

@@ -47,7 +47,7 @@ from functools import partial
 
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, format_shape, is_known, product
 from cnnlint.shapes.padding import check_pads, pad_shape
-from cnnlint.shapes.spec import Args, ArgFix, Count, Finding, LayerSpec, Param, ShapeError, int_arg
+from cnnlint.shapes.spec import ArgFix, Args, Count, Finding, LayerSpec, Param, ShapeError, int_arg
 from cnnlint.shapes.windows import (
     SIDE_NAMES,
     Split,
@@ -125,20 +125,21 @@ def resolve(kind: Kind, args: Args) -> ConvArgs:
     bias = _bias(args)
     if is_known(groups):
         if is_known(in_channels) and in_channels % groups:  # type: ignore[operator]
+            raise ShapeError("CNL005", f"{name} groups={groups} must divide in_channels={in_channels}", None)
+        # a LazyConvTranspose without bias silently rounds out_channels down to a multiple of groups
+        silent = kind.lazy and kind.transposed and bias != 1
+        if is_known(out_channels) and out_channels % groups and not silent:  # type: ignore[operator]
             raise ShapeError(
-                "CNL005", f"{name} groups={groups} must divide in_channels={in_channels}", None
+                "CNL005",
+                f"{name} groups={groups} must divide out_channels={out_channels}"
+                + (" (with bias=True the bias no longer matches the weight)" if kind.lazy else ""),
             )
-        if is_known(out_channels) and out_channels % groups:  # type: ignore[operator]
-            if not (kind.lazy and kind.transposed) or bias == 1:
-                raise ShapeError(
-                    "CNL005",
-                    f"{name} groups={groups} must divide out_channels={out_channels}"
-                    + (" (with bias=True the bias no longer matches the weight)" if kind.lazy else ""),
-                )
     padding_arg = args["padding"]
     if isinstance(padding_arg, str) and not kind.transposed:
         if padding_arg not in ("same", "valid"):
-            raise ShapeError("CNL005", f"{name} padding must be 'same', 'valid', an int or a tuple, got {padding_arg!r}")
+            raise ShapeError(
+                "CNL005", f"{name} padding must be 'same', 'valid', an int or a tuple, got {padding_arg!r}"
+            )
         if padding_arg == "same" and _given_stride_not_one(args):
             raise ShapeError(
                 "CNL005", f"{name} padding='same' is not supported with stride {args['stride']!r}: use stride 1"
@@ -183,8 +184,9 @@ def resolve(kind: Kind, args: Args) -> ConvArgs:
     for which, value in (("in_channels", in_channels if kind.transposed else 1), ("out_channels", out_channels)):
         if is_known(value) and value < 1:  # type: ignore[operator]
             raise ShapeError("CNL005", f"{name} {which} must be at least 1, got {value}")
-    return ConvArgs(in_channels, out_channels, kernel, stride, dilation, padding, pads, output_padding, groups, bias,
-                    mode)
+    return ConvArgs(
+        in_channels, out_channels, kernel, stride, dilation, padding, pads, output_padding, groups, bias, mode
+    )
 
 
 def _mode_pads(kind: Kind, args: Args, kernel: tuple[Dim, ...] | _Unknown) -> tuple[Dim, ...] | _Unknown:
@@ -344,15 +346,17 @@ def lint(kind: Kind, args: Args, shape: Shape) -> list[Finding]:
         if windows is None or a.padding == "same":
             return []
     else:
-        # F.pad then a conv with padding 0: the real input sits at [left, left + I - 1]
-        if a.pads is UNKNOWN or len(a.pads) != 2 * kind.n or any(not is_known(p) or p < 0 for p in a.pads):  # type: ignore[arg-type,operator]
+        # F.pad then a conv with padding 0: the real input sits at [left, left + I - 1].
+        # Pads that crop, or that reach past the spatial dims, are not judged.
+        if a.pads is UNKNOWN or a.kernel is UNKNOWN or a.stride is UNKNOWN or a.dilation is UNKNOWN:
             return []
-        if a.kernel is UNKNOWN or a.stride is UNKNOWN or a.dilation is UNKNOWN:
+        pads = tuple(a.pads) + (0, 0) * kind.n  # type: ignore[arg-type]
+        if any(not is_known(p) or p < 0 for p in a.pads) or any(p != 0 for p in a.pads[2 * kind.n :]):  # type: ignore[operator,index,union-attr]
             return []
         windows = []
         for i in range(kind.n):
-            left, right = a.pads[2 * (kind.n - 1 - i)], a.pads[2 * (kind.n - 1 - i) + 1]  # type: ignore[index]
-            windows.append(Window(a.kernel[i], a.stride[i], left, right, a.dilation[i]))  # type: ignore[index]
+            j = kind.n - 1 - i  # F.pad lists the last dimension first
+            windows.append(Window(a.kernel[i], a.stride[i], pads[2 * j], pads[2 * j + 1], a.dilation[i]))  # type: ignore[index]
     outs = [out_size(size, w) for size, w in zip(parts.spatial, windows)]
     return inexact_stride(kind.name, kind.n, parts.spatial, windows, outs)
 

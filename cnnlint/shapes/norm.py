@@ -94,7 +94,7 @@ def _check_single_value(name: str, n: int, shape: Shape) -> None:
         raise ShapeError(
             "CNL005",
             f"{name} in training mode needs more than one value per channel, but input "
-            f"{format_shape(shape)} has a batch of 1 with no spatial extent; use a batch larger than 1",
+            f"{format_shape(shape)} holds one value per channel (batch 1, spatial size 1); use a batch larger than 1",
             recovered=shape,
         )
 
@@ -136,12 +136,12 @@ def _bn_params(n: int, lazy: bool):  # type: ignore[no-untyped-def]
     return count
 
 
-def _norm_signature(lazy: bool, affine: bool, track: bool, momentum: Any = 0.1) -> tuple[Param, ...]:
+def _norm_signature(lazy: bool, affine: bool, track: bool) -> tuple[Param, ...]:
     head = () if lazy else (Param("num_features"),)
     return (
         *head,
         Param("eps", 1e-5),
-        Param("momentum", momentum),
+        Param("momentum", 0.1),
         Param("affine", affine),
         Param("track_running_stats", track),
         *_FACTORY,

@@ -40,7 +40,9 @@ def pad_widths(spec_name: str, args: Args, name: str, count: int) -> tuple[Dim, 
 def check_pads(spec_name: str, mode: str, pads: tuple[Dim, ...]) -> None:
     """What F.pad rejects whatever the input: an odd length; a non-constant mode padding other than 1-3 dims."""
     if len(pads) % 2:
-        raise ShapeError("CNL005", f"{spec_name} padding length must be even (left/right pairs), got {len(pads)}: {pads!r}")
+        raise ShapeError(
+            "CNL005", f"{spec_name} padding length must be even (left/right pairs), got {len(pads)}: {pads!r}"
+        )
     if mode != "constant" and len(pads) not in (2, 4, 6):
         raise ShapeError(
             "CNL005",
@@ -118,8 +120,13 @@ def pad_shape(spec_name: str, mode: str, pads: tuple[Dim, ...], shape: Shape) ->
 
 # ---- the layers -------------------------------------------------------------------------------
 
-_MODE_OF = {"Zero": "constant", "Constant": "constant", "Reflection": "reflect", "Replication": "replicate",
-            "Circular": "circular"}
+_MODE_OF = {
+    "Zero": "constant",
+    "Constant": "constant",
+    "Reflection": "reflect",
+    "Replication": "replicate",
+    "Circular": "circular",
+}
 
 
 def _pads(name: str, n: int, args: Args) -> tuple[Dim, ...] | _Unknown:

@@ -116,9 +116,10 @@ def infer(pool: Pool, args: Args, shape: Shape) -> Shape:
     parts = split(shape, pool.n)
     if ws is None:
         return parts.rebuild(parts.channels, (UNKNOWN,) * pool.n)
-    avg3d = pool.n == 3 and (pool.family == "Avg" or (
-        pool.family == "LP" and args["norm_type"] is not UNKNOWN and not _is_inf(args["norm_type"])
-    ))
+    avg3d = pool.n == 3 and (
+        pool.family == "Avg"
+        or (pool.family == "LP" and args["norm_type"] is not UNKNOWN and not _is_inf(args["norm_type"]))
+    )
     outs: list[Dim] = []
     for i, (size, w) in enumerate(zip(parts.spatial, ws)):
         if avg3d and is_known(size) and size < w.kernel:  # type: ignore[operator]
@@ -146,11 +147,22 @@ def lint(pool: Pool, args: Args, shape: Shape) -> list[Finding]:
 
 def _window_params(pool: Pool) -> tuple[Param, ...]:
     if pool.family == "Max":
-        return (Param("kernel_size"), Param("stride", None), Param("padding", 0), Param("dilation", 1),
-                Param("return_indices", False), Param("ceil_mode", False))
+        return (
+            Param("kernel_size"),
+            Param("stride", None),
+            Param("padding", 0),
+            Param("dilation", 1),
+            Param("return_indices", False),
+            Param("ceil_mode", False),
+        )
     if pool.family == "Avg":
-        params = (Param("kernel_size"), Param("stride", None), Param("padding", 0), Param("ceil_mode", False),
-                  Param("count_include_pad", True))
+        params = (
+            Param("kernel_size"),
+            Param("stride", None),
+            Param("padding", 0),
+            Param("ceil_mode", False),
+            Param("count_include_pad", True),
+        )
         return params if pool.n == 1 else params + (Param("divisor_override", None),)
     return (Param("norm_type"), Param("kernel_size"), Param("stride", None), Param("ceil_mode", False))
 

@@ -29,8 +29,15 @@ from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, format_shape, is_
 from cnnlint.shapes.spec import Args, LayerSpec, Param, ShapeError, int_arg, is_int
 
 _NO_CORNERS = ("nearest", "area", "nearest-exact")
-_MODE_RANK = {"nearest": None, "area": None, "nearest-exact": None, "linear": 3, "bilinear": 4, "bicubic": 4,
-              "trilinear": 5}
+_MODE_RANK = {
+    "nearest": None,
+    "area": None,
+    "nearest-exact": None,
+    "linear": 3,
+    "bilinear": 4,
+    "bicubic": 4,
+    "trilinear": 5,
+}
 
 
 def _number(name: str, value: object, shown: object) -> object:
@@ -69,8 +76,10 @@ def _resolve(name: str, args: Args) -> tuple[object, object, object]:
                 raise ShapeError("CNL005", f"{name} mode='lanczos' needs antialias=True, which Upsample cannot pass")
             raise ShapeError("CNL005", f"{name} mode must be one of {', '.join(_MODE_RANK)}, got {mode!r}")
         if mode in _NO_CORNERS and align is not None and align is not UNKNOWN:
-            raise ShapeError("CNL005", f"{name} align_corners can only be set with mode linear, bilinear, bicubic "
-                                       f"or trilinear, not {mode!r}")
+            raise ShapeError(
+                "CNL005",
+                f"{name} align_corners can only be set with mode linear, bilinear, bicubic or trilinear, not {mode!r}",
+            )
     if size is not UNKNOWN and scale is not UNKNOWN:
         if size is not None and scale is not None:
             raise ShapeError("CNL005", f"{name} takes only one of size and scale_factor")
@@ -103,18 +112,22 @@ def _infer_upsample(name: str, args: Args, shape: Shape) -> Shape:
     size, scale, mode = _resolve(name, args)
     rank = shape.rank
     if rank is not None and rank not in (3, 4, 5):
-        raise ShapeError("CNL006", f"{name} expects a 3-D, 4-D or 5-D input but receives {rank}-D {format_shape(shape)}")
+        raise ShapeError(
+            "CNL006", f"{name} expects a 3-D, 4-D or 5-D input but receives {rank}-D {format_shape(shape)}"
+        )
     if rank is None and shape.min_rank > 5:
         raise ShapeError("CNL006", f"{name} expects a 3-D, 4-D or 5-D input but receives {format_shape(shape)}")
     if isinstance(mode, str):
         need = _MODE_RANK[mode]
         if need is not None and ((rank is not None and rank != need) or (rank is None and shape.min_rank > need)):
-            raise ShapeError("CNL006", f"{name} mode={mode!r} needs a {need}-D input but receives {format_shape(shape)}")
+            raise ShapeError(
+                "CNL006", f"{name} mode={mode!r} needs a {need}-D input but receives {format_shape(shape)}"
+            )
     n = _spatial_count(size, scale, mode, shape)
     if n is None or size is UNKNOWN or scale is UNKNOWN:
         if n is None:
             return Shape.unknown()
-        lead = shape.dims[: -n] if len(shape.dims) >= n else ()
+        lead = shape.dims[:-n] if len(shape.dims) >= n else ()
         return Shape(*lead, *(UNKNOWN,) * n, open=shape.open or len(shape.dims) < n)
     for arg, label in ((size, "size"), (scale, "scale_factor")):
         if isinstance(arg, (list, tuple)) and len(arg) != n:
@@ -138,7 +151,11 @@ def _infer_upsample(name: str, args: Args, shape: Shape) -> Shape:
         if is_known(o):
             low = 0 if mode == "area" else 1
             if o < low:  # type: ignore[operator]
-                how = f"size {size!r}" if size is not None else f"int({size_in} * {scale[i] if isinstance(scale, tuple) else scale})"  # type: ignore[index]
+                how = (
+                    f"size {size!r}"
+                    if size is not None
+                    else f"int({size_in} * {scale[i] if isinstance(scale, tuple) else scale})"
+                )  # type: ignore[index]
                 raise ShapeError(
                     "CNL004",
                     f"{name} output size {o} ({how}) on input {format_shape(shape)}; it must be "
@@ -148,7 +165,9 @@ def _infer_upsample(name: str, args: Args, shape: Shape) -> Shape:
     return Shape(*lead, *outs, open=open_)
 
 
-def _upsample_spec(name: str, params: tuple[Param, ...], fixed: dict[str, object], ranks: tuple[int, ...] | None) -> LayerSpec:
+def _upsample_spec(
+    name: str, params: tuple[Param, ...], fixed: dict[str, object], ranks: tuple[int, ...] | None
+) -> LayerSpec:
     def full(args: Args) -> dict[str, object]:
         return {**args, **fixed}
 
@@ -163,8 +182,13 @@ def _upsample_spec(name: str, params: tuple[Param, ...], fixed: dict[str, object
 
 UPSAMPLE = _upsample_spec(
     "Upsample",
-    (Param("size", None), Param("scale_factor", None), Param("mode", "nearest"), Param("align_corners", None),
-     Param("recompute_scale_factor", None)),
+    (
+        Param("size", None),
+        Param("scale_factor", None),
+        Param("mode", "nearest"),
+        Param("align_corners", None),
+        Param("recompute_scale_factor", None),
+    ),
     {},
     None,
 )
@@ -210,9 +234,14 @@ def _pixel(name: str, shuffle: bool, args: Args, shape: Shape) -> Shape:
         if is_known(c) and c % rr:  # type: ignore[operator]
             raise ShapeError(
                 "CNL005",
-                f"{name} needs channels divisible by upscale_factor² = {rr}, but receives {c}; input {format_shape(shape)}",
+                f"{name} needs channels divisible by upscale_factor² = {rr}, but receives {c}; "
+                f"input {format_shape(shape)}",
             )
-        out = (c // rr if is_known(c) else UNKNOWN, h * r if is_known(h) else UNKNOWN, w * r if is_known(w) else UNKNOWN)  # type: ignore[operator]
+        out = (
+            c // rr if is_known(c) else UNKNOWN,
+            h * r if is_known(h) else UNKNOWN,
+            w * r if is_known(w) else UNKNOWN,
+        )  # type: ignore[operator]
     else:
         for side, value in (("height", h), ("width", w)):
             if is_known(value) and value % r:  # type: ignore[operator]
@@ -221,7 +250,11 @@ def _pixel(name: str, shuffle: bool, args: Args, shape: Shape) -> Shape:
                     f"{name} needs the {side} divisible by downscale_factor={r}, but receives {value}; "
                     f"input {format_shape(shape)}",
                 )
-        out = (c * rr if is_known(c) else UNKNOWN, h // r if is_known(h) else UNKNOWN, w // r if is_known(w) else UNKNOWN)  # type: ignore[operator]
+        out = (
+            c * rr if is_known(c) else UNKNOWN,
+            h // r if is_known(h) else UNKNOWN,
+            w // r if is_known(w) else UNKNOWN,
+        )  # type: ignore[operator]
     return Shape(*lead, *out, open=open_)
 
 

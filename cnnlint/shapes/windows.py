@@ -70,10 +70,9 @@ def expand(
     accepted = tuple(lengths) if lengths is not None else tuple(sorted({1, n}))
     if isinstance(raw, tuple):
         if len(raw) not in accepted:
-            choices = " or ".join(str(k) for k in accepted)
+            choices = " or ".join(str(k) for k in accepted) + (" int" if accepted == (1,) else " ints")
             raise ShapeError(
-                "CNL005",
-                f"{spec_name} argument '{name}' must be an int or a tuple of {choices} ints, got {args[name]!r}",
+                "CNL005", f"{spec_name} argument '{name}' must be an int or a tuple of {choices}, got {args[name]!r}"
             )
         values = raw * n if len(raw) == 1 else raw
     else:
@@ -264,11 +263,13 @@ def inexact_stride(
         geometry += f", dilation {_arg_text([w.dilation for w in windows])}"
     size_text = "x".join(str(s) for s in sizes)
     ratios = "; ".join(
-        f"{exact_ratio(sizes[i], windows[i])}, floored to {outs[i]}" for i, _ in dropped  # type: ignore[arg-type]
+        dict.fromkeys(
+            f"{exact_ratio(sizes[i], windows[i])}, floored to {outs[i]}"
+            for i, _ in dropped  # type: ignore[arg-type]
+        )
     )
     message = (
-        f"{spec_name} with {geometry}, {pad_text} on {size_text} never reads the last {lost} "
-        f"of its input ({ratios})"
+        f"{spec_name} with {geometry}, {pad_text} on {size_text} never reads the last {lost} of its input ({ratios})"
     )
     suggestion = _suggest(sizes, windows, dropped)
     if suggestion:
@@ -290,4 +291,4 @@ def _suggest(sizes: Sequence[Dim], windows: Sequence[Window], dropped: list[tupl
     ]
     if not options:
         return ""
-    return f"an input of {' or '.join(options)} would be read exactly"
+    return f"an input of {' or '.join(options)} would be read to the end"

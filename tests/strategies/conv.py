@@ -8,6 +8,7 @@ output_padding at the edge of torch's rule drawn at a modest rate.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from hypothesis import strategies as st
@@ -62,7 +63,7 @@ def _conv(draw: st.DrawFn, n: int, transposed: bool, lazy: bool) -> tuple[dict[s
     if "output_padding" in present:
         chosen["output_padding"] = _window_arg(draw, n, mostly(0, st.integers(1, 2), weight=2), [-1])
     kwargs.update(chosen)
-    if draw(st.integers(0, 4)) == 0:
+    if draw(st.integers(0, 15 if transposed else 4)) == 0:
         kwargs["padding_mode"] = draw(st.sampled_from(["zeros", "reflect", "replicate", "circular", "foo"]))
     # the input: batched or unbatched, now and then the wrong rank
     rank = draw(mostly(None, st.integers(1, n + 3), weight=12))
@@ -99,7 +100,13 @@ def _transposed_zero(n: int, kwargs: dict[str, Any], shape: tuple[int, ...]) -> 
         return False
     k, s, p, d, op = (
         _ntuple(kwargs.get(key, default), n)
-        for key, default in (("kernel_size", None), ("stride", 1), ("padding", 0), ("dilation", 1), ("output_padding", 0))
+        for key, default in (
+            ("kernel_size", None),
+            ("stride", 1),
+            ("padding", 0),
+            ("dilation", 1),
+            ("output_padding", 0),
+        )
     )
     if k is None or s is None or p is None or d is None or op is None or len(k) != n:
         return False
@@ -113,3 +120,61 @@ STRATEGIES: dict[str, st.SearchStrategy] = {
     for transposed in (False, True)
     for n in (1, 2, 3)
 }
+
+
+# ---- oracles independent of the engine (CNL003, signatures); shared with test_shapes_pool ----------
+
+
+def _per_dim(value: Any, n: int) -> tuple[int, ...]:
+    if isinstance(value, int):
+        return (value,) * n
+    value = tuple(value)
+    return value * n if len(value) == 1 else value
+
+
+def torch_windows(module: Any, n: int) -> list[tuple[int, int, int, int]] | None:
+    """(kernel, stride, dilation, left padding) per spatial dim, read from a built torch module.
+
+    None when the input is cropped (negative F.pad widths), which CNL003 does not judge.
+    """
+    kernel = _per_dim(module.kernel_size, n)
+    stride_attr = getattr(module, "stride", None)
+    stride = kernel if stride_attr is None or stride_attr == () else _per_dim(stride_attr, n)
+    dilation = _per_dim(getattr(module, "dilation", 1), n)
+    padding: Any = getattr(module, "padding", 0)
+    mode = getattr(module, "padding_mode", "zeros")
+    if mode != "zeros":
+        pads = list(module._reversed_padding_repeated_twice)
+        if any(p < 0 for p in pads) or any(pads[2 * n :]):
+            return None
+        pads += [0, 0] * n
+        left = tuple(pads[2 * (n - 1 - i)] for i in range(n))
+    elif padding == "same":
+        left = tuple(d * (k - 1) // 2 for d, k in zip(dilation, kernel))
+    elif padding == "valid":
+        left = (0,) * n
+    else:
+        left = _per_dim(padding, n)
+    return list(zip(kernel, stride, dilation, left))
+
+
+def last_row_unread(size: int, out: int, kernel: int, stride: int, dilation: int, left: int) -> bool:
+    """Brute force: does any window read the input's last real position (padded coordinate left + size - 1)?"""
+    reads = {o * stride + j * dilation for o in range(out) for j in range(kernel)}
+    return left + size - 1 not in reads
+
+
+def check_signature(spec: Any, cls: Any) -> None:
+    """Names, order, defaults and keyword-only flags of ``spec.params`` against the real class."""
+    from cnnlint.shapes.spec import REQUIRED, Default
+
+    torch_params = [p for p in inspect.signature(cls.__init__).parameters.values() if p.name != "self"]
+    assert [p.name for p in spec.params] == [p.name for p in torch_params]
+    for ours, theirs in zip(spec.params, torch_params):
+        assert ours.keyword_only == (theirs.kind is inspect.Parameter.KEYWORD_ONLY), ours.name
+        if theirs.default is inspect.Parameter.empty:
+            assert ours.default is REQUIRED, ours.name
+        elif isinstance(ours.default, Default):
+            assert ours.default.text in repr(theirs.default), ours.name
+        else:
+            assert ours.default == theirs.default and type(ours.default) is type(theirs.default), ours.name

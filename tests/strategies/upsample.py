@@ -16,10 +16,15 @@ from hypothesis import strategies as st
 from strategies import mostly
 
 SCALES = st.sampled_from([2, 2, 3, 1, 1.5, 0.5, 0.3, 2.5, 1.1, 0.9, 0.25, -1, 0])
-MODES = ["nearest"] * 6 + ["linear", "bilinear", "bicubic", "trilinear"] * 2 + ["area", "nearest-exact"] * 2 + [
-    "lanczos",
-    "foo",
-]
+MODES = (
+    ["nearest"] * 6
+    + ["linear", "bilinear", "bicubic", "trilinear"] * 2
+    + ["area", "nearest-exact"] * 2
+    + [
+        "lanczos",
+        "foo",
+    ]
+)
 
 
 def _rank(draw: st.DrawFn, usual: list[int]) -> int:
