@@ -13,7 +13,8 @@ import pytest
 
 from cnnlint import rules
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
-from cnnlint.report import FORMAT_NAMES, FORMATS, github, json_format, render, render_statistics, summary, text
+from cnnlint.report import FORMAT_NAMES, FORMATS, github, json_format, render, render_statistics, text
+from cnnlint.report.text import summary
 
 
 def diag(code, message, filename, row, col, end_row=None, end_col=None, fix=None, **extra):

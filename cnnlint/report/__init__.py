@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from cnnlint.diagnostics import Diagnostic
 from cnnlint.report import github, json_format, sarif, text
-from cnnlint.report.text import render_statistics, summary, would_fix_summary
+from cnnlint.report.text import render_statistics, would_fix_summary
 
 Renderer = Callable[..., str]
 
@@ -66,4 +66,4 @@ def render(
     return FORMATS[output_format](diagnostics, root=root, cwd=cwd, fixed=fixed)
 
 
-__all__ = ["FORMATS", "FORMAT_NAMES", "render", "render_statistics", "summary", "would_fix_summary"]
+__all__ = ["FORMATS", "FORMAT_NAMES", "render", "render_statistics", "would_fix_summary"]

@@ -80,6 +80,9 @@ def _resolve(name: str, args: Args) -> tuple[object, object, object]:
                 "CNL005",
                 f"{name} align_corners can only be set with mode linear, bilinear, bicubic or trilinear, not {mode!r}",
             )
+    for arg, label in ((size, "size"), (scale, "scale_factor")):
+        if isinstance(arg, (list, tuple)) and not arg:
+            raise ShapeError("CNL005", f"{name} {label} must not be empty")
     if size is not UNKNOWN and scale is not UNKNOWN:
         if size is not None and scale is not None:
             raise ShapeError("CNL005", f"{name} takes only one of size and scale_factor")
