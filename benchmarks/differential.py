@@ -71,6 +71,11 @@ def _window_geometry(name: str, kwargs: dict[str, Any], n: int) -> list[tuple[in
             p = (0,) * n
         elif padding == "same":
             p = tuple(di * (ki - 1) // 2 for ki, di in zip(k, d))
+            short = kwargs.get("dilation")
+            if kwargs.get("padding_mode", "zeros") != "zeros" and isinstance(short, (tuple, list)):
+                # torch's Python-side 'same' padding zips the raw dilation tuple:
+                # a short one pads only the first len(dilation) dimensions
+                p = p[: len(short)] + (0,) * (n - len(short))
         elif kwargs.get("padding_mode", "zeros") != "zeros" and isinstance(padding, (tuple, list)):
             # torch pads with F.pad(_reverse_repeat_tuple(padding, 2)): a short
             # tuple pads only the last len(padding) dimensions

@@ -6,6 +6,7 @@ inside cnnlint is one CNL998 for that file, and the run goes on.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -51,7 +52,7 @@ def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None)
     try:
         _check(data, result, options)
     except RecursionError:
-        result.diagnostics = [_file_diag(filename, "CNL999", "the file is nested too deeply to parse", 1, 1)]
+        result.diagnostics = [_file_diag(filename, "CNL999", "the file is nested too deeply to analyse", 1, 1)]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         result.failed = True
         result.diagnostics = [
@@ -84,12 +85,18 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         result.diagnostics.append(_file_diag(filename, "CNL999", err.message, err.row, err.column))
         return
     try:
-        tree = source.check_syntax(text, filename)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print (nor errors under -W error)
+            tree = source.check_syntax(text, filename)
     except source.SourceError as err:
         if not _newer_syntax(text):
             result.diagnostics.append(_file_diag(filename, "CNL999", err.message, err.row, err.column))
         return
     if not source.may_define_model(data):
+        return
+    problem = _compile_error(tree, filename)
+    if problem is not None:
+        result.diagnostics.append(problem)
         return
 
     from cnnlint.build import build
@@ -106,9 +113,22 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
     lines = text.splitlines()
     seen: set[tuple[str, int, int]] = set()
     for model in models:
-        layers = build(model.layers)
-        shape = Shape(*model.input.dims) if model.input is not None else None
-        trace = propagate(layers, shape)
+        try:
+            layers = build(model.layers)
+            shape = Shape(*model.input.dims) if model.input is not None else None
+            trace = propagate(layers, shape)
+        except RecursionError:  # one model nested too deeply: the others are still checked
+            start = model.span.start
+            result.diagnostics.append(
+                Diagnostic(
+                    "CNL100",
+                    "shape following stops here: the model is nested too deeply to follow",
+                    filename,
+                    start,
+                    Location(start.row, start.column + 1),
+                )
+            )
+            continue
         if options.want_models:
             result.models.append(ModelResult(model, layers, trace))
         if model.nested and any(not m.nested for m in models):
@@ -126,6 +146,25 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
                 Diagnostic(finding.code, finding.message, filename, call.span.start, call.span.end, fix)
             )
     result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]
+
+
+def _compile_error(tree: Any, filename: str) -> Diagnostic | None:
+    """CNL999 for what Python rejects after parsing: ``f(a=1, a=2)``, ``return`` outside a function, ...
+
+    ``check_syntax`` only parses; the symbol-table and code-generation passes of
+    ``compile`` raise their own SyntaxErrors. Compiling builds a code object and
+    never runs it. Only files that may define a model pay for it.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(tree, filename, "exec", dont_inherit=True)
+    except SyntaxError as err:
+        message = (err.msg or "invalid syntax").strip().splitlines()[0] if err.msg else "invalid syntax"
+        return _file_diag(filename, "CNL999", message, max(1, err.lineno or 1), max(1, err.offset or 1))
+    except (RecursionError, MemoryError, ValueError):
+        return None  # too deep or too big to compile: the parse succeeded, extraction decides
+    return None
 
 
 def _newer_syntax(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ def discover(paths: list[Path], is_excluded: Callable[[Path], bool]) -> Iterator
         if path.is_dir():
             yield from _walk(path, is_excluded, seen)
         elif not path.exists():
-            yield Found(path, "broken symbolic link")
+            yield Found(path, _link_problem(path))
         else:
             key = path.resolve()
             if key not in seen:
@@ -55,7 +56,10 @@ def _walk(root: Path, is_excluded: Callable[[Path], bool], seen: set[Path]) -> I
             if is_excluded(path):
                 continue
             if not path.exists():
-                yield Found(path, "broken symbolic link")
+                yield Found(path, _link_problem(path))
+                continue
+            if not path.is_file():  # a FIFO (reading it would block), a socket, a device
+                yield Found(path, "not a regular file")
                 continue
             try:
                 key = path.resolve()
@@ -66,6 +70,19 @@ def _walk(root: Path, is_excluded: Callable[[Path], bool], seen: set[Path]) -> I
                 continue
             seen.add(key)
             yield Found(path)
+
+
+def _link_problem(path: Path) -> str:
+    """Why a path that is listed cannot be followed: a dangling link, a link loop, or another OS error."""
+    try:
+        os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if os.path.islink(path):
+            return "broken symbolic link"
+        return err.strerror or str(err)
+    return "cannot be read"
 
 
 def _is_venv(path: Path) -> bool:

@@ -90,9 +90,13 @@ class Run:
                 yield path, data, check_bytes(data, str(path), self.options_for(path))
             return
         from concurrent.futures import ProcessPoolExecutor
+        from dataclasses import replace
 
+        # Jobs are pickled lazily, while results accumulate: send a copy without them,
+        # or each job would carry every earlier file's text (quadratic in the run's size).
+        light = replace(self, results=[], diffs=[], stdin_output=None)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_check_job, self, path, data) for path, data in work]
+            futures = [pool.submit(_check_job, light, path, data) for path, data in work]
             for (path, data), future in zip(work, futures):
                 try:
                     result = future.result()

@@ -69,6 +69,10 @@ class WorkerError(Exception):
     pass
 
 
+class WorkerStartError(WorkerError):
+    """torch could not be loaded at all: not tried again in this run."""
+
+
 class Worker:
     """One torch process; requests go one at a time."""
 
@@ -107,7 +111,7 @@ class Worker:
         if self.ready:
             return
         if self.ready is False:
-            raise WorkerError(self.error or "the torch worker did not start")
+            raise WorkerStartError(self.error or "the torch worker did not start")
         try:
             message = self.answers.get(timeout=STARTUP_TIMEOUT)
         except queue.Empty:
@@ -118,7 +122,7 @@ class Worker:
         if not self.ready:
             self.error = message.get("error") or "the torch worker did not start"
             self.kill()
-            raise WorkerError(self.error)
+            raise WorkerStartError(self.error)
 
     def request(self, payload: Mapping[str, Any], timeout: float) -> dict:
         """Send one model; raises TimeoutError (the worker is then killed) or WorkerError."""
@@ -176,17 +180,20 @@ class Worker:
 
 _lock = threading.RLock()
 _worker: Worker | None = None
+_broken: str | None = None  # why torch could not be loaded, once it failed
 
 
 def start_worker() -> None:
     """Start the torch worker now, so that importing torch overlaps the static pass. Never blocks."""
     global _worker
     with _lock:
-        if _worker is None or not _worker.alive:
+        if _broken is None and (_worker is None or not _worker.alive):
             _worker = Worker()
 
 
 def _get_worker() -> Worker:
+    if _broken is not None:
+        raise WorkerStartError(_broken)
     start_worker()
     assert _worker is not None
     return _worker
@@ -358,14 +365,10 @@ def check_model(mr: ModelResult, timeout: float = 10.0) -> ModelCheck:
     request, notes, symbols = _plan(mr)
     steps = mr.trace.steps
     check = ModelCheck([None] * len(steps), notes, symbols=symbols)
-    with _lock:
-        try:
-            answer = _get_worker().request(request, timeout)
-        except TimeoutError:
-            check.failure = f"runtime check timed out after {timeout:g} s"
-        except WorkerError as exc:
-            check.failure = f"runtime check unavailable: {exc}"
-            _warn_once(str(exc))
+    if not _runs_anything(request["nodes"]):
+        answer: dict = {"results": [None] * len(steps)}  # nothing torch could build: no need to start it
+    else:
+        answer = _ask(request, timeout, check)
     if check.failure is None:
         if "error" in answer:
             check.failure = f"runtime check failed: {answer['error']}"
@@ -378,6 +381,26 @@ def check_model(mr: ModelResult, timeout: float = 10.0) -> ModelCheck:
     with contextlib.suppress(AttributeError):
         mr._cnnlint_runtime = check  # type: ignore[attr-defined]
     return check
+
+
+def _runs_anything(nodes: list[dict]) -> bool:
+    return any(n["kind"] != "stop" and (n["kind"] != "seq" or _runs_anything(n["children"])) for n in nodes)
+
+
+def _ask(request: dict, timeout: float, check: ModelCheck) -> dict:
+    """The worker's answer; on failure, sets ``check.failure`` and returns an empty answer."""
+    global _broken
+    with _lock:
+        try:
+            return _get_worker().request(request, timeout)
+        except TimeoutError:
+            check.failure = f"runtime check timed out after {timeout:g} s"
+        except WorkerError as exc:
+            if isinstance(exc, WorkerStartError):
+                _broken = str(exc)
+            check.failure = f"runtime check unavailable: {exc}"
+            _warn_once(str(exc))
+    return {}
 
 
 _warned: set[str] = set()
@@ -438,11 +461,10 @@ def runtime_diagnostics(result: FileResult, timeout: float = 10.0) -> list[Diagn
             ran = ", ".join(f"{s}=1" for s in check.symbols)
             add("CNL100", f"runtime check ran the symbolic input dimensions as {ran}", model.span)
         for step, outcome in zip(mr.trace.steps, check.results):
-            message = _disagreement(step, outcome, check.symbols)
-            call = step.layer.origin
-            span = getattr(call, "span", None)
-            if message is not None and span is not None:
-                add("CNL007", message, span)
+            found = _disagreement(step, outcome, check.symbols)
+            span = getattr(step.layer.origin, "span", None)
+            if found is not None and span is not None:
+                add(*found, span)
     text = result.text
     if text is not None:
         from cnnlint.check import _suppressed
@@ -452,24 +474,27 @@ def runtime_diagnostics(result: FileResult, timeout: float = 10.0) -> list[Diagn
     return out
 
 
-def _disagreement(step: Step, outcome: Any, symbols: tuple[str, ...]) -> str | None:
-    """The CNL007 message for one step, or None where torch and the static pass agree."""
+# torch errors that say the meta device cannot run something, not that the model is wrong.
+META_LIMITS = ("'Meta' backend", "meta tensor", "on the meta device", "device='meta'", 'device="meta"')
+
+
+def _disagreement(step: Step, outcome: Any, symbols: tuple[str, ...]) -> tuple[str, str] | None:
+    """(code, message) for one step: a CNL007 where torch and the static pass disagree; else None."""
     if outcome is None or step.layer.children is not None:
         return None
     static_error = any(_is_error(f.code) for f in step.findings)
     kind, value = outcome
+    if kind in ("build", "forward") and any(limit in value for limit in META_LIMITS):
+        return "CNL100", f"runtime check: torch cannot run this layer on the meta device ({value})"
     if kind == "build":
         if static_error:
             return None
-        return f"torch rejects this layer, which cnnlint found no error in: {value}"
+        return "CNL007", f"torch rejects this layer, which cnnlint found no error in: {value}"
     modelled = step.layer.spec is not None and not step.stopped
-    if kind == "forward":
-        if static_error or not modelled or _static_dims(step.in_shape) is None:
-            return None
-        return f"torch raises here, where cnnlint found no error: {value}"
-    # kind == "shape"
     if static_error or not modelled or _static_dims(step.in_shape) is None:
         return None
+    if kind == "forward":
+        return "CNL007", f"torch raises here, where cnnlint found no error: {value}"
     static = step.out_shape
     if static.open:
         return None
@@ -477,7 +502,7 @@ def _disagreement(step: Step, outcome: Any, symbols: tuple[str, ...]) -> str | N
     if _same(static, torch_dims):
         return None
     note = f" (with {', '.join(f'{s}=1' for s in symbols)})" if symbols else ""
-    return f"output shape differs: static {_show(static)}, torch {_show_dims(torch_dims)}{note}"
+    return "CNL007", f"output shape differs: static {_show(static)}, torch {_show_dims(torch_dims)}{note}"
 
 
 def _is_error(code: str) -> bool:

@@ -15,6 +15,13 @@ attribute chains on them that resolve to a public ``torch.nn`` class, a
 ``torch.nn.functional`` function or a dtype, calls of ``torch.nn`` classes
 only, literals, tuples/lists, arithmetic, keywords.
 
+Speed: the worker imports torch once and pays its first-use costs before
+saying it is ready (the time limit covers checking only). ``torch._dynamo``,
+which the meta device's decompositions import only to mark themselves "not
+to be compiled", is replaced by a stand-in (``_LazyDynamo``) that loads the
+real module the moment anything else is asked of it; a model whose check
+meets the stand-in in an error is checked again with the real module.
+
 Protocol: length-prefixed pickles on stdin/stdout. The worker says
 ``{"ready": True}`` once torch is imported and warm, then answers each
 ``{"op": "check", ...}`` with ``{"results": [...]}``, one entry per step of the
@@ -35,6 +42,7 @@ import pickle
 import struct
 import sys
 import time
+import types
 from collections.abc import Mapping
 from typing import Any, BinaryIO
 
@@ -283,6 +291,42 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
+class _LazyDynamo(types.ModuleType):
+    """Stands in for ``torch._dynamo`` until something needs more than ``disable``.
+
+    torch's reference decompositions (what the meta device runs for addmm,
+    hardtanh, ...) are wrapped in ``torch._disable_dynamo``, which imports all
+    of torch._dynamo on first call (~1 s of CPU) just to wrap them in a
+    "do not compile this" guard. Nothing is ever compiled here, so that guard
+    is the function itself. Any other use loads the real module.
+    """
+
+    def __init__(self, torch: Any) -> None:
+        super().__init__("torch._dynamo")
+        self._torch = torch
+
+    def disable(self, fn: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if fn is None or not callable(fn):
+            return self.real().disable(fn, *args, **kwargs)
+        return fn
+
+    def real(self) -> Any:
+        import importlib
+
+        if sys.modules.get("torch._dynamo") is self:
+            del sys.modules["torch._dynamo"]
+        if self._torch.__dict__.get("_dynamo") is self:
+            del self._torch._dynamo
+        return importlib.import_module("torch._dynamo")
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            # Not a package: ``import torch._dynamo.x`` fails, naming torch._dynamo, and
+            # Checker.check then runs the model again with the real module.
+            raise AttributeError(name)
+        return getattr(self.real(), name)
+
+
 class Checker:
     def __init__(self) -> None:
         import torch
@@ -290,6 +334,16 @@ class Checker:
         self.torch = torch
         self.nn = torch.nn
         self.F = torch.nn.functional
+        self.stub: _LazyDynamo | None = None
+        if "torch._dynamo" not in sys.modules and not os.environ.get("CNNLINT_RUNTIME_REAL_DYNAMO"):
+            self.stub = _LazyDynamo(torch)
+            sys.modules["torch._dynamo"] = self.stub
+            torch._dynamo = self.stub
+
+    def unstub(self) -> None:
+        if self.stub is not None:
+            self.stub.real()
+            self.stub = None
 
     # -- namespace ------------------------------------------------------------
 
@@ -333,6 +387,20 @@ class Checker:
     # -- one model ------------------------------------------------------------
 
     def check(self, request: Mapping[str, Any]) -> list:
+        """One model; again with the real torch._dynamo if the stand-in shows in any error."""
+        try:
+            results = self._check(request)
+        except Exception as exc:
+            if self.stub is None or "_dynamo" not in str(exc):
+                raise
+            self.unstub()
+            return self._check(request)
+        if self.stub is not None and any(r is not None and r[0] != "shape" and "_dynamo" in r[1] for r in results):
+            self.unstub()
+            results = self._check(request)
+        return results
+
+    def _check(self, request: Mapping[str, Any]) -> list:
         delay = request.get("delay") or 0
         if delay:
             time.sleep(delay)  # test hook: a model that takes long

@@ -367,6 +367,23 @@ def test_both_raise_only_the_static_diagnostic_shows():
     assert shapes[-1] == (1, 10)
 
 
+def test_what_the_meta_device_cannot_run_is_a_note_not_a_mismatch():
+    from cnnlint.runtime import _disagreement
+
+    source = b"import torch.nn as nn\n# cnnlint: input=(1, 4)\nnet = nn.Sequential(nn.Linear(4, 2))\n"
+    result = check_bytes(source, "m.py", CheckOptions(want_models=True))
+    (step,) = result.models[0].trace.steps
+    missing = "NotImplementedError: Could not run 'aten::foo' with arguments from the 'Meta' backend."
+    assert _disagreement(step, ("forward", missing), ())[0] == "CNL100"
+    wrong = "RuntimeError: mat1 and mat2 shapes cannot be multiplied"
+    assert _disagreement(step, ("forward", wrong), ())[0] == "CNL007"
+    assert _disagreement(step, ("shape", (1, 2)), ()) is None
+    assert _disagreement(step, ("shape", (1, 3)), ()) == (
+        "CNL007",
+        "output shape differs: static (1, 2), torch (1, 3)",
+    )
+
+
 def test_static_unknown_torch_error_later_is_not_reported():
     result, diagnostics = check(
         """
@@ -495,6 +512,52 @@ def test_torch_is_imported_only_in_the_worker(monkeypatch):
     result, diagnostics = check((FIXTURES / "lenet.py").read_text())
     assert not [d for d in diagnostics if d.code in ("CNL007", "CNL100")]
     assert runtime.runtime_shapes(result.models[0], TIMEOUT)[-1] == (1, 10)
+
+
+def test_dynamo_stand_in_falls_back_to_the_real_module():
+    """The worker skips importing torch._dynamo; if anything needs it, the model is checked again with it."""
+    code = textwrap.dedent(
+        """\
+        import sys, warnings
+        warnings.simplefilter("ignore")
+        from cnnlint.runtime_worker import Checker
+        checker = Checker()
+        checker.warm_up()
+        assert checker.stub is not None and "torch._dynamo" in sys.modules
+        first = []
+        plain_check = Checker._check
+
+        def needs_dynamo(self, request):
+            if not first:
+                first.append(1)
+                import torch._dynamo.external_utils  # fails while the stand-in is in place
+            return plain_check(self, request)
+
+        Checker._check = needs_dynamo
+        request = {"aliases": {"nn": "torch.nn"}, "constants": {}, "input": (1, 4),
+                   "nodes": [{"kind": "module", "code": "nn.Linear(4, 2)", "in": (1, 4)}]}
+        print(checker.check(request), checker.stub, type(sys.modules["torch._dynamo"]).__name__)
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=_env(), timeout=300
+    )
+    assert proc.stdout.strip() == "[('shape', (1, 2))] None module", proc.stderr
+
+
+def test_a_worker_that_cannot_start_is_reported_not_retried(tmp_path, monkeypatch, capsys):
+    broken = tmp_path / "broken_worker.py"
+    broken.write_text("raise SystemExit(3)\n")
+    monkeypatch.setattr(runtime, "WORKER_FILE", broken)
+    monkeypatch.setattr(runtime, "_worker", None)
+    monkeypatch.setattr(runtime, "_broken", None)
+    monkeypatch.setattr(runtime, "_warned", set())
+    result, diagnostics = check(CORRECT["aliased_imports"] + CORRECT["module_constants"])
+    assert len(result.models) == 2
+    failures = [d.message for d in diagnostics if d.code == "CNL100"]
+    assert failures == ["runtime check unavailable: the torch worker exited (exit status 3)"] * 2
+    assert capsys.readouterr().err.count("the torch worker exited") == 1
+    assert not runtime._worker.alive
 
 
 def _env() -> dict:

@@ -78,30 +78,28 @@ def pad_shape(spec_name: str, mode: str, pads: tuple[Dim, ...], shape: Shape) ->
         if not is_known(size, left, right):
             outs.append(UNKNOWN)
             continue
-        where = f"the {_ORDINAL[i]} dimension (size {size})"
+        where = f"the {_ORDINAL[i]} dimension of input {format_shape(shape)} (size {size})"
         if mode == "reflect" and (left >= size or right >= size):  # type: ignore[operator]
             raise ShapeError(
                 "CNL005",
-                f"{spec_name} reflection padding ({left}, {right}) must be smaller than {where} "
-                f"of input {format_shape(shape)}",
+                f"{spec_name} reflection padding ({left}, {right}) must be smaller than {where}",
             )
         if mode == "circular" and (left > size or right > size):  # type: ignore[operator]
             raise ShapeError(
                 "CNL005",
-                f"{spec_name} circular padding ({left}, {right}) wraps around more than once on {where} "
-                f"of input {format_shape(shape)}",
+                f"{spec_name} circular padding ({left}, {right}) wraps around more than once on {where}",
             )
         out = size + left + right  # type: ignore[operator]
         if mode == "constant":
             if size + min(left, 0) + min(right, 0) < 0:  # type: ignore[operator]
                 raise ShapeError(
                     "CNL004",
-                    f"{spec_name} padding ({left}, {right}) crops {where} below zero of input {format_shape(shape)}",
+                    f"{spec_name} padding ({left}, {right}) crops {where} below zero",
                 )
         elif out < 0:
             raise ShapeError(
                 "CNL004",
-                f"{spec_name} padding ({left}, {right}) makes {where} {out} of input {format_shape(shape)}",
+                f"{spec_name} padding ({left}, {right}) leaves a size of {out} for {where}",
             )
         outs.append(out)
     if mode in ("reflect", "replicate") and outs and all(is_known(o) and o < 1 for o in outs):  # type: ignore[operator]

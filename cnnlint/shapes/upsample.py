@@ -23,6 +23,7 @@ channels at index 1 even for an unbatched input). No parameters, no MACs.
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, format_shape, is_known
@@ -44,6 +45,8 @@ def _number(name: str, value: object, shown: object) -> object:
     if value is UNKNOWN:
         return UNKNOWN
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise ShapeError("CNL005", f"{name} scale_factor must be finite, got {shown!r}")
         return float(value)
     raise ShapeError("CNL005", f"{name} scale_factor must be a number or a tuple of numbers, got {shown!r}")
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, format_shape, is_known
 from cnnlint.shapes.spec import Args, Finding, ShapeError, is_int
 
+_SEARCH_LIMIT = 100_000  # loops in the CNL003 test and its suggestion stop here
+
 # How each spatial dimension is called in messages, by number of spatial dims.
 SIDE_NAMES: dict[int, tuple[str, ...]] = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 UNIT_NAMES: dict[int, tuple[tuple[str, str], ...]] = {
@@ -135,6 +137,8 @@ def exact_ratio(size: int, w: Window) -> str:
     kernel = str(w.kernel) if w.dilation == 1 else f"({w.dilation}*({w.kernel}-1) + 1)"
     value = (size + w.pad_l + w.pad_r - span) / w.stride + 1  # type: ignore[operator]
     shown = f"{value:.4f}".rstrip("0").rstrip(".")
+    if "." not in shown and value != int(shown):
+        shown = f"{value:.12g}"
     return f"({size} + {pads} - {kernel}) / {w.stride} + 1 = {shown}"
 
 
@@ -148,7 +152,7 @@ def unread_tail(size: int, w: Window, out: int) -> int:
     k, s, pl, d = w.kernel, w.stride, w.pad_l, w.dilation
     last = pl + size - 1  # type: ignore[operator]
     best = -1
-    for j in range(k):  # type: ignore[arg-type]
+    for j in range(min(k, last // d + 1)):  # type: ignore[arg-type,operator]
         t = last - j * d  # type: ignore[operator]
         if t < 0:
             break
@@ -167,6 +171,8 @@ def exact_sizes(size: int, w: Window) -> tuple[int | None, int | None]:
         return isinstance(o, int) and o >= 1 and unread_tail(i, w, o) == 0
 
     step = max(1, w.stride * w.dilation)  # type: ignore[operator]
+    if step > _SEARCH_LIMIT:
+        return None, None
     below = next((i for i in range(size - 1, max(0, size - 2 * step) - 1, -1) if i >= 1 and exact(i)), None)
     above = next((i for i in range(size + 1, size + 2 * step + 1) if exact(i)), None)
     return below, above
@@ -247,6 +253,8 @@ def inexact_stride(
     for index, (size, w, o) in enumerate(zip(sizes, windows, outs)):
         if not (is_known(size, o) and w.known) or o < 1:  # type: ignore[operator]
             continue
+        if min(w.kernel, (w.pad_l + size) // w.dilation) > _SEARCH_LIMIT:  # type: ignore[operator]
+            continue  # absurd sizes: not worth the loop
         tail = unread_tail(size, w, o)  # type: ignore[arg-type]
         if tail > 0:
             dropped.append((index, tail))
