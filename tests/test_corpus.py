@@ -216,10 +216,7 @@ def _summary(path: Path) -> list[dict]:
 
 
 # Known tracing gaps (not false positives): the model is found but its output shape is lost.
-TRACING_GAPS = {
-    "lenet_cifar_tutorial.py": "x.view(-1, 16 * 5 * 5) on a symbolic batch (B, 16, 5, 5) yields an unknown shape "
-    "(no CNL100 either); with a concrete batch it gives (4, 400). fc1..fc3 are then never checked.",
-}
+TRACING_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,10 @@ def resolve(kind: Kind, args: Args) -> ConvArgs:
                 f"{name} groups={groups} must divide out_channels={out_channels}"
                 + (" (with bias=True the bias no longer matches the weight)" if kind.lazy else ""),
             )
+        if is_known(out_channels) and silent and 0 < out_channels < groups:  # type: ignore[operator]
+            raise ShapeError(
+                "CNL005", f"{name} out_channels={out_channels} leaves an empty weight with groups={groups}"
+            )
     padding_arg = args["padding"]
     if isinstance(padding_arg, str) and not kind.transposed:
         if padding_arg not in ("same", "valid"):

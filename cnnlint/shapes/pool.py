@@ -217,9 +217,27 @@ def output_size(name: str, n: int, args: Args) -> tuple[Dim | None, ...] | _Unkn
 def _adaptive_infer(name: str, n: int, args: Args, shape: Shape) -> Shape:
     sizes = output_size(name, n, args)
     parts = split(shape, n)
-    if sizes is UNKNOWN:
-        return parts.rebuild(parts.channels, (UNKNOWN,) * n)
-    outs = [size if v is None else v for v, size in zip(sizes, parts.spatial)]  # type: ignore[arg-type]
+    rank = shape.rank
+    if sizes is not UNKNOWN:
+        outs = [size if v is None else v for v, size in zip(sizes, parts.spatial)]  # type: ignore[arg-type]
+    else:
+        outs = [UNKNOWN] * n
+    least = n + 1 if isinstance(args["output_size"], (list, tuple)) else n
+    if rank is not None and rank < least:
+        raise ShapeError("CNL006", f"{name} expects at least a {least}-D input but receives {format_shape(shape)}")
+    maybe_mean = name.startswith("AdaptiveAvg") and n > 1 and all(o == 1 or not is_known(o) for o in outs)
+    if maybe_mean and not all(o == 1 for o in outs) and rank is not None and rank not in (n + 1, n + 2):
+        return Shape(*shape.dims[: max(0, len(shape.dims) - n)], *[UNKNOWN] * n, open=shape.open)  # may be a mean
+    if maybe_mean and all(o == 1 for o in outs):
+        # torch computes an output of all ones as a mean over the last n dims, on any rank that has them
+        # (at least n + 1 when output_size is a tuple: F.adaptive_avg_pool resolves None entries first)
+        return Shape(*shape.dims[: max(0, len(shape.dims) - n)], *outs, open=shape.open or len(shape.dims) < n)
+    allowed = (n + 1, n + 2)
+    if (rank is not None and rank not in allowed) or (rank is None and shape.min_rank > n + 2):
+        shown = f"{rank}-D " if rank is not None else ""
+        raise ShapeError(
+            "CNL006", f"{name} expects a {n + 1}-D or {n + 2}-D input but receives {shown}{format_shape(shape)}"
+        )
     return parts.rebuild(parts.channels, outs)
 
 
@@ -233,7 +251,8 @@ def _adaptive_spec(family: str, n: int) -> LayerSpec:
         params=params,
         infer=partial(_adaptive_infer, name, n),
         check=lambda args, name=name, n=n: output_size(name, n, args) and None,
-        ranks=(n + 1, n + 2),
+        # AdaptiveAvgPool2d/3d to all ones is a mean that takes other ranks: checked in infer
+        ranks=None if family == "Avg" and n > 1 else (n + 1, n + 2),
     )
 
 

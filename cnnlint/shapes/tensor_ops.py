@@ -60,8 +60,10 @@ def _infer_reshape(args: Args, shape: Shape) -> Shape:
     in_symbols, in_known = _split(shape.dims)
     rest = tuple(d for d in resolved if d != -1)
     out_symbols, out_known = _split(rest)
-    if in_known is None or out_known is None or in_symbols != out_symbols:
-        return Shape.unknown() if -1 in resolved else Shape(*[d if is_known(d) or isinstance(d, str) else UNKNOWN for d in resolved])
+    if in_known is None or out_known is None:
+        return Shape.unknown()
+    if in_symbols != out_symbols:
+        return _symbolic(resolved, in_symbols, out_symbols, in_known, out_known)
     where = f"{method}({_show(target)}) cannot reshape {format_shape(shape)} ({_elements(shape)})"
     if -1 in resolved:
         if out_known == 0 or in_known % out_known:
@@ -73,6 +75,21 @@ def _infer_reshape(args: Args, shape: Shape) -> Shape:
     if len(resolved) == 2 and shape.min_rank > 2 and resolved[0] == shape.dim(0):
         note = " x ".join(str(d) for d in shape.dims[1:]) + f" after {method}"
     return Shape(*resolved, note=note)
+
+
+def _symbolic(resolved: list[Dim], in_symbols: Counter, out_symbols: Counter, in_known: int, out_known: int) -> Shape:
+    """Symbols on one side only: ``-1`` absorbs what is left when that is certain, else it is unknown.
+
+    ``(B, 16, 5, 5).view(-1, 400)`` is ``(B, 400)``; whether a reshape with a
+    symbol is valid depends on the symbol's value, so it never raises.
+    """
+    if -1 not in resolved or out_symbols - in_symbols:
+        return Shape.unknown()
+    left = in_symbols - out_symbols
+    fill: Dim = UNKNOWN
+    if sum(left.values()) == 1 and out_known and in_known == out_known:
+        fill = next(iter(left))
+    return Shape(*[fill if d == -1 else d for d in resolved])
 
 
 def _elements(shape: Shape) -> str:

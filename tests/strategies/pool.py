@@ -28,8 +28,8 @@ def _arg(draw: st.DrawFn, n: int, values: st.SearchStrategy, bad: list[Any]) -> 
     return draw(st.sampled_from(bad + [tuple(draw(values) for _ in range(n + 1)), ()]))
 
 
-def _input(draw: st.DrawFn, n: int) -> tuple[int, ...]:
-    rank = draw(mostly(None, st.integers(1, n + 3), weight=12))
+def _input(draw: st.DrawFn, n: int, odd_ranks: int = 12) -> tuple[int, ...]:
+    rank = draw(mostly(None, st.integers(1, n + 3), weight=odd_ranks))
     if rank is None:
         rank = draw(st.sampled_from([n + 2, n + 2, n + 1]))
     dims = [draw(SPATIAL) for _ in range(rank)]
@@ -80,10 +80,12 @@ def _window_pool(draw: st.DrawFn, family: str, n: int) -> tuple[dict[str, Any], 
 @st.composite
 def _adaptive(draw: st.DrawFn, family: str, n: int) -> tuple[dict[str, Any], tuple[int, ...]]:
     entry = mostly(None, st.integers(1, 6), weight=1) if n > 1 else st.integers(1, 6)
-    style = draw(st.sampled_from(["int"] * 4 + ["tuple"] * 4 + ["list", "bad"]))
+    style = draw(st.sampled_from(["int"] * 4 + ["tuple"] * 4 + ["list", "bad", "ones"]))
     value: Any
     if style == "int":
         value = draw(st.integers(0, 6))
+    elif style == "ones":  # global pooling: AdaptiveAvgPool2d/3d turn it into a mean that takes any rank
+        value = draw(st.sampled_from([1, (1,) * n, (None,) * (n - 1) + (1,)]))
     elif style == "tuple":
         value = tuple(draw(entry) for _ in range(n))
     elif style == "list":
@@ -93,7 +95,7 @@ def _adaptive(draw: st.DrawFn, family: str, n: int) -> tuple[dict[str, Any], tup
     kwargs: dict[str, Any] = {"output_size": value}
     if family == "Max" and draw(st.booleans()):
         kwargs["return_indices"] = draw(st.booleans())
-    return kwargs, _input(draw, n)
+    return kwargs, _input(draw, n, odd_ranks=4)
 
 
 STRATEGIES: dict[str, st.SearchStrategy] = {
