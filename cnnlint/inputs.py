@@ -395,8 +395,9 @@ def _map_models(ctx: Any, models: list[ModelDef]) -> dict[int, ModelDef]:
     """The context's own models -> the caller's models (the same objects, or equal by name and position)."""
     mapped: dict[int, ModelDef] = {}
     by_key = {(m.name, m.span.start): m for m in models}
+    given = {id(m) for m in models}
     for own in (*ctx.sequential_models.values(), *ctx.class_models.values()):
-        match = own if any(own is m for m in models) else by_key.get((own.name, own.span.start))
+        match = own if id(own) in given else by_key.get((own.name, own.span.start))
         if match is not None:
             mapped[id(own)] = match
     return mapped

@@ -32,6 +32,7 @@ class Context:
         self.function_models: dict[int, ModelDef] = {}
         self.model_nodes: dict[int, ast.AST] = {}  # id(ModelDef) -> the Call or ClassDef defining it
         self._aliases: dict[int, dict[str, str]] = {}
+        self._own: dict[tuple[str, int], tuple[dict[str, str], frozenset[str]]] = {}
         self._qualnames: dict[int, str | None] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -67,15 +68,38 @@ class Context:
             s = s.parent
         found: dict[str, str] = {}
         for s in reversed(chain):  # outer first, inner scopes override
-            for name, bindings in s.bindings.items():
-                target = bindings[0].target
-                if target and all(b.kind == "import" and b.target == target for b in bindings):
-                    if target.split(".", 1)[0] in ALIAS_ROOTS:
-                        found[name] = target
-                elif name in found:
-                    del found[name]
+            imports, shadows = self._own_aliases(s)
+            for name in shadows.intersection(found):
+                del found[name]
+            found.update(imports)
         self._aliases[key] = found
         return dict(found)
+
+    def _own_aliases(self, scope: Scope) -> tuple[dict[str, str], frozenset[str]]:
+        """What one scope binds: its torch-like import aliases, and the names it binds otherwise.
+
+        Computed once per scope, so a file with thousands of functions does not
+        re-read the module's bindings for each of them.
+        """
+        key = ("own", id(scope))
+        cached = self._own.get(key)
+        if cached is not None:
+            return cached
+        imports: dict[str, str] = {}
+        shadows: set[str] = set()
+        for name, bindings in scope.bindings.items():
+            target = bindings[0].target
+            if (
+                target
+                and all(b.kind == "import" and b.target == target for b in bindings)
+                and target.split(".", 1)[0] in ALIAS_ROOTS
+            ):
+                imports[name] = target
+            else:
+                shadows.add(name)
+        result = (imports, frozenset(shadows))
+        self._own[key] = result
+        return result
 
 
 def shorten(text: str, limit: int = 60) -> str:

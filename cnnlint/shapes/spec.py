@@ -223,6 +223,14 @@ def is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+INT64_MAX = 2**63 - 1
+
+
+def _short(value: int) -> str:
+    digits = len(str(abs(value))) if value.bit_length() < 4096 else None
+    return f"an integer of {digits} digits" if digits else "an integer of over 1,000 digits"
+
+
 def int_arg(spec_name: str, args: Args, name: str, *, minimum: int | None = None) -> int | _Unknown:
     """An int argument, UNKNOWN if unresolved; CNL005 if torch would reject its type or value.
 
@@ -236,6 +244,8 @@ def int_arg(spec_name: str, args: Args, name: str, *, minimum: int | None = None
         value = int(value)
     if not isinstance(value, int):
         raise ShapeError("CNL005", f"{spec_name} argument '{name}' must be an int, got {value!r}")
+    if abs(value) > INT64_MAX:
+        raise ShapeError("CNL005", f"{spec_name} argument '{name}' does not fit in torch's int64: {_short(value)}")
     if minimum is not None and value < minimum:
         raise ShapeError("CNL005", f"{spec_name} argument '{name}' must be >= {minimum}, got {value}")
     return value

@@ -216,10 +216,6 @@ def split(shape: Shape, n: int) -> Split:
     return Split(dims[: -(n + 1)], dims[-(n + 1)], dims[-n:], shape.open)
 
 
-def known_or_unknown(value: Dim) -> Dim:
-    return value if is_known(value) else UNKNOWN
-
-
 # ---- messages -----------------------------------------------------------------------------
 
 
@@ -270,12 +266,8 @@ def inexact_stride(
     if any(w.dilation != 1 for w in windows):
         geometry += f", dilation {_arg_text([w.dilation for w in windows])}"
     size_text = "x".join(str(s) for s in sizes)
-    ratios = "; ".join(
-        dict.fromkeys(
-            f"{exact_ratio(sizes[i], windows[i])}, floored to {outs[i]}"
-            for i, _ in dropped  # type: ignore[arg-type]
-        )
-    )
+    reasons = (_why(sizes[i], windows[i], outs[i]) for i, _ in dropped)  # type: ignore[arg-type]
+    ratios = "; ".join(dict.fromkeys(reasons))
     message = (
         f"{spec_name} with {geometry}, {pad_text} on {size_text} never reads the last {lost} of its input ({ratios})"
     )
@@ -283,6 +275,14 @@ def inexact_stride(
     if suggestion:
         message += f"; {suggestion}"
     return [Finding("CNL003", message)]
+
+
+def _why(size: int, w: Window, out: int) -> str:
+    """Why the last rows go unread: the output size was floored, or dilated taps step over them."""
+    span = w.dilation * (w.kernel - 1) + 1  # type: ignore[operator]
+    if (size + w.pad_l + w.pad_r - span) % w.stride:  # type: ignore[operator]
+        return f"{exact_ratio(size, w)}, floored to {out}"
+    return f"{exact_ratio(size, w)} windows, whose taps at dilation {w.dilation} step over the last rows"
 
 
 def _suggest(sizes: Sequence[Dim], windows: Sequence[Window], dropped: list[tuple[int, int]]) -> str:
