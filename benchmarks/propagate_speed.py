@@ -52,11 +52,15 @@ def main() -> int:
     args = parser.parse_args()
     layers = build(args.layers)
     trace = propagate(layers, Shape(1, 64, 56, 56))
-    print(f"layers={len(layers)} output={trace.output} findings={len(trace.findings)} "
-          f"params={trace.steps[-1].params if trace.steps else 0}")
+    print(
+        f"layers={len(layers)} output={trace.output} findings={len(trace.findings)} "
+        f"params={trace.steps[-1].params if trace.steps else 0}"
+    )
     median, best = timed(layers, Shape(1, 64, 56, 56), args.runs)
-    print(f"propagate, input (1, 64, 56, 56): median={median * 1000:.1f} ms min={best * 1000:.1f} ms "
-          f"({median / len(layers) * 1e6:.1f} us/layer) over {args.runs} runs")
+    print(
+        f"propagate, input (1, 64, 56, 56): median={median * 1000:.1f} ms min={best * 1000:.1f} ms "
+        f"({median / len(layers) * 1e6:.1f} us/layer) over {args.runs} runs"
+    )
     median, best = timed(layers, None, args.runs)
     print(f"propagate, no input:             median={median * 1000:.1f} ms min={best * 1000:.1f} ms")
     return 0

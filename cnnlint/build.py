@@ -43,13 +43,21 @@ FUNCTIONAL: dict[str, tuple[str, tuple[Param, ...], frozenset[str]]] = {
     "dropout2d": ("Dropout2d", (_P("p", 0.5), _P("training", True), *_INPLACE), frozenset({"training"})),
     "dropout3d": ("Dropout3d", (_P("p", 0.5), _P("training", True), *_INPLACE), frozenset({"training"})),
     "alpha_dropout": ("AlphaDropout", (_P("p", 0.5), _P("training", False), *_INPLACE), frozenset({"training"})),
-    "softmax": ("Softmax", (_P("dim", None), _P("_stacklevel", 3), _P("dtype", None)), frozenset({"_stacklevel", "dtype"})),
+    "softmax": (
+        "Softmax",
+        (_P("dim", None), _P("_stacklevel", 3), _P("dtype", None)),
+        frozenset({"_stacklevel", "dtype"}),
+    ),
     "log_softmax": (
         "LogSoftmax",
         (_P("dim", None), _P("_stacklevel", 3), _P("dtype", None)),
         frozenset({"_stacklevel", "dtype"}),
     ),
-    "softmin": ("Softmin", (_P("dim", None), _P("_stacklevel", 3), _P("dtype", None)), frozenset({"_stacklevel", "dtype"})),
+    "softmin": (
+        "Softmin",
+        (_P("dim", None), _P("_stacklevel", 3), _P("dtype", None)),
+        frozenset({"_stacklevel", "dtype"}),
+    ),
     "glu": ("GLU", (_P("dim", -1),), frozenset()),
     "adaptive_avg_pool1d": ("AdaptiveAvgPool1d", (_P("output_size"),), frozenset()),
     "adaptive_avg_pool2d": ("AdaptiveAvgPool2d", (_P("output_size"),), frozenset()),

@@ -1,198 +1,38 @@
-"""The command line. Heavy modules (libcst, torch, pygls) load only inside the commands that need them."""
+"""The entry point: a fast path for the commonest hook call, then the click commands.
+
+A pre-commit hook runs ``cnnlint check a.py b.py`` on every commit, and most
+files hold no model. Importing click and the command modules costs more than
+checking such files, so a call with file arguments and no options is first
+tried by ``cnnlint.fastpath``, which answers only "all clean" and hands
+anything else to the full command line, so the two can never disagree.
+"""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Any
-
-import click
-
-from cnnlint import __version__
-
-OUTPUT_FORMATS = ("text", "concise", "json", "github", "sarif")
 
 
-class UsageFailure(click.ClickException):
-    exit_code = 2
+def __getattr__(name: str) -> object:
+    if name == "cli":
+        from cnnlint.commands import cli
 
-    def show(self, file: Any = None) -> None:
-        click.echo(f"cnnlint: error: {self.format_message()}", err=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cnnlint")
-def cli() -> None:
-    """Find PyTorch shape bugs before anything runs."""
+        return cli
+    raise AttributeError(name)
 
 
-def _parse_inputs(values: tuple[str, ...]) -> dict[str, tuple]:
-    from cnnlint.inputs import parse_shape
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    from cnnlint.fastpath import try_fast_check
 
-    inputs: dict[str, tuple] = {}
-    for value in values:
-        name, sep, shape = value.partition("=")
-        if not sep or not name.strip():
-            raise UsageFailure(f"--input takes NAME=SHAPE (e.g. net=1,3,224,224), got {value!r}")
-        try:
-            inputs[name.strip()] = parse_shape(shape)
-        except ValueError as err:
-            raise UsageFailure(f"--input {value!r}: {err}") from None
-    return inputs
+    status = try_fast_check(argv)
+    if status is not None:
+        sys.exit(status)
+    import click
 
-
-def _split_codes(values: tuple[str, ...]) -> list[str] | None:
-    if not values:
-        return None
-    return [c.strip() for v in values for c in v.split(",") if c.strip()]
-
-
-def _settings(config: str | None, first_path: Path, select, ignore, extend_select) -> Any:
-    from cnnlint.config import ConfigError, find_config, load_settings
+    from cnnlint.commands import cli
 
     try:
-        config_path = Path(config) if config else find_config(first_path)
-        return load_settings(
-            config_path,
-            cli_select=_split_codes(select),
-            cli_ignore=_split_codes(ignore),
-            cli_extend_select=_split_codes(extend_select),
-        )
-    except ConfigError as err:
-        raise UsageFailure(str(err)) from None
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
-@click.option("--fix", is_flag=True, help="Apply safe fixes in place (CNL001 in_features, CNL002 channels).")
-@click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff instead of applying them.")
-@click.option("--stdin-filename", help="Lint standard input as if it were this file (for editors).")
-@click.option("--runtime", is_flag=True, help="Also build each model with torch on the meta device and compare.")
-@click.option("--runtime-timeout", type=float, default=10.0, show_default=True, help="Seconds per model.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--select", multiple=True, help="Rule codes or prefixes to enable (comma-separated).")
-@click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable (comma-separated).")
-@click.option("--extend-select", multiple=True, help="Codes to enable on top of the selection.")
-@click.option("--show-info", is_flag=True, help="Also show CNL100: where shape following stopped.")
-@click.option("--input", "inputs", multiple=True, metavar="NAME=SHAPE", help="Input size of a model: net=1,3,224,224.")
-@click.option("--config", type=click.Path(dir_okay=False), help="Use this pyproject.toml.")
-@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per code.")
-def check(
-    paths: tuple[Path, ...],
-    output_format: str,
-    fix: bool,
-    diff: bool,
-    stdin_filename: str | None,
-    runtime: bool,
-    runtime_timeout: float,
-    exit_zero: bool,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    extend_select: tuple[str, ...],
-    show_info: bool,
-    inputs: tuple[str, ...],
-    config: str | None,
-    quiet: bool,
-    statistics: bool,
-) -> None:
-    """Check PATHS (files or directories; default: .) for shape bugs."""
-    from cnnlint.runner import Run
-
-    if runtime:
-        _require_torch()
-    targets = list(paths) or ([] if stdin_filename else [Path(".")])
-    first = Path(stdin_filename) if stdin_filename else targets[0]
-    settings = _settings(config, first, select, ignore, extend_select)
-    run = Run(
-        settings=settings,
-        cli_inputs=_parse_inputs(inputs),
-        show_info=show_info,
-        fix=fix and not diff,
-        diff=diff,
-        runtime=runtime,
-        runtime_timeout=runtime_timeout,
-    )
-    if stdin_filename:
-        data = sys.stdin.buffer.read()
-        run.check_stdin(data, Path(stdin_filename))
-    else:
-        run.check_paths(targets)
-    status = run.report(output_format, quiet=quiet, statistics=statistics)
-    if exit_zero and status == 1:
-        status = 0
-    sys.exit(status)
-
-
-def _require_torch() -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("torch") is None:
-        raise UsageFailure('--runtime needs torch: pip install "cnnlint[runtime]"')
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
-@click.option("--input", "inputs", multiple=True, metavar="NAME=SHAPE", help="Input size of a model.")
-@click.option("--runtime", is_flag=True, help="Confirm each layer's shape with torch on the meta device.")
-@click.option("--runtime-timeout", type=float, default=10.0, show_default=True)
-@click.option("--config", type=click.Path(dir_okay=False))
-def summary(
-    paths: tuple[Path, ...], output_format: str, inputs: tuple[str, ...], runtime: bool, runtime_timeout: float,
-    config: str | None,
-) -> None:  # fmt: skip
-    """Per-layer output shapes, parameters and MACs of every model in PATHS."""
-    from cnnlint.runner import Run
-
-    if runtime:
-        _require_torch()
-    settings = _settings(config, paths[0], (), (), ())
-    run = Run(settings=settings, cli_inputs=_parse_inputs(inputs), keep_models=True, runtime=runtime,
-              runtime_timeout=runtime_timeout)  # fmt: skip
-    run.check_paths(list(paths))
-    sys.exit(run.summary(output_format))
-
-
-@cli.command()
-@click.argument("code", required=False)
-@click.option("--all", "show_all", is_flag=True, help="List every rule.")
-@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
-def rule(code: str | None, show_all: bool, output_format: str) -> None:
-    """Print the documentation of rule CODE (e.g. CNL001)."""
-    from cnnlint.rules import RULES, render_rule, rules_json
-
-    if show_all:
-        if output_format == "json":
-            click.echo(rules_json(list(RULES.values())))
-        else:
-            for r in RULES.values():
-                click.echo(f"{r.code}  {r.name:<22} {r.severity:<8} {r.summary}")
-        return
-    if not code:
-        raise UsageFailure("name a rule code (e.g. cnnlint rule CNL001) or use --all")
-    found = RULES.get(code.upper())
-    if found is None:
-        raise UsageFailure(f"unknown rule code {code!r}; `cnnlint rule --all` lists them")
-    click.echo(rules_json([found]) if output_format == "json" else render_rule(found))
-
-
-@cli.command()
-def server() -> None:
-    """Run the language server over stdio (needs: pip install "cnnlint[lsp]")."""
-    import importlib.util
-
-    if importlib.util.find_spec("pygls") is None:
-        raise UsageFailure('the language server needs pygls: pip install "cnnlint[lsp]"')
-    from cnnlint.server import serve
-
-    serve()
-
-
-def main() -> None:
-    try:
-        cli.main(standalone_mode=False, prog_name="cnnlint")
+        cli.main(args=argv, standalone_mode=False, prog_name="cnnlint")
     except click.UsageError as exc:
         exc.show()
         sys.exit(2)

@@ -338,13 +338,26 @@ def severity(code: str) -> str:
 
 def render_rule(rule: Rule) -> str:
     """ruff's sections: what it does, why, example, use instead, fix safety."""
-    parts = [f"# {rule.name} ({rule.code})", "", f"Severity: {rule.severity}", "", "## What it does", rule.summary[0].upper() + rule.summary[1:] + "."]
+    parts = [
+        f"# {rule.name} ({rule.code})",
+        "",
+        f"Severity: {rule.severity}",
+        "",
+        "## What it does",
+        rule.summary[0].upper() + rule.summary[1:] + ".",
+    ]
     if rule.why:
         parts += ["", "## Why is this bad?", rule.why]
     if rule.example:
         parts += ["", "## Example", "```python", rule.example, "```"]
     if rule.use_instead:
-        parts += ["", "## Use instead", rule.use_instead if "\n" not in rule.use_instead and not rule.use_instead.startswith(("net", "features", "block", "head")) else f"```python\n{rule.use_instead}\n```"]
+        parts += [
+            "",
+            "## Use instead",
+            rule.use_instead
+            if "\n" not in rule.use_instead and not rule.use_instead.startswith(("net", "features", "block", "head"))
+            else f"```python\n{rule.use_instead}\n```",
+        ]
     parts += ["", "## Fix safety", rule.fix_safety, ""]
     return "\n".join(parts)
 

@@ -212,9 +212,11 @@ class Gen:
         if name in ("bias", "affine", "inplace", "ceil_mode"):
             return ch.choice(("True", "False", "True", "0", "1", "None", "'yes'"))
         if name == "padding":
-            return ch.choice(("0", "1", "2", "'same'", "'valid'", "(1, 1)", "(1, 2, 3, 4)", "-1", "(1,)")) if ch.chance(
-                80
-            ) else self.odd_value()
+            return (
+                ch.choice(("0", "1", "2", "'same'", "'valid'", "(1, 1)", "(1, 2, 3, 4)", "-1", "(1,)"))
+                if ch.chance(80)
+                else self.odd_value()
+            )
         if name in ("kernel_size", "stride", "dilation", "output_size"):
             if ch.chance(85):
                 return ch.choice(("1", "2", "3", "5", "7", "11", "(3, 3)", "(2, 1)", "(1, 3, 3)", "100", "10**9"))
@@ -230,9 +232,11 @@ class Gen:
         if name == "mode":
             return ch.choice(("'nearest'", "'bilinear'", "'bicubic'", "'nope'"))
         if name == "scale_factor":
-            return ch.choice(("2", "2.0", "0.5", "(2, 2)", "None", "1e308", "0", "-2")) if ch.chance(
-                90
-            ) else self.odd_value()
+            return (
+                ch.choice(("2", "2.0", "0.5", "(2, 2)", "None", "1e308", "0", "-2"))
+                if ch.chance(90)
+                else self.odd_value()
+            )
         if name == "size":
             return ch.choice(("None", "(8, 8)", "16", "(0, 4)"))
         if name == "groups" or name == "num_groups":

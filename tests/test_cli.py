@@ -160,7 +160,9 @@ def test_unreadable_file(tmp_path, buggy):
 
 
 def test_unknown_option_exit_2():
-    proc = subprocess.run([sys.executable, "-m", "cnnlint", "check", "--no-such-option"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cnnlint", "check", "--no-such-option"], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "no-such-option" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -226,3 +228,31 @@ def test_json_output_is_valid_for_empty_runs(tmp_path):
     path = tmp_path / "m.py"
     path.write_text(CLEAN)
     assert json.loads(run_cli("check", "--output-format", "json", str(path)).stdout) == []
+
+
+def test_hook_fast_path_skips_click_and_agrees_with_the_full_path(tmp_path):
+    """`cnnlint check FILE...` on files without a model answers before click is imported."""
+    from cnnlint.fastpath import try_fast_check
+
+    plain = tmp_path / "utils.py"
+    plain.write_text("def add(a, b):\n    return a + b\n")
+    loaded = _modules_loaded_by(["check", str(plain)])
+    assert "click" not in loaded and "cnnlint.commands" not in loaded
+    assert try_fast_check(["check", str(plain)]) == 0
+    assert run_cli("check", str(plain)).stdout.strip() == "All checks passed!"
+
+    broken = tmp_path / "broken.py"
+    broken.write_text("def f(:\n")
+    model = tmp_path / "model.py"
+    model.write_text(BUGGY)
+    for argv in (
+        ["check", str(broken)],
+        ["check", str(model)],
+        ["check", str(plain), "--quiet"],
+        ["check", str(tmp_path)],
+    ):
+        assert try_fast_check(argv) is None  # the full command line answers these
+    config = tmp_path / "pyproject.toml"
+    config.write_text("[tool.cnnlint]\nselcet = []\n")
+    assert try_fast_check(["check", str(plain)]) is None  # a bad configuration is reported by the full path
+    assert run_cli("check", str(plain)).exit_code == 2

@@ -97,8 +97,13 @@ CASES = [
         "in_features",
         lambda nn, t: nn.Linear(3, 4, in_features=3),
     ),
-    Case("missing_argument", "net = nn.Sequential(nn.Linear(3))\n", ("CNL005",), "out_features",
-         lambda nn, t: nn.Linear(3)),  # fmt: skip
+    Case(
+        "missing_argument",
+        "net = nn.Sequential(nn.Linear(3))\n",
+        ("CNL005",),
+        "out_features",
+        lambda nn, t: nn.Linear(3),
+    ),  # fmt: skip
     Case(
         "too_many_arguments",
         "net = nn.Sequential(nn.Linear(3, 4, True, 'cpu', None, 5))\n",
@@ -267,8 +272,11 @@ CASES = [
         "    forward = lambda self, x: self.f(x)\n",
         (),
     ),
-    Case("ordered_dict_junk", "from collections import OrderedDict\n"
-         "net = nn.Sequential(OrderedDict([('a', nn.Linear(3, 4)), (1, 2), 3]))\n", ()),  # fmt: skip
+    Case(
+        "ordered_dict_junk",
+        "from collections import OrderedDict\nnet = nn.Sequential(OrderedDict([('a', nn.Linear(3, 4)), (1, 2), 3]))\n",
+        (),
+    ),  # fmt: skip
     Case("module_containers", "net = nn.Sequential(nn.ModuleList([nn.Linear(3, 4)]), nn.ModuleDict({}))\n", ()),
 ]
 
@@ -284,12 +292,20 @@ HUGE = [
     ("huge_int_literal", "net = nn.Sequential(nn.Linear(3, int('9' * 5000)), nn.Linear(5, 2))\n"),
     ("huge_int_from_string_op", "net = nn.Sequential(nn.Linear(3, int('9' * 10**8)), nn.Linear(5, 2))\n"),
     ("float_overflow", "net = nn.Sequential(nn.Linear(3, 1e308 * 10), nn.Linear(5, 2))\n"),
-    ("huge_pragma", "# cnnlint: input=(1, 3, 10000000000000000000000, 224)\n"
-     "net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(5, 2))\n"),  # fmt: skip
-    ("huge_dilation", "# cnnlint: input=(1, 3, 32, 32)\n"
-     "net = nn.Sequential(nn.Conv2d(3, 4, 3, dilation=10**50), nn.MaxPool2d(10**50))\n"),  # fmt: skip
-    ("huge_rank", "net = nn.Sequential(nn.Flatten(), nn.Linear(3, 2))\n"
-     "net(torch.randn(" + ", ".join(["2"] * 300) + "))\n"),  # fmt: skip
+    (
+        "huge_pragma",
+        "# cnnlint: input=(1, 3, 10000000000000000000000, 224)\n"
+        "net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(5, 2))\n",
+    ),  # fmt: skip
+    (
+        "huge_dilation",
+        "# cnnlint: input=(1, 3, 32, 32)\n"
+        "net = nn.Sequential(nn.Conv2d(3, 4, 3, dilation=10**50), nn.MaxPool2d(10**50))\n",
+    ),  # fmt: skip
+    (
+        "huge_rank",
+        "net = nn.Sequential(nn.Flatten(), nn.Linear(3, 2))\nnet(torch.randn(" + ", ".join(["2"] * 300) + "))\n",
+    ),  # fmt: skip
     ("huge_groups", "net = nn.Sequential(nn.Conv2d(4, 8, 3, groups=10**100))\n"),
 ]
 

@@ -39,39 +39,39 @@ import torch.nn as nn
 
 import sibling_module
 
-os.system("touch {c['system']}")
-open("{c['open']}", "w").close()
-__import__("os").system("touch {c['dunder']}")
-exec("open({c['exec']!r}, 'w').close()")
-eval("__import__('os').system('touch {c['exec']}_eval')")
-label = f"{{__import__('os').system('touch {c['fstring']}')}}"
+os.system("touch {c["system"]}")
+open("{c["open"]}", "w").close()
+__import__("os").system("touch {c["dunder"]}")
+exec("open({c["exec"]!r}, 'w').close()")
+eval("__import__('os').system('touch {c["exec"]}_eval')")
+label = f"{{__import__('os').system('touch {c["fstring"]}')}}"
 
 
 def deco(f):
-    open("{c['deco']}", "w").close()
+    open("{c["deco"]}", "w").close()
     return f
 
 
 @deco
-def helper(x=open("{c['default']}", "w")):
+def helper(x=open("{c["default"]}", "w")):
     return x
 
 
 class Sneaky:
-    open("{c['class']}", "w").close()
+    open("{c["class"]}", "w").close()
 
 
 net = nn.Sequential(
-    nn.Linear(__import__("os").system("touch {c['layer']}"), 2),
-    nn.Linear((n := __import__("os").system("touch {c['walrus']}")), 4),
+    nn.Linear(__import__("os").system("touch {c["layer"]}"), 2),
+    nn.Linear((n := __import__("os").system("touch {c["walrus"]}")), 4),
     nn.Flatten(),
     nn.Linear(10, 5),
     nn.Linear(7, 2),
-    (lambda x: __import__("os").system("touch {c['lambda']}")),
+    (lambda x: __import__("os").system("touch {c["lambda"]}")),
 )
 
 if __name__ == "__main__":
-    open("{c['main']}", "w").close()
+    open("{c["main"]}", "w").close()
     net(torch.randn(1, 10))
 """
     )

@@ -218,9 +218,7 @@ def test_utf8_cookie_and_non_ascii_identifiers(tmp_path: Path) -> None:
     source = "# coding: utf-8\nimport torch.nn as nn\nnetz = nn.Sequential(nn.Linear(1, 2), nn.Linear(3, 4))  # grüß\n"
     path = tmp_path / "umlaut.py"
     path.write_text(source, encoding="utf-8")
-    assert _codes_for(_json(run_cli("check", "--output-format", "json", str(path))), "umlaut.py") == [
-        ("CNL001", 3, 39)
-    ]
+    assert _codes_for(_json(run_cli("check", "--output-format", "json", str(path))), "umlaut.py") == [("CNL001", 3, 39)]
 
 
 # --------------------------------------------------------------------------- size and depth
@@ -493,8 +491,7 @@ def _boom(exc: type[Exception]):  # type: ignore[no-untyped-def]
 
 
 CONV_MODEL = (
-    "import torch.nn as nn\n\n# cnnlint: input=(1, 3, 32, 32)\n"
-    "net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU())\n"
+    "import torch.nn as nn\n\n# cnnlint: input=(1, 3, 32, 32)\nnet = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU())\n"
 )
 
 

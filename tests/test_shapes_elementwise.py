@@ -50,7 +50,14 @@ def test_dropout1d_after_flatten_on_a_batched_input() -> None:
 
 def test_dropout2d_only_warns_on_other_ranks() -> None:
     assert _codes(propagate([L["Dropout2d"]()], Shape(4, 3, 8, 8, 8))) == []
-    assert _codes(propagate([L["Dropout2d"]()], Shape(4,))) == ["CNL006"]
+    assert _codes(
+        propagate(
+            [L["Dropout2d"]()],
+            Shape(
+                4,
+            ),
+        )
+    ) == ["CNL006"]
 
 
 def test_softmax_dim_out_of_range_is_a_rank_error() -> None:

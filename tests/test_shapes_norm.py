@@ -126,8 +126,14 @@ def test_layernorm_trailing_dimensions() -> None:
 
 def test_norms_keep_the_shape_object_and_symbols() -> None:
     x = Shape("B", 64, 56, 56, note="kept")
-    for layer in (L["BatchNorm2d"](64), L["InstanceNorm2d"](64), L["GroupNorm"](8, 64), L["LayerNorm"](56),
-                  L["LocalResponseNorm"](5), L["RMSNorm"]([56, 56])):
+    for layer in (
+        L["BatchNorm2d"](64),
+        L["InstanceNorm2d"](64),
+        L["GroupNorm"](8, 64),
+        L["LayerNorm"](56),
+        L["LocalResponseNorm"](5),
+        L["RMSNorm"]([56, 56]),
+    ):
         trace = propagate([layer], x)
         assert trace.output is x, layer.spec.name
         assert trace.findings == []

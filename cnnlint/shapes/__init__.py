@@ -1,8 +1,8 @@
 """The shape engine: pure, importing neither libcst nor torch.
 
-    >>> from cnnlint.shapes import Conv2d, MaxPool2d, Shape, propagate
-    >>> propagate([Conv2d(3, 96, 11, stride=4), MaxPool2d(3, 2)], Shape(1, 3, 227, 227)).output
-    (1, 96, 27, 27)
+>>> from cnnlint.shapes import Conv2d, MaxPool2d, Shape, propagate
+>>> propagate([Conv2d(3, 96, 11, stride=4), MaxPool2d(3, 2)], Shape(1, 3, 227, 227)).output
+(1, 96, 27, 27)
 """
 
 from __future__ import annotations

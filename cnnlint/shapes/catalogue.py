@@ -9,9 +9,7 @@ from cnnlint.shapes.spec import LayerSpec
 FAMILIES = ("conv", "pool", "norm", "linear", "reshape", "elementwise", "padding", "upsample", "misc")
 
 CATALOGUE: dict[str, LayerSpec] = {
-    spec.name: spec
-    for family in FAMILIES
-    for spec in importlib.import_module(f"cnnlint.shapes.{family}").SPECS
+    spec.name: spec for family in FAMILIES for spec in importlib.import_module(f"cnnlint.shapes.{family}").SPECS
 }
 
 

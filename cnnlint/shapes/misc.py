@@ -43,7 +43,8 @@ def _check_embedding(args: Args) -> None:
         raise ShapeError("CNL005", f"Embedding padding_idx must be an int or None, got {pad!r}")
     if is_known(num) and not -num <= pad < num:  # type: ignore[operator]
         raise ShapeError(
-            "CNL005", f"Embedding padding_idx={pad} must be within num_embeddings: [{-num}, {num - 1}]"  # type: ignore[operator]
+            "CNL005",
+            f"Embedding padding_idx={pad} must be within num_embeddings: [{-num}, {num - 1}]",  # type: ignore[operator]
         )
 
 

@@ -78,8 +78,10 @@ def _check_bn_rank(name: str, n: int, shape: Shape) -> None:
         return
     if shape.rank is None:
         if shape.min_rank > 3:
-            raise ShapeError("CNL006", f"{name} expects a 2-D or 3-D input but receives at least "
-                             f"{shape.min_rank}-D {format_shape(shape)}")
+            raise ShapeError(
+                "CNL006",
+                f"{name} expects a 2-D or 3-D input but receives at least {shape.min_rank}-D {format_shape(shape)}",
+            )
         return
     if shape.rank not in (2, 3):
         raise _rank_fail(name, "2-D or 3-D", shape)
@@ -237,9 +239,7 @@ def _gn_check(args: Args) -> None:
     if is_known(groups) and groups < 1:  # type: ignore[operator]
         raise ShapeError("CNL005", f"GroupNorm num_groups must be >= 1, got {groups}")
     if is_known(groups, channels) and channels % groups != 0:  # type: ignore[operator]
-        raise ShapeError(
-            "CNL005", f"GroupNorm num_channels ({channels}) must be divisible by num_groups ({groups})"
-        )
+        raise ShapeError("CNL005", f"GroupNorm num_channels ({channels}) must be divisible by num_groups ({groups})")
     if _flag(args, "affine") is True and is_known(channels) and channels < 0:  # type: ignore[operator]
         raise ShapeError("CNL005", f"GroupNorm num_channels must be >= 0, got {channels}")
 

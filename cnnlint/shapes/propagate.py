@@ -173,7 +173,10 @@ def _rank_error(name: str, ranks: tuple[int, ...] | None, shape: Shape, batched:
     accepted = " or ".join(f"{r}-D" for r in sorted(ranks))
     if shape.rank is None:
         if shape.min_rank > max(ranks):
-            return Finding("CNL006", f"{name} expects a {accepted} input but receives at least {shape.min_rank}-D {format_shape(shape)}")
+            return Finding(
+                "CNL006",
+                f"{name} expects a {accepted} input but receives at least {shape.min_rank}-D {format_shape(shape)}",
+            )
         return None
     rank = shape.rank
     if rank not in ranks:

@@ -190,8 +190,7 @@ def bind(spec: LayerSpec, positional: Sequence[Any], keywords: Sequence[tuple[st
     if len(positional) > len(positional_params) and not var_positional:
         raise ShapeError(
             "CNL005",
-            f"{spec.name} takes at most {len(positional_params)} positional arguments "
-            f"but {len(positional)} were given",
+            f"{spec.name} takes at most {len(positional_params)} positional arguments but {len(positional)} were given",
         )
     for p, value in zip(positional_params, positional):
         bound[p.name] = value

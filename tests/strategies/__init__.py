@@ -142,8 +142,9 @@ def mostly(value: Any, other: st.SearchStrategy, weight: int = 3) -> st.SearchSt
 
 
 @st.composite
-def shapes(draw: st.DrawFn, rank: st.SearchStrategy | int, fixed: dict[int, Any] | None = None,
-           size: st.SearchStrategy = SIZE) -> tuple[int, ...]:
+def shapes(
+    draw: st.DrawFn, rank: st.SearchStrategy | int, fixed: dict[int, Any] | None = None, size: st.SearchStrategy = SIZE
+) -> tuple[int, ...]:
     """A shape of the drawn rank; ``fixed`` maps an index (negative from the end) to a size or strategy."""
     r = rank if isinstance(rank, int) else draw(rank)
     dims = [draw(size) for _ in range(r)]

@@ -76,10 +76,10 @@ def _conv(draw: st.DrawFn, n: int, transposed: bool, lazy: bool) -> tuple[dict[s
         if rank == n + 2:
             dims[0] = draw(st.integers(1, 2))
     case = (kwargs, tuple(dims))
-    if transposed and _transposed_zero(n, kwargs, case[1]):
-        # an output dim of exactly 0 raises on torch's slow CPU path but not on
-        # its mkldnn path (chosen by batch size, groups and thread count):
-        # torch has no single answer there, so it is not drawn
+    if transposed and _torch_undecided(n, kwargs, case[1]):
+        # torch's slow CPU path raises here, its mkldnn path (chosen by batch
+        # size, groups and thread count) does not: torch has no single answer,
+        # so these are not drawn (the engine follows the slow path and SPEC)
         return draw(_conv(n, transposed, lazy))
     return case
 
@@ -94,8 +94,8 @@ def _ntuple(value: Any, n: int) -> tuple[Any, ...] | None:
     return None
 
 
-def _transposed_zero(n: int, kwargs: dict[str, Any], shape: tuple[int, ...]) -> bool:
-    """True when a transposed conv's output has a spatial dim of exactly 0."""
+def _torch_undecided(n: int, kwargs: dict[str, Any], shape: tuple[int, ...]) -> bool:
+    """A transposed conv whose output has a spatial dim of exactly 0, or dilation 0 on a kernel of 1."""
     if len(shape) not in (n + 1, n + 2):
         return False
     k, s, p, d, op = (
@@ -111,7 +111,7 @@ def _transposed_zero(n: int, kwargs: dict[str, Any], shape: tuple[int, ...]) -> 
     if k is None or s is None or p is None or d is None or op is None or len(k) != n:
         return False
     outs = [(i - 1) * s_ - 2 * p_ + d_ * (k_ - 1) + o_ + 1 for i, k_, s_, p_, d_, o_ in zip(shape[-n:], k, s, p, d, op)]
-    return any(o == 0 for o in outs)
+    return any(o == 0 for o in outs) or any(d_ == 0 and k_ == 1 for d_, k_ in zip(d, k))
 
 
 STRATEGIES: dict[str, st.SearchStrategy] = {

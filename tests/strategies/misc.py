@@ -30,9 +30,9 @@ def _embedding(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[int, ...]]:
         )
     )
     kwargs["num_embeddings"] = num
-    kwargs["embedding_dim"] = draw(mostly(None, st.sampled_from([-1, 3.0]), weight=25).flatmap(
-        lambda d: SIZE if d is None else st.just(d)
-    ))
+    kwargs["embedding_dim"] = draw(
+        mostly(None, st.sampled_from([-1, 3.0]), weight=25).flatmap(lambda d: SIZE if d is None else st.just(d))
+    )
     return kwargs, draw(shapes(st.integers(0, 4)))
 
 

@@ -1,0 +1,73 @@
+"""``cnnlint check FILE...`` on files that hold no model, without importing click.
+
+Answers only when the answer is certainly "All checks passed!": every
+argument is a readable regular ``.py``/``.pyi`` file that cannot hold a model
+(the same text pre-filter the full pipeline uses) and compiles, and the
+project's configuration loads. Anything else (an option, a directory, a
+model, a syntax error, a configuration problem) returns None and the full
+command line runs, so both paths always agree.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+CLEAN = "All checks passed!"
+
+
+def try_fast_check(argv: list[str]) -> int | None:
+    if len(argv) < 2 or argv[0] != "check" or any(a.startswith("-") for a in argv[1:]):
+        return None
+    from cnnlint import source
+
+    for name in argv[1:]:
+        if not name.endswith((".py", ".pyi")):
+            return None
+        try:
+            with open(name, "rb") as handle:
+                if not os.path.isfile(name):
+                    return None
+                data = handle.read()
+        except (OSError, ValueError):
+            return None
+        if source.may_define_model(data):
+            return None
+        try:
+            source.check_syntax(source.decode(data), name)
+        except source.SourceError:
+            return None
+    if not _config_loads(argv[1]):
+        return None
+    sys.stdout.write(CLEAN + "\n")
+    return 0
+
+
+def _config_loads(first: str) -> bool:
+    """True when no configuration applies, or when the one that applies loads without error."""
+    if not _mentions_cnnlint_config(first):
+        return True
+    from cnnlint import config
+
+    try:
+        config.load_settings(config.find_config(first))
+    except Exception:  # noqa: BLE001 - any problem is the full command line's to report
+        return False
+    return True
+
+
+def _mentions_cnnlint_config(first: str) -> bool:
+    """Is there a pyproject.toml above ``first`` whose text names ``tool.cnnlint``? (No TOML parsing.)"""
+    directory = os.path.dirname(os.path.abspath(first))
+    while True:
+        candidate = os.path.join(directory, "pyproject.toml")
+        try:
+            with open(candidate, "rb") as handle:
+                if b"tool.cnnlint" in handle.read():
+                    return True
+        except OSError:
+            pass
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent
