@@ -212,3 +212,19 @@ def test_knowing_less_never_adds_an_error(name: str) -> None:
             assert _consistent(trace.output, full.output), f"{name}: {weak} -> {trace.output} vs {full.output}"
 
     check()
+
+
+def test_layers_inheriting_module_init_reject_arguments_like_torch():
+    """torch shows (*args, **kwargs) for Sigmoid, but Module.__init__ raises; Identity really accepts them."""
+    torch = pytest.importorskip("torch")
+    from cnnlint.shapes.spec import ShapeError, bind
+
+    for name in ("Sigmoid", "Tanh", "Softmax2d"):
+        for args, kwargs in (((1,), {}), ((), {"foo": 1})):
+            with pytest.raises(TypeError):
+                getattr(torch.nn, name)(*args, **kwargs)
+            with pytest.raises(ShapeError) as err:
+                bind(CATALOGUE[name], args, list(kwargs.items()))
+            assert err.value.finding.code == "CNL005"
+    torch.nn.Identity(1, foo=2)
+    assert bind(CATALOGUE["Identity"], (1,), [("foo", 2)]) == {}

@@ -126,6 +126,7 @@ IDENTITY = LayerSpec(
     name="Identity",
     params=(Param("*args"), Param("**kwargs")),
     infer=lambda args, shape: shape,
+    accepts_extra=True,
 )
 
 SPECS = [LINEAR, LAZY_LINEAR, BILINEAR, IDENTITY]

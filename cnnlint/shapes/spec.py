@@ -127,6 +127,9 @@ class LayerSpec:
     ranks: tuple[int, ...] | None = None
     chainable: bool = True
     integer_input: bool = False  # Embedding: the runtime oracle feeds indices
+    # torch shows ``(*args, **kwargs)`` for layers that inherit Module.__init__, which
+    # rejects any argument; only Identity really accepts and ignores them.
+    accepts_extra: bool = False
 
     @property
     def batched_rank(self) -> int | None:
@@ -192,6 +195,8 @@ def bind(spec: LayerSpec, positional: Sequence[Any], keywords: Sequence[tuple[st
             "CNL005",
             f"{spec.name} takes at most {len(positional_params)} positional arguments but {len(positional)} were given",
         )
+    if len(positional) > len(positional_params) and not spec.accepts_extra:
+        raise ShapeError("CNL005", f"{spec.name} takes no positional arguments but {len(positional)} were given")
     for p, value in zip(positional_params, positional):
         bound[p.name] = value
     names = {p.name for p in params}
@@ -201,7 +206,7 @@ def bind(spec: LayerSpec, positional: Sequence[Any], keywords: Sequence[tuple[st
             raise ShapeError("CNL005", f"{spec.name} got multiple values for keyword argument '{key}'")
         seen.add(key)
         if key not in names:
-            if var_keyword:
+            if var_keyword and spec.accepts_extra:
                 continue
             raise ShapeError("CNL005", f"{spec.name} got an unexpected keyword argument '{key}'")
         if key in bound:
