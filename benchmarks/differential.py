@@ -21,10 +21,8 @@ first 20 disagreements in full.
 from __future__ import annotations
 
 import argparse
-import importlib
 import math
 import multiprocessing
-import pkgutil
 import sys
 import time
 from collections import Counter, defaultdict
@@ -40,13 +38,9 @@ SHOW = 20
 
 
 def load_strategies() -> dict[str, Any]:
-    import strategies
+    from strategies import all_strategies
 
-    found: dict[str, Any] = {}
-    for info in sorted(pkgutil.iter_modules([str(Path(strategies.__file__).parent)]), key=lambda i: i.name):
-        module = importlib.import_module(f"strategies.{info.name}")
-        found.update(getattr(module, "STRATEGIES", {}))
-    return found
+    return all_strategies()
 
 
 # ---- CNL003 by brute force --------------------------------------------------

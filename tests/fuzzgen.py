@@ -120,7 +120,7 @@ class HypothesisChooser(Chooser):
 # them; the CI property test leaves them out (known_bugs=False) so that it stays green and catches
 # new crashes. Empty this tuple once they are fixed.
 #   - Upsample(scale_factor=1e308) on a known size: int(inf) -> OverflowError (shapes/upsample.py)
-KNOWN_BUG_VALUES: tuple[str, ...] = ("1e308",)
+KNOWN_BUG_VALUES: tuple[str, ...] = ()
 
 
 class Gen:

@@ -8,10 +8,7 @@ name. The coverage test keeps every entry in the differential tests.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
-from pathlib import Path
 
 import pytest
 
@@ -59,20 +56,10 @@ def test_signature_matches_torch(name: str) -> None:
         assert _same_default(default, t_default), f"{name}.{pname}: default {default!r} != torch's {t_default!r}"
 
 
-def _all_strategies() -> dict[str, object]:
-    import strategies
-
-    found: dict[str, object] = {}
-    for info in pkgutil.iter_modules([str(Path(strategies.__file__).parent)]):
-        module = importlib.import_module(f"strategies.{info.name}")
-        for key in getattr(module, "STRATEGIES", {}):
-            assert key not in found, f"{key} has strategies in two modules"
-            found[key] = module
-    return found
-
-
 def test_every_entry_has_a_strategy() -> None:
-    covered = _all_strategies()
+    from strategies import all_strategies
+
+    covered = all_strategies()
     missing = sorted(set(CATALOGUE) - set(covered) - NO_STRATEGY)
     assert not missing, f"catalogue entries without a strategy in tests/strategies/: {missing}"
     unknown = sorted(set(covered) - set(CATALOGUE))

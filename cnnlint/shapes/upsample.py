@@ -27,7 +27,7 @@ import math
 from functools import partial
 
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, format_shape, is_known
-from cnnlint.shapes.spec import Args, LayerSpec, Param, ShapeError, int_arg, is_int
+from cnnlint.shapes.spec import INT64_MAX, Args, LayerSpec, Param, ShapeError, int_arg, is_int
 
 _NO_CORNERS = ("nearest", "area", "nearest-exact")
 _MODE_RANK = {
@@ -153,7 +153,7 @@ def _infer_upsample(name: str, args: Args, shape: Shape) -> Shape:
             o: Dim = int(v) if is_known(v) or isinstance(v, bool) else UNKNOWN  # type: ignore[arg-type]
         else:
             s = scale[i] if isinstance(scale, tuple) else scale  # type: ignore[index]
-            o = int(size_in * s) if is_known(size_in) and s is not UNKNOWN else UNKNOWN  # type: ignore[operator]
+            o = _scaled(name, size_in, s)
         if is_known(o):
             low = 0 if mode == "area" else 1
             if o < low:  # type: ignore[operator]
@@ -169,6 +169,16 @@ def _infer_upsample(name: str, args: Args, shape: Shape) -> Shape:
                 )
         outs.append(o)
     return Shape(*lead, *outs, open=open_)
+
+
+def _scaled(name: str, size_in: Dim, scale: object) -> Dim:
+    """``int(I * scale)`` as torch computes it; a result beyond int64 is CNL005, as torch raises."""
+    if not is_known(size_in) or scale is UNKNOWN:
+        return UNKNOWN
+    product = size_in * scale  # type: ignore[operator]
+    if not math.isfinite(product) or abs(product) > INT64_MAX:
+        raise ShapeError("CNL005", f"{name} output size {size_in} * {scale} does not fit in torch's int64")
+    return int(product)
 
 
 def _upsample_spec(

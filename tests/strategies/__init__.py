@@ -170,3 +170,19 @@ def probability(valid_rate: int = 8) -> st.SearchStrategy:
 def kwargs_of(**fields: st.SearchStrategy) -> st.SearchStrategy:
     """A kwargs dict where each field is sometimes left out (torch's default applies)."""
     return st.fixed_dictionaries({}, optional=fields)
+
+
+def all_strategies() -> dict[str, st.SearchStrategy]:
+    """Every family's STRATEGIES, by torch class name (tests and benchmarks/differential.py share this)."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    found: dict[str, st.SearchStrategy] = {}
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for key, strategy in getattr(module, "STRATEGIES", {}).items():
+            if key in found:
+                raise ValueError(f"{key} has strategies in two modules")
+            found[key] = strategy
+    return found
