@@ -24,7 +24,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from cnnlint.extract.scopes import BUILTIN_NAMES, Binding, Index, Scope
+from cnnlint.extract.scopes import BUILTIN_NAMES, Binding, Index, Scope, dotted
 from cnnlint.shapes.dims import UNKNOWN
 
 MAX_BITS = 4096
@@ -280,7 +280,7 @@ class Evaluator:
         if kind is ast.Attribute:
             v = self.attribute(node, scope, depth)  # type: ignore[arg-type]
             if record is not None and is_plain(v):
-                text = _dotted(node)
+                text = dotted(node)
                 if text:
                     record[text] = v
             return v
@@ -541,14 +541,3 @@ class Evaluator:
                 return UNKNOWN
             values.append(v)
         return consensus(values)
-
-
-def _dotted(node: ast.AST) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
