@@ -202,3 +202,16 @@ def test_seed_bottleneck_parameters() -> None:
     trace = _run(["Conv2d(128, 32, 1)", "Conv2d(32, 256, 5, padding=2)"], (1, 128, 100, 100))
     assert [s.params for s in trace.steps] == [4_128, 205_056]
     assert _run(["Conv2d(128, 256, 5, padding=2)"], (1, 128, 100, 100)).steps[0].params == 819_456
+
+
+def test_same_padding_is_judged_for_unread_rows_like_torch() -> None:
+    """'same' keeps the size, but a dilated kernel can still step over a size-1 dim's only element."""
+    torch = pytest.importorskip("torch")
+    conv = torch.nn.Conv2d(2, 2, 2, dilation=2, padding="same")
+    x = torch.ones(1, 2, 9, 1)
+    x[..., -1] = float("nan")
+    with torch.no_grad():
+        assert not torch.isnan(conv(x)).any()  # torch never reads the last column
+    [finding] = _run(["Conv2d(2, 2, 2, dilation=2, padding='same')"], (1, 2, 9, 1)).steps[0].findings
+    assert finding.code == "CNL003"
+    assert _run(["Conv2d(2, 2, 3, dilation=2, padding='same')"], (1, 2, 9, 10)).steps[0].findings == []

@@ -347,7 +347,7 @@ def lint(kind: Kind, args: Args, shape: Shape) -> list[Finding]:
     parts = split(shape, kind.n)
     if a.pads is None:
         windows = _windows(kind, a, parts.spatial)
-        if windows is None or a.padding == "same":
+        if windows is None:
             return []
     else:
         # F.pad then a conv with padding 0: the real input sits at [left, left + I - 1].
