@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import compare, describe
+from strategies import run_layers as _run
 from strategies.conv import STRATEGIES, last_row_unread, torch_windows
 
 from cnnlint.shapes import UNKNOWN, ArgFix, Shape, propagate
@@ -86,10 +87,6 @@ def _layer(text: str) -> Layer:
     from cnnlint import shapes
 
     return eval(text, {name: getattr(shapes, name) for name in CATALOGUE})  # noqa: S307 - our own literals
-
-
-def _run(layers: list[str], shape: tuple[Any, ...] | None) -> Any:
-    return propagate([_layer(t) for t in layers], Shape(*shape) if shape is not None else None)
 
 
 def test_alexnet_224_trap() -> None:

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
+from strategies import run_layers as _run
 from strategies.padding import STRATEGIES
 
-from cnnlint.shapes import UNKNOWN, Shape, propagate
-from cnnlint.shapes.catalogue import CATALOGUE
+from cnnlint.shapes import UNKNOWN
 
 EXAMPLES = int(os.environ.get("CNNLINT_EXAMPLES", "40"))
 NAMES = sorted(STRATEGIES)
-
-
-def _run(layers: list[str], shape: tuple[Any, ...] | None) -> Any:
-    from cnnlint import shapes
-
-    built = [eval(t, {name: getattr(shapes, name) for name in CATALOGUE}) for t in layers]  # noqa: S307
-    return propagate(built, Shape(*shape) if shape is not None else None)
 
 
 def test_int_and_tuple_padding() -> None:

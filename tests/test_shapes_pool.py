@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import compare, describe
+from strategies import run_layers as _run
 from strategies.conv import last_row_unread, torch_windows
 from strategies.pool import STRATEGIES
 
-from cnnlint.shapes import UNKNOWN, Shape, propagate
-from cnnlint.shapes.catalogue import CATALOGUE
+from cnnlint.shapes import UNKNOWN
 
 EXAMPLES = int(os.environ.get("CNNLINT_EXAMPLES", "40"))
 NAMES = sorted(STRATEGIES)
@@ -39,13 +39,6 @@ def test_inexact_stride_matches_brute_force(case: tuple[str, tuple[dict[str, Any
 
 
 # ---- plain examples ------------------------------------------------------------------------------
-
-
-def _run(layers: list[str], shape: tuple[Any, ...] | None) -> Any:
-    from cnnlint import shapes
-
-    built = [eval(t, {name: getattr(shapes, name) for name in CATALOGUE}) for t in layers]  # noqa: S307
-    return propagate(built, Shape(*shape) if shape is not None else None)
 
 
 def test_empty_output_message() -> None:

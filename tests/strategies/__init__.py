@@ -186,3 +186,14 @@ def all_strategies() -> dict[str, st.SearchStrategy]:
                 raise ValueError(f"{key} has strategies in two modules")
             found[key] = strategy
     return found
+
+
+def run_layers(layers: list[str], shape: tuple | None):  # type: ignore[no-untyped-def]
+    """Propagate layers written as notebook code (``"Conv2d(3, 8, 3)"``) through the engine."""
+    from cnnlint import shapes
+    from cnnlint.shapes import Shape, propagate
+    from cnnlint.shapes.catalogue import CATALOGUE
+
+    names = {name: getattr(shapes, name) for name in CATALOGUE}
+    built = [eval(text, names) for text in layers]  # noqa: S307 - test-written layer code only
+    return propagate(built, Shape(*shape) if shape is not None else None)
