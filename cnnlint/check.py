@@ -27,6 +27,9 @@ class ModelResult:
     model: ModelDef
     layers: list[Layer]
     trace: Trace
+    params_total: Any = None  # the interpreter counts parameters from the module tree
+    interpreted: bool = False
+    per_sample: list[Any] | None = None  # MACs per step with a symbolic batch run as 1
 
 
 @dataclass
@@ -36,6 +39,7 @@ class FileResult:
     models: list[ModelResult] = field(default_factory=list)
     text: str | None = None
     failed: bool = False  # CNL998 or unreadable: the run exits 2
+    dependencies: list[str] = field(default_factory=list)  # other project files read to check this one
 
 
 @dataclass
@@ -102,16 +106,49 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
     from cnnlint.build import build
     from cnnlint.extract import extract
     from cnnlint.inputs import declare_inputs
+    from cnnlint.interpret.models import find_models, follow, infer_inputs
     from cnnlint.shapes.propagate import propagate
 
     models, problems = extract(tree, text)
-    problems = problems + declare_inputs(tree, text, models, options.cli_inputs, options.config_inputs)
+    interpreted = find_models(tree, text, filename)
+    # Models the interpreter builds replace the chain extractor's models inside them.
+    models = [m for m in models if not _covered(m, interpreted.covered_rows)]
+    new_models = [c.model for c in interpreted.candidates]
+    problems = problems + declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
+    infer_inputs(interpreted)
+    follow(interpreted)
+    result.dependencies = interpreted.dependencies
     for problem in problems:
         result.diagnostics.append(
             Diagnostic(problem.code, problem.message, filename, problem.span.start, problem.span.end)
         )
+    for span, note in interpreted.notes:
+        result.diagnostics.append(
+            Diagnostic("CNL100", note, filename, span.start, Location(span.start.row, span.start.column + 1))
+        )
     lines = text.splitlines()
     seen: set[tuple[str, int, int]] = set()
+
+    def report(finding: Any, call: Any, layer: Any) -> None:
+        if call is None or call.span is None:
+            return
+        key = (finding.code, call.span.start.row, call.span.start.column)
+        if key in seen:
+            return
+        seen.add(key)
+        fix = _fix(finding.fix, call, layer) if finding.fix and layer is not None else None
+        result.diagnostics.append(
+            Diagnostic(finding.code, finding.message, filename, call.span.start, call.span.end, fix)
+        )
+
+    for model, trace, params, per_sample in interpreted.models:
+        if options.want_models:
+            leaves = [s.layer for s in trace.steps if s.layer.children is None and s.layer.spec is not None]
+            result.models.append(ModelResult(model, leaves, trace, params, True, per_sample))
+        for step, finding in trace.findings:
+            report(finding, step.layer.origin, step.layer)
+    for call, finding in interpreted.construction:
+        report(finding, call, getattr(call, "_layer", None))
     for model in models:
         try:
             layers = build(model.layers)
@@ -131,21 +168,14 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
             continue
         if options.want_models:
             result.models.append(ModelResult(model, layers, trace))
-        if model.nested and any(not m.nested for m in models):
-            pass  # still diagnosed; duplicates with the enclosing model are dropped below
         for step, finding in trace.findings:
-            call = step.layer.origin
-            if call is None:
-                continue
-            key = (finding.code, call.span.start.row, call.span.start.column)
-            if key in seen:
-                continue
-            seen.add(key)
-            fix = _fix(finding.fix, call, step.layer) if finding.fix else None
-            result.diagnostics.append(
-                Diagnostic(finding.code, finding.message, filename, call.span.start, call.span.end, fix)
-            )
+            report(finding, step.layer.origin, step.layer)
     result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]
+
+
+def _covered(model: Any, regions: list[tuple[int, int]]) -> bool:
+    row = model.span.start.row
+    return any(start <= row <= end for start, end in regions)
 
 
 def _compile_error(tree: Any, filename: str) -> Diagnostic | None:

@@ -294,6 +294,8 @@ def _node(step: Step, aliases: Mapping[str, str], constants: Mapping[str, Any]) 
                 node.update(kind="identity")
             elif name in ("view", "reshape", "flatten") or name in TORCH_FUNCS or name in FUNCTIONAL:
                 args, kwargs = _op_args(call)
+                if name in ("view", "reshape"):  # a symbolic size read from the input (x.size(0)) runs as 1
+                    args = [1 if isinstance(a, str) else a for a in args]
                 node.update(kind="method", name=name, args=args, kwargs=kwargs)
             else:
                 raise Unsafe(f"{call.callee} is not an op cnnlint follows")

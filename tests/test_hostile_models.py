@@ -64,17 +64,34 @@ CASES = [
         (),  # torch rejects a lambda in a Sequential; cnnlint stops following there
         torch=lambda nn, t: nn.Sequential(nn.Linear(3, 4), (lambda x: x), nn.Linear(5, 2)),
     ),
-    Case("lambda_factory", "make = lambda: nn.Linear(3, 4)\nnet = nn.Sequential(make(), nn.Linear(5, 2))\n", ()),
-    Case("star_args", "layers = [nn.Linear(3, 4)]\nnet = nn.Sequential(*layers, nn.Linear(5, 2))\n", ()),
+    # The interpreter follows factories, * and ** (0.2): these bugs are found, as torch finds them.
+    Case(
+        "lambda_factory",
+        "make = lambda: nn.Linear(3, 4)\nnet = nn.Sequential(make(), nn.Linear(5, 2))\n",
+        ("CNL001",),
+        "receives 4",
+        lambda nn, t: nn.Sequential(nn.Linear(3, 4), nn.Linear(5, 2))(_x(t, 1, 3)),
+    ),
+    Case(
+        "star_args",
+        "layers = [nn.Linear(3, 4)]\nnet = nn.Sequential(*layers, nn.Linear(5, 2))\n",
+        ("CNL001",),
+        "receives 4",
+        lambda nn, t: nn.Sequential(nn.Linear(3, 4), nn.Linear(5, 2))(_x(t, 1, 3)),
+    ),
     Case(
         "double_star_kwargs",
         "kw = dict(in_features=3, out_features=4)\nnet = nn.Sequential(nn.Linear(**kw), nn.Linear(5, 2))\n",
-        (),
+        ("CNL001",),
+        "receives 4",
+        lambda nn, t: nn.Sequential(nn.Linear(3, 4), nn.Linear(5, 2))(_x(t, 1, 3)),
     ),
     Case(
         "star_args_in_layer",
         "sizes = (3, 4)\nnet = nn.Sequential(nn.Linear(*sizes), nn.Linear(5, 2))\n",
-        (),
+        ("CNL001",),
+        "receives 4",
+        lambda nn, t: nn.Sequential(nn.Linear(3, 4), nn.Linear(5, 2))(_x(t, 1, 3)),
     ),
     Case(
         "unknown_keyword_linear",
@@ -247,7 +264,13 @@ CASES = [
     Case("self_reference", "net = nn.Sequential(net)\n", ()),
     Case("circular_names", "a = b\nb = a\nnet = nn.Sequential(a, nn.Linear(3, 2))\n", ()),
     Case("nn_rebound", "nn = None\nnet = nn.Sequential(nn.Linear(3, 4), nn.Linear(5, 2))\n", ()),
-    Case("getattr_layer", "net = nn.Sequential(getattr(nn, 'Linear')(3, 4), nn.Linear(5, 2))\n", ()),
+    Case(
+        "getattr_layer",
+        "net = nn.Sequential(getattr(nn, 'Linear')(3, 4), nn.Linear(5, 2))\n",
+        ("CNL001",),
+        "receives 4",
+        lambda nn, t: nn.Sequential(nn.Linear(3, 4), nn.Linear(5, 2))(_x(t, 1, 3)),
+    ),
     Case("division_by_zero", "net = nn.Sequential(nn.Linear(3, 4 // 0), nn.Linear(5, 2))\n", ()),
     Case("modulo_by_zero", "net = nn.Sequential(nn.Linear(3, 4 % 0), nn.Linear(5, 2))\n", ()),
     Case("negative_shift", "net = nn.Sequential(nn.Linear(3, 1 << -1), nn.Linear(5, 2))\n", ()),

@@ -545,7 +545,7 @@ def test_a_crash_is_contained_as_a_user_sees_it(tmp_path: Path, buggy: Path) -> 
 def test_check_bytes_never_raises_on_internal_failure(monkeypatch: pytest.MonkeyPatch) -> None:
     import cnnlint.build
 
-    monkeypatch.setattr(cnnlint.build, "build", lambda calls: (_ for _ in ()).throw(AttributeError("oops")))
+    monkeypatch.setattr(cnnlint.build, "build_one", lambda call: (_ for _ in ()).throw(AttributeError("oops")))
     result = check_bytes(MODEL.encode(), "m.py", CheckOptions())
     assert result.failed and [d.code for d in result.diagnostics] == ["CNL998"]
     assert "AttributeError" in result.diagnostics[0].message

@@ -265,6 +265,8 @@ def _total(items: Iterable[tuple[int | None, Any]]) -> Total:
 
 def _per_sample_macs(model_result: ModelResult) -> list[Any] | None:
     """MACs per step with a symbolic batch dimension set to 1, or None when that does not apply."""
+    if getattr(model_result, "interpreted", False):
+        return getattr(model_result, "per_sample", None)
     decl = getattr(model_result.model, "input", None)
     dims = tuple(decl.dims) if decl is not None else ()
     if not dims or not isinstance(dims[0], str) or not is_known(*dims[1:]):
@@ -310,6 +312,9 @@ def summarize(
     for r, _ in leaves:  # a module called twice holds its parameters once
         if r.key not in seen or not is_known(seen[r.key][1]):
             seen[r.key] = (r.row, r.params)
+    tree_params = getattr(model_result, "params_total", None)
+    if tree_params is not None:  # counted from the module tree (what model.parameters() yields)
+        seen = {str(i): part for i, part in enumerate(tree_params)}
     decl = getattr(model, "input", None)
     stopped = [r for r in rows if r.stopped]
     runtime_failure = _runtime(model_result, rows) if runtime else None

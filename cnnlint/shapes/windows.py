@@ -163,6 +163,21 @@ def unread_tail(size: int, w: Window, out: int) -> int:
     return last - best
 
 
+def reads_with_gaps(size: int, w: Window, out: int) -> bool:
+    """True when some real position before the last one read is skipped by every window.
+
+    Such a layer subsamples by design (a 1x1 stride-2 shortcut reads every
+    other row): that its last rows go unread is no sign of a wrong input size.
+    """
+    k, s, pl, d = w.kernel, w.stride, w.pad_l, w.dilation
+    if out * k > 200_000:  # type: ignore[operator]
+        # Far from the edges the reads repeat with period S: gaps iff some residue is never read.
+        return len({(j * d) % s for j in range(min(k, 4 * s))}) < s  # type: ignore[operator,arg-type]
+    reads = {o * s + j * d for o in range(out) for j in range(k)}  # type: ignore[operator,arg-type]
+    real = [r for r in reads if pl <= r < pl + size]  # type: ignore[operator]
+    return bool(real) and len(real) != max(real) - pl + 1  # type: ignore[operator]
+
+
 def exact_sizes(size: int, w: Window) -> tuple[int | None, int | None]:
     """The nearest input sizes below and above ``size`` whose last real position is read."""
 
@@ -252,7 +267,7 @@ def inexact_stride(
         if min(w.kernel, (w.pad_l + size) // w.dilation) > _SEARCH_LIMIT:  # type: ignore[operator]
             continue  # absurd sizes: not worth the loop
         tail = unread_tail(size, w, o)  # type: ignore[arg-type]
-        if tail > 0:
+        if tail > 0 and not reads_with_gaps(size, w, o):  # type: ignore[arg-type]
             dropped.append((index, tail))
     if not dropped:
         return []

@@ -4,7 +4,7 @@ import torch
 import torch.nn as nn
 
 CORPUS_INPUTS = {"seq1d": (2, 16, 51), "pools": (2, 8, 32, 32), "stack": (2, 10)}
-CORPUS_UNTRACED = {"pools", "stack"}  # Unflatten(1, torch.Size(...)); a *[list comprehension]
+CORPUS_UNTRACED = {"pools"}  # Unflatten(1, torch.Size(...))
 
 # cnnlint: input=(2, 16, 51)
 seq1d = nn.Sequential(

@@ -1,0 +1,463 @@
+"""Python builtins as the interpreter models them: exact on known values, unknown otherwise."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from cnnlint.interpret import limits
+from cnnlint.interpret.values import (
+    UNKNOWN,
+    Builtin,
+    ClassVal,
+    DictVal,
+    FuncVal,
+    ListVal,
+    ModuleObj,
+    QualName,
+    SuperVal,
+    Sym,
+    TensorVal,
+    TorchLayer,
+    is_plain,
+)
+
+NAMES = [
+    "range",
+    "len",
+    "int",
+    "float",
+    "bool",
+    "str",
+    "round",
+    "min",
+    "max",
+    "abs",
+    "sum",
+    "zip",
+    "enumerate",
+    "list",
+    "tuple",
+    "dict",
+    "isinstance",
+    "issubclass",
+    "hasattr",
+    "getattr",
+    "setattr",
+    "print",
+    "super",
+    "sorted",
+    "reversed",
+    "any",
+    "all",
+    "divmod",
+    "map",
+    "filter",
+    "iter",
+    "next",
+    "type",
+    "callable",
+    "staticmethod",
+    "classmethod",
+    "property",
+    "id",
+    "hash",
+    "repr",
+    "format",
+    "ValueError",
+    "TypeError",
+    "NotImplementedError",
+    "RuntimeError",
+    "KeyError",
+    "AssertionError",
+    "Exception",
+    "object",
+    "set",
+    "frozenset",
+]
+
+
+def builtin_values() -> dict[str, Any]:
+    values: dict[str, Any] = {name: Builtin(name) for name in NAMES}
+    values.update({"True": True, "False": False, "None": None, "__name__": "__main__"})
+    return values
+
+
+def _num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, Sym)
+
+
+def call_builtin(interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any, frame: Any) -> Any:
+    fn = _TABLE.get(name)
+    if fn is None:
+        return UNKNOWN
+    try:
+        return fn(interp, args, kwargs, frame)
+    except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, OverflowError):
+        return UNKNOWN
+
+
+def _range(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if kwargs or not args or not all(isinstance(a, int) and not isinstance(a, (bool, Sym)) for a in args):
+        return UNKNOWN
+    r = range(*args)
+    return r if len(r) <= limits.MAX_LOOP_ITERATIONS else UNKNOWN
+
+
+def _len(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    (value,) = args
+    if isinstance(value, TensorVal):
+        d = value.shape.dim(0) if value.shape.min_rank else UNKNOWN
+        return d if isinstance(d, int) else UNKNOWN
+    items = interp.iterate(value, frame)
+    return len(items) if items is not None else UNKNOWN
+
+
+def _int(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if not args:
+        return 0
+    v = args[0]
+    if isinstance(v, Sym):
+        return v
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, float) and math.isfinite(v):
+        return int(v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str) and len(args) == 1 and len(v) < 50:
+        return int(v)
+    return UNKNOWN
+
+
+def _float(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if not args:
+        return 0.0
+    v = args[0]
+    return float(v) if _num(v) or (isinstance(v, str) and len(v) < 50) else UNKNOWN
+
+
+def _bool(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    return interp.truth(args[0]) if args else False
+
+
+def _str(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if args and is_plain(args[0]) and not isinstance(args[0], Sym):
+        text = str(args[0])
+        return text if len(text) <= limits.MAX_STR else UNKNOWN
+    return UNKNOWN
+
+
+def _round(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if not args or not _num(args[0]):
+        return UNKNOWN
+    if len(args) > 1:
+        nd = args[1]
+        if not isinstance(nd, int) or isinstance(nd, Sym) or abs(nd) > 400:
+            return UNKNOWN
+        return round(args[0], nd)
+    return round(args[0])
+
+
+def _minmax(pick: Any) -> Any:
+    def fn(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+        if kwargs:
+            return UNKNOWN
+        items = interp.iterate(args[0], frame) if len(args) == 1 else list(args)
+        if not items or not all(_num(i) for i in items):
+            return UNKNOWN
+        return pick(items)
+
+    return fn
+
+
+def _abs(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    return abs(args[0]) if _num(args[0]) else UNKNOWN
+
+
+def _sum(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    items = interp.iterate(args[0], frame)
+    start = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    if items is None or not _num(start):
+        return UNKNOWN
+    total = start
+    for i in items:
+        if not _num(i):
+            return UNKNOWN
+        total = total + i
+    return total
+
+
+def _zip(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    seqs = [interp.iterate(a, frame) for a in args]
+    if any(s is None for s in seqs):
+        return UNKNOWN
+    return tuple(zip(*seqs))
+
+
+def _enumerate(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    items = interp.iterate(args[0], frame)
+    start = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    if items is None or not isinstance(start, int):
+        return UNKNOWN
+    return tuple((start + i, v) for i, v in enumerate(items))
+
+
+def _list(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if not args:
+        return ListVal()
+    items = interp.iterate(args[0], frame)
+    if items is None:
+        value = ListVal()
+        value.uncertain = True
+        return value
+    return ListVal(items)
+
+
+def _tuple(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if not args:
+        return ()
+    items = interp.iterate(args[0], frame)
+    return tuple(items) if items is not None else UNKNOWN
+
+
+def _dict(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    result = DictVal()
+    if args:
+        source = args[0]
+        if isinstance(source, DictVal):
+            result.items.update(source.items)
+            result.uncertain = source.uncertain
+        else:
+            pairs = interp.iterate(source, frame)
+            if pairs is None:
+                result.uncertain = True
+            else:
+                for pair in pairs:
+                    kv = interp.iterate(pair, frame)
+                    if kv is None or len(kv) != 2 or not is_plain(kv[0]):
+                        result.uncertain = True
+                        break
+                    result.items[kv[0]] = kv[1]
+    result.items.update(kwargs)
+    return result
+
+
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "tuple": tuple}
+
+
+def _isinstance(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    value, kinds = args
+    options = kinds if isinstance(kinds, tuple) else (kinds,)
+    result: Any = False
+    for kind in options:
+        outcome = _instance_of(value, kind)
+        if outcome is True:
+            return True
+        if outcome is UNKNOWN:
+            result = UNKNOWN
+    return result
+
+
+def _instance_of(value: Any, kind: Any) -> Any:
+    if value is UNKNOWN or kind is UNKNOWN:
+        return UNKNOWN
+    if isinstance(kind, Builtin):
+        if kind.name == "list":
+            return isinstance(value, ListVal)
+        if kind.name == "dict":
+            return isinstance(value, DictVal)
+        py = _TYPES.get(kind.name)
+        if py is not None:
+            if isinstance(value, Sym):
+                return kind.name == "int" or UNKNOWN
+            if is_plain(value) or isinstance(value, tuple):
+                return isinstance(value, py)
+            return False if isinstance(value, (ListVal, DictVal, ModuleObj, TorchLayer, TensorVal)) else UNKNOWN
+        return UNKNOWN
+    if isinstance(kind, ClassVal):
+        if isinstance(value, ModuleObj) and value.cls is not None:
+            return any(c is kind for c in value.cls.mro()) or (UNKNOWN if value.cls.has_unknown_base else False)
+        if isinstance(value, (TorchLayer, TensorVal)) or is_plain(value) or isinstance(value, (tuple, ListVal)):
+            return False
+        return UNKNOWN
+    if isinstance(kind, QualName):
+        name = kind.name
+        if name == "torch.Tensor":
+            return isinstance(value, TensorVal) or (UNKNOWN if not is_plain(value) else False)
+        if name.startswith("torch.nn."):
+            short = name[len("torch.nn.") :]
+            if isinstance(value, TorchLayer):
+                return value.type_name == short or short == "Module"
+            if isinstance(value, ModuleObj):
+                if short == "Module":
+                    return True
+                if value.cls is None:
+                    return value.kind == short
+                return value.cls.torch_base() == short or UNKNOWN
+            if is_plain(value) or isinstance(value, (tuple, TensorVal)):
+                return False
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    value, name = args
+    if not isinstance(name, str):
+        return UNKNOWN
+    if isinstance(value, ModuleObj):
+        if name in value.attrs:
+            return True
+        if value.cls is not None:
+            found, _ = value.cls.lookup(name)
+            from cnnlint.interpret.values import MISSING
+
+            if found is not MISSING:
+                return True
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _getattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    value, name = args[0], args[1]
+    if not isinstance(name, str):
+        return UNKNOWN
+    found = interp.get_attr(value, name)
+    missing = found is UNKNOWN and len(args) > 2 and isinstance(value, ModuleObj) and name not in value.attrs
+    if missing and value.cls is not None and not value.cls.has_unknown_base:
+        from cnnlint.interpret.values import MISSING
+
+        if value.cls.lookup(name)[0] is MISSING:
+            return args[2]
+    return found
+
+
+def _setattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    owner, name, value = args
+    if isinstance(name, str):
+        interp.set_attr(owner, name, value)
+    else:
+        interp.taint(owner)
+    return None
+
+
+def _none(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    return None
+
+
+def _super(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if len(args) == 2 and isinstance(args[0], ClassVal):
+        return SuperVal(args[0], args[1])
+    func = frame.func if frame is not None else None
+    if func is None or func.owner is None:
+        return UNKNOWN
+    params = [*func.node.args.posonlyargs, *func.node.args.args]
+    if not params:
+        return UNKNOWN
+    return SuperVal(func.owner, frame.locals.get(params[0].arg, UNKNOWN))
+
+
+def _sorted(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    items = interp.iterate(args[0], frame)
+    if items is None or kwargs.get("key") is not None or not all(is_plain(i) and i is not None for i in items):
+        return UNKNOWN
+    return ListVal(sorted(items, reverse=bool(kwargs.get("reverse", False))))
+
+
+def _reversed(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    items = interp.iterate(args[0], frame)
+    return tuple(reversed(items)) if items is not None else UNKNOWN
+
+
+def _anyall(pick: Any) -> Any:
+    def fn(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+        items = interp.iterate(args[0], frame)
+        if items is None:
+            return UNKNOWN
+        truths = [interp.truth(i) for i in items]
+        if pick is any:
+            return True if any(t is True for t in truths) else (UNKNOWN if UNKNOWN in truths else False)
+        return False if any(t is False for t in truths) else (UNKNOWN if UNKNOWN in truths else True)
+
+    return fn
+
+
+def _divmod(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    a, b = args
+    return divmod(a, b) if _num(a) and _num(b) else UNKNOWN
+
+
+def _map(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    func, *seqs = args
+    lists = [interp.iterate(s, frame) for s in seqs]
+    if not lists or any(s is None for s in lists):
+        return UNKNOWN
+    return tuple(interp.call(func, list(items), {}, None, frame) for items in zip(*lists))
+
+
+def _filter(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    func, seq = args
+    items = interp.iterate(seq, frame)
+    if items is None:
+        return UNKNOWN
+    out = []
+    for item in items:
+        t = interp.truth(item if func is None else interp.call(func, [item], {}, None, frame))
+        if t is UNKNOWN:
+            return UNKNOWN
+        if t:
+            out.append(item)
+    return tuple(out)
+
+
+def _type(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if len(args) == 1 and isinstance(args[0], ModuleObj) and args[0].cls is not None:
+        return args[0].cls
+    return UNKNOWN
+
+
+def _callable(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    v = args[0]
+    if isinstance(v, (FuncVal, ClassVal, Builtin, ModuleObj, TorchLayer)):
+        return True
+    return False if is_plain(v) or isinstance(v, (tuple, ListVal, DictVal)) else UNKNOWN
+
+
+def _identity(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    return args[0] if args else UNKNOWN
+
+
+_TABLE: dict[str, Any] = {
+    "range": _range,
+    "len": _len,
+    "int": _int,
+    "float": _float,
+    "bool": _bool,
+    "str": _str,
+    "round": _round,
+    "min": _minmax(min),
+    "max": _minmax(max),
+    "abs": _abs,
+    "sum": _sum,
+    "zip": _zip,
+    "enumerate": _enumerate,
+    "list": _list,
+    "tuple": _tuple,
+    "dict": _dict,
+    "isinstance": _isinstance,
+    "hasattr": _hasattr,
+    "getattr": _getattr,
+    "setattr": _setattr,
+    "print": _none,
+    "super": _super,
+    "sorted": _sorted,
+    "reversed": _reversed,
+    "any": _anyall(any),
+    "all": _anyall(all),
+    "divmod": _divmod,
+    "map": _map,
+    "filter": _filter,
+    "type": _type,
+    "callable": _callable,
+    "iter": _identity,
+}

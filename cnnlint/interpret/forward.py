@@ -1,0 +1,239 @@
+"""Running modules over abstract tensors, and recording the trace the reports read.
+
+A call of a torch layer is one engine step (``propagate._step``: the same
+checks and counts as a Sequential chain); a call of a user module or a
+container is a container step whose children are the calls its ``forward``
+makes. Errors of tensor operations (``+``, ``torch.cat``, ``@``) are steps
+at the line of the operation.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnnlint.interpret.values import UNKNOWN, FuncVal, ModuleObj, TensorVal, TorchLayer
+from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
+from cnnlint.shapes.dims import Shape, is_known
+from cnnlint.shapes.propagate import Step, _add, _step
+from cnnlint.shapes.spec import Finding, Layer, ShapeError
+
+MAX_MODULE_DEPTH = 150
+
+
+@dataclass
+class Recording:
+    """One model's forward: its steps, and what SPEC §2 needs to judge ranks."""
+
+    steps: list[Step] = field(default_factory=list)
+    depth: int = 0
+    input_rank: int | None = None
+    batched: bool | None = None
+    rank_decided: bool = False
+    scratch: bool = False  # a forward run while building (``self.features(torch.zeros(...))``): findings dropped
+    active: list[int] = field(default_factory=list)  # ids of modules being called (recursion guard)
+    stops: int = 0
+
+
+class Forward:
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.recording: Recording | None = None
+
+    # ---- entry ------------------------------------------------------------------------
+
+    def run(self, interp: Any, model: Any, inputs: list[Any], scratch: bool = False) -> tuple[Recording, Any]:
+        previous = self.recording
+        rec = Recording(scratch=scratch)
+        first = inputs[0] if inputs else None
+        if isinstance(first, TensorVal):
+            rec.input_rank = first.shape.rank
+        self.recording = rec
+        try:
+            out = self.call_module(interp, model, inputs, {}, None)
+        finally:
+            self.recording = previous
+        return rec, out
+
+    # ---- calls ------------------------------------------------------------------------
+
+    def call_module(
+        self, interp: Any, mod: Any, args: list[Any], kwargs: dict[str, Any], node: Any, container_only: bool = False
+    ) -> Any:
+        if self.recording is None:
+            if args and isinstance(args[0], TensorVal):
+                self.session.observe_input(mod, args[0], node)
+            rec, out = self.run(interp, mod, args, scratch=True)
+            return out
+        rec = self.recording
+        if isinstance(mod, TorchLayer):
+            return self._layer(interp, mod, args, kwargs, node)
+        if not isinstance(mod, ModuleObj):
+            return UNKNOWN
+        if id(mod) in rec.active and not container_only or rec.depth >= MAX_MODULE_DEPTH:
+            self._stop(interp, node, mod, "a module that calls itself (or nesting too deep) cannot be followed")
+            return _unknown_tensor()
+        x = args[0] if args else None
+        in_shape = x.shape if isinstance(x, TensorVal) else Shape.unknown()
+        step = Step(
+            Layer(None, children=[], origin=self.session.module_call(interp, mod, node)), rec.depth, in_shape, in_shape
+        )
+        if not container_only:
+            rec.steps.append(step)
+        first = len(rec.steps)
+        rec.depth += 1
+        rec.active.append(id(mod))
+        try:
+            out = self._module_forward(interp, mod, args, kwargs, node, container_only)
+        finally:
+            rec.depth -= 1
+            rec.active.pop()
+        if container_only:
+            return out
+        step.out_shape = out.shape if isinstance(out, TensorVal) else (Shape.unknown())
+        for child in rec.steps[first:]:
+            if child.depth == step.depth + 1:
+                step.params = _add(step.params, child.params)
+                step.macs = _add(step.macs, child.macs)
+        return out
+
+    def _module_forward(
+        self, interp: Any, mod: ModuleObj, args: list[Any], kwargs: dict[str, Any], node: Any, container_only: bool
+    ) -> Any:
+        if not container_only and mod.cls is not None:
+            forward, _owner = mod.cls.lookup("forward")
+            forward = interp.resolve(forward)
+            if isinstance(forward, FuncVal):
+                return interp.call_function(forward, [mod, *args], kwargs, node)
+        if mod.uncertain:
+            self._stop(interp, node, mod, f"the children of {mod.type_name} could not all be resolved")
+            return _unknown_tensor()
+        kind = mod.kind if mod.cls is None else mod.cls.torch_base()
+        if kind == "Sequential":
+            x = args[0] if args else UNKNOWN
+            for key, child in zip(mod.keys, mod.items):
+                if not isinstance(child, (ModuleObj, TorchLayer)):
+                    # Followed on with an unknown tensor: later layers that fix their own dims are still checked.
+                    self._stop(
+                        interp,
+                        node,
+                        mod,
+                        f"shape following stops here: child {key!r} of {mod.type_name} could not be resolved",
+                    )
+                    x = _unknown_tensor()
+                    continue
+                x = self.call_module(interp, child, [x], {}, node)
+            return x
+        if mod.cls is not None and mod.cls.has_unknown_base:
+            self._stop(interp, node, mod, f"{mod.type_name} derives from a class cnnlint cannot read")
+        else:
+            self._stop(interp, node, mod, f"{mod.type_name} has no forward cnnlint can follow")
+        return _unknown_tensor()
+
+    def _layer(self, interp: Any, layer: TorchLayer, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+        built = getattr(layer, "built", None)
+        if layer.spec is None or built is None:
+            self._stop(interp, node, layer, f"shape following stops here: {layer.note or layer.type_name}")
+            return _unknown_tensor()
+        from cnnlint.interpret.multi import multi_output
+
+        special = multi_output(self, interp, layer, args, kwargs, node)
+        if special is not NotImplemented:
+            return special
+        x = args[0] if args else kwargs.get("input", UNKNOWN)
+        if not isinstance(x, TensorVal):
+            x = _unknown_tensor()
+        layer.last_in = x.shape  # type: ignore[attr-defined]
+        return self.run_layer(interp, built, x, node)
+
+    def run_layer(self, interp: Any, layer: Layer, x: TensorVal, node: Any) -> TensorVal:
+        rec = self.recording
+        if rec is None:
+            rec = Recording(scratch=True)
+        spec = layer.spec
+        if not rec.rank_decided and spec is not None and spec.ranks:
+            rec.rank_decided = True
+            if rec.input_rank is not None:
+                rec.batched = rec.input_rank == spec.batched_rank
+        steps: list[Step] = []
+        out = _step(layer, x.shape, rec.depth, rec.batched, steps)
+        for s in steps:
+            s.call_span = self.session.span_of(interp, node)  # type: ignore[attr-defined]
+            if s.stopped:
+                rec.stops += 1
+        rec.steps.extend(steps)
+        return TensorVal(out)
+
+    # ---- what cannot be followed ----------------------------------------------------------
+
+    def unknown_callee(self, interp: Any, func: Any, args: list[Any], node: Any) -> Any:
+        if func is not UNKNOWN or not isinstance(node, ast.Call):
+            return UNKNOWN
+        text = self.session.text_of(interp, node.func)
+        if self.recording is not None and not self.recording.scratch and any(isinstance(a, TensorVal) for a in args):
+            self._stop(interp, node, None, f"shape following stops here: {text} could not be resolved")
+            return _unknown_tensor()
+        name = text.rsplit(".", 1)[-1]
+        if name[:1].isupper() and name.isidentifier() and not any(isinstance(a, TensorVal) for a in args):
+            # An unknown class (``SqueezeExcite(32)``): a module whose shapes are unknown, located where it is built.
+            origin = self.session.origin(node, interp)
+            return TorchLayer(None, {}, origin, name, note=f"unknown layer {name}")
+        return UNKNOWN
+
+    def _stop(self, interp: Any, node: Any, obj: Any, reason: str) -> None:
+        rec = self.recording
+        if rec is None:
+            return
+        rec.stops += 1
+        origin = self.session.stop_call(interp, node, obj)
+        step = Step(Layer(None, origin=origin, note=reason), rec.depth, Shape.unknown(), Shape.unknown())
+        step.findings.append(Finding("CNL100", reason))
+        step.stopped = True
+        step.params = step.macs = UNKNOWN_DIM
+        rec.steps.append(step)
+
+    def op_error(self, interp: Any, err: ShapeError, node: Any, name: str) -> None:
+        rec = self.recording
+        if rec is None:
+            return
+        origin = self.session.op_call(interp, node, None, name)
+        step = Step(Layer(None, origin=origin, note=name), rec.depth, Shape.unknown(), Shape.unknown())
+        step.findings.append(err.finding)
+        step.stopped = True
+        step.params = 0
+        step.macs = UNKNOWN_DIM
+        rec.stops += 1
+        rec.steps.append(step)
+
+    def note(self, interp: Any, finding: Finding, node: Any, name: str) -> None:
+        """A warning at an operation that does not stop following (a discarded ``x.view(...)``)."""
+        rec = self.recording
+        if rec is None or rec.scratch:
+            return
+        origin = self.session.op_call(interp, node, None, name)
+        step = Step(Layer(None, origin=origin, note=name), rec.depth, Shape.unknown(), Shape.unknown())
+        step.findings.append(finding)
+        step.params = step.macs = 0
+        step.hidden = True  # type: ignore[attr-defined]
+        rec.steps.append(step)
+
+    def record_matmul(self, interp: Any, a: Shape, b: Shape, out: Shape, node: Any) -> None:
+        """``@``/``matmul`` count MACs: output elements x the inner dimension."""
+        rec = self.recording
+        if rec is None or a.min_rank == 0:
+            return
+        inner = a.dims[-1]
+        n = out.numel()
+        if not (is_known(inner) and is_known(n)):
+            macs: Any = UNKNOWN_DIM
+        else:
+            macs = n * inner
+        origin = self.session.op_call(interp, node, None, "matmul")
+        step = Step(Layer(None, origin=origin, note="matmul"), rec.depth, a, out, params=0, macs=macs)
+        step.op = True  # type: ignore[attr-defined]
+        rec.steps.append(step)
+
+
+def _unknown_tensor() -> TensorVal:
+    return TensorVal(Shape.unknown())

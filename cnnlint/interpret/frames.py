@@ -1,0 +1,100 @@
+"""Frames and the write log that makes unknown branches joinable.
+
+An unknown condition runs both branches. Every write made while a branch
+runs (a local name, an object attribute, a container item) is logged with
+the value it replaced, so the first branch can be undone before the second
+runs and the two outcomes joined: a value both branches agree on is kept,
+anything else becomes unknown (pytype's join at branch points, kept to one
+value so messages stay certain).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnnlint.interpret.values import MISSING, UNKNOWN, FuncVal, ModuleNS, is_plain
+
+
+@dataclass(eq=False)
+class Frame:
+    """One activation: locals, the enclosing function frames, the module, the function running."""
+
+    locals: dict[str, Any]
+    module: ModuleNS
+    closure: tuple[dict[str, Any], ...] = ()
+    func: FuncVal | None = None
+    is_class_body: bool = False
+    pending_returns: list[Any] = field(default_factory=list)  # returns taken in only one branch
+
+
+class WriteLog:
+    """Writes made during one branch: (container, key, old value) in order."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Any, Any, Any]] = []
+
+    def record(self, container: dict[str, Any], key: Any, old: Any) -> None:
+        self.entries.append((container, key, old))
+
+    def undo(self) -> dict[tuple[int, Any], tuple[dict, Any, Any]]:
+        """Restore every logged write; return {(id(container), key): (container, key, value written last)}."""
+        final: dict[tuple[int, Any], tuple[dict, Any, Any]] = {}
+        for container, key, _ in self.entries:
+            final[(id(container), key)] = (container, key, container.get(key, MISSING))
+        for container, key, old in reversed(self.entries):
+            if old is MISSING:
+                container.pop(key, None)
+            else:
+                container[key] = old
+        return final
+
+
+def same(a: Any, b: Any) -> bool:
+    """Both branches agree on this value (identity, or equal plain values/tuples of them)."""
+    if a is b:
+        return True
+    if is_plain(a) and is_plain(b):
+        return type(a) is type(b) and a == b
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and len(a) <= 64:
+        return all(same(x, y) for x, y in zip(a, b))
+    from cnnlint.interpret.values import TensorVal
+
+    if isinstance(a, TensorVal) and isinstance(b, TensorVal):
+        return a.shape == b.shape and a.integer == b.integer
+    return False
+
+
+def join(a: Any, b: Any) -> Any:
+    """One value for two branches: kept where they agree, unknown elsewhere."""
+    if same(a, b):
+        return a
+    from cnnlint.interpret.values import TensorVal
+    from cnnlint.shapes.dims import Shape
+
+    if isinstance(a, TensorVal) and isinstance(b, TensorVal):
+        return TensorVal(Shape.unknown())
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and len(a) <= 64:
+        return tuple(join(x, y) for x, y in zip(a, b))
+    return UNKNOWN
+
+
+def join_states(
+    first: dict[tuple[int, Any], tuple[dict, Any, Any]], second: dict[tuple[int, Any], tuple[dict, Any, Any]]
+) -> list[tuple[dict, Any, Any]]:
+    """The writes that join two undone branches onto the (restored) state; MISSING means delete."""
+    writes = []
+    for key in list(first) + [k for k in second if k not in first]:
+        container, name, _ = first.get(key) or second[key]
+        base = container.get(name, MISSING)
+        a = first[key][2] if key in first else base
+        b = second[key][2] if key in second else base
+        if a is MISSING and b is MISSING:
+            writes.append((container, name, MISSING))
+        elif a is MISSING or b is MISSING:
+            writes.append((container, name, UNKNOWN))
+        else:
+            writes.append((container, name, join(a, b)))
+    return writes

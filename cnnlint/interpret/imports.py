@@ -1,0 +1,169 @@
+"""Imports: torch and the standard library by name; the checked project's own files, lazily.
+
+``import torch.nn as nn`` binds a ``QualName``. ``from .layers import ConvBN``
+binds a ``LazyImport``: the other file is read, parsed and its module code
+interpreted only when the name is first used, once per run. Anything that
+cannot be found is unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+from typing import Any
+
+from cnnlint.interpret.values import UNKNOWN, LazyImport, ModuleNS, QualName
+
+# Roots resolved by name, never read from disk.
+KNOWN_ROOTS = frozenset(
+    {
+        "torch",
+        "math",
+        "functools",
+        "collections",
+        "typing",
+        "copy",
+        "warnings",
+        "itertools",
+        "operator",
+        "numpy",
+        "torchinfo",
+        "einops",
+    }
+)
+MAX_FILE_BYTES = 2_000_000
+
+
+def package_of(path: str) -> tuple[str | None, str | None]:
+    """The dotted module name of a file and the directory that holds its top package (by ``__init__.py``)."""
+    directory, filename = os.path.split(os.path.abspath(path))
+    stem = os.path.splitext(filename)[0]
+    parts = [] if stem == "__init__" else [stem]
+    root = directory
+    while os.path.isfile(os.path.join(root, "__init__.py")):
+        parts.insert(0, os.path.basename(root))
+        parent = os.path.dirname(root)
+        if parent == root:
+            break
+        root = parent
+    return (".".join(parts) if parts else None), root
+
+
+class Imports:
+    """The project's modules for one run: loaded on demand, each interpreted once."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.loaded: dict[str, ModuleNS | None] = {}  # dotted name -> module (None: not found / failed)
+        self.loading: set[str] = set()
+        self.roots: list[str] = []
+
+    def add_root(self, root: str | None) -> None:
+        if root and root not in self.roots:
+            self.roots.append(root)
+
+    # ---- names ---------------------------------------------------------------------
+
+    def absolute(self, module: str | None, level: int, importer: ModuleNS) -> str | None:
+        if level == 0:
+            return module
+        package = importer.package
+        if package is None:
+            return None
+        parts = package.split(".")
+        if level > len(parts):
+            return None
+        base = parts[: len(parts) - level + 1]
+        if module:
+            base.append(module)
+        return ".".join(base)
+
+    def module_value(self, name: str, importer: ModuleNS) -> Any:
+        root = name.split(".", 1)[0]
+        if root in KNOWN_ROOTS:
+            return QualName(name)
+        return LazyImport(name, None, importer)
+
+    def from_value(self, module: str | None, attr: str, importer: ModuleNS) -> Any:
+        if module is None:
+            return UNKNOWN
+        root = module.split(".", 1)[0]
+        if root in KNOWN_ROOTS:
+            return QualName(f"{module}.{attr}")
+        return LazyImport(module, attr, importer)
+
+    def submodule(self, owner: ModuleNS, name: str) -> Any:
+        dotted = getattr(owner, "dotted", None)
+        if not dotted:
+            return UNKNOWN
+        found = self.load(f"{dotted}.{name}")
+        return found if found is not None else UNKNOWN
+
+    # ---- loading -------------------------------------------------------------------
+
+    def resolve(self, lazy: LazyImport, interp: Any) -> Any:
+        module = self.load(lazy.module)
+        if module is None:
+            return UNKNOWN
+        if lazy.attr is None:
+            return module
+        value = module.globals.get(lazy.attr)
+        if value is None and lazy.attr not in module.globals:
+            sub = self.load(f"{lazy.module}.{lazy.attr}")
+            return sub if sub is not None else UNKNOWN
+        if isinstance(value, LazyImport):
+            if value is lazy:
+                return UNKNOWN
+            return self.resolve(value, interp)
+        return value
+
+    def find(self, dotted: str) -> str | None:
+        rel = dotted.replace(".", os.sep)
+        for root in self.roots:
+            for candidate in (os.path.join(root, rel + ".py"), os.path.join(root, rel, "__init__.py")):
+                if os.path.isfile(candidate):
+                    return candidate
+        return None
+
+    def load(self, dotted: str) -> ModuleNS | None:
+        if dotted in self.loaded:
+            return self.loaded[dotted]
+        if dotted in self.loading or len(self.loaded) > 200:
+            return None
+        path = self.find(dotted)
+        if path is None:
+            self.loaded[dotted] = None
+            return None
+        self.loading.add(dotted)
+        try:
+            module = self._interpret(path, dotted)
+        finally:
+            self.loading.discard(dotted)
+        self.loaded[dotted] = module
+        return module
+
+    def _interpret(self, path: str, dotted: str) -> ModuleNS | None:
+        from cnnlint.extract.positions import Lines
+        from cnnlint.interpret.limits import BudgetExceeded
+
+        try:
+            if os.path.getsize(path) > MAX_FILE_BYTES:
+                return None
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+            from cnnlint import source
+
+            text = source.decode(data)
+            tree = ast.parse(text, path)
+        except Exception:  # noqa: BLE001 - an unreadable import is unknown, never a failure of this file
+            return None
+        is_package = os.path.basename(path) == "__init__.py"
+        package = dotted if is_package else (dotted.rsplit(".", 1)[0] if "." in dotted else None)
+        module = ModuleNS(path, package, self.session.new_globals(imported=True), Lines(text), text)
+        module.dotted = dotted
+        self.session.dependencies.add(os.path.abspath(path))
+        self.loaded[dotted] = module  # visible to circular imports while it is interpreted
+        with contextlib.suppress(BudgetExceeded, RecursionError):  # what was bound until then stays known
+            self.session.interp.run_module(tree, module)
+        return module

@@ -1,0 +1,21 @@
+"""Bounds on interpretation: every loop, call depth and file's work is finite.
+
+Hitting a bound makes the value unknown (and says so in CNL100), never a hang.
+"""
+
+from __future__ import annotations
+
+MAX_CALL_DEPTH = 48  # nested function/method/forward calls
+MAX_LOOP_ITERATIONS = 4096  # one loop unrolled at most this many times
+MAX_WORK = 400_000  # evaluated nodes per model (and per file's module code)
+MAX_INT_BITS = 4096  # a folded integer larger than this is unknown (int64 checks still see 10**100)
+MAX_ELEMENTS = 100_000  # a built list/tuple/str longer than this is unknown
+MAX_STR = 10_000
+
+
+class BudgetExceeded(Exception):
+    """The work budget ran out: the model is followed no further."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what

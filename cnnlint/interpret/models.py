@@ -1,0 +1,361 @@
+"""Which models a file defines, and following each from its input to its output (SPEC §1, §2).
+
+1. The file's module code is interpreted once (imports, classes, helpers,
+   module-level ``net = nn.Sequential(...)`` / ``model = Net(10)``).
+2. Models: module-level Sequentials and module instances; every nn.Module
+   subclass that can be built with its defaults or that the file builds with
+   known arguments; factory functions that take no required argument and
+   return a module. A model used inside a bigger one is part of it.
+3. Each model's input: pragma, command line, configuration (``declare_inputs``),
+   or a tensor the code feeds it (``net(torch.randn(1, 3, 32, 32))``,
+   ``summary(model, (1, 3, 224, 224))``, the d2l layer loop, ``onnx.export``).
+4. ``forward`` runs over the input: the trace the reports read.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnnlint.extract.model import InputDecl, ModelDef, Span
+from cnnlint.extract.positions import Lines
+from cnnlint.interpret import limits
+from cnnlint.interpret.imports import package_of
+from cnnlint.interpret.session import Session
+from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, ModuleNS, ModuleObj, TensorVal, TorchLayer
+from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
+from cnnlint.shapes.dims import Shape
+from cnnlint.shapes.propagate import Step, Trace
+from cnnlint.shapes.spec import Finding
+
+MAX_FACTORIES = 400
+
+
+@dataclass
+class Candidate:
+    model: ModelDef
+    obj: Any
+    region: tuple[int, int]  # source rows the model's definition covers (for the chain extractor hand-over)
+    cls: ClassVal | None = None
+
+
+@dataclass
+class Interpreted:
+    """What the interpreter found in one file."""
+
+    # (model, trace, params total, MACs per step with a symbolic batch run as 1)
+    models: list[tuple[ModelDef, Trace, Any, Any]] = field(default_factory=list)
+    construction: list[tuple[Any, Finding]] = field(default_factory=list)  # (LayerCall, finding) at build time
+    covered_rows: list[tuple[int, int]] = field(default_factory=list)
+    notes: list[tuple[Span, str]] = field(default_factory=list)  # CNL100 for classes that could not be built
+    dependencies: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    session: Session | None = None
+
+
+def find_models(tree: ast.Module, text: str, filename: str) -> Interpreted:
+    """Steps 1-2: interpret the module and build every model candidate."""
+    lines = Lines(text)
+    dotted, root = package_of(filename) if filename not in ("-", "<stdin>") else (None, None)
+    package = dotted.rsplit(".", 1)[0] if dotted and "." in dotted else None
+    main = ModuleNS(filename, package, {}, lines, text, dotted)
+    session = Session(main)
+    main.globals.update(session.new_globals())
+    session.imports.add_root(root)
+    if filename not in ("-", "<stdin>"):
+        session.imports.add_root(os.path.dirname(os.path.abspath(filename)))
+    found = Interpreted(session=session)
+    interp = session.interp
+    with contextlib.suppress(limits.BudgetExceeded, RecursionError):  # what was built until then is kept
+        interp.run_module(tree, main)
+    candidates: list[Candidate] = []
+    for name, stmt, value in session.top_assigns:
+        if main.globals.get(name) is not value or value.kind == "object":
+            continue
+        if value.cls is not None and value.cls.module is main:
+            continue  # the class is a model of its own, built with these arguments if it needs them
+        span = lines.span(stmt)
+        kind = "sequential" if value.kind == "Sequential" else "module"
+        candidates.append(
+            Candidate(ModelDef(name, kind, span, []), value, (stmt.lineno, stmt.end_lineno or stmt.lineno))
+        )
+    for cls in session.classes:
+        if cls.torch_base() is None or cls.node is None:
+            continue
+        obj = _build_default(session, cls)
+        node = cls.node
+        span = Span(lines.start(node), lines.end(node))
+        region = (min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
+        if not isinstance(obj, ModuleObj):
+            built = session.instances.get(id(cls))
+            obj = built[0][0] if built else None
+        if isinstance(obj, ModuleObj):
+            candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls))
+        else:
+            found.notes.append(
+                (
+                    span,
+                    f"{cls.name} is not checked on its own: it needs constructor arguments and "
+                    "the file never builds it with known ones",
+                )
+            )
+    candidates.extend(_factories(session, tree, lines))
+    from cnnlint.interpret.values import QualName
+
+    # The runtime check builds layers from their bound values (``torch.nn.X(...)``), or from the source.
+    aliases = {k: v.name for k, v in main.globals.items() if isinstance(v, QualName)}
+    for c in candidates:
+        c.model.aliases = {**aliases, "torch": "torch"}
+    found.candidates = _outermost(candidates)
+    found.covered_rows = [c.region for c in candidates]
+    return found
+
+
+def _build_default(session: Session, cls: ClassVal) -> Any:
+    """``Cls()``, when every parameter has a default; ``*args`` means arguments are expected."""
+    init, _ = cls.lookup("__init__")
+    if isinstance(init, FuncVal) and init.node.args.vararg is not None:
+        return UNKNOWN
+    session.work = 0
+    try:
+        return session.interp.call(cls, [], {}, None, None)
+    except (limits.BudgetExceeded, RecursionError):
+        return UNKNOWN
+
+
+def _factories(session: Session, tree: ast.Module, lines: Lines) -> list[Candidate]:
+    out: list[Candidate] = []
+    main = session.main
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name.startswith("_"):
+            continue
+        func = main.globals.get(stmt.name)
+        if not isinstance(func, FuncVal) or func.node is not stmt or not _returns_call(stmt):
+            continue
+        a = stmt.args
+        if len(a.args) + len(a.posonlyargs) > len(a.defaults) or any(d is None for d in a.kw_defaults):
+            continue
+        if len(out) >= MAX_FACTORIES:
+            break
+        session.work = 0
+        try:
+            obj = session.interp.call(func, [], {}, None, None)
+        except (limits.BudgetExceeded, RecursionError):
+            continue
+        if isinstance(obj, ModuleObj) and obj.kind != "object":
+            span = Span(lines.start(stmt), lines.end(stmt))
+            start = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
+            out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, (start, stmt.end_lineno or stmt.lineno)))
+    return out
+
+
+def _returns_call(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Call) for n in ast.walk(func))
+
+
+def _outermost(candidates: list[Candidate]) -> list[Candidate]:
+    """Drop a candidate that is a part of another (a block used inside a bigger model)."""
+    inside: set[int] = set()
+    classes_inside: set[int] = set()
+    for c in candidates:
+        for sub in _submodules(c.obj):
+            inside.add(id(sub))
+            if isinstance(sub, ModuleObj) and sub.cls is not None:
+                classes_inside.add(id(sub.cls))
+    kept = []
+    for c in candidates:
+        if id(c.obj) in inside:
+            continue
+        if c.cls is not None and id(c.cls) in classes_inside:
+            continue
+        kept.append(c)
+    return kept
+
+
+def _submodules(obj: Any) -> list[Any]:
+    """Every module strictly inside ``obj`` (attributes and container items), each once."""
+    seen: set[int] = {id(obj)}
+    out: list[Any] = []
+    stack = [obj]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, ModuleObj):
+            continue
+        for child in [*current.attrs.values(), *current.items]:
+            if isinstance(child, (ModuleObj, TorchLayer)) and id(child) not in seen:
+                seen.add(id(child))
+                out.append(child)
+                stack.append(child)
+        if len(out) > 100_000:
+            break
+    return out
+
+
+def infer_inputs(found: Interpreted) -> None:
+    """Step 3 (after pragmas, command line and configuration): tensors the code feeds its models."""
+    session = found.session
+    assert session is not None
+    for c in found.candidates:
+        if c.model.input is not None:
+            continue
+        seen = _observed(session, c)
+        if seen is not None:
+            tensor, node = seen
+            span = session.main.lines.span(node) if node is not None and hasattr(node, "lineno") else None
+            c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span)
+
+
+def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any] | None:
+    direct = session.inputs.get(id(c.obj))
+    if direct is not None:
+        return direct
+    if c.cls is not None:
+        for obj, _node in session.instances.get(id(c.cls), []):
+            seen = session.inputs.get(id(obj))
+            if seen is not None:
+                return seen
+    items = c.obj.items if isinstance(c.obj, ModuleObj) else []
+    if items:  # d2l: for layer in net: X = layer(X)
+        return session.inputs.get(id(items[0]))
+    return None
+
+
+def follow(found: Interpreted) -> None:
+    """Step 4: run each model's forward over its input."""
+    session = found.session
+    assert session is not None
+    for c in found.candidates:
+        dims = c.model.input.dims if c.model.input is not None else None
+        x = TensorVal(Shape(*dims)) if dims is not None else TensorVal(Shape.unknown())
+        inputs: list[Any] = [x, *_extra_inputs(c.obj)]
+        session.work = 0
+        try:
+            rec, out = session.forward.run(session.interp, c.obj, inputs)
+            steps = rec.steps
+        except limits.BudgetExceeded as exc:
+            steps = [_stop_step(c.model.span, f"shape following stops: {exc.what}")]
+            out = UNKNOWN
+        except RecursionError:
+            steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
+            out = UNKNOWN
+        steps = _unwrap_root(steps, c.obj)
+        output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
+        per_sample = _per_sample(session, c, dims, len(steps)) if dims and isinstance(dims[0], str) else None
+        found.models.append((c.model, Trace(steps, output), _params(c.obj, session), per_sample))
+    found.construction = _construction_findings(session)
+    found.dependencies = sorted(session.dependencies)
+
+
+def _per_sample(session: Session, c: Candidate, dims: tuple, count: int) -> list[Any] | None:
+    """MACs per step with the symbolic batch run as 1 (the summary's per-sample figures)."""
+    if not all(isinstance(d, int) for d in dims[1:]):
+        return None
+    session.work = 0
+    try:
+        rec, _ = session.forward.run(
+            session.interp, c.obj, [TensorVal(Shape(1, *dims[1:])), *_extra_inputs(c.obj)], scratch=True
+        )
+    except (limits.BudgetExceeded, RecursionError):
+        return None
+    steps = _unwrap_root(rec.steps, c.obj)
+    return [s.macs for s in steps] if len(steps) == count else None
+
+
+def _extra_inputs(obj: Any) -> list[Any]:
+    """Unknown tensors for ``forward``'s other required parameters (``forward(self, x, hidden)``)."""
+    if not isinstance(obj, ModuleObj) or obj.cls is None:
+        return []
+    forward, _ = obj.cls.lookup("forward")
+    if not isinstance(forward, FuncVal):
+        return []
+    a = forward.node.args
+    params = [*a.posonlyargs, *a.args]
+    required = len(params) - len(forward.defaults)
+    return [TensorVal(Shape.unknown()) for _ in range(max(0, required - 2))]
+
+
+def _first_tensor_shape(value: Any) -> Shape:
+    """A model returning several tensors has no one output shape to show (yet)."""
+    return Shape.unknown()
+
+
+def _unwrap_root(steps: list[Step], obj: Any) -> list[Step]:
+    """The model's own container step is the model: its children are the top rows."""
+    if steps and steps[0].depth == 0 and steps[0].layer.children is not None and not steps[0].findings:
+        rest = steps[1:]
+        for s in rest:
+            s.depth -= 1
+        return [s for s in rest if s.depth >= 0]
+    return steps
+
+
+def _stop_step(span: Span, reason: str) -> Step:
+    from cnnlint.extract.model import LayerCall
+    from cnnlint.shapes.spec import Layer
+
+    step = Step(Layer(None, origin=LayerCall("?", None, span), note=reason), 0, Shape.unknown(), Shape.unknown())
+    step.findings.append(Finding("CNL100", reason))
+    step.stopped = True
+    step.params = step.macs = UNKNOWN_DIM
+    return step
+
+
+def _params(obj: Any, session: Session) -> list[tuple[int | None, Any]]:
+    """``sum(p.numel() for p in model.parameters())`` from the module tree, as (row, count) parts.
+
+    An unknown part (an unknown layer, a container the interpreter could not
+    follow) makes the total partial, at the row where that part is built.
+    """
+    parts: list[tuple[int | None, Any]] = []
+    for sub in [obj, *_submodules(obj)]:
+        if isinstance(sub, TorchLayer):
+            row = _row(sub, session)
+            if sub.spec is None:
+                parts.append((row, UNKNOWN_DIM))
+                continue
+            shape = getattr(sub, "last_in", None) or Shape.unknown()
+            try:
+                n = sub.spec.count_params(sub.args, shape)
+            except Exception:  # noqa: BLE001 - a count the engine cannot make is unknown
+                n = UNKNOWN_DIM
+            parts.append((row, n if isinstance(n, int) else UNKNOWN_DIM))
+        elif isinstance(sub, ModuleObj):
+            if sub.uncertain:
+                parts.append((_row(sub, session), UNKNOWN_DIM))
+            for value in sub.attrs.values():
+                if isinstance(value, TensorVal) and value.param:
+                    n = value.shape.numel()
+                    parts.append((_row(sub, session), n if isinstance(n, int) else UNKNOWN_DIM))
+    return parts
+
+
+def _row(obj: Any, session: Session) -> int | None:
+    origin = getattr(obj, "origin", None)
+    if origin is None:
+        return None
+    node = origin.node if origin.module is session.main else getattr(origin, "anchor", None)
+    return getattr(node, "lineno", None)
+
+
+def _construction_findings(session: Session) -> list[tuple[Any, Finding]]:
+    """Argument checks (CNL005) on every layer built, whether or not its forward is reached."""
+    out = []
+    for layer in session.built_layers:
+        call = layer.origin.call if layer.origin is not None else None
+        if call is None or layer.spec is None:
+            continue
+        if layer.origin.module is not session.main and getattr(layer.origin, "anchor", None) is None:
+            continue
+        if layer.bind_error is not None:
+            out.append((call, layer.bind_error))
+            continue
+        try:
+            layer.spec.check(layer.args)
+        except Exception as err:  # noqa: BLE001 - ShapeError carries the finding; anything else is silent
+            finding = getattr(err, "finding", None)
+            if finding is not None:
+                out.append((call, finding))
+    return out

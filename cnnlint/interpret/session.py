@@ -1,0 +1,317 @@
+"""One file's interpretation: the interpreter, its imports, and what it observes on the way.
+
+The session turns interpreter events into report material: source spans
+(``LayerCall`` records, the same the chain extractor made, so fixes, noqa,
+summary and the editor read them unchanged), the inputs the code feeds its
+models, and the layers built with arguments torch rejects.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from cnnlint.extract.model import Arg, LayerCall, Span
+from cnnlint.interpret import limits
+from cnnlint.interpret.builtins_ import builtin_values, call_builtin
+from cnnlint.interpret.forward import Forward
+from cnnlint.interpret.imports import Imports
+from cnnlint.interpret.machine import Interpreter
+from cnnlint.interpret.torch_api import TorchAPI
+from cnnlint.interpret.values import (
+    UNKNOWN,
+    ClassVal,
+    DictVal,
+    ListVal,
+    ModuleNS,
+    ModuleObj,
+    Origin,
+    QualName,
+    Sym,
+    TensorVal,
+    TorchLayer,
+    is_plain,
+)
+from cnnlint.shapes.spec import Finding
+
+_DISCARDED = frozenset(
+    [
+        "view",
+        "reshape",
+        "flatten",
+        "permute",
+        "transpose",
+        "unsqueeze",
+        "squeeze",
+        "contiguous",
+        "relu",
+        "sigmoid",
+        "tanh",
+        "softmax",
+        "mean",
+        "sum",
+        "add",
+        "mul",
+        "sub",
+        "div",
+        "expand",
+        "repeat",
+    ]
+)
+
+
+class Session:
+    def __init__(self, main: ModuleNS, max_work: int = limits.MAX_WORK) -> None:
+        self.main = main
+        self.work = 0
+        self.max_work = max_work
+        self.builtins = builtin_values()
+        self.imports = Imports(self)
+        self.torch = TorchAPI(self)
+        self.forward = Forward(self)
+        self.interp = Interpreter(self)
+        self.dependencies: set[str] = set()
+        self.classes: list[ClassVal] = []  # classes defined in the checked file, in order
+        self.instances: dict[int, list[tuple[ModuleObj, Any]]] = {}  # id(class) -> instances built from the file
+        self.inputs: dict[int, tuple[TensorVal, Any]] = {}  # id(module object) -> first tensor fed to it
+        self.built_layers: list[TorchLayer] = []
+        self.names: dict[int, tuple[int, str]] = {}  # id(child) -> (id(parent), attribute)
+        self.limits_hit: list[tuple[Any, str]] = []
+        self.anchors: list[Any] = []  # call nodes in the checked file whose construction is under way
+        self.top_assigns: list[tuple[str, ast.stmt, Any]] = []
+
+    def new_globals(self, imported: bool = False) -> dict[str, Any]:
+        return {"__name__": "<imported>" if imported else "__main__", "__file__": UNKNOWN}
+
+    # ---- source positions -------------------------------------------------------------
+
+    def _module(self, interp: Any) -> ModuleNS:
+        return interp.module or self.main
+
+    def span_of(self, interp: Any, node: Any) -> Span | None:
+        module = self._module(interp)
+        if node is None or module is not self.main or not hasattr(node, "lineno"):
+            return None
+        return module.lines.span(node)
+
+    def text_of(self, interp: Any, node: Any) -> str:
+        module = self._module(interp)
+        try:
+            text = module.lines.segment(node)
+        except Exception:  # noqa: BLE001 - a position outside the text: no text
+            return "?"
+        text = " ".join(text.split())
+        return text if len(text) <= 60 else text[:59] + "\u2026"
+
+    def origin(self, node: Any, interp: Any) -> Origin:
+        origin = Origin(node if isinstance(node, ast.Call) else None, self._module(interp))
+        origin.anchor = self.anchors[-1] if self.anchors else None  # type: ignore[attr-defined]
+        return origin
+
+    def _located(self, interp: Any, node: Any) -> tuple[Span | None, Any]:
+        """A span in the checked file: the node's own, or the call in this file that led to it."""
+        module = self._module(interp)
+        if node is not None and hasattr(node, "lineno") and module is self.main:
+            return module.lines.span(node), node
+        anchor = self.anchors[-1] if self.anchors else None
+        if anchor is not None:
+            return self.main.lines.span(anchor), anchor
+        return None, None
+
+    def layer_call(
+        self, interp: Any, node: Any, qualname: str, args: list[Any], kwargs: dict[str, Any], drop_first: bool = False
+    ) -> LayerCall:
+        """The report record of a layer (or op) call: values as bound, each argument's span where it is written."""
+        module = self._module(interp)
+        values = [plain(a) for a in (args[1:] if drop_first else args)]
+        kw_values = {k: plain(v) for k, v in kwargs.items()}
+        here = node is not None and isinstance(node, ast.Call) and module is self.main
+        span, _ = self._located(interp, node)
+        span = span or Span.at(1, 1, 1, 1)
+        callee = self.text_of(interp, node.func) if here else qualname.rsplit(".", 1)[-1]
+        simple = (
+            here
+            and not any(isinstance(a, ast.Starred) for a in node.args)
+            and all(k.arg is not None for k in node.keywords)
+        )
+        lines = module.lines
+        positional_nodes = node.args[1:] if simple and drop_first else (node.args if simple else [])
+        arg_list = [
+            Arg(v, lines.span(n) if simple and len(positional_nodes) == len(values) else None)  # type: ignore[arg-type]
+            for v, n in zip(
+                values, positional_nodes if simple and len(positional_nodes) == len(values) else [None] * len(values)
+            )
+        ]
+        kw_nodes = {k.arg: k.value for k in node.keywords} if simple else {}
+        kw_list = [
+            Arg(v, lines.span(kw_nodes[k]) if k in kw_nodes else None, keyword=k)  # type: ignore[arg-type]
+            for k, v in kw_values.items()
+        ]
+        code = lines.segment(node) if here and simple else ""
+        return LayerCall(callee=callee, qualname=qualname, span=span, args=arg_list, kwargs=kw_list, code=code)
+
+    def module_call(self, interp: Any, mod: Any, node: Any) -> LayerCall:
+        """The record of a module (container) step: where the module was built, named as its parent calls it."""
+        origin = getattr(mod, "origin", None)
+        built = origin.node if origin is not None else None
+        span = None
+        if built is not None and origin.module is self.main:
+            span = self.main.lines.span(built)
+        elif origin is not None and getattr(origin, "anchor", None) is not None:
+            span = self.main.lines.span(origin.anchor)
+        parent = self.names.get(id(mod))
+        name = parent[1] if parent is not None else None
+        return LayerCall(
+            callee=getattr(mod, "type_name", "?"), qualname=None, span=span or Span.at(1, 1, 1, 1), name=name
+        )
+
+    def stop_call(self, interp: Any, node: Any, obj: Any) -> LayerCall:
+        """Where following stopped: the unknown module where it is built, else the call that met it."""
+        origin = getattr(obj, "origin", None)
+        if isinstance(obj, TorchLayer) and origin is not None and origin.call is not None:
+            return origin.call
+        if isinstance(obj, TorchLayer) and origin is not None and origin.node is not None:
+            span = None
+            if origin.module is self.main:
+                span = self.main.lines.span(origin.node)
+            elif getattr(origin, "anchor", None) is not None:
+                span = self.main.lines.span(origin.anchor)
+            if span is not None:
+                parent = self.names.get(id(obj))
+                return LayerCall(callee=obj.type_name, qualname=None, span=span, name=parent[1] if parent else None)
+        return self.op_call(interp, node, obj)
+
+    def op_call(self, interp: Any, node: Any, obj: Any, name: str | None = None) -> LayerCall:
+        span, _ = self._located(interp, node)
+        if span is None and obj is not None and getattr(obj, "origin", None) is not None:
+            built = obj.origin.node
+            if built is not None and obj.origin.module is self.main:
+                span = self.main.lines.span(built)
+        callee = name or (self.text_of(interp, node.func) if isinstance(node, ast.Call) and span else "?")
+        parent = self.names.get(id(obj)) if obj is not None else None
+        return LayerCall(
+            callee=callee, qualname=None, span=span or Span.at(1, 1, 1, 1), name=parent[1] if parent else None
+        )
+
+    # ---- events -----------------------------------------------------------------------
+
+    def assigned(self, stmt: ast.Assign, value: Any) -> None:
+        """A module-level ``net = ...``: a model candidate when it holds a module."""
+        if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(value, ModuleObj):
+            self.top_assigns.append((stmt.targets[0].id, stmt, value))
+
+    def class_defined(self, cls: ClassVal) -> None:
+        if cls.module is self.main:
+            self.classes.append(cls)
+
+    def instantiating(self, cls: ClassVal, obj: ModuleObj, node: Any) -> None:
+        if self.interp.module is self.main and isinstance(node, ast.Call):
+            self.instances.setdefault(id(cls), []).append((obj, node))
+
+    def name_child(self, parent: ModuleObj, name: str, child: Any) -> None:
+        if id(child) not in self.names:
+            self.names[id(child)] = (id(parent), name)
+            call = getattr(getattr(child, "origin", None), "call", None)
+            if call is not None and call.name is None and not name.isdigit():
+                call.name = name
+
+    def layer_built(self, layer: TorchLayer) -> None:
+        self.built_layers.append(layer)
+
+    def note_limit(self, node: Any, reason: str) -> None:
+        if len(self.limits_hit) < 100:
+            self.limits_hit.append((node, reason))
+
+    def observe_input(self, model: Any, tensor: Any, node: Any) -> None:
+        if not isinstance(tensor, TensorVal) or tensor.shape.open or id(model) in self.inputs:
+            return
+        if all(isinstance(d, (int, str)) for d in tensor.shape.dims):
+            self.inputs[id(model)] = (tensor, node)
+
+    def observe_summary(self, args: list[Any], kwargs: dict[str, Any], node: Any) -> None:
+        """torchinfo's ``summary(model, (1, 3, 224, 224))`` / ``input_size=``."""
+        model = args[0] if args else kwargs.get("model")
+        size = args[1] if len(args) > 1 else kwargs.get("input_size")
+        items = self.interp.iterate(size, None) if size is not None else None
+        if model is None or items is None or not items:
+            return
+        if all(isinstance(i, int) and not isinstance(i, bool) for i in items):
+            from cnnlint.shapes.dims import Shape
+
+            self.observe_input(model, TensorVal(Shape(*items)), node)
+
+    def discarded(self, stmt: ast.Expr, result: Any, frame: Any) -> None:
+        """``x.view(-1, 400)`` as a statement: the reshaped tensor is thrown away (CNL011)."""
+        call = stmt.value
+        if not (isinstance(result, TensorVal) and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return
+        method = call.func.attr
+        if method not in _DISCARDED or self.forward.recording is None:
+            return
+        text = self.text_of(self.interp, call)
+        self.forward.note(
+            self.interp,
+            Finding(
+                "CNL011",
+                f"the result of {text} is discarded: {method} returns a new tensor and does not change "
+                f"its input; assign it (x = {text})",
+            ),
+            call,
+            method,
+        )
+
+    def builtin_call(self, interp: Any, name: str, args: list, kwargs: dict, node: Any, frame: Any) -> Any:
+        return call_builtin(interp, name, args, kwargs, node, frame)
+
+    def copy_value(self, value: Any) -> Any:
+        """``copy.deepcopy`` of modules: a new object tree (parameters are not shared)."""
+        memo: dict[int, Any] = {}
+
+        def copy(v: Any, depth: int = 0) -> Any:
+            if depth > 64:
+                return UNKNOWN
+            if id(v) in memo:
+                return memo[id(v)]
+            if isinstance(v, TorchLayer):
+                new = TorchLayer(v.spec, dict(v.args), v.origin, v.type_name, v.note, v.bind_error)
+                if hasattr(v, "built"):
+                    new.built = v.built  # type: ignore[attr-defined]
+                memo[id(v)] = new
+                return new
+            if isinstance(v, ModuleObj):
+                new_obj = ModuleObj(v.kind, v.cls, {}, [], list(v.keys), v.origin, v.uncertain)
+                memo[id(v)] = new_obj
+                new_obj.attrs = {k: copy(x, depth + 1) for k, x in v.attrs.items()}
+                new_obj.items = [copy(x, depth + 1) for x in v.items]
+                for k, x in new_obj.attrs.items():
+                    if isinstance(x, (ModuleObj, TorchLayer)):
+                        self.names.setdefault(id(x), (id(new_obj), k))
+                return new_obj
+            if isinstance(v, ListVal):
+                new_list = ListVal([copy(x, depth + 1) for x in v.items])
+                new_list.uncertain = v.uncertain
+                return new_list
+            if isinstance(v, DictVal):
+                new_dict = DictVal({k: copy(x, depth + 1) for k, x in v.items.items()})
+                new_dict.uncertain = v.uncertain
+                return new_dict
+            if isinstance(v, TensorVal):
+                return TensorVal(v.shape, v.integer, v.param)
+            return v
+
+        return copy(value)
+
+
+def plain(value: Any) -> Any:
+    """An interpreter value as the engine takes arguments: plain Python values, or UNKNOWN."""
+    if isinstance(value, Sym):
+        return str(value)
+    if is_plain(value):
+        return value
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, ListVal):
+        return UNKNOWN if value.uncertain else [plain(v) for v in value.items]
+    if isinstance(value, QualName):
+        return UNKNOWN
+    return UNKNOWN

@@ -1,0 +1,560 @@
+"""Tensor operations over abstract tensors: methods, ``torch.*`` and ``F.*`` functions, operators.
+
+Ops that equal a catalogue layer (``F.relu``, ``F.max_pool2d``,
+``torch.flatten``, ``x.view``) go through ``cnnlint.build`` and the engine,
+and are steps of the trace like layers. Other ops use the engine's pure
+tensor-op functions (``cnnlint.shapes.ops``); an op the engine does not know
+gives an unknown tensor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
+from cnnlint.shapes.dims import Shape, is_known
+from cnnlint.shapes.spec import ShapeError
+
+FACTORIES = frozenset({"zeros", "ones", "randn", "rand", "empty", "full", "randint", "normal"})
+LIKE = frozenset({"zeros_like", "ones_like", "randn_like", "rand_like", "empty_like", "full_like"})
+# Elementwise ops and methods that keep the shape (no step in the trace).
+SAME_SHAPE = frozenset(
+    [
+        "contiguous",
+        "clone",
+        "detach",
+        "float",
+        "double",
+        "half",
+        "bfloat16",
+        "long",
+        "int",
+        "bool",
+        "cpu",
+        "cuda",
+        "to",
+        "type_as",
+        "abs",
+        "exp",
+        "log",
+        "sqrt",
+        "rsqrt",
+        "neg",
+        "sign",
+        "sin",
+        "cos",
+        "clamp",
+        "clamp_",
+        "clip",
+        "pow",
+        "masked_fill",
+        "masked_fill_",
+        "add_",
+        "mul_",
+        "sub_",
+        "div_",
+        "relu_",
+        "sigmoid_",
+        "tanh_",
+        "fill_",
+        "zero_",
+        "normal_",
+        "uniform_",
+        "requires_grad_",
+        "round",
+        "floor",
+        "ceil",
+        "reciprocal",
+        "exp_",
+        "log_softmax_",
+        "erf",
+        "square",
+        "nan_to_num",
+        "detach_",
+        "pin_memory",
+        "cumsum",
+        "cumprod",
+        "flip",
+        "roll",
+        "logical_not",
+        "bitwise_not",
+    ]
+)
+REDUCTIONS = frozenset(
+    [
+        "mean",
+        "sum",
+        "amax",
+        "amin",
+        "prod",
+        "std",
+        "var",
+        "norm",
+        "argmax",
+        "argmin",
+        "logsumexp",
+        "max",
+        "min",
+        "any",
+        "all",
+        "median",
+        "nansum",
+        "nanmean",
+    ]
+)
+_BINARY = {
+    "add": "+",
+    "sub": "-",
+    "mul": "*",
+    "div": "/",
+    "true_divide": "/",
+    "maximum": "max",
+    "minimum": "min",
+    "pow": "**",
+    "eq": "==",
+    "ne": "!=",
+    "lt": "<",
+    "gt": ">",
+    "le": "<=",
+    "ge": ">=",
+    "multiply": "*",
+    "subtract": "-",
+    "divide": "/",
+    "atan2": "atan2",
+    "fmod": "%",
+    "remainder": "%",
+}
+
+
+def _ops() -> Any:
+    try:
+        from cnnlint.shapes import ops
+    except ImportError:  # the engine's tensor ops are not available: every such op is unknown
+        return None
+    return ops
+
+
+def unknown_tensor() -> TensorVal:
+    return TensorVal(Shape.unknown())
+
+
+def dims_of(values: Any, interp: Any) -> tuple | None:
+    """Sizes as given to ``torch.zeros(1, 3, 224, 224)`` / ``(..)`` / ``size=``; None when not all resolvable."""
+    if len(values) == 1 and isinstance(values[0], (tuple, ListVal)):
+        values = interp.iterate(values[0], None)
+        if values is None:
+            return None
+    dims = []
+    for v in values:
+        if isinstance(v, Sym):
+            dims.append(str(v))
+        elif isinstance(v, int) and not isinstance(v, bool):
+            dims.append(v)
+        else:
+            dims.append(UNKNOWN)
+    return tuple(dims)
+
+
+def _dim_value(d: Any) -> Any:
+    return Sym(d) if isinstance(d, str) else d
+
+
+def shape_tuple(shape: Shape) -> Any:
+    if shape.open:
+        return UNKNOWN
+    return tuple(_dim_value(d) for d in shape.dims)
+
+
+def tensor_attr(t: TensorVal, name: str) -> Any:
+    from cnnlint.interpret.values import MethodOf
+
+    if name == "shape":
+        return shape_tuple(t.shape)
+    if name == "ndim":
+        return t.shape.rank if t.shape.rank is not None else UNKNOWN
+    if name in ("data", "mT"):
+        return t
+    if name == "T":
+        return TensorVal(Shape(*reversed(t.shape.dims))) if not t.shape.open else unknown_tensor()
+    if name in ("dtype", "device", "is_cuda", "requires_grad", "grad", "grad_fn"):
+        return UNKNOWN
+    return MethodOf(t, name)
+
+
+def _run_layer(session: Any, interp: Any, call_name: str, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
+    """An op that equals a catalogue layer: bind it as ``build`` does and run it through the engine."""
+    from cnnlint.build import build_one
+
+    call = session.layer_call(
+        interp,
+        node,
+        call_name,
+        [t, *args] if not call_name.startswith("Tensor.") else args,
+        kwargs,
+        drop_first=not call_name.startswith("Tensor."),
+    )
+    layer = build_one(call)
+    return session.forward.run_layer(interp, layer, t, node)
+
+
+def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, kwargs: dict, node: Any) -> Any:
+    from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
+
+    shape = t.shape
+    if name == "size" or name == "dim" or name == "numel":
+        if name == "dim":
+            return shape.rank if shape.rank is not None else UNKNOWN
+        if name == "numel":
+            n = shape.numel()
+            return n if is_known(n) else UNKNOWN
+        if not args and "dim" not in kwargs:
+            return shape_tuple(shape)
+        index = args[0] if args else kwargs["dim"]
+        if not isinstance(index, int) or isinstance(index, bool):
+            return UNKNOWN
+        if shape.rank is not None and not -shape.rank <= index < shape.rank:
+            return UNKNOWN
+        return _dim_value(shape.dim(index))
+    if name in SAME_SHAPE:
+        return TensorVal(shape, t.integer)
+    if name in ("view", "reshape"):
+        if len(args) == 1 and isinstance(args[0], (tuple, ListVal)):
+            items = interp.iterate(args[0], None)
+            if items is None:
+                return unknown_tensor()
+            args = items
+        return _run_layer(
+            session, interp, f"Tensor.{name}", t, [str(a) if isinstance(a, Sym) else a for a in args], kwargs, node
+        )
+    if name in ("view_as", "reshape_as", "expand_as") and args and isinstance(args[0], TensorVal):
+        return TensorVal(args[0].shape)
+    if name == "flatten":
+        return _run_layer(session, interp, "Tensor.flatten", t, args, kwargs, node)
+    if name in TORCH_FUNCS or name in FUNCTIONAL:
+        return _run_layer(session, interp, f"Tensor.{name}", t, args, kwargs, node)
+    if name in ("size",):
+        return UNKNOWN
+    if name in _BINARY and args:
+        return binop(session, interp, _BINARY[name], t, args[0], node)
+    if name in ("matmul", "mm", "bmm") and args:
+        return matmul(session, interp, t, args[0], node, name)
+    if name in ("new_zeros", "new_ones", "new_empty", "new_full") and args:
+        dims = dims_of(args[:1] if name == "new_full" else args, interp)
+        return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
+    return tensor_op(session, interp, name, t, args, kwargs, node)
+
+
+def tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
+    """Shape-changing tensor ops, through the engine's pure functions."""
+    ops = _ops()
+    if ops is None:
+        return unknown_tensor()
+    shape = t.shape
+    try:
+        if name in REDUCTIONS:
+            dim = args[0] if args else kwargs.get("dim")
+            keepdim = args[1] if len(args) > 1 else kwargs.get("keepdim", False)
+            if isinstance(dim, (tuple, ListVal)):
+                dim = interp.iterate(dim, None)
+                if dim is None:
+                    return unknown_tensor()
+                dim = tuple(dim)
+            if not _known_args(dim, keepdim):
+                return unknown_tensor()
+            out = TensorVal(ops.reduce(shape, dim, bool(keepdim)))
+            if name in ("max", "min", "median") and dim is not None:
+                return (out, TensorVal(out.shape, integer=True))
+            if name in ("argmax", "argmin"):
+                out.integer = True
+            return out
+        if name == "permute":
+            dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, ListVal)) else args
+            dims = interp.iterate(dims, None) if not isinstance(dims, list) else dims
+            if dims is None or not _known_args(*dims):
+                return unknown_tensor()
+            return TensorVal(ops.permute(shape, tuple(dims)))
+        if name in ("transpose", "swapaxes", "swapdims") and len(args) == 2 and _known_args(*args):
+            return TensorVal(ops.transpose(shape, args[0], args[1]))
+        if name == "t":
+            return TensorVal(ops.t(shape))
+        if name == "movedim" and len(args) == 2 and _known_args(*args):
+            return TensorVal(ops.movedim(shape, args[0], args[1]))
+        if name == "unsqueeze":
+            d = args[0] if args else kwargs.get("dim")
+            return TensorVal(ops.unsqueeze(shape, d)) if _known_args(d) else unknown_tensor()
+        if name == "squeeze":
+            d = args[0] if args else kwargs.get("dim")
+            return TensorVal(ops.squeeze(shape, d)) if _known_args(d) or d is None else unknown_tensor()
+        if name in ("expand", "repeat"):
+            sizes = dims_of(args, interp)
+            if sizes is None or any(s is UNKNOWN for s in sizes):
+                return unknown_tensor()
+            return TensorVal(getattr(ops, name)(shape, sizes))
+        if name == "unflatten" and len(args) == 2:
+            sizes = interp.iterate(args[1], None)
+            if sizes is None or not _known_args(args[0], *sizes):
+                return unknown_tensor()
+            return TensorVal(ops.unflatten(shape, args[0], tuple(sizes)))
+        if name in ("chunk", "split", "unbind", "tensor_split"):
+            return _pieces(ops, interp, name, shape, args, kwargs)
+        if name in ("softmax", "log_softmax") and args:
+            return TensorVal(shape)
+    except ShapeError as err:
+        session.forward.op_error(interp, err, node, name)
+        return unknown_tensor()
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return unknown_tensor()
+    return unknown_tensor()
+
+
+def _pieces(ops: Any, interp: Any, name: str, shape: Shape, args: list, kwargs: dict) -> Any:
+    dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+    if name == "unbind":
+        dim = args[0] if args else kwargs.get("dim", 0)
+        parts = ops.unbind(shape, dim) if _known_args(dim) else None
+        return tuple(TensorVal(p) for p in parts) if parts is not None else UNKNOWN
+    first = args[0] if args else kwargs.get("split_size_or_sections", kwargs.get("chunks", kwargs.get("split_size")))
+    if isinstance(first, (tuple, ListVal)):
+        first = interp.iterate(first, None)
+        if first is None:
+            return UNKNOWN
+        first = tuple(first)
+    if not _known_args(dim) or not _known_args(*(first if isinstance(first, tuple) else (first,))):
+        return UNKNOWN
+    if name == "chunk":
+        parts = ops.chunk(shape, first, dim)
+    elif name == "split":
+        parts = ops.split(shape, first, dim)
+    else:
+        return UNKNOWN
+    return tuple(TensorVal(p) for p in parts) if parts is not None else UNKNOWN
+
+
+def _known_args(*values: Any) -> bool:
+    return all(
+        (isinstance(v, int) and not isinstance(v, Sym)) or (isinstance(v, tuple) and _known_args(*v)) for v in values
+    )
+
+
+def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) -> Any:
+    if op == "@":
+        return matmul(session, interp, left, right, node, "matmul")
+    lt, rt = isinstance(left, TensorVal), isinstance(right, TensorVal)
+    if lt and rt:
+        ops = _ops()
+        if ops is None:
+            return unknown_tensor()
+        try:
+            return TensorVal(ops.broadcast(left.shape, right.shape, op))
+        except ShapeError as err:
+            session.forward.op_error(interp, err, node, op)
+            return unknown_tensor()
+        except (TypeError, ValueError):
+            return unknown_tensor()
+    tensor = left if lt else right
+    other = right if lt else left
+    if other is None or isinstance(other, (bool, int, float)) and not isinstance(other, Sym):
+        return TensorVal(tensor.shape)
+    return unknown_tensor()
+
+
+def matmul(session: Any, interp: Any, left: Any, right: Any, node: Any, name: str) -> Any:
+    if not (isinstance(left, TensorVal) and isinstance(right, TensorVal)):
+        return unknown_tensor()
+    ops = _ops()
+    if ops is None:
+        return unknown_tensor()
+    try:
+        fn = getattr(ops, name if name in ("mm", "bmm") else "matmul")
+        out = fn(left.shape, right.shape)
+    except ShapeError as err:
+        session.forward.op_error(interp, err, node, name)
+        return unknown_tensor()
+    except (TypeError, ValueError):
+        return unknown_tensor()
+    session.forward.record_matmul(interp, left.shape, right.shape, out, node)
+    return TensorVal(out)
+
+
+def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -> Any:
+    ops = _ops()
+    if ops is None:
+        return unknown_tensor()
+    items = key if isinstance(key, tuple) else (key,)
+    converted = []
+    for item in items:
+        if isinstance(item, TensorVal):
+            converted.append(item.shape)
+        elif item is None or item is Ellipsis or isinstance(item, slice):
+            if isinstance(item, slice) and not all(
+                p is None or (isinstance(p, int) and not isinstance(p, Sym)) for p in (item.start, item.stop, item.step)
+            ):
+                converted.append(slice(UNKNOWN, UNKNOWN, UNKNOWN))
+                continue
+            converted.append(item)
+        elif isinstance(item, int) and not isinstance(item, (bool, Sym)):
+            converted.append(item)
+        else:
+            return unknown_tensor()
+    try:
+        return TensorVal(ops.index(t.shape, converted))
+    except ShapeError as err:
+        session.forward.op_error(interp, err, node, "[]")
+        return unknown_tensor()
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return unknown_tensor()
+
+
+def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, node: Any) -> Any:
+    """``torch.X(...)`` and ``torch.nn.functional.X(...)``."""
+    from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
+
+    short = name.rsplit(".", 1)[1]
+    if name.startswith("torch.nn.functional."):
+        if short in FUNCTIONAL and args and isinstance(args[0], TensorVal):
+            return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
+        if not args or not isinstance(args[0], TensorVal):
+            return UNKNOWN if not args else unknown_tensor()
+        t = args[0]
+        if short in ("interpolate", "upsample"):
+            return _interpolate(session, interp, t, args[1:], kwargs, node)
+        if short == "pad":
+            return _pad(session, interp, t, args[1:], kwargs, node)
+        if short in (
+            "normalize",
+            "dropout",
+            "layer_norm",
+            "group_norm",
+            "batch_norm",
+            "instance_norm",
+            "gelu",
+            "softmax",
+            "log_softmax",
+            "silu",
+            "hardswish",
+            "hardsigmoid",
+            "relu",
+            "sigmoid",
+        ):
+            return TensorVal(t.shape)
+        return unknown_tensor()
+    if name.startswith("torch.jit."):
+        if short in ("is_scripting", "is_tracing"):
+            return False
+        if short == "annotate" and len(args) == 2:
+            return args[1]
+        if short == "trace" and len(args) >= 2:
+            session.observe_input(args[0], args[1], node)
+        return UNKNOWN
+    if name == "torch.onnx.export" and len(args) >= 2:
+        session.observe_input(args[0], args[1], node)
+        return None
+    if short in FACTORIES and name.count(".") == 1:
+        sizes = args[:1] if short == "full" else (args[2:] if short == "randint" else args)
+        if short == "randint":
+            size = kwargs.get("size", args[-1] if args else None)
+            dims = dims_of([size], interp) if size is not None else None
+            return TensorVal(Shape(*dims), integer=True) if dims is not None else unknown_tensor()
+        if "size" in kwargs:
+            sizes = [kwargs["size"]]
+        dims = dims_of(list(sizes), interp) if sizes else None
+        return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
+    if short in LIKE and args and isinstance(args[0], TensorVal):
+        return TensorVal(args[0].shape)
+    if short == "arange":
+        numbers = [a for a in args if isinstance(a, int) and not isinstance(a, (bool, Sym))]
+        if len(numbers) == len(args) and 1 <= len(args) <= 3 and not kwargs.get("step"):
+            try:
+                return TensorVal(Shape(len(range(*numbers))), integer=True)
+            except ValueError:
+                return unknown_tensor()
+        return unknown_tensor()
+    if short in ("tensor", "as_tensor", "LongTensor", "FloatTensor", "Tensor"):
+        return unknown_tensor()
+    if short in ("is_tensor",):
+        return isinstance(args[0], TensorVal) if args else UNKNOWN
+    if short in ("_assert", "manual_seed", "set_grad_enabled", "no_grad", "inference_mode", "enable_grad"):
+        return None
+    if short == "flatten" and args and isinstance(args[0], TensorVal):
+        return _run_layer(session, interp, "torch.flatten", args[0], args[1:], kwargs, node)
+    if short in TORCH_FUNCS and args and isinstance(args[0], TensorVal):
+        return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
+    if short in ("cat", "concat", "concatenate", "stack"):
+        return _cat(session, interp, short, args, kwargs, node)
+    if short in _BINARY and len(args) >= 2:
+        return binop(session, interp, _BINARY[short], args[0], args[1], node)
+    if short in ("matmul", "mm", "bmm") and len(args) == 2:
+        return matmul(session, interp, args[0], args[1], node, short)
+    if short == "where" and len(args) == 3:
+        tensors = [a for a in args if isinstance(a, TensorVal)]
+        if len(tensors) == 3:
+            first = binop(session, interp, "where", args[0], args[1], node)
+            return binop(session, interp, "where", first, args[2], node) if isinstance(first, TensorVal) else first
+        return unknown_tensor()
+    if args and isinstance(args[0], TensorVal):
+        return call_method(session, interp, args[0], short, list(args[1:]), kwargs, node)
+    return UNKNOWN
+
+
+def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: Any) -> Any:
+    seq = args[0] if args else kwargs.get("tensors")
+    items = interp.iterate(seq, None) if seq is not None else None
+    dim = args[1] if len(args) > 1 else kwargs.get("dim", kwargs.get("axis", 0))
+    if items is None or not all(isinstance(i, TensorVal) for i in items) or not _known_args(dim) or not items:
+        return unknown_tensor()
+    ops = _ops()
+    if ops is None:
+        return unknown_tensor()
+    try:
+        fn = ops.stack if short == "stack" else ops.cat
+        return TensorVal(fn([i.shape for i in items], dim))
+    except ShapeError as err:
+        session.forward.op_error(interp, err, node, f"torch.{short}")
+        return unknown_tensor()
+    except (TypeError, ValueError, IndexError):
+        return unknown_tensor()
+
+
+def _interpolate(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
+    ops = _ops()
+    if ops is None:
+        return unknown_tensor()
+    names = ("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor")
+    bound = dict(zip(names, args))
+    bound.update({k: v for k, v in kwargs.items() if k in names})
+    for key in ("size", "scale_factor"):
+        value = bound.get(key)
+        if isinstance(value, (tuple, ListVal)):
+            items = interp.iterate(value, None)
+            if items is None:
+                return unknown_tensor()
+            bound[key] = tuple(items)
+        if isinstance(bound.get(key), Sym) or bound.get(key) is UNKNOWN:
+            return unknown_tensor()
+        if isinstance(bound.get(key), tuple) and any(v is UNKNOWN or isinstance(v, Sym) for v in bound[key]):
+            return unknown_tensor()
+    if any(v is UNKNOWN for v in bound.values()):
+        return unknown_tensor()
+    try:
+        return TensorVal(ops.interpolate(t.shape, **bound))
+    except ShapeError as err:
+        session.forward.op_error(interp, err, node, "interpolate")
+        return unknown_tensor()
+    except (TypeError, ValueError):
+        return unknown_tensor()
+
+
+def _pad(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
+    ops = _ops()
+    pad = args[0] if args else kwargs.get("pad")
+    items = interp.iterate(pad, None) if pad is not None else None
+    mode = args[1] if len(args) > 1 else kwargs.get("mode", "constant")
+    if ops is None or items is None or not _known_args(*items) or not isinstance(mode, str):
+        return unknown_tensor()
+    try:
+        return TensorVal(ops.pad(t.shape, tuple(items), mode))
+    except ShapeError as err:
+        session.forward.op_error(interp, err, node, "pad")
+        return unknown_tensor()
+    except (TypeError, ValueError):
+        return unknown_tensor()

@@ -1,0 +1,646 @@
+"""torch as the interpreter sees it: layer classes, containers, modules' attributes, and stdlib helpers.
+
+Layer constructors bind against the catalogue (``cnnlint.shapes``) through
+the same ``build`` step the engine's tests use, so a layer built here is the
+engine's layer. Tensor operations live in ``tensor_api.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from typing import Any
+
+from cnnlint.interpret import tensor_api
+from cnnlint.interpret.values import (
+    MISSING,
+    UNKNOWN,
+    BoundMethod,
+    ClassVal,
+    DictVal,
+    FuncVal,
+    ListVal,
+    MethodOf,
+    ModuleObj,
+    Partial,
+    QualName,
+    SuperVal,
+    TensorVal,
+    TorchLayer,
+    is_module,
+    is_plain,
+)
+from cnnlint.shapes.dims import Shape
+
+_MODULES_PATH = re.compile(r"^torch\.nn\.modules(?:\.\w+)*\.([A-Z]\w*)$")
+CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
+_SELF_RETURNING = frozenset(
+    {
+        "to",
+        "cuda",
+        "cpu",
+        "eval",
+        "train",
+        "float",
+        "double",
+        "half",
+        "bfloat16",
+        "requires_grad_",
+        "apply",
+        "share_memory",
+        "type",
+        "zero_grad",
+    }
+)
+_NONE_METHODS = frozenset(
+    {
+        "register_forward_hook",
+        "register_forward_pre_hook",
+        "register_backward_hook",
+        "register_full_backward_hook",
+        "load_state_dict",
+        "reset_parameters",
+        "_init_weights",
+        "init_weights",
+        "zero_grad",
+    }
+)
+_CONV_TUPLE_ARGS = frozenset({"kernel_size", "stride", "padding", "dilation", "output_padding"})
+_MATH = {
+    "ceil": math.ceil,
+    "floor": math.floor,
+    "sqrt": math.sqrt,
+    "log": math.log,
+    "log2": math.log2,
+    "log10": math.log10,
+    "exp": math.exp,
+    "pow": math.pow,
+    "gcd": math.gcd,
+    "prod": math.prod,
+    "isqrt": math.isqrt,
+    "trunc": math.trunc,
+    "fabs": math.fabs,
+    "cos": math.cos,
+    "sin": math.sin,
+}
+_MATH_CONSTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "tau": math.tau}
+
+
+def normalize(name: str) -> str:
+    match = _MODULES_PATH.match(name)
+    return f"torch.nn.{match.group(1)}" if match else name
+
+
+class TorchAPI:
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    # ---- names -----------------------------------------------------------------------
+
+    def qualname_attr(self, owner: QualName, name: str) -> Any:
+        if owner.name == "math" and name in _MATH_CONSTS:
+            return _MATH_CONSTS[name]
+        return QualName(normalize(f"{owner.name}.{name}"))
+
+    # ---- construction ----------------------------------------------------------------
+
+    def instantiate(self, interp: Any, cls: ClassVal, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+        base = cls.torch_base()
+        if base is None and not _is_module_class(cls):
+            return self._plain_instance(interp, cls, args, kwargs, node)
+        kind = "instance"
+        obj = ModuleObj(kind, cls=cls, origin=self.session.origin(node, interp))
+        init, _owner = cls.lookup("__init__")
+        if isinstance(init, FuncVal):
+            self.session.instantiating(cls, obj, node)
+            result = interp.call_function(init, [obj, *args], kwargs, node)
+            if result is UNKNOWN and not init.node.body:
+                return UNKNOWN
+            if _bind_failed(init, [obj, *args], kwargs):
+                return UNKNOWN
+        elif base in CONTAINERS:
+            self._container_init(interp, obj, base, args, kwargs)
+        elif cls.has_unknown_base:
+            obj.uncertain = True
+        return obj
+
+    def _plain_instance(self, interp: Any, cls: ClassVal, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+        """A non-module class of the checked code (a config object, a NamedTuple): attributes from ``__init__``."""
+        if cls.has_unknown_base:
+            return UNKNOWN
+        obj = ModuleObj("object", cls=cls)
+        init, _ = cls.lookup("__init__")
+        if isinstance(init, FuncVal):
+            if _bind_failed(init, [obj, *args], kwargs):
+                return UNKNOWN
+            interp.call_function(init, [obj, *args], kwargs, node)
+        return obj
+
+    def _container_init(self, interp: Any, obj: ModuleObj, kind: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+        if kind == "Sequential":
+            if len(args) == 1 and isinstance(args[0], DictVal):
+                if args[0].uncertain:
+                    obj.uncertain = True
+                for key, value in args[0].items.items():
+                    self.register(interp, obj, str(key), value, child=True)
+                return
+            for i, value in enumerate(args):
+                self.register(interp, obj, str(i), value, child=True)
+            return
+        if kind == "ModuleList":
+            items = interp.iterate(args[0], None) if args else []
+            if items is None:
+                obj.uncertain = True
+                return
+            for i, value in enumerate(items):
+                self.register(interp, obj, str(i), value, child=True)
+            return
+        if kind == "ModuleDict" and args:
+            source = args[0]
+            if isinstance(source, DictVal) and not source.uncertain:
+                for key, value in source.items.items():
+                    self.register(interp, obj, str(key), value)
+            else:
+                pairs = interp.iterate(source, None)
+                if pairs is None:
+                    obj.uncertain = True
+                    return
+                for pair in pairs:
+                    kv = interp.iterate(pair, None)
+                    if kv is None or len(kv) != 2:
+                        obj.uncertain = True
+                        return
+                    self.register(interp, obj, str(kv[0]), kv[1])
+
+    def container(self, interp: Any, kind: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> ModuleObj:
+        obj = ModuleObj(kind, origin=self.session.origin(node, interp))
+        self._container_init(interp, obj, kind, args, kwargs)
+        return obj
+
+    def register(self, interp: Any, obj: ModuleObj, name: str, value: Any, child: bool = False) -> None:
+        """``self.name = value`` / ``add_module``: attributes, and a container's children in order.
+
+        ``child``: given to the container as a child (``nn.Sequential(a, b)``, ``append``), whatever it is;
+        a non-module child stops shape following there, as torch would refuse it.
+        """
+        sequential = obj.kind in CONTAINERS or (obj.cls is not None and obj.cls.torch_base() in CONTAINERS)
+        if sequential and (child or is_module(value) or value is UNKNOWN or value is None):
+            if name not in obj.keys:
+                if interp.forking:
+                    obj.uncertain = True
+                obj.keys.append(name)
+                obj.items.append(value)
+            else:
+                obj.items[obj.keys.index(name)] = value
+        interp.write(obj.attrs, name, value)
+        if is_module(value):
+            self.session.name_child(obj, name, value)
+
+    def extend_container(self, interp: Any, container: ModuleObj, operand: Any, frame: Any) -> None:
+        items = interp.iterate(operand, frame)
+        if items is None or interp.forking:
+            container.uncertain = True
+            if items is None:
+                return
+        for value in items:
+            self.register(interp, container, str(len(container.items)), value, child=True)
+
+    def layer(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> TorchLayer:
+        """``nn.Conv2d(...)``: the catalogue entry with its arguments bound (torch's own binding rules)."""
+        from cnnlint.build import build_one
+        from cnnlint.shapes.catalogue import CATALOGUE
+
+        short = name[len("torch.nn.") :]
+        origin = self.session.origin(node, interp)
+        call = self.session.layer_call(interp, node, name, args, kwargs)
+        if short not in CATALOGUE:
+            origin.call = call
+            return TorchLayer(None, {}, origin, short, note=f"{short} is not a layer cnnlint knows")
+        built = build_one(call)
+        if built.bind_error is None and built.spec is not None:
+            call.code = layer_code(short, built.args) or call.code
+        layer = TorchLayer(built.spec, built.args, origin, short, bind_error=built.bind_error)
+        layer.built = built  # type: ignore[attr-defined]
+        origin.call = call
+        built.origin = call
+        self.session.layer_built(layer)
+        return layer
+
+    # ---- attributes ------------------------------------------------------------------
+
+    def module_attr(self, interp: Any, obj: ModuleObj, name: str) -> Any:
+        value = obj.attrs.get(name, MISSING)
+        if value is not MISSING:
+            return interp.resolve(value)
+        if obj.cls is not None:
+            found, owner = obj.cls.lookup(name)
+            if found is not MISSING:
+                found = interp.resolve(found)
+                if isinstance(found, FuncVal):
+                    if found.kind == "staticmethod":
+                        return found
+                    if found.kind == "classmethod":
+                        return BoundMethod(found, obj.cls)
+                    if found.kind == "property":
+                        return interp.call_function(found, [obj], {}, None)
+                    return BoundMethod(found, obj)
+                return found
+        if obj.kind == "object":
+            return UNKNOWN
+        if name == "training":
+            return True
+        if name in ("forward", "__call__"):
+            return MethodOf(obj, "__call__")
+        if name == "__class__":
+            return obj.cls if obj.cls is not None else UNKNOWN
+        if obj.cls is not None and obj.cls.has_unknown_base:
+            return UNKNOWN
+        return MethodOf(obj, name)
+
+    def super_attr(self, interp: Any, sup: SuperVal, name: str) -> Any:
+        obj = sup.obj
+        cls = obj.cls if isinstance(obj, ModuleObj) else (obj if isinstance(obj, ClassVal) else None)
+        if cls is None:
+            return UNKNOWN
+        mro = cls.mro()
+        start = next((i for i, c in enumerate(mro) if c is sup.owner), None)
+        if start is None:
+            return UNKNOWN
+        for c in mro[start + 1 :]:
+            if isinstance(c, ClassVal):
+                if name in c.ns:
+                    found = interp.resolve(c.ns[name])
+                    if isinstance(found, FuncVal):
+                        if found.kind == "staticmethod":
+                            return found
+                        return BoundMethod(found, obj if found.kind != "classmethod" else cls)
+                    return found
+                continue
+            if c is UNKNOWN:
+                return UNKNOWN
+            if isinstance(c, QualName):
+                if name == "__init__":
+                    return MethodOf(obj, "__torch_init__:" + c.name)
+                if name == "forward":
+                    return MethodOf(obj, "__container_forward__")
+                return UNKNOWN
+        return UNKNOWN
+
+    def layer_attr(self, layer: TorchLayer, name: str) -> Any:
+        if layer.spec is None:
+            return UNKNOWN
+        if name in layer.args:
+            value = layer.args[name]
+            if name in _CONV_TUPLE_ARGS and layer.type_name.startswith(("Conv", "LazyConv")) and isinstance(value, int):
+                n = int(layer.type_name[-2]) if layer.type_name[-2].isdigit() else 1
+                return (value,) * n
+            if isinstance(value, list):
+                return tuple(value)
+            return value
+        if name in ("weight", "bias"):
+            if name == "bias" and layer.args.get("bias") is False:
+                return None
+            return TensorVal(Shape.unknown(), param=True)
+        if name == "training":
+            return True
+        return MethodOf(layer, name)
+
+    def module_item(self, interp: Any, obj: ModuleObj, key: Any) -> Any:
+        if obj.uncertain:
+            return UNKNOWN
+        if obj.kind == "ModuleDict" or (obj.cls is not None and obj.cls.torch_base() == "ModuleDict"):
+            return obj.attrs.get(key, UNKNOWN) if isinstance(key, str) else UNKNOWN
+        if isinstance(key, int) and not isinstance(key, bool):
+            if -len(obj.items) <= key < len(obj.items):
+                return obj.items[key]
+            return UNKNOWN
+        if isinstance(key, slice):
+            parts = (key.start, key.stop, key.step)
+            if not all(p is None or isinstance(p, int) for p in parts):
+                return UNKNOWN
+            kind = obj.kind if obj.kind in CONTAINERS else (obj.cls.torch_base() if obj.cls else "Sequential")
+            sliced = ModuleObj(kind or "Sequential", origin=obj.origin)
+            sliced.items = obj.items[key]
+            sliced.keys = obj.keys[key]
+            sliced.attrs = dict(zip(sliced.keys, sliced.items))
+            return sliced
+        return UNKNOWN
+
+    def module_iter(self, obj: ModuleObj) -> list[Any] | None:
+        if obj.uncertain:
+            return None
+        if obj.kind == "ModuleDict" or (obj.cls is not None and obj.cls.torch_base() == "ModuleDict"):
+            return list(obj.keys)
+        if obj.kind in ("Sequential", "ModuleList") or (
+            obj.cls is not None and obj.cls.torch_base() in ("Sequential", "ModuleList")
+        ):
+            return list(obj.items)
+        return None
+
+    # ---- tensors (tensor_api.py) -----------------------------------------------------
+
+    def tensor_attr(self, t: TensorVal, name: str) -> Any:
+        return tensor_api.tensor_attr(t, name)
+
+    def tensor_binop(self, interp: Any, op: str, left: Any, right: Any, node: Any) -> Any:
+        return tensor_api.binop(self.session, interp, op, left, right, node)
+
+    def tensor_index(self, interp: Any, t: TensorVal, key: Any, node: Any) -> Any:
+        return tensor_api.tensor_index(self.session, interp, t, key, node)
+
+    def tensor_iter(self, t: TensorVal) -> list[Any] | None:
+        return None
+
+    # ---- calls by name ---------------------------------------------------------------
+
+    def call_qualname(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+        name = normalize(name)
+        if name.startswith("torch.nn.") and not name.startswith(
+            ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.", "torch.nn.parameter.")
+        ):
+            short = name[len("torch.nn.") :]
+            if short in CONTAINERS:
+                return self.container(interp, short, args, kwargs, node)
+            if short in ("Parameter", "parameter.Parameter", "Buffer"):
+                tensor = args[0] if args else kwargs.get("data", UNKNOWN)
+                shape = tensor.shape if isinstance(tensor, TensorVal) else Shape.unknown()
+                return TensorVal(shape, param=short != "Buffer")
+            if short == "Module":
+                return ModuleObj("instance")
+            if "." not in short and short[:1].isupper():
+                return self.layer(interp, name, args, kwargs, node)
+            return UNKNOWN
+        if name in ("torch.nn.parameter.Parameter",):
+            tensor = args[0] if args else UNKNOWN
+            return TensorVal(tensor.shape if isinstance(tensor, TensorVal) else Shape.unknown(), param=True)
+        if name.startswith("torch.nn.init."):
+            return args[0] if args and name.endswith("_") else None
+        if name.startswith(("torch.", "torchvision.ops.")) and name != "torch":
+            return tensor_api.call_torch(self.session, interp, name, args, kwargs, node)
+        if name == "functools.partial":
+            if not args:
+                return UNKNOWN
+            return Partial(args[0], tuple(args[1:]), dict(kwargs))
+        if name in ("functools.reduce",):
+            return UNKNOWN
+        if name in ("collections.OrderedDict", "collections.defaultdict", "typing.OrderedDict"):
+            from cnnlint.interpret.builtins_ import call_builtin
+
+            return call_builtin(
+                interp, "dict", args[:1] if name != "collections.defaultdict" else [], kwargs, node, None
+            )
+        if name.startswith("math."):
+            return _math(name[5:], args)
+        if name in ("copy.deepcopy", "copy.copy"):
+            return self.session.copy_value(args[0]) if args else UNKNOWN
+        if name == "warnings.warn":
+            return None
+        if name in ("torchinfo.summary",):
+            self.session.observe_summary(args, kwargs, node)
+            return UNKNOWN
+        if name in ("operator.mul", "operator.add"):
+            from cnnlint.interpret.machine import arith
+
+            return arith(ast.Mult if name.endswith("mul") else ast.Add, *args[:2]) if len(args) == 2 else UNKNOWN
+        return UNKNOWN
+
+    def unresolved_call(self, interp: Any, func: Any, node: Any, reason: str) -> Any:
+        func = interp.resolve(func)
+        if isinstance(func, QualName) and normalize(func.name).startswith("torch.nn."):
+            short = normalize(func.name)[len("torch.nn.") :]
+            if short[:1].isupper() and "." not in short and short not in CONTAINERS:
+                origin = self.session.origin(node, interp)
+                return TorchLayer(None, {}, origin, short, note=f"{short}: {reason}")
+        self.session.note_limit(node, reason)
+        return UNKNOWN
+
+    # ---- methods -----------------------------------------------------------------------
+
+    def call_method(self, interp: Any, obj: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+        if isinstance(obj, TensorVal):
+            return tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
+        if isinstance(obj, ListVal):
+            return _list_method(interp, obj, name, args)
+        if isinstance(obj, DictVal):
+            return _dict_method(interp, obj, name, args)
+        if isinstance(obj, str):
+            return _str_method(interp, obj, name, args, kwargs)
+        if isinstance(obj, tuple):
+            if name in ("index", "count") and len(args) == 1 and is_plain(args[0]) and all(is_plain(i) for i in obj):
+                try:
+                    return getattr(obj, name)(args[0])
+                except ValueError:
+                    return UNKNOWN
+            return UNKNOWN
+        if isinstance(obj, ModuleObj):
+            return self._module_method(interp, obj, name, args, kwargs, node)
+        if isinstance(obj, TorchLayer):
+            if name in _SELF_RETURNING:
+                return obj
+            if name in ("__call__", "forward"):
+                return self.session.forward.call_module(interp, obj, args, kwargs, node)
+            return UNKNOWN
+        return UNKNOWN
+
+    def _module_method(self, interp: Any, obj: ModuleObj, name: str, args: list[Any], kwargs: dict, node: Any) -> Any:
+        if name.startswith("__torch_init__:"):
+            base = name.split(":", 1)[1][len("torch.nn.") :]
+            if base in CONTAINERS:
+                self._container_init(interp, obj, base, args, kwargs)
+            return None
+        if name == "__container_forward__" or name == "__call__":
+            return self.session.forward.call_module(interp, obj, args, kwargs, node, container_only=name != "__call__")
+        if name in ("add_module", "register_module") and len(args) == 2 and isinstance(args[0], str):
+            self.register(interp, obj, args[0], args[1], child=True)
+            return None
+        if name in ("add_module", "register_module"):
+            obj.uncertain = True
+            return None
+        if name in ("register_buffer", "register_parameter") and len(args) >= 2 and isinstance(args[0], str):
+            value = args[1]
+            if isinstance(value, TensorVal) and name == "register_buffer":
+                value = TensorVal(value.shape, value.integer, param=False)
+            interp.write(obj.attrs, args[0], value)
+            return None
+        if name == "append" and args:
+            if interp.forking:
+                obj.uncertain = True
+            self.register(interp, obj, str(len(obj.items)), args[0], child=True)
+            return obj
+        if name == "extend" and args:
+            self.extend_container(interp, obj, args[0], None)
+            return obj
+        if name == "insert" and len(args) == 2 and isinstance(args[0], int):
+            if obj.uncertain or interp.forking:
+                obj.uncertain = True
+                return None
+            obj.items.insert(args[0], args[1])
+            obj.keys = [str(i) for i in range(len(obj.items))]
+            obj.attrs = {**{k: v for k, v in obj.attrs.items() if k not in obj.keys}, **dict(zip(obj.keys, obj.items))}
+            return None
+        if name in ("keys", "values", "items") and (
+            obj.kind == "ModuleDict" or obj.cls and obj.cls.torch_base() == "ModuleDict"
+        ):
+            if obj.uncertain:
+                return UNKNOWN
+            if name == "keys":
+                return tuple(obj.keys)
+            if name == "values":
+                return tuple(obj.items)
+            return tuple(zip(obj.keys, obj.items))
+        if name in ("children", "modules") and not obj.uncertain and obj.kind in CONTAINERS:
+            return tuple(obj.items)
+        if name in _SELF_RETURNING:
+            return obj
+        if name in _NONE_METHODS:
+            return None
+        return UNKNOWN
+
+
+def layer_code(name: str, args: dict[str, Any]) -> str:
+    """The constructor call with the bound values, for the runtime check (``""`` when a value is not plain)."""
+    from cnnlint.shapes.spec import REQUIRED
+
+    parts = []
+    for key, value in args.items():
+        if value is REQUIRED:
+            return ""
+        if key in ("device", "dtype"):
+            continue  # the runtime check builds on the meta device
+        if not _literal(value):
+            if type(value).__name__ == "Default":
+                continue  # torch's own default object: leave it out
+            return ""
+        parts.append(f"{key}={value!r}")
+    return f"torch.nn.{name}({', '.join(parts)})"
+
+
+def _literal(value: Any) -> bool:
+    if isinstance(value, (tuple, list)):
+        return all(_literal(v) for v in value)
+    return value is None or (isinstance(value, (bool, int, float, str)) and value is not UNKNOWN)
+
+
+def _is_module_class(cls: ClassVal) -> bool:
+    return any(isinstance(c, QualName) and c.name.startswith("torch.nn.") for c in cls.mro())
+
+
+def _bind_failed(func: FuncVal, args: list[Any], kwargs: dict[str, Any]) -> bool:
+    from cnnlint.interpret.machine import bind_arguments
+
+    return bind_arguments(func, args, kwargs) is None
+
+
+def _math(name: str, args: list[Any]) -> Any:
+    fn = _MATH.get(name)
+    if fn is None or not args or not all(isinstance(a, (int, float)) and not isinstance(a, str) for a in args):
+        if name == "prod" and args:
+            return UNKNOWN
+        return UNKNOWN
+    try:
+        if name == "pow" and any(abs(a) > 1e6 for a in args):
+            return UNKNOWN
+        if name == "prod":
+            return UNKNOWN
+        return fn(*args)
+    except (ValueError, ArithmeticError, TypeError):
+        return UNKNOWN
+
+
+def _list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
+    if name == "append" and len(args) == 1:
+        if interp.forking:
+            obj.uncertain = True
+        obj.items.append(args[0])
+        return None
+    if name == "extend" and len(args) == 1:
+        items = interp.iterate(args[0], None)
+        if items is None or interp.forking:
+            obj.uncertain = True
+        if items is not None:
+            obj.items.extend(items)
+        return None
+    if name == "insert" and len(args) == 2 and isinstance(args[0], int):
+        if interp.forking:
+            obj.uncertain = True
+        obj.items.insert(args[0], args[1])
+        return None
+    if name == "pop":
+        if obj.uncertain or interp.forking or not obj.items:
+            obj.uncertain = True
+            return UNKNOWN
+        index = args[0] if args else -1
+        if not isinstance(index, int) or not -len(obj.items) <= index < len(obj.items):
+            obj.uncertain = True
+            return UNKNOWN
+        return obj.items.pop(index)
+    if name == "copy":
+        copy = ListVal(obj.items)
+        copy.uncertain = obj.uncertain
+        return copy
+    if name == "index" and len(args) == 1 and not obj.uncertain and is_plain(args[0]):
+        for i, item in enumerate(obj.items):
+            if is_plain(item) and item == args[0]:
+                return i
+        return UNKNOWN
+    if name == "count" and len(args) == 1 and not obj.uncertain and is_plain(args[0]):
+        return sum(1 for item in obj.items if is_plain(item) and item == args[0])
+    if name in ("reverse", "sort", "clear", "remove"):
+        obj.uncertain = True
+        return None
+    return UNKNOWN
+
+
+def _dict_method(interp: Any, obj: DictVal, name: str, args: list[Any]) -> Any:
+    from cnnlint.interpret.machine import _hashable
+
+    if name == "get" and args:
+        if obj.uncertain or not _hashable(args[0]):
+            return UNKNOWN
+        return obj.items.get(args[0], args[1] if len(args) > 1 else None)
+    if name in ("items", "keys", "values"):
+        if obj.uncertain:
+            return UNKNOWN
+        if name == "items":
+            return tuple(obj.items.items())
+        return tuple(getattr(obj.items, name)())
+    if name == "pop" and args:
+        if obj.uncertain or not _hashable(args[0]):
+            return UNKNOWN
+        if args[0] in obj.items:
+            value = obj.items[args[0]]
+            interp.write(obj.items, args[0], MISSING)
+            return value
+        return args[1] if len(args) > 1 else UNKNOWN
+    if name == "setdefault" and args:
+        if obj.uncertain or not _hashable(args[0]):
+            return UNKNOWN
+        if args[0] not in obj.items:
+            interp.write(obj.items, args[0], args[1] if len(args) > 1 else None)
+        return obj.items[args[0]]
+    if name == "update" and args:
+        source = args[0]
+        if isinstance(source, DictVal) and not source.uncertain:
+            for k, v in source.items.items():
+                interp.write(obj.items, k, v)
+        else:
+            obj.uncertain = True
+        return None
+    if name == "copy":
+        copy = DictVal(obj.items)
+        copy.uncertain = obj.uncertain
+        return copy
+    return UNKNOWN
+
+
+def _str_method(interp: Any, obj: str, name: str, args: list[Any], kwargs: dict) -> Any:
+    if not all(is_plain(a) for a in args) or kwargs:
+        return UNKNOWN
+    if name in ("lower", "upper", "strip", "startswith", "endswith", "replace", "split", "isdigit", "title"):
+        try:
+            result = getattr(obj, name)(*args)
+        except (TypeError, ValueError):
+            return UNKNOWN
+        return tuple(result) if isinstance(result, list) else result
+    return UNKNOWN

@@ -1,0 +1,262 @@
+"""Abstract values: what a name holds while model code is interpreted.
+
+Plain Python values (int, float, bool, str, None, tuple, slice) stand for
+themselves. ``UNKNOWN`` is the one value nothing is known about: it flows on
+silently and never produces a finding (astroid's ``Uninferable``). The other
+values model the objects model code builds: lists and dicts (mutable),
+functions and classes of the checked code, torch layers bound to a catalogue
+entry, user module instances, containers, and tensors (a ``Shape``).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnnlint.shapes.dims import UNKNOWN, Shape, _Unknown
+from cnnlint.shapes.spec import LayerSpec
+
+__all__ = ["UNKNOWN", "Unknown", "Sym"]
+
+Unknown = _Unknown
+
+
+class Sym(str):
+    """A symbolic dimension (``B``) read from a tensor: a str to the engine, opaque to arithmetic."""
+
+    __slots__ = ()
+
+
+class ListVal:
+    """A Python list. ``uncertain``: changed where the interpreter could not follow (its items are unknown)."""
+
+    __slots__ = ("items", "uncertain")
+
+    def __init__(self, items: list[Any] | None = None) -> None:
+        self.items: list[Any] = list(items) if items is not None else []
+        self.uncertain = False
+
+    def __repr__(self) -> str:
+        return f"ListVal({self.items!r}{', uncertain' if self.uncertain else ''})"
+
+
+class DictVal:
+    """A Python dict with plain (hashable) keys."""
+
+    __slots__ = ("items", "uncertain")
+
+    def __init__(self, items: dict[Any, Any] | None = None) -> None:
+        self.items: dict[Any, Any] = dict(items) if items is not None else {}
+        self.uncertain = False
+
+    def __repr__(self) -> str:
+        return f"DictVal({self.items!r})"
+
+
+@dataclass(eq=False)
+class ModuleNS:
+    """A Python module of the checked project (or a file being checked): its namespace."""
+
+    path: str
+    package: str | None  # the dotted package for relative imports, None when unknown
+    globals: dict[str, Any] = field(default_factory=dict)
+    lines: Any = None  # cnnlint.extract.positions.Lines of the file
+    text: str = ""
+    dotted: str | None = None  # the module's dotted name, when it is part of a package
+
+
+@dataclass(eq=False)
+class FuncVal:
+    """A function or lambda of the checked code, with the scopes it closes over."""
+
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    module: ModuleNS
+    closure: tuple[dict[str, Any], ...]  # enclosing function frames, innermost first
+    defaults: tuple[Any, ...] = ()
+    kw_defaults: dict[str, Any] = field(default_factory=dict)
+    owner: ClassVal | None = None  # the class whose body defined it (for super())
+    kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
+
+    @property
+    def name(self) -> str:
+        return getattr(self.node, "name", "<lambda>")
+
+
+@dataclass(eq=False)
+class BoundMethod:
+    func: Any
+    self_obj: Any
+
+
+@dataclass(eq=False)
+class ClassVal:
+    """A class of the checked code. ``bases`` may hold ClassVals, TorchClasses or UNKNOWN."""
+
+    name: str
+    node: ast.ClassDef | None
+    module: ModuleNS | None
+    bases: list[Any]
+    ns: dict[str, Any] = field(default_factory=dict)
+    _mro: list[Any] | None = None
+
+    def mro(self) -> list[Any]:
+        if self._mro is None:
+            seen: list[Any] = [self]
+            for base in self.bases:
+                chain = base.mro() if isinstance(base, ClassVal) else [base]
+                for c in chain:
+                    if not any(c is s for s in seen):
+                        seen.append(c)
+            self._mro = seen
+        return self._mro
+
+    def lookup(self, name: str) -> tuple[Any, ClassVal | None]:
+        """The attribute from the first class in the MRO that defines it, and that class."""
+        for c in self.mro():
+            if isinstance(c, ClassVal) and name in c.ns:
+                return c.ns[name], c
+        return _MISSING, None
+
+    def torch_base(self) -> str | None:
+        """The torch.nn class this class derives from ("Module", "Sequential", ...), if any."""
+        for c in self.mro():
+            if isinstance(c, QualName) and c.name.startswith("torch.nn."):
+                return c.name[len("torch.nn.") :]
+        return None
+
+    @property
+    def has_unknown_base(self) -> bool:
+        return any(c is UNKNOWN for c in self.mro())
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+MISSING = _MISSING
+
+
+@dataclass(frozen=True)
+class QualName:
+    """A dotted name outside the checked code: ``torch.nn.Conv2d``, ``math.ceil``, ``functools.partial``."""
+
+    name: str
+
+    def attr(self, attr: str) -> QualName:
+        return QualName(f"{self.name}.{attr}")
+
+
+@dataclass(eq=False)
+class Origin:
+    """Where a layer or module object was built: the constructor call, in which file."""
+
+    node: ast.Call | None
+    module: ModuleNS
+    call: Any = None  # cnnlint.extract.model.LayerCall, made lazily for reports
+
+    @property
+    def path(self) -> str:
+        return self.module.path
+
+
+@dataclass(eq=False)
+class TorchLayer:
+    """A torch.nn layer: a catalogue entry with its bound arguments (or an unknown torch class)."""
+
+    spec: LayerSpec | None
+    args: dict[str, Any]
+    origin: Origin | None
+    type_name: str
+    note: str | None = None  # why it cannot be followed, when spec is None
+    bind_error: Any = None  # a Finding from binding the arguments
+
+
+@dataclass(eq=False)
+class ModuleObj:
+    """A module object: a user nn.Module instance, or a torch container.
+
+    ``kind``: "instance" (a user class; ``cls`` set), "Sequential",
+    "ModuleList", "ModuleDict". ``attrs`` holds the instance attributes in
+    assignment order (submodules register in that order, as in torch);
+    ``items`` the container's children in order (Sequential/ModuleList),
+    ``keys`` their names.
+    """
+
+    kind: str
+    cls: ClassVal | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    items: list[Any] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    origin: Origin | None = None
+    uncertain: bool = False  # children changed where the interpreter could not follow
+
+    @property
+    def type_name(self) -> str:
+        return self.cls.name if self.cls is not None else self.kind
+
+    @property
+    def is_sequential(self) -> bool:
+        return self.kind == "Sequential" or (
+            self.cls is not None and self.cls.torch_base() == "Sequential" and bool(self.items or self.keys)
+        )
+
+
+@dataclass(eq=False)
+class TensorVal:
+    """An abstract tensor: its shape (possibly partly unknown). ``integer``: holds indices (for Embedding)."""
+
+    shape: Shape
+    integer: bool = False
+    param: bool = False  # an nn.Parameter / buffer: counted in the module's parameters
+
+
+@dataclass(eq=False)
+class Partial:
+    """``functools.partial(func, *args, **kwargs)``."""
+
+    func: Any
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+@dataclass(eq=False)
+class Builtin:
+    """A builtin function modelled by the interpreter."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class SuperVal:
+    """``super()`` inside a method: look-ups start after ``owner`` in ``obj``'s class MRO."""
+
+    owner: ClassVal
+    obj: Any
+
+
+@dataclass(eq=False)
+class LazyImport:
+    """A name imported from another file of the project, loaded on first use."""
+
+    module: str  # absolute dotted module name
+    attr: str | None  # None: the module itself
+    importer: ModuleNS
+
+
+@dataclass(eq=False)
+class MethodOf:
+    """A method of a value the interpreter models natively (``list.append``, ``x.view``)."""
+
+    obj: Any
+    name: str
+
+
+def is_plain(value: Any) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str, complex))
+
+
+def is_module(value: Any) -> bool:
+    return isinstance(value, (ModuleObj, TorchLayer))
