@@ -66,7 +66,8 @@ def _settings(config: str | None, first_path: Path, select, ignore, extend_selec
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place (CNL001 in_features, CNL002 channels).")
-@click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff instead of applying them.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply the unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff (unsafe ones labelled) instead.")
 @click.option("--stdin-filename", help="Lint standard input as if it were this file (for editors).")
 @click.option("--runtime", is_flag=True, help="Also build each model with torch on the meta device and compare.")
 @click.option("--runtime-timeout", type=float, default=10.0, show_default=True, help="Seconds per model.")
@@ -83,6 +84,7 @@ def check(
     paths: tuple[Path, ...],
     output_format: str,
     fix: bool,
+    unsafe_fixes: bool,
     diff: bool,
     stdin_filename: str | None,
     runtime: bool,
@@ -111,6 +113,7 @@ def check(
         show_info=show_info,
         fix=fix and not diff,
         diff=diff,
+        unsafe_fixes=unsafe_fixes,
         runtime=runtime,
         runtime_timeout=runtime_timeout,
     )

@@ -27,6 +27,7 @@ class Run:
     show_info: bool = False
     fix: bool = False
     diff: bool = False
+    unsafe_fixes: bool = False  # --unsafe-fixes: --fix also applies unsafe fixes
     runtime: bool = False
     runtime_timeout: float = 10.0
     keep_models: bool = False
@@ -117,12 +118,12 @@ class Run:
         if result.failed:
             self.failed = True
         if (self.fix or self.diff) and any(d.fix for d in result.diagnostics):
-            from cnnlint.fix import fix_bytes, unified_diff
+            from cnnlint.fix import fix_bytes, fix_diffs
 
-            fixed, count = fix_bytes(data, result.diagnostics)
-            if count:
+            fixed, count = fix_bytes(data, result.diagnostics, unsafe=self.unsafe_fixes)
+            if count or self.diff:
                 if self.diff:
-                    self.diffs.append(unified_diff(str(path), data, fixed))
+                    self.diffs.extend(fix_diffs(str(path), data, result.diagnostics)[0])
                 else:
                     self.fixed += count
                     if stdin:
@@ -136,8 +137,8 @@ class Run:
                             self.results.append(result)
                             return
                     result = check_bytes(fixed, str(path), self.options_for(path))
-        elif stdin and self.fix:
-            self.stdin_output = data
+        if stdin and self.fix and self.stdin_output is None:
+            self.stdin_output = data  # nothing applied: the input goes back unchanged
         self.results.append(result)
 
     # ---- reporting --------------------------------------------------------

@@ -166,7 +166,9 @@ def test_total_counts_fixable(project):
 
 def test_unsafe_fix_is_not_counted_fixable(project):
     unsafe = Fix("maybe", LINEAR_FIX.edits, applicability="unsafe")
-    assert summary([diag("CNL001", "m", project / "a.py", 1, 1, fix=unsafe)]) == "Found 1 error."
+    assert summary([diag("CNL001", "m", project / "a.py", 1, 1, fix=unsafe)]) == (
+        "Found 1 error (1 with --fix --unsafe-fixes)."
+    )
 
 
 def test_total_after_fix(project):

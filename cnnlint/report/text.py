@@ -62,9 +62,11 @@ def summary(diagnostics: Iterable[Diagnostic], *, fixed: int | Sequence[Diagnost
     if n_fixed:
         return f"Found {phrase} ({n_fixed} fixed, {len(remaining)} remaining)."
     fixable = sum(1 for d in remaining if is_fixable(d))
-    if fixable:
-        return f"Found {phrase} ({fixable} fixable with --fix)."
-    return f"Found {phrase}."
+    unsafe = sum(1 for d in remaining if d.fix is not None and not is_fixable(d))
+    hints = [f"{fixable} fixable with --fix"] if fixable else []
+    if unsafe:
+        hints.append(f"{unsafe} {'more ' if fixable else ''}with --fix --unsafe-fixes")
+    return f"Found {phrase} ({'; '.join(hints)})." if hints else f"Found {phrase}."
 
 
 def would_fix_summary(count: int) -> str:

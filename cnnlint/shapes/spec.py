@@ -42,10 +42,16 @@ class Param:
 
 @dataclass(frozen=True)
 class ArgFix:
-    """A certain fix: set constructor argument ``param`` to ``value``."""
+    """A certain fix: set constructor argument ``param`` to ``value``.
+
+    ``factors`` are the sizes ``value`` is the product of, when known (C, H, W
+    merged by a Flatten), so a written product such as ``64 * 7 * 7`` can be
+    fixed factor by factor (``cnnlint.fixes``).
+    """
 
     param: str
     value: int
+    factors: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
