@@ -62,7 +62,7 @@ def _settings(config: str | None, first_path: Path, select, ignore, extend_selec
         raise UsageFailure(str(err)) from None
 
 
-@cli.command()
+@cli.command(short_help="Check files or directories for shape bugs.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place (CNL001 in_features, CNL002 channels).")
@@ -99,11 +99,13 @@ def check(
     quiet: bool,
     statistics: bool,
 ) -> None:
-    """Check PATHS (files or directories; default: .) for shape bugs."""
+    """Check PATHS (files or directories; default: .) for shape bugs; `-` reads standard input."""
     from cnnlint.runner import Run
 
     if runtime:
         _require_torch()
+    if not stdin_filename and list(paths) == [Path("-")]:
+        stdin_filename = "-"  # `cnnlint check -`: standard input, named "-"
     targets = list(paths) or ([] if stdin_filename else [Path(".")])
     first = Path(stdin_filename) if stdin_filename else targets[0]
     settings = _settings(config, first, select, ignore, extend_select)
@@ -135,8 +137,8 @@ def _require_torch() -> None:
         raise UsageFailure('--runtime needs torch: pip install "cnnlint[runtime]"')
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@cli.command(short_help="Per-layer shapes, parameters and MACs of each model.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--input", "inputs", multiple=True, metavar="NAME=SHAPE", help="Input size of a model.")
 @click.option("--runtime", is_flag=True, help="Confirm each layer's shape with torch on the meta device.")
@@ -146,11 +148,15 @@ def summary(
     paths: tuple[Path, ...], output_format: str, inputs: tuple[str, ...], runtime: bool, runtime_timeout: float,
     config: str | None,
 ) -> None:  # fmt: skip
-    """Per-layer output shapes, parameters and MACs of every model in PATHS."""
+    """Per-layer output shapes, parameters and MACs of every model in PATHS (default: .).
+
+    Exits 1 when a layer has an error or a warning, as `check` does.
+    """
     from cnnlint.runner import Run
 
     if runtime:
         _require_torch()
+    paths = paths or (Path("."),)
     settings = _settings(config, paths[0], (), (), ())
     run = Run(settings=settings, cli_inputs=_parse_inputs(inputs), keep_models=True, runtime=runtime,
               runtime_timeout=runtime_timeout)  # fmt: skip
@@ -158,7 +164,7 @@ def summary(
     sys.exit(run.summary(output_format))
 
 
-@cli.command()
+@cli.command(short_help="Print a rule's documentation, or list every rule.")
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
@@ -181,7 +187,7 @@ def rule(code: str | None, show_all: bool, output_format: str) -> None:
     click.echo(rules_json([found]) if output_format == "json" else render_rule(found))
 
 
-@cli.command()
+@cli.command(short_help="Run the language server over stdio (LSP).")
 def server() -> None:
     """Run the language server over stdio (needs: pip install "cnnlint[lsp]")."""
     import importlib.util

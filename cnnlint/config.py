@@ -128,6 +128,9 @@ class Settings:
     inputs: Mapping[str, tuple] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
+    #: Codes a ``select`` / ``extend-select`` selector names (a code, a prefix, ``ALL``), in the
+    #: file or on the command line: an info rule such as CNL100 is shown only when named.
+    named: frozenset[str] = frozenset()
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,6 +380,12 @@ def load_settings(
         where=lambda key: f"--{key}",
     )
     select = _resolve([file_layer, cli_layer])
+    named = frozenset(
+        code
+        for layer in (file_layer, cli_layer)
+        for selector in (layer.select or []) + layer.extend_select
+        for code in expand_selector(selector, layer.where("select"))
+    )
 
     exclude = list(DEFAULT_EXCLUDE)
     if cli_exclude is not None:
@@ -394,6 +403,7 @@ def load_settings(
         inputs=_inputs(table["inputs"], source) if "inputs" in table else {},
         root=root,
         source=source,
+        named=named,
     )
 
 

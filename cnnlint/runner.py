@@ -44,7 +44,7 @@ class Run:
         show_info = self.show_info
 
         def is_enabled(code: str) -> bool:
-            if code == "CNL100" and not show_info:
+            if code == "CNL100" and not show_info and code not in getattr(settings, "named", ()):
                 return False
             return config.is_enabled(settings, code, path)
 
@@ -114,6 +114,9 @@ class Run:
             extra = runtime_diagnostics(result, timeout=self.runtime_timeout)
             opts = self.options_for(path)
             result.diagnostics.extend(d for d in extra if opts.is_enabled(d.code))
+            for d in extra:  # a model the runtime check could not finish (timeout): never silent
+                if d.extra.get("runtime_failure") and not opts.is_enabled(d.code):
+                    _err(f"{path}:{d.location.row}:{d.location.column}: {d.message}")
             result.diagnostics.sort(key=lambda d: d.sort_key)
         if result.failed:
             self.failed = True
@@ -162,8 +165,10 @@ class Run:
             if out:
                 sys.stderr.write(out if out.endswith("\n") else out + "\n")
         elif statistics:
-            sys.stdout.write(render_statistics(diagnostics))
+            sys.stdout.write(render_statistics(diagnostics, output_format="json" if output_format == "json" else "text"))
         else:
+            # A path that could not be checked never ends in "All checks passed!".
+            quiet = quiet or (self.failed and not diagnostics and not self.fixed)
             out = render(diagnostics, output_format, quiet=quiet, fixed=self.fixed)
             if out:
                 sys.stdout.write(out if out.endswith("\n") else out + "\n")
@@ -177,7 +182,9 @@ class Run:
 
         sys.stdout.write(render_summary(self.results, output_format, runtime=self.runtime))
         sys.stdout.flush()
-        return 2 if self.failed else 0
+        if self.failed:
+            return 2
+        return 1 if any(severity(d.code) in ("error", "warning") for d in self.diagnostics) else 0
 
 
 def _check_job(run: Run, path: Path, data: bytes) -> FileResult:

@@ -594,5 +594,16 @@ def test_a_model_over_its_time_limit_is_stopped_and_the_run_goes_on(tmp_path, mo
     assert result.exit_code == 1
 
 
+def test_a_timeout_is_reported_without_show_info(tmp_path, monkeypatch):
+    monkeypatch.setitem(runtime._test_delays, "slow", 60.0)
+    runtime.start_worker()
+    runtime._get_worker().wait_ready()
+    model = tmp_path / "model.py"
+    model.write_text(SLOW_AND_FAST.split("\n\n# cnnlint: input=(1, 10)\nfast")[0] + "\n")
+    result = run_cli("check", "--runtime", "--runtime-timeout", "0.5", str(model))
+    assert f"{model}:4:1: runtime check timed out after 0.5 s" in result.stderr
+    assert "CNL100" not in result.stdout
+
+
 def teardown_module(module):
     runtime.shutdown()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, format_shape, is_known, product
-from cnnlint.shapes.spec import ArgFix, Args, Count, LayerSpec, Param, ShapeError, int_arg, is_int
+from cnnlint.shapes.spec import ArgFix, Args, Count, LayerSpec, Param, ShapeError, channels_text, int_arg, is_int
 
 _FACTORY = (Param("device", None), Param("dtype", None))
 _BIAS = Param("bias", True, keyword_only=True)
@@ -134,7 +134,7 @@ def _bn_infer(name: str, n: int, lazy: bool):  # type: ignore[no-untyped-def]
                     raise ShapeError("CNL002", _features_last_message(name, expected, shape), recovered=shape)
                 raise ShapeError(
                     "CNL002",
-                    f"{name} expects num_features={expected} but receives {channels} channels; "
+                    f"{name} expects num_features={expected} but receives {channels_text(channels)}; "
                     f"input {format_shape(shape)}; set num_features={channels}",
                     fix=ArgFix("num_features", channels),  # type: ignore[arg-type]
                     recovered=shape,
@@ -205,7 +205,7 @@ def _in_infer(name: str, n: int, lazy: bool):  # type: ignore[no-untyped-def]
             if checked and is_known(expected, channels) and expected != channels:
                 raise ShapeError(
                     "CNL002",
-                    f"{name} expects num_features={expected} but receives {channels} channels; "
+                    f"{name} expects num_features={expected} but receives {channels_text(channels)}; "
                     f"input {format_shape(shape)}; set num_features={channels}",
                     fix=ArgFix("num_features", channels),  # type: ignore[arg-type]
                     recovered=shape,
@@ -280,7 +280,7 @@ def _gn_infer(args: Args, shape: Shape) -> Shape:
         advice = f"; set num_channels={channels}" if divides else f" (not divisible by num_groups={groups})"
         raise ShapeError(
             "CNL002",
-            f"GroupNorm expects num_channels={expected} but receives {channels} channels; "
+            f"GroupNorm expects num_channels={expected} but receives {channels_text(channels)}; "
             f"input {format_shape(shape)}{advice}",
             fix=fix,
             recovered=shape,

@@ -40,6 +40,11 @@ class Param:
     keyword_only: bool = False
 
 
+def channels_text(count: object) -> str:
+    """``1 channel`` / ``3 channels`` (a symbol or unknown reads as plural)."""
+    return f"{count} channel" if count == 1 and not isinstance(count, bool) else f"{count} channels"
+
+
 @dataclass(frozen=True)
 class ArgFix:
     """A certain fix: set constructor argument ``param`` to ``value``.
