@@ -165,7 +165,8 @@ class Run:
             if out:
                 sys.stderr.write(out if out.endswith("\n") else out + "\n")
         elif statistics:
-            sys.stdout.write(render_statistics(diagnostics, output_format="json" if output_format == "json" else "text"))
+            stats_format = "json" if output_format == "json" else "text"
+            sys.stdout.write(render_statistics(diagnostics, output_format=stats_format))
         else:
             # A path that could not be checked never ends in "All checks passed!".
             quiet = quiet or (self.failed and not diagnostics and not self.fixed)
