@@ -134,3 +134,13 @@ def test_relative_path_outside_the_working_directory_stays_relative(tmp_path):
     (tmp_path / "work").mkdir()
     result = _cli("check", os.path.join("..", "lib", "m.py"), cwd=tmp_path / "work")
     assert result.stdout.startswith(os.path.join("..", "lib", "m.py") + ":5:5: CNL001"), result.stdout
+
+
+# ---- item 5: CNL003 fits an editor line ---------------------------------------------
+
+
+def test_cnl003_message_opens_with_one_short_sentence():
+    (item, *_) = run_cli("check", "--output-format", "json", str(ROOT / "fixtures" / "alexnet_224_trap.py")).json()
+    first, rest = item["message"].split(". ", 1)
+    assert first == "Conv2d never reads the last 1 row and 1 column of its 224x224 input"
+    assert rest.startswith("Kernel 11, stride 4, padding 0: (224 + 2*0 - 11) / 4 + 1 = 54.25")
