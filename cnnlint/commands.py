@@ -167,13 +167,17 @@ def summary(
 @cli.command(short_help="Print a rule's documentation, or list every rule.")
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
-@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(("text", "json", "markdown")), default="text", show_default=True)
 def rule(code: str | None, show_all: bool, output_format: str) -> None:
-    """Print the documentation of rule CODE (e.g. CNL001)."""
+    """Print the documentation of rule CODE (e.g. CNL001); `--all --output-format markdown` writes docs/rules.md."""
     from cnnlint.rules import RULES, render_rule, rules_json
 
     if show_all:
-        if output_format == "json":
+        if output_format == "markdown":
+            from cnnlint.rules_doc import render_markdown
+
+            click.echo(render_markdown(), nl=False)
+        elif output_format == "json":
             click.echo(rules_json(list(RULES.values())))
         else:
             for r in RULES.values():

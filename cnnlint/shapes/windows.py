@@ -269,7 +269,8 @@ def inexact_stride(
     reasons = (_why(sizes[i], windows[i], outs[i]) for i, _ in dropped)  # type: ignore[arg-type]
     ratios = "; ".join(dict.fromkeys(reasons))
     # One short sentence first (an editor shows one line), the arithmetic after.
-    message = f"{spec_name} never reads the last {lost} of its {size_text} input. {geometry[0].upper()}{geometry[1:]}, {pad_text}: {ratios}"
+    arithmetic = f"{geometry[0].upper()}{geometry[1:]}, {pad_text}: {ratios}"
+    message = f"{spec_name} never reads the last {lost} of its {size_text} input. {arithmetic}"
     suggestion = _suggest(sizes, windows, dropped)
     if suggestion:
         message += f"; {suggestion}"
