@@ -80,6 +80,8 @@ def _settings(config: str | None, first_path: Path, select, ignore, extend_selec
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this pyproject.toml.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per code.")
+@click.option("--force-exclude", is_flag=True, help="Apply exclude settings to paths named explicitly (pre-commit).")
+@click.option("--no-respect-gitignore", is_flag=True, help="Also walk into what .gitignore files ignore.")
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -98,6 +100,8 @@ def check(
     config: str | None,
     quiet: bool,
     statistics: bool,
+    force_exclude: bool,
+    no_respect_gitignore: bool,
 ) -> None:
     """Check PATHS (files or directories; default: .) for shape bugs; `-` reads standard input."""
     from cnnlint.runner import Run
@@ -116,6 +120,8 @@ def check(
         fix=fix and not diff,
         diff=diff,
         unsafe_fixes=unsafe_fixes,
+        force_exclude=force_exclude,
+        respect_gitignore=not no_respect_gitignore,
         runtime=runtime,
         runtime_timeout=runtime_timeout,
     )

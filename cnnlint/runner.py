@@ -28,6 +28,8 @@ class Run:
     fix: bool = False
     diff: bool = False
     unsafe_fixes: bool = False  # --unsafe-fixes: --fix also applies unsafe fixes
+    force_exclude: bool = False  # --force-exclude: exclusions apply to paths named explicitly too
+    respect_gitignore: bool = True  # --no-respect-gitignore turns it off
     runtime: bool = False
     runtime_timeout: float = 10.0
     keep_models: bool = False
@@ -62,7 +64,10 @@ class Run:
         from cnnlint.discover import discover
 
         work: list[tuple[Path, bytes]] = []
-        for found in discover(paths, lambda p: config.is_excluded(self.settings, p)):
+        excluded = lambda p: config.is_excluded(self.settings, p)  # noqa: E731
+        for found in discover(
+            paths, excluded, force_exclude=self.force_exclude, respect_gitignore=self.respect_gitignore
+        ):
             if found.problem:
                 _err(f"{found.path}: {found.problem}")
                 self.failed = True
@@ -78,6 +83,11 @@ class Run:
             self._finish(path, data, result)
 
     def check_stdin(self, data: bytes, path: Path) -> None:
+        from cnnlint import config
+
+        if self.force_exclude and config.is_excluded(self.settings, path):
+            self.stdin_output = data if self.fix else None
+            return
         result = check_bytes(data, str(path), self.options_for(path))
         self._finish(path, data, result, stdin=True)
 

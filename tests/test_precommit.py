@@ -70,3 +70,27 @@ def test_pre_commit_hook_fails_on_a_buggy_model_and_passes_when_fixed(tmp_path, 
     passing = _try_repo(project, hook_env)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+
+@pytest.mark.slow
+def test_pre_commit_hook_skips_an_excluded_vendored_file(tmp_path, hook_env):
+    """pre-commit names every file; --force-exclude in the hook makes extend-exclude apply to them."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("try-repo needs this checkout to be a git repository")
+    project = tmp_path / "project"
+    (project / "vendor").mkdir(parents=True)
+    _git(project, "init", "-q")
+    (project / "pyproject.toml").write_text('[tool.cnnlint]\nextend-exclude = ["vendor"]\n')
+    (project / "vendor" / "lib.py").write_text(BUGGY)
+    (project / "model.py").write_text(BUGGY.replace("9216", "6400"))
+    _git(project, "add", ".")
+
+    result = _try_repo(project, hook_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CNL001" not in result.stdout + result.stderr
+
+    (project / "model.py").write_text(BUGGY)  # the same bug outside vendor/ is still caught
+    _git(project, "add", "model.py")
+    failing = _try_repo(project, hook_env)
+    assert failing.returncode == 1
+    assert "model.py:5:5: CNL001" in failing.stdout and "vendor" not in failing.stdout
