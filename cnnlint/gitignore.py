@@ -77,9 +77,7 @@ def parse(text: str, base: str) -> list[Rule]:
         while line.endswith(" ") and not line.endswith("\\ "):
             line = line[:-1]
         negate = line.startswith("!")
-        if negate:
-            line = line[1:]
-        elif line.startswith("\\!") or line.startswith("\\#"):
+        if negate or line.startswith("\\!") or line.startswith("\\#"):
             line = line[1:]
         dir_only = line.endswith("/")
         line = line.rstrip("/")
