@@ -39,8 +39,13 @@ def discover(
     *,
     force_exclude: bool = False,
     respect_gitignore: bool = True,
+    is_included: Callable[[Path], bool] | None = None,
 ) -> Iterator[Found]:
-    """The files to check. ``force_exclude``: a path named explicitly is also subject to ``is_excluded``."""
+    """The files to check. ``force_exclude``: a path named explicitly is also subject to ``is_excluded``.
+
+    ``is_included`` decides which files a walk takes (default: the ``SUFFIXES``).
+    """
+    included = is_included or (lambda p: p.name.endswith(SUFFIXES))
     seen: set[Path] = set()
     for path in paths:
         if not os.path.lexists(path):
@@ -49,7 +54,7 @@ def discover(
         if force_exclude and is_excluded(path):
             continue
         if path.is_dir():
-            yield from _walk(path, is_excluded, seen, respect_gitignore)
+            yield from _walk(path, is_excluded, seen, respect_gitignore, included)
         elif not path.exists():
             yield Found(path, _link_problem(path))
         else:
@@ -59,7 +64,10 @@ def discover(
                 yield Found(path)
 
 
-def _walk(root: Path, is_excluded: Callable[[Path], bool], seen: set[Path], gitignore: bool) -> Iterator[Found]:
+def _walk(
+    root: Path, is_excluded: Callable[[Path], bool], seen: set[Path], gitignore: bool,
+    is_included: Callable[[Path], bool],
+) -> Iterator[Found]:  # fmt: skip
     ignores: dict[str, list] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
         here = Path(dirpath)
@@ -74,10 +82,8 @@ def _walk(root: Path, is_excluded: Callable[[Path], bool], seen: set[Path], giti
         )
         # A directory named x.py is walked, not read; os.walk already lists it in dirnames.
         for name in sorted(filenames):
-            if not name.endswith(SUFFIXES):
-                continue
             path = here / name
-            if is_excluded(path) or _git_ignored(rules, path, False):
+            if not is_included(path) or is_excluded(path) or _git_ignored(rules, path, False):
                 continue
             if not path.exists():
                 yield Found(path, _link_problem(path))

@@ -60,11 +60,18 @@ def applies(diagnostic: Diagnostic, unsafe: bool = False) -> bool:
     return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or unsafe)
 
 
-def fix_bytes(data: bytes, diagnostics: Iterable[Diagnostic], *, unsafe: bool = False) -> tuple[bytes, int]:
+def fix_bytes(
+    data: bytes, diagnostics: Iterable[Diagnostic], *, unsafe: bool = False, filename: str = ""
+) -> tuple[bytes, int]:
     """The fixed file and the number of fixes applied (0 and the same bytes when none apply).
 
-    Only safe fixes unless ``unsafe`` (``--unsafe-fixes``).
+    Only safe fixes unless ``unsafe`` (``--unsafe-fixes``). A ``filename`` ending
+    in ``.ipynb`` is a notebook: the fixes go into its cells (``cnnlint.notebook``).
     """
+    if filename.endswith(".ipynb"):
+        from cnnlint.notebook import fix_notebook
+
+        return fix_notebook(data, list(diagnostics), unsafe=unsafe)
     chosen = [d for d in diagnostics if applies(d, unsafe)]
     edits = [e for d in chosen for e in d.fix.edits]  # type: ignore[union-attr]
     if not edits:
@@ -97,8 +104,8 @@ def fix_diffs(filename: str, data: bytes, diagnostics: list[Diagnostic]) -> tupl
     Returns the diffs, the bytes after the safe fixes and how many safe fixes
     there are. The two diffs apply one after the other (``patch -p1``).
     """
-    safe, n_safe = fix_bytes(data, diagnostics)
-    everything, n_all = fix_bytes(data, diagnostics, unsafe=True)
+    safe, n_safe = fix_bytes(data, diagnostics, filename=filename)
+    everything, n_all = fix_bytes(data, diagnostics, unsafe=True, filename=filename)
     diffs = []
     if n_safe:
         diffs.append(unified_diff(filename, data, safe))

@@ -8,12 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cnnlint.check import CheckOptions, FileResult, check_bytes
+from cnnlint import check
+from cnnlint.check import CheckOptions, FileResult
 from cnnlint.diagnostics import Diagnostic
 from cnnlint.rules import severity
 
 # Below this much model-bearing source, a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 400_000
+
+
+def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None) -> FileResult:
+    """``check.check_bytes``, or ``notebook.check_notebook`` for an ``.ipynb`` (findings mapped to cells)."""
+    if filename.endswith(".ipynb"):
+        from cnnlint.notebook import check_notebook
+
+        return check_notebook(data, filename, options)
+    return check.check_bytes(data, filename, options)
 
 
 def _err(message: str) -> None:
@@ -66,7 +76,11 @@ class Run:
         work: list[tuple[Path, bytes]] = []
         excluded = lambda p: config.is_excluded(self.settings, p)  # noqa: E731
         for found in discover(
-            paths, excluded, force_exclude=self.force_exclude, respect_gitignore=self.respect_gitignore
+            paths,
+            excluded,
+            force_exclude=self.force_exclude,
+            respect_gitignore=self.respect_gitignore,
+            is_included=lambda p: config.is_included(self.settings, p),
         ):
             if found.problem:
                 _err(f"{found.path}: {found.problem}")
@@ -122,6 +136,10 @@ class Run:
             from cnnlint.runtime import runtime_diagnostics
 
             extra = runtime_diagnostics(result, timeout=self.runtime_timeout)
+            if str(path).endswith(".ipynb"):
+                from cnnlint.notebook import map_diagnostics
+
+                extra = map_diagnostics(data, extra)
             opts = self.options_for(path)
             result.diagnostics.extend(d for d in extra if opts.is_enabled(d.code))
             for d in extra:  # a model the runtime check could not finish (timeout): never silent
@@ -133,7 +151,7 @@ class Run:
         if (self.fix or self.diff) and any(d.fix for d in result.diagnostics):
             from cnnlint.fix import fix_bytes, fix_diffs
 
-            fixed, count = fix_bytes(data, result.diagnostics, unsafe=self.unsafe_fixes)
+            fixed, count = fix_bytes(data, result.diagnostics, unsafe=self.unsafe_fixes, filename=str(path))
             if count or self.diff:
                 if self.diff:
                     self.diffs.extend(fix_diffs(str(path), data, result.diagnostics)[0])

@@ -237,6 +237,7 @@ RUFF_KEYS = {
     "fix",
     "noqa_row",
     "url",
+    "cell",  # ruff's key for a notebook's cell; null for a Python file
 }
 
 
@@ -268,6 +269,7 @@ def test_json_fields_like_ruff(sample, project):
         },
         "noqa_row": 14,
         "url": rules.RULES["CNL001"].url,
+        "cell": None,
     }
     assert items[2]["severity"] == "warning" and items[2]["fix"] is None
 

@@ -76,6 +76,14 @@ def display_path(filename: str, cwd: os.PathLike | str | None = None) -> str:
     return absolute_path(filename, cwd)
 
 
+def position(diagnostic: Diagnostic) -> str:
+    """``row:col``, or ``cell N:row:col`` for a notebook's finding (ruff's notation)."""
+    d = diagnostic
+    cell = d.extra.get("cell")
+    where = f"{d.location.row}:{d.location.column}"
+    return f"cell {cell}:{where}" if cell is not None else where
+
+
 def posix(path: str) -> str:
     return PurePath(path).as_posix() if os.sep != "/" else path
 
@@ -113,6 +121,7 @@ __all__ = [
     "is_fixable",
     "one_line",
     "plural",
+    "position",
     "posix",
     "relative_to",
     "severity",
