@@ -140,7 +140,7 @@ def _require_torch() -> None:
     import importlib.util
 
     if importlib.util.find_spec("torch") is None:
-        raise UsageFailure('--runtime needs torch: pip install "cnnlint[runtime]"')
+        raise UsageFailure("--runtime needs torch: pip install torch (or the runtime extra: pip install '.[runtime]')")
 
 
 @cli.command(short_help="Per-layer shapes, parameters and MACs of each model.")
@@ -199,11 +199,11 @@ def rule(code: str | None, show_all: bool, output_format: str) -> None:
 
 @cli.command(short_help="Run the language server over stdio (LSP).")
 def server() -> None:
-    """Run the language server over stdio (needs: pip install "cnnlint[lsp]")."""
+    """Run the language server over stdio (needs pygls: pip install "pygls>=2,<3")."""
     import importlib.util
 
     if importlib.util.find_spec("pygls") is None:
-        raise UsageFailure('the language server needs pygls: pip install "cnnlint[lsp]"')
+        raise UsageFailure('the language server needs pygls: pip install "pygls>=2,<3" (the lsp extra)')
     from cnnlint.server import serve
 
     serve()
