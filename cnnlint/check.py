@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
+from cnnlint.diagnostics import Diagnostic, Fix, Location
 from cnnlint.shapes.dims import Shape, is_known
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         if key in seen:
             return
         seen.add(key)
-        fix = _fix(finding.fix, call, layer) if finding.fix and layer is not None else None
+        fix = _fix(finding.fix, call, layer, text) if finding.fix and layer is not None else None
         result.diagnostics.append(
             Diagnostic(finding.code, finding.message, filename, call.span.start, call.span.end, fix)
         )
@@ -230,15 +230,15 @@ def _max_bracket_depth(text: str) -> int:
     return deepest
 
 
-def _fix(arg_fix: ArgFix, call: LayerCall, layer: Layer) -> Fix | None:
-    """The edit that sets one constructor argument, where it is written in the call."""
+def _fix(arg_fix: ArgFix, call: LayerCall, layer: Layer, text: str) -> Fix | None:
+    """The edit that sets one constructor argument, where it is written in the call (safe or unsafe: ``fixes``)."""
+    from cnnlint import fixes
+
     span = _arg_span(arg_fix.param, call, layer)
     if span is None or not is_known(arg_fix.value):
         return None
-    return Fix(
-        f"Set {arg_fix.param}={arg_fix.value}",
-        (Edit(str(arg_fix.value), span.start, span.end),),
-    )
+    arg_text = fixes.span_text(text, span.start, span.end)
+    return fixes.make_fix(arg_fix.param, arg_fix.value, span.start, span.end, arg_text, arg_fix.factors)
 
 
 def _arg_span(param: str, call: LayerCall, layer: Layer) -> Span | None:

@@ -62,11 +62,12 @@ def _settings(config: str | None, first_path: Path, select, ignore, extend_selec
         raise UsageFailure(str(err)) from None
 
 
-@cli.command()
+@cli.command(short_help="Check files or directories for shape bugs.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place (CNL001 in_features, CNL002 channels).")
-@click.option("--diff", is_flag=True, help="Print the safe fixes as a unified diff instead of applying them.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply the unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff (unsafe ones labelled) instead.")
 @click.option("--stdin-filename", help="Lint standard input as if it were this file (for editors).")
 @click.option("--runtime", is_flag=True, help="Also build each model with torch on the meta device and compare.")
 @click.option("--runtime-timeout", type=float, default=10.0, show_default=True, help="Seconds per model.")
@@ -79,10 +80,13 @@ def _settings(config: str | None, first_path: Path, select, ignore, extend_selec
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this pyproject.toml.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per code.")
+@click.option("--force-exclude", is_flag=True, help="Apply exclude settings to paths named explicitly (pre-commit).")
+@click.option("--no-respect-gitignore", is_flag=True, help="Also walk into what .gitignore files ignore.")
 def check(
     paths: tuple[Path, ...],
     output_format: str,
     fix: bool,
+    unsafe_fixes: bool,
     diff: bool,
     stdin_filename: str | None,
     runtime: bool,
@@ -96,12 +100,16 @@ def check(
     config: str | None,
     quiet: bool,
     statistics: bool,
+    force_exclude: bool,
+    no_respect_gitignore: bool,
 ) -> None:
-    """Check PATHS (files or directories; default: .) for shape bugs."""
+    """Check PATHS (files or directories; default: .) for shape bugs; `-` reads standard input."""
     from cnnlint.runner import Run
 
     if runtime:
         _require_torch()
+    if not stdin_filename and list(paths) == [Path("-")]:
+        stdin_filename = "-"  # `cnnlint check -`: standard input, named "-"
     targets = list(paths) or ([] if stdin_filename else [Path(".")])
     first = Path(stdin_filename) if stdin_filename else targets[0]
     settings = _settings(config, first, select, ignore, extend_select)
@@ -111,6 +119,9 @@ def check(
         show_info=show_info,
         fix=fix and not diff,
         diff=diff,
+        unsafe_fixes=unsafe_fixes,
+        force_exclude=force_exclude,
+        respect_gitignore=not no_respect_gitignore,
         runtime=runtime,
         runtime_timeout=runtime_timeout,
     )
@@ -129,11 +140,11 @@ def _require_torch() -> None:
     import importlib.util
 
     if importlib.util.find_spec("torch") is None:
-        raise UsageFailure('--runtime needs torch: pip install "cnnlint[runtime]"')
+        raise UsageFailure("--runtime needs torch: pip install torch (or the runtime extra: pip install '.[runtime]')")
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@cli.command(short_help="Per-layer shapes, parameters and MACs of each model.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--input", "inputs", multiple=True, metavar="NAME=SHAPE", help="Input size of a model.")
 @click.option("--runtime", is_flag=True, help="Confirm each layer's shape with torch on the meta device.")
@@ -143,11 +154,15 @@ def summary(
     paths: tuple[Path, ...], output_format: str, inputs: tuple[str, ...], runtime: bool, runtime_timeout: float,
     config: str | None,
 ) -> None:  # fmt: skip
-    """Per-layer output shapes, parameters and MACs of every model in PATHS."""
+    """Per-layer output shapes, parameters and MACs of every model in PATHS (default: .).
+
+    Exits 1 when a layer has an error or a warning, as `check` does.
+    """
     from cnnlint.runner import Run
 
     if runtime:
         _require_torch()
+    paths = paths or (Path("."),)
     settings = _settings(config, paths[0], (), (), ())
     run = Run(settings=settings, cli_inputs=_parse_inputs(inputs), keep_models=True, runtime=runtime,
               runtime_timeout=runtime_timeout)  # fmt: skip
@@ -155,16 +170,20 @@ def summary(
     sys.exit(run.summary(output_format))
 
 
-@cli.command()
+@cli.command(short_help="Print a rule's documentation, or list every rule.")
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
-@click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(("text", "json", "markdown")), default="text", show_default=True)
 def rule(code: str | None, show_all: bool, output_format: str) -> None:
-    """Print the documentation of rule CODE (e.g. CNL001)."""
+    """Print the documentation of rule CODE (e.g. CNL001); `--all --output-format markdown` writes docs/rules.md."""
     from cnnlint.rules import RULES, render_rule, rules_json
 
     if show_all:
-        if output_format == "json":
+        if output_format == "markdown":
+            from cnnlint.rules_doc import render_markdown
+
+            click.echo(render_markdown(), nl=False)
+        elif output_format == "json":
             click.echo(rules_json(list(RULES.values())))
         else:
             for r in RULES.values():
@@ -178,13 +197,13 @@ def rule(code: str | None, show_all: bool, output_format: str) -> None:
     click.echo(rules_json([found]) if output_format == "json" else render_rule(found))
 
 
-@cli.command()
+@cli.command(short_help="Run the language server over stdio (LSP).")
 def server() -> None:
-    """Run the language server over stdio (needs: pip install "cnnlint[lsp]")."""
+    """Run the language server over stdio (needs pygls: pip install "pygls>=2,<3")."""
     import importlib.util
 
     if importlib.util.find_spec("pygls") is None:
-        raise UsageFailure('the language server needs pygls: pip install "cnnlint[lsp]"')
+        raise UsageFailure('the language server needs pygls: pip install "pygls>=2,<3" (the lsp extra)')
     from cnnlint.server import serve
 
     serve()

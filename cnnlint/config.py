@@ -9,6 +9,7 @@
     per-file-ignores = { "tests/**" = ["CNL005"], "__init__.py" = ["ALL"] }
     exclude = ["build", "third_party/**"]   # replaces the defaults (.git, .venv, build, ...)
     extend-exclude = ["legacy"]             # adds to them
+    extend-include = ["*.pyw"]              # more files to walk, besides *.py, *.pyi, *.ipynb
     [tool.cnnlint.inputs]
     "models/alexnet.py::net" = [1, 3, 224, 224]
     "models/resnet.py::ResNet" = ["B", 3, 224, 224]
@@ -95,7 +96,9 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 #: Codes that no selection can turn off: a file that cannot be checked must say so.
 UNSUPPRESSIBLE: frozenset[str] = frozenset({"CNL998", "CNL999"})
 
-_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "inputs")
+_KEYS = (
+    "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "extend-include", "inputs",
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -128,6 +131,11 @@ class Settings:
     inputs: Mapping[str, tuple] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
+    #: Codes a ``select`` / ``extend-select`` selector names (a code, a prefix, ``ALL``), in the
+    #: file or on the command line: an info rule such as CNL100 is shown only when named.
+    named: frozenset[str] = frozenset()
+    #: Globs of more files a directory walk takes, besides *.py, *.pyi and *.ipynb (ruff's ``extend-include``).
+    extend_include: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,6 +385,12 @@ def load_settings(
         where=lambda key: f"--{key}",
     )
     select = _resolve([file_layer, cli_layer])
+    named = frozenset(
+        code
+        for layer in (file_layer, cli_layer)
+        for selector in (layer.select or []) + layer.extend_select
+        for code in expand_selector(selector, layer.where("select"))
+    )
 
     exclude = list(DEFAULT_EXCLUDE)
     if cli_exclude is not None:
@@ -394,6 +408,8 @@ def load_settings(
         inputs=_inputs(table["inputs"], source) if "inputs" in table else {},
         root=root,
         source=source,
+        named=named,
+        extend_include=tuple(strings("extend-include") or []),
     )
 
 
@@ -527,6 +543,13 @@ def is_excluded(settings: Settings, path: os.PathLike | str) -> bool:
     """
     settings, path = _order(settings, path)
     return any(glob_match(pattern, path, settings.root) for pattern in settings.exclude)
+
+
+def is_included(settings: Settings, path: os.PathLike | str) -> bool:
+    """Whether a directory walk takes ``path``: a Python file or notebook, or one ``extend-include`` names."""
+    if os.fspath(path).endswith((".py", ".pyi", ".ipynb")):
+        return True
+    return any(glob_match(pattern, path, settings.root) for pattern in settings.extend_include)
 
 
 def enabled_codes(settings: Settings, filename: os.PathLike | str) -> frozenset[str]:

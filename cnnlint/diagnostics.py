@@ -35,8 +35,9 @@ class Diagnostic:
     location: Location
     end_location: Location
     fix: Fix | None = None
+    #: ``cell`` (1-based) and ``json_row`` (the row in the .ipynb file) for a notebook's findings.
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def sort_key(self) -> tuple:
-        return (self.filename, self.location.row, self.location.column, self.code)
+        return (self.filename, self.extra.get("cell", 0), self.location.row, self.location.column, self.code)

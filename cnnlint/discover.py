@@ -1,4 +1,9 @@
-"""Which files a run checks: named files always, directories walked for *.py."""
+"""Which files a run checks: named files (unless ``--force-exclude`` excludes them), directories walked.
+
+A walk takes ``*.py``, ``*.pyi`` and ``*.ipynb`` files and skips the default
+directories, the ``exclude`` settings and, unless ``respect_gitignore`` is
+off, what ``.gitignore`` files ignore (``cnnlint.gitignore``).
+"""
 
 from __future__ import annotations
 
@@ -25,14 +30,31 @@ class Found:
     problem: str | None = None  # why it cannot be checked (missing, broken link)
 
 
-def discover(paths: list[Path], is_excluded: Callable[[Path], bool]) -> Iterator[Found]:
+SUFFIXES = (".py", ".pyi", ".ipynb")
+
+
+def discover(
+    paths: list[Path],
+    is_excluded: Callable[[Path], bool],
+    *,
+    force_exclude: bool = False,
+    respect_gitignore: bool = True,
+    is_included: Callable[[Path], bool] | None = None,
+) -> Iterator[Found]:
+    """The files to check. ``force_exclude``: a path named explicitly is also subject to ``is_excluded``.
+
+    ``is_included`` decides which files a walk takes (default: the ``SUFFIXES``).
+    """
+    included = is_included or (lambda p: p.name.endswith(SUFFIXES))
     seen: set[Path] = set()
     for path in paths:
         if not os.path.lexists(path):
             yield Found(path, "No such file or directory")
             continue
+        if force_exclude and is_excluded(path):
+            continue
         if path.is_dir():
-            yield from _walk(path, is_excluded, seen)
+            yield from _walk(path, is_excluded, seen, respect_gitignore, included)
         elif not path.exists():
             yield Found(path, _link_problem(path))
         else:
@@ -42,18 +64,26 @@ def discover(paths: list[Path], is_excluded: Callable[[Path], bool]) -> Iterator
                 yield Found(path)
 
 
-def _walk(root: Path, is_excluded: Callable[[Path], bool], seen: set[Path]) -> Iterator[Found]:
+def _walk(
+    root: Path, is_excluded: Callable[[Path], bool], seen: set[Path], gitignore: bool,
+    is_included: Callable[[Path], bool],
+) -> Iterator[Found]:  # fmt: skip
+    ignores: dict[str, list] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
         here = Path(dirpath)
+        rules = _ignore_rules(ignores, dirpath, root) if gitignore else []
         dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIP_DIRS and not _is_venv(here / d) and not is_excluded(here / d)
+            d
+            for d in dirnames
+            if d not in SKIP_DIRS
+            and not _is_venv(here / d)
+            and not is_excluded(here / d)
+            and not _git_ignored(rules, here / d, True)
         )
         # A directory named x.py is walked, not read; os.walk already lists it in dirnames.
         for name in sorted(filenames):
-            if not name.endswith((".py", ".pyi")):
-                continue
             path = here / name
-            if is_excluded(path):
+            if not is_included(path) or is_excluded(path) or _git_ignored(rules, path, False):
                 continue
             if not path.exists():
                 yield Found(path, _link_problem(path))
@@ -70,6 +100,27 @@ def _walk(root: Path, is_excluded: Callable[[Path], bool], seen: set[Path]) -> I
                 continue
             seen.add(key)
             yield Found(path)
+
+
+def _ignore_rules(ignores: dict[str, list], dirpath: str, root: Path) -> list:
+    """The .gitignore rules in force in ``dirpath``: its parent's plus its own file's."""
+    from cnnlint import gitignore
+
+    parent = os.path.dirname(dirpath)
+    if parent in ignores and dirpath != os.fspath(root):
+        rules = ignores[parent] + gitignore.read(dirpath)
+    else:
+        rules = gitignore.initial_rules(Path(dirpath))
+    ignores[dirpath] = rules
+    return rules
+
+
+def _git_ignored(rules: list, path: Path, is_dir: bool) -> bool:
+    if not rules:
+        return False
+    from cnnlint import gitignore
+
+    return gitignore.is_ignored(rules, os.path.abspath(path), is_dir)
 
 
 def _link_problem(path: Path) -> str:

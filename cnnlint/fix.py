@@ -54,9 +54,26 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return out
 
 
-def fix_bytes(data: bytes, diagnostics: Iterable[Diagnostic]) -> tuple[bytes, int]:
-    """The fixed file and the number of fixes applied (0 and the same bytes when none apply)."""
-    edits = [e for d in diagnostics if d.fix is not None and d.fix.applicability == "safe" for e in d.fix.edits]
+def applies(diagnostic: Diagnostic, unsafe: bool = False) -> bool:
+    """Whether ``--fix`` applies this diagnostic's fix: safe ones always, unsafe ones with ``--unsafe-fixes``."""
+    fix = diagnostic.fix
+    return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or unsafe)
+
+
+def fix_bytes(
+    data: bytes, diagnostics: Iterable[Diagnostic], *, unsafe: bool = False, filename: str = ""
+) -> tuple[bytes, int]:
+    """The fixed file and the number of fixes applied (0 and the same bytes when none apply).
+
+    Only safe fixes unless ``unsafe`` (``--unsafe-fixes``). A ``filename`` ending
+    in ``.ipynb`` is a notebook: the fixes go into its cells (``cnnlint.notebook``).
+    """
+    if filename.endswith(".ipynb"):
+        from cnnlint.notebook import fix_notebook
+
+        return fix_notebook(data, list(diagnostics), unsafe=unsafe)
+    chosen = [d for d in diagnostics if applies(d, unsafe)]
+    edits = [e for d in chosen for e in d.fix.edits]  # type: ignore[union-attr]
     if not edits:
         return data, 0
     encoding = source_encoding(data)
@@ -67,11 +84,31 @@ def fix_bytes(data: bytes, diagnostics: Iterable[Diagnostic]) -> tuple[bytes, in
         fixed = apply_edits(text, edits).encode(encoding)
     except (LookupError, UnicodeError):
         return data, 0
-    return fixed, sum(1 for d in diagnostics if d.fix is not None) if fixed != data else 0
+    return fixed, len(chosen) if fixed != data else 0
 
 
-def unified_diff(filename: str, before: bytes, after: bytes) -> str:
+def unified_diff(filename: str, before: bytes, after: bytes, *, label: str = "") -> str:
+    """A unified diff; ``label`` goes after a tab on the ``+++`` line, where patch tools ignore it."""
     encoding = source_encoding(before)
     a = before.decode(encoding, "replace").splitlines(keepends=True)
     b = after.decode(encoding, "replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(a, b, fromfile=f"a/{filename}", tofile=f"b/{filename}"))
+    return "".join(difflib.unified_diff(a, b, fromfile=f"a/{filename}", tofile=f"b/{filename}", tofiledate=label))
+
+
+UNSAFE_LABEL = "(unsafe fixes: applied only with --unsafe-fixes)"
+
+
+def fix_diffs(filename: str, data: bytes, diagnostics: list[Diagnostic]) -> tuple[list[str], bytes, int]:
+    """``--diff``: the safe fixes' diff, then the unsafe ones' diff on top of it, labelled.
+
+    Returns the diffs, the bytes after the safe fixes and how many safe fixes
+    there are. The two diffs apply one after the other (``patch -p1``).
+    """
+    safe, n_safe = fix_bytes(data, diagnostics, filename=filename)
+    everything, n_all = fix_bytes(data, diagnostics, unsafe=True, filename=filename)
+    diffs = []
+    if n_safe:
+        diffs.append(unified_diff(filename, data, safe))
+    if n_all > n_safe and everything != safe:
+        diffs.append(unified_diff(filename, safe, everything, label=UNSAFE_LABEL))
+    return diffs, safe, n_safe

@@ -28,7 +28,10 @@ class Rule:
 
     @property
     def url(self) -> str:
-        return f"{DOCS_URL}#{self.code.lower()}-{self.name}"
+        """The rule's section of docs/rules.md (``cnnlint.rules_doc`` writes it; a test checks it resolves)."""
+        from cnnlint.rules_doc import anchor
+
+        return f"{DOCS_URL}#{anchor(self)}"
 
     @property
     def fixable(self) -> bool:
@@ -62,7 +65,12 @@ _rule(
     nn.Flatten(),
     nn.Linear(6400, 4096),
 )""",
-        fix_safety="Safe: sets in_features to the computed size when the input is 2-D (after a Flatten).",
+        fix_safety=(
+            "Safe when in_features is written as a literal (`9216` becomes `6400`) or as a product of literals "
+            "whose factors can be kept (`256 * 6 * 6` becomes `256 * 5 * 5`); unsafe (applied only with "
+            "`--fix --unsafe-fixes`) when it is a name or an expression using one (`HIDDEN`, `c * 4`), which the "
+            "literal would no longer follow. Only when the input is 2-D (after a Flatten)."
+        ),
         valid=(
             """import torch.nn as nn
 net = nn.Sequential(  # cnnlint: input=(1, 256, 5, 5)
@@ -114,7 +122,11 @@ _rule(
     nn.Conv2d(3, 32, 3, padding=1),
     nn.BatchNorm2d(32),
 )""",
-        fix_safety="Safe: sets in_channels / num_features to the incoming channel count.",
+        fix_safety=(
+            "Safe when the argument is a literal: sets in_channels / num_features to the incoming channel count; "
+            "unsafe when it is a name or an expression (`--fix --unsafe-fixes`). No fix for a BatchNorm1d whose "
+            "(B, T, C) input has the features last: BatchNorm1d normalises dim 1, so the fix is a transpose."
+        ),
         valid=(
             """import torch.nn as nn
 features = nn.Sequential(

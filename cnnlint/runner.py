@@ -8,12 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cnnlint.check import CheckOptions, FileResult, check_bytes
+from cnnlint import check
+from cnnlint.check import CheckOptions, FileResult
 from cnnlint.diagnostics import Diagnostic
 from cnnlint.rules import severity
 
 # Below this much model-bearing source, a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 400_000
+
+
+def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None) -> FileResult:
+    """``check.check_bytes``, or ``notebook.check_notebook`` for an ``.ipynb`` (findings mapped to cells)."""
+    if filename.endswith(".ipynb"):
+        from cnnlint.notebook import check_notebook
+
+        return check_notebook(data, filename, options)
+    return check.check_bytes(data, filename, options)
 
 
 def _err(message: str) -> None:
@@ -27,6 +37,9 @@ class Run:
     show_info: bool = False
     fix: bool = False
     diff: bool = False
+    unsafe_fixes: bool = False  # --unsafe-fixes: --fix also applies unsafe fixes
+    force_exclude: bool = False  # --force-exclude: exclusions apply to paths named explicitly too
+    respect_gitignore: bool = True  # --no-respect-gitignore turns it off
     runtime: bool = False
     runtime_timeout: float = 10.0
     keep_models: bool = False
@@ -43,7 +56,7 @@ class Run:
         show_info = self.show_info
 
         def is_enabled(code: str) -> bool:
-            if code == "CNL100" and not show_info:
+            if code == "CNL100" and not show_info and code not in getattr(settings, "named", ()):
                 return False
             return config.is_enabled(settings, code, path)
 
@@ -61,7 +74,14 @@ class Run:
         from cnnlint.discover import discover
 
         work: list[tuple[Path, bytes]] = []
-        for found in discover(paths, lambda p: config.is_excluded(self.settings, p)):
+        excluded = lambda p: config.is_excluded(self.settings, p)  # noqa: E731
+        for found in discover(
+            paths,
+            excluded,
+            force_exclude=self.force_exclude,
+            respect_gitignore=self.respect_gitignore,
+            is_included=lambda p: config.is_included(self.settings, p),
+        ):
             if found.problem:
                 _err(f"{found.path}: {found.problem}")
                 self.failed = True
@@ -77,6 +97,11 @@ class Run:
             self._finish(path, data, result)
 
     def check_stdin(self, data: bytes, path: Path) -> None:
+        from cnnlint import config
+
+        if self.force_exclude and config.is_excluded(self.settings, path):
+            self.stdin_output = data if self.fix else None
+            return
         result = check_bytes(data, str(path), self.options_for(path))
         self._finish(path, data, result, stdin=True)
 
@@ -111,18 +136,25 @@ class Run:
             from cnnlint.runtime import runtime_diagnostics
 
             extra = runtime_diagnostics(result, timeout=self.runtime_timeout)
+            if str(path).endswith(".ipynb"):
+                from cnnlint.notebook import map_diagnostics
+
+                extra = map_diagnostics(data, extra)
             opts = self.options_for(path)
             result.diagnostics.extend(d for d in extra if opts.is_enabled(d.code))
+            for d in extra:  # a model the runtime check could not finish (timeout): never silent
+                if d.extra.get("runtime_failure") and not opts.is_enabled(d.code):
+                    _err(f"{path}:{d.location.row}:{d.location.column}: {d.message}")
             result.diagnostics.sort(key=lambda d: d.sort_key)
         if result.failed:
             self.failed = True
         if (self.fix or self.diff) and any(d.fix for d in result.diagnostics):
-            from cnnlint.fix import fix_bytes, unified_diff
+            from cnnlint.fix import fix_bytes, fix_diffs
 
-            fixed, count = fix_bytes(data, result.diagnostics)
-            if count:
+            fixed, count = fix_bytes(data, result.diagnostics, unsafe=self.unsafe_fixes, filename=str(path))
+            if count or self.diff:
                 if self.diff:
-                    self.diffs.append(unified_diff(str(path), data, fixed))
+                    self.diffs.extend(fix_diffs(str(path), data, result.diagnostics)[0])
                 else:
                     self.fixed += count
                     if stdin:
@@ -136,8 +168,8 @@ class Run:
                             self.results.append(result)
                             return
                     result = check_bytes(fixed, str(path), self.options_for(path))
-        elif stdin and self.fix:
-            self.stdin_output = data
+        if stdin and self.fix and self.stdin_output is None:
+            self.stdin_output = data  # nothing applied: the input goes back unchanged
         self.results.append(result)
 
     # ---- reporting --------------------------------------------------------
@@ -161,8 +193,11 @@ class Run:
             if out:
                 sys.stderr.write(out if out.endswith("\n") else out + "\n")
         elif statistics:
-            sys.stdout.write(render_statistics(diagnostics))
+            stats_format = "json" if output_format == "json" else "text"
+            sys.stdout.write(render_statistics(diagnostics, output_format=stats_format))
         else:
+            # A path that could not be checked never ends in "All checks passed!".
+            quiet = quiet or (self.failed and not diagnostics and not self.fixed)
             out = render(diagnostics, output_format, quiet=quiet, fixed=self.fixed)
             if out:
                 sys.stdout.write(out if out.endswith("\n") else out + "\n")
@@ -176,7 +211,9 @@ class Run:
 
         sys.stdout.write(render_summary(self.results, output_format, runtime=self.runtime))
         sys.stdout.flush()
-        return 2 if self.failed else 0
+        if self.failed:
+            return 2
+        return 1 if any(severity(d.code) in ("error", "warning") for d in self.diagnostics) else 0
 
 
 def _check_job(run: Run, path: Path, data: bytes) -> FileResult:

@@ -442,18 +442,18 @@ def runtime_diagnostics(result: FileResult, timeout: float = 10.0) -> list[Diagn
     out: list[Diagnostic] = []
     seen: set[tuple] = set()
 
-    def add(code: str, message: str, span: Any) -> None:
+    def add(code: str, message: str, span: Any, **extra: Any) -> None:
         key = (code, span.start.row, span.start.column, message if code == "CNL100" else "")
         if key in seen:
             return
         seen.add(key)
-        out.append(Diagnostic(code, message, filename, span.start, span.end))
+        out.append(Diagnostic(code, message, filename, span.start, span.end, extra=extra))
 
     for mr in result.models:
         check = check_model(mr, timeout)
         model = mr.model
         if check.failure is not None:
-            add("CNL100", check.failure, model.span)
+            add("CNL100", check.failure, model.span, runtime_failure=True)  # reported even without --show-info
             continue
         for span, message in check.notes:
             add("CNL100", message, span)

@@ -454,11 +454,11 @@ def test_pre_commit_manifest():
     yaml = pytest.importorskip("yaml")
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
     assert set(hooks) == {"cnnlint", "cnnlint-fix"}
-    assert hooks["cnnlint"]["entry"] == "cnnlint check"
-    assert hooks["cnnlint-fix"]["entry"] == "cnnlint check --fix"
+    assert hooks["cnnlint"]["entry"] == "cnnlint check --force-exclude"
+    assert hooks["cnnlint-fix"]["entry"] == "cnnlint check --force-exclude --fix"
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["python", "pyi"]
+        assert hook["types_or"] == ["python", "pyi", "jupyter"]
         assert hook["require_serial"] is True
         assert hook["description"]
 

@@ -70,3 +70,57 @@ def test_pre_commit_hook_fails_on_a_buggy_model_and_passes_when_fixed(tmp_path, 
     passing = _try_repo(project, hook_env)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+
+@pytest.mark.slow
+def test_pre_commit_hook_skips_an_excluded_vendored_file(tmp_path, hook_env):
+    """pre-commit names every file; --force-exclude in the hook makes extend-exclude apply to them."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("try-repo needs this checkout to be a git repository")
+    project = tmp_path / "project"
+    (project / "vendor").mkdir(parents=True)
+    _git(project, "init", "-q")
+    (project / "pyproject.toml").write_text('[tool.cnnlint]\nextend-exclude = ["vendor"]\n')
+    (project / "vendor" / "lib.py").write_text(BUGGY)
+    (project / "model.py").write_text(BUGGY.replace("9216", "6400"))
+    _git(project, "add", ".")
+
+    result = _try_repo(project, hook_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CNL001" not in result.stdout + result.stderr
+
+    (project / "model.py").write_text(BUGGY)  # the same bug outside vendor/ is still caught
+    _git(project, "add", "model.py")
+    failing = _try_repo(project, hook_env)
+    assert failing.returncode == 1
+    assert "model.py:5:5: CNL001" in failing.stdout and "vendor" not in failing.stdout
+
+
+def _readme_pre_commit_config() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split("# .pre-commit-config.yaml\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_installs_only_what_exists():
+    """cnnlint is not on PyPI and has no release tag: the README must not send users there."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install cnnlint" not in text and '"cnnlint[' not in text
+    assert "rev:" not in text
+    assert "pre-commit try-repo path/to/cnnlint cnnlint --all-files" in text
+
+
+@pytest.mark.slow
+def test_readme_local_hook_config_runs(tmp_path, hook_env):
+    project = tmp_path / "project"
+    (project / "vendor").mkdir(parents=True)
+    _git(project, "init", "-q")
+    (project / ".pre-commit-config.yaml").write_text(_readme_pre_commit_config())
+    (project / "pyproject.toml").write_text('[tool.cnnlint]\nextend-exclude = ["vendor"]\n')
+    (project / "vendor" / "lib.py").write_text(BUGGY)
+    (project / "model.py").write_text(BUGGY)
+    _git(project, "add", ".")
+    env = {**hook_env, "PATH": str(Path(sys.executable).parent) + os.pathsep + hook_env.get("PATH", "")}
+    done = subprocess.run([*_pre_commit(), "run", "--all-files"], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "model.py:5:5: CNL001" in done.stdout and "vendor" not in done.stdout

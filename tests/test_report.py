@@ -166,7 +166,9 @@ def test_total_counts_fixable(project):
 
 def test_unsafe_fix_is_not_counted_fixable(project):
     unsafe = Fix("maybe", LINEAR_FIX.edits, applicability="unsafe")
-    assert summary([diag("CNL001", "m", project / "a.py", 1, 1, fix=unsafe)]) == "Found 1 error."
+    assert summary([diag("CNL001", "m", project / "a.py", 1, 1, fix=unsafe)]) == (
+        "Found 1 error (1 with --fix --unsafe-fixes)."
+    )
 
 
 def test_total_after_fix(project):
@@ -235,6 +237,7 @@ RUFF_KEYS = {
     "fix",
     "noqa_row",
     "url",
+    "cell",  # ruff's key for a notebook's cell; null for a Python file
 }
 
 
@@ -266,6 +269,7 @@ def test_json_fields_like_ruff(sample, project):
         },
         "noqa_row": 14,
         "url": rules.RULES["CNL001"].url,
+        "cell": None,
     }
     assert items[2]["severity"] == "warning" and items[2]["fix"] is None
 

@@ -405,8 +405,8 @@ def test_file_deleted_between_discovery_and_reading(
 
     real = cnnlint.discover.discover
 
-    def discover_then_delete(paths, is_excluded):  # type: ignore[no-untyped-def]
-        for found in real(paths, is_excluded):
+    def discover_then_delete(paths, is_excluded, **options):  # type: ignore[no-untyped-def]
+        for found in real(paths, is_excluded, **options):
             if found.path.name == "doomed.py":
                 found.path.unlink()
             yield found

@@ -503,7 +503,8 @@ def test_without_torch_the_cli_exits_2_with_the_install_hint(tmp_path):
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=_env(), timeout=60
     )
     assert proc.returncode == 2
-    assert 'pip install "cnnlint[runtime]"' in proc.stderr
+    assert "--runtime needs torch: pip install torch" in proc.stderr
+    assert "cnnlint[" not in proc.stderr  # cnnlint is not on PyPI: never tell users to install it from there
 
 
 def test_torch_is_imported_only_in_the_worker(monkeypatch):
@@ -592,6 +593,17 @@ def test_a_model_over_its_time_limit_is_stopped_and_the_run_goes_on(tmp_path, mo
     assert found[(4, "CNL100")] == "runtime check timed out after 0.5 s"
     assert (7, "CNL007") in found  # the next model was checked by a fresh worker
     assert result.exit_code == 1
+
+
+def test_a_timeout_is_reported_without_show_info(tmp_path, monkeypatch):
+    monkeypatch.setitem(runtime._test_delays, "slow", 60.0)
+    runtime.start_worker()
+    runtime._get_worker().wait_ready()
+    model = tmp_path / "model.py"
+    model.write_text(SLOW_AND_FAST.split("\n\n# cnnlint: input=(1, 10)\nfast")[0] + "\n")
+    result = run_cli("check", "--runtime", "--runtime-timeout", "0.5", str(model))
+    assert f"{model}:4:1: runtime check timed out after 0.5 s" in result.stderr
+    assert "CNL100" not in result.stdout
 
 
 def teardown_module(module):

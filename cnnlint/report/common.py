@@ -63,11 +63,25 @@ def relative_to(filename: str, base: os.PathLike | str | None, *, cwd: os.PathLi
 
 
 def display_path(filename: str, cwd: os.PathLike | str | None = None) -> str:
-    """The path shown to a person: relative to ``cwd`` when under it, else as given (absolute)."""
+    """The path shown to a person: relative to ``cwd`` when under it or when given relative
+    (``../lib/model.py`` stays so), else absolute."""
     rel = relative_to(filename, cwd)
     if rel is not None:
         return rel
+    if not os.path.isabs(filename):
+        try:
+            return os.path.relpath(absolute_path(filename, cwd), _cwd(cwd))
+        except ValueError:  # another drive on Windows
+            pass
     return absolute_path(filename, cwd)
+
+
+def position(diagnostic: Diagnostic) -> str:
+    """``row:col``, or ``cell N:row:col`` for a notebook's finding (ruff's notation)."""
+    d = diagnostic
+    cell = d.extra.get("cell")
+    where = f"{d.location.row}:{d.location.column}"
+    return f"cell {cell}:{where}" if cell is not None else where
 
 
 def posix(path: str) -> str:
@@ -107,6 +121,7 @@ __all__ = [
     "is_fixable",
     "one_line",
     "plural",
+    "position",
     "posix",
     "relative_to",
     "severity",

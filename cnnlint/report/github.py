@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable, Sequence
 
 from cnnlint.diagnostics import Diagnostic
-from cnnlint.report.common import GITHUB_COMMAND, display_path, posix, severity, sort_diagnostics
+from cnnlint.report.common import GITHUB_COMMAND, display_path, position, posix, severity, sort_diagnostics
 
 
 def escape_data(text: str) -> str:
@@ -34,6 +34,16 @@ def escape_property(text: str) -> str:
 def command(diagnostic: Diagnostic, *, cwd: os.PathLike | str | None = None) -> str:
     d = diagnostic
     kind = GITHUB_COMMAND.get(severity(d), "error")
+    if "cell" in d.extra:  # a notebook: the row in the .ipynb file; the cell position leads the message
+        row = str(d.extra.get("json_row", 1))
+        props: tuple[tuple[str, str], ...] = (
+            ("file", posix(display_path(d.filename, cwd))),
+            ("line", row),
+            ("endLine", row),
+            ("title", f"cnnlint ({d.code})"),
+        )
+        joined = ",".join(f"{key}={escape_property(value)}" for key, value in props)
+        return f"::{kind} {joined}::{escape_data(position(d) + ': ' + d.message)}"
     props = (
         ("file", posix(display_path(d.filename, cwd))),
         ("line", str(d.location.row)),

@@ -13,8 +13,14 @@ Each item::
       "fix": null | {"applicability": "safe", "message": "...",
                      "edits": [{"content": "...", "location": {...}, "end_location": {...}}]},
       "noqa_row": 12,
-      "url": "https://..."
+      "url": "https://...",
+      "cell": null
     }
+
+``cell`` is null for a Python file; for a notebook it is the 1-based cell
+number (over all cells, markdown included) and ``location``,
+``end_location``, the fix's edits and ``noqa_row`` are relative to that
+cell, as ruff reports notebooks.
 
 Rows and columns are 1-based; an end column is one past the last character.
 ``filename`` is absolute, as in ruff. Indented by 2, items sorted by file,
@@ -65,6 +71,7 @@ def to_dict(diagnostic: Diagnostic, *, cwd: os.PathLike | str | None = None) -> 
         "fix": _fix(d.fix),
         "noqa_row": d.extra.get("noqa_row", d.location.row),
         "url": rule.url if rule else None,
+        "cell": d.extra.get("cell"),
     }
 
 

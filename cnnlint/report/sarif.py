@@ -128,10 +128,13 @@ def result(
         out["ruleIndex"] = index[d.code]
     out["level"] = SARIF_LEVEL.get(severity(d), "error")
     out["message"] = {"text": d.message}
-    out["locations"] = [
-        {"physicalLocation": {"artifactLocation": artifact, "region": _region(d.location, d.end_location)}}
-    ]
-    if d.fix is not None and d.fix.edits:
+    physical: dict = {"artifactLocation": artifact, "region": _region(d.location, d.end_location)}
+    if "cell" in d.extra:  # a notebook: the row in the .ipynb file; the cell position as properties
+        row = d.extra.get("json_row", 1)
+        physical["region"] = {"startLine": row, "endLine": row}
+        physical["properties"] = {"cell": d.extra["cell"], "row": d.location.row, "column": d.location.column}
+    out["locations"] = [{"physicalLocation": physical}]
+    if d.fix is not None and d.fix.edits and "cell" not in d.extra:
         out["fixes"] = [_fix(d.fix, artifact)]
     return out
 

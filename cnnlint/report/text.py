@@ -28,6 +28,7 @@ from cnnlint.report.common import (
     is_fixable,
     one_line,
     plural,
+    position,
     severity_phrase,
     sort_diagnostics,
 )
@@ -37,7 +38,7 @@ def line(diagnostic: Diagnostic, *, cwd: os.PathLike | str | None = None) -> str
     """One finding: ``path:row:col: CODE message``."""
     d = diagnostic
     path = display_path(d.filename, cwd)
-    return f"{path}:{d.location.row}:{d.location.column}: {d.code} {one_line(d.message)}"
+    return f"{path}:{position(d)}: {d.code} {one_line(d.message)}"
 
 
 def summary(diagnostics: Iterable[Diagnostic], *, fixed: int | Sequence[Diagnostic] = 0) -> str:
@@ -62,9 +63,11 @@ def summary(diagnostics: Iterable[Diagnostic], *, fixed: int | Sequence[Diagnost
     if n_fixed:
         return f"Found {phrase} ({n_fixed} fixed, {len(remaining)} remaining)."
     fixable = sum(1 for d in remaining if is_fixable(d))
-    if fixable:
-        return f"Found {phrase} ({fixable} fixable with --fix)."
-    return f"Found {phrase}."
+    unsafe = sum(1 for d in remaining if d.fix is not None and not is_fixable(d))
+    hints = [f"{fixable} fixable with --fix"] if fixable else []
+    if unsafe:
+        hints.append(f"{unsafe} {'more ' if fixable else ''}with --fix --unsafe-fixes")
+    return f"Found {phrase} ({'; '.join(hints)})." if hints else f"Found {phrase}."
 
 
 def would_fix_summary(count: int) -> str:
@@ -107,7 +110,8 @@ def render_pylint(
     """``--output-format pylint``: ``path:row: [CODE] message`` per finding (ruff's pylint format)."""
     out = []
     for d in sort_diagnostics(diagnostics):
-        out.append(f"{display_path(d.filename, cwd)}:{d.location.row}: [{d.code}] {one_line(d.message)}\n")
+        row = f"cell {d.extra['cell']}:{d.location.row}" if "cell" in d.extra else str(d.location.row)
+        out.append(f"{display_path(d.filename, cwd)}:{row}: [{d.code}] {one_line(d.message)}\n")
     return "".join(out)
 
 

@@ -47,7 +47,7 @@ from functools import partial
 
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, format_shape, is_known, product
 from cnnlint.shapes.padding import check_pads, pad_shape
-from cnnlint.shapes.spec import ArgFix, Args, Count, Finding, LayerSpec, Param, ShapeError, int_arg
+from cnnlint.shapes.spec import ArgFix, Args, Count, Finding, LayerSpec, Param, ShapeError, channels_text, int_arg
 from cnnlint.shapes.windows import (
     SIDE_NAMES,
     Split,
@@ -326,7 +326,7 @@ def infer(kind: Kind, args: Args, shape: Shape) -> Shape:
     if is_known(expected, parts.channels) and parts.channels != expected:
         raise ShapeError(
             "CNL002",
-            f"{name} expects in_channels={expected} but receives {parts.channels} channels; "
+            f"{name} expects in_channels={expected} but receives {channels_text(parts.channels)}; "
             f"input {format_shape(shape)}; set in_channels={parts.channels}",
             fix=None if kind.lazy else ArgFix("in_channels", parts.channels),  # type: ignore[arg-type]
             recovered=out if spatial_error is None else None,

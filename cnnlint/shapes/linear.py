@@ -54,7 +54,19 @@ def _in_features_message(in_features: int, shape: Shape) -> tuple[str, str, ArgF
         hint = " x ".join(str(d) for d in shape.dims[1:])
         message += f" is still {rank}-D: is an nn.Flatten() missing before it? ({hint} = {flat})"
         return "CNL001", message, None
-    return "CNL001", message + f"; set in_features={received}", ArgFix("in_features", received)  # type: ignore[arg-type]
+    fix = ArgFix("in_features", received, _flatten_factors(shape.note, received))  # type: ignore[arg-type]
+    return "CNL001", message + f"; set in_features={received}", fix
+
+
+def _flatten_factors(note: str | None, received: object) -> tuple[int, ...]:
+    """The sizes a Flatten merged into ``received``, read back from its note (``"256 x 5 x 5 after Flatten"``)."""
+    if not note or not note.endswith(" after Flatten"):
+        return ()
+    parts = note[: -len(" after Flatten")].split(" x ")
+    if not all(p.isdigit() for p in parts):
+        return ()
+    factors = tuple(int(p) for p in parts)
+    return factors if product(factors) == received else ()
 
 
 def _linear_params(args: Args, shape: Shape) -> Count:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, format_shape, is_known, product
-from cnnlint.shapes.spec import ArgFix, Args, Count, LayerSpec, Param, ShapeError, int_arg, is_int
+from cnnlint.shapes.spec import ArgFix, Args, Count, LayerSpec, Param, ShapeError, channels_text, int_arg, is_int
 
 _FACTORY = (Param("device", None), Param("dtype", None))
 _BIAS = Param("bias", True, keyword_only=True)
@@ -101,6 +101,19 @@ def _check_single_value(name: str, n: int, shape: Shape) -> None:
         )
 
 
+def _features_last_message(name: str, expected: int, shape: Shape) -> str:
+    """A (B, T, C) input whose last dim is num_features: the features are last, BatchNorm1d reads dim 1.
+
+    Setting num_features to dim 1 would turn the crash into normalising the
+    wrong dimension, so this finding carries no fix.
+    """
+    return (
+        f"{name} expects num_features={expected} in dim 1 but receives {shape.dim(1)} there; input "
+        f"{format_shape(shape)} has its {expected} features in the last dim, and {name} normalises dim 1 "
+        f"(N, C, L): transpose to (N, C, L) first (x.transpose(1, 2)) or use LayerNorm({expected})"
+    )
+
+
 def _bn_check(name: str, lazy: bool):  # type: ignore[no-untyped-def]
     def check(args: Args) -> None:
         if not lazy and _any_flag(args, "affine", "track_running_stats") is True:
@@ -117,9 +130,11 @@ def _bn_infer(name: str, n: int, lazy: bool):  # type: ignore[no-untyped-def]
             expected = args["num_features"]
             checked = _any_flag(args, "affine", "track_running_stats") is True
             if checked and is_known(expected, channels) and expected != channels:
+                if n == 1 and shape.rank == 3 and shape.dim(-1) == expected:
+                    raise ShapeError("CNL002", _features_last_message(name, expected, shape), recovered=shape)
                 raise ShapeError(
                     "CNL002",
-                    f"{name} expects num_features={expected} but receives {channels} channels; "
+                    f"{name} expects num_features={expected} but receives {channels_text(channels)}; "
                     f"input {format_shape(shape)}; set num_features={channels}",
                     fix=ArgFix("num_features", channels),  # type: ignore[arg-type]
                     recovered=shape,
@@ -190,7 +205,7 @@ def _in_infer(name: str, n: int, lazy: bool):  # type: ignore[no-untyped-def]
             if checked and is_known(expected, channels) and expected != channels:
                 raise ShapeError(
                     "CNL002",
-                    f"{name} expects num_features={expected} but receives {channels} channels; "
+                    f"{name} expects num_features={expected} but receives {channels_text(channels)}; "
                     f"input {format_shape(shape)}; set num_features={channels}",
                     fix=ArgFix("num_features", channels),  # type: ignore[arg-type]
                     recovered=shape,
@@ -265,7 +280,7 @@ def _gn_infer(args: Args, shape: Shape) -> Shape:
         advice = f"; set num_channels={channels}" if divides else f" (not divisible by num_groups={groups})"
         raise ShapeError(
             "CNL002",
-            f"GroupNorm expects num_channels={expected} but receives {channels} channels; "
+            f"GroupNorm expects num_channels={expected} but receives {channels_text(channels)}; "
             f"input {format_shape(shape)}{advice}",
             fix=fix,
             recovered=shape,

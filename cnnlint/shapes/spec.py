@@ -40,12 +40,23 @@ class Param:
     keyword_only: bool = False
 
 
+def channels_text(count: object) -> str:
+    """``1 channel`` / ``3 channels`` (a symbol or unknown reads as plural)."""
+    return f"{count} channel" if count == 1 and not isinstance(count, bool) else f"{count} channels"
+
+
 @dataclass(frozen=True)
 class ArgFix:
-    """A certain fix: set constructor argument ``param`` to ``value``."""
+    """A certain fix: set constructor argument ``param`` to ``value``.
+
+    ``factors`` are the sizes ``value`` is the product of, when known (C, H, W
+    merged by a Flatten), so a written product such as ``64 * 7 * 7`` can be
+    fixed factor by factor (``cnnlint.fixes``).
+    """
 
     param: str
     value: int
+    factors: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

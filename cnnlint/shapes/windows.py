@@ -283,9 +283,9 @@ def inexact_stride(
     size_text = "x".join(str(s) for s in sizes)
     reasons = (_why(sizes[i], windows[i], outs[i]) for i, _ in dropped)  # type: ignore[arg-type]
     ratios = "; ".join(dict.fromkeys(reasons))
-    message = (
-        f"{spec_name} with {geometry}, {pad_text} on {size_text} never reads the last {lost} of its input ({ratios})"
-    )
+    # One short sentence first (an editor shows one line), the arithmetic after.
+    arithmetic = f"{geometry[0].upper()}{geometry[1:]}, {pad_text}: {ratios}"
+    message = f"{spec_name} never reads the last {lost} of its {size_text} input. {arithmetic}"
     suggestion = _suggest(sizes, windows, dropped)
     if suggestion:
         message += f"; {suggestion}"
