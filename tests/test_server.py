@@ -243,15 +243,32 @@ class Session:
     init: dict
 
 
-BOOM = """
+# The test hook: a worker that patches the checker before serving. "# hostile: slow" never finishes,
+# "# hostile: crash" kills the process, "# hostile: boom" raises inside cnnlint.
+HOOKED_WORKER = """
+import os, signal, time
 import cnnlint.check
+from cnnlint.lsp.worker import main
 
-def boom(*args, **kwargs):
-    raise RuntimeError("boom from the test")
+real = cnnlint.check.check_bytes
 
-cnnlint.check.check_bytes = boom
-from cnnlint.server import serve
-serve()
+def hooked(data, *args, **kwargs):
+    if b"# hostile: slow" in data:
+        while True:
+            time.sleep(0.05)
+    if b"# hostile: crash" in data:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if b"# hostile: boom" in data:
+        raise RuntimeError("boom from the test")
+    return real(data, *args, **kwargs)
+
+cnnlint.check.check_bytes = hooked
+main()
+"""
+HOOKED_SERVER = f"""
+import sys
+from cnnlint.lsp import serve
+serve([sys.executable, "-c", {HOOKED_WORKER!r}])
 """
 
 
@@ -260,10 +277,10 @@ def servers(tmp_path_factory: pytest.TempPathFactory):
     """The module's server processes, started together so that their start-up times overlap.
 
     "main" is shared by most tests (each opens its own files); "utf32" gets a client offering other
-    capabilities; "boom" is a server whose checker raises.
+    capabilities; "hostile" is a server whose workers misbehave on request (HOOKED_WORKER).
     """
     base = tmp_path_factory.mktemp("lsp")
-    commands = {"main": None, "utf32": None, "boom": [sys.executable, "-c", BOOM]}
+    commands = {"main": None, "utf32": None, "hostile": [sys.executable, "-c", HOOKED_SERVER]}
     started: dict[str, tuple[LspClient, Path]] = {}
     try:
         for name, command in commands.items():
@@ -571,11 +588,12 @@ def test_utf32_negotiated_and_versioned_edits(servers: dict[str, tuple[LspClient
 
 
 def test_handler_exception_is_logged_not_fatal(servers: dict[str, tuple[LspClient, Path]]) -> None:
-    client, tmp_path = servers["boom"]
+    client, tmp_path = servers["hostile"]
     with client:
         client.initialize(tmp_path)
-        uri = _doc(tmp_path, "alexnet.py", BUGGY)
-        client.open(uri, BUGGY)
+        text = BUGGY + "# hostile: boom\n"
+        uri = _doc(tmp_path, "alexnet.py", text)
+        client.open(uri, text)
         assert client.diagnostics(uri) == []
         log = client.wait_for("window/logMessage", lambda p: "boom from the test" in p["message"])
         assert log["type"] == 1  # Error

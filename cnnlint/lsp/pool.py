@@ -1,0 +1,164 @@
+"""The server's side of the checking processes: start, send a job, wait at most the budget, kill.
+
+Blocking calls here run on threads (``asyncio.to_thread``), never on the
+protocol loop. A worker that overruns its budget or dies is killed and
+replaced by a fresh one at the next job; its start-up (imports, ~0.3 s) is
+waited for separately and never counted against a document's budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from cnnlint.lsp.worker import write_message
+
+_HEADER = struct.Struct(">I")
+START_TIMEOUT = 60.0  # seconds for a worker to import the pipeline on a loaded machine
+
+DEFAULT_COMMAND = (sys.executable, "-m", "cnnlint.lsp.worker")
+
+
+class Overrun(Exception):
+    """The job took longer than its budget; the worker was killed."""
+
+
+class WorkerDied(Exception):
+    """The worker ended (a crash in native code, a kill) before answering."""
+
+
+class Worker:
+    def __init__(self, command: Sequence[str]) -> None:
+        self.command = list(command)
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.ready = False
+        self._lock = threading.Lock()
+        self._ready_lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the process if it is not running (cheap when it is)."""
+        with self._lock:
+            if self.proc is not None and self.proc.poll() is None:
+                return
+            self.ready = False
+            self.proc = subprocess.Popen(
+                self.command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=None,  # the server's stderr: the editor's log
+                close_fds=True,
+            )
+
+    def wait_ready(self) -> None:
+        with self._ready_lock:
+            self.start()
+            if not self.ready:
+                self._read(time.monotonic() + START_TIMEOUT)
+                self.ready = True
+
+    def run(self, job: dict, budget: float) -> dict:
+        """The worker's answer to ``job``; ``Overrun`` after ``budget`` seconds, ``WorkerDied`` if it ends."""
+        self.wait_ready()
+        proc = self.proc
+        assert proc is not None and proc.stdin is not None
+        try:
+            write_message(proc.stdin, job)
+        except OSError:
+            self.kill()
+            raise WorkerDied(self._status()) from None
+        return self._read(time.monotonic() + budget)
+
+    def _read(self, deadline: float) -> Any:
+        import pickle
+
+        proc = self.proc
+        assert proc is not None and proc.stdout is not None
+        fd = proc.stdout.fileno()
+        header = self._read_exactly(fd, _HEADER.size, deadline)
+        body = self._read_exactly(fd, _HEADER.unpack(header)[0], deadline)
+        return pickle.loads(body)
+
+    def _read_exactly(self, fd: int, size: int, deadline: float) -> bytes:
+        chunks: list[bytes] = []
+        while size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.kill()
+                raise Overrun
+            readable, _, _ = select.select([fd], [], [], left)
+            if not readable:
+                continue
+            chunk = os.read(fd, min(size, 1 << 20))
+            if not chunk:
+                status = self._status()
+                self.kill()
+                raise WorkerDied(status)
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def _status(self) -> str:
+        proc = self.proc
+        if proc is None:
+            return "not started"
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(1)
+        code = proc.returncode
+        if code is None:
+            return "stopped answering"
+        if code < 0:
+            return f"killed by signal {-code}"
+        return f"exited with status {code}"
+
+    def kill(self) -> None:
+        with self._lock:
+            proc, self.proc, self.ready = self.proc, None, False
+        if proc is None:
+            return
+        with contextlib.suppress(OSError):
+            proc.kill()
+        with contextlib.suppress(Exception):
+            proc.wait(5)
+        for stream in (proc.stdin, proc.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()  # type: ignore[union-attr]
+
+
+class Pool:
+    """``size`` workers; a job waits for a free one. Different documents check in parallel."""
+
+    def __init__(self, command: Sequence[str] = DEFAULT_COMMAND, size: int = 2) -> None:
+        self.workers = [Worker(command) for _ in range(size)]
+        self._idle: list[Worker] = list(self.workers)
+        self._free: asyncio.Semaphore | None = None
+
+    def warm(self) -> None:
+        """Start the first worker now (in the background) so the first check does not wait for imports."""
+        threading.Thread(target=self._warm, name="cnnlint-warm-up", daemon=True).start()
+
+    def _warm(self) -> None:
+        with contextlib.suppress(Exception):
+            self.workers[0].wait_ready()
+
+    async def check(self, job: dict, budget: float) -> dict:
+        if self._free is None:
+            self._free = asyncio.Semaphore(len(self.workers))
+        async with self._free:
+            worker = self._idle.pop(0)
+            try:
+                return await asyncio.to_thread(worker.run, job, budget)
+            finally:
+                self._idle.insert(0, worker)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.kill()
