@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from typing import Any, Optional
 
@@ -30,6 +31,7 @@ def create_server(worker_command: Sequence[str] = DEFAULT_COMMAND, workers: int 
 
     @server.feature(lsp.EXIT)
     def exit_(ls: CnnlintServer, *args: Any) -> None:
+        ls.exit_status = 0 if getattr(ls.protocol, "_shutdown", False) else 1  # the LSP's rule
         ls.pool.close()
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -89,6 +91,8 @@ def serve(worker_command: Sequence[str] = DEFAULT_COMMAND) -> None:
         logging.basicConfig(filename=os.environ["CNNLINT_LSP_LOG"], level=logging.DEBUG)
     server = create_server(worker_command)
     try:
-        server.start_io()
+        server.start_io()  # pygls swallows the SystemExit of its own exit handler
     finally:
         server.pool.close()
+    if server.exit_status:
+        sys.exit(server.exit_status)

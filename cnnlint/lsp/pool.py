@@ -141,17 +141,22 @@ class Pool:
         self._idle: list[Worker] = list(self.workers)
         self._free: asyncio.Semaphore | None = None
 
-    def warm(self) -> None:
-        """Start the first worker now (in the background) so the first check does not wait for imports."""
-        threading.Thread(target=self._warm, name="cnnlint-warm-up", daemon=True).start()
+    def warm(self, count: int = 1) -> None:
+        """Start ``count`` workers in the background so that no check waits for imports."""
+        todo = [w for w in self.workers[:count] if w.proc is None]
+        if todo:
+            threading.Thread(target=self._warm, args=(todo,), name="cnnlint-warm-up", daemon=True).start()
 
-    def _warm(self) -> None:
-        with contextlib.suppress(Exception):
-            self.workers[0].wait_ready()
+    @staticmethod
+    def _warm(workers: list[Worker]) -> None:
+        for worker in workers:  # one after another: start-up is CPU-bound
+            with contextlib.suppress(Exception):
+                worker.wait_ready()
 
     async def check(self, job: dict, budget: float) -> dict:
         if self._free is None:
             self._free = asyncio.Semaphore(len(self.workers))
+            self.warm(len(self.workers))  # the first check: the others are ready before they are needed
         async with self._free:
             worker = self._idle.pop(0)
             try:

@@ -82,6 +82,7 @@ class CnnlintServer(LanguageServer, Features):
         self.linted: dict[str, Linted] = {}  # the latest published result per document
         self.good: dict[str, Linted] = {}  # the latest result whose text parsed
         self.states: dict[str, _DocState] = {}
+        self.exit_status = 0  # 1 after an exit notification that no shutdown request came before
         self.settings = SettingsCache(self)
         self.pool = Pool(worker_command, workers)
         atexit.register(self.pool.close)
