@@ -24,7 +24,7 @@ class LspClient:
 
     def __init__(self, cwd: Path, command: list[str] | None = None) -> None:
         env = dict(os.environ)
-        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen(
             command or [sys.executable, "-m", "cnnlint", "server"],
             stdin=subprocess.PIPE,

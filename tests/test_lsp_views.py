@@ -219,9 +219,10 @@ def test_statements_and_non_ascii_columns() -> None:
     call = tree.body[1].value  # f(g(1))
     span = rows.span(call)
     assert span == (Location(1, 15), Location(1, 22))  # code points, not UTF-8 bytes
-    statements = forward_spans.Statements(tree, rows)
-    assert statements.holding(span) == (Location(1, 11), Location(1, 22))
-    assert statements.holding((Location(2, 1), Location(2, 2))) == (Location(2, 1), Location(2, 6))
+    index = forward_spans.Index(tree, rows)
+    assert index.statement_holding(span) == (Location(1, 11), Location(1, 22))
+    assert index.statement_holding((Location(2, 1), Location(2, 2))) == (Location(2, 1), Location(2, 6))
+    assert index.statement_holding((Location(1, 5), Location(1, 8))) == (Location(1, 1), Location(1, 9))
 
 
 # ------------------------------------------------------------------------------------- encoding

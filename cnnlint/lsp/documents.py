@@ -55,6 +55,8 @@ class Linted:
     seconds: float = 0.0
     stamp: Any = None  # the settings it was checked with
     parsed: bool = True  # False: a syntax error; the rest was carried from the last good version
+    records: Any = None  # the task that brings ``views`` (they follow the diagnostics)
+    carried: Any = None  # (last good Linted, RowMap) when the text did not parse
 
     def lsp_diagnostic(self, diag: Diagnostic) -> lsp.Diagnostic:
         from cnnlint.rules import RULES

@@ -59,23 +59,51 @@ def _calls_in_order(node: ast.AST, out: list[ast.Call]) -> None:
             _calls_in_order(child, out)
 
 
-def _forward(tree: ast.Module, name: str, rows: tuple[int, int]) -> ast.FunctionDef | None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.name == name and rows[0] <= node.lineno <= rows[1]:
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef) and item.name == "forward":
-                    return item
-    return None
+class Index:
+    """One walk over the tree: classes by name, and the simple statements (for the statement holding a call)."""
+
+    def __init__(self, tree: ast.Module, rows: SourceRows) -> None:
+        self.rows = rows
+        self.classes: dict[str, list[ast.ClassDef]] = {}
+        nodes: list[ast.stmt] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                self.classes.setdefault(node.name, []).append(node)
+            elif isinstance(node, ast.stmt) and not hasattr(node, "body") and not isinstance(node, ast.Pass):
+                nodes.append(node)
+        nodes.sort(key=lambda n: (n.lineno, n.col_offset))
+        self._statements = nodes
+        self._starts = [(n.lineno, n.col_offset) for n in nodes]
+
+    def forward(self, name: str, rows: tuple[int, int]) -> ast.FunctionDef | None:
+        for node in self.classes.get(name, ()):
+            if rows[0] <= node.lineno <= rows[1]:
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef) and item.name == "forward":
+                        return item
+        return None
+
+    def statement_holding(self, span: Range) -> Range | None:
+        """The simple statement that holds ``span`` (simple statements never overlap: the last to start)."""
+        row = span[0].row
+        index = bisect.bisect_right(self._starts, (row, 1 << 30))
+        while index > 0:
+            index -= 1
+            candidate = self.rows.span(self._statements[index])
+            if candidate[0] <= span[0]:
+                return candidate if _inside(span, candidate) else None
+        return None
 
 
 def _inside(inner: Range, outer: Range) -> bool:
     return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
-def call_spans(tree: ast.Module, rows: SourceRows, model: Any, steps: Sequence[Any]) -> dict[int, Range]:
+def call_spans(index: Index, model: Any, steps: Sequence[Any]) -> dict[int, Range]:
     """Step index -> the span of its call in ``forward``, for a class model's top-level steps."""
+    rows = index.rows
     span = model.span
-    forward = _forward(tree, model.name, (span.start.row, span.end.row))
+    forward = index.forward(model.name, (span.start.row, span.end.row))
     if forward is None or not forward.args.args:
         return {}
     self_name = forward.args.args[0].arg
@@ -86,7 +114,7 @@ def call_spans(tree: ast.Module, rows: SourceRows, model: Any, steps: Sequence[A
     body = rows.span(forward)
     found: dict[int, Range] = {}
     cursor = 0
-    for index, step in enumerate(steps):
+    for number, step in enumerate(steps):
         origin = getattr(step.layer, "origin", None)
         if step.depth != 0 or origin is None or getattr(origin, "span", None) is None:
             continue
@@ -107,28 +135,6 @@ def call_spans(tree: ast.Module, rows: SourceRows, model: Any, steps: Sequence[A
                 None,
             )
         if match is not None:
-            found[index] = own if _inside(own, body) else spans[match]
+            found[number] = own if _inside(own, body) else spans[match]
             cursor = match + 1
     return found
-
-
-class Statements:
-    """Simple statements' spans, for finding the one that holds a call."""
-
-    def __init__(self, tree: ast.Module, rows: SourceRows) -> None:
-        spans = [
-            rows.span(node)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.stmt) and not hasattr(node, "body") and not isinstance(node, ast.Pass)
-        ]
-        spans.sort()
-        self.spans = spans
-        self.starts = [s[0] for s in spans]
-
-    def holding(self, span: Range) -> Range | None:
-        """The innermost simple statement that holds ``span``."""
-        index = bisect.bisect_right(self.starts, span[0])
-        if index == 0:
-            return None
-        candidate = self.spans[index - 1]  # simple statements never overlap: only the last to start can hold it
-        return candidate if _inside(span, candidate) else None

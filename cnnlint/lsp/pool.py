@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cnnlint.lsp.worker import write_message
@@ -25,7 +25,14 @@ from cnnlint.lsp.worker import write_message
 _HEADER = struct.Struct(">I")
 START_TIMEOUT = 60.0  # seconds for a worker to import the pipeline on a loaded machine
 
-DEFAULT_COMMAND = (sys.executable, "-m", "cnnlint.lsp.worker")
+# The worker never runs in the project's directory, nor with it first on sys.path (``-m`` would put it
+# there, and so does an empty PYTHONPATH entry): a project's own ``typing.py`` or ``ast.py`` (the very
+# files being edited) would be imported instead of the standard library's. It runs where cnnlint is.
+_NEUTRAL_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WORKER_BOOT = (
+    "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; import cnnlint.lsp.worker as w; w.main()"
+)
+DEFAULT_COMMAND = (sys.executable, "-c", WORKER_BOOT)
 
 
 class Overrun(Exception):
@@ -55,6 +62,7 @@ class Worker:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=None,  # the server's stderr: the editor's log
+                cwd=_NEUTRAL_DIR,
                 close_fds=True,
             )
 
@@ -65,8 +73,11 @@ class Worker:
                 self._read(time.monotonic() + START_TIMEOUT)
                 self.ready = True
 
-    def run(self, job: dict, budget: float) -> dict:
-        """The worker's answer to ``job``; ``Overrun`` after ``budget`` seconds, ``WorkerDied`` if it ends."""
+    def run(self, job: dict, budget: float, on_first: Callable[[dict], None]) -> dict:
+        """Hand the first answer (diagnostics) to ``on_first``; return the second (records).
+
+        ``Overrun`` once ``budget`` seconds pass before both arrive; ``WorkerDied`` if the process ends.
+        """
         self.wait_ready()
         proc = self.proc
         assert proc is not None and proc.stdin is not None
@@ -75,7 +86,9 @@ class Worker:
         except OSError:
             self.kill()
             raise WorkerDied(self._status()) from None
-        return self._read(time.monotonic() + budget)
+        deadline = time.monotonic() + budget
+        on_first(self._read(deadline))
+        return self._read(deadline)
 
     def _read(self, deadline: float) -> Any:
         import pickle
@@ -153,14 +166,14 @@ class Pool:
             with contextlib.suppress(Exception):
                 worker.wait_ready()
 
-    async def check(self, job: dict, budget: float) -> dict:
+    async def check(self, job: dict, budget: float, on_first: Callable[[dict], None]) -> dict:
         if self._free is None:
             self._free = asyncio.Semaphore(len(self.workers))
             self.warm(len(self.workers))  # the first check: the others are ready before they are needed
         async with self._free:
             worker = self._idle.pop(0)
             try:
-                return await asyncio.to_thread(worker.run, job, budget)
+                return await asyncio.to_thread(worker.run, job, budget, on_first)
             finally:
                 self._idle.insert(0, worker)
 

@@ -184,7 +184,7 @@ class CnnlintServer(LanguageServer, Features):
             return None
         linted = self.linted.get(uri)
         if linted is not None and linted.text == document.source:
-            return linted
+            return await self._with_records(linted)
         state = self.states.setdefault(uri, _DocState())
         if not state.running and not state.dirty:
             self.request_check(uri, 0)
@@ -194,7 +194,17 @@ class CnnlintServer(LanguageServer, Features):
         state.waiters.append(waiter)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(waiter, self.budget + 2.0)
-        return self.linted.get(uri)
+        linted = self.linted.get(uri)
+        return None if linted is None else await self._with_records(linted)
+
+    async def _with_records(self, linted: Linted) -> Linted:
+        """Wait (at most the budget) for the hover/inlay records that follow the diagnostics."""
+        records = linted.records
+        if records is not None and not records.done():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(records), self.budget)
+            await asyncio.sleep(0)  # let the done-callback attach them
+        return linted
 
     def forget(self, uri: str) -> None:
         state = self.states.pop(uri, None)
@@ -225,8 +235,16 @@ class CnnlintServer(LanguageServer, Features):
             "enabled": enabled,
             "inputs": config.inputs_for(settings, path),
         }
+        loop = asyncio.get_running_loop()
+        first: asyncio.Future = loop.create_future()
+
+        def on_first(answer: dict) -> None:  # on the worker's thread
+            loop.call_soon_threadsafe(lambda: first.done() or first.set_result(answer))
+
+        records = asyncio.ensure_future(self.pool.check(job, self.budget, on_first))
+        await asyncio.wait({first, records}, return_when=asyncio.FIRST_COMPLETED)
         try:
-            answer = await self.pool.check(job, self.budget)
+            answer = first.result() if first.done() else records.result()
         except Overrun:
             note = file_note(
                 str(path),
@@ -244,9 +262,8 @@ class CnnlintServer(LanguageServer, Features):
             )
             return Linted(uri, version, text, Positions.of(text, encoding), [note], stamp=stamp)
         if "error" in answer:
-            self.log(
-                f"cnnlint: checking {uri} failed: {answer.get('traceback') or answer['error']}", lsp.MessageType.Error
-            )
+            detail = answer.get("traceback") or answer["error"]
+            self.log(f"cnnlint: checking {uri} failed: {detail}", lsp.MessageType.Error)
             return Linted(uri, version, text, Positions.of(text, encoding), stamp=stamp)
         linted = Linted(
             uri,
@@ -254,10 +271,11 @@ class CnnlintServer(LanguageServer, Features):
             text,
             Positions.of(text, encoding, answer["text"]),
             answer["diagnostics"],
-            answer["views"],
-            answer["seconds"],
-            stamp,
+            seconds=answer["seconds"],
+            stamp=stamp,
         )
+        linted.records = records
+        records.add_done_callback(lambda task: self._attach_records(linted, task))
         if any(d.code == "CNL999" for d in linted.diagnostics):
             linted.parsed = False
             good = self.good.get(uri)
@@ -266,10 +284,23 @@ class CnnlintServer(LanguageServer, Features):
                 linted.diagnostics = [d for d in linted.diagnostics if d.code == "CNL999"] + carry.carry_diagnostics(
                     good.diagnostics, rows
                 )
-                linted.views = carry.carry_views(good.views, rows)
+                linted.carried = (good, rows)
         else:
             self.good[uri] = linted
         return linted
+
+    def _attach_records(self, linted: Linted, task: asyncio.Future) -> None:
+        """The hover/inlay records arrive after the diagnostics (or never: a worker over budget)."""
+        if task.cancelled() or task.exception() is not None:
+            if task.exception() is not None and not isinstance(task.exception(), (Overrun, WorkerDied)):
+                self.log(f"cnnlint: hover records for {linted.uri} failed: {task.exception()!r}")
+            return
+        answer = task.result()
+        if linted.carried is not None:
+            good, rows = linted.carried
+            linted.views = carry.carry_views(good.views, rows)
+        else:
+            linted.views = list(answer.get("views", []))
 
 
 def _guard(what: str, default: Callable[[], Any]) -> Callable[[F], F]:

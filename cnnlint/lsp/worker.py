@@ -1,4 +1,4 @@
-"""The checking process: the server sends it a buffer, it answers with diagnostics and hover records.
+"""The checking process: the server sends it a buffer, it answers with diagnostics, then hover records.
 
 Checks run here, not on the server's protocol loop: a document that makes the
 checker slow (or crash) costs this process, which the server kills at the
@@ -6,7 +6,10 @@ document's time budget and starts again, while hover and diagnostics for
 other documents go on. Messages are pickled, each preceded by its length
 (4 bytes, big-endian), on stdin/stdout; the first message out says "ready"
 once the checking pipeline is imported, so start-up never counts against a
-document's budget. The process ends at the end of its input (the server died).
+document's budget. Every job gets two answers: the diagnostics as soon as the
+check is done (the server publishes them at once), then the hover/inlay
+records, which are off the latency path. The process ends at the end of its
+input (the server died).
 
 Tests use ``main`` as their hook: a script that patches the checker and then
 calls ``main()`` stands in for the real worker.
@@ -20,6 +23,7 @@ import pickle
 import struct
 import sys
 import time
+import traceback
 from typing import Any, BinaryIO
 
 from cnnlint.lsp.views import StepView
@@ -54,8 +58,8 @@ def read_message(stream: BinaryIO) -> Any:
     return pickle.loads(body)
 
 
-def run_job(job: dict) -> dict:
-    """One check: ``{"data", "filename", "enabled", "inputs"}`` -> diagnostics, checked text, records."""
+def run_job(job: dict) -> tuple[dict, Any]:
+    """One check: ``{"data", "filename", "enabled", "inputs"}`` -> (diagnostics and checked text, the result)."""
     from cnnlint import check
 
     started = time.perf_counter()
@@ -66,13 +70,12 @@ def run_job(job: dict) -> dict:
         want_models=True,
     )
     result = check.check_bytes(job["data"], job["filename"], options)
-    views = step_views(result) if result.text is not None else []
-    return {
+    answer = {
         "diagnostics": list(result.diagnostics),
         "text": result.text,
-        "views": views,
         "seconds": time.perf_counter() - started,
     }
+    return answer, result
 
 
 def step_views(result: Any) -> list[StepView]:
@@ -84,9 +87,14 @@ def step_views(result: Any) -> list[StepView]:
     from cnnlint.shapes.dims import format_shape
 
     text = result.text
-    rows = forward_spans.SourceRows(text)
-    tree = None
-    statements = None
+    index: forward_spans.Index | None = None
+
+    def get_index() -> forward_spans.Index:
+        nonlocal index
+        if index is None:
+            index = forward_spans.Index(source.parse_ast(text, result.filename), forward_spans.SourceRows(text))
+        return index
+
     views: list[StepView] = []
     for model in result.models:
         steps = model.trace.steps
@@ -94,25 +102,19 @@ def step_views(result: Any) -> list[StepView]:
         recorded = any(getattr(s, "call_span", None) is not None for s in steps)
         fallback: dict[int, Any] = {}
         if not recorded and definition.kind == "module":
-            tree = tree or source.parse_ast(text, result.filename)
             try:
-                fallback = forward_spans.call_spans(tree, rows, definition, steps)
+                fallback = forward_spans.call_spans(get_index(), definition, steps)
             except Exception:  # noqa: BLE001 - hover falls back to constructor spans
                 fallback = {}
-        for index, step in enumerate(steps):
+        for number, step in enumerate(steps):
             origin = step.layer.origin
             span = getattr(origin, "span", None)
             def_span = (span.start, span.end) if span is not None else None
             recorded_span = getattr(step, "call_span", None)
-            call = (recorded_span.start, recorded_span.end) if recorded_span is not None else fallback.get(index)
+            call = (recorded_span.start, recorded_span.end) if recorded_span is not None else fallback.get(number)
             if def_span is None and call is None:
                 continue
-            statement = None
-            if call is not None:
-                if statements is None:
-                    tree = tree or source.parse_ast(text, result.filename)
-                    statements = forward_spans.Statements(tree, rows)
-                statement = statements.holding(call)
+            statement = get_index().statement_holding(call) if call is not None else None
             views.append(
                 StepView(
                     model=getattr(definition, "name", "") or "",
@@ -177,18 +179,26 @@ def main() -> None:
             job = read_message(channel_in)
         except (EOFError, OSError):
             return
+        result = None
         try:
-            answer: dict = run_job(job)
-        except BaseException as exc:  # noqa: BLE001 - report, then go on with the next job
-            if isinstance(exc, KeyboardInterrupt):
-                return
-            import traceback
-
+            answer, result = run_job(job)
+        except Exception as exc:  # noqa: BLE001 - report, then go on with the next job
             answer = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
-        try:
-            write_message(channel_out, answer)
-        except (OSError, pickle.PicklingError) as exc:
-            write_message(channel_out, {"error": f"cannot send the result: {exc}"})
+        _send(channel_out, answer)
+        views: list[StepView] = []
+        if result is not None and result.text is not None:
+            try:
+                views = step_views(result)
+            except Exception:  # noqa: BLE001 - no hover rather than no server
+                traceback.print_exc()
+        _send(channel_out, {"views": views})
+
+
+def _send(stream: BinaryIO, message: dict) -> None:
+    try:
+        write_message(stream, message)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        write_message(stream, {"error": f"cannot send the result: {exc}"})
 
 
 if __name__ == "__main__":
