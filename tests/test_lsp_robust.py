@@ -3,7 +3,8 @@
 The server runs with a test hook for a worker: a script that patches the
 checker, then serves. A document holding ``# hostile: slow`` never finishes,
 ``# hostile: crash`` kills the worker with SIGSEGV (as libcst's native parser
-can), ``# hostile: boom`` raises inside cnnlint. Other documents must keep
+can), ``# hostile: boom`` raises inside cnnlint, ``# hostile: memory`` asks for
+3 GB. Other documents must keep
 their diagnostics and hover throughout.
 """
 
@@ -35,6 +36,8 @@ def hooked(data, *args, **kwargs):
         os.kill(os.getpid(), signal.SIGSEGV)
     if b"# hostile: boom" in data:
         raise RuntimeError("boom from the test")
+    if b"# hostile: memory" in data:
+        hoard = bytearray(3 << 30)  # over the worker's address-space limit: MemoryError, not the machine's memory
     return real(data, *args, **kwargs)
 
 cnnlint.check.check_bytes = hooked
@@ -92,6 +95,12 @@ def test_hostile_documents_do_not_block_others(tmp_path: Path) -> None:
         log = client.wait_for("window/logMessage", lambda p: "boom from the test" in p["message"])
         assert log["type"] == 1  # Error
         assert client.request("textDocument/inlayHint", {"textDocument": {"uri": boom}, "range": _all()}) == []
+
+        memory_text = BUGGY + "# hostile: memory\n"
+        memory = _doc(tmp_path, "memory.py", memory_text)
+        client.open(memory, memory_text)
+        assert client.diagnostics(memory) == []
+        client.wait_for("window/logMessage", lambda p: "MemoryError" in p["message"])
 
         # Everything still works afterwards.
         client.change(good, BUGGY.replace("9216", "6400"), version=2)

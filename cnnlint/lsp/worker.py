@@ -163,10 +163,26 @@ _WARM_MODULES = (
 )
 
 
+MEMORY_LIMIT = 2 << 30  # bytes of address space: a hostile file gets a MemoryError, not the machine's memory
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY or soft > MEMORY_LIMIT:
+            limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform: the time budget still bounds a runaway check
+
+
 def main() -> None:
     """Serve jobs until the input ends. Nothing but messages goes to the real stdout."""
     import importlib
 
+    _limit_memory()
     channel_in = sys.stdin.buffer
     channel_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout = sys.stderr  # a stray print must not corrupt the channel
