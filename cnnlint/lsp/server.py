@@ -34,8 +34,10 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import hashlib
 import logging
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
@@ -56,6 +58,7 @@ from cnnlint.lsp.settings import SettingsCache
 logger = logging.getLogger("cnnlint.server")
 
 F = TypeVar("F", bound=Callable[..., Any])
+MEMO_SIZE = 32  # checked versions remembered, across documents
 
 
 @dataclass
@@ -82,6 +85,7 @@ class CnnlintServer(LanguageServer, Features):
         self.linted: dict[str, Linted] = {}  # the latest published result per document
         self.good: dict[str, Linted] = {}  # the latest result whose text parsed
         self.states: dict[str, _DocState] = {}
+        self._memo: OrderedDict[tuple, tuple[dict, list]] = OrderedDict()  # job key -> (diagnostics, records)
         self.exit_status = 0  # 1 after an exit notification that no shutdown request came before
         self.settings = SettingsCache(self)
         self.pool = Pool(worker_command, workers)
@@ -236,31 +240,41 @@ class CnnlintServer(LanguageServer, Features):
             "inputs": config.inputs_for(settings, path),
         }
         loop = asyncio.get_running_loop()
-        first: asyncio.Future = loop.create_future()
+        key = _job_key(job)
+        memo = self._memo.get(key)
+        if memo is not None:  # the same bytes under the same settings: an undo, a save, a typo typed back
+            self._memo.move_to_end(key)
+            answer = memo[0]
+            records: asyncio.Future = loop.create_future()
+            records.set_result({"views": memo[1]})
+        else:
+            first: asyncio.Future = loop.create_future()
 
-        def on_first(answer: dict) -> None:  # on the worker's thread
-            loop.call_soon_threadsafe(lambda: first.done() or first.set_result(answer))
+            def on_first(answer: dict) -> None:  # on the worker's thread
+                loop.call_soon_threadsafe(lambda: first.done() or first.set_result(answer))
 
-        records = asyncio.ensure_future(self.pool.check(job, self.budget, on_first))
-        await asyncio.wait({first, records}, return_when=asyncio.FIRST_COMPLETED)
-        try:
-            answer = first.result() if first.done() else records.result()
-        except Overrun:
-            note = file_note(
-                str(path),
-                "CNL100",
-                f"not analysed: checking this file took longer than {self.budget:g} s "
-                "(the server's checkTimeoutMs); other files are not affected",
-            )
-            return Linted(uri, version, text, Positions.of(text, encoding), [note], stamp=stamp)
-        except WorkerDied as died:
-            note = file_note(
-                str(path),
-                "CNL998",
-                f"not analysed: cnnlint's checking process {died} on this file; please report it",
-                "error",
-            )
-            return Linted(uri, version, text, Positions.of(text, encoding), [note], stamp=stamp)
+            records = asyncio.ensure_future(self.pool.check(job, self.budget, on_first))
+            await asyncio.wait({first, records}, return_when=asyncio.FIRST_COMPLETED)
+            try:
+                answer = first.result() if first.done() else records.result()
+            except Overrun:
+                note = file_note(
+                    str(path),
+                    "CNL100",
+                    f"not analysed: checking this file took longer than {self.budget:g} s "
+                    "(the server's checkTimeoutMs); other files are not affected",
+                )
+                return Linted(uri, version, text, Positions.of(text, encoding), [note], stamp=stamp)
+            except WorkerDied as died:
+                note = file_note(
+                    str(path),
+                    "CNL998",
+                    f"not analysed: cnnlint's checking process {died} on this file; please report it",
+                    "error",
+                )
+                return Linted(uri, version, text, Positions.of(text, encoding), [note], stamp=stamp)
+            if "error" not in answer:
+                records.add_done_callback(lambda task: self._remember(key, answer, task))
         if "error" in answer:
             detail = answer.get("traceback") or answer["error"]
             self.log(f"cnnlint: checking {uri} failed: {detail}", lsp.MessageType.Error)
@@ -289,6 +303,13 @@ class CnnlintServer(LanguageServer, Features):
             self.good[uri] = linted
         return linted
 
+    def _remember(self, key: tuple, answer: dict, task: asyncio.Future) -> None:
+        if task.cancelled() or task.exception() is not None:
+            return
+        self._memo[key] = (answer, list(task.result().get("views", [])))
+        while len(self._memo) > MEMO_SIZE:
+            self._memo.popitem(last=False)
+
     def _attach_records(self, linted: Linted, task: asyncio.Future) -> None:
         """The hover/inlay records arrive after the diagnostics (or never: a worker over budget)."""
         if task.cancelled() or task.exception() is not None:
@@ -301,6 +322,16 @@ class CnnlintServer(LanguageServer, Features):
             linted.views = carry.carry_views(good.views, rows)
         else:
             linted.views = list(answer.get("views", []))
+
+
+def _job_key(job: dict) -> tuple:
+    inputs = job["inputs"]
+    return (
+        hashlib.blake2b(job["data"], digest_size=16).digest(),
+        job["filename"],
+        tuple(job["enabled"]),
+        tuple(sorted((str(k), repr(v)) for k, v in inputs.items())) if isinstance(inputs, dict) else repr(inputs),
+    )
 
 
 def _guard(what: str, default: Callable[[], Any]) -> Callable[[F], F]:
