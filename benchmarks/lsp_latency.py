@@ -8,6 +8,9 @@ is opened; then
 - one-line edits, one at a time (a layer argument changes, full-text
   didChange as VS Code and Neovim send it): time from sending the change to
   the publishDiagnostics for that version; median, p90, max;
+Every version sent is a text the server has not seen (its memo of recent
+versions never answers here).
+
 - typing: 30 keystrokes 10 ms apart (one didChange each), then the time from
   the last key to the diagnostics of the last version; median and max over
   the bursts, and how many versions were published per burst.
@@ -128,7 +131,7 @@ def main() -> None:
         edits: list[float] = []
         for n in range(args.edits):
             version += 1
-            lines[target] = f"        self.fc3 = nn.Linear(84, {n % 7} + 10)"
+            lines[target] = f"        self.fc3 = nn.Linear(84, {n} + 10)"  # never a text seen before
             sent = time.perf_counter()
             client.change(uri, "\n".join(lines), version)
             edits.append(arrival(client, uri, version) - sent)
@@ -147,9 +150,9 @@ def main() -> None:
         finals: list[float] = []
         published: list[int] = []
         typed_row = len(lines) - 2
-        for _ in range(args.bursts):
+        for burst in range(args.bursts):
             first = version + 1
-            for char in "# a comment typed at 10 ms/key":
+            for char in f"# burst {burst:02d}, typed at 10 ms/key":
                 version += 1
                 lines[typed_row] += char
                 client.change(uri, "\n".join(lines), version)
@@ -178,7 +181,7 @@ def bare_checks(text: str, row: int, count: int) -> list[float]:
     lines = text.split("\n")
     times = []
     for n in range(count):
-        lines[row] = f"        self.fc3 = nn.Linear(84, {n % 7} + 10)"
+        lines[row] = f"        self.fc3 = nn.Linear(84, {n} + 10)"
         data = "\n".join(lines).encode()
         started = time.perf_counter()
         check_bytes(data, "zoo.py", CheckOptions(want_models=True))
