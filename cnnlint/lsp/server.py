@@ -169,12 +169,10 @@ class CnnlintServer(LanguageServer, Features):
                     continue  # superseded (or closed) while it ran: never published
                 self.linted[uri] = linted
                 self._publish(linted)
+                _wake(state)
         finally:
             state.running = False
-            waiters, state.waiters = state.waiters, []
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
+            _wake(state)
 
     def _publish(self, linted: Linted) -> None:
         self.text_document_publish_diagnostics(
@@ -322,6 +320,14 @@ class CnnlintServer(LanguageServer, Features):
             linted.views = carry.carry_views(good.views, rows)
         else:
             linted.views = list(answer.get("views", []))
+
+
+def _wake(state: _DocState) -> None:
+    """Requests waiting for a document's result: there is one (or there will be none)."""
+    waiters, state.waiters = state.waiters, []
+    for waiter in waiters:
+        if not waiter.done():
+            waiter.set_result(None)
 
 
 def _job_key(job: dict) -> tuple:
