@@ -112,6 +112,7 @@ def test_hostile_documents_do_not_block_others(tmp_path: Path) -> None:
         assert "textDocument/hover" in bad["error"]["message"]
         missing = client.call("textDocument/inlayHint", {"textDocument": {"uri": good}})
         assert missing["error"]["code"] == -32602
+        assert not [m for _, m in client.log if m.get("method") == "window/showMessage"]  # no popup either
 
         # exit without shutdown: status 1.
         client.notify("exit")
