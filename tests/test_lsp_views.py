@@ -251,3 +251,18 @@ def test_buffer_encoding_is_cpythons(text: str, encoding: str) -> None:
     if encoding != "utf-8":
         assert tokenize.detect_encoding(io.BytesIO(data).readline)[0] == encoding
         assert data.decode(encoding) == text
+
+
+def test_worker_imports_neither_pygls_nor_torch() -> None:
+    """The checking process pays only for the checker (start-up after a kill is on the user's time)."""
+    import subprocess
+    import sys
+
+    from lspclient import ROOT
+
+    code = (
+        "import sys, cnnlint.lsp.worker as w; w.step_views; "
+        "print(sorted(m for m in ('pygls', 'lsprotocol', 'torch', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stderr
