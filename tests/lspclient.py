@@ -87,8 +87,9 @@ class LspClient:
 
     def _drain_stderr(self) -> None:
         assert self.proc.stderr is not None
-        for chunk in iter(lambda: self.proc.stderr.read(4096), b""):  # type: ignore[union-attr]
-            self._stderr.append(chunk)
+        with contextlib.suppress(OSError, ValueError):  # closed by kill()
+            for chunk in iter(lambda: self.proc.stderr.read1(4096), b""):  # type: ignore[union-attr]
+                self._stderr.append(chunk)
 
     @property
     def stderr(self) -> str:
