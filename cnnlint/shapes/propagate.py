@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cnnlint.shapes.dims import UNKNOWN, Shape, format_shape
 from cnnlint.shapes.spec import Count, Finding, Layer, ShapeError
+
+if TYPE_CHECKING:
+    from cnnlint.extract.model import Span
 
 MAX_DEPTH = 200  # nested Sequentials deeper than this are left unknown, never a RecursionError
 
@@ -23,6 +27,9 @@ class Step:
     macs: Count = 0
     findings: list[Finding] = field(default_factory=list)
     stopped: bool = False  # shape following stopped here (unknown layer or error)
+    # Where this step's call is written in forward (``self.conv1(x)``), for hover and inlay hints;
+    # None when the front end does not record it (then the language server recovers it itself).
+    call_span: Span | None = None
 
 
 @dataclass
