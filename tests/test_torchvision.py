@@ -149,14 +149,28 @@ def cnnlint_model(name: str, tmp_path: Path) -> dict:
     [pytest.param(n, marks=_PENDING_MARK) if n in PENDING else n for n in CASES],
 )
 def test_summary_matches_torch(name: str, tmp_path: Path) -> None:
-    shape, params, flops = torch_reference(name)  # first: a broken reference is an error, never an xfail
-    model = cnnlint_model(name, tmp_path)
+    reference = torch_reference(name)  # first: a broken reference is an error, never an xfail
+    assert_matches(cnnlint_model(name, tmp_path), reference)
+
+
+def assert_matches(model: dict, reference: tuple[list[int], int, int]) -> None:
+    shape, params, flops = reference
     if "followed" in model:
         assert model["followed"] is True, model.get("stopped")
         assert model.get("stopped") is None
     assert model["output_shape"] == shape
     assert model["total_params"] == params
     assert model["total_macs"] is not None and 2 * model["total_macs"] == flops
+
+
+def test_comparison_accepts_exact_and_rejects_near_misses() -> None:
+    """The harness can pass (so a PENDING entry can turn into an XPASS) and is not lenient."""
+    exact = {"output_shape": [1, 1000], "total_params": 10, "total_macs": 7, "followed": True, "stopped": None}
+    assert_matches(exact, ([1, 1000], 10, 14))
+    assert_matches({k: v for k, v in exact.items() if k not in ("followed", "stopped")}, ([1, 1000], 10, 14))
+    for near in ({"total_macs": 14}, {"total_params": 11}, {"output_shape": [1, None]}, {"followed": False}):
+        with pytest.raises(AssertionError):
+            assert_matches({**exact, **near}, ([1, 1000], 10, 14))
 
 
 def test_reference_is_torch() -> None:
