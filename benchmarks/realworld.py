@@ -120,23 +120,18 @@ def _needs_arguments(args: ast.arguments) -> bool:
     return len(positional) - 1 > len(args.defaults) or kw_missing
 
 
-def _referenced(fn: ast.FunctionDef, functions: dict[str, ast.FunctionDef], depth: int = 3) -> set[str]:
-    names = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
-    if depth:
-        for name in list(names):
-            if name in functions and functions[name] is not fn:
-                names |= _referenced(functions[name], functions, depth - 1)
+def _referenced(start: str, direct: dict[str, set[str]], depth: int = 3) -> set[str]:
+    """Names used by function `start` and, `depth` calls deep, by the module-level functions it names."""
+    names, frontier = set(direct[start]), {start}
+    for _ in range(depth):
+        frontier = {n for f in frontier for n in direct[f] if n in direct and n not in frontier} - {start}
+        for f in frontier:
+            names |= direct[f]
     return names
 
 
-def _used_by_another(cls: ast.ClassDef, classes: list[ast.ClassDef]) -> bool:
-    return any(
-        isinstance(node, ast.Name) and node.id == cls.name
-        for other in classes
-        if other is not cls
-        for stmt in other.body
-        for node in ast.walk(stmt)
-    )
+def _names_in_body(cls: ast.ClassDef) -> set[str]:
+    return {node.id for stmt in cls.body for node in ast.walk(stmt) if isinstance(node, ast.Name)}
 
 
 def scan(root: Path, in_scope) -> list[FileDefs]:
@@ -161,10 +156,11 @@ def scan(root: Path, in_scope) -> list[FileDefs]:
     found = []
     for path, tree in trees.items():
         defs = FileDefs(path, in_scope(path.relative_to(root)))
-        mine = [c for p, c in classes if p == path and c.name in module_names]
-        for cls in mine:
+        mine = {c.name: c for p, c in classes if p == path and c.name in module_names}
+        used = {name: _names_in_body(c) for name, c in mine.items()}
+        for cls in mine.values():
             defs.modules.append(cls.name)
-            if _used_by_another(cls, mine):
+            if any(cls.name in names for other, names in used.items() if other != cls.name):
                 continue  # a head or auxiliary classifier, built inside a model of the file
             args = _init_args(cls)
             names = {a.arg for a in (args.posonlyargs + args.args + args.kwonlyargs)} if args else set()
@@ -172,10 +168,11 @@ def scan(root: Path, in_scope) -> list[FileDefs]:
                 defs.classifiers.append(cls.name)
                 if _needs_arguments(args):
                     defs.no_defaults.add(cls.name)
-        functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
-        for fn in functions.values():
-            if defs.in_scope and any(_dotted(d).endswith("register_model") for d in fn.decorator_list):
-                defs.factories[fn.name] = _referenced(fn, functions) & set(defs.classifiers)
+        functions = [f for f in tree.body if isinstance(f, ast.FunctionDef)] if defs.in_scope else []
+        direct = {f.name: {n.id for n in ast.walk(f) if isinstance(n, ast.Name)} for f in functions}
+        for fn in functions:
+            if any(_dotted(d).endswith("register_model") for d in fn.decorator_list):
+                defs.factories[fn.name] = _referenced(fn.name, direct) & set(defs.classifiers)
         found.append(defs)
     return found
 
