@@ -11,6 +11,8 @@ wall on a loaded machine), with the ratios. flake8 and ruff check the same
 selection (E and F, no configuration; ruff without its cache), so every run
 is cold. ``--baseline WALL,CPU`` are cnnlint's figures before the abstract
 interpreter: the issue wants the new one within 1.5x of them.
+Measured before it (main at ef795e3, 2 shared cores): CPU 7.1-7.8 s, wall
+7.4 s idle to 23.6 s under a load of 11; flake8 28 s CPU, ruff 0.4-0.6 s CPU.
 """
 
 from __future__ import annotations
