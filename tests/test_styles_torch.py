@@ -92,8 +92,8 @@ def _rows_of_the_table(tree: ast.Module) -> set[str]:
     if any(callee(c) == "Sequential" and not c.args for c in calls) or "add_module" in src or "OrderedDict" in src:
         rows.add("empty Sequential/add_module/OrderedDict")
     if any(isinstance(v, (ast.Name, ast.Attribute)) and (ast.unparse(v).split(".")[-1] in classes
-           or ast.unparse(v).startswith("nn.")) for c in calls for v in [*c.args, *(k.value for k in c.keywords)]
-           ) or any(isinstance(d, (ast.Name, ast.Attribute)) and ast.unparse(d).startswith("nn.")
+           or ast.unparse(v).startswith("nn.")) for c in calls if callee(c) not in ("super", "isinstance")
+           for v in [*c.args, *(k.value for k in c.keywords)]) or any(isinstance(d, (ast.Name, ast.Attribute)) and ast.unparse(d).startswith("nn.")
                     for f in funcs for d in f.args.defaults + f.args.kw_defaults if d is not None):
         rows.add("layer type as argument")
     if any(ast.unparse(b) in classes for c in classes.values() for b in c.bases):
