@@ -86,25 +86,45 @@ def _rows_of_the_table(tree: ast.Module) -> set[str]:
     inits = [f for f in funcs if f.name in ("__init__", "forward")]
     if any(isinstance(n, (ast.If, ast.IfExp)) for f in inits for n in ast.walk(f)):
         rows.add("if on constructor values")
-    if any(len(f.args.args) > 2 or any(isinstance(r.value, ast.Tuple) for r in ast.walk(f) if isinstance(r, ast.Return))
-           for f in forwards):
+    if any(
+        len(f.args.args) > 2 or any(isinstance(r.value, ast.Tuple) for r in ast.walk(f) if isinstance(r, ast.Return))
+        for f in forwards
+    ):
         rows.add("several inputs/outputs")
     if any(callee(c) == "Sequential" and not c.args for c in calls) or "add_module" in src or "OrderedDict" in src:
         rows.add("empty Sequential/add_module/OrderedDict")
-    if any(isinstance(v, (ast.Name, ast.Attribute)) and (ast.unparse(v).split(".")[-1] in classes
-           or ast.unparse(v).startswith("nn.")) for c in calls if callee(c) not in ("super", "isinstance")
-           for v in [*c.args, *(k.value for k in c.keywords)]) or any(isinstance(d, (ast.Name, ast.Attribute)) and ast.unparse(d).startswith("nn.")
-                    for f in funcs for d in f.args.defaults + f.args.kw_defaults if d is not None):
+    if any(
+        isinstance(v, (ast.Name, ast.Attribute))
+        and (ast.unparse(v).split(".")[-1] in classes or ast.unparse(v).startswith("nn."))
+        for c in calls
+        if callee(c) not in ("super", "isinstance")
+        for v in [*c.args, *(k.value for k in c.keywords)]
+    ) or any(
+        isinstance(d, (ast.Name, ast.Attribute)) and ast.unparse(d).startswith("nn.")
+        for f in funcs
+        for d in f.args.defaults + f.args.kw_defaults
+        if d is not None
+    ):
         rows.add("layer type as argument")
     if any(ast.unparse(b) in classes for c in classes.values() for b in c.bases):
         rows.add("derives from a project class")
-    if any(f.name not in ("__init__", "forward") and f not in forwards and "nn." in ast.unparse(f)
-           and any(isinstance(r, ast.Return) and r.value is not None for r in ast.walk(f)) for f in funcs):
+    if any(
+        f.name not in ("__init__", "forward")
+        and f not in forwards
+        and "nn." in ast.unparse(f)
+        and any(isinstance(r, ast.Return) and r.value is not None for r in ast.walk(f))
+        for f in funcs
+    ):
         rows.add("helper returning layers")
     fwd = "\n".join(ast.unparse(f) for f in forwards)
-    if "torch.cat" in src or " += " in fwd or any(
-        isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Mult)) and "(" in ast.unparse(n)
-        for f in forwards for n in ast.walk(f)
+    if (
+        "torch.cat" in src
+        or " += " in fwd
+        or any(
+            isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Mult)) and "(" in ast.unparse(n)
+            for f in forwards
+            for n in ast.walk(f)
+        )
     ):
         rows.add("residual/cat/branches")
     if any(m in fwd for m in (".mean(", ".permute(", ".transpose(", "[:, ", ".view(", ".reshape(", "flatten(")):
@@ -121,8 +141,18 @@ def test_every_row_of_the_table_has_several_files():
             counts[row] = counts.get(row, 0) + 1
     assert len(counts) == 13 and min(counts.values()) >= 3, counts
     text = "\n".join(p.read_text() for p in FILES)
-    for spelling in ["nn.LSTM(", "nn.GRU(", "nn.MultiheadAttention(", "nn.Parameter(", "partial(", "_forward_impl",
-                     "_make_layer", "def conv3x3", "if __name__ == \"__main__\":", "# cnnlint: input="]:
+    for spelling in [
+        "nn.LSTM(",
+        "nn.GRU(",
+        "nn.MultiheadAttention(",
+        "nn.Parameter(",
+        "partial(",
+        "_forward_impl",
+        "_make_layer",
+        "def conv3x3",
+        'if __name__ == "__main__":',
+        "# cnnlint: input=",
+    ]:
         assert spelling in text, spelling
 
 
