@@ -1,0 +1,43 @@
+# styles: model=net input=(1, 1, 96, 96)
+"""d2l VGG on Fashion-MNIST at 96x96 (to save time) with the 7 * 7 classifier kept from 224x224."""
+
+import torch
+from torch import nn
+
+
+def vgg_block(num_convs, in_channels, out_channels):
+    layers = []
+    for _ in range(num_convs):
+        layers.append(nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1))
+        layers.append(nn.ReLU())
+        in_channels = out_channels
+    layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
+    return nn.Sequential(*layers)
+
+
+def vgg(conv_arch):
+    conv_blks = []
+    in_channels = 1
+    # The convolutional part
+    for (num_convs, out_channels) in conv_arch:
+        conv_blks.append(vgg_block(num_convs, in_channels, out_channels))
+        in_channels = out_channels
+
+    return nn.Sequential(
+        *conv_blks, nn.Flatten(),
+        # The fully-connected part
+        nn.Linear(out_channels * 7 * 7, 4096), nn.ReLU(), nn.Dropout(0.5),  # expect: CNL001
+        nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5),
+        nn.Linear(4096, 10))
+
+
+conv_arch = ((1, 64), (1, 128), (2, 256), (2, 512), (2, 512))
+ratio = 4
+small_conv_arch = [(pair[0], pair[1] // ratio) for pair in conv_arch]
+net = vgg(small_conv_arch)
+
+if __name__ == "__main__":
+    X = torch.randn(size=(1, 1, 96, 96))
+    for blk in net:
+        X = blk(X)
+        print(blk.__class__.__name__, "output shape:\t", X.shape)
