@@ -1,0 +1,110 @@
+"""Shared by the tensor-op tests (tests/test_shapes_ops*.py): torch against cnnlint.shapes.ops.
+
+``same_as_torch`` runs an op both ways: torch (meta device unless told) and
+the engine. Where torch raises, the engine must raise a ShapeError with one of
+the op's codes (CNL005 when torch says a dim is out of range); where torch
+succeeds, the engine must not raise and must give exactly torch's shape(s).
+``CNNLINT_EXAMPLES`` sets the examples per op (default 60).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cnnlint.shapes.dims import Shape
+from cnnlint.shapes.spec import ShapeError
+
+EXAMPLES = int(os.environ.get("CNNLINT_EXAMPLES", "60"))
+TORCH_ERRORS = (RuntimeError, IndexError, ValueError, TypeError, AssertionError)
+
+
+def meta(shape: Sequence[int], device: str = "meta", dtype: Any = None):  # type: ignore[no-untyped-def]
+    import torch
+
+    if device == "meta":
+        return torch.empty(tuple(shape), device="meta", dtype=dtype)
+    return torch.zeros(tuple(shape), device=device, dtype=dtype)
+
+
+def _plain(result: Any) -> Any:
+    """Torch's answer as tuples (a Size, a list/tuple of tensors, None)."""
+    if result is None:
+        return None
+    if hasattr(result, "shape"):
+        return tuple(result.shape)
+    if isinstance(result, (list, tuple)):
+        return [_plain(r) for r in result]
+    return tuple(result)
+
+
+def _ours(result: Any) -> Any:
+    if result is None:
+        return None
+    if isinstance(result, Shape):
+        assert not result.open and result.fully_known, f"engine left {result} unknown for known inputs"
+        return tuple(result.dims)
+    return [_ours(r) for r in result]
+
+
+def same_as_torch(
+    what: str,
+    engine: Callable[[], Any],
+    reference: Callable[[], Any],
+    codes: tuple[str, ...],
+    range_is_cnl005: bool = True,
+) -> None:
+    """Assert the engine's answer is torch's (see the module docstring).
+
+    ``range_is_cnl005=False`` where torch reports another fault as a dim out of
+    range (``stack`` of unequal shapes unsqueezes each one before comparing).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            theirs, error = _plain(reference()), None
+        except TORCH_ERRORS as exc:
+            theirs, error = None, exc
+    try:
+        ours, code = engine(), None
+    except ShapeError as err:
+        ours, code = None, err.finding.code
+    if error is not None:
+        assert code is not None, f"{what}: torch raises {type(error).__name__}: {error}; engine gives {ours}"
+        out_of_range = "out of range" in str(error) and "Dimension" in str(error)
+        expected = ("CNL005",) if out_of_range and range_is_cnl005 else codes
+        assert code in expected, f"{what}: engine {code}, expected one of {expected}; torch: {error}"
+        return
+    assert code is None, f"{what}: engine raises {code}; torch gives {theirs}"
+    assert _ours(ours) == theirs, f"{what}: engine {ours}, torch {theirs}"
+
+
+def run(strategy: st.SearchStrategy, check: Callable[[Any], None], examples: int = EXAMPLES) -> None:
+    """Draw ``examples`` cases from ``strategy`` and run ``check`` on each."""
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.large_base_example],
+    )
+    @given(strategy)
+    def inner(case: Any) -> None:
+        check(case)
+
+    inner()
+
+
+SIZE = st.integers(1, 5)
+DIMS = st.lists(SIZE, min_size=0, max_size=4).map(tuple)
+
+
+def dim_for(rank: int) -> st.SearchStrategy:
+    """A dim argument, in range mostly, one beyond either end now and then."""
+    span = max(rank, 1)
+    return st.integers(-span - 1, span)
