@@ -8,7 +8,8 @@ not move it). Anything else (two index tensors, a bool, a mask) gives
 ``Shape.unknown()``.
 
 Codes (all CNL005): an int out of range of a known dim (torch's IndexError),
-too many indices, two ellipses, a slice step <= 0 (ValueError).
+too many indices, a slice step <= 0 (ValueError). Two ellipses are unknown:
+torch accepts them, with results that shift.
 """
 
 from __future__ import annotations
@@ -71,10 +72,8 @@ def index(shape: Shape, items: Sequence[object]) -> Shape:
     items = list(items)
     if not all(_valid(i) and not isinstance(i, bool) for i in items):
         return Shape.unknown()
-    if sum(1 for i in items if i is Ellipsis) > 1:
-        raise ShapeError("CNL005", "an index can only have a single ellipsis ('...')")
-    if sum(1 for i in items if isinstance(i, Shape)) > 1:
-        return Shape.unknown()
+    if sum(1 for i in items if i is Ellipsis) > 1 or sum(1 for i in items if isinstance(i, Shape)) > 1:
+        return Shape.unknown()  # torch accepts several ellipses, with shifting results: not modelled
     consumed = sum(1 for i in items if _consumes(i))
     if shape.rank is not None:
         if consumed > shape.rank:
