@@ -37,9 +37,7 @@ def _two_broadcastable(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[int, ...
 def test_broadcast() -> None:
     def check(case: Any) -> None:
         a, b = case
-        same_as_torch(
-            f"{a} + {b}", lambda: ops.broadcast(Shape(*a), Shape(*b)), lambda: meta(a) + meta(b), ("CNL008",)
-        )
+        same_as_torch(f"{a} + {b}", lambda: ops.broadcast(Shape(*a), Shape(*b)), lambda: meta(a) + meta(b), ("CNL008",))
 
     run(_two_broadcastable(), check)
 

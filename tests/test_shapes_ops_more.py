@@ -59,7 +59,10 @@ def _operands(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[int, ...]]:
     inner = draw(SIZE)
     batch = draw(st.lists(SIZE, max_size=2))
     a = [draw(st.sampled_from([d, d, 1])) for d in batch] + [draw(SIZE), inner]
-    b = [draw(st.sampled_from([d, d, 1])) for d in batch] + [draw(st.sampled_from([inner, inner, inner, 1, 6])), draw(SIZE)]
+    b = [draw(st.sampled_from([d, d, 1])) for d in batch] + [
+        draw(st.sampled_from([inner, inner, inner, 1, 6])),
+        draw(SIZE),
+    ]
     a, b = a[len(a) - ra :] if ra else [], b[len(b) - rb :] if rb else []
     if rb == 1:
         b = [draw(st.sampled_from([inner, inner, 6]))]
@@ -76,7 +79,10 @@ def test_matmul_mm_bmm() -> None:
             ("CNL006", "CNL008", "CNL010"),
         )
         same_as_torch(
-            f"mm({a}, {b})", lambda: ops.mm(Shape(*a), Shape(*b)), lambda: torch.mm(meta(a), meta(b)), ("CNL006", "CNL010")
+            f"mm({a}, {b})",
+            lambda: ops.mm(Shape(*a), Shape(*b)),
+            lambda: torch.mm(meta(a), meta(b)),
+            ("CNL006", "CNL010"),
         )
         same_as_torch(
             f"bmm({a}, {b})",
@@ -115,7 +121,7 @@ def _interpolate(draw: st.DrawFn) -> tuple[tuple[int, ...], dict[str, Any]]:
         one = st.integers(0, 6)
         kwargs["size"] = draw(st.one_of(one, st.lists(one, min_size=spatial, max_size=spatial).map(tuple)))
     if style in ("scale", "both"):
-        one = st.sampled_from([0.5, 1.0, 1.5, 2, 2.0, 3, 0.3])
+        one = st.sampled_from([0.5, 1.0, 1.5, 2, 2.0, 3, 0.3, 0])
         kwargs["scale_factor"] = draw(st.one_of(one, st.lists(one, min_size=spatial, max_size=spatial).map(tuple)))
     if draw(st.integers(0, 3)) == 0:
         kwargs["align_corners"] = draw(st.booleans())

@@ -59,9 +59,7 @@ def broadcast(a: Shape, b: Shape, op: str = "+") -> Shape:
     for i, (x, y) in enumerate(zip(da, db)):
         if differ(x, y) and x != 1 and y != 1:
             where = i if not (a.open or b.open) else i - length
-            raise ShapeError(
-                "CNL008", f"cannot {_verb(op)} {show(a)} and {show(b)}: dim {where} is {x} vs {y}"
-            )
+            raise ShapeError("CNL008", f"cannot {_verb(op)} {show(a)} and {show(b)}: dim {where} is {x} vs {y}")
         out.append(_pair(x, y))
     return Shape(*out, open=a.open or b.open)
 
@@ -149,9 +147,7 @@ def repeat(shape: Shape, sizes: Sequence[object]) -> Shape:
 def _inner_error(a: Shape, b: Shape, ka: Dim, kb: Dim) -> ShapeError:
     ma = f"{a.dim(-2) if len(a.dims) >= 2 else 1}x{ka}"
     mb = f"{kb}x{b.dim(-1) if len(b.dims) >= 2 else 1}"
-    return ShapeError(
-        "CNL010", f"cannot multiply {show(a)} and {show(b)}: shapes cannot be multiplied ({ma} and {mb})"
-    )
+    return ShapeError("CNL010", f"cannot multiply {show(a)} and {show(b)}: shapes cannot be multiplied ({ma} and {mb})")
 
 
 def _rank_error(op: str, a: Shape, b: Shape, need: str) -> ShapeError:
@@ -203,7 +199,8 @@ def bmm(a: Shape, b: Shape) -> Shape:
         raise _rank_error("bmm", a, b, "two 3-D batches of matrices")
     if differ(pa.dims[0], pb.dims[0]):
         raise ShapeError(
-            "CNL010", f"cannot bmm {show(a)} and {show(b)}: batch sizes {pa.dims[0]} vs {pb.dims[0]} (bmm does not broadcast)"
+            "CNL010",
+            f"cannot bmm {show(a)} and {show(b)}: batch sizes {pa.dims[0]} vs {pb.dims[0]} (bmm does not broadcast)",
         )
     if differ(pa.dims[2], pb.dims[1]):
         raise _inner_error(a, b, pa.dims[2], pb.dims[1])

@@ -183,7 +183,8 @@ def split(shape: Shape, split_size_or_sections: int | Sequence[int], dim: int = 
         if is_known(size) and sum(sections) != size:
             raise ShapeError(
                 "CNL005",
-                f"split sections {list(arg)} sum to {sum(sections)}, not to the size {size} of dim {dim} of {show(shape)}",
+                f"split sections {list(arg)} sum to {sum(sections)}, "
+                f"not to the size {size} of dim {dim} of {show(shape)}",
             )
         return _pieces(shape, index, sections)
     if not is_int(arg):
@@ -198,7 +199,9 @@ def split(shape: Shape, split_size_or_sections: int | Sequence[int], dim: int = 
 def _even_pieces(size: int, step: int, shape: Shape, dim: int) -> list[Dim]:
     if step == 0:
         if size:
-            raise ShapeError("CNL005", f"split_size can only be 0 if dimension size is 0, but got dim {dim} of {show(shape)}")
+            raise ShapeError(
+                "CNL005", f"split_size can only be 0 if dimension size is 0, but got dim {dim} of {show(shape)}"
+            )
         return [0]
     if size == 0:
         return [0]

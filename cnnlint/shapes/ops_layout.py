@@ -183,4 +183,3 @@ def unflatten(shape: Shape, dim: int, sizes: Sequence[int]) -> Shape:
         return UNFLATTEN.infer(args, shape)
     except ShapeError as err:
         raise _as_op("unflatten", err) from None
-

@@ -31,7 +31,9 @@ def interpolate(
     if size is not None and size is not UNKNOWN and scale_factor is not None and scale_factor is not UNKNOWN:
         raise ShapeError("CNL005", "interpolate: only one of size or scale_factor should be defined")
     if scale_factor is not None and not scale_factor and not isinstance(scale_factor, (tuple, list)):
-        scale_factor = 1e-300  # falsy 0 is a scale of 0 here, not "no scale" as Upsample stores it
+        # a falsy 0 is a scale of 0 here, not "no scale" as Upsample stores it: a tuple keeps it
+        spatial = (shape.rank or 0) - 2
+        scale_factor = (float(scale_factor),) * spatial if spatial > 0 else UNKNOWN
     args = {
         "size": size,
         "scale_factor": scale_factor,

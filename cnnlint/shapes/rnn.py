@@ -246,4 +246,9 @@ def _cell_spec(name: str) -> LayerSpec:
     )
 
 
-SPECS = [_rnn_spec("RNN"), _rnn_spec("LSTM"), _rnn_spec("GRU"), *(_cell_spec(n) for n in ("RNNCell", "LSTMCell", "GRUCell"))]
+SPECS = [
+    _rnn_spec("RNN"),
+    _rnn_spec("LSTM"),
+    _rnn_spec("GRU"),
+    *(_cell_spec(n) for n in ("RNNCell", "LSTMCell", "GRUCell")),
+]
