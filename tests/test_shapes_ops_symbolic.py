@@ -54,6 +54,8 @@ def test_joins_with_symbols() -> None:
     assert ops.cat([Shape(64, 7, 7, open=True), Shape(32, 7, 7, open=True)], 1).is_unknown
     assert ops.cat([Shape("B", 3), Shape(U), Shape("B", 4)], 1) == Shape("B", 7)  # (U,) must be empty
     assert ops.cat([Shape("B"), Shape("N")], 0) == Shape(U)
+    assert ops.cat([Shape("B", 3), OPEN], 1) == Shape("B", U)  # OPEN: (0,) and skipped, or (B, n)
+    assert ops.cat([Shape(2, 3, open=True), Shape(2, 4, open=True), OPEN], -1) == Shape(2, U, open=True)
     assert _code(ops.cat, [Shape("B", 3, 4), Shape("B", 3, 5)], 1) == "CNL009"
     assert _code(ops.cat, [Shape("B", 3, 4), Shape("B", 3)], 1) == "CNL009"
     assert ops.stack([Shape("B", 3), Shape(U, 3)], 1) == Shape("B", 2, 3)

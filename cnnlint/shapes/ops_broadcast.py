@@ -26,7 +26,7 @@ _VERBS = {
 
 
 def _verb(op: str) -> str:
-    return _VERBS.get(op, f"{op}" if op.isidentifier() else f"apply {op} to")
+    return _VERBS.get(op, f"apply {op} to")
 
 
 def _pair(a: Dim, b: Dim) -> Dim:

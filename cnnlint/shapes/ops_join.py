@@ -38,7 +38,7 @@ def _join_dims(op: str, shapes: Sequence[Shape], skip: int | None) -> list[Dim]:
             continue
         column = [s.dims[i] for s in shapes]
         for j, d in enumerate(column[1:], 1):
-            if differ(column[0], d) or any(differ(c, d) for c in column[:j]):
+            if any(differ(c, d) for c in column[:j]):
                 raise ShapeError(
                     "CNL009",
                     f"cannot {op} {_shown(shapes)}: sizes must match except in dimension {skip}, "
@@ -91,12 +91,14 @@ def cat(shapes: Sequence[Shape], dim: int = 0) -> Shape:
             f"cannot cat {_shown(shapes)}: tensors must have the same number of dimensions, "
             f"got {closed.rank} and {odd.rank if odd.rank is not None else f'at least {odd.min_rank}'}",  # type: ignore[union-attr]
         )
+    # a tensor of unknown rank may be an empty 1-D one (skipped) or a full one (added along dim)
+    maybe_more = any(s.open and _maybe_skipped(s) for s in shapes)
     if closed is None:
-        return _cat_trailing(kept, dim)
+        return _cat_trailing(kept, dim, maybe_more)
     index = wrap(dim, closed.rank)  # type: ignore[arg-type]
     same = _at_rank(kept, len(closed.dims))
     dims = _join_dims("cat", same, index)
-    dims[index] = add_dims(s.dims[index] for s in same)
+    dims[index] = UNKNOWN if maybe_more else add_dims(s.dims[index] for s in same)
     return Shape(*dims)
 
 
@@ -110,7 +112,7 @@ def _wrap_first(shapes: Sequence[Shape], dim: int) -> None:
         return
 
 
-def _cat_trailing(shapes: Sequence[Shape], dim: int) -> Shape:
+def _cat_trailing(shapes: Sequence[Shape], dim: int, maybe_more: bool) -> Shape:
     """All open: a negative dim inside every shape's known dims can still be followed."""
     width = min(s.min_rank for s in shapes)
     if not (dim < 0 and -dim <= width):
@@ -118,7 +120,7 @@ def _cat_trailing(shapes: Sequence[Shape], dim: int) -> Shape:
     trailing = [Shape(*s.dims[len(s.dims) - width :]) for s in shapes]
     index = width + dim
     dims = _join_dims("cat", trailing, index)
-    dims[index] = add_dims(s.dims[index] for s in trailing)
+    dims[index] = UNKNOWN if maybe_more else add_dims(s.dims[index] for s in trailing)
     return Shape(*dims, open=True)
 
 
