@@ -108,3 +108,7 @@ def dim_for(rank: int) -> st.SearchStrategy:
     """A dim argument, in range mostly, one beyond either end now and then."""
     span = max(rank, 1)
     return st.integers(-span - 1, span)
+
+
+# Not a catalogue family: no layer strategies (tests/test_propagate.py reads every module's STRATEGIES).
+STRATEGIES: dict[str, st.SearchStrategy] = {}
