@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 from hypothesis import strategies as st
-from strategies.ops import DIMS, SIZE, dim_for, meta, run, same_as_torch
+from strategies.ops import DIMS, SIZE, dim_for, meta, run, same_as_torch, shape_of
 
 from cnnlint.shapes import ops
-from cnnlint.shapes.dims import Shape
 
 torch = pytest.importorskip("torch")
 
@@ -37,7 +36,9 @@ def _two_broadcastable(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[int, ...
 def test_broadcast() -> None:
     def check(case: Any) -> None:
         a, b = case
-        same_as_torch(f"{a} + {b}", lambda: ops.broadcast(Shape(*a), Shape(*b)), lambda: meta(a) + meta(b), ("CNL008",))
+        same_as_torch(
+            f"{a} + {b}", lambda: ops.broadcast(shape_of(a), shape_of(b)), lambda: meta(a) + meta(b), ("CNL008",)
+        )
 
     run(_two_broadcastable(), check)
 
@@ -68,7 +69,7 @@ def test_cat() -> None:
         shapes, dim = case
         same_as_torch(
             f"cat({shapes}, {dim})",
-            lambda: ops.cat([Shape(*s) for s in shapes], dim),
+            lambda: ops.cat([shape_of(s) for s in shapes], dim),
             lambda: torch.cat([meta(s) for s in shapes], dim),
             ("CNL005", "CNL006", "CNL009"),
         )
@@ -81,7 +82,7 @@ def test_stack() -> None:
         shapes, dim = case
         same_as_torch(
             f"stack({shapes}, {dim})",
-            lambda: ops.stack([Shape(*s) for s in shapes], dim),
+            lambda: ops.stack([shape_of(s) for s in shapes], dim),
             lambda: torch.stack([meta(s) for s in shapes], dim),
             ("CNL005", "CNL009"),
             range_is_cnl005=False,
@@ -117,7 +118,7 @@ def test_split() -> None:
         shape, how, dim = case
         same_as_torch(
             f"split({shape}, {how}, {dim})",
-            lambda: ops.split(Shape(*shape), how, dim),
+            lambda: ops.split(shape_of(shape), how, dim),
             lambda: torch.split(meta(shape), how, dim),
             ("CNL005", "CNL006"),
         )
@@ -130,13 +131,13 @@ def test_chunk_and_unbind() -> None:
         (shape, dim), chunks = case
         same_as_torch(
             f"chunk({shape}, {chunks}, {dim})",
-            lambda: ops.chunk(Shape(*shape), chunks, dim),
+            lambda: ops.chunk(shape_of(shape), chunks, dim),
             lambda: torch.chunk(meta(shape), chunks, dim),
             ("CNL005", "CNL006"),
         )
         same_as_torch(
             f"unbind({shape}, {dim})",
-            lambda: ops.unbind(Shape(*shape), dim),
+            lambda: ops.unbind(shape_of(shape), dim),
             lambda: torch.unbind(meta(shape), dim),
             ("CNL005",),
         )
@@ -162,7 +163,7 @@ def test_reduce() -> None:
         kwargs: dict[str, Any] = {"dim": dims, "keepdim": keepdim} if dims is not None or name == "sum" else {}
         same_as_torch(
             f"{name}({shape}, {kwargs})",
-            lambda: ops.reduce(Shape(*shape), dims, keepdim if "keepdim" in kwargs else False),
+            lambda: ops.reduce(shape_of(shape), dims, keepdim if "keepdim" in kwargs else False),
             lambda: fn(meta(shape), **kwargs),
             ("CNL005",),
         )
@@ -193,13 +194,13 @@ def test_permute_and_movedim() -> None:
         (shape, order), (src, dst) = case
         same_as_torch(
             f"permute({shape}, {order})",
-            lambda: ops.permute(Shape(*shape), order),
+            lambda: ops.permute(shape_of(shape), order),
             lambda: meta(shape).permute(order),
             ("CNL005", "CNL006"),
         )
         same_as_torch(
             f"movedim({shape}, {src}, {dst})",
-            lambda: ops.movedim(Shape(*shape), src, dst),
+            lambda: ops.movedim(shape_of(shape), src, dst),
             lambda: torch.movedim(meta(shape), src, dst),
             ("CNL005",),
         )
@@ -216,7 +217,7 @@ def test_permute_and_movedim() -> None:
 def test_transpose_t_unsqueeze() -> None:
     def check(case: Any) -> None:
         (shape, d0), d1, d2 = case
-        x = Shape(*shape)
+        x = shape_of(shape)
         same_as_torch(
             f"transpose({shape}, {d0}, {d1})",
             lambda: ops.transpose(x, d0, d1),
@@ -237,7 +238,7 @@ def test_squeeze() -> None:
         args = () if dims is None else (dims,)
         same_as_torch(
             f"squeeze({shape}, {dims})",
-            lambda: ops.squeeze(Shape(*shape), dims),
+            lambda: ops.squeeze(shape_of(shape), dims),
             lambda: meta(shape).squeeze(*args),
             ("CNL005",),
         )
@@ -251,13 +252,13 @@ def test_flatten_and_unflatten() -> None:
         (shape, start), end, (dim, sizes) = case
         same_as_torch(
             f"flatten({shape}, {start}, {end})",
-            lambda: ops.flatten(Shape(*shape), start, end),
+            lambda: ops.flatten(shape_of(shape), start, end),
             lambda: torch.flatten(meta(shape), start, end),
             ("CNL005",),
         )
         same_as_torch(
             f"unflatten({shape}, {dim}, {sizes})",
-            lambda: ops.unflatten(Shape(*shape), dim, sizes),
+            lambda: ops.unflatten(shape_of(shape), dim, sizes),
             lambda: meta(shape).unflatten(dim, sizes),
             ("CNL005", "CNL006"),
         )
@@ -282,13 +283,13 @@ def test_expand_and_repeat() -> None:
         (shape, sizes), reps = case
         same_as_torch(
             f"expand({shape}, {sizes})",
-            lambda: ops.expand(Shape(*shape), sizes),
+            lambda: ops.expand(shape_of(shape), sizes),
             lambda: meta(shape).expand(sizes),
             ("CNL005", "CNL008"),
         )
         same_as_torch(
             f"repeat({shape}, {reps})",
-            lambda: ops.repeat(Shape(*shape), reps),
+            lambda: ops.repeat(shape_of(shape), reps),
             lambda: meta(shape).repeat(reps),
             ("CNL005",),
         )

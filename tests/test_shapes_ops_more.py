@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import strategies as st
-from strategies.ops import DIMS, SIZE, meta, run, same_as_torch
+from strategies.ops import DIMS, SIZE, meta, run, same_as_torch, shape_of
 
 from cnnlint.shapes import ops
 from cnnlint.shapes.dims import Shape
@@ -44,10 +44,12 @@ def _items(draw: st.DrawFn) -> tuple[tuple[int, ...], list[Any]]:
 def test_index() -> None:
     def check(case: Any) -> None:
         shape, items = case
-        ours = [Shape(*i) if isinstance(i, tuple) else i for i in items]
         theirs = tuple(meta(i, dtype=torch.long) if isinstance(i, tuple) else i for i in items)
         same_as_torch(
-            f"{shape}[{items}]", lambda: ops.index(Shape(*shape), ours), lambda: meta(shape)[theirs], ("CNL005",)
+            f"{shape}[{items}]",
+            lambda: ops.index(shape_of(shape), [shape_of(i) if isinstance(i, tuple) else i for i in items]),
+            lambda: meta(shape)[theirs],
+            ("CNL005",),
         )
 
     run(_items(), check)
@@ -74,19 +76,19 @@ def test_matmul_mm_bmm() -> None:
         a, b = case
         same_as_torch(
             f"matmul({a}, {b})",
-            lambda: ops.matmul(Shape(*a), Shape(*b)),
+            lambda: ops.matmul(shape_of(a), shape_of(b)),
             lambda: torch.matmul(meta(a), meta(b)),
             ("CNL006", "CNL008", "CNL010"),
         )
         same_as_torch(
             f"mm({a}, {b})",
-            lambda: ops.mm(Shape(*a), Shape(*b)),
+            lambda: ops.mm(shape_of(a), shape_of(b)),
             lambda: torch.mm(meta(a), meta(b)),
             ("CNL006", "CNL010"),
         )
         same_as_torch(
             f"bmm({a}, {b})",
-            lambda: ops.bmm(Shape(*a), Shape(*b)),
+            lambda: ops.bmm(shape_of(a), shape_of(b)),
             lambda: torch.bmm(meta(a), meta(b)),
             ("CNL006", "CNL010"),
         )
@@ -136,7 +138,7 @@ def test_interpolate() -> None:
         # on the CPU: meta interpolation accepts an output size of 0
         same_as_torch(
             f"interpolate({shape}, {kwargs})",
-            lambda: ops.interpolate(Shape(*shape), **kwargs),
+            lambda: ops.interpolate(shape_of(shape), **kwargs),
             lambda: F.interpolate(meta(shape, "cpu"), **kwargs),
             ("CNL004", "CNL005", "CNL006"),
         )
@@ -161,7 +163,7 @@ def test_pad() -> None:
         shape, pads, mode, value = case
         same_as_torch(
             f"pad({shape}, {pads}, {mode}, {value})",
-            lambda: ops.pad(Shape(*shape), pads, mode, value),
+            lambda: ops.pad(shape_of(shape), pads, mode, value),
             lambda: F.pad(meta(shape), pads, mode, value),
             ("CNL004", "CNL005", "CNL006"),
         )
