@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 from strategies import all_strategies
-from strategies.ops import SIZE, meta, run, same_as_torch
+from strategies.ops import SIZE, meta, run, same_as_torch, shape_of
 
 from cnnlint.shapes.catalogue import CATALOGUE
 from cnnlint.shapes.dims import UNKNOWN, Shape
@@ -66,10 +66,10 @@ def test_every_returned_tensor_equals_torch(name: str) -> None:
             args = bind(spec, (), list(kwargs.items()))
             spec.check(args)
             if not name.endswith("Cell"):
-                return rnn_outputs(args, Shape(*shape))
+                return rnn_outputs(args, shape_of(shape))
             if len(shape) not in (1, 2):
                 raise ShapeError("CNL006", "rank")  # propagate's rank check (spec.ranks), as for every entry
-            return cell_outputs(name, args, Shape(*shape))
+            return cell_outputs(name, args, shape_of(shape))
 
         same_as_torch(
             f"{name}(**{kwargs}) on {shape}",
@@ -135,7 +135,7 @@ def test_mha_outputs_equal_torch() -> None:
         module = _torch_module("MultiheadAttention", kwargs)
         same_as_torch(
             f"MultiheadAttention(**{kwargs})({q}, {k}, {v}, **{call})",
-            lambda: list(mha_outputs(args, Shape(*q), Shape(*k), Shape(*v), **call)),
+            lambda: list(mha_outputs(args, shape_of(q), shape_of(k), shape_of(v), **call)),
             lambda: list(module(meta(q), meta(k), meta(v), **call)),
             ("CNL002", "CNL006"),
         )

@@ -4,7 +4,9 @@ flatten, unflatten.
 Codes: a dim argument out of range or repeated is CNL005 (torch's IndexError /
 RuntimeError); a permutation or ``t()`` that does not fit the rank is CNL006.
 On an open shape (unknown rank) negative dims that land on known dims are
-followed; anything else gives ``Shape.unknown()``.
+followed; anything else gives ``Shape.unknown()``. ``reduce`` does not know
+which reduction it is, so it never judges a reduced dim of size 0 (``max``
+and ``argmax`` raise there, ``sum`` does not).
 """
 
 from __future__ import annotations
