@@ -113,6 +113,7 @@ def test_flatten_and_views_of_symbols() -> None:
 
 def test_expand_and_repeat_with_unknowns() -> None:
     assert ops.expand(Shape("B", 1, 1), ("B", 64, -1)) == Shape("B", 64, 1)
+    assert ops.expand(Shape(4, 1), ("N", 3)) == Shape(4, 3)  # N must be 4
     assert ops.expand(Shape(1, open=True), (4, 3, 5)) == Shape(4, 3, 5)
     assert ops.expand(Shape(1, open=True), (-1, 5)) == Shape(U, 5)
     assert _code(ops.expand, Shape("B", 3), ("B", 4)) == "CNL008"

@@ -109,7 +109,7 @@ def expand(shape: Shape, sizes: Sequence[object]) -> Shape:
                 "CNL008",
                 f"cannot expand {show(shape)} to {tuple(target)!r}: dim {i} is {have}, not 1 or {want}",
             )
-        out.append(want)
+        out.append(have if is_known(have) and have != 1 else want)  # a size other than 1 cannot change
     return Shape(*out)
 
 
