@@ -248,7 +248,7 @@ def _arg_span(param: str, call: LayerCall, layer: Layer) -> Span | None:
     spec = layer.spec
     if spec is None or (call.qualname or "").startswith(("torch.nn.functional.", "Tensor.", "torch.flatten")):
         return None
-    positional = [p.name for p in spec.params if not p.keyword_only and not p.name.startswith("*")]
+    positional = [p.name for p in spec.call_params if not p.keyword_only and not p.name.startswith("*")]
     if param in positional:
         index = positional.index(param)
         if index < len(call.args):

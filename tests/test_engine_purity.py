@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 _SCRIPT = """
 import json, sys
-import cnnlint.shapes, cnnlint.shapes.catalogue
+import cnnlint.shapes, cnnlint.shapes.catalogue, cnnlint.shapes.ops, cnnlint.shapes.mha
 from cnnlint.shapes import Shape, propagate
 from cnnlint.shapes.catalogue import CATALOGUE
 layers = [CATALOGUE["Flatten"](), CATALOGUE["Linear"](9216, 10), CATALOGUE["ReLU"]()]

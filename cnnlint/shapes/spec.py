@@ -141,6 +141,14 @@ class LayerSpec:
     # torch shows ``(*args, **kwargs)`` for layers that inherit Module.__init__, which
     # rejects any argument; only Identity really accepts and ignores them.
     accepts_extra: bool = False
+    # torch shows ``(*args, **kwargs)`` for RNN/LSTM/GRU, which forward them to RNNBase:
+    # ``params`` is that shown signature (the signature test), ``binds`` what arguments really bind to.
+    binds: tuple[Param, ...] | None = None
+
+    @property
+    def call_params(self) -> tuple[Param, ...]:
+        """The parameters a call's arguments bind to."""
+        return self.binds if self.binds is not None else self.params
 
     @property
     def batched_rank(self) -> int | None:
@@ -196,9 +204,9 @@ def bind(spec: LayerSpec, positional: Sequence[Any], keywords: Sequence[tuple[st
     positional arguments, an unexpected or repeated keyword, a missing
     required argument.
     """
-    params = [p for p in spec.params if not p.name.startswith("*")]
-    var_positional = any(p.name.startswith("*") and not p.name.startswith("**") for p in spec.params)
-    var_keyword = any(p.name.startswith("**") for p in spec.params)
+    params = [p for p in spec.call_params if not p.name.startswith("*")]
+    var_positional = any(p.name.startswith("*") and not p.name.startswith("**") for p in spec.call_params)
+    var_keyword = any(p.name.startswith("**") for p in spec.call_params)
     bound: dict[str, Any] = {}
     positional_params = [p for p in params if not p.keyword_only]
     if len(positional) > len(positional_params) and not var_positional:

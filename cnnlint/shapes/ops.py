@@ -1,0 +1,45 @@
+"""Pure, torch-exact shape functions for the tensor operations met in ``forward``.
+
+Every function takes and returns ``Shape``s whose dims may be ints, symbols
+(equal only to the same symbol) or UNKNOWN, and open shapes (unknown leading
+dims). A function raises ``ShapeError`` only when torch certainly raises,
+whatever the unknowns are; otherwise it returns what is certain (at worst
+``Shape.unknown()``). Codes: CNL005 bad argument / dim out of range,
+CNL006 operand rank, CNL008 broadcast mismatch, CNL009 cat/stack mismatch,
+CNL010 matrix-product inner dims. The code lives in the ``ops_*`` modules.
+"""
+
+from __future__ import annotations
+
+from cnnlint.shapes.ops_broadcast import bmm, broadcast, broadcast_all, expand, matmul, mm, repeat
+from cnnlint.shapes.ops_index import index
+from cnnlint.shapes.ops_join import cat, chunk, split, stack, unbind
+from cnnlint.shapes.ops_layout import flatten, movedim, permute, reduce, squeeze, t, transpose, unflatten, unsqueeze
+from cnnlint.shapes.ops_resample import interpolate, pad
+
+__all__ = [
+    "bmm",
+    "broadcast",
+    "broadcast_all",
+    "cat",
+    "chunk",
+    "expand",
+    "flatten",
+    "index",
+    "interpolate",
+    "matmul",
+    "mm",
+    "movedim",
+    "pad",
+    "permute",
+    "reduce",
+    "repeat",
+    "split",
+    "squeeze",
+    "stack",
+    "t",
+    "transpose",
+    "unbind",
+    "unflatten",
+    "unsqueeze",
+]
