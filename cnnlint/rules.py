@@ -343,6 +343,19 @@ _rule(
 )
 
 
+def _register_forward_rules() -> None:
+    from cnnlint.rules_forward import FORWARD_RULES
+
+    for rule in FORWARD_RULES:
+        _rule(rule)
+    ordered = dict(sorted(RULES.items()))
+    RULES.clear()
+    RULES.update(ordered)
+
+
+_register_forward_rules()
+
+
 def severity(code: str) -> str:
     rule = RULES.get(code)
     return rule.severity if rule else "error"

@@ -301,6 +301,29 @@ def _instance_of(value: Any, kind: Any) -> Any:
     return UNKNOWN
 
 
+def _issubclass(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    cls, kinds = args
+    options = kinds if isinstance(kinds, tuple) else (kinds,)
+    result: Any = False
+    for kind in options:
+        if isinstance(cls, ClassVal):
+            if any(c is kind or (isinstance(c, QualName) and c == kind) for c in cls.mro()):
+                return True
+            if cls.has_unknown_base or not isinstance(kind, (ClassVal, QualName)):
+                result = UNKNOWN
+            elif isinstance(kind, QualName) and kind.name == "torch.nn.Module" and cls.torch_base() is not None:
+                return True
+        elif isinstance(cls, QualName) and isinstance(kind, QualName):
+            if cls == kind or (kind.name == "torch.nn.Module" and cls.name.startswith("torch.nn.")):
+                return True
+            result = UNKNOWN  # torch's own hierarchy is not modelled
+        elif isinstance(cls, QualName) and isinstance(kind, ClassVal):
+            continue  # a torch class never derives from a class of the checked code
+        else:
+            result = UNKNOWN
+    return result
+
+
 def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     value, name = args
     if not isinstance(name, str):
@@ -445,6 +468,7 @@ _TABLE: dict[str, Any] = {
     "tuple": _tuple,
     "dict": _dict,
     "isinstance": _isinstance,
+    "issubclass": _issubclass,
     "hasattr": _hasattr,
     "getattr": _getattr,
     "setattr": _setattr,

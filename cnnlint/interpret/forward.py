@@ -159,6 +159,8 @@ class Forward:
         steps: list[Step] = []
         out = _step(layer, x.shape, rec.depth, rec.batched, steps)
         for s in steps:
+            if interp.forking:  # in a branch that may not run: nothing certain to report
+                s.findings = [f for f in s.findings if f.code == "CNL100"]
             s.call_span = self.session.span_of(interp, node)  # type: ignore[attr-defined]
             if s.stopped:
                 rec.stops += 1
@@ -195,7 +197,7 @@ class Forward:
 
     def op_error(self, interp: Any, err: ShapeError, node: Any, name: str) -> None:
         rec = self.recording
-        if rec is None:
+        if rec is None or interp.forking:
             return
         origin = self.session.op_call(interp, node, None, name)
         step = Step(Layer(None, origin=origin, note=name), rec.depth, Shape.unknown(), Shape.unknown())
@@ -209,7 +211,7 @@ class Forward:
     def note(self, interp: Any, finding: Finding, node: Any, name: str) -> None:
         """A warning at an operation that does not stop following (a discarded ``x.view(...)``)."""
         rec = self.recording
-        if rec is None or rec.scratch:
+        if rec is None or rec.scratch or interp.forking:
             return
         origin = self.session.op_call(interp, node, None, name)
         step = Step(Layer(None, origin=origin, note=name), rec.depth, Shape.unknown(), Shape.unknown())

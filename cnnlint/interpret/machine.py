@@ -847,7 +847,14 @@ class Interpreter:
             return self.eval(node.body, frame)
         if cond is False:
             return self.eval(node.orelse, frame)
-        return join(self.eval(node.body, frame), self.eval(node.orelse, frame))
+        log = WriteLog()  # both sides run, neither certainly: what they build is "maybe"
+        self.logs.append(log)
+        try:
+            return join(self.eval(node.body, frame), self.eval(node.orelse, frame))
+        finally:
+            self.logs.pop()
+            if self.logs:
+                self.logs[-1].entries.extend(log.entries)
 
     def _e_NamedExpr(self, node: ast.NamedExpr, frame: Frame) -> Any:
         value = self.eval(node.value, frame)
@@ -1001,6 +1008,8 @@ class Interpreter:
         if local is None:
             return UNKNOWN
         frame = Frame(local, func.module, func.closure, func)
+        if func.module is self.session.main:
+            self.session.executed[id(func.node)] = func.node
         self.depth += 1
         previous, self.module = self.module, func.module
         try:

@@ -72,6 +72,7 @@ def find_models(tree: ast.Module, text: str, filename: str) -> Interpreted:
     with contextlib.suppress(limits.BudgetExceeded, RecursionError):  # what was built until then is kept
         interp.run_module(tree, main)
     candidates: list[Candidate] = []
+    pending_notes: list[tuple[ClassVal, Span]] = []
     for name, stmt, value in session.top_assigns:
         if main.globals.get(name) is not value or value.kind == "object":
             continue
@@ -95,14 +96,18 @@ def find_models(tree: ast.Module, text: str, filename: str) -> Interpreted:
         if isinstance(obj, ModuleObj):
             candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls))
         else:
-            found.notes.append(
-                (
-                    span,
-                    f"{cls.name} is not checked on its own: it needs constructor arguments and "
-                    "the file never builds it with known ones",
-                )
-            )
+            pending_notes.append((cls, span))
     candidates.extend(_factories(session, tree, lines))
+    for cls, span in pending_notes:
+        if id(cls.node) in session.executed:
+            continue  # built inside another model: checked there
+        found.notes.append(
+            (
+                span,
+                f"{cls.name} is not checked on its own: it needs constructor arguments and "
+                "the file never builds it with known ones",
+            )
+        )
     from cnnlint.interpret.values import QualName
 
     # The runtime check builds layers from their bound values (``torch.nn.X(...)``), or from the source.
@@ -110,7 +115,11 @@ def find_models(tree: ast.Module, text: str, filename: str) -> Interpreted:
     for c in candidates:
         c.model.aliases = {**aliases, "torch": "torch"}
     found.candidates = _outermost(candidates)
-    found.covered_rows = [c.region for c in candidates]
+    found.covered_rows = [c.region for c in candidates] + [
+        (min([n.lineno, *(d.lineno for d in getattr(n, "decorator_list", ()))]), n.end_lineno or n.lineno)
+        for n in session.executed.values()
+        if hasattr(n, "lineno")
+    ]
     return found
 
 
@@ -345,7 +354,7 @@ def _construction_findings(session: Session) -> list[tuple[Any, Finding]]:
     out = []
     for layer in session.built_layers:
         call = layer.origin.call if layer.origin is not None else None
-        if call is None or layer.spec is None:
+        if call is None or layer.spec is None or getattr(layer, "maybe", False):
             continue
         if layer.origin.module is not session.main and getattr(layer.origin, "anchor", None) is None:
             continue

@@ -79,6 +79,7 @@ class Session:
         self.limits_hit: list[tuple[Any, str]] = []
         self.anchors: list[Any] = []  # call nodes in the checked file whose construction is under way
         self.top_assigns: list[tuple[str, ast.stmt, Any]] = []
+        self.executed: dict[int, ast.AST] = {}  # functions and classes of the checked file that ran
 
     def new_globals(self, imported: bool = False) -> dict[str, Any]:
         return {"__name__": "<imported>" if imported else "__main__", "__file__": UNKNOWN}
@@ -205,6 +206,8 @@ class Session:
             self.classes.append(cls)
 
     def instantiating(self, cls: ClassVal, obj: ModuleObj, node: Any) -> None:
+        if cls.module is self.main and cls.node is not None:
+            self.executed[id(cls.node)] = cls.node
         if self.interp.module is self.main and isinstance(node, ast.Call):
             self.instances.setdefault(id(cls), []).append((obj, node))
 

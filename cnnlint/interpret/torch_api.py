@@ -221,6 +221,7 @@ class TorchAPI:
         if built.bind_error is None and built.spec is not None:
             call.code = layer_code(short, built.args) or call.code
         layer = TorchLayer(built.spec, built.args, origin, short, bind_error=built.bind_error)
+        layer.maybe = interp.forking  # type: ignore[attr-defined]  # built in a branch that may not run
         layer.built = built  # type: ignore[attr-defined]
         origin.call = call
         built.origin = call

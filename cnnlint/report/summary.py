@@ -106,7 +106,8 @@ def _display_type(step: Step) -> str:
     call = layer.origin
     callee = getattr(call, "callee", None)
     if layer.children is not None:
-        return "Sequential"
+        # A module the interpreter called: its class (or container kind), as torchinfo shows it.
+        return callee if callee and getattr(call, "qualname", "x") is None else "Sequential"
     if layer.spec is None:
         return callee or layer.note or "?"
     qualname = getattr(call, "qualname", None) or ""

@@ -1,0 +1,149 @@
+"""Rules found in ``forward`` (0.2): tensor operations whose shapes cannot meet, and results thrown away.
+
+Registered into ``cnnlint.rules.RULES`` like the layer rules, with their own
+VALID/INVALID examples (run through the whole pipeline by the test suite).
+"""
+
+from __future__ import annotations
+
+from cnnlint.rules import Rule
+
+_BLOCK = '''import torch
+import torch.nn as nn
+
+
+# cnnlint: input=(2, 64, 32, 32)
+class Block(nn.Module):
+    def __init__(self, cin=64, cout=64, stride=1):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, stride=stride, padding=1)
+        self.bn = nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+'''
+
+FORWARD_RULES = (
+    Rule(
+        "CNL008",
+        "broadcast-mismatch",
+        "error",
+        "an elementwise `+`, `-`, `*`, `/` (or `torch.add`, `torch.where`, ...) between tensors whose shapes do not "
+        "broadcast",
+        why=(
+            "A residual `out += self.shortcut(x)` whose shortcut does not downsample, or a gate of the wrong width, "
+            "raises `The size of tensor a (16) must match the size of tensor b (32) at non-singleton dimension 3` "
+            "at the first forward pass. cnnlint follows both operands through the model and names both shapes."
+        ),
+        example="out = self.bn(self.conv(x)) + x  # conv with stride 2: (2, 64, 16, 16) + (2, 64, 32, 32)",
+        use_instead="Downsample the shortcut too (a 1x1 conv with the same stride), or keep stride 1.",
+        valid=(_BLOCK + "        return self.bn(self.conv(x)) + x\n",),
+        invalid=(
+            _BLOCK.replace("stride=1):", "stride=2):")
+            + "        out = self.bn(self.conv(x))\n        return out + x  # error: CNL008\n",
+        ),
+    ),
+    Rule(
+        "CNL009",
+        "concat-mismatch",
+        "error",
+        "`torch.cat` / `torch.stack` of tensors whose other dimensions differ",
+        why=(
+            "A U-Net skip connection concatenated with an upsampled map of another size raises `Sizes of tensors "
+            "must match except in dimension 1` at run time. cnnlint names the shapes and the dimension that differs."
+        ),
+        example="torch.cat([x, self.conv(x)], dim=1)  # conv with stride 2",
+        use_instead="Crop, pad or resize one side so that every dimension but the joined one agrees.",
+        valid=(_BLOCK + "        return torch.cat([x, self.conv(x)], dim=1)\n",),
+        invalid=(
+            _BLOCK.replace("stride=1):", "stride=2):")
+            + "        return torch.cat([x, self.conv(x)], dim=1)  # error: CNL009\n",
+        ),
+    ),
+    Rule(
+        "CNL010",
+        "matmul-mismatch",
+        "error",
+        "`@` / `torch.matmul` / `bmm` whose inner dimensions differ",
+        why=(
+            "Attention written by hand (`q @ k.transpose(-2, -1)`) with a transpose forgotten or the wrong head "
+            "split raises `mat1 and mat2 shapes cannot be multiplied`. cnnlint names both shapes."
+        ),
+        example="scores = q @ k  # (2, 8, 16) @ (2, 8, 16)",
+        use_instead="scores = q @ k.transpose(-2, -1)",
+        valid=(
+            """import torch
+import torch.nn as nn
+
+
+# cnnlint: input=(2, 8, 16)
+class Attention(nn.Module):
+    def __init__(self, dim=16):
+        super().__init__()
+        self.q = nn.Linear(dim, dim)
+        self.k = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        return self.q(x) @ self.k(x).transpose(-2, -1)
+""",
+        ),
+        invalid=(
+            """import torch
+import torch.nn as nn
+
+
+# cnnlint: input=(2, 8, 16)
+class Attention(nn.Module):
+    def __init__(self, dim=16):
+        super().__init__()
+        self.q = nn.Linear(dim, dim)
+        self.k = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        return self.q(x) @ self.k(x)  # error: CNL010
+""",
+        ),
+    ),
+    Rule(
+        "CNL011",
+        "discarded-result",
+        "warning",
+        "a tensor method that returns a new tensor (`x.view(...)`, `x.flatten(1)`) used as a statement: "
+        "its result is thrown away",
+        why=(
+            "`x.view(-1, 400)` does not change `x`; written as a statement the reshape is lost, and the next layer "
+            "receives the old shape, usually failing with a confusing message a few lines later."
+        ),
+        example="x.view(x.size(0), -1)",
+        use_instead="x = x.view(x.size(0), -1)",
+        valid=(
+            """import torch.nn as nn
+
+
+# cnnlint: input=(2, 16, 5, 5)
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(400, 10)
+
+    def forward(self, x):
+        x = x.view(x.size(0), -1)
+        return self.fc(x)
+""",
+        ),
+        invalid=(
+            """import torch.nn as nn
+
+
+# cnnlint: input=(2, 16, 5, 5)
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x.view(x.size(0), -1)  # error: CNL011
+        return self.fc(x.mean((2, 3)))
+""",
+        ),
+    ),
+)
