@@ -79,6 +79,10 @@ def _settings(config: str | None, first_path: Path, select, ignore, extend_selec
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this pyproject.toml.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary line.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per code.")
+@click.option("--no-cache", is_flag=True, envvar="CNNLINT_NO_CACHE", help="Check every file; read and write no cache.")
+@click.option("--cache-dir", envvar="CNNLINT_CACHE_DIR", help="Cache directory (default: .cnnlint_cache at the root).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the CPUs, when it pays).")
+@click.option("-v", "--verbose", is_flag=True, help="Also print how many files were checked and taken from cache.")
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -96,6 +100,10 @@ def check(
     config: str | None,
     quiet: bool,
     statistics: bool,
+    no_cache: bool,
+    cache_dir: str | None,
+    jobs: int | None,
+    verbose: bool,
 ) -> None:
     """Check PATHS (files or directories; default: .) for shape bugs."""
     from cnnlint.runner import Run
@@ -113,12 +121,17 @@ def check(
         diff=diff,
         runtime=runtime,
         runtime_timeout=runtime_timeout,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+        jobs=jobs,
     )
     if stdin_filename:
         data = sys.stdin.buffer.read()
         run.check_stdin(data, Path(stdin_filename))
     else:
         run.check_paths(targets)
+        if verbose:
+            click.echo(run.tally.line(), err=True)
     status = run.report(output_format, quiet=quiet, statistics=statistics)
     if exit_zero and status == 1:
         status = 0

@@ -9,6 +9,7 @@
     per-file-ignores = { "tests/**" = ["CNL005"], "__init__.py" = ["ALL"] }
     exclude = ["build", "third_party/**"]   # replaces the defaults (.git, .venv, build, ...)
     extend-exclude = ["legacy"]             # adds to them
+    cache-dir = ".cache/cnnlint"            # default: .cnnlint_cache next to this file
     [tool.cnnlint.inputs]
     "models/alexnet.py::net" = [1, 3, 224, 224]
     "models/resnet.py::ResNet" = ["B", 3, 224, 224]
@@ -95,7 +96,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 #: Codes that no selection can turn off: a file that cannot be checked must say so.
 UNSUPPRESSIBLE: frozenset[str] = frozenset({"CNL998", "CNL999"})
 
-_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "inputs")
+_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "inputs", "cache-dir")
 
 
 # --------------------------------------------------------------------------------------------
@@ -128,6 +129,7 @@ class Settings:
     inputs: Mapping[str, tuple] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
+    cache_dir: Path | None = None  # `cache-dir`, relative to root (None: .cnnlint_cache there)
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,7 +396,14 @@ def load_settings(
         inputs=_inputs(table["inputs"], source) if "inputs" in table else {},
         root=root,
         source=source,
+        cache_dir=_cache_dir(table["cache-dir"], source) if "cache-dir" in table else None,
     )
+
+
+def _cache_dir(value: Any, source: Path | None) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{_where(source, 'cache-dir')} must be a directory path (a string), got {value!r}")
+    return Path(os.path.expanduser(value))
 
 
 def discover_settings(path: os.PathLike | str, *, config_path: os.PathLike | str | None = None, **cli: Any) -> Settings:
@@ -454,6 +463,7 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z", re.DOTALL)
 
 
+@lru_cache(maxsize=512)
 def _normalize_pattern(pattern: str, root: Path) -> str:
     text = pattern.replace("\\", "/") if os.sep == "\\" else pattern
     if os.path.isabs(text):
@@ -466,10 +476,16 @@ def _normalize_pattern(pattern: str, root: Path) -> str:
     return text.strip("/") if text not in ("/", "") else ""
 
 
+@lru_cache(maxsize=64)
+def _realpath(path: str) -> str:
+    return os.path.realpath(path)
+
+
 def _relative_parts(path: os.PathLike | str, root: Path) -> tuple[str, ...] | None:
     absolute = os.path.abspath(os.fspath(path))
     base = os.path.abspath(os.fspath(root))
-    for a, b in ((absolute, base), (os.path.realpath(absolute), os.path.realpath(base))):
+    for real in (False, True):  # the resolved paths only when the spelled ones do not nest
+        a, b = (os.path.realpath(absolute), _realpath(base)) if real else (absolute, base)
         try:
             rel = os.path.relpath(a, b)
         except ValueError:
@@ -490,13 +506,20 @@ def glob_match(pattern: str, path: os.PathLike | str, root: os.PathLike | str) -
     ``root`` only a name pattern against its own name can match.
     """
     root_path = Path(root)
-    norm = _normalize_pattern(pattern, root_path)
+    return _match(_normalize_pattern(pattern, root_path), _name(path), _relative_parts(path, root_path))
+
+
+def _name(path: os.PathLike | str) -> str:
+    return os.path.basename(os.path.abspath(os.fspath(path)))
+
+
+def _match(norm: str, name: str, parts: tuple[str, ...] | None) -> bool:
+    """``glob_match`` with the pattern normalised, and ``path``'s name and parts under the root known."""
     if not norm:
         return False
     regex = _glob_regex(norm)
-    parts = _relative_parts(path, root_path)
     if parts is None:
-        return "/" not in norm and bool(regex.match(os.path.basename(os.path.abspath(os.fspath(path)))))
+        return "/" not in norm and bool(regex.match(name))
     if not parts:
         return False
     if "/" not in norm:
@@ -526,7 +549,8 @@ def is_excluded(settings: Settings, path: os.PathLike | str) -> bool:
     is the caller's choice (ruff: not, unless ``--force-exclude``).
     """
     settings, path = _order(settings, path)
-    return any(glob_match(pattern, path, settings.root) for pattern in settings.exclude)
+    parts, name = _relative_parts(path, settings.root), _name(path)  # once per path, not per pattern
+    return any(_match(_normalize_pattern(pattern, settings.root), name, parts) for pattern in settings.exclude)
 
 
 def enabled_codes(settings: Settings, filename: os.PathLike | str) -> frozenset[str]:
