@@ -136,16 +136,17 @@ class ResultCache:
     # ---- hashes -----------------------------------------------------------
 
     def file_hash(self, path: str, data: bytes | None = None) -> str:
-        """The hash of ``path``'s bytes (``data`` if given), once per run."""
+        """The hash of ``data``, or of ``path``'s bytes read once per run (a dependency's)."""
+        if data is not None:
+            known = self._hashes[path] = digest(data)
+            return known
         known = self._hashes.get(path)
         if known is None:
-            if data is None:
-                try:
-                    with open(path, "rb") as handle:
-                        data = handle.read()
-                except (OSError, ValueError):
-                    data = None
-            known = ABSENT if data is None else digest(data)
+            try:
+                with open(path, "rb") as handle:
+                    known = digest(handle.read())
+            except (OSError, ValueError):
+                known = ABSENT
             self._hashes[path] = known
         return known
 
