@@ -117,10 +117,13 @@ def _in_workers(
     # The run goes to each worker once; it must not carry results (each job would pickle them all).
     light = replace(run, results=[], diffs=[], stdin_output=None)
     order = sorted(todo, key=lambda i: -len(work[i][1]))  # biggest first: the workers finish together
+    pool = None
     try:
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(light,))
         futures = {i: pool.submit(_check_job, str(work[i][0]), work[i][1]) for i in order}
-    except (OSError, NotImplementedError, ImportError):  # no process support here (a sandbox): stay serial
+    except (OSError, NotImplementedError, ImportError, RuntimeError):  # no processes here (a sandbox): serial
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         for i in todo:
             yield i, check_bytes(work[i][1], str(work[i][0]), run.options_for(work[i][0]))
         return

@@ -81,3 +81,16 @@ def test_the_number_of_workers(tree: Path) -> None:
 def test_jobs_must_be_positive() -> None:
     result = run_cli("check", "--jobs", "0", str(FIXTURES))
     assert result.exit_code == 2 and "--jobs" in result.stderr
+
+
+def test_without_process_support_the_run_stays_in_one_process(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def no_processes(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")  # a sandbox without sem_open
+
+    expected = run_cli("check", "--no-cache", "--jobs", "1", str(tree))
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
+    result = run_cli("check", "--no-cache", "--jobs", "2", str(tree))
+    assert result.stdout == expected.stdout and result.exit_code == expected.exit_code == 1
+    assert "Traceback" not in result.stderr
