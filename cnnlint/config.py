@@ -549,8 +549,20 @@ def is_excluded(settings: Settings, path: os.PathLike | str) -> bool:
     is the caller's choice (ruff: not, unless ``--force-exclude``).
     """
     settings, path = _order(settings, path)
+    names, anchored = _exclusion(tuple(settings.exclude), settings.root)
     parts, name = _relative_parts(path, settings.root), _name(path)  # once per path, not per pattern
-    return any(_match(_normalize_pattern(pattern, settings.root), name, parts) for pattern in settings.exclude)
+    if names is not None and any(names.match(part) for part in ((name,) if parts is None else parts)):
+        return True
+    return any(_match(norm, name, parts) for norm in anchored)
+
+
+@lru_cache(maxsize=32)
+def _exclusion(patterns: tuple[str, ...], root: Path) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """The name patterns (without ``/``) as one regex, so a walk matches each name once; the anchored ones apart."""
+    norms = [_normalize_pattern(pattern, root) for pattern in patterns]
+    names = [_glob_regex(norm).pattern for norm in norms if norm and "/" not in norm]
+    regex = re.compile("|".join(f"(?:{n})" for n in names), re.DOTALL) if names else None
+    return regex, tuple(norm for norm in norms if "/" in norm)
 
 
 def enabled_codes(settings: Settings, filename: os.PathLike | str) -> frozenset[str]:
