@@ -168,7 +168,7 @@ class ResultCache:
             with open(self._entry_path(name, options), "rb") as handle:
                 entry = json.loads(handle.read())
             result = self._decode(entry, str(path), own)
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
             result = None  # missing, unreadable, corrupt or foreign: checked again and rewritten
         if result is None:
             self.misses += 1
@@ -252,26 +252,35 @@ def _encode_diagnostic(d: Diagnostic, filename: str) -> list[Any]:
     return [d.code, d.message, *_loc(d.location), *_loc(d.end_location), fix, d.extra, own_name]
 
 
+def _typed(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _location(row: Any, column: Any) -> Location:
+    return Location(_typed(row, int), _typed(column, int))
+
+
 def _decode_diagnostic(item: list[Any], filename: str) -> Diagnostic:
+    """The inverse of ``_encode_diagnostic``; TypeError or ValueError for anything it did not write."""
     code, message, row, col, end_row, end_col, fix, extra, own_name = item
     decoded_fix = None
     if fix is not None:
         fix_message, applicability, edits = fix
         decoded_fix = Fix(
-            str(fix_message),
-            tuple(Edit(str(c), Location(int(r), int(k)), Location(int(er), int(ek))) for c, r, k, er, ek in edits),
-            str(applicability),
+            _typed(fix_message, str),
+            tuple(Edit(_typed(c, str), _location(r, k), _location(er, ek)) for c, r, k, er, ek in edits),
+            _typed(applicability, str),
         )
-    if not isinstance(extra, dict):
-        raise TypeError("extra")
     return Diagnostic(
-        str(code),
-        str(message),
-        filename if own_name is None else str(own_name),
-        Location(int(row), int(col)),
-        Location(int(end_row), int(end_col)),
+        _typed(code, str),
+        _typed(message, str),
+        filename if own_name is None else _typed(own_name, str),
+        _location(row, col),
+        _location(end_row, end_col),
         decoded_fix,
-        extra,
+        _typed(extra, dict),
     )
 
 

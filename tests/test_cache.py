@@ -199,7 +199,7 @@ def test_entries_written_by_other_cnnlint_code_are_misses(project: Path) -> None
 
 @pytest.mark.parametrize(
     "garbage",
-    [b"", b"\x00\xff not json", b"[]", b'{"format": 1}', b"{" * 100_000, None],
+    [b"", b"\x00\xff not json", b"[]", b'{"format": 1}', b"[" * 100_000 + b"]" * 100_000, None],
     ids=["empty", "binary", "list", "partial", "deep", "wrong-types"],
 )
 def test_a_corrupt_or_foreign_entry_is_ignored_and_rewritten(project: Path, garbage: bytes | None) -> None:
@@ -207,7 +207,7 @@ def test_a_corrupt_or_foreign_entry_is_ignored_and_rewritten(project: Path, garb
     for entry in entries(project / ".cnnlint_cache"):
         if garbage is None:
             data = json.loads(entry.read_text())
-            data["diagnostics"] = [[1, 2, "x", None, 5, 6, 7, 8, 9]] if data["diagnostics"] else [None]
+            data["diagnostics"] = [["CNL001", ["not", "a", "message"], 1, 1, 1, 2, None, {}, None]]
             entry.write_bytes(json.dumps(data).encode())
         else:
             entry.write_bytes(garbage)
