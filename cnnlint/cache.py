@@ -73,7 +73,7 @@ def cache_dir(settings: Settings, override: str | os.PathLike | None = None) -> 
 
 
 def _code_fingerprint() -> str:
-    """The cnnlint code in use: its version, the Python running it, and every module's size and mtime.
+    """The cnnlint code in use: its version, the Python running it, and every package file's size and mtime.
 
     The version alone would let an edited or reinstalled checkout reuse results
     that older code produced; a stat of the package's modules (well under a
@@ -91,7 +91,7 @@ def _code_fingerprint() -> str:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
                 stack.append(entry.path)
-            elif entry.name.endswith(".py"):
+            elif entry.is_file() and not entry.name.endswith((".pyc", ".pyo")):  # modules and any data files
                 st = entry.stat()
                 stamp.append(f"{entry.path[len(str(package)) :]}:{st.st_size}:{st.st_mtime_ns}")
     return digest("\n".join(stamp).encode())

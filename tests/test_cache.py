@@ -361,3 +361,17 @@ def test_store_then_lookup_in_process(tmp_path: Path) -> None:
     hit = again.lookup(Path("m.py"), BUGGY.encode(), options)
     assert hit is not None and hit.diagnostics == result.diagnostics and (again.hits, again.misses) == (1, 0)
     assert again.lookup(Path("m.py"), CLEAN.encode(), options) is None
+
+
+def test_the_code_fingerprint_follows_every_package_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "cnnlint"
+    (package / "sub").mkdir(parents=True)
+    (package / "cache.py").write_text("x = 1\n")
+    (package / "sub" / "data.json").write_text("{}")
+    monkeypatch.setattr(cnnlint.cache, "__file__", str(package / "cache.py"))
+    first = cnnlint.cache._code_fingerprint()
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "cache.cpython-311.pyc").write_bytes(b"\0")
+    assert cnnlint.cache._code_fingerprint() == first  # compiling changes nothing
+    (package / "sub" / "data.json").write_text("{} ")
+    assert cnnlint.cache._code_fingerprint() != first  # an edit, even of data, does
