@@ -39,7 +39,9 @@ class FileResult:
     models: list[ModelResult] = field(default_factory=list)
     text: str | None = None
     failed: bool = False  # CNL998 or unreadable: the run exits 2
-    dependencies: list[str] = field(default_factory=list)  # other project files read to check this one
+    # Absolute paths of the other project files read to check this one: the result cache
+    # checks the file again when any of them changes (or appears, if recorded while absent).
+    dependencies: list[str] = field(default_factory=list)
 
 
 @dataclass

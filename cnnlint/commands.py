@@ -82,6 +82,10 @@ def _settings(config: str | None, first_path: Path, select, ignore, extend_selec
 @click.option("--statistics", is_flag=True, help="Print the number of findings per code.")
 @click.option("--force-exclude", is_flag=True, help="Apply exclude settings to paths named explicitly (pre-commit).")
 @click.option("--no-respect-gitignore", is_flag=True, help="Also walk into what .gitignore files ignore.")
+@click.option("--no-cache", is_flag=True, envvar="CNNLINT_NO_CACHE", help="Check every file; read and write no cache.")
+@click.option("--cache-dir", envvar="CNNLINT_CACHE_DIR", help="Cache directory (default: .cnnlint_cache at the root).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the CPUs, when it pays).")
+@click.option("-v", "--verbose", is_flag=True, help="Also print how many files were checked and taken from cache.")
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -102,6 +106,10 @@ def check(
     statistics: bool,
     force_exclude: bool,
     no_respect_gitignore: bool,
+    no_cache: bool,
+    cache_dir: str | None,
+    jobs: int | None,
+    verbose: bool,
 ) -> None:
     """Check PATHS (files or directories; default: .) for shape bugs; `-` reads standard input."""
     from cnnlint.runner import Run
@@ -124,12 +132,17 @@ def check(
         respect_gitignore=not no_respect_gitignore,
         runtime=runtime,
         runtime_timeout=runtime_timeout,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+        jobs=jobs,
     )
     if stdin_filename:
         data = sys.stdin.buffer.read()
         run.check_stdin(data, Path(stdin_filename))
     else:
         run.check_paths(targets)
+        if verbose:
+            click.echo(run.tally.line(), err=True)
     status = run.report(output_format, quiet=quiet, statistics=statistics)
     if exit_zero and status == 1:
         status = 0

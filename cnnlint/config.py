@@ -10,6 +10,7 @@
     exclude = ["build", "third_party/**"]   # replaces the defaults (.git, .venv, build, ...)
     extend-exclude = ["legacy"]             # adds to them
     extend-include = ["*.pyw"]              # more files to walk, besides *.py, *.pyi, *.ipynb
+    cache-dir = ".cache/cnnlint"            # default: .cnnlint_cache next to this file
     [tool.cnnlint.inputs]
     "models/alexnet.py::net" = [1, 3, 224, 224]
     "models/resnet.py::ResNet" = ["B", 3, 224, 224]
@@ -98,6 +99,7 @@ UNSUPPRESSIBLE: frozenset[str] = frozenset({"CNL998", "CNL999"})
 
 _KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "extend-include", "inputs",
+    "cache-dir",
 )  # fmt: skip
 
 
@@ -136,6 +138,7 @@ class Settings:
     named: frozenset[str] = frozenset()
     #: Globs of more files a directory walk takes, besides *.py, *.pyi and *.ipynb (ruff's ``extend-include``).
     extend_include: tuple[str, ...] = ()
+    cache_dir: Path | None = None  # `cache-dir`, relative to root (None: .cnnlint_cache there)
 
 
 # --------------------------------------------------------------------------------------------
@@ -410,7 +413,14 @@ def load_settings(
         source=source,
         named=named,
         extend_include=tuple(strings("extend-include") or []),
+        cache_dir=_cache_dir(table["cache-dir"], source) if "cache-dir" in table else None,
     )
+
+
+def _cache_dir(value: Any, source: Path | None) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{_where(source, 'cache-dir')} must be a directory path (a string), got {value!r}")
+    return Path(os.path.expanduser(value))
 
 
 def discover_settings(path: os.PathLike | str, *, config_path: os.PathLike | str | None = None, **cli: Any) -> Settings:
@@ -470,6 +480,7 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z", re.DOTALL)
 
 
+@lru_cache(maxsize=512)
 def _normalize_pattern(pattern: str, root: Path) -> str:
     text = pattern.replace("\\", "/") if os.sep == "\\" else pattern
     if os.path.isabs(text):
@@ -482,10 +493,16 @@ def _normalize_pattern(pattern: str, root: Path) -> str:
     return text.strip("/") if text not in ("/", "") else ""
 
 
+@lru_cache(maxsize=64)
+def _realpath(path: str) -> str:
+    return os.path.realpath(path)
+
+
 def _relative_parts(path: os.PathLike | str, root: Path) -> tuple[str, ...] | None:
     absolute = os.path.abspath(os.fspath(path))
     base = os.path.abspath(os.fspath(root))
-    for a, b in ((absolute, base), (os.path.realpath(absolute), os.path.realpath(base))):
+    for real in (False, True):  # the resolved paths only when the spelled ones do not nest
+        a, b = (os.path.realpath(absolute), _realpath(base)) if real else (absolute, base)
         try:
             rel = os.path.relpath(a, b)
         except ValueError:
@@ -506,13 +523,20 @@ def glob_match(pattern: str, path: os.PathLike | str, root: os.PathLike | str) -
     ``root`` only a name pattern against its own name can match.
     """
     root_path = Path(root)
-    norm = _normalize_pattern(pattern, root_path)
+    return _match(_normalize_pattern(pattern, root_path), _name(path), _relative_parts(path, root_path))
+
+
+def _name(path: os.PathLike | str) -> str:
+    return os.path.basename(os.path.abspath(os.fspath(path)))
+
+
+def _match(norm: str, name: str, parts: tuple[str, ...] | None) -> bool:
+    """``glob_match`` with the pattern normalised, and ``path``'s name and parts under the root known."""
     if not norm:
         return False
     regex = _glob_regex(norm)
-    parts = _relative_parts(path, root_path)
     if parts is None:
-        return "/" not in norm and bool(regex.match(os.path.basename(os.path.abspath(os.fspath(path)))))
+        return "/" not in norm and bool(regex.match(name))
     if not parts:
         return False
     if "/" not in norm:
@@ -542,7 +566,20 @@ def is_excluded(settings: Settings, path: os.PathLike | str) -> bool:
     is the caller's choice (ruff: not, unless ``--force-exclude``).
     """
     settings, path = _order(settings, path)
-    return any(glob_match(pattern, path, settings.root) for pattern in settings.exclude)
+    names, anchored = _exclusion(tuple(settings.exclude), settings.root)
+    parts, name = _relative_parts(path, settings.root), _name(path)  # once per path, not per pattern
+    if names is not None and any(names.match(part) for part in ((name,) if parts is None else parts)):
+        return True
+    return any(_match(norm, name, parts) for norm in anchored)
+
+
+@lru_cache(maxsize=32)
+def _exclusion(patterns: tuple[str, ...], root: Path) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """The name patterns (without ``/``) as one regex, so a walk matches each name once; the anchored ones apart."""
+    norms = [_normalize_pattern(pattern, root) for pattern in patterns]
+    names = [_glob_regex(norm).pattern for norm in norms if norm and "/" not in norm]
+    regex = re.compile("|".join(f"(?:{n})" for n in names), re.DOTALL) if names else None
+    return regex, tuple(norm for norm in norms if "/" in norm)
 
 
 def is_included(settings: Settings, path: os.PathLike | str) -> bool:

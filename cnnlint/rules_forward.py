@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cnnlint.rules import Rule
 
-_BLOCK = '''import torch
+_BLOCK = """import torch
 import torch.nn as nn
 
 
@@ -20,7 +20,7 @@ class Block(nn.Module):
         self.bn = nn.BatchNorm2d(cout)
 
     def forward(self, x):
-'''
+"""
 
 FORWARD_RULES = (
     Rule(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,9 +11,7 @@ from cnnlint import check
 from cnnlint.check import CheckOptions, FileResult
 from cnnlint.diagnostics import Diagnostic
 from cnnlint.rules import severity
-
-# Below this much model-bearing source, a second process costs more than it saves.
-PARALLEL_MIN_BYTES = 400_000
+from cnnlint.schedule import Tally, check_all
 
 
 def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None) -> FileResult:
@@ -48,6 +45,10 @@ class Run:
     fixed: int = 0
     diffs: list[str] = field(default_factory=list)
     stdin_output: bytes | None = None
+    use_cache: bool = True  # --no-cache turns it off; runs that need traces bypass it anyway
+    cache_dir: str | None = None  # --cache-dir / CNNLINT_CACHE_DIR; else the setting, else .cnnlint_cache
+    jobs: int | None = None  # --jobs; None: every CPU once there is enough to check
+    tally: Tally = field(default_factory=Tally)
 
     def options_for(self, path: Path) -> CheckOptions:
         from cnnlint import config
@@ -106,30 +107,7 @@ class Run:
         self._finish(path, data, result, stdin=True)
 
     def _check_all(self, work: list[tuple[Path, bytes]]):  # type: ignore[no-untyped-def]
-        from cnnlint.source import may_define_model
-
-        heavy = sum(len(d) for _, d in work if may_define_model(d))
-        jobs = min(os.cpu_count() or 1, 8)
-        if heavy < PARALLEL_MIN_BYTES or jobs < 2 or self.keep_models or self.runtime:
-            for path, data in work:
-                yield path, data, check_bytes(data, str(path), self.options_for(path))
-            return
-        from concurrent.futures import ProcessPoolExecutor
-        from dataclasses import replace
-
-        # Jobs are pickled lazily, while results accumulate: send a copy without them,
-        # or each job would carry every earlier file's text (quadratic in the run's size).
-        light = replace(self, results=[], diffs=[], stdin_output=None)
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_check_job, light, path, data) for path, data in work]
-            for (path, data), future in zip(work, futures):
-                try:
-                    result = future.result()
-                except Exception as exc:  # noqa: BLE001 - a dead worker fails its file only
-                    result = check_bytes(data, str(path), self.options_for(path))
-                    if not result.diagnostics and not result.failed:
-                        _err(f"{path}: worker failed ({type(exc).__name__}); checked again in-process")
-                yield path, data, result
+        return check_all(self, work)  # the result cache, then this process or --jobs workers
 
     def _finish(self, path: Path, data: bytes, result: FileResult, stdin: bool = False) -> None:
         if self.runtime and result.models:
@@ -214,7 +192,3 @@ class Run:
         if self.failed:
             return 2
         return 1 if any(severity(d.code) in ("error", "warning") for d in self.diagnostics) else 0
-
-
-def _check_job(run: Run, path: Path, data: bytes) -> FileResult:
-    return check_bytes(data, str(path), run.options_for(path))

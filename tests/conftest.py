@@ -57,3 +57,11 @@ def reported(path: Path | str, *extra: str) -> set[tuple[int, str]]:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _result_cache_in_a_temporary_directory(tmp_path_factory):
+    """Runs use the result cache as users' do, but never write one into the repository."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CNNLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cnnlint-cache")))
+        yield

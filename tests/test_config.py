@@ -471,3 +471,21 @@ def test_pre_commit_manifest_validates():
         [*cmd, "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_is_excluded_agrees_with_matching_each_pattern_alone() -> None:
+    """is_excluded matches all name patterns in one regex; the answer must be glob_match's, pattern by pattern."""
+    import itertools
+
+    from cnnlint.config import Settings, glob_match, is_excluded
+
+    root = Path("/proj")
+    patterns = ["build", "*.pyc", "tests/data/**", "src/legacy", "/proj/gen/*.py", "a?c", "[ab]*", "**/deep", "x/**/y"]
+    paths = ["/proj/build/x.py", "/proj/src/legacy/m.py", "/proj/tests/data/a/b.py", "/other/build", "/other/abc"]
+    paths += ["/proj/gen/k.py", "/proj/q/deep/z.py", "/proj/x/1/2/y/z.py", "/proj/bcd.py", "/proj", "rel/build/x.py"]
+    for size in (0, 1, 2, len(patterns)):
+        for chosen in itertools.islice(itertools.combinations(patterns, size), 40):
+            settings = Settings(exclude=chosen, root=root)
+            for path in paths:
+                expected = any(glob_match(pattern, path, root) for pattern in chosen)
+                assert is_excluded(settings, path) == expected, (chosen, path)
