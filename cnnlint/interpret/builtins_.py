@@ -284,7 +284,10 @@ def _instance_of(value: Any, kind: Any) -> Any:
     if isinstance(kind, QualName):
         name = kind.name
         if name == "torch.Tensor":
-            return isinstance(value, TensorVal) or (UNKNOWN if not is_plain(value) else False)
+            if isinstance(value, TensorVal):
+                return True
+            known_other = is_plain(value) or isinstance(value, (tuple, ListVal, DictVal, ModuleObj, TorchLayer))
+            return False if known_other else UNKNOWN
         if name.startswith("torch.nn."):
             short = name[len("torch.nn.") :]
             if isinstance(value, TorchLayer):

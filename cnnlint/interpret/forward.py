@@ -106,6 +106,9 @@ class Forward:
             forward = interp.resolve(forward)
             if isinstance(forward, FuncVal):
                 return interp.call_function(forward, [mod, *args], kwargs, node)
+        base_layer = getattr(mod, "base_layer", None)
+        if base_layer is not None and not container_only:
+            return self.call_module(interp, base_layer, args, kwargs, node)
         if mod.uncertain:
             self._stop(interp, node, mod, f"the children of {mod.type_name} could not all be resolved")
             return _unknown_tensor()
@@ -158,14 +161,18 @@ class Forward:
                 rec.batched = rec.input_rank == spec.batched_rank
         steps: list[Step] = []
         out = _step(layer, x.shape, rec.depth, rec.batched, steps)
+        tainted = x.tainted
         for s in steps:
-            if interp.forking:  # in a branch that may not run: nothing certain to report
-                s.findings = [f for f in s.findings if f.code == "CNL100"]
+            errors = [f for f in s.findings if f.code not in ("CNL100", "CNL003")]
+            if interp.forking or x.tainted:  # a branch that may not run, or after an error: nothing certain
+                s.findings = [f for f in s.findings if f.code in ("CNL100", "CNL003") and not interp.forking]
+            elif errors and s.out_shape == x.shape:
+                tainted = True  # the output is the input passed on, not fixed by the layer's arguments
             s.call_span = self.session.span_of(interp, node)  # type: ignore[attr-defined]
             if s.stopped:
                 rec.stops += 1
         rec.steps.extend(steps)
-        return TensorVal(out)
+        return TensorVal(out, tainted=tainted)
 
     # ---- what cannot be followed ----------------------------------------------------------
 

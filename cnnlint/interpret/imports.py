@@ -19,6 +19,7 @@ from cnnlint.interpret.values import UNKNOWN, LazyImport, ModuleNS, QualName
 KNOWN_ROOTS = frozenset(
     {
         "torch",
+        "dataclasses",
         "math",
         "functools",
         "collections",

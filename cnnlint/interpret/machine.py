@@ -25,6 +25,7 @@ from cnnlint.interpret.values import (
     BoundMethod,
     Builtin,
     ClassVal,
+    DataclassInit,
     DictVal,
     FuncVal,
     LazyImport,
@@ -424,6 +425,14 @@ class Interpreter:
         self.exec_block(stmt.body, body)
         ns.pop("__cnnlint_class__", None)
         cls.ns = ns
+        for deco in stmt.decorator_list:
+            target = self.eval(deco.func if isinstance(deco, ast.Call) else deco, frame)
+            if isinstance(target, QualName) and target.name == "dataclasses.dataclass":
+                cls.fields = [  # type: ignore[attr-defined]
+                    (s.target.id, ns.get(s.target.id, MISSING))
+                    for s in stmt.body
+                    if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+                ]
         for value in ns.values():
             if isinstance(value, FuncVal) and value.owner is None:
                 value.owner = cls
@@ -699,10 +708,29 @@ class Interpreter:
         return result
 
     def _e_JoinedStr(self, node: ast.JoinedStr, frame: Frame) -> Any:
+        """``f"conv{i}"`` with known values (layer names built in loops); unknown otherwise."""
+        parts: list[str] = []
+        known = True
         for v in node.values:
-            if isinstance(v, ast.FormattedValue):
-                self.eval(v.value, frame)
-        return UNKNOWN
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                parts.append(v.value)
+                continue
+            if not isinstance(v, ast.FormattedValue):
+                known = False
+                continue
+            value = self.eval(v.value, frame)
+            spec = self.eval(v.format_spec, frame) if v.format_spec is not None else ""
+            if not known or not is_plain(value) or isinstance(value, Sym) or not isinstance(spec, str):
+                known = False
+                continue
+            try:
+                text = format({115: str, 114: repr, 97: ascii}.get(v.conversion, lambda x: x)(value), spec)
+            except (ValueError, TypeError):
+                known = False
+                continue
+            parts.append(text)
+        text = "".join(parts)
+        return text if known and len(text) <= limits.MAX_STR else UNKNOWN
 
     def _e_BinOp(self, node: ast.BinOp, frame: Frame) -> Any:
         left = self.eval(node.left, frame)
@@ -746,17 +774,17 @@ class Interpreter:
 
     def _e_BoolOp(self, node: ast.BoolOp, frame: Frame) -> Any:
         is_and = isinstance(node.op, ast.And)
-        result: Any = None
-        for i, expr in enumerate(node.values):
+        unsure = False
+        value: Any = None
+        for expr in node.values:
             value = self.eval(expr, frame)
             t = self.truth(value)
             if t is UNKNOWN:
-                # The rest may or may not run: what it yields is unknown.
-                return UNKNOWN
-            if (is_and and not t) or (not is_and and t) or i == len(node.values) - 1:
-                return value
-            result = value
-        return result
+                unsure = True  # ``x.is_cuda and self.ngpu > 1`` is still False when the second part is
+                continue
+            if (is_and and not t) or (not is_and and t):
+                return value if not unsure else (not is_and) if is_plain(value) else UNKNOWN
+        return UNKNOWN if unsure else value
 
     def _e_Compare(self, node: ast.Compare, frame: Frame) -> Any:
         left = self.eval(node.left, frame)
@@ -994,6 +1022,8 @@ class Interpreter:
             return self.session.builtin_call(self, func.name, args, kwargs, node, frame)
         if isinstance(func, QualName):
             return self.session.torch.call_qualname(self, func.name, args, kwargs, node)
+        if isinstance(func, DataclassInit):
+            return self.session.torch.dataclass_init(self, func.cls, func.obj, args, kwargs, node)
         if isinstance(func, MethodOf):
             return self.session.torch.call_method(self, func.obj, func.name, args, kwargs, node)
         if isinstance(func, (ModuleObj, TorchLayer)):

@@ -86,7 +86,9 @@ def find_models(tree: ast.Module, text: str, filename: str) -> Interpreted:
     for cls in session.classes:
         if cls.torch_base() is None or cls.node is None:
             continue
-        obj = _build_default(session, cls)
+        fed = [o for o, _ in session.instances.get(id(cls), []) if id(o) in session.inputs]
+        # The instance the file feeds a tensor is the model it runs; else the class built with its defaults.
+        obj = fed[0] if fed else _build_default(session, cls)
         node = cls.node
         span = Span(lines.start(node), lines.end(node))
         region = (min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
@@ -147,6 +149,8 @@ def _factories(session: Session, tree: ast.Module, lines: Lines) -> list[Candida
         a = stmt.args
         if len(a.args) + len(a.posonlyargs) > len(a.defaults) or any(d is None for d in a.kw_defaults):
             continue
+        if a.vararg is not None:
+            continue  # ``def conv_bn(*args, **kwargs)`` is a helper that expects arguments
         if len(out) >= MAX_FACTORIES:
             break
         session.work = 0
@@ -162,7 +166,7 @@ def _factories(session: Session, tree: ast.Module, lines: Lines) -> list[Candida
 
 
 def _returns_call(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Call) for n in ast.walk(func))
+    return any(isinstance(n, ast.Return) and isinstance(n.value, (ast.Call, ast.Name)) for n in ast.walk(func))
 
 
 def _outermost(candidates: list[Candidate]) -> list[Candidate]:
@@ -193,7 +197,8 @@ def _submodules(obj: Any) -> list[Any]:
         current = stack.pop()
         if not isinstance(current, ModuleObj):
             continue
-        for child in [*current.attrs.values(), *current.items]:
+        base_layer = getattr(current, "base_layer", None)
+        for child in [*current.attrs.values(), *current.items, *([base_layer] if base_layer is not None else [])]:
             if isinstance(child, (ModuleObj, TorchLayer)) and id(child) not in seen:
                 seen.add(id(child))
                 out.append(child)
@@ -236,6 +241,7 @@ def follow(found: Interpreted) -> None:
     """Step 4: run each model's forward over its input."""
     session = found.session
     assert session is not None
+    found.construction = _construction_findings(session)
     for c in found.candidates:
         dims = c.model.input.dims if c.model.input is not None else None
         x = TensorVal(Shape(*dims)) if dims is not None else TensorVal(Shape.unknown())
@@ -251,10 +257,13 @@ def follow(found: Interpreted) -> None:
             steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
             out = UNKNOWN
         steps = _unwrap_root(steps, c.obj)
+        if any(getattr(sub, "failed", False) for sub in _submodules(c.obj)):
+            # torch never gets to forward: building the model raised (reported where it raised)
+            for s in steps:
+                s.findings = [f for f in s.findings if f.code == "CNL100"]
         output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
         per_sample = _per_sample(session, c, dims, len(steps)) if dims and isinstance(dims[0], str) else None
         found.models.append((c.model, Trace(steps, output), _params(c.obj, session), per_sample))
-    found.construction = _construction_findings(session)
     found.dependencies = sorted(session.dependencies)
 
 
@@ -350,9 +359,16 @@ def _row(obj: Any, session: Session) -> int | None:
 
 
 def _construction_findings(session: Session) -> list[tuple[Any, Finding]]:
-    """Argument checks (CNL005) on every layer built, whether or not its forward is reached."""
+    """Argument checks (CNL005) on every layer built, whether or not its forward is reached.
+
+    As in torch, an ``__init__`` stops at the first layer that raises: one finding per object built.
+    """
     out = []
+    failed: set[Any] = set()
     for layer in session.built_layers:
+        owner = getattr(layer, "owner", None)
+        if owner is not None and owner in failed:
+            continue
         call = layer.origin.call if layer.origin is not None else None
         if call is None or layer.spec is None or getattr(layer, "maybe", False):
             continue
@@ -360,6 +376,8 @@ def _construction_findings(session: Session) -> list[tuple[Any, Finding]]:
             continue
         if layer.bind_error is not None:
             out.append((call, layer.bind_error))
+            failed.add(owner)
+            layer.failed = True  # type: ignore[attr-defined]
             continue
         try:
             layer.spec.check(layer.args)
@@ -367,4 +385,6 @@ def _construction_findings(session: Session) -> list[tuple[Any, Finding]]:
             finding = getattr(err, "finding", None)
             if finding is not None:
                 out.append((call, finding))
+                failed.add(owner)
+                layer.failed = True  # type: ignore[attr-defined]
     return out

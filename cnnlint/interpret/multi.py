@@ -6,7 +6,7 @@ from typing import Any
 
 from cnnlint.interpret.values import TensorVal, TorchLayer
 from cnnlint.shapes.dims import Shape
-from cnnlint.shapes.spec import ShapeError
+from cnnlint.shapes.spec import Finding, ShapeError
 
 RECURRENT = frozenset({"RNN", "LSTM", "GRU"})
 
@@ -27,30 +27,59 @@ def _tensor(value: Any) -> TensorVal:
 
 
 def _attention(forward: Any, interp: Any, layer: TorchLayer, args: list, kwargs: dict, node: Any) -> Any:
+    from cnnlint.shapes.mha import mha_outputs
+    from cnnlint.shapes.propagate import Step
+
     names = ("query", "key", "value")
     given = dict(zip(names, args))
     given.update({k: v for k, v in kwargs.items() if k in names})
     q, k, v = (_tensor(given.get(n)) for n in names)
     need_weights = kwargs.get("need_weights", args[4] if len(args) > 4 else True)
     average = kwargs.get("average_attn_weights", True)
-    out = forward.run_layer(interp, layer.built, q, node)  # the catalogue entry checks the query and counts
+    unknown = (TensorVal(Shape.unknown()), TensorVal(Shape.unknown()) if need_weights is not False else None)
+    rec = forward.recording
+    if rec is None:
+        return unknown
+    built = layer.built  # type: ignore[attr-defined]
+    step = Step(built, rec.depth, q.shape, Shape.unknown())
+    rec.steps.append(step)
     try:
-        from cnnlint.shapes.ops import mha_outputs  # type: ignore[attr-defined]
-    except ImportError:
-        return (out, TensorVal(Shape.unknown()) if need_weights is not False else None)
-    try:
+        layer.spec.check(layer.args)  # type: ignore[union-attr]
         attn, weights = mha_outputs(
             layer.args, q.shape, k.shape, v.shape, need_weights is not False, average is not False
         )
     except ShapeError as err:
-        forward.op_error(interp, err, node, "MultiheadAttention")
-        return (TensorVal(Shape.unknown()), TensorVal(Shape.unknown()))
-    except (TypeError, ValueError):
-        return (out, TensorVal(Shape.unknown()))
-    return (
-        TensorVal(attn) if out.shape.is_unknown is False else out,
-        TensorVal(weights) if weights is not None else None,
-    )
+        if not interp.forking and not q.tainted:
+            step.findings.append(err.finding)
+        step.stopped = True
+        return unknown
+    except (TypeError, ValueError, KeyError):
+        step.findings.append(Finding("CNL100", "MultiheadAttention: shapes could not be followed"))
+        step.stopped = True
+        return unknown
+    step.out_shape = attn
+    step.params = layer.spec.count_params(layer.args, q.shape)  # type: ignore[union-attr]
+    step.macs = _attention_macs(layer.args, q.shape, k.shape)
+    return (TensorVal(attn, tainted=q.tainted), TensorVal(weights) if weights is not None else None)
+
+
+def _attention_macs(args: dict, q: Shape, k: Shape) -> Any:
+    """Projections, Q @ K^T, attention @ V, output projection (what FlopCounterMode counts, halved)."""
+    from cnnlint.shapes.dims import UNKNOWN, is_known
+
+    e = args.get("embed_dim")
+    kdim = args.get("kdim") or e
+    vdim = args.get("vdim") or e
+    if q.open or k.open or not is_known(*q.dims, *k.dims, e, kdim, vdim):
+        return UNKNOWN
+    if len(q.dims) == 3:
+        n, length = (q.dims[0], q.dims[1]) if args.get("batch_first") else (q.dims[1], q.dims[0])
+        source = k.dims[1] if args.get("batch_first") else k.dims[0]
+    elif len(q.dims) == 2:
+        n, length, source = 1, q.dims[0], k.dims[0]
+    else:
+        return UNKNOWN
+    return n * (length * e * e + source * e * kdim + source * e * vdim + 2 * length * source * e + length * e * e)
 
 
 def _recurrent(forward: Any, interp: Any, layer: TorchLayer, args: list, kwargs: dict, node: Any) -> Any:

@@ -80,6 +80,7 @@ class Session:
         self.anchors: list[Any] = []  # call nodes in the checked file whose construction is under way
         self.top_assigns: list[tuple[str, ast.stmt, Any]] = []
         self.executed: dict[int, ast.AST] = {}  # functions and classes of the checked file that ran
+        self.constructing: list[int] = []  # ids of the module objects whose ``__init__`` is running
 
     def new_globals(self, imported: bool = False) -> dict[str, Any]:
         return {"__name__": "<imported>" if imported else "__main__", "__file__": UNKNOWN}

@@ -80,6 +80,7 @@ SAME_SHAPE = frozenset(
         "bitwise_not",
     ]
 )
+_RESHAPING_INPLACE = frozenset({"resize_", "unsqueeze_", "squeeze_", "transpose_", "t_", "as_strided_", "swapdims_"})
 REDUCTIONS = frozenset(
     [
         "mean",
@@ -215,8 +216,8 @@ def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, 
         if shape.rank is not None and not -shape.rank <= index < shape.rank:
             return UNKNOWN
         return _dim_value(shape.dim(index))
-    if name in SAME_SHAPE:
-        return TensorVal(shape, t.integer)
+    if name in SAME_SHAPE or (name.endswith("_") and name not in _RESHAPING_INPLACE):
+        return TensorVal(shape, t.integer, tainted=t.tainted)
     if name in ("view", "reshape"):
         if len(args) == 1 and isinstance(args[0], (tuple, ListVal)):
             items = interp.iterate(args[0], None)
@@ -246,6 +247,18 @@ def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, 
 
 def tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
     """Shape-changing tensor ops, through the engine's pure functions."""
+    return _taint(_tensor_op(session, interp, name, t, args, kwargs, node), t.tainted)
+
+
+def _taint(value: Any, tainted: bool) -> Any:
+    if tainted:
+        for v in value if isinstance(value, tuple) else (value,):
+            if isinstance(v, TensorVal):
+                v.tainted = True
+    return value
+
+
+def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
     ops = _ops()
     if ops is None:
         return unknown_tensor()
@@ -300,7 +313,8 @@ def tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, kw
         if name in ("softmax", "log_softmax") and args:
             return TensorVal(shape)
     except ShapeError as err:
-        session.forward.op_error(interp, err, node, name)
+        if not t.tainted:
+            session.forward.op_error(interp, err, node, name)
         return unknown_tensor()
     except (TypeError, ValueError, IndexError, AttributeError):
         return unknown_tensor()
@@ -341,20 +355,22 @@ def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) 
         return matmul(session, interp, left, right, node, "matmul")
     lt, rt = isinstance(left, TensorVal), isinstance(right, TensorVal)
     if lt and rt:
+        tainted = left.tainted or right.tainted
         ops = _ops()
         if ops is None:
             return unknown_tensor()
         try:
-            return TensorVal(ops.broadcast(left.shape, right.shape, op))
+            return TensorVal(ops.broadcast(left.shape, right.shape, op), tainted=tainted)
         except ShapeError as err:
-            session.forward.op_error(interp, err, node, op)
+            if not tainted:
+                session.forward.op_error(interp, err, node, op)
             return unknown_tensor()
         except (TypeError, ValueError):
             return unknown_tensor()
     tensor = left if lt else right
     other = right if lt else left
     if other is None or isinstance(other, (bool, int, float)) and not isinstance(other, Sym):
-        return TensorVal(tensor.shape)
+        return TensorVal(tensor.shape, tainted=tensor.tainted)
     return unknown_tensor()
 
 
@@ -364,16 +380,18 @@ def matmul(session: Any, interp: Any, left: Any, right: Any, node: Any, name: st
     ops = _ops()
     if ops is None:
         return unknown_tensor()
+    tainted = left.tainted or right.tainted
     try:
         fn = getattr(ops, name if name in ("mm", "bmm") else "matmul")
         out = fn(left.shape, right.shape)
     except ShapeError as err:
-        session.forward.op_error(interp, err, node, name)
+        if not tainted:
+            session.forward.op_error(interp, err, node, name)
         return unknown_tensor()
     except (TypeError, ValueError):
         return unknown_tensor()
     session.forward.record_matmul(interp, left.shape, right.shape, out, node)
-    return TensorVal(out)
+    return TensorVal(out, tainted=tainted)
 
 
 def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -> Any:
@@ -397,9 +415,10 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
         else:
             return unknown_tensor()
     try:
-        return TensorVal(ops.index(t.shape, converted))
+        return TensorVal(ops.index(t.shape, converted), tainted=t.tainted)
     except ShapeError as err:
-        session.forward.op_error(interp, err, node, "[]")
+        if not t.tainted:
+            session.forward.op_error(interp, err, node, "[]")
         return unknown_tensor()
     except (TypeError, ValueError, IndexError, AttributeError):
         return unknown_tensor()
@@ -505,11 +524,13 @@ def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: 
     ops = _ops()
     if ops is None:
         return unknown_tensor()
+    tainted = any(i.tainted for i in items)
     try:
         fn = ops.stack if short == "stack" else ops.cat
-        return TensorVal(fn([i.shape for i in items], dim))
+        return TensorVal(fn([i.shape for i in items], dim), tainted=tainted)
     except ShapeError as err:
-        session.forward.op_error(interp, err, node, f"torch.{short}")
+        if not tainted:
+            session.forward.op_error(interp, err, node, f"torch.{short}")
         return unknown_tensor()
     except (TypeError, ValueError, IndexError):
         return unknown_tensor()

@@ -18,6 +18,7 @@ from cnnlint.interpret.values import (
     UNKNOWN,
     BoundMethod,
     ClassVal,
+    DataclassInit,
     DictVal,
     FuncVal,
     ListVal,
@@ -114,13 +115,19 @@ class TorchAPI:
         init, _owner = cls.lookup("__init__")
         if isinstance(init, FuncVal):
             self.session.instantiating(cls, obj, node)
-            result = interp.call_function(init, [obj, *args], kwargs, node)
+            self.session.constructing.append(id(obj))
+            try:
+                result = interp.call_function(init, [obj, *args], kwargs, node)
+            finally:
+                self.session.constructing.pop()
             if result is UNKNOWN and not init.node.body:
                 return UNKNOWN
             if _bind_failed(init, [obj, *args], kwargs):
                 return UNKNOWN
         elif base in CONTAINERS:
             self._container_init(interp, obj, base, args, kwargs)
+        elif base not in (None, "Module"):
+            obj.base_layer = self.layer(interp, f"torch.nn.{base}", args, kwargs, node)  # type: ignore[attr-defined]
         elif cls.has_unknown_base:
             obj.uncertain = True
         return obj
@@ -135,7 +142,25 @@ class TorchAPI:
             if _bind_failed(init, [obj, *args], kwargs):
                 return UNKNOWN
             interp.call_function(init, [obj, *args], kwargs, node)
+        elif (
+            _dataclass_fields(cls) is not None and self.dataclass_init(interp, cls, obj, args, kwargs, node) is UNKNOWN
+        ):
+            return UNKNOWN
         return obj
+
+    def dataclass_init(self, interp: Any, cls: ClassVal, obj: Any, args: list[Any], kwargs: dict, node: Any) -> Any:
+        fields = _dataclass_fields(cls) or []
+        bound = dict(zip([f for f, _ in fields], args))
+        bound.update(kwargs)
+        for name, default in fields:
+            value = bound.get(name, default)
+            if value is MISSING:
+                return UNKNOWN
+            interp.write(obj.attrs, name, value)
+        post, _ = cls.lookup("__post_init__")
+        if isinstance(post, FuncVal):
+            interp.call_function(post, [obj], {}, node)
+        return None
 
     def _container_init(self, interp: Any, obj: ModuleObj, kind: str, args: list[Any], kwargs: dict[str, Any]) -> None:
         if kind == "Sequential":
@@ -222,6 +247,7 @@ class TorchAPI:
             call.code = layer_code(short, built.args) or call.code
         layer = TorchLayer(built.spec, built.args, origin, short, bind_error=built.bind_error)
         layer.maybe = interp.forking  # type: ignore[attr-defined]  # built in a branch that may not run
+        layer.owner = self.session.constructing[-1] if self.session.constructing else None  # type: ignore[attr-defined]
         layer.built = built  # type: ignore[attr-defined]
         origin.call = call
         built.origin = call
@@ -249,6 +275,9 @@ class TorchAPI:
                 return found
         if obj.kind == "object":
             return UNKNOWN
+        base_layer = getattr(obj, "base_layer", None)
+        if base_layer is not None and (name in base_layer.args or name in ("weight", "bias")):
+            return self.layer_attr(base_layer, name)
         if name == "training":
             return True
         if name in ("forward", "__call__"):
@@ -270,6 +299,8 @@ class TorchAPI:
             return UNKNOWN
         for c in mro[start + 1 :]:
             if isinstance(c, ClassVal):
+                if name == "__init__" and "__init__" not in c.ns and getattr(c, "fields", None) is not None:
+                    return DataclassInit(c, obj)
                 if name in c.ns:
                     found = interp.resolve(c.ns[name])
                     if isinstance(found, FuncVal):
@@ -397,6 +428,8 @@ class TorchAPI:
             return self.session.copy_value(args[0]) if args else UNKNOWN
         if name == "warnings.warn":
             return None
+        if name == "typing.cast" and len(args) == 2:
+            return args[1]
         if name in ("torchinfo.summary",):
             self.session.observe_summary(args, kwargs, node)
             return UNKNOWN
@@ -449,6 +482,9 @@ class TorchAPI:
             base = name.split(":", 1)[1][len("torch.nn.") :]
             if base in CONTAINERS:
                 self._container_init(interp, obj, base, args, kwargs)
+            elif base != "Module" and "." not in base:
+                # ``class LayerNorm2d(nn.LayerNorm)``: the torch layer underneath holds the parameters
+                obj.base_layer = self.layer(interp, f"torch.nn.{base}", args, kwargs, node)  # type: ignore[attr-defined]
             return None
         if name == "__container_forward__" or name == "__call__":
             return self.session.forward.call_module(interp, obj, args, kwargs, node, container_only=name != "__call__")
@@ -521,6 +557,19 @@ def _literal(value: Any) -> bool:
     if isinstance(value, (tuple, list)):
         return all(_literal(v) for v in value)
     return value is None or (isinstance(value, (bool, int, float, str)) and value is not UNKNOWN)
+
+
+def _dataclass_fields(cls: ClassVal) -> list[tuple[str, Any]] | None:
+    """The fields of a ``@dataclass`` (inherited ones first), or None for another class."""
+    fields: list[tuple[str, Any]] = []
+    found = False
+    for c in reversed(cls.mro()):
+        own = getattr(c, "fields", None)
+        if own is not None:
+            found = True
+            names = {n for n, _ in own}
+            fields = [f for f in fields if f[0] not in names] + list(own)
+    return fields if found else None
 
 
 def _is_module_class(cls: ClassVal) -> bool:

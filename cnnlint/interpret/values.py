@@ -211,6 +211,9 @@ class TensorVal:
     shape: Shape
     integer: bool = False
     param: bool = False  # an nn.Parameter / buffer: counted in the module's parameters
+    # Downstream of an error whose output is not fixed by the failing layer's own arguments (a BatchNorm
+    # with the wrong num_features passes its input on): torch never gets here, so nothing more is reported.
+    tainted: bool = False
 
 
 @dataclass(eq=False)
@@ -244,6 +247,14 @@ class LazyImport:
     module: str  # absolute dotted module name
     attr: str | None  # None: the module itself
     importer: ModuleNS
+
+
+@dataclass(eq=False)
+class DataclassInit:
+    """The ``__init__`` a ``@dataclass`` decorator writes: fields bound to arguments, then ``__post_init__``."""
+
+    cls: ClassVal
+    obj: Any
 
 
 @dataclass(eq=False)

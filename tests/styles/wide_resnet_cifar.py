@@ -22,7 +22,7 @@ class wide_basic(nn.Module):
         self.shortcut = nn.Sequential()
         if stride != 1 or in_planes != planes:
             self.shortcut = nn.Sequential(
-                nn.Conv2d(in_planes, planes, kernel_size=1, stride=stride, bias=True),  # expect: CNL003
+                nn.Conv2d(in_planes, planes, kernel_size=1, stride=stride, bias=True),
             )
 
     def forward(self, x):
