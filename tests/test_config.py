@@ -213,8 +213,8 @@ def test_expand_selector():
     assert "CNL100" not in expand_selector("CNL0")
     assert expand_selector("ALL") == ALL_CODES
     assert expand_selector("cnl001") == {"CNL001"}
-    with pytest.raises(ConfigError, match="did you mean `CNL001`"):
-        expand_selector("CNL01")
+    with pytest.raises(ConfigError, match="did you mean `CNL002`"):
+        expand_selector("CNL02")
 
 
 # ------------------------------------------------------------------------------------------ selection

@@ -336,6 +336,9 @@ def _params(obj: Any, session: Session) -> list[tuple[int | None, Any]]:
                 continue
             shape = getattr(sub, "last_in", None) or Shape.unknown()
             try:
+                if sub.bind_error is not None:
+                    raise ValueError("arguments not bound")
+                sub.spec.check(sub.args)  # a layer torch would refuse has no parameters to count
                 n = sub.spec.count_params(sub.args, shape)
             except Exception:  # noqa: BLE001 - a count the engine cannot make is unknown
                 n = UNKNOWN_DIM

@@ -97,10 +97,10 @@ def _recurrent(forward: Any, interp: Any, layer: TorchLayer, args: list, kwargs:
     hidden: Any = TensorVal(Shape.unknown())
     if layer.type_name == "LSTM":
         hidden = (TensorVal(Shape.unknown()), TensorVal(Shape.unknown()))
-    if rnn_outputs is not None and not x.shape.is_unknown:
+    if rnn_outputs is not None and not x.shape.is_unknown and layer.bind_error is None:
         try:
             _, h = rnn_outputs(layer.args, x.shape)
             hidden = tuple(TensorVal(s) for s in h) if isinstance(h, tuple) else TensorVal(h)
-        except (ShapeError, TypeError, ValueError):
+        except (ShapeError, TypeError, ValueError, KeyError):
             pass
     return (out, hidden)

@@ -157,8 +157,8 @@ def _count(name: str, args: Args) -> tuple[int, int] | None:
 def _layer_inputs(args: Args) -> list[int] | None:
     """Per layer and direction: the input width, for the parameter and MAC formulas."""
     layers, h_out, bidir = args["num_layers"], _h_out(args), _flag(args, "bidirectional")
-    if not is_known(layers, h_out, args["input_size"]) or bidir is UNKNOWN:
-        return None
+    if not is_known(layers, h_out, args["input_size"]) or bidir is UNKNOWN or layers > 10_000:  # type: ignore[operator]
+        return None  # (a count over ten thousand stacked layers is not worth a list that long)
     dirs = 2 if bidir else 1
     return [args["input_size"] if layer == 0 else h_out * dirs for layer in range(layers) for _ in range(dirs)]  # type: ignore[operator]
 
