@@ -6,6 +6,7 @@ inside cnnlint is one CNL998 for that file, and the run goes on.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from cnnlint.shapes.spec import ArgFix, Layer
 
 ISSUES_URL = "https://github.com/cnnlint/cnnlint/issues"
+_NEWER_MESSAGE = (
+    f"not analysed: this file uses syntax newer than the running Python {sys.version_info[0]}.{sys.version_info[1]}; "
+    "run cnnlint with a newer Python to check it"
+)
 
 
 @dataclass
@@ -36,6 +41,7 @@ class FileResult:
     models: list[ModelResult] = field(default_factory=list)
     text: str | None = None
     failed: bool = False  # CNL998 or unreadable: the run exits 2
+    not_analysed: Diagnostic | None = None  # the CNL100 of a file written for a newer Python
 
 
 @dataclass
@@ -65,7 +71,9 @@ def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None)
                 1,
             )
         ]
-    result.diagnostics = [d for d in result.diagnostics if options.is_enabled(d.code) or d.code in ("CNL998",)]
+    result.diagnostics = [
+        d for d in result.diagnostics if options.is_enabled(d.code) or d.code == "CNL998" or d is result.not_analysed
+    ]
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 
@@ -89,8 +97,11 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
             warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print (nor errors under -W error)
             tree = source.check_syntax(text, filename)
     except source.SourceError as err:
-        if not _newer_syntax(text):
+        if not source.newer_syntax(text, err):
             result.diagnostics.append(_file_diag(filename, "CNL999", err.message, err.row, err.column))
+        else:  # valid for a newer Python: say it was not analysed (shown even without --show-info)
+            result.not_analysed = _file_diag(filename, "CNL100", _NEWER_MESSAGE, err.row, err.column)
+            result.diagnostics.append(result.not_analysed)
         return
     if not source.may_define_model(data):
         return
@@ -110,7 +121,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         result.diagnostics.append(
             Diagnostic(problem.code, problem.message, filename, problem.span.start, problem.span.end)
         )
-    lines = text.splitlines()
+    lines = source.split_lines(text)
     seen: set[tuple[str, int, int]] = set()
     for model in models:
         try:
@@ -165,39 +176,6 @@ def _compile_error(tree: Any, filename: str) -> Diagnostic | None:
     except (RecursionError, MemoryError, ValueError):
         return None  # too deep or too big to compile: the parse succeeded, extraction decides
     return None
-
-
-def _newer_syntax(text: str) -> bool:
-    """True when the running Python rejects the file but libcst, which knows newer grammars, accepts it.
-
-    Such a file is valid code for a newer Python than the one running cnnlint:
-    it is skipped rather than reported as a syntax error.
-    """
-    import sys
-
-    if sys.version_info >= (3, 13) or len(text) > 2_000_000 or _max_bracket_depth(text) > 100:
-        return False  # nothing newer to accept, or too deep for libcst's native parser to be safe
-    from cnnlint import source
-
-    try:
-        source.parse(text)
-    except source.SourceError:
-        return False
-    except Exception:  # noqa: BLE001 - libcst's native parser can fail in its own ways
-        return False
-    return True
-
-
-def _max_bracket_depth(text: str) -> int:
-    """An upper bound on bracket nesting (strings not excluded): cheap, and enough for a guard."""
-    depth = deepest = 0
-    for char in text:
-        if char in "([{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in ")]}":
-            depth = max(0, depth - 1)
-    return deepest
 
 
 def _fix(arg_fix: ArgFix, call: LayerCall, layer: Layer) -> Fix | None:

@@ -11,6 +11,7 @@ from typing import Any
 from cnnlint.check import CheckOptions, FileResult, check_bytes
 from cnnlint.diagnostics import Diagnostic
 from cnnlint.rules import severity
+from cnnlint.source import read_regular_file
 
 # Below this much model-bearing source, a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 400_000
@@ -35,6 +36,7 @@ class Run:
     fixed: int = 0
     diffs: list[str] = field(default_factory=list)
     stdin_output: bytes | None = None
+    stamps: dict[Path, Any] = field(default_factory=dict)  # path -> safewrite.Stamp, as read
 
     def options_for(self, path: Path) -> CheckOptions:
         from cnnlint import config
@@ -67,11 +69,15 @@ class Run:
                 self.failed = True
                 continue
             try:
-                data = found.path.read_bytes()
+                data, st = read_regular_file(found.path)
             except (OSError, ValueError) as err:
                 _err(f"{found.path}: cannot read file: {getattr(err, 'strerror', None) or err}")
                 self.failed = True
                 continue
+            if self.fix:
+                from cnnlint.safewrite import Stamp
+
+                self.stamps[found.path] = Stamp.of(st)
             work.append((found.path, data))
         for path, data, result in self._check_all(work):
             self._finish(path, data, result)
@@ -94,7 +100,7 @@ class Run:
 
         # Jobs are pickled lazily, while results accumulate: send a copy without them,
         # or each job would carry every earlier file's text (quadratic in the run's size).
-        light = replace(self, results=[], diffs=[], stdin_output=None)
+        light = replace(self, results=[], diffs=[], stdin_output=None, stamps={})
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_check_job, light, path, data) for path, data in work]
             for (path, data), future in zip(work, futures):
@@ -117,28 +123,44 @@ class Run:
         if result.failed:
             self.failed = True
         if (self.fix or self.diff) and any(d.fix for d in result.diagnostics):
-            from cnnlint.fix import fix_bytes, unified_diff
+            from cnnlint.fix import plan_fix, unified_diff
 
-            fixed, count = fix_bytes(data, result.diagnostics)
-            if count:
+            plan = plan_fix(data, result.diagnostics)
+            if plan.refused:
+                _err(f"{path}: {plan.refused}")
+                self.failed = True
+            if plan.count:
                 if self.diff:
-                    self.diffs.append(unified_diff(str(path), data, fixed))
+                    self.diffs.append(unified_diff(str(path), data, plan.fixed))
                 else:
-                    self.fixed += count
                     if stdin:
-                        self.stdin_output = fixed
-                    else:
-                        try:
-                            path.write_bytes(fixed)
-                        except OSError as err:
-                            _err(f"{path}: cannot write fix: {err.strerror or err}")
-                            self.failed = True
-                            self.results.append(result)
-                            return
-                    result = check_bytes(fixed, str(path), self.options_for(path))
+                        self.stdin_output = plan.fixed
+                    elif not self._write(path, data, plan.fixed):
+                        self.results.append(result)
+                        return
+                    self.fixed += plan.count
+                    result = check_bytes(plan.fixed, str(path), self.options_for(path))
+            elif stdin and self.fix:
+                self.stdin_output = data
         elif stdin and self.fix:
             self.stdin_output = data
         self.results.append(result)
+
+    def _write(self, path: Path, original: bytes, fixed: bytes) -> bool:
+        """Write a fix safely (see ``cnnlint.safewrite``); False, with a message, when nothing was written."""
+        from cnnlint.safewrite import Changed, write_fixed
+
+        try:
+            write_fixed(path, fixed, original, self.stamps.get(path))
+        except Changed as err:
+            _err(f"{path}: {err}")
+            self.failed = True
+            return False
+        except OSError as err:
+            _err(f"{path}: cannot write fix: {err.strerror or err}; the file is unchanged")
+            self.failed = True
+            return False
+        return True
 
     # ---- reporting --------------------------------------------------------
 
