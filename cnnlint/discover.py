@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +32,15 @@ def discover(paths: list[Path], is_excluded: Callable[[Path], bool]) -> Iterator
         if not os.path.lexists(path):
             yield Found(path, "No such file or directory")
             continue
-        if path.is_dir():
-            yield from _walk(path, is_excluded, seen)
-        elif not path.exists():
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
             yield Found(path, _link_problem(path))
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(path, is_excluded, seen)
+        elif not stat.S_ISREG(mode):  # a FIFO (reading it would block), a socket, a device such as /dev/zero
+            yield Found(path, "not a regular file")
         else:
             key = path.resolve()
             if key not in seen:
