@@ -75,7 +75,19 @@ def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None)
         d for d in result.diagnostics if options.is_enabled(d.code) or d.code == "CNL998" or d is result.not_analysed
     ]
     result.diagnostics.sort(key=lambda d: d.sort_key)
+    _shorten_messages(result)
     return result
+
+
+def _shorten_messages(result: FileResult) -> None:
+    """Values in messages are cut to ~80 characters: a 95-byte file never prints megabytes."""
+    from dataclasses import replace
+
+    from cnnlint.bounds import shorten_message
+
+    result.diagnostics = [
+        d if len(d.message) <= 300 else replace(d, message=shorten_message(d.message)) for d in result.diagnostics
+    ]
 
 
 def _file_diag(filename: str, code: str, message: str, row: int, column: int) -> Diagnostic:
