@@ -10,6 +10,7 @@ disk or a file-size limit the original is untouched.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -47,6 +48,8 @@ def write_fixed(path: str | os.PathLike[str], fixed: bytes, original: bytes, sta
             handle.write(fixed)
             handle.flush()
             os.fsync(handle.fileno())
+            if os.fstat(handle.fileno()).st_size != len(fixed):  # a short write (file-size limit, full disk)
+                raise OSError(errno.EFBIG, "the new content could not be written in full")
         os.chmod(temporary, stat.S_IMODE(st.st_mode))
         if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
             try:

@@ -303,7 +303,10 @@ _NEWER_MARKER = re.compile(
     r"\btype\s+[A-Za-z_]\w*\s*[\[=]|\b(?:def|class)\s+[A-Za-z_]\w*\s*\[|(?<!\w)(?:[fFtT][rR]?|[rR][fFtT])['\"]"
 )
 #: Wall-clock seconds libcst may take to decide, in its own process.
-LIBCST_BUDGET = 1.5
+LIBCST_BUDGET = 5.0
+#: libcst's parser is super-linear in a chain without commas (``a[0][0]...``, ``1 + 1 + ...``: 2,000
+#: terms take seconds, 10,000 a minute): a file with a longer one is not handed to it at all.
+MAX_CHAIN = 300
 #: Address space of that process: libcst's native parser on hostile input is not trusted either.
 LIBCST_MEMORY = 1 << 30
 _PROBE = """
@@ -335,9 +338,38 @@ def newer_syntax(text: str, error: SourceError) -> bool:
         return False
     lines = split_lines(text)
     window = "\n".join(lines[max(0, error.row - 3) : error.row + 1])
-    if not _NEWER_MARKER.search(window):
+    if not _NEWER_MARKER.search(window) or _longest_chain(text, MAX_CHAIN) > MAX_CHAIN:
         return False
     return _libcst_accepts(text)
+
+
+_CHAIN_CHARS = re.compile(r"[()\[\]{},;\n.+\-*/%@&|^~<>!=]")
+
+
+def _longest_chain(text: str, limit: int) -> int:
+    """The most operator characters between two commas, semicolons or statements (strings not excluded).
+
+    One linear scan that stops at ``limit + 1``. Only a guard: ordinary code
+    stays far below it, the inputs that make libcst's parser take minutes
+    (``a[0][0]...``, ``1 + 1 + ...`` over many lines) far above.
+    """
+    depth = count = longest = 0
+    for match in _CHAIN_CHARS.finditer(text):
+        c = match.group()
+        if c in "([{":
+            depth += 1
+            count += 1
+        elif c in ")]}":
+            depth = max(0, depth - 1)
+        elif c in ",;" or (c == "\n" and depth == 0):
+            count = 0
+        elif c != "\n":
+            count += 1
+        if count > longest:
+            longest = count
+            if longest > limit:
+                break
+    return longest
 
 
 def _libcst_accepts(text: str) -> bool:
