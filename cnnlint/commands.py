@@ -111,9 +111,11 @@ def check(
     """Check PATHS (files or directories; default: .) for shape bugs."""
     from cnnlint.runner import Run
 
-    if stdin_filename and paths:
-        names = " ".join(str(p) for p in paths)
-        raise UsageFailure(f"--stdin-filename reads standard input: give no paths with it (got {names})")
+    if stdin_filename and any(str(p) != "-" for p in paths):  # "-" names standard input itself
+        names = " ".join(str(p) for p in paths if str(p) != "-")
+        raise UsageFailure(f"--stdin-filename reads standard input: give no other paths with it (got {names})")
+    if stdin_filename:
+        paths = ()
     if runtime:
         _require_torch()
     targets = list(paths) or ([] if stdin_filename else [Path(".")])
