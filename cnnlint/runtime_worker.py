@@ -245,14 +245,16 @@ def _is_number(node: ast.AST, constants: Mapping[str, Any]) -> bool:
 def _check_binop(node: ast.BinOp, constants: Mapping[str, Any]) -> None:
     """Arithmetic on numbers only; a literal tuple repeated a few times; powers of small literals."""
     left, right = node.left, node.right
-    if isinstance(node.op, ast.Mult) and isinstance(left, (ast.Tuple, ast.List)) != isinstance(right, (ast.Tuple, ast.List)):
-        count = right if isinstance(left, (ast.Tuple, ast.List)) else left
+    sequences = (ast.Tuple, ast.List)
+    if isinstance(node.op, ast.Mult) and isinstance(left, sequences) != isinstance(right, sequences):
+        count = right if isinstance(left, sequences) else left
         if not (isinstance(count, ast.Constant) and type(count.value) is int and 0 <= count.value <= MAX_REPEAT):
             raise Unsafe(f"it repeats a sequence other than a small literal number of times (at most {MAX_REPEAT})")
         return
     if not (_is_number(left, constants) and _is_number(right, constants)):
         raise Unsafe(f"it applies {type(node.op).__name__} to something other than numbers")
-    if isinstance(node.op, ast.Pow) and any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) for n in ast.walk(left)):
+    nested_power = any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) for n in ast.walk(left))
+    if isinstance(node.op, ast.Pow) and nested_power:
         raise Unsafe("it raises a power to a power")
 
 

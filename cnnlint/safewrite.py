@@ -10,6 +10,7 @@ disk or a file-size limit the original is untouched.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -52,16 +53,12 @@ def write_fixed(path: str | os.PathLike[str], fixed: bytes, original: bytes, sta
                 raise OSError(errno.EFBIG, "the new content could not be written in full")
         os.chmod(temporary, stat.S_IMODE(st.st_mode))
         if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
-            try:
+            with contextlib.suppress(OSError):  # not ours to give away; the mode is kept
                 os.chown(temporary, st.st_uid, st.st_gid)
-            except OSError:
-                pass  # not ours to give away; the mode is kept
         os.replace(temporary, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise
     _sync_directory(directory)
 

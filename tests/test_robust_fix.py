@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from cnnlint import source
+from cnnlint import fix, source
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
-from cnnlint.fix import fix_bytes, plan_fix
 
 MODEL_ROW = "net = nn.Sequential(nn.Flatten(), nn.Linear(10, 5), nn.Linear(9, 2))\n"
 BUGGY = "import torch.nn as nn\n\nnet = nn.Sequential(nn.Flatten(), nn.Linear(10, 5), nn.Linear(7, 2))\n"
@@ -91,15 +90,15 @@ def _diag(row: int, col: int, end_col: int, content: str) -> Diagnostic:
 
 def test_a_fix_that_would_not_compile_is_refused() -> None:
     data = b"import torch.nn as nn\nnet = nn.Linear(9, 2)\n"
-    plan = plan_fix(data, [_diag(2, 17, 18, "9, (")])
+    plan = fix.plan_fix(data, [_diag(2, 17, 18, "9, (")])
     assert plan.count == 0 and plan.fixed == data and "compile" in (plan.refused or "")
-    assert fix_bytes(data, [_diag(2, 17, 18, "9, (")]) == (data, 0)
+    assert fix.fix_bytes(data, [_diag(2, 17, 18, "9, (")]) == (data, 0)
 
 
 def test_an_edit_off_its_line_is_refused() -> None:
     data = b"x = 1\ny = 2\n"
-    assert fix_bytes(data, [_diag(1, 5, 40, "3")]) == (data, 0)
-    assert plan_fix(data, [_diag(1, 5, 40, "3")]).refused
+    assert fix.fix_bytes(data, [_diag(1, 5, 40, "3")]) == (data, 0)
+    assert fix.plan_fix(data, [_diag(1, 5, 40, "3")]).refused
 
 
 def test_refused_fix_is_reported_and_the_file_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,7 +130,8 @@ def test_a_write_over_the_file_size_limit_leaves_the_original_whole(tmp_path: Pa
     path.write_bytes(data)
     code = (
         "import resource, sys; from cnnlint.cli import main; "
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384)); sys.argv = ['cnnlint', 'check', '--fix', sys.argv[1]]; main()"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384)); "
+        "sys.argv = ['cnnlint', 'check', '--fix', sys.argv[1]]; main()"
     )
     env = {**_env(), "PYTHONDONTWRITEBYTECODE": "1"}  # the limit would truncate .pyc files too
     proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env, timeout=120)
@@ -179,7 +179,8 @@ def test_a_file_edited_during_the_run_is_not_overwritten(tmp_path: Path, monkeyp
 
 @pytest.mark.parametrize("separator", ["\x1c", "\x0b", "\x0c", "\x85", "\u2028"], ids=["FS", "VT", "FF", "NEL", "LS"])
 def test_noqa_after_an_odd_separator_stays_on_its_row(tmp_path: Path, separator: str) -> None:
-    text = f"import torch.nn as nn\nx = 1  # a{separator}# noqa\nnet = nn.Sequential(nn.Linear(1, 2), nn.Linear(3, 4))\n"
+    model = "net = nn.Sequential(nn.Linear(1, 2), nn.Linear(3, 4))\n"
+    text = f"import torch.nn as nn\nx = 1  # a{separator}# noqa\n{model}"
     path = tmp_path / "m.py"
     path.write_text(text, encoding="utf-8")
     found = run_cli("check", "--output-format", "json", str(path)).json()

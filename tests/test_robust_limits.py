@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from cnnlint import bounds
 from cnnlint.runtime_worker import Unsafe, validate
 
 HANG = 90  # seconds: only ever reached by a hang
@@ -96,6 +95,8 @@ def test_folding_is_bounded_and_messages_short(tmp_path: Path, name: str) -> Non
 
 
 def test_bounds_helpers() -> None:
+    from cnnlint import bounds
+
     with pytest.raises(bounds.TooBig):
         bounds.checked_round(1, -(10**9))
     a = (0,) * 10_000
@@ -218,7 +219,11 @@ def test_the_validator_caps_sizes_and_refuses_modules(code: str, reason: str) ->
 
 def test_the_validator_still_takes_layer_arguments() -> None:
     aliases = {"nn": "torch.nn", "F": "torch.nn.functional"}
-    for code in ("nn.MaxPool2d((2,) * 2)", "nn.TransformerEncoderLayer(8, 2, activation=F.gelu)", "nn.Linear(2**10, 3)"):
+    for code in (
+        "nn.MaxPool2d((2,) * 2)",
+        "nn.TransformerEncoderLayer(8, 2, activation=F.gelu)",
+        "nn.Linear(2**10, 3)",
+    ):
         validate(code, aliases, {})
 
 
