@@ -35,8 +35,12 @@ def _env() -> dict[str, str]:
 
 
 def test_cookie_on_line_two_after_code_is_ignored_by_check_and_fix(tmp_path: Path) -> None:
-    """UTF-8 ``s = 'é'`` on line 1: CPython ignores a latin-1 cookie on line 2, so must --fix."""
-    data = ("s = 'é'\n# -*- coding: latin-1 -*-\nimport torch.nn as nn\n" + MODEL_ROW).encode("utf-8")
+    """UTF-8 ``s = 'é'`` on line 1: CPython ignores a latin-1 cookie on line 2, so must --fix.
+
+    Decoded as latin-1, the é is two characters and the edit lands one column early
+    (``nn.Linear89, 2)``).
+    """
+    data = ("import torch.nn as nn; s = 'é'; " + MODEL_ROW + "# -*- coding: latin-1 -*-\n").encode("utf-8")
     path = tmp_path / "m.py"
     path.write_bytes(data)
     assert run_cli("check", "--fix", str(path)).exit_code == 0
