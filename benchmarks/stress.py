@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+NN = "import torch.nn as nn\n"
 GOOD = "import torch.nn as nn\nnet = nn.Sequential(nn.Flatten(), nn.Linear(10, 5), nn.Linear(7, 2))\n"
 MODEL = "import torch.nn as nn\n\nnet = nn.Sequential(nn.Flatten(), nn.Linear(10, 5), nn.Linear(9, 2))\n"
 
@@ -71,7 +73,8 @@ def _tiny_files(count: int) -> Callable[[Path], list[str]]:
 
 def _runtime(code: str) -> Callable[[Path], list[str]]:
     def build(d: Path) -> list[str]:
-        (d / "m.py").write_text(f"import torch\nimport torch.nn as nn\nnet = nn.Sequential({code})\nx = torch.randn(2, 3)\n")
+        head = "import torch\nimport torch.nn as nn\n"
+        (d / "m.py").write_text(f"{head}net = nn.Sequential({code})\nx = torch.randn(2, 3)\n")
         return ["check", "--runtime", "m.py"]
 
     return build
@@ -106,12 +109,12 @@ CASES: dict[str, Case] = {
     "newer_syntax_small": (_file("m.py", "type Alias = int\n" + GOOD), 2),
     "parentheses_x5000": (_file("m.py", "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n"), 2),
     # 7. constant folding
-    "round_1_minus_1e9": (_file("m.py", "import torch.nn as nn\nnet = nn.Sequential(nn.Linear(round(1, -10**9), 3))\n"), 2),
+    "round_1_minus_1e9": (_file("m.py", NN + "net = nn.Sequential(nn.Linear(round(1, -10**9), 3))\n"), 2),
     "nested_repetition_1e12": (
-        _file("m.py", "import torch.nn as nn\nA=(0,)*10000; B=(A,)*10000; C=(B,)*10000\nnet=nn.Sequential(nn.LayerNorm(C))\n"),
+        _file("m.py", NN + "A=(0,)*10000; B=(A,)*10000; C=(B,)*10000\nnet=nn.Sequential(nn.LayerNorm(C))\n"),
         2,
     ),
-    "message_of_30_MB": (_file("m.py", "import torch.nn as nn\nA='a'*9999\nnet=nn.Sequential(nn.LayerNorm((A,)*3000))\n"), 2),
+    "message_of_30_MB": (_file("m.py", NN + "A='a'*9999\nnet=nn.Sequential(nn.LayerNorm((A,)*3000))\n"), 2),
     # 8. pragma and comment scanning
     "pragma_plus_40k_spaces": (_file("m.py", "# cnnlint: input=1" + " " * 40_000 + "x\n" + GOOD), 2),
     "20k_hash_cnnlint_strings": (_file("m.py", GOOD + "".join(f's{i} = "#cnnlint"\n' for i in range(20_000))), 2),
@@ -141,7 +144,9 @@ def run(argv: list[str], cwd: Path, timeout: float) -> tuple[float, float, int |
     out_path = cwd / ".stress-out"
     with open(out_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "cnnlint", *argv], cwd=cwd, env=env, stdout=out, stderr=out)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cnnlint", *argv], cwd=cwd, env=env, stdout=out, stderr=out, start_new_session=True
+        )
         status: int | None = None
         rusage = None
         while True:
@@ -150,7 +155,7 @@ def run(argv: list[str], cwd: Path, timeout: float) -> tuple[float, float, int |
                 status = os.waitstatus_to_exitcode(raw)
                 break
             if time.perf_counter() - start > timeout:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)  # the run and any worker processes it started
                 _pid, _raw, rusage = os.wait4(proc.pid, 0)
                 break
             time.sleep(0.01)
@@ -183,7 +188,8 @@ def main() -> int:
         miss = worst_t >= target or worst_mb >= args.memory_target or status is None
         misses += miss
         shown = "hang" if status is None else str(status)
-        print(f"{name:32} {worst_t:8.2f} {target:6.0f} {worst_mb:8.0f}  {shown:>4}  {first[:70]}{'  MISS' if miss else ''}")
+        flag = "  MISS" if miss else ""
+        print(f"{name:32} {worst_t:8.2f} {target:6.0f} {worst_mb:8.0f}  {shown:>4}  {first[:70]}{flag}")
         sys.stdout.flush()
     print(f"{len(names)} inputs, {misses} over target")
     return 1 if misses else 0

@@ -10,6 +10,7 @@ minutes or forever on the same inputs); benchmarks/stress.py measures.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,10 +32,18 @@ def _env() -> dict[str, str]:
 
 
 def _cnnlint(*args: str, cwd: Path | None = None, timeout: float = HANG) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cnnlint", *args], capture_output=True, text=True, env=_env(), cwd=cwd or ROOT,
-        timeout=timeout,
+    """A real run; on a hang, it and every process it started are killed and the test fails."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cnnlint", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=_env(), cwd=cwd or ROOT, start_new_session=True,
     )  # fmt: skip
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"cnnlint {' '.join(a[:40] for a in args)} did not finish within {timeout} s")
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def _with_good(tmp_path: Path, name: str, data: bytes | str) -> tuple[Path, Path]:
