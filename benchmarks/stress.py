@@ -180,7 +180,7 @@ def main() -> int:
     args = parser.parse_args()
     names = args.only or list(CASES)
     misses = 0
-    print(f"{'input':32} {'worst s':>8} {'cpu s':>6} {'target':>6} {'peak MB':>8}  exit  first line")
+    print(f"{'input':30} {'worst s':>8} {'cpu s':>6} {'target':>6} {'peak MB':>8}  exit  first line")
     for name in names:
         build, target = CASES[name]
         worst_t, worst_cpu, worst_mb, status, first = 0.0, 0.0, 0.0, None, ""
@@ -194,7 +194,8 @@ def main() -> int:
         misses += miss
         shown = "hang" if status is None else str(status)
         flag = "  MISS" if miss else ""
-        print(f"{name:32} {worst_t:8.2f} {worst_cpu:6.2f} {target:6.0f} {worst_mb:8.0f}  {shown:>4}  {first[:60]}{flag}")
+        figures = f"{worst_t:8.2f} {worst_cpu:6.2f} {target:6.0f} {worst_mb:8.0f}"
+        print(f"{name:30} {figures}  {shown:>4}  {first[:55]}{flag}")
         sys.stdout.flush()
     print(f"{len(names)} inputs, {misses} over target")
     return 1 if misses else 0
