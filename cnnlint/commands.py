@@ -131,7 +131,11 @@ def check(
         runtime_timeout=runtime_timeout,
     )
     if stdin_filename:
-        data = sys.stdin.buffer.read()
+        from cnnlint.source import MAX_FILE_BYTES
+
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)  # bounded: `< /dev/zero` is refused, not read
+        if len(data) > MAX_FILE_BYTES:
+            raise UsageFailure(f"standard input is larger than {MAX_FILE_BYTES} bytes")
         run.check_stdin(data, Path(stdin_filename))
     else:
         run.check_paths(targets)

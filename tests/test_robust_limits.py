@@ -161,6 +161,16 @@ def test_a_device_is_refused_not_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_standard_input_is_read_bounded(tmp_path: Path) -> None:
+    with open("/dev/zero", "rb") as zero:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cnnlint", "check", "--stdin-filename", "x.py"], stdin=zero, capture_output=True,
+            text=True, env=_env(), cwd=tmp_path, timeout=HANG,
+        )  # fmt: skip
+    assert proc.returncode == 2 and "standard input is larger" in proc.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
 def test_a_pyproject_linked_to_a_device_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").symlink_to("/dev/zero")
     (tmp_path / "plain.py").write_text("x = 1\n")
