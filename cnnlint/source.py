@@ -311,6 +311,7 @@ MAX_CHAIN = 300
 LIBCST_MEMORY = 1 << 30
 _PROBE = """
 import sys
+sys.path[:] = [p for p in sys.path if p not in ("", ".")]  # never the checked project's own modules
 try:
     import resource
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
