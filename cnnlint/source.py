@@ -17,7 +17,6 @@ import errno
 import os
 import re
 import stat
-import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -297,96 +296,16 @@ def parse(text: str) -> libcst.Module:
 
 # --------------------------------------------------------------------------- newer syntax
 
-# What a newer Python accepts and this one rejects: PEP 695 (``type X = ...``, ``def f[T]``,
-# ``class C[T]``) and PEP 701 f-strings; t-strings (PEP 750) too.
-_NEWER_MARKER = re.compile(
-    r"\btype\s+[A-Za-z_]\w*\s*[\[=]|\b(?:def|class)\s+[A-Za-z_]\w*\s*\[|(?<!\w)(?:[fFtT][rR]?|[rR][fFtT])['\"]"
-)
-#: Wall-clock seconds libcst may take to decide, in its own process.
-LIBCST_BUDGET = 5.0
-#: libcst's parser is super-linear in a chain without commas (``a[0][0]...``, ``1 + 1 + ...``: 2,000
-#: terms take seconds, 10,000 a minute): a file with a longer one is not handed to it at all.
-MAX_CHAIN = 300
-#: Address space of that process: libcst's native parser on hostile input is not trusted either.
-LIBCST_MEMORY = 1 << 30
-_PROBE = """
-import sys
-sys.path[:] = [p for p in sys.path if p not in ("", ".")]  # never the checked project's own modules
-try:
-    import resource
-    resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
-except Exception:
-    pass
-import libcst
-try:
-    libcst.parse_module(sys.stdin.buffer.read().decode("utf-8", "surrogatepass"))
-except Exception:
-    sys.exit(1)
-"""
-
 
 def newer_syntax(text: str, error: SourceError) -> bool:
     """Is ``text``, which this Python rejected with ``error``, valid code for a newer Python?
 
-    Asks libcst, which knows newer grammars, but only when the rejected
-    statement shows a newer construct, never for a file CPython found too
-    deep (libcst's native parser overflows its stack on those), and always in
-    a separate process with a time and memory budget: on hostile input the
-    parser is super-linear or crashes, and neither may take the run (or the
-    language server) down. Any failure to decide is "no".
+    Decided by libcst, bounded by size, depth and chain length, and in its own
+    process for larger files (see ``cnnlint.newer``). Any failure to decide is "no".
     """
-    if sys.version_info >= (3, 13) or error.too_deep or len(text) > 2_000_000:
-        return False
-    lines = split_lines(text)
-    window = "\n".join(lines[max(0, error.row - 3) : error.row + 1])
-    if not _NEWER_MARKER.search(window) or _longest_chain(text, MAX_CHAIN) > MAX_CHAIN:
-        return False
-    return _libcst_accepts(text)
+    from cnnlint.newer import newer_syntax as decide
 
-
-_CHAIN_CHARS = re.compile(r"[()\[\]{},;\n.+\-*/%@&|^~<>!=]")
-
-
-def _longest_chain(text: str, limit: int) -> int:
-    """The most operator characters between two commas, semicolons or statements (strings not excluded).
-
-    One linear scan that stops at ``limit + 1``. Only a guard: ordinary code
-    stays far below it, the inputs that make libcst's parser take minutes
-    (``a[0][0]...``, ``1 + 1 + ...`` over many lines) far above.
-    """
-    depth = count = longest = 0
-    for match in _CHAIN_CHARS.finditer(text):
-        c = match.group()
-        if c in "([{":
-            depth += 1
-            count += 1
-        elif c in ")]}":
-            depth = max(0, depth - 1)
-        elif c in ",;" or (c == "\n" and depth == 0):
-            count = 0
-        elif c != "\n":
-            count += 1
-        if count > longest:
-            longest = count
-            if longest > limit:
-                break
-    return longest
-
-
-def _libcst_accepts(text: str) -> bool:
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _PROBE.format(limit=LIBCST_MEMORY)],
-            input=text.encode("utf-8", "surrogatepass"),
-            capture_output=True,
-            timeout=LIBCST_BUDGET,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError, ValueError):
-        return False
-    return done.returncode == 0
+    return decide(text, error.row, error.too_deep)
 
 
 # --------------------------------------------------------------------------- pre-filter

@@ -83,6 +83,28 @@ def test_cpython_giving_up_is_reported_as_too_deeply_nested(tmp_path: Path) -> N
     assert "too deeply nested" in proc.stdout
 
 
+def test_libcst_is_asked_only_within_bounds() -> None:
+    from cnnlint import newer
+
+    assert newer.shape("x = a" + "[0]" * 3000)[0] > newer.MAX_CHAIN
+    assert newer.shape("x = (1 +\n" + "1 +\n" * 2000 + "1)")[0] > newer.MAX_CHAIN  # across lines, inside brackets
+    assert newer.shape("x = " + "(" * 60 + ")" * 60)[1] > newer.MAX_DEPTH
+    row = "    nn.Conv2d(3, 4, kernel_size=3, padding=(1, 1)), nn.ReLU(),\n"
+    layers = "net = nn.Sequential(\n" + row * 1000 + ")\n"
+    assert newer.shape(layers) == (11, 3)  # a long model is many short chains
+    assert not newer.newer_syntax("type T = int\nx = a" + "[0]" * 3000 + "\n", 1, False)
+    assert not newer.newer_syntax("x = = 1\n", 1, False)  # no newer construct on the rejected row
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="PEP 695 is this Python's own syntax")
+def test_a_large_newer_file_is_decided_in_a_child_process(tmp_path: Path) -> None:
+    body = "".join(f"v{i} = {i}\n" for i in range(8_000))  # over newer.IN_PROCESS_BYTES
+    path = tmp_path / "big_new.py"
+    path.write_text("type Alias = int\n" + body)
+    proc = _cnnlint("check", "--output-format", "concise", str(path))
+    assert proc.returncode == 0 and "CNL100" in proc.stdout and "not analysed" in proc.stdout, proc.stdout
+
+
 # --------------------------------------------------------------------------- 7. bounded constant folding
 
 FOLDING = {
