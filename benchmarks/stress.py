@@ -7,7 +7,10 @@ Every input is generated into a temporary directory and checked by
 input, the worst wall time and the worst peak memory (the child's maximum
 resident set) over ``--repeat`` runs, the exit status and the first line
 printed. Targets: under 2 s and 300 MB each; a 100k-layer model file under
-10 s. A row over its target is marked ``MISS``. Nothing generated is run.
+10 s (its memory is shown, not judged). Peak memory is the largest of the
+run and the processes it waited for (``--runtime``'s torch worker included,
+whose start-up is in the time too). A row over its target is marked ``MISS``.
+Nothing generated is run.
 """
 
 from __future__ import annotations
@@ -128,11 +131,14 @@ CASES: dict[str, Case] = {
     "glob_backtracking": (_config("*a*a*a*a*a*a*a*a*a*a*a*a*b", "a" * 200 + ".py"), 2),
     "walk_5k_tiny_files": (_tiny_files(5_000), 10),
     # 11. --runtime (torch's own start-up is part of the time)
-    "runtime_1500_term_sum": (_runtime("nn.Linear(" + "+".join(["1"] * 1500) + ", 3)"), 30),
+    "runtime_1500_term_sum": (_runtime("nn.Linear(" + "+".join(["1"] * 1500) + ", 3), nn.Linear(3, 2)"), 30),
     "runtime_4GB_string": (_runtime('nn.Identity("a" * 4 * 10**9), nn.Linear(3, 2)'), 30),
     # scale
     "100k_layer_model": (_file("big.py", _layers(100_000)), 10),
 }
+
+
+MEMORY_NOT_JUDGED = frozenset({"100k_layer_model"})
 
 
 def run(argv: list[str], cwd: Path, timeout: float) -> tuple[float, float, float, int | None, str]:
@@ -189,8 +195,8 @@ def main() -> int:
                 argv = build(Path(tmp))
                 t, cpu, mb, status, first = run(argv, Path(tmp), args.timeout)
             worst_t, worst_cpu, worst_mb = max(worst_t, t), max(worst_cpu, cpu), max(worst_mb, mb)
-        # --runtime's peak is the parent's; the torch worker is its own process (capped by RLIMIT_AS).
-        miss = worst_t >= target or worst_mb >= args.memory_target or status is None
+        judged_mb = name not in MEMORY_NOT_JUDGED
+        miss = worst_t >= target or (judged_mb and worst_mb >= args.memory_target) or status is None
         misses += miss
         shown = "hang" if status is None else str(status)
         flag = "  MISS" if miss else ""
