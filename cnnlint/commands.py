@@ -62,6 +62,15 @@ def _settings(config: str | None, first_path: Path, select, ignore, extend_selec
         raise UsageFailure(str(err)) from None
 
 
+def _timeout(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """A positive, finite number of seconds (``inf``, ``nan``, 0 and negatives are refused, exit 2)."""
+    import math
+
+    if not math.isfinite(value) or value <= 0 or value > 86_400:
+        raise UsageFailure(f"--runtime-timeout must be a positive number of seconds (at most 86400), got {value!r}")
+    return value
+
+
 @cli.command(short_help="Check files or directories for shape bugs.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
@@ -70,7 +79,9 @@ def _settings(config: str | None, first_path: Path, select, ignore, extend_selec
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff (unsafe ones labelled) instead.")
 @click.option("--stdin-filename", help="Lint standard input as if it were this file (for editors).")
 @click.option("--runtime", is_flag=True, help="Also build each model with torch on the meta device and compare.")
-@click.option("--runtime-timeout", type=float, default=10.0, show_default=True, help="Seconds per model.")
+@click.option(
+    "--runtime-timeout", type=float, default=10.0, show_default=True, callback=_timeout, help="Seconds per model."
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable (comma-separated).")
@@ -114,6 +125,11 @@ def check(
     """Check PATHS (files or directories; default: .) for shape bugs; `-` reads standard input."""
     from cnnlint.runner import Run
 
+    if stdin_filename and any(str(p) != "-" for p in paths):  # "-" names standard input itself
+        names = " ".join(str(p) for p in paths if str(p) != "-")
+        raise UsageFailure(f"--stdin-filename reads standard input: give no other paths with it (got {names})")
+    if stdin_filename:
+        paths = ()
     if runtime:
         _require_torch()
     if not stdin_filename and list(paths) == [Path("-")]:
@@ -137,7 +153,11 @@ def check(
         jobs=jobs,
     )
     if stdin_filename:
-        data = sys.stdin.buffer.read()
+        from cnnlint.source import MAX_FILE_BYTES
+
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)  # bounded: `< /dev/zero` is refused, not read
+        if len(data) > MAX_FILE_BYTES:
+            raise UsageFailure(f"standard input is larger than {MAX_FILE_BYTES} bytes")
         run.check_stdin(data, Path(stdin_filename))
     else:
         run.check_paths(targets)
@@ -161,7 +181,7 @@ def _require_torch() -> None:
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--input", "inputs", multiple=True, metavar="NAME=SHAPE", help="Input size of a model.")
 @click.option("--runtime", is_flag=True, help="Confirm each layer's shape with torch on the meta device.")
-@click.option("--runtime-timeout", type=float, default=10.0, show_default=True)
+@click.option("--runtime-timeout", type=float, default=10.0, show_default=True, callback=_timeout)
 @click.option("--config", type=click.Path(dir_okay=False))
 def summary(
     paths: tuple[Path, ...], output_format: str, inputs: tuple[str, ...], runtime: bool, runtime_timeout: float,

@@ -156,21 +156,34 @@ def _toml() -> Any:
     return tomllib
 
 
+#: Bytes of a configuration file worth reading; anything larger (or not a regular file) is refused.
+CONFIG_LIMIT = 16 * 1024 * 1024
+
+
+def _read_config_bytes(path: Path | str) -> bytes:
+    """A regular file's bytes, bounded: a FIFO or a link to ``/dev/zero`` is never read."""
+    from cnnlint.source import read_source
+
+    return read_source(path, CONFIG_LIMIT)
+
+
 def _read_toml(path: Path) -> dict:
     tomllib = _toml()
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        raw = _read_config_bytes(path)
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({err.reason})") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
 
 
 @lru_cache(maxsize=256)
 def _has_section_cached(path: str, mtime_ns: int, size: int) -> bool:
-    with open(path, "rb") as handle:
-        raw = handle.read()
+    raw = _read_config_bytes(path)
     if b"cnnlint" not in raw:  # cheap: most pyproject.toml files never mention us
         return False
     data = _read_toml(Path(path))
@@ -316,6 +329,8 @@ def _inputs(value: Any, source: Path | None) -> dict[str, tuple]:
         path, name = _split_input_key(key)
         if not name or not all(part.isidentifier() for part in name.split(".")) or path == "":
             raise ConfigError(f'{where}: key {key!r} must be "path/to/file.py::NAME" (or a bare NAME)')
+        if path is not None:
+            check_glob(path, f"{where}: {key!r}")
         out[key] = _dims(dims, f"{where}.{key!r}" if source is None else f"{where}: {key!r}")
     return out
 
@@ -331,6 +346,7 @@ def _per_file_ignores(value: Any, source: Path | None) -> tuple[PerFileIgnore, .
         for selector in _string_list(codes, item_where):
             expanded |= expand_selector(selector, item_where)
         negated = pattern.startswith("!")
+        check_glob(pattern[1:] if negated else pattern, item_where)
         out.append(PerFileIgnore(pattern[1:] if negated else pattern, frozenset(expanded), negated))
     return tuple(out)
 
@@ -402,6 +418,8 @@ def load_settings(
         exclude = strings("exclude") or []
     exclude += strings("extend-exclude") or []
     exclude += list(cli_extend_exclude or [])
+    for pattern in exclude:
+        check_glob(pattern, _where(source, "exclude / extend-exclude"))
 
     return Settings(
         select=select,
@@ -432,52 +450,30 @@ def discover_settings(path: os.PathLike | str, *, config_path: os.PathLike | str
 # Globs
 
 
-@lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """A gitignore-style glob (``*``, ``?``, ``[...]``, ``**``) as an anchored regex over POSIX paths."""
-    out = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            if pattern.startswith("**", i):
-                before_ok = i == 0 or pattern[i - 1] == "/"
-                j = i + 2
-                if before_ok and j < n and pattern[j] == "/":  # "**/": any leading directories
-                    out.append("(?:.*/)?")
-                    i = j + 1
-                    continue
-                if before_ok and j == n:  # trailing "**": everything below
-                    out.append(".*")
-                    i = j
-                    continue
-                out.append("[^/]*")
-                i = j
-                continue
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            j = i + 1
-            if j < n and pattern[j] in "!^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 1
-            if j >= n:
-                out.append(re.escape(c))
-            else:
-                start = i + 1
-                body = pattern[start:j]
-                if body[:1] in ("!", "^"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = j
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"\Z", re.DOTALL)
+def _glob(pattern: str) -> Any:
+    """The compiled matcher of a normalised pattern (compiled once; see ``cnnlint.globs``)."""
+    from cnnlint.globs import compile_glob
+
+    return compile_glob(pattern)
+
+
+def check_glob(pattern: str, where: str) -> None:
+    """``ConfigError`` naming ``where`` when ``pattern`` cannot be compiled (``[z-a]``)."""
+    from cnnlint.globs import GlobError
+
+    text = pattern.replace("\\", "/") if os.sep == "\\" else pattern
+    try:
+        _glob(text)
+        if text.endswith("/**"):
+            _glob(text[:-3])
+    except GlobError as err:
+        raise ConfigError(f"{where}: invalid glob {pattern!r}: {err}") from None
+
+
+@lru_cache(maxsize=64)
+def _real(path: str) -> str:
+    """``realpath`` of a run's root, computed once."""
+    return os.path.realpath(path)
 
 
 @lru_cache(maxsize=512)
@@ -499,10 +495,12 @@ def _realpath(path: str) -> str:
 
 
 def _relative_parts(path: os.PathLike | str, root: Path) -> tuple[str, ...] | None:
+    """``path``'s components under ``root`` (trying the real paths once when the plain ones are outside)."""
     absolute = os.path.abspath(os.fspath(path))
     base = os.path.abspath(os.fspath(root))
-    for real in (False, True):  # the resolved paths only when the spelled ones do not nest
-        a, b = (os.path.realpath(absolute), _realpath(base)) if real else (absolute, base)
+    for a, b in ((absolute, base), (None, base)):
+        if a is None:
+            a, b = os.path.realpath(absolute), _real(base)
         try:
             rel = os.path.relpath(a, b)
         except ValueError:
@@ -523,30 +521,26 @@ def glob_match(pattern: str, path: os.PathLike | str, root: os.PathLike | str) -
     ``root`` only a name pattern against its own name can match.
     """
     root_path = Path(root)
-    return _match(_normalize_pattern(pattern, root_path), _name(path), _relative_parts(path, root_path))
+    return _match_parts(_normalize_pattern(pattern, root_path), _relative_parts(path, root_path), path)
 
 
-def _name(path: os.PathLike | str) -> str:
-    return os.path.basename(os.path.abspath(os.fspath(path)))
-
-
-def _match(norm: str, name: str, parts: tuple[str, ...] | None) -> bool:
-    """``glob_match`` with the pattern normalised, and ``path``'s name and parts under the root known."""
+def _match_parts(norm: str, parts: tuple[str, ...] | None, path: os.PathLike | str) -> bool:
+    """``glob_match`` once ``path``'s components under the root are known (computed once per path)."""
     if not norm:
         return False
-    regex = _glob_regex(norm)
+    glob = _glob(norm)
     if parts is None:
-        return "/" not in norm and bool(regex.match(name))
+        return "/" not in norm and glob.match(os.path.basename(os.path.abspath(os.fspath(path))))
     if not parts:
         return False
     if "/" not in norm:
-        return any(regex.match(part) for part in parts)
+        return any(glob.match(part) for part in parts)
     prefixes = ["/".join(parts[:k]) for k in range(1, len(parts) + 1)]
     if norm.endswith("/**"):  # "dir/**" also covers the directory itself, so a walk can skip it
-        base = _glob_regex(norm[:-3])
+        base = _glob(norm[:-3])
         if any(base.match(prefix) for prefix in prefixes):
             return True
-    return any(regex.match(prefix) for prefix in prefixes)
+    return any(glob.match(prefix) for prefix in prefixes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -566,20 +560,8 @@ def is_excluded(settings: Settings, path: os.PathLike | str) -> bool:
     is the caller's choice (ruff: not, unless ``--force-exclude``).
     """
     settings, path = _order(settings, path)
-    names, anchored = _exclusion(tuple(settings.exclude), settings.root)
-    parts, name = _relative_parts(path, settings.root), _name(path)  # once per path, not per pattern
-    if names is not None and any(names.match(part) for part in ((name,) if parts is None else parts)):
-        return True
-    return any(_match(norm, name, parts) for norm in anchored)
-
-
-@lru_cache(maxsize=32)
-def _exclusion(patterns: tuple[str, ...], root: Path) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
-    """The name patterns (without ``/``) as one regex, so a walk matches each name once; the anchored ones apart."""
-    norms = [_normalize_pattern(pattern, root) for pattern in patterns]
-    names = [_glob_regex(norm).pattern for norm in norms if norm and "/" not in norm]
-    regex = re.compile("|".join(f"(?:{n})" for n in names), re.DOTALL) if names else None
-    return regex, tuple(norm for norm in norms if "/" in norm)
+    parts = _relative_parts(path, settings.root)
+    return any(_match_parts(_normalize_pattern(p, settings.root), parts, path) for p in settings.exclude)
 
 
 def is_included(settings: Settings, path: os.PathLike | str) -> bool:
@@ -593,8 +575,9 @@ def enabled_codes(settings: Settings, filename: os.PathLike | str) -> frozenset[
     """The codes reported for ``filename``: ``select`` less its ``per-file-ignores``, plus CNL998/CNL999."""
     settings, filename = _order(settings, filename)
     codes = set(settings.select)
+    parts = _relative_parts(filename, settings.root) if settings.per_file_ignores else None
     for entry in settings.per_file_ignores:
-        if glob_match(entry.pattern, filename, settings.root) != entry.negated:
+        if _match_parts(_normalize_pattern(entry.pattern, settings.root), parts, filename) != entry.negated:
             codes -= entry.codes
     return frozenset(codes) | UNSUPPRESSIBLE
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,10 +54,15 @@ def discover(
             continue
         if force_exclude and is_excluded(path):
             continue
-        if path.is_dir():
-            yield from _walk(path, is_excluded, seen, respect_gitignore, included)
-        elif not path.exists():
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
             yield Found(path, _link_problem(path))
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(path, is_excluded, seen, respect_gitignore, included)
+        elif not stat.S_ISREG(mode):  # a FIFO (reading it would block), a socket, a device such as /dev/zero
+            yield Found(path, "not a regular file")
         else:
             key = path.resolve()
             if key not in seen:

@@ -14,6 +14,7 @@ import os
 import sys
 
 CLEAN = "All checks passed!"
+CONFIG_LIMIT = 16 * 1024 * 1024  # bytes of a pyproject.toml worth reading
 
 
 def try_fast_check(argv: list[str]) -> int | None:
@@ -27,10 +28,7 @@ def try_fast_check(argv: list[str]) -> int | None:
         if not name.endswith((".py", ".pyi")):
             return None
         try:
-            with open(name, "rb") as handle:
-                if not os.path.isfile(name):
-                    return None
-                data = handle.read()
+            data = source.read_source(name)  # regular files only, bounded: never a FIFO or /dev/zero
         except (OSError, ValueError):
             return None
         if source.may_define_model(data):
@@ -60,14 +58,15 @@ def _config_loads(first: str) -> bool:
 
 def _mentions_cnnlint_config(first: str) -> bool:
     """Is there a pyproject.toml above ``first`` whose text names ``tool.cnnlint``? (No TOML parsing.)"""
+    from cnnlint.source import read_source
+
     directory = os.path.dirname(os.path.abspath(first))
     while True:
         candidate = os.path.join(directory, "pyproject.toml")
-        try:
-            with open(candidate, "rb") as handle:
-                if b"tool.cnnlint" in handle.read():
-                    return True
-        except OSError:
+        try:  # a regular file, bounded: a committed `pyproject.toml -> /dev/zero` is never read
+            if b"tool.cnnlint" in read_source(candidate, CONFIG_LIMIT):
+                return True
+        except (OSError, ValueError):
             pass
         parent = os.path.dirname(directory)
         if parent == directory:

@@ -37,7 +37,7 @@ _SELF_RETURNING = frozenset(
     {"to", "cuda", "cpu", "eval", "train", "float", "double", "half", "bfloat16", "requires_grad_"}
 )
 _DIRECTIVE = re.compile(r"#\s*cnnlint\s*:(?P<body>[^#]*)")
-_KEY_VALUE = re.compile(r"^\s*(?P<key>[A-Za-z_][\w-]*)\s*=\s*(?P<value>.*?)\s*$")
+_KEY_VALUE = re.compile(r"\s*(?P<key>[A-Za-z_][\w-]*)\s*=(?P<value>.*)", re.DOTALL)  # value stripped after: linear
 _INT = re.compile(r"^[+-]?\d+$")
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
 
@@ -98,15 +98,19 @@ class _Pragma:
 
 
 def _string_ranges(strings: list[ast.expr], rows: set[int]) -> dict[int, list[tuple[int, int]]]:
-    """Per row in ``rows``: the (start, end) byte columns covered by string literals (end -1: to the end)."""
+    """Per row in ``rows``: the (start, end) byte columns covered by string literals (end -1: to the end).
+
+    Each literal looks up only the rows it spans (bisect), so 20k strings over 20k rows stay linear.
+    """
+    ordered = sorted(rows)
     ranges: dict[int, list[tuple[int, int]]] = {}
     for node in strings:
         first, last = node.lineno, node.end_lineno or node.lineno
-        for row in rows:
-            if first <= row <= last:
-                start = node.col_offset if row == first else 0
-                end = (node.end_col_offset or 0) if row == last else -1
-                ranges.setdefault(row, []).append((start, end))
+        for k in range(bisect.bisect_left(ordered, first), bisect.bisect_right(ordered, last)):
+            row = ordered[k]
+            start = node.col_offset if row == first else 0
+            end = (node.end_col_offset or 0) if row == last else -1
+            ranges.setdefault(row, []).append((start, end))
     return ranges
 
 
@@ -126,17 +130,24 @@ def _comments(ctx: Any) -> Iterable[tuple[int, int, str]]:
     for row in rows:
         line = lines.line(row)
         encoded = None
-        for match in re.finditer("#", line):
-            col = match.start()
-            inside = False
+        byte_col = last_col = pos = 0
+        while True:
+            col = line.find("#", pos)
+            if col < 0:
+                break
             if row in strings:
                 if encoded is None:
                     encoded = line.encode("utf-8", "surrogatepass")
-                byte_col = len(line[:col].encode("utf-8", "surrogatepass"))
-                inside = any(start <= byte_col < (end if end >= 0 else len(encoded) + 1) for start, end in strings[row])
-            if not inside:
-                yield row, col, line[col:]
-                break
+                byte_col += len(line[last_col:col].encode("utf-8", "surrogatepass"))  # incremental: linear
+                last_col = col
+                hit = next((e for s, e in strings[row] if s <= byte_col < (e if e >= 0 else len(encoded) + 1)), None)
+                if hit is not None:  # inside a string: go on after it, not one '#' at a time
+                    if hit < 0:
+                        break
+                    pos = max(col + 1, len(encoded[:hit].decode("utf-8", "surrogatepass")))
+                    continue
+            yield row, col, line[col:]
+            break
 
 
 def _pragmas(ctx: Any, problems: list[SourceProblem]) -> list[_Pragma]:
@@ -166,7 +177,7 @@ def _directive(body: str) -> tuple[int | str, ...]:
     match = _KEY_VALUE.match(body)
     if match is None:
         raise ValueError(f"{body!r} is not key=value (expected input=(N, C, H, W))")
-    key, value = match.group("key"), match.group("value")
+    key, value = match.group("key"), match.group("value").strip()
     if key != "input":
         raise ValueError(f"unknown key {key!r} (expected input=(N, C, H, W))")
     if not value:

@@ -12,6 +12,7 @@ from cnnlint.check import CheckOptions, FileResult
 from cnnlint.diagnostics import Diagnostic
 from cnnlint.rules import severity
 from cnnlint.schedule import Tally, check_all
+from cnnlint.source import read_regular_file
 
 
 def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None) -> FileResult:
@@ -49,6 +50,7 @@ class Run:
     cache_dir: str | None = None  # --cache-dir / CNNLINT_CACHE_DIR; else the setting, else .cnnlint_cache
     jobs: int | None = None  # --jobs; None: every CPU once there is enough to check
     tally: Tally = field(default_factory=Tally)
+    stamps: dict[Path, Any] = field(default_factory=dict)  # path -> safewrite.Stamp, as read
 
     def options_for(self, path: Path) -> CheckOptions:
         from cnnlint import config
@@ -88,11 +90,15 @@ class Run:
                 self.failed = True
                 continue
             try:
-                data = found.path.read_bytes()
+                data, st = read_regular_file(found.path)
             except (OSError, ValueError) as err:
                 _err(f"{found.path}: cannot read file: {getattr(err, 'strerror', None) or err}")
                 self.failed = True
                 continue
+            if self.fix:
+                from cnnlint.safewrite import Stamp
+
+                self.stamps[found.path] = Stamp.of(st)
             work.append((found.path, data))
         for path, data, result in self._check_all(work):
             self._finish(path, data, result)
@@ -127,28 +133,42 @@ class Run:
         if result.failed:
             self.failed = True
         if (self.fix or self.diff) and any(d.fix for d in result.diagnostics):
-            from cnnlint.fix import fix_bytes, fix_diffs
+            from cnnlint.fix import fix_diffs, plan_fixes
 
-            fixed, count = fix_bytes(data, result.diagnostics, unsafe=self.unsafe_fixes, filename=str(path))
-            if count or self.diff:
+            plan = plan_fixes(data, result.diagnostics, unsafe=self.unsafe_fixes, filename=str(path))
+            if plan.refused:
+                _err(f"{path}: {plan.refused}")
+                self.failed = True
+            if plan.count or self.diff:
                 if self.diff:
                     self.diffs.extend(fix_diffs(str(path), data, result.diagnostics)[0])
                 else:
-                    self.fixed += count
                     if stdin:
-                        self.stdin_output = fixed
-                    else:
-                        try:
-                            path.write_bytes(fixed)
-                        except OSError as err:
-                            _err(f"{path}: cannot write fix: {err.strerror or err}")
-                            self.failed = True
-                            self.results.append(result)
-                            return
-                    result = check_bytes(fixed, str(path), self.options_for(path))
+                        self.stdin_output = plan.fixed
+                    elif not self._write(path, data, plan.fixed):
+                        self.results.append(result)
+                        return
+                    self.fixed += plan.count
+                    result = check_bytes(plan.fixed, str(path), self.options_for(path))
         if stdin and self.fix and self.stdin_output is None:
             self.stdin_output = data  # nothing applied: the input goes back unchanged
         self.results.append(result)
+
+    def _write(self, path: Path, original: bytes, fixed: bytes) -> bool:
+        """Write a fix safely (see ``cnnlint.safewrite``); False, with a message, when nothing was written."""
+        from cnnlint.safewrite import Changed, write_fixed
+
+        try:
+            write_fixed(path, fixed, original, self.stamps.get(path))
+        except Changed as err:
+            _err(f"{path}: {err}")
+            self.failed = True
+            return False
+        except OSError as err:
+            _err(f"{path}: cannot write fix: {err.strerror or err}; the file is unchanged")
+            self.failed = True
+            return False
+        return True
 
     # ---- reporting --------------------------------------------------------
 

@@ -422,7 +422,10 @@ def runtime_shapes(model_result: ModelResult, timeout: float = 10.0) -> list[Out
     layer ("RuntimeError: ..."), or for every step, why the whole model could
     not be checked ("runtime check timed out after 10 s").
     """
-    check = check_model(model_result, timeout)
+    try:
+        check = check_model(model_result, timeout)
+    except Exception as exc:  # noqa: BLE001 - contained per model, as in runtime_diagnostics
+        return [f"runtime check failed ({type(exc).__name__})"] * len(model_result.trace.steps)
     if check.failure is not None:
         return [check.failure] * len(check.results)
     shapes: list[Outcome] = []
@@ -450,8 +453,12 @@ def runtime_diagnostics(result: FileResult, timeout: float = 10.0) -> list[Diagn
         out.append(Diagnostic(code, message, filename, span.start, span.end, extra=extra))
 
     for mr in result.models:
-        check = check_model(mr, timeout)
         model = mr.model
+        try:
+            check = check_model(mr, timeout)
+        except Exception as exc:  # noqa: BLE001 - one model's failure is that model's note, never the run's
+            add("CNL100", f"runtime check failed for this model ({type(exc).__name__})", model.span)
+            continue
         if check.failure is not None:
             add("CNL100", check.failure, model.span, runtime_failure=True)  # reported even without --show-info
             continue
@@ -470,8 +477,9 @@ def runtime_diagnostics(result: FileResult, timeout: float = 10.0) -> list[Diagn
     text = result.text
     if text is not None:
         from cnnlint.check import _suppressed
+        from cnnlint.source import split_lines
 
-        lines = text.splitlines()
+        lines = split_lines(text)
         out = [d for d in out if not _suppressed(d, lines)]
     return out
 

@@ -69,6 +69,24 @@ SHAPE_METHODS = frozenset({"view", "reshape", "flatten"})
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 _UNARYOPS = (ast.UAdd, ast.USub, ast.Not, ast.Invert)
 MAX_POWER = 64  # ``2 ** 10`` yes, ``9 ** 9 ** 9`` no
+# Sizes a layer constructor expression may have: the worker never builds a 4 GB string.
+MAX_CODE = 20_000  # characters of one expression
+MAX_NODES = 4_000  # syntax nodes in it
+MAX_NESTING = 100  # depth of its syntax tree (a 1,500-term sum is refused, not a RecursionError)
+MAX_STR = 1_000  # characters of a string literal or constant
+MAX_INT_BITS = 64  # a layer size, an index, a seed
+MAX_ITEMS = 1_000  # elements of a constant, across nesting
+MAX_REPEAT = 64  # ``(3,) * 2`` yes, ``(0,) * 10**9`` no
+# torch.nn.functional names an expression may pass as a value (activation=F.gelu), never a module
+# the namespace happens to import (F.importlib, F.torch, F.math) nor a helper class.
+FUNCTIONAL_VALUES = frozenset(
+    {
+        "celu", "elu", "gelu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh", "leaky_relu",
+        "log_softmax", "logsigmoid", "mish", "normalize", "prelu", "relu", "relu6", "rrelu", "selu", "sigmoid",
+        "silu", "softmax", "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink",
+        "threshold",
+    }
+)  # fmt: skip
 
 
 class Unsafe(Exception):
@@ -76,12 +94,29 @@ class Unsafe(Exception):
 
 
 def plain(value: Any) -> bool:
-    """True for the values a constant may take into the namespace (nested tuples/lists included)."""
-    if isinstance(value, PLAIN):
-        return True
-    if isinstance(value, (tuple, list)):
-        return all(plain(v) for v in value)
-    return False
+    """True for the values a constant may take into the namespace: small plain data, nested tuples/lists.
+
+    Iterative and bounded (``MAX_ITEMS`` elements, ``MAX_STR`` characters,
+    ``MAX_INT_BITS``-bit ints), so neither a deep nor a huge constant reaches
+    the worker or blows the parent's stack.
+    """
+    stack, seen = [value], 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > MAX_ITEMS:
+            return False
+        if isinstance(item, (tuple, list)):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if len(item) > MAX_STR:
+                return False
+        elif isinstance(item, int) and not isinstance(item, bool):
+            if item.bit_length() > MAX_INT_BITS:
+                return False
+        elif not isinstance(item, PLAIN):
+            return False
+    return True
 
 
 def allowed_path(dotted: str, *, call: bool) -> bool:
@@ -94,7 +129,7 @@ def allowed_path(dotted: str, *, call: bool) -> bool:
     if call:
         return False
     if len(parts) == 4 and parts[:3] == ["torch", "nn", "functional"]:
-        return True
+        return parts[3] in FUNCTIONAL_VALUES
     return len(parts) == 2 and parts[0] == "torch" and (parts[1] in DTYPES or parts[1] in TORCH_FUNCS)
 
 
@@ -103,10 +138,15 @@ def validate(code: str, aliases: Mapping[str, str], constants: Mapping[str, Any]
 
     Raises ``Unsafe`` with the reason for anything outside the allowed grammar.
     """
+    if len(code) > MAX_CODE:
+        raise Unsafe(f"its expression is longer than {MAX_CODE} characters")
     try:
         tree = ast.parse(code.strip(), mode="eval")
     except SyntaxError:
         raise Unsafe("its source is not a single expression") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise Unsafe("its expression is nested too deeply") from None
+    _check_size(tree.body)
     calls: list[str] = []
     _check_node(tree.body, aliases, constants, calls)
     return calls
@@ -174,10 +214,56 @@ def _no_private(node: ast.expr) -> ast.expr:
     return node
 
 
+def _check_size(root: ast.AST) -> None:
+    """Unsafe unless the tree is small and shallow (checked without recursion, before anything recurses)."""
+    stack = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise Unsafe(f"its expression has more than {MAX_NODES} parts")
+        if depth > MAX_NESTING:
+            raise Unsafe(f"its expression is nested more than {MAX_NESTING} deep")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _is_number(node: ast.AST, constants: Mapping[str, Any]) -> bool:
+    """An expression that can only give a number: numeric literals and constants, arithmetic on them."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        value = constants.get(_text(node) or "", None)
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(node, ast.UnaryOp):
+        return _is_number(node.operand, constants)
+    if isinstance(node, ast.BinOp):
+        return _is_number(node.left, constants) and _is_number(node.right, constants)
+    return False
+
+
+def _check_binop(node: ast.BinOp, constants: Mapping[str, Any]) -> None:
+    """Arithmetic on numbers only; a literal tuple repeated a few times; powers of small literals."""
+    left, right = node.left, node.right
+    sequences = (ast.Tuple, ast.List)
+    if isinstance(node.op, ast.Mult) and isinstance(left, sequences) != isinstance(right, sequences):
+        count = right if isinstance(left, sequences) else left
+        if not (isinstance(count, ast.Constant) and type(count.value) is int and 0 <= count.value <= MAX_REPEAT):
+            raise Unsafe(f"it repeats a sequence other than a small literal number of times (at most {MAX_REPEAT})")
+        return
+    if not (_is_number(left, constants) and _is_number(right, constants)):
+        raise Unsafe(f"it applies {type(node.op).__name__} to something other than numbers")
+    nested_power = any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) for n in ast.walk(left))
+    if isinstance(node.op, ast.Pow) and nested_power:
+        raise Unsafe("it raises a power to a power")
+
+
 def _check_node(node: ast.AST, aliases: Mapping[str, str], constants: Mapping[str, Any], calls: list[str]) -> None:
     if isinstance(node, ast.Constant):
         if not isinstance(node.value, PLAIN):
             raise Unsafe(f"it contains the literal {node.value!r}")
+        if not plain(node.value):
+            raise Unsafe("it contains a literal too large for a layer argument")
         return
     if isinstance(node, (ast.Tuple, ast.List)):
         for elt in node.elts:
@@ -201,6 +287,7 @@ def _check_node(node: ast.AST, aliases: Mapping[str, str], constants: Mapping[st
                 and abs(exponent.value) <= MAX_POWER
             ):
                 raise Unsafe(f"it raises to a power other than a small literal (at most {MAX_POWER})")
+        _check_binop(node, constants)
         _check_node(node.left, aliases, constants, calls)
         _check_node(node.right, aliases, constants, calls)
         return
@@ -209,7 +296,7 @@ def _check_node(node: ast.AST, aliases: Mapping[str, str], constants: Mapping[st
             if not allowed_path(aliases[node.id], call=False):
                 raise Unsafe(f"it uses {node.id} ({aliases[node.id]}) as a value")
             return
-        if node.id in constants:
+        if node.id in constants and plain(constants[node.id]):
             return
         raise Unsafe(f"{node.id!r} is not a torch name or a constant cnnlint resolved")
     if isinstance(node, ast.Attribute):
@@ -533,6 +620,29 @@ class Checker:
             net(self.torch.empty(1, 1, 4, 4, device="meta"))
 
 
+#: Address space the worker may add to what torch needed to load: a model that wants more gets a
+#: MemoryError (its layer is "not checked"), never the machine's memory.
+MEMORY_HEADROOM = 2 << 30
+
+
+def _limit_memory() -> None:
+    """Cap the worker's address space at its size once torch is warm, plus ``MEMORY_HEADROOM``."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as handle:
+            pages = int(handle.read().split()[0])
+        current = pages * os.sysconf("SC_PAGE_SIZE")
+        limit = current + MEMORY_HEADROOM
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass  # not Linux: no cap, the time limit still applies
+
+
 def main() -> None:
     stdin = sys.stdin.buffer
     stdout = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
@@ -546,6 +656,7 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - reported to the parent
         write_frame(stdout, {"ready": False, "error": _error(exc)})
         return
+    _limit_memory()
     write_frame(stdout, {"ready": True, "torch": str(checker.torch.__version__)})
     while True:
         try:

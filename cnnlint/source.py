@@ -13,32 +13,75 @@ from __future__ import annotations
 
 import ast
 import codecs
+import errno
+import os
 import re
+import stat
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import libcst
 
-__all__ = ["SourceError", "check_syntax", "decode", "may_define_model", "parse", "parse_ast"]
+__all__ = [
+    "SourceError",
+    "check_syntax",
+    "decode",
+    "detect_encoding",
+    "line_starts",
+    "may_define_model",
+    "newer_syntax",
+    "parse",
+    "parse_ast",
+    "read_regular_file",
+    "read_source",
+    "split_lines",
+]
 
-# PEP 263: the cookie is on line 1, or on line 2 when line 1 is blank or a comment.
-_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+# PEP 263, exactly as ``tokenize.detect_encoding``: the cookie is on line 1, or on line 2
+# when line 1 is blank or a comment; lines end at b"\n" (readline's rule); no byte cut-off.
+_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
 _BLANK_OR_COMMENT = re.compile(rb"^[ \t\f]*(?:[#\r\n]|$)")
-_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)?")
-_TOO_DEEP = "the file is nested too deeply to analyse"
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_TOO_DEEP = "too deeply nested: the file is nested too deeply to parse"
+
+#: Never read more than this from one file: a device or a runaway file is refused, not read.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 class SourceError(Exception):
     """The file cannot be decoded or parsed. ``row`` and ``column`` are 1-based."""
 
-    def __init__(self, message: str, row: int = 1, column: int = 1) -> None:
+    def __init__(self, message: str, row: int = 1, column: int = 1, *, too_deep: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.too_deep = too_deep  # CPython gave up (RecursionError/MemoryError): never hand it to libcst
         self.row = max(1, int(row or 1))
         self.column = max(1, int(column or 1))
 
     def __repr__(self) -> str:
         return f"SourceError({self.message!r}, row={self.row}, column={self.column})"
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as Python's tokenizer sees them: split on \\r\\n, \\r and \\n only, ends dropped.
+
+    ``str.splitlines`` also splits on U+2028, VT, FF, FS, NEL...: a ``# noqa``
+    after such a character would then be read as a comment on another row.
+    """
+    lines = _NEWLINE.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each row starts (the same rows as ``split_lines``)."""
+    starts = [0]
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
+    return starts
 
 
 # --------------------------------------------------------------------------- decoding
@@ -54,16 +97,61 @@ def _normal_encoding(name: str) -> str:
     return name
 
 
-def _cookie(data: bytes) -> tuple[str, int] | None:
-    """The declared encoding and the row it is on, or None."""
-    lines = _LINE.findall(data, 0, min(len(data), 4096))[:2]
-    for row, line in enumerate(lines, 1):
-        match = _COOKIE.match(line)
+def _first_lines(data: bytes) -> list[bytes]:
+    """The first two lines as ``readline`` returns them (ending at b"\\n")."""
+    lines = []
+    start = 0
+    for _ in range(2):
+        if start >= len(data):
+            break
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end + 1
+        lines.append(data[start:end])
+        start = end
+    return lines
+
+
+def detect_encoding(data: bytes) -> str:
+    """The codec name Python uses to read ``data``: ``utf-8-sig`` (BOM), the PEP 263 cookie, or ``utf-8``.
+
+    The one place that decides a file's encoding (check, ``--fix`` and the
+    language server all call it), with ``tokenize.detect_encoding``'s rule:
+    line 2 counts only when line 1 is blank or a comment, a line holding a
+    cookie must itself be UTF-8, and there is no byte limit. Raises
+    ``SourceError`` for an unknown, non-text or conflicting declaration.
+    """
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[3:] if bom else data
+    default = "utf-8-sig" if bom else "utf-8"
+    for row, line in enumerate(_first_lines(body), 1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            column = len(line[: err.start].decode("utf-8", "replace")) + 1
+            raise SourceError(
+                f"the file is not valid UTF-8 (byte 0x{line[err.start : err.start + 1].hex()} on line {row}) "
+                "before its coding declaration; see PEP 263",
+                row,
+                column,
+            ) from None
+        match = _COOKIE.match(text)
         if match:
-            return match.group(1).decode("ascii"), row
+            name = match.group(1)
+            encoding = _normal_encoding(name)
+            try:
+                codec = codecs.lookup(encoding)
+            except LookupError:
+                raise SourceError(f"unknown encoding: {name}", row, 1) from None
+            if not getattr(codec, "_is_text_encoding", True):
+                raise SourceError(f"{name} is not a text encoding", row, 1)
+            if bom:
+                if encoding != "utf-8":
+                    raise SourceError(f"encoding problem: the file starts with a UTF-8 BOM but declares {name}", row, 1)
+                return "utf-8-sig"
+            return encoding
         if not _BLANK_OR_COMMENT.match(line):
-            return None
-    return None
+            break
+    return default
 
 
 def _position(data: bytes, offset: int, encoding: str) -> tuple[int, int]:
@@ -85,31 +173,16 @@ def decode(data: bytes) -> str:
     if isinstance(data, str):
         return data
     data = bytes(data)
-    bom = data.startswith(codecs.BOM_UTF8)
-    cookie = _cookie(data[3:] if bom else data)
-    declared = _normal_encoding(cookie[0]) if cookie else None
-    if bom:
-        if declared is not None and declared != "utf-8":
-            raise SourceError(
-                f"encoding problem: the file starts with a UTF-8 BOM but declares {cookie[0]}", cookie[1], 1
-            )
-        body, encoding = data[3:], "utf-8"
-    else:
-        body, encoding = data, declared or "utf-8"
+    encoding = detect_encoding(data)
+    bom = encoding == "utf-8-sig"
+    body = data[3:] if bom else data
+    codec_name = "utf-8" if bom else codecs.lookup(encoding).name
     try:
-        codec = codecs.lookup(encoding)
-    except LookupError:
-        raise SourceError(
-            f"unknown encoding: {cookie[0] if cookie else encoding}", cookie[1] if cookie else 1, 1
-        ) from None
-    if not getattr(codec, "_is_text_encoding", True):
-        raise SourceError(f"{encoding} is not a text encoding", cookie[1] if cookie else 1, 1)
-    try:
-        return body.decode(codec.name)
+        return body.decode(codec_name)
     except UnicodeDecodeError as err:
-        row, column = _position(body, err.start, codec.name)
+        row, column = _position(body, err.start, codec_name)
         byte = body[err.start : err.start + 1].hex()
-        if cookie is None and not bom:
+        if encoding == "utf-8":
             message = (
                 f"the file is not valid UTF-8 (byte 0x{byte} on line {row}) and has no coding declaration; see PEP 263"
             )
@@ -118,6 +191,42 @@ def decode(data: bytes) -> str:
         raise SourceError(message, row, column) from None
     except Exception as err:  # a codec that fails in its own way
         raise SourceError(f"the file cannot be decoded as {encoding}: {err}", 1, 1) from None
+
+
+def read_source(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``limit`` of them; ``OSError`` otherwise."""
+    return read_regular_file(path, limit)[0]
+
+
+def read_regular_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its ``stat`` as read; ``OSError`` for anything else.
+
+    Opened without blocking (a FIFO would wait for a writer forever) and
+    checked with ``fstat`` on the open descriptor, so a FIFO, a device or a
+    directory is refused whatever the name says, ``/dev/zero`` is never
+    read, and no more than ``limit`` bytes are ever read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if st.st_size > limit:
+            raise OSError(errno.EFBIG, f"file too large ({st.st_size} bytes; the limit is {limit})")
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise OSError(errno.EFBIG, f"file too large (over {limit} bytes)")
+        return b"".join(chunks), st
+    finally:
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------- syntax
@@ -146,7 +255,7 @@ def check_syntax(text: str, filename: str = "<unknown>") -> ast.Module:
             raise _null_byte(text) from None
         raise SourceError(str(err).splitlines()[0] if str(err) else "invalid source", 1, 1) from None
     except (RecursionError, MemoryError):
-        raise SourceError(_TOO_DEEP, 1, 1) from None
+        raise SourceError(_TOO_DEEP, 1, 1, too_deep=True) from None
     except Exception as err:  # anything else the compiler throws is still "cannot be parsed"
         raise SourceError(f"cannot be parsed ({type(err).__name__}: {err})".splitlines()[0], 1, 1) from None
     _last_tree = (text, filename, tree)
@@ -183,6 +292,20 @@ def parse(text: str) -> libcst.Module:
         if isinstance(err, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         raise SourceError(f"cannot be parsed ({type(err).__name__}: {err})".splitlines()[0], 1, 1) from None
+
+
+# --------------------------------------------------------------------------- newer syntax
+
+
+def newer_syntax(text: str, error: SourceError) -> bool:
+    """Is ``text``, which this Python rejected with ``error``, valid code for a newer Python?
+
+    Decided by libcst, bounded by size, depth and chain length, and in its own
+    process for larger files (see ``cnnlint.newer``). Any failure to decide is "no".
+    """
+    from cnnlint.newer import newer_syntax as decide
+
+    return decide(text, error.row, error.too_deep)
 
 
 # --------------------------------------------------------------------------- pre-filter

@@ -356,14 +356,16 @@ def test_unreadable_file_in_process(tmp_path: Path, buggy: Path, monkeypatch: py
     """Tests run as root, which reads mode-000 files: make reading fail instead."""
     secret = tmp_path / "secret.py"
     secret.write_text(BUGGY)
-    real = Path.read_bytes
+    import cnnlint.runner
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "secret.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    real = cnnlint.runner.read_regular_file
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def read(path, *args):  # type: ignore[no-untyped-def]
+        if Path(path).name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args)
+
+    monkeypatch.setattr(cnnlint.runner, "read_regular_file", read)
     result = run_cli("check", str(secret), str(buggy))
     assert result.exit_code == 2
     lines = _stderr_lines_naming(result.stderr, "secret.py")
@@ -422,18 +424,19 @@ def test_file_deleted_between_discovery_and_reading(
 def test_fix_that_cannot_be_written(tmp_path: Path, buggy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stuck = tmp_path / "stuck.py"
     stuck.write_text(BUGGY)
-    real = Path.write_bytes
+    real = os.replace
 
-    def write_bytes(self: Path, data: bytes) -> int:
-        if self.name == "stuck.py":
-            raise OSError(30, "Read-only file system", str(self))
-        return real(self, data)
+    def replace(src, dst):  # type: ignore[no-untyped-def]
+        if Path(dst).name == "stuck.py":
+            raise OSError(30, "Read-only file system", str(dst))
+        return real(src, dst)
 
-    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    monkeypatch.setattr(os, "replace", replace)
     result = run_cli("check", "--fix", str(stuck), str(buggy))
     assert result.exit_code == 2
     assert len(_stderr_lines_naming(result.stderr, "stuck.py")) == 1
     assert stuck.read_text() == BUGGY  # untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["buggy.py", "stuck.py"]  # no temporary left behind
     assert "nn.Linear(5, 2)" in buggy.read_text()  # the other file was still fixed
 
 

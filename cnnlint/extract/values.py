@@ -24,6 +24,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+from cnnlint import bounds
 from cnnlint.extract.scopes import BUILTIN_NAMES, Binding, Index, Scope, dotted
 from cnnlint.shapes.dims import UNKNOWN
 
@@ -91,8 +92,7 @@ def _pow(a: Any, b: Any) -> Any:
         return UNKNOWN
     if isinstance(b, (int, float)) and abs(b) > 1e6 and isinstance(a, float) and abs(a) > 1:
         return UNKNOWN
-    result = a**b
-    return UNKNOWN if isinstance(result, complex) else result
+    return bounds.checked_pow(a, b)  # TooBig is an ArithmeticError: the value is unknown
 
 
 def _mul(a: Any, b: Any) -> Any:
@@ -101,7 +101,7 @@ def _mul(a: Any, b: Any) -> Any:
             return UNKNOWN
         return a * b
     if isinstance(a, (str, tuple)) and isinstance(b, int) and not isinstance(b, bool):
-        return UNKNOWN if len(a) * max(b, 0) > MAX_ITEMS else a * b
+        return UNKNOWN if len(a) * max(b, 0) > MAX_ITEMS else bounds.checked_mul(a, b)  # counted across nesting
     if isinstance(b, (str, tuple)) and isinstance(a, int) and not isinstance(a, bool):
         return _mul(b, a)
     return UNKNOWN
@@ -111,9 +111,9 @@ def _add(a: Any, b: Any) -> Any:
     if _number(a) and _number(b):
         return a + b
     if isinstance(a, str) and isinstance(b, str):
-        return a + b
+        return bounds.checked_add(a, b)
     if isinstance(a, tuple) and isinstance(b, tuple):
-        return a + b
+        return bounds.checked_add(a, b)
     return UNKNOWN
 
 
@@ -126,7 +126,7 @@ def _numeric(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
 
 def _shift(a: Any, b: Any) -> Any:
     if isinstance(a, int) and isinstance(b, int) and 0 <= b <= MAX_BITS:
-        return a << b
+        return bounds.checked_lshift(a, b)
     return UNKNOWN
 
 
@@ -183,7 +183,7 @@ def _builtin_call(name: str, values: list[Any]) -> Any:
     if name == "round" and 1 <= len(values) <= 2 and _number(values[0]):
         if len(values) == 2 and not isinstance(values[1], int):
             return UNKNOWN
-        return round(*values)
+        return bounds.checked_round(*values)  # round(1, -10**9) is refused, not computed
     if name == "len" and len(values) == 1 and isinstance(values[0], (tuple, str)):
         return len(values[0])
     if name == "sum" and len(values) == 1 and isinstance(values[0], tuple) and all(_number(i) for i in values[0]):
@@ -246,7 +246,7 @@ class Evaluator:
                     items.append(self._eval(elt, scope, record, hook, depth))
                 if len(items) > MAX_ITEMS:
                     return UNKNOWN
-            return tuple(items)
+            return bounds.checked_value(tuple(items))  # total elements across nesting
         if kind is ast.Name:
             v = self.name(node.id, scope, depth)  # type: ignore[attr-defined]
             if record is not None and is_plain(v):
