@@ -147,9 +147,9 @@ def arith(op: type, a: Any, b: Any) -> Any:
         except (TypeError, ValueError):
             return UNKNOWN
     if isinstance(a, tuple) and isinstance(b, tuple) and op is ast.Add:
-        return a + b if len(a) + len(b) <= limits.MAX_ELEMENTS else UNKNOWN
+        return _bounded(a + b) if len(a) + len(b) <= limits.MAX_ELEMENTS else UNKNOWN
     if isinstance(a, tuple) and isinstance(b, int) and not isinstance(b, bool) and op is ast.Mult:
-        return a * b if len(a) * max(b, 0) <= limits.MAX_ELEMENTS else UNKNOWN
+        return _bounded(a * b) if len(a) * max(b, 0) <= limits.MAX_ELEMENTS else UNKNOWN
     if isinstance(a, int) and isinstance(b, tuple) and op is ast.Mult:
         return arith(op, b, a)
     return UNKNOWN
@@ -1094,6 +1094,13 @@ class Interpreter:
         if isinstance(value, TensorVal):
             return self.session.torch.tensor_iter(value)
         return None
+
+
+def _bounded(value: tuple) -> Any:
+    """A built tuple, or UNKNOWN when its elements, counted through nesting, pass the bound."""
+    from cnnlint.bounds import element_count
+
+    return value if element_count(value, limits.MAX_ELEMENTS) <= limits.MAX_ELEMENTS else UNKNOWN
 
 
 def _load(target: ast.expr) -> ast.expr:

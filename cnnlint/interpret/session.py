@@ -306,16 +306,21 @@ class Session:
         return copy(value)
 
 
-def plain(value: Any) -> Any:
-    """An interpreter value as the engine takes arguments: plain Python values, or UNKNOWN."""
+def plain(value: Any, budget: list[int] | None = None) -> Any:
+    """An interpreter value as the engine takes arguments: plain Python values, or UNKNOWN.
+
+    ``budget`` bounds the elements converted through nesting (shared items count each time).
+    """
+    budget = budget if budget is not None else [limits.MAX_ELEMENTS]
     if isinstance(value, Sym):
         return str(value)
     if is_plain(value):
         return value
-    if isinstance(value, tuple):
-        return tuple(plain(v) for v in value)
-    if isinstance(value, ListVal):
-        return UNKNOWN if value.uncertain else [plain(v) for v in value.items]
-    if isinstance(value, QualName):
-        return UNKNOWN
+    if isinstance(value, (tuple, ListVal)):
+        items = value if isinstance(value, tuple) else value.items
+        budget[0] -= len(items)
+        if budget[0] < 0 or (isinstance(value, ListVal) and value.uncertain):
+            return UNKNOWN
+        converted = [plain(v, budget) for v in items]
+        return tuple(converted) if isinstance(value, tuple) else converted
     return UNKNOWN
