@@ -152,7 +152,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
     from cnnlint.shapes.propagate import propagate
 
     models, problems = extract(tree, text)
-    interpreted = find_models(tree, text, filename)
+    interpreted = find_models(tree, text, filename, frozenset(options.cli_inputs) | frozenset(options.config_inputs))
     # Models the interpreter builds replace the chain extractor's models inside them.
     models = [m for m in models if not _covered(m, interpreted.covered_rows)]
     new_models = [c.model for c in interpreted.candidates]

@@ -210,10 +210,11 @@ class Interpreter:
 
     def exec_stmt(self, stmt: ast.stmt, frame: Frame) -> _Signal | None:
         self.tick()
-        method = getattr(self, "_s_" + type(stmt).__name__, None)
+        kind = type(stmt)
+        method = _STMT.get(kind)
         if method is None:
-            return None
-        return method(stmt, frame)
+            method = _STMT[kind] = getattr(Interpreter, "_s_" + kind.__name__, _skip)
+        return method(self, stmt, frame)
 
     def _s_Expr(self, stmt: ast.Expr, frame: Frame) -> None:
         value = stmt.value
@@ -351,11 +352,11 @@ class Interpreter:
 
     def _abandon_loop(self, stmt: ast.AST, frame: Frame) -> None:
         """Every name the loop assigns becomes unknown: its effect could not be followed."""
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        for node in _stores(stmt):
+            if isinstance(node, ast.Name):
                 self.write(frame.locals, node.id, UNKNOWN)
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-                owner = self.eval(node.value, frame) if isinstance(node.value, ast.Name) else UNKNOWN
+            else:
+                owner = self.eval(node.value, frame)
                 if isinstance(owner, ModuleObj):
                     self.write(owner.attrs, node.attr, UNKNOWN)
         return None
@@ -557,11 +558,15 @@ class Interpreter:
     # ------------------------------------------------------------------ expressions
 
     def eval(self, node: ast.expr, frame: Frame) -> Any:
-        self.tick()
-        method = getattr(self, "_e_" + type(node).__name__, None)
+        s = self.session
+        s.work += 1
+        if s.work > s.max_work:
+            raise limits.BudgetExceeded("the work budget for this file ran out")
+        kind = type(node)
+        method = _EXPR.get(kind)
         if method is None:
-            return UNKNOWN
-        return method(node, frame)
+            method = _EXPR[kind] = getattr(Interpreter, "_e_" + kind.__name__, _unknown)
+        return method(self, node, frame)
 
     def _e_Constant(self, node: ast.Constant, frame: Frame) -> Any:
         value = node.value
@@ -1026,9 +1031,29 @@ class Interpreter:
             return self.session.torch.dataclass_init(self, func.cls, func.obj, args, kwargs, node)
         if isinstance(func, MethodOf):
             return self.session.torch.call_method(self, func.obj, func.name, args, kwargs, node)
+        if isinstance(func, ModuleObj) and func.kind == "object":
+            call, _ = func.cls.lookup("__call__") if func.cls is not None else (MISSING, None)
+            if isinstance(call, FuncVal):
+                return self.call_function(call, [func, *args], kwargs, node)
+            self._unknown_effects(args, kwargs)
+            return UNKNOWN
         if isinstance(func, (ModuleObj, TorchLayer)):
             return self.session.forward.call_module(self, func, args, kwargs, node)
+        self._unknown_effects(args, kwargs)
         return self.session.forward.unknown_callee(self, func, args, node)
+
+    def _unknown_effects(self, args: list[Any], kwargs: dict[str, Any]) -> None:
+        """Code the interpreter cannot read may change the lists, dicts and plain objects it is given.
+
+        Modules are left as they are: what real code hands them to is logging
+        and registration (``_log_api_usage_once(self)``).
+        """
+        for value in [*args, *kwargs.values()]:
+            if isinstance(value, (ListVal, DictVal)):
+                value.uncertain = True
+            elif isinstance(value, ModuleObj) and value.kind == "object":
+                for key in list(value.attrs):
+                    self.write(value.attrs, key, UNKNOWN)
 
     def call_function(self, func: FuncVal, args: list[Any], kwargs: dict[str, Any], node: ast.Call | None) -> Any:
         if self.depth >= limits.MAX_CALL_DEPTH:
@@ -1094,6 +1119,36 @@ class Interpreter:
         if isinstance(value, TensorVal):
             return self.session.torch.tensor_iter(value)
         return None
+
+
+_STMT: dict[type, Any] = {}
+_EXPR: dict[type, Any] = {}
+_STORES: dict[int, tuple[ast.AST, list[ast.AST]]] = {}
+
+
+def _skip(interp: Any, node: Any, frame: Any) -> None:
+    return None
+
+
+def _unknown(interp: Any, node: Any, frame: Any) -> Any:
+    return UNKNOWN
+
+
+def _stores(stmt: ast.AST) -> list[ast.AST]:
+    """The names and ``x.attr`` a statement assigns (walked once per statement)."""
+    cached = _STORES.get(id(stmt))
+    if cached is not None and cached[0] is stmt:
+        return cached[1]
+    found: list[ast.AST] = [
+        n
+        for n in ast.walk(stmt)
+        if (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+        or (isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name))
+    ]
+    if len(_STORES) > 50_000:
+        _STORES.clear()
+    _STORES[id(stmt)] = (stmt, found)
+    return found
 
 
 def _bounded(value: tuple) -> Any:

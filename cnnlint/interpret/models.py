@@ -32,6 +32,10 @@ from cnnlint.shapes.propagate import Step, Trace
 from cnnlint.shapes.spec import Finding
 
 MAX_FACTORIES = 400
+# Work (evaluated nodes) a file may spend building its factory functions' models. A file of forty
+# variants of one architecture is checked through the first ones; a factory named by --input,
+# the configuration or a pragma is always built.
+FACTORY_WORK = 150_000
 
 
 @dataclass
@@ -56,7 +60,7 @@ class Interpreted:
     session: Session | None = None
 
 
-def find_models(tree: ast.Module, text: str, filename: str) -> Interpreted:
+def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[str] = frozenset()) -> Interpreted:
     """Steps 1-2: interpret the module and build every model candidate."""
     lines = Lines(text)
     dotted, root = package_of(filename) if filename not in ("-", "<stdin>") else (None, None)
@@ -99,7 +103,7 @@ def find_models(tree: ast.Module, text: str, filename: str) -> Interpreted:
             candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls))
         else:
             pending_notes.append((cls, span))
-    candidates.extend(_factories(session, tree, lines))
+    candidates.extend(_factories(session, tree, lines, wanted, found.notes))
     for cls, span in pending_notes:
         if id(cls.node) in session.executed:
             continue  # built inside another model: checked there
@@ -130,6 +134,14 @@ def _build_default(session: Session, cls: ClassVal) -> Any:
     init, _ = cls.lookup("__init__")
     if isinstance(init, FuncVal) and init.node.args.vararg is not None:
         return UNKNOWN
+    if not isinstance(init, FuncVal) and cls.torch_base() not in (
+        None,
+        "Module",
+        "Sequential",
+        "ModuleList",
+        "ModuleDict",
+    ):
+        return UNKNOWN  # ``class LayerNorm2d(nn.LayerNorm)``: torch's own __init__ needs its arguments
     session.work = 0
     try:
         return session.interp.call(cls, [], {}, None, None)
@@ -137,9 +149,12 @@ def _build_default(session: Session, cls: ClassVal) -> Any:
         return UNKNOWN
 
 
-def _factories(session: Session, tree: ast.Module, lines: Lines) -> list[Candidate]:
+def _factories(
+    session: Session, tree: ast.Module, lines: Lines, wanted: frozenset[str], notes: list[tuple[Span, str]]
+) -> list[Candidate]:
     out: list[Candidate] = []
     main = session.main
+    spent = 0
     for stmt in tree.body:
         if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name.startswith("_"):
             continue
@@ -153,14 +168,26 @@ def _factories(session: Session, tree: ast.Module, lines: Lines) -> list[Candida
             continue  # ``def conv_bn(*args, **kwargs)`` is a helper that expects arguments
         if len(out) >= MAX_FACTORIES:
             break
+        start = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
+        named = stmt.name in wanted or "cnnlint:" in lines.line(start - 1)
+        if spent > FACTORY_WORK and not named:
+            notes.append(
+                (
+                    Span(lines.start(stmt), lines.end(stmt)),
+                    f"{stmt.name} is not checked: the file's work budget for factory functions was spent on "
+                    f"the ones above it; name it with --input {stmt.name}=... to check it",
+                )
+            )
+            continue
         session.work = 0
         try:
             obj = session.interp.call(func, [], {}, None, None)
         except (limits.BudgetExceeded, RecursionError):
             continue
+        finally:
+            spent += session.work
         if isinstance(obj, ModuleObj) and obj.kind != "object":
             span = Span(lines.start(stmt), lines.end(stmt))
-            start = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
             out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, (start, stmt.end_lineno or stmt.lineno)))
     return out
 
