@@ -26,7 +26,6 @@ from cnnlint.interpret.values import (
     ModuleNS,
     ModuleObj,
     Origin,
-    QualName,
     Sym,
     TensorVal,
     TorchLayer,
