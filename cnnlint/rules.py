@@ -161,7 +161,9 @@ _rule(
             "With `O = floor((I + 2P - D*(K-1) - 1) / S) + 1`, when the division is not exact the last "
             "rows/columns of the input are silently dropped: no window ever reads them. This is the AlexNet "
             "224-vs-227 trap: Conv2d(3, 96, 11, stride=4) on 224x224 gives (224 - 11) / 4 + 1 = 54.25, floored "
-            "to 54, and every later size shrinks. A window that only skips padding is fine."
+            "to 54, and every later size shrinks. A window that only skips padding is fine, and so is a layer "
+            "whose windows skip rows between them by design (a 1x1 stride-2 ResNet shortcut reads every other "
+            "row): its unread last row is no sign of a wrong input size."
         ),
         example="""net = nn.Sequential(  # cnnlint: input=(1, 3, 224, 224)
     nn.Conv2d(3, 96, kernel_size=11, stride=4),
