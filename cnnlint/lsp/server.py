@@ -320,6 +320,16 @@ class CnnlintServer(LanguageServer, Features):
             linted.views = carry.carry_views(good.views, rows)
         else:
             linted.views = list(answer.get("views", []))
+        self._refresh_inlay_hints()
+
+    def _refresh_inlay_hints(self) -> None:
+        """Ask the editor to fetch inlay hints again: the shapes arrive after the diagnostics."""
+        workspace = getattr(self.client_capabilities, "workspace", None)
+        inlay = getattr(workspace, "inlay_hint", None)
+        if not getattr(inlay, "refresh_support", False):
+            return
+        with contextlib.suppress(Exception):  # an editor that refuses is no reason to fail the check
+            self.workspace_inlay_hint_refresh(None)
 
 
 def _wake(state: _DocState) -> None:
