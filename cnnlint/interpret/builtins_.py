@@ -14,6 +14,7 @@ from cnnlint.interpret.values import (
     FuncVal,
     ListVal,
     ModuleObj,
+    Partial,
     QualName,
     SuperVal,
     Sym,
@@ -262,7 +263,16 @@ def _isinstance(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
 def _instance_of(value: Any, kind: Any) -> Any:
     if value is UNKNOWN or kind is UNKNOWN:
         return UNKNOWN
+    callable_kinds = (QualName, ClassVal, FuncVal, Partial, Builtin)
     if isinstance(kind, Builtin):
+        if kind.name == "type":
+            if isinstance(value, ClassVal) or (
+                isinstance(value, QualName) and value.name.rsplit(".", 1)[-1][:1].isupper()
+            ):
+                return True
+            return (
+                False if is_plain(value) or isinstance(value, (FuncVal, Partial, tuple, ListVal, DictVal)) else UNKNOWN
+            )
         if kind.name == "list":
             return isinstance(value, ListVal)
         if kind.name == "dict":
@@ -273,7 +283,8 @@ def _instance_of(value: Any, kind: Any) -> Any:
                 return kind.name == "int" or UNKNOWN
             if is_plain(value) or isinstance(value, tuple):
                 return isinstance(value, py)
-            return False if isinstance(value, (ListVal, DictVal, ModuleObj, TorchLayer, TensorVal)) else UNKNOWN
+            known = (ListVal, DictVal, ModuleObj, TorchLayer, TensorVal, *callable_kinds)
+            return False if isinstance(value, known) else UNKNOWN
         return UNKNOWN
     if isinstance(kind, ClassVal):
         if isinstance(value, ModuleObj) and value.cls is not None:
@@ -283,6 +294,14 @@ def _instance_of(value: Any, kind: Any) -> Any:
         return UNKNOWN
     if isinstance(kind, QualName):
         name = kind.name
+        if name == "functools.partial":
+            return isinstance(value, Partial) or (UNKNOWN if value is UNKNOWN else False)
+        if name in ("collections.abc.Iterable", "collections.abc.Sequence", "typing.Iterable", "typing.Sequence"):
+            if isinstance(value, (tuple, ListVal, str)) or (name.endswith("Iterable") and isinstance(value, DictVal)):
+                return True
+            return False if is_plain(value) or isinstance(value, (*callable_kinds, TensorVal)) else UNKNOWN
+        if name == "types.FunctionType":
+            return isinstance(value, FuncVal) or (UNKNOWN if value is UNKNOWN else False)
         if name == "torch.Tensor":
             if isinstance(value, TensorVal):
                 return True

@@ -148,9 +148,11 @@ class Forward:
         if not isinstance(x, TensorVal):
             x = _unknown_tensor()
         layer.last_in = x.shape  # type: ignore[attr-defined]
-        return self.run_layer(interp, built, x, node)
+        return self.run_layer(interp, built, x, node, maybe=getattr(layer, "maybe", False))
 
-    def run_layer(self, interp: Any, layer: Layer, x: TensorVal, node: Any) -> TensorVal:
+    def run_layer(self, interp: Any, layer: Layer, x: TensorVal, node: Any, maybe: bool = False) -> TensorVal:
+        """One engine step. ``maybe``: the layer was built where it may never have been (an unknown
+        branch, a ``try`` whose ``except`` catches torch's error): nothing about it is certain."""
         rec = self.recording
         if rec is None:
             rec = Recording(scratch=True)
@@ -164,7 +166,7 @@ class Forward:
         tainted = x.tainted
         for s in steps:
             errors = [f for f in s.findings if f.code not in ("CNL100", "CNL003")]
-            if interp.forking or x.tainted:  # a branch that may not run, or after an error: nothing certain
+            if interp.forking or x.tainted or maybe:  # a branch that may not run, or after an error
                 s.findings = [f for f in s.findings if f.code in ("CNL100", "CNL003") and not interp.forking]
             elif errors and s.out_shape == x.shape:
                 tainted = True  # the output is the input passed on, not fixed by the layer's arguments

@@ -20,6 +20,7 @@ KNOWN_ROOTS = frozenset(
     {
         "torch",
         "dataclasses",
+        "types",
         "math",
         "functools",
         "collections",

@@ -466,7 +466,18 @@ class Interpreter:
     _s_AsyncWith = _s_With
 
     def _s_Try(self, stmt: ast.Try, frame: Frame) -> _Signal | None:
-        signal = self.exec_block(stmt.body, frame)
+        if stmt.handlers:
+            # What the body builds may raise and be caught (``except TypeError:``): nothing in it is certain.
+            log = WriteLog()
+            self.logs.append(log)
+            try:
+                signal = self.exec_block(stmt.body, frame)
+            finally:
+                self.logs.pop()
+                if self.logs:
+                    self.logs[-1].entries.extend(log.entries)
+        else:
+            signal = self.exec_block(stmt.body, frame)
         if signal is RAISE and stmt.handlers:
             signal = self.exec_block(stmt.handlers[0].body, frame)
         elif signal is None:

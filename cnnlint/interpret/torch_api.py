@@ -67,6 +67,29 @@ _NONE_METHODS = frozenset(
         "zero_grad",
     }
 )
+_MODULE_METHODS = frozenset(
+    [
+        "add_module",
+        "register_module",
+        "register_buffer",
+        "register_parameter",
+        "append",
+        "extend",
+        "insert",
+        "modules",
+        "children",
+        "named_children",
+        "named_modules",
+        "parameters",
+        "named_parameters",
+        "buffers",
+        "named_buffers",
+        "keys",
+        "values",
+        "items",
+        "state_dict",
+    ]
+)
 _CONV_TUPLE_ARGS = frozenset({"kernel_size", "stride", "padding", "dilation", "output_padding"})
 _MATH = {
     "ceil": math.ceil,
@@ -286,7 +309,9 @@ class TorchAPI:
             return obj.cls if obj.cls is not None else UNKNOWN
         if obj.cls is not None and obj.cls.has_unknown_base:
             return UNKNOWN
-        return MethodOf(obj, name)
+        if name in _MODULE_METHODS or name in _SELF_RETURNING or name in _NONE_METHODS:
+            return MethodOf(obj, name)
+        return UNKNOWN  # an attribute nobody set: unknown (never a truthy stand-in)
 
     def super_attr(self, interp: Any, sup: SuperVal, name: str) -> Any:
         obj = sup.obj
@@ -430,6 +455,8 @@ class TorchAPI:
             return None
         if name == "typing.cast" and len(args) == 2:
             return args[1]
+        if name == "itertools.repeat" and len(args) == 2 and isinstance(args[1], int) and 0 <= args[1] <= 4096:
+            return (args[0],) * args[1]
         if name in ("torchinfo.summary",):
             self.session.observe_summary(args, kwargs, node)
             return UNKNOWN
