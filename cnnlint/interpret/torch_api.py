@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from cnnlint.interpret import tensor_api
+from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, str_method
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -91,23 +92,6 @@ _MODULE_METHODS = frozenset(
     ]
 )
 _CONV_TUPLE_ARGS = frozenset({"kernel_size", "stride", "padding", "dilation", "output_padding"})
-_MATH = {
-    "ceil": math.ceil,
-    "floor": math.floor,
-    "sqrt": math.sqrt,
-    "log": math.log,
-    "log2": math.log2,
-    "log10": math.log10,
-    "exp": math.exp,
-    "pow": math.pow,
-    "gcd": math.gcd,
-    "prod": math.prod,
-    "isqrt": math.isqrt,
-    "trunc": math.trunc,
-    "fabs": math.fabs,
-    "cos": math.cos,
-    "sin": math.sin,
-}
 _MATH_CONSTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "tau": math.tau}
 
 
@@ -448,7 +432,7 @@ class TorchAPI:
                 interp, "dict", args[:1] if name != "collections.defaultdict" else [], kwargs, node, None
             )
         if name.startswith("math."):
-            return _math(name[5:], args)
+            return math_call(name[5:], args)
         if name in ("copy.deepcopy", "copy.copy"):
             return self.session.copy_value(args[0]) if args else UNKNOWN
         if name == "warnings.warn":
@@ -482,11 +466,11 @@ class TorchAPI:
         if isinstance(obj, TensorVal):
             return tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
         if isinstance(obj, ListVal):
-            return _list_method(interp, obj, name, args)
+            return list_method(interp, obj, name, args)
         if isinstance(obj, DictVal):
-            return _dict_method(interp, obj, name, args)
+            return dict_method(interp, obj, name, args)
         if isinstance(obj, str):
-            return _str_method(interp, obj, name, args, kwargs)
+            return str_method(interp, obj, name, args, kwargs)
         if isinstance(obj, tuple):
             if name in ("index", "count") and len(args) == 1 and is_plain(args[0]) and all(is_plain(i) for i in obj):
                 try:
@@ -607,117 +591,3 @@ def _bind_failed(func: FuncVal, args: list[Any], kwargs: dict[str, Any]) -> bool
     from cnnlint.interpret.machine import bind_arguments
 
     return bind_arguments(func, args, kwargs) is None
-
-
-def _math(name: str, args: list[Any]) -> Any:
-    fn = _MATH.get(name)
-    if fn is None or not args or not all(isinstance(a, (int, float)) and not isinstance(a, str) for a in args):
-        if name == "prod" and args:
-            return UNKNOWN
-        return UNKNOWN
-    try:
-        if name == "pow" and any(abs(a) > 1e6 for a in args):
-            return UNKNOWN
-        if name == "prod":
-            return UNKNOWN
-        return fn(*args)
-    except (ValueError, ArithmeticError, TypeError):
-        return UNKNOWN
-
-
-def _list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
-    if name == "append" and len(args) == 1:
-        if interp.forking:
-            obj.uncertain = True
-        obj.items.append(args[0])
-        return None
-    if name == "extend" and len(args) == 1:
-        items = interp.iterate(args[0], None)
-        if items is None or interp.forking:
-            obj.uncertain = True
-        if items is not None:
-            obj.items.extend(items)
-        return None
-    if name == "insert" and len(args) == 2 and isinstance(args[0], int):
-        if interp.forking:
-            obj.uncertain = True
-        obj.items.insert(args[0], args[1])
-        return None
-    if name == "pop":
-        if obj.uncertain or interp.forking or not obj.items:
-            obj.uncertain = True
-            return UNKNOWN
-        index = args[0] if args else -1
-        if not isinstance(index, int) or not -len(obj.items) <= index < len(obj.items):
-            obj.uncertain = True
-            return UNKNOWN
-        return obj.items.pop(index)
-    if name == "copy":
-        copy = ListVal(obj.items)
-        copy.uncertain = obj.uncertain
-        return copy
-    if name == "index" and len(args) == 1 and not obj.uncertain and is_plain(args[0]):
-        for i, item in enumerate(obj.items):
-            if is_plain(item) and item == args[0]:
-                return i
-        return UNKNOWN
-    if name == "count" and len(args) == 1 and not obj.uncertain and is_plain(args[0]):
-        return sum(1 for item in obj.items if is_plain(item) and item == args[0])
-    if name in ("reverse", "sort", "clear", "remove"):
-        obj.uncertain = True
-        return None
-    return UNKNOWN
-
-
-def _dict_method(interp: Any, obj: DictVal, name: str, args: list[Any]) -> Any:
-    from cnnlint.interpret.machine import _hashable
-
-    if name == "get" and args:
-        if obj.uncertain or not _hashable(args[0]):
-            return UNKNOWN
-        return obj.items.get(args[0], args[1] if len(args) > 1 else None)
-    if name in ("items", "keys", "values"):
-        if obj.uncertain:
-            return UNKNOWN
-        if name == "items":
-            return tuple(obj.items.items())
-        return tuple(getattr(obj.items, name)())
-    if name == "pop" and args:
-        if obj.uncertain or not _hashable(args[0]):
-            return UNKNOWN
-        if args[0] in obj.items:
-            value = obj.items[args[0]]
-            interp.write(obj.items, args[0], MISSING)
-            return value
-        return args[1] if len(args) > 1 else UNKNOWN
-    if name == "setdefault" and args:
-        if obj.uncertain or not _hashable(args[0]):
-            return UNKNOWN
-        if args[0] not in obj.items:
-            interp.write(obj.items, args[0], args[1] if len(args) > 1 else None)
-        return obj.items[args[0]]
-    if name == "update" and args:
-        source = args[0]
-        if isinstance(source, DictVal) and not source.uncertain:
-            for k, v in source.items.items():
-                interp.write(obj.items, k, v)
-        else:
-            obj.uncertain = True
-        return None
-    if name == "copy":
-        copy = DictVal(obj.items)
-        copy.uncertain = obj.uncertain
-        return copy
-    return UNKNOWN
-
-
-def _str_method(interp: Any, obj: str, name: str, args: list[Any], kwargs: dict) -> Any:
-    if not all(is_plain(a) for a in args) or kwargs:
-        return UNKNOWN
-    if name in ("lower", "upper", "strip", "startswith", "endswith", "replace", "split", "isdigit", "title"):
-        try:
-            result = getattr(obj, name)(*args)
-        except (TypeError, ValueError):
-            return UNKNOWN
-        return tuple(result) if isinstance(result, list) else result
-    return UNKNOWN

@@ -1,0 +1,454 @@
+"""Expressions: names, attributes, subscripts, literals, operators, comparisons, comprehensions."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from cnnlint.interpret import limits
+from cnnlint.interpret.frames import Frame, WriteLog, join
+from cnnlint.interpret.pyops import (
+    _CMPOPS,
+    _EXPR,
+    _OP_SYMBOL,
+    _comparable,
+    _hashable,
+    _index_sequence,
+    _unknown,
+    arith,
+    fold_number,
+)
+from cnnlint.interpret.values import (
+    MISSING,
+    UNKNOWN,
+    BoundMethod,
+    ClassVal,
+    DictVal,
+    FuncVal,
+    LazyImport,
+    ListVal,
+    MethodOf,
+    ModuleNS,
+    ModuleObj,
+    Partial,
+    QualName,
+    SuperVal,
+    Sym,
+    TensorVal,
+    TorchLayer,
+    is_plain,
+)
+
+
+class Expressions:
+    """The expression half of ``Interpreter`` (a mixin: it uses the interpreter's call, truth, iterate)."""
+
+    # ------------------------------------------------------------------ expressions
+
+    def eval(self, node: ast.expr, frame: Frame) -> Any:
+        s = self.session
+        s.work += 1
+        if s.work > s.max_work:
+            raise limits.BudgetExceeded("the work budget for this file ran out")
+        kind = type(node)
+        method = _EXPR.get(kind)
+        if method is None:
+            method = _EXPR[kind] = getattr(type(self), "_e_" + kind.__name__, _unknown)
+        return method(self, node, frame)
+
+    def _e_Constant(self, node: ast.Constant, frame: Frame) -> Any:
+        value = node.value
+        if isinstance(value, (bytes,)) or value is Ellipsis:
+            return value if value is Ellipsis else UNKNOWN
+        if isinstance(value, int) and not isinstance(value, bool):
+            return fold_number(value)
+        if isinstance(value, str) and len(value) > limits.MAX_STR:
+            return UNKNOWN
+        return value
+
+    def _e_Name(self, node: ast.Name, frame: Frame) -> Any:
+        return self.resolve(self.lookup(node.id, frame))
+
+    def lookup(self, name: str, frame: Frame) -> Any:
+        value = frame.locals.get(name, MISSING)
+        if value is not MISSING:
+            return value
+        for scope in frame.closure:
+            value = scope.get(name, MISSING)
+            if value is not MISSING:
+                return value
+        value = frame.module.globals.get(name, MISSING)
+        if value is not MISSING:
+            return value
+        return self.session.builtins.get(name, UNKNOWN)
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, LazyImport):
+            return self.session.imports.resolve(value, self)
+        return value
+
+    def _e_Attribute(self, node: ast.Attribute, frame: Frame) -> Any:
+        owner = self.eval(node.value, frame)
+        return self.get_attr(owner, node.attr)
+
+    def get_attr(self, owner: Any, name: str) -> Any:
+        owner = self.resolve(owner)
+        if owner is UNKNOWN:
+            return UNKNOWN
+        if isinstance(owner, QualName):
+            return self.session.torch.qualname_attr(owner, name)
+        if isinstance(owner, ModuleNS):
+            value = owner.globals.get(name, MISSING)
+            if value is MISSING:
+                return self.session.imports.submodule(owner, name)
+            return self.resolve(value)
+        if isinstance(owner, ModuleObj):
+            return self.session.torch.module_attr(self, owner, name)
+        if isinstance(owner, ClassVal):
+            value, _ = owner.lookup(name)
+            if value is MISSING:
+                return UNKNOWN
+            if isinstance(value, FuncVal) and value.kind == "classmethod":
+                return BoundMethod(value, owner)
+            return self.resolve(value)
+        if isinstance(owner, SuperVal):
+            return self.session.torch.super_attr(self, owner, name)
+        if isinstance(owner, TensorVal):
+            return self.session.torch.tensor_attr(owner, name)
+        if isinstance(owner, TorchLayer):
+            return self.session.torch.layer_attr(owner, name)
+        if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
+            return MethodOf(owner, name)
+        if isinstance(owner, FuncVal) and name == "__name__":
+            return owner.name
+        if isinstance(owner, Partial) and name == "func":
+            return owner.func
+        return UNKNOWN
+
+    def _e_Subscript(self, node: ast.Subscript, frame: Frame) -> Any:
+        owner = self.eval(node.value, frame)
+        key = self.eval(node.slice, frame)
+        return self.subscript(owner, key, node)
+
+    def subscript(self, owner: Any, key: Any, node: ast.AST | None = None) -> Any:
+        if isinstance(owner, tuple):
+            return _index_sequence(owner, key, tuple)
+        if isinstance(owner, ListVal):
+            if owner.uncertain:
+                return UNKNOWN
+            result = _index_sequence(tuple(owner.items), key, tuple)
+            return ListVal(list(result)) if isinstance(result, tuple) and isinstance(key, slice) else result
+        if isinstance(owner, str):
+            return _index_sequence(owner, key, str)
+        if isinstance(owner, DictVal):
+            if owner.uncertain or not _hashable(key):
+                return UNKNOWN
+            return owner.items.get(key, UNKNOWN)
+        if isinstance(owner, ModuleObj):
+            return self.session.torch.module_item(self, owner, key)
+        if isinstance(owner, TensorVal):
+            return self.session.torch.tensor_index(self, owner, key, node)
+        return UNKNOWN
+
+    def _e_Slice(self, node: ast.Slice, frame: Frame) -> Any:
+        parts = [self.eval(p, frame) if p is not None else None for p in (node.lower, node.upper, node.step)]
+        return slice(*parts)
+
+    def _e_Tuple(self, node: ast.Tuple, frame: Frame) -> Any:
+        items = self.eval_items(node.elts, frame)
+        return tuple(items) if items is not None else UNKNOWN
+
+    def _e_List(self, node: ast.List, frame: Frame) -> Any:
+        items = self.eval_items(node.elts, frame)
+        if items is None:
+            value = ListVal()
+            value.uncertain = True
+            return value
+        return ListVal(items)
+
+    def _e_Set(self, node: ast.Set, frame: Frame) -> Any:
+        return UNKNOWN
+
+    def eval_items(self, elts: list[ast.expr], frame: Frame) -> list[Any] | None:
+        items: list[Any] = []
+        for e in elts:
+            if isinstance(e, ast.Starred):
+                inner = self.iterate(self.eval(e.value, frame), frame)
+                if inner is None:
+                    return None
+                items.extend(inner)
+            else:
+                items.append(self.eval(e, frame))
+            if len(items) > limits.MAX_ELEMENTS:
+                return None
+        return items
+
+    def _e_Dict(self, node: ast.Dict, frame: Frame) -> Any:
+        result = DictVal()
+        for k, v in zip(node.keys, node.values):
+            if k is None:
+                inner = self.eval(v, frame)
+                if isinstance(inner, DictVal) and not inner.uncertain:
+                    result.items.update(inner.items)
+                else:
+                    result.uncertain = True
+                continue
+            key = self.eval(k, frame)
+            if not _hashable(key):
+                result.uncertain = True
+                continue
+            result.items[key] = self.eval(v, frame)
+        return result
+
+    def _e_JoinedStr(self, node: ast.JoinedStr, frame: Frame) -> Any:
+        """``f"conv{i}"`` with known values (layer names built in loops); unknown otherwise."""
+        parts: list[str] = []
+        known = True
+        for v in node.values:
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                parts.append(v.value)
+                continue
+            if not isinstance(v, ast.FormattedValue):
+                known = False
+                continue
+            value = self.eval(v.value, frame)
+            spec = self.eval(v.format_spec, frame) if v.format_spec is not None else ""
+            if not known or not is_plain(value) or isinstance(value, Sym) or not isinstance(spec, str):
+                known = False
+                continue
+            try:
+                text = format({115: str, 114: repr, 97: ascii}.get(v.conversion, lambda x: x)(value), spec)
+            except (ValueError, TypeError):
+                known = False
+                continue
+            parts.append(text)
+        text = "".join(parts)
+        return text if known and len(text) <= limits.MAX_STR else UNKNOWN
+
+    def _e_BinOp(self, node: ast.BinOp, frame: Frame) -> Any:
+        left = self.eval(node.left, frame)
+        right = self.eval(node.right, frame)
+        return self.binop(type(node.op), left, right, node, frame)
+
+    def binop(self, op: type, left: Any, right: Any, node: ast.AST, frame: Frame) -> Any:
+        if isinstance(left, TensorVal) or isinstance(right, TensorVal):
+            return self.session.torch.tensor_binop(self, _OP_SYMBOL.get(op, "?"), left, right, node)
+        if isinstance(left, ListVal) and isinstance(right, ListVal) and op is ast.Add:
+            if left.uncertain or right.uncertain:
+                value = ListVal()
+                value.uncertain = True
+                return value
+            return ListVal(left.items + right.items)
+        if isinstance(left, ListVal) and isinstance(right, int) and op is ast.Mult and not left.uncertain:
+            if len(left.items) * max(right, 0) > limits.MAX_ELEMENTS:
+                return UNKNOWN
+            return ListVal(left.items * right)
+        if isinstance(left, DictVal) and isinstance(right, DictVal) and op is ast.BitOr:
+            merged = DictVal({**left.items, **right.items})
+            merged.uncertain = left.uncertain or right.uncertain
+            return merged
+        return arith(op, left, right)
+
+    def _e_UnaryOp(self, node: ast.UnaryOp, frame: Frame) -> Any:
+        value = self.eval(node.operand, frame)
+        if isinstance(node.op, ast.Not):
+            t = self.truth(value)
+            return UNKNOWN if t is UNKNOWN else not t
+        if isinstance(value, TensorVal):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, Sym):
+            if isinstance(node.op, ast.USub):
+                return -value
+            if isinstance(node.op, ast.UAdd):
+                return +value
+            if isinstance(node.op, ast.Invert) and isinstance(value, int):
+                return ~value
+        return UNKNOWN
+
+    def _e_BoolOp(self, node: ast.BoolOp, frame: Frame) -> Any:
+        is_and = isinstance(node.op, ast.And)
+        unsure = False
+        value: Any = None
+        for expr in node.values:
+            value = self.eval(expr, frame)
+            t = self.truth(value)
+            if t is UNKNOWN:
+                unsure = True  # ``x.is_cuda and self.ngpu > 1`` is still False when the second part is
+                continue
+            if (is_and and not t) or (not is_and and t):
+                return value if not unsure else (not is_and) if is_plain(value) else UNKNOWN
+        return UNKNOWN if unsure else value
+
+    def _e_Compare(self, node: ast.Compare, frame: Frame) -> Any:
+        left = self.eval(node.left, frame)
+        result: Any = True
+        for op, comp in zip(node.ops, node.comparators):
+            right = self.eval(comp, frame)
+            outcome = self.compare(op, left, right)
+            if outcome is False:
+                return False
+            if outcome is UNKNOWN:
+                result = UNKNOWN
+            left = right
+        return result
+
+    def compare(self, op: ast.cmpop, left: Any, right: Any) -> Any:
+        if isinstance(op, (ast.Is, ast.IsNot)):
+            if left is UNKNOWN or right is UNKNOWN:
+                return UNKNOWN
+            if isinstance(left, ListVal) and left.uncertain or isinstance(right, ListVal) and right.uncertain:
+                pass
+            same_obj = left is right or (left is None and right is None)
+            if is_plain(left) and is_plain(right) and not (left is None or right is None):
+                same_obj = type(left) is type(right) and left == right
+            return same_obj if isinstance(op, ast.Is) else not same_obj
+        if isinstance(op, (ast.In, ast.NotIn)):
+            items = self.iterate(right, None) if not isinstance(right, (DictVal, str)) else None
+            if isinstance(right, DictVal):
+                if right.uncertain or not _hashable(left):
+                    return UNKNOWN
+                found = left in right.items
+            elif isinstance(right, str) and isinstance(left, str):
+                found = left in right
+            elif items is not None and is_plain(left) and left is not UNKNOWN:
+                if any(not is_plain(i) for i in items):
+                    if any(i is left for i in items):
+                        found = True
+                    else:
+                        return UNKNOWN
+                else:
+                    found = any(
+                        type(i) is type(left)
+                        and i == left
+                        or (
+                            isinstance(i, (int, float))
+                            and isinstance(left, (int, float))
+                            and not isinstance(i, bool)
+                            and i == left
+                        )
+                        for i in items
+                    )
+            elif items is not None and any(i is left for i in items):
+                found = True
+            else:
+                return UNKNOWN
+            return found if isinstance(op, ast.In) else not found
+        fn = _CMPOPS.get(type(op))
+        if fn is None:
+            return UNKNOWN
+        if isinstance(left, Sym) or isinstance(right, Sym):
+            if (
+                isinstance(left, Sym)
+                and isinstance(right, Sym)
+                and isinstance(op, (ast.Eq, ast.NotEq))
+                and left == right
+            ):
+                return isinstance(op, ast.Eq)
+            return UNKNOWN
+        if _comparable(left) and _comparable(right):
+            try:
+                return bool(fn(left, right))
+            except TypeError:
+                return UNKNOWN
+        if isinstance(op, (ast.Eq, ast.NotEq)):
+            if left is UNKNOWN or right is UNKNOWN or isinstance(left, TensorVal) or isinstance(right, TensorVal):
+                return UNKNOWN
+            if (left is None) != (right is None) and (left is None or right is None):
+                return isinstance(op, ast.NotEq)
+            if isinstance(left, (ModuleObj, TorchLayer, ClassVal, FuncVal, QualName)) or isinstance(
+                right, (ModuleObj, TorchLayer, ClassVal, FuncVal, QualName)
+            ):
+                eq = left is right or (isinstance(left, QualName) and left == right)
+                return eq if isinstance(op, ast.Eq) else not eq
+        return UNKNOWN
+
+    def _e_IfExp(self, node: ast.IfExp, frame: Frame) -> Any:
+        cond = self.truth(self.eval(node.test, frame))
+        if cond is True:
+            return self.eval(node.body, frame)
+        if cond is False:
+            return self.eval(node.orelse, frame)
+        log = WriteLog()  # both sides run, neither certainly: what they build is "maybe"
+        self.logs.append(log)
+        try:
+            return join(self.eval(node.body, frame), self.eval(node.orelse, frame))
+        finally:
+            self.logs.pop()
+            if self.logs:
+                self.logs[-1].entries.extend(log.entries)
+
+    def _e_NamedExpr(self, node: ast.NamedExpr, frame: Frame) -> Any:
+        value = self.eval(node.value, frame)
+        self.assign(node.target, value, frame)
+        return value
+
+    def _e_Lambda(self, node: ast.Lambda, frame: Frame) -> Any:
+        return self.make_function(node, frame)
+
+    def _e_Starred(self, node: ast.Starred, frame: Frame) -> Any:
+        return self.eval(node.value, frame)
+
+    def _e_Await(self, node: ast.Await, frame: Frame) -> Any:
+        return UNKNOWN
+
+    def _comprehension(self, generators: list[ast.comprehension], frame: Frame, emit: Any) -> bool:
+        """Run the generators, calling ``emit(scope_frame)`` per element; False if the length is unknown."""
+        scope = Frame({}, frame.module, (frame.locals, *frame.closure), frame.func)
+        count = [0]
+
+        def run(index: int) -> bool:
+            if index == len(generators):
+                count[0] += 1
+                if count[0] > limits.MAX_LOOP_ITERATIONS:
+                    return False
+                emit(scope)
+                return True
+            gen = generators[index]
+            items = self.iterate(self.eval(gen.iter, scope if index else frame), frame)
+            if items is None:
+                return False
+            for item in items:
+                self.assign(gen.target, item, scope)
+                keep = True
+                for cond in gen.ifs:
+                    t = self.truth(self.eval(cond, scope))
+                    if t is UNKNOWN:
+                        return False
+                    if not t:
+                        keep = False
+                        break
+                if keep and not run(index + 1):
+                    return False
+            return True
+
+        return run(0)
+
+    def _e_ListComp(self, node: ast.ListComp, frame: Frame) -> Any:
+        out: list[Any] = []
+        if not self._comprehension(node.generators, frame, lambda s: out.append(self.eval(node.elt, s))):
+            value = ListVal()
+            value.uncertain = True
+            return value
+        return ListVal(out)
+
+    def _e_GeneratorExp(self, node: ast.GeneratorExp, frame: Frame) -> Any:
+        out: list[Any] = []
+        if not self._comprehension(node.generators, frame, lambda s: out.append(self.eval(node.elt, s))):
+            return UNKNOWN
+        return tuple(out)
+
+    _e_SetComp = _e_GeneratorExp
+
+    def _e_DictComp(self, node: ast.DictComp, frame: Frame) -> Any:
+        result = DictVal()
+
+        def emit(s: Frame) -> None:
+            key = self.eval(node.key, s)
+            if _hashable(key):
+                result.items[key] = self.eval(node.value, s)
+            else:
+                result.uncertain = True
+
+        if not self._comprehension(node.generators, frame, emit):
+            result.uncertain = True
+        return result

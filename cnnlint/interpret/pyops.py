@@ -1,0 +1,260 @@
+"""Python's own operations on abstract values: control signals, folding, binding, indexing.
+
+Shared by the statement and expression halves of the interpreter; pure functions of values.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from typing import Any
+
+from cnnlint.interpret import limits
+from cnnlint.interpret.values import (
+    UNKNOWN,
+    ClassVal,
+    DictVal,
+    FuncVal,
+    QualName,
+    Sym,
+    is_plain,
+)
+
+
+class _Signal:
+    __slots__ = ("kind", "value")
+
+    def __init__(self, kind: str, value: Any = None) -> None:
+        self.kind = kind  # "return", "break", "continue", "raise"
+        self.value = value
+
+
+BREAK = _Signal("break")
+CONTINUE = _Signal("continue")
+RAISE = _Signal("raise")
+
+_BINOPS: dict[type, Any] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift,
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
+    ast.BitXor: operator.xor,
+    ast.MatMult: operator.matmul,
+}
+_OP_SYMBOL = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.MatMult: "@",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+}
+_CMPOPS: dict[type, Any] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+
+
+def fold_number(value: Any) -> Any:
+    """A folded number within bounds, else UNKNOWN (no 10**10**9 ever lives here)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value.bit_length() > limits.MAX_INT_BITS:
+        return UNKNOWN
+    if isinstance(value, float) and value != value:
+        return value
+    return value
+
+
+def arith(op: type, a: Any, b: Any) -> Any:
+    """Plain arithmetic on known numbers/strings/tuples, bounded; UNKNOWN otherwise."""
+    if isinstance(a, Sym) or isinstance(b, Sym):
+        return UNKNOWN
+    fn = _BINOPS.get(op)
+    if fn is None or op is ast.MatMult:
+        return UNKNOWN
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        if op is ast.Pow:
+            if isinstance(b, int) and not isinstance(b, bool) and abs(b) > 4096:
+                return UNKNOWN
+            if (
+                isinstance(a, int)
+                and isinstance(b, int)
+                and b > 0
+                and abs(a) > 1
+                and a.bit_length() * b > 4 * limits.MAX_INT_BITS
+            ):
+                return UNKNOWN
+        if op in (ast.LShift,) and isinstance(b, int) and b > limits.MAX_INT_BITS:
+            return UNKNOWN
+        try:
+            return fold_number(fn(a, b))
+        except (ArithmeticError, ValueError, TypeError):
+            return UNKNOWN
+    if isinstance(a, str) and isinstance(b, str) and op is ast.Add:
+        return a + b if len(a) + len(b) <= limits.MAX_STR else UNKNOWN
+    if isinstance(a, str) and isinstance(b, int) and op is ast.Mult:
+        return a * b if len(a) * max(b, 0) <= limits.MAX_STR else UNKNOWN
+    if isinstance(a, str) and op is ast.Mod:
+        try:
+            return (
+                a % b
+                if isinstance(b, (tuple, int, float, str))
+                and all(is_plain(x) for x in (b if isinstance(b, tuple) else (b,)))
+                else UNKNOWN
+            )
+        except (TypeError, ValueError):
+            return UNKNOWN
+    if isinstance(a, tuple) and isinstance(b, tuple) and op is ast.Add:
+        return _bounded(a + b) if len(a) + len(b) <= limits.MAX_ELEMENTS else UNKNOWN
+    if isinstance(a, tuple) and isinstance(b, int) and not isinstance(b, bool) and op is ast.Mult:
+        return _bounded(a * b) if len(a) * max(b, 0) <= limits.MAX_ELEMENTS else UNKNOWN
+    if isinstance(a, int) and isinstance(b, tuple) and op is ast.Mult:
+        return arith(op, b, a)
+    return UNKNOWN
+
+
+_STMT: dict[type, Any] = {}  # statement type -> the interpreter method that runs it
+_EXPR: dict[type, Any] = {}  # expression type -> the method that evaluates it
+_STORES: dict[int, tuple[ast.AST, list[ast.AST]]] = {}
+
+
+def _skip(interp: Any, node: Any, frame: Any) -> None:
+    return None
+
+
+def _unknown(interp: Any, node: Any, frame: Any) -> Any:
+    return UNKNOWN
+
+
+def _stores(stmt: ast.AST) -> list[ast.AST]:
+    """The names and ``x.attr`` a statement assigns (walked once per statement)."""
+    cached = _STORES.get(id(stmt))
+    if cached is not None and cached[0] is stmt:
+        return cached[1]
+    found: list[ast.AST] = [
+        n
+        for n in ast.walk(stmt)
+        if (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+        or (isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name))
+    ]
+    if len(_STORES) > 50_000:
+        _STORES.clear()
+    _STORES[id(stmt)] = (stmt, found)
+    return found
+
+
+def _bounded(value: tuple) -> Any:
+    """A built tuple, or UNKNOWN when its elements, counted through nesting, pass the bound."""
+    from cnnlint.bounds import element_count
+
+    return value if element_count(value, limits.MAX_ELEMENTS) <= limits.MAX_ELEMENTS else UNKNOWN
+
+
+def _load(target: ast.expr) -> ast.expr:
+    """The same target read as a value (for ``x += 1``)."""
+    copy = type(target)(**{f: getattr(target, f) for f in target._fields})  # type: ignore[call-arg]
+    if hasattr(copy, "ctx"):
+        copy.ctx = ast.Load()  # type: ignore[attr-defined]
+    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        if hasattr(target, attr):
+            setattr(copy, attr, getattr(target, attr))
+    return copy
+
+
+def _hashable(value: Any) -> bool:
+    if value is UNKNOWN:
+        return False
+    if is_plain(value):
+        return True
+    if isinstance(value, tuple):
+        return all(_hashable(v) for v in value)
+    return isinstance(value, (QualName, ClassVal, FuncVal))
+
+
+def _comparable(value: Any) -> bool:
+    return (
+        (isinstance(value, (int, float, str)) and not isinstance(value, Sym))
+        or value is None
+        or (isinstance(value, tuple) and all(_comparable(v) for v in value))
+    )
+
+
+def _index_sequence(seq: Any, key: Any, kind: type) -> Any:
+    if isinstance(key, bool):
+        key = int(key)
+    if isinstance(key, int):
+        try:
+            return seq[key]
+        except IndexError:
+            return UNKNOWN
+    if isinstance(key, slice):
+        parts = (key.start, key.stop, key.step)
+        if all(p is None or (isinstance(p, int) and not isinstance(p, Sym)) for p in parts):
+            if key.step == 0:
+                return UNKNOWN
+            return seq[key]
+    return UNKNOWN
+
+
+def bind_arguments(func: FuncVal, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    """Bind a call to a function's parameters by Python's rules; None when Python would raise."""
+    spec = func.node.args
+    positional = [*spec.posonlyargs, *spec.args]
+    local: dict[str, Any] = {}
+    n_defaults = len(func.defaults)
+    first_default = len(positional) - n_defaults
+    for i, param in enumerate(positional):
+        if i < len(args):
+            local[param.arg] = args[i]
+    extra = args[len(positional) :]
+    if extra and spec.vararg is None:
+        return None
+    if spec.vararg is not None:
+        local[spec.vararg.arg] = tuple(extra)
+    rest: dict[str, Any] = {}
+    posonly = {p.arg for p in spec.posonlyargs}
+    names = {p.arg for p in positional if p.arg not in posonly} | {p.arg for p in spec.kwonlyargs}
+    for key, value in kwargs.items():
+        if key in names:
+            if key in local:
+                return None
+            local[key] = value
+        elif spec.kwarg is not None:
+            rest[key] = value
+        else:
+            return None
+    for i, param in enumerate(positional):
+        if param.arg not in local:
+            if i >= first_default:
+                local[param.arg] = func.defaults[i - first_default]
+            else:
+                return None
+    for param in spec.kwonlyargs:
+        if param.arg not in local:
+            if param.arg in func.kw_defaults:
+                local[param.arg] = func.kw_defaults[param.arg]
+            else:
+                return None
+    if spec.kwarg is not None:
+        local[spec.kwarg.arg] = DictVal(rest)
+    return local

@@ -1,0 +1,401 @@
+"""Statements: assignment, control flow (with joins at unknown conditions), definitions, imports."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from cnnlint.interpret import limits
+from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
+from cnnlint.interpret.pyops import _STMT, BREAK, CONTINUE, RAISE, _hashable, _load, _Signal, _skip, _stores
+from cnnlint.interpret.values import (
+    MISSING,
+    UNKNOWN,
+    Builtin,
+    ClassVal,
+    DictVal,
+    FuncVal,
+    ListVal,
+    ModuleNS,
+    ModuleObj,
+    QualName,
+)
+
+
+class Statements:
+    """The statement half of ``Interpreter`` (a mixin: it uses the interpreter's eval, write, call)."""
+
+    # ------------------------------------------------------------------ statements
+
+    def run_module(self, tree: ast.Module, module: ModuleNS) -> None:
+        frame = Frame(module.globals, module)
+        previous, self.module = self.module, module
+        try:
+            self.exec_block(tree.body, frame)
+        finally:
+            self.module = previous
+
+    def exec_block(self, body: list[ast.stmt], frame: Frame) -> _Signal | None:
+        for stmt in body:
+            signal = self.exec_stmt(stmt, frame)
+            if signal is not None:
+                return signal
+        return None
+
+    def exec_stmt(self, stmt: ast.stmt, frame: Frame) -> _Signal | None:
+        self.tick()
+        kind = type(stmt)
+        method = _STMT.get(kind)
+        if method is None:
+            method = _STMT[kind] = getattr(type(self), "_s_" + kind.__name__, _skip)
+        return method(self, stmt, frame)
+
+    def _s_Expr(self, stmt: ast.Expr, frame: Frame) -> None:
+        value = stmt.value
+        result = self.eval(value, frame)
+        self.session.discarded(stmt, result, frame)
+
+    def _s_Pass(self, stmt: ast.Pass, frame: Frame) -> None:
+        return None
+
+    def _s_Assign(self, stmt: ast.Assign, frame: Frame) -> None:
+        value = self.eval(stmt.value, frame)
+        for target in stmt.targets:
+            self.assign(target, value, frame)
+        if frame.locals is self.session.main.globals and not self.logs:
+            self.session.assigned(stmt, value)
+
+    def _s_AnnAssign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
+        if stmt.value is not None:
+            self.assign(stmt.target, self.eval(stmt.value, frame), frame)
+
+    def _s_AugAssign(self, stmt: ast.AugAssign, frame: Frame) -> None:
+        current = self.eval(_load(stmt.target), frame)
+        operand = self.eval(stmt.value, frame)
+        if isinstance(current, ListVal) and type(stmt.op) is ast.Add:
+            items = self.iterate(operand, frame)
+            if items is None or current.uncertain:
+                current.uncertain = True
+            else:
+                if self.forking:
+                    current.uncertain = True
+                current.items.extend(items)
+            return
+        if isinstance(current, ModuleObj) and current.kind in ("ModuleList", "Sequential") and type(stmt.op) is ast.Add:
+            self.session.torch.extend_container(self, current, operand, frame)
+            return
+        result = self.binop(type(stmt.op), current, operand, stmt, frame)
+        self.assign(stmt.target, result, frame)
+
+    def _s_If(self, stmt: ast.If, frame: Frame) -> _Signal | None:
+        cond = self.truth(self.eval(stmt.test, frame))
+        if cond is True:
+            return self.exec_block(stmt.body, frame)
+        if cond is False:
+            return self.exec_block(stmt.orelse, frame)
+        return self.fork(lambda: self.exec_block(stmt.body, frame), lambda: self.exec_block(stmt.orelse, frame), frame)
+
+    def fork(self, first: Any, second: Any, frame: Frame) -> _Signal | None:
+        """Run two branches from the same state and join them."""
+        log_a = WriteLog()
+        self.logs.append(log_a)
+        try:
+            sig_a = first()
+        finally:
+            self.logs.pop()
+        final_a = log_a.undo()
+        log_b = WriteLog()
+        self.logs.append(log_b)
+        try:
+            sig_b = second()
+        finally:
+            self.logs.pop()
+        final_b = log_b.undo()
+        dead_a = sig_a is not None and sig_a.kind == "raise"
+        dead_b = sig_b is not None and sig_b.kind == "raise"
+        if dead_a and dead_b:
+            return RAISE
+        if dead_a or dead_b:  # one branch raises: the state is the other branch's
+            for container, key, value in (final_b if dead_a else final_a).values():
+                self.write(container, key, value)
+            return sig_b if dead_a else sig_a
+        for container, key, value in join_states(final_a, final_b):
+            self.write(container, key, value)
+        ret_a = sig_a is not None and sig_a.kind == "return"
+        ret_b = sig_b is not None and sig_b.kind == "return"
+        if ret_a and ret_b:
+            return _Signal("return", join(sig_a.value, sig_b.value))
+        if ret_a or ret_b:
+            frame.pending_returns.append((sig_a if ret_a else sig_b).value)
+            return None
+        if sig_a is not None or sig_b is not None:
+            kinds = {s.kind for s in (sig_a, sig_b) if s is not None}
+            if sig_a is not None and sig_b is not None and sig_a.kind == sig_b.kind:
+                return sig_a
+            return _Signal("unknown-" + "-".join(sorted(kinds)))
+        return None
+
+    def _s_For(self, stmt: ast.For, frame: Frame) -> _Signal | None:
+        iterable = self.eval(stmt.iter, frame)
+        items = self.iterate(iterable, frame)
+        if items is None:
+            return self._unknown_loop(stmt, frame)
+        if len(items) > limits.MAX_LOOP_ITERATIONS:
+            return self._unknown_loop(stmt, frame)
+        for item in items:
+            self.assign(stmt.target, item, frame)
+            signal = self.exec_block(stmt.body, frame)
+            if signal is None or signal is CONTINUE:
+                continue
+            if signal is BREAK:
+                return None
+            if signal.kind.startswith("unknown-"):
+                return self._abandon_loop(stmt, frame)
+            return signal
+        return self.exec_block(stmt.orelse, frame)
+
+    def _s_While(self, stmt: ast.While, frame: Frame) -> _Signal | None:
+        for _ in range(limits.MAX_LOOP_ITERATIONS):
+            cond = self.truth(self.eval(stmt.test, frame))
+            if cond is False:
+                return self.exec_block(stmt.orelse, frame)
+            if cond is not True:
+                return self._unknown_loop(stmt, frame)
+            signal = self.exec_block(stmt.body, frame)
+            if signal is None or signal is CONTINUE:
+                continue
+            if signal is BREAK:
+                return None
+            if signal.kind.startswith("unknown-"):
+                return self._abandon_loop(stmt, frame)
+            return signal
+        return self._abandon_loop(stmt, frame)
+
+    def _unknown_loop(self, stmt: ast.For | ast.While, frame: Frame) -> _Signal | None:
+        """A loop of unknown length: once or not at all, joined; its targets are unknown."""
+
+        def once() -> _Signal | None:
+            if isinstance(stmt, ast.For):
+                self.assign(stmt.target, UNKNOWN, frame)
+            signal = self.exec_block(stmt.body, frame)
+            return None if signal in (BREAK, CONTINUE) or (signal and signal.kind.startswith("unknown-")) else signal
+
+        signal = self.fork(once, lambda: None, frame)
+        self._abandon_loop(stmt, frame)
+        return signal if signal is not None and signal.kind in ("return", "raise") else None
+
+    def _abandon_loop(self, stmt: ast.AST, frame: Frame) -> None:
+        """Every name the loop assigns becomes unknown: its effect could not be followed."""
+        for node in _stores(stmt):
+            if isinstance(node, ast.Name):
+                self.write(frame.locals, node.id, UNKNOWN)
+            else:
+                owner = self.eval(node.value, frame)
+                if isinstance(owner, ModuleObj):
+                    self.write(owner.attrs, node.attr, UNKNOWN)
+        return None
+
+    def _s_Break(self, stmt: ast.Break, frame: Frame) -> _Signal:
+        return BREAK
+
+    def _s_Continue(self, stmt: ast.Continue, frame: Frame) -> _Signal:
+        return CONTINUE
+
+    def _s_Return(self, stmt: ast.Return, frame: Frame) -> _Signal:
+        value = self.eval(stmt.value, frame) if stmt.value is not None else None
+        return _Signal("return", value)
+
+    def _s_Raise(self, stmt: ast.Raise, frame: Frame) -> _Signal:
+        return RAISE
+
+    def _s_Assert(self, stmt: ast.Assert, frame: Frame) -> _Signal | None:
+        cond = self.truth(self.eval(stmt.test, frame))
+        if cond is False:
+            return RAISE
+        return None
+
+    def _s_FunctionDef(self, stmt: ast.FunctionDef, frame: Frame) -> None:
+        func = self.make_function(stmt, frame)
+        value: Any = func
+        for deco in reversed(stmt.decorator_list):
+            value = self.decorate(deco, value, frame)
+        self.write(frame.locals, stmt.name, value)
+
+    _s_AsyncFunctionDef = _s_FunctionDef
+
+    def make_function(self, node: Any, frame: Frame) -> FuncVal:
+        args = node.args
+        defaults = tuple(self.eval(d, frame) for d in args.defaults)
+        kw_defaults = {a.arg: self.eval(d, frame) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None}
+        closure = frame.closure if frame.is_class_body else ((frame.locals, *frame.closure) if frame.func else ())
+        owner = frame.locals.get("__cnnlint_class__") if frame.is_class_body else None
+        return FuncVal(node, frame.module, closure, defaults, kw_defaults, owner=owner)
+
+    def decorate(self, deco: ast.expr, func: Any, frame: Frame) -> Any:
+        """Decorators: staticmethod/classmethod/property are modelled; others are taken to return the function.
+
+        Model code decorates factories with registries (``@register_model``)
+        and argument adapters; following the undecorated function is what
+        lets such factories be checked at all.
+        """
+        target = self.eval(deco, frame)
+        if isinstance(target, Builtin) and target.name in ("staticmethod", "classmethod", "property"):
+            if isinstance(func, FuncVal):
+                func.kind = target.name
+            return func
+        if isinstance(target, QualName) and target.name in ("functools.cached_property", "functools.lru_cache"):
+            if isinstance(func, FuncVal) and target.name == "functools.cached_property":
+                func.kind = "property"
+            return func
+        return func
+
+    def _s_ClassDef(self, stmt: ast.ClassDef, frame: Frame) -> None:
+        bases = [self.eval(b, frame) for b in stmt.bases]
+        bases = [self.resolve(b) for b in bases]
+        cls = ClassVal(stmt.name, stmt, frame.module, bases)
+        ns: dict[str, Any] = {"__cnnlint_class__": cls}
+        body = Frame(
+            ns, frame.module, (frame.locals, *frame.closure) if frame.func else frame.closure, frame.func, True
+        )
+        self.exec_block(stmt.body, body)
+        ns.pop("__cnnlint_class__", None)
+        cls.ns = ns
+        for deco in stmt.decorator_list:
+            target = self.eval(deco.func if isinstance(deco, ast.Call) else deco, frame)
+            if isinstance(target, QualName) and target.name == "dataclasses.dataclass":
+                cls.fields = [  # type: ignore[attr-defined]
+                    (s.target.id, ns.get(s.target.id, MISSING))
+                    for s in stmt.body
+                    if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+                ]
+        for value in ns.values():
+            if isinstance(value, FuncVal) and value.owner is None:
+                value.owner = cls
+        self.write(frame.locals, stmt.name, cls)
+        self.session.class_defined(cls)
+
+    def _s_Import(self, stmt: ast.Import, frame: Frame) -> None:
+        for alias in stmt.names:
+            if alias.asname:
+                self.write(frame.locals, alias.asname, self.session.imports.module_value(alias.name, frame.module))
+            else:
+                top = alias.name.split(".", 1)[0]
+                self.write(frame.locals, top, self.session.imports.module_value(top, frame.module))
+
+    def _s_ImportFrom(self, stmt: ast.ImportFrom, frame: Frame) -> None:
+        base = self.session.imports.absolute(stmt.module, stmt.level, frame.module)
+        for alias in stmt.names:
+            if alias.name == "*":
+                continue
+            value = self.session.imports.from_value(base, alias.name, frame.module)
+            self.write(frame.locals, alias.asname or alias.name, value)
+
+    def _s_With(self, stmt: ast.With, frame: Frame) -> _Signal | None:
+        for item in stmt.items:
+            value = self.eval(item.context_expr, frame)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, UNKNOWN if not isinstance(value, ListVal) else value, frame)
+        return self.exec_block(stmt.body, frame)
+
+    _s_AsyncWith = _s_With
+
+    def _s_Try(self, stmt: ast.Try, frame: Frame) -> _Signal | None:
+        if stmt.handlers:
+            # What the body builds may raise and be caught (``except TypeError:``): nothing in it is certain.
+            log = WriteLog()
+            self.logs.append(log)
+            try:
+                signal = self.exec_block(stmt.body, frame)
+            finally:
+                self.logs.pop()
+                if self.logs:
+                    self.logs[-1].entries.extend(log.entries)
+        else:
+            signal = self.exec_block(stmt.body, frame)
+        if signal is RAISE and stmt.handlers:
+            signal = self.exec_block(stmt.handlers[0].body, frame)
+        elif signal is None:
+            signal = self.exec_block(stmt.orelse, frame)
+        final = self.exec_block(stmt.finalbody, frame)
+        return final if final is not None else signal
+
+    _s_TryStar = _s_Try
+
+    def _s_Delete(self, stmt: ast.Delete, frame: Frame) -> None:
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                self.write(frame.locals, target.id, MISSING)
+            elif isinstance(target, ast.Attribute):
+                owner = self.eval(target.value, frame)
+                if isinstance(owner, ModuleObj):
+                    self.write(owner.attrs, target.attr, MISSING)
+            elif isinstance(target, ast.Subscript):
+                owner = self.eval(target.value, frame)
+                self.taint(owner)
+
+    def _s_Global(self, stmt: ast.Global, frame: Frame) -> None:
+        return None
+
+    _s_Nonlocal = _s_Global
+
+    # ------------------------------------------------------------------ assignment
+
+    def assign(self, target: ast.expr, value: Any, frame: Frame) -> None:
+        if isinstance(target, ast.Name):
+            self.write(frame.locals, target.id, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            self.unpack(target.elts, value, frame)
+        elif isinstance(target, ast.Attribute):
+            owner = self.eval(target.value, frame)
+            self.set_attr(owner, target.attr, value)
+        elif isinstance(target, ast.Subscript):
+            owner = self.eval(target.value, frame)
+            key = self.eval(target.slice, frame)
+            self.set_item(owner, key, value)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, value, frame)
+
+    def unpack(self, targets: list[ast.expr], value: Any, frame: Frame) -> None:
+        items = self.iterate(value, frame)
+        star = next((i for i, t in enumerate(targets) if isinstance(t, ast.Starred)), None)
+        if items is not None:
+            if star is None and len(items) == len(targets):
+                for t, v in zip(targets, items):
+                    self.assign(t, v, frame)
+                return
+            if star is not None and len(items) >= len(targets) - 1:
+                after = len(targets) - star - 1
+                for t, v in zip(targets[:star], items[:star]):
+                    self.assign(t, v, frame)
+                self.assign(targets[star], ListVal(items[star : len(items) - after]), frame)
+                for t, v in zip(targets[star + 1 :], items[len(items) - after :]):
+                    self.assign(t, v, frame)
+                return
+        for t in targets:
+            self.assign(t, UNKNOWN, frame)
+
+    def set_attr(self, owner: Any, name: str, value: Any) -> None:
+        if isinstance(owner, ModuleObj):
+            self.session.torch.register(self, owner, name, value)
+        elif isinstance(owner, ClassVal):
+            self.write(owner.ns, name, value)
+        elif isinstance(owner, ModuleNS):
+            self.write(owner.globals, name, value)
+
+    def set_item(self, owner: Any, key: Any, value: Any) -> None:
+        if isinstance(owner, DictVal):
+            if _hashable(key):
+                self.write(owner.items, key, value)
+            else:
+                owner.uncertain = True
+        elif isinstance(owner, ListVal):
+            if isinstance(key, int) and not isinstance(key, bool) and -len(owner.items) <= key < len(owner.items):
+                if self.forking:
+                    owner.uncertain = True
+                owner.items[key] = value
+            else:
+                owner.uncertain = True
+        elif isinstance(owner, ModuleObj) and owner.kind == "ModuleDict" and isinstance(key, str):
+            self.session.torch.register(self, owner, key, value)
+        elif isinstance(owner, ModuleObj):
+            owner.uncertain = True
