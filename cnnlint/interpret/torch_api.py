@@ -218,7 +218,7 @@ class TorchAPI:
         """
         sequential = obj.kind in CONTAINERS or (obj.cls is not None and obj.cls.torch_base() in CONTAINERS)
         if sequential and (child or is_module(value) or value is UNKNOWN or value is None):
-            if name not in obj.keys:
+            if name not in obj.attrs or name not in obj.keys:  # (attrs first: a dict, so no quadratic scan)
                 if interp.forking:
                     obj.uncertain = True
                 obj.keys.append(name)
