@@ -151,13 +151,18 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
     from cnnlint.interpret.models import find_models, follow, infer_inputs
     from cnnlint.shapes.propagate import propagate
 
-    models, problems = extract(tree, text)
     interpreted = find_models(tree, text, filename, frozenset(options.cli_inputs) | frozenset(options.config_inputs))
-    # Models the interpreter builds replace the chain extractor's models inside them.
-    models = [m for m in models if not _covered(m, interpreted.covered_rows)]
     new_models = [c.model for c in interpreted.candidates]
-    problems = problems + declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
-    infer_inputs(interpreted)
+    if "cnnlint" in text or _chain_extractor_needed(tree, text, interpreted.covered_rows):
+        models, problems = extract(tree, text)
+        # Models the interpreter builds replace the chain extractor's models inside them.
+        models = [m for m in models if not _covered(m, interpreted.covered_rows)]
+        problems = problems + declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
+        infer_inputs(interpreted)
+    else:  # the interpreter built everything there is: no pragma to read, one front end
+        models, problems = [], []
+        infer_inputs(interpreted)
+        _cli_and_config_inputs(new_models, options)
     follow(interpreted)
     result.dependencies = interpreted.dependencies
     for problem in problems:
@@ -213,6 +218,36 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         for step, finding in trace.findings:
             report(finding, step.layer.origin, step.layer)
     result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]
+
+
+def _chain_extractor_needed(tree: Any, text: str, regions: list[tuple[int, int]]) -> bool:
+    """Whether some top-level statement that may define a model lies outside what the interpreter built."""
+    lines = text.splitlines()
+    for stmt in tree.body:
+        start, end = stmt.lineno, stmt.end_lineno or stmt.lineno
+        if any(a <= start and end <= b for a, b in regions):
+            continue
+        segment = "\n".join(lines[start - 1 : end])
+        if "Sequential" in segment or "Module" in segment:
+            return True
+    return False
+
+
+def _cli_and_config_inputs(models: list[Any], options: CheckOptions) -> None:
+    """``--input NAME=...`` then ``[tool.cnnlint.inputs]``, for models no code fed (SPEC §2 order)."""
+    from cnnlint.extract.model import InputDecl
+    from cnnlint.inputs import _dims
+
+    for model in models:
+        if model.input is not None:
+            continue
+        for source_name, table in (("cli", options.cli_inputs), ("config", options.config_inputs)):
+            if table and model.name in table:
+                try:
+                    model.input = InputDecl(_dims(table[model.name]), source_name, None)
+                except (TypeError, ValueError):
+                    continue
+                break
 
 
 def _covered(model: Any, regions: list[tuple[int, int]]) -> bool:
