@@ -183,9 +183,12 @@ def _require_torch() -> None:
 @click.option("--runtime", is_flag=True, help="Confirm each layer's shape with torch on the meta device.")
 @click.option("--runtime-timeout", type=float, default=10.0, show_default=True, callback=_timeout)
 @click.option("--config", type=click.Path(dir_okay=False))
+@click.option(
+    "--depth", type=click.IntRange(min=1), help="Show the module tree this many levels deep (totals stay whole)."
+)
 def summary(
     paths: tuple[Path, ...], output_format: str, inputs: tuple[str, ...], runtime: bool, runtime_timeout: float,
-    config: str | None,
+    config: str | None, depth: int | None,
 ) -> None:  # fmt: skip
     """Per-layer output shapes, parameters and MACs of every model in PATHS (default: .).
 
@@ -200,7 +203,7 @@ def summary(
     run = Run(settings=settings, cli_inputs=_parse_inputs(inputs), keep_models=True, runtime=runtime,
               runtime_timeout=runtime_timeout)  # fmt: skip
     run.check_paths(list(paths))
-    sys.exit(run.summary(output_format))
+    sys.exit(run.summary(output_format, depth=depth))
 
 
 @cli.command(short_help="Print a rule's documentation, or list every rule.")

@@ -204,10 +204,10 @@ class Run:
             return 2
         return 1 if any(severity(d.code) in ("error", "warning") for d in diagnostics) else 0
 
-    def summary(self, output_format: str) -> int:
+    def summary(self, output_format: str, depth: int | None = None) -> int:
         from cnnlint.report.summary import render_summary
 
-        sys.stdout.write(render_summary(self.results, output_format, runtime=self.runtime))
+        sys.stdout.write(render_summary(self.results, output_format, runtime=self.runtime, depth=depth))
         sys.stdout.flush()
         if self.failed:
             return 2

@@ -641,9 +641,17 @@ def render_summary(
     *,
     runtime: bool = False,
     cwd: os.PathLike | str | None = None,
+    depth: int | None = None,
 ) -> str:
-    """``cnnlint summary``: ``results`` must have been checked with ``CheckOptions(want_models=True)``."""
+    """``cnnlint summary``: ``results`` must have been checked with ``CheckOptions(want_models=True)``.
+
+    ``depth`` (torchinfo's): rows nested deeper than this are left out; totals count every layer.
+    """
     files = summary_files(results, runtime=runtime)
+    if depth is not None:
+        for f in files:
+            for m in f.models:
+                m.layers = [r for r in m.layers if r.depth < depth]
     if output_format == "json":
         return render_json(files, cwd=cwd)
     if output_format == "text":
