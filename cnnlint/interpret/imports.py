@@ -166,6 +166,12 @@ class Imports:
         module.dotted = dotted
         self.session.dependencies.add(os.path.abspath(path))
         self.loaded[dotted] = module  # visible to circular imports while it is interpreted
-        with contextlib.suppress(BudgetExceeded, RecursionError):  # what was bound until then stays known
-            self.session.interp.run_module(tree, module)
+        interp = self.session.interp
+        # A module's own code is certain whatever branch first needed it: a fork must not undo its globals.
+        saved_logs, interp.logs = interp.logs, []
+        try:
+            with contextlib.suppress(BudgetExceeded, RecursionError):  # what was bound until then stays known
+                interp.run_module(tree, module)
+        finally:
+            interp.logs = saved_logs
         return module
