@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -32,6 +33,7 @@ class LspClient:
             stderr=subprocess.PIPE,
             cwd=str(cwd),
             env=env,
+            start_new_session=True,  # the server and its workers in one group, killed together
         )
         self._next_id = 0
         self.log: list[tuple[float, dict]] = []  # (arrival time, message) for every notification
@@ -187,6 +189,10 @@ class LspClient:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(5)
+        # A worker the server left running (the hostile test's endless one) would hold the server's pipes
+        # open, and closing them below would then wait for an end of file that never comes.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             with contextlib.suppress(OSError):
                 stream.close()  # type: ignore[union-attr]
