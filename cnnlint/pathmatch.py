@@ -1,0 +1,103 @@
+"""Path globs of the configuration (``exclude``, ``per-file-ignores``): normalised against the project
+root, compiled once, matched per path component without backtracking (``cnnlint.globs``)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+
+def _glob(pattern: str) -> Any:
+    """The compiled matcher of a normalised pattern (compiled once; see ``cnnlint.globs``)."""
+    from cnnlint.globs import compile_glob
+
+    return compile_glob(pattern)
+
+
+def check_glob(pattern: str, where: str) -> None:
+    """``ConfigError`` naming ``where`` when ``pattern`` cannot be compiled (``[z-a]``)."""
+    from cnnlint.config import ConfigError  # (here: config imports this module)
+    from cnnlint.globs import GlobError
+
+    text = pattern.replace("\\", "/") if os.sep == "\\" else pattern
+    try:
+        _glob(text)
+        if text.endswith("/**"):
+            _glob(text[:-3])
+    except GlobError as err:
+        raise ConfigError(f"{where}: invalid glob {pattern!r}: {err}") from None
+
+
+@lru_cache(maxsize=64)
+def _real(path: str) -> str:
+    """``realpath`` of a run's root, computed once."""
+    return os.path.realpath(path)
+
+
+@lru_cache(maxsize=512)
+def _normalize_pattern(pattern: str, root: Path) -> str:
+    text = pattern.replace("\\", "/") if os.sep == "\\" else pattern
+    if os.path.isabs(text):
+        try:
+            text = Path(text).relative_to(root).as_posix()
+        except ValueError:
+            text = text.lstrip("/")
+    while text.startswith("./"):
+        text = text[2:]
+    return text.strip("/") if text not in ("/", "") else ""
+
+
+@lru_cache(maxsize=64)
+def _realpath(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def _relative_parts(path: os.PathLike | str, root: Path) -> tuple[str, ...] | None:
+    """``path``'s components under ``root`` (trying the real paths once when the plain ones are outside)."""
+    absolute = os.path.abspath(os.fspath(path))
+    base = os.path.abspath(os.fspath(root))
+    for a, b in ((absolute, base), (None, base)):
+        if a is None:
+            a, b = os.path.realpath(absolute), _real(base)
+        try:
+            rel = os.path.relpath(a, b)
+        except ValueError:
+            continue
+        if rel == ".":
+            return ()
+        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+            return tuple(Path(rel).parts)
+    return None
+
+
+def glob_match(pattern: str, path: os.PathLike | str, root: os.PathLike | str) -> bool:
+    """Whether a gitignore-style ``pattern`` (relative to ``root``) covers ``path``.
+
+    A pattern without ``/`` matches any component's name (the file or one of
+    its directories under ``root``); one with ``/`` matches the path relative
+    to ``root`` or one of its parent directories. For a path outside
+    ``root`` only a name pattern against its own name can match.
+    """
+    root_path = Path(root)
+    return _match_parts(_normalize_pattern(pattern, root_path), _relative_parts(path, root_path), path)
+
+
+def _match_parts(norm: str, parts: tuple[str, ...] | None, path: os.PathLike | str) -> bool:
+    """``glob_match`` once ``path``'s components under the root are known (computed once per path)."""
+    if not norm:
+        return False
+    glob = _glob(norm)
+    if parts is None:
+        return "/" not in norm and glob.match(os.path.basename(os.path.abspath(os.fspath(path))))
+    if not parts:
+        return False
+    if "/" not in norm:
+        return any(glob.match(part) for part in parts)
+    prefixes = ["/".join(parts[:k]) for k in range(1, len(parts) + 1)]
+    if norm.endswith("/**"):  # "dir/**" also covers the directory itself, so a walk can skip it
+        base = _glob(norm[:-3])
+        if any(base.match(prefix) for prefix in prefixes):
+            return True
+    return any(glob.match(prefix) for prefix in prefixes)
