@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cnnlint.shapes.dims import UNKNOWN, Shape, format_shape
-from cnnlint.shapes.spec import Count, Finding, Layer, ShapeError
+from cnnlint.shapes.spec import Args, Count, Finding, Layer, LayerSpec, ShapeError
 
 if TYPE_CHECKING:
     from cnnlint.extract.model import Span
@@ -114,6 +114,18 @@ def _step(layer: Layer, shape: Shape, depth: int, batched: bool | None, steps: l
     spec = layer.spec
     step = Step(layer, depth, shape, Shape.unknown())
     steps.append(step)
+    key = _memo_key(layer, shape, batched) if spec is not None and layer.bind_error is None else None
+    if key is not None:
+        known = _MEMO.get(key)
+        if known is not None:
+            step.out_shape, findings, step.stopped, step.params, step.macs = known
+            step.findings.extend(findings)
+            return step.out_shape
+        out = _leaf(step, spec, layer.args, shape, batched)  # type: ignore[arg-type]
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = (out, tuple(step.findings), step.stopped, step.params, step.macs)
+        return out
     if layer.bind_error is not None:
         step.findings.append(layer.bind_error)
         step.stopped = True
@@ -124,7 +136,11 @@ def _step(layer: Layer, shape: Shape, depth: int, batched: bool | None, steps: l
         step.stopped = True
         step.params = step.macs = UNKNOWN
         return step.out_shape
-    args = layer.args
+    return _leaf(step, spec, layer.args, shape, batched)
+
+
+def _leaf(step: Step, spec: LayerSpec, args: Args, shape: Shape, batched: bool | None) -> Shape:
+    """One catalogue layer on one input: pure in (spec, args, shape, batched), hence memoised."""
     try:
         spec.check(args)
     except ShapeError as err:
@@ -165,6 +181,37 @@ def _step(layer: Layer, shape: Shape, depth: int, batched: bool | None, steps: l
     except (ShapeError, ArithmeticError, TypeError, ValueError):
         step.macs = UNKNOWN
     return out
+
+
+# Real models repeat the same layer on the same input many times (blocks, stages, editor re-checks).
+MEMO_SIZE = 8192
+_MEMO: dict[tuple, tuple[Shape, tuple[Finding, ...], bool, Count, Count]] = {}
+_SCALARS = (int, float, str, bool, type(None))
+
+
+def _frozen(value: Any, depth: int = 0) -> Any:
+    """A hashable stand-in that keeps types apart (``True`` is not ``1`` to torch); None when there is none."""
+    if isinstance(value, _SCALARS):
+        return (type(value), value)
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, (tuple, list)) and depth < 4 and len(value) <= 16:
+        items = tuple(_frozen(v, depth + 1) for v in value)
+        return None if None in items else (type(value), items)
+    return None
+
+
+def _memo_key(layer: Layer, shape: Shape, batched: bool | None) -> tuple | None:
+    args = []
+    for name, value in layer.args.items():
+        frozen = _frozen(value)
+        if frozen is None:
+            return None
+        args.append((name, frozen))
+    dims = _frozen(shape.dims)
+    if dims is None:
+        return None
+    return (id(layer.spec), tuple(args), dims, shape.open, shape.note, batched)
 
 
 def _safe_count(fn, args, shape) -> Count:  # type: ignore[no-untyped-def]
