@@ -26,8 +26,7 @@ def test_a_repeated_layer_gets_the_same_answer_and_its_own_findings_list() -> No
 def test_arguments_equal_in_python_but_of_other_types_get_their_own_entries() -> None:
     shape = Shape(1, 3, 8, 8)
     keys = {
-        _memo_key(CATALOGUE["Conv2d"](3, 8, 3, padding=value), shape, True)
-        for value in (1, True, 1.0, (1, 1), [1, 1])
+        _memo_key(CATALOGUE["Conv2d"](3, 8, 3, padding=value), shape, True) for value in (1, True, 1.0, (1, 1), [1, 1])
     }
     assert len(keys) == 5 and None not in keys
 

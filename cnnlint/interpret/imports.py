@@ -152,12 +152,7 @@ class Imports:
         try:
             if os.path.getsize(path) > MAX_FILE_BYTES:
                 return None
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-            from cnnlint import source
-
-            text = source.decode(data)
-            tree = ast.parse(text, path)
+            text, tree = _parsed(path)
         except Exception:  # noqa: BLE001 - an unreadable import is unknown, never a failure of this file
             return None
         is_package = os.path.basename(path) == "__init__.py"
@@ -175,3 +170,27 @@ class Imports:
         finally:
             interp.logs = saved_logs
         return module
+
+
+# Parsed project files, shared by the files of one run and an editor's re-checks: a tree is never
+# mutated by the interpreter, and the key (size, mtime) changes with the file.
+_PARSE_CACHE: dict[str, tuple[tuple[int, int], str, ast.Module]] = {}
+PARSE_CACHE_SIZE = 256
+
+
+def _parsed(path: str) -> tuple[str, ast.Module]:
+    from cnnlint import source
+
+    st = os.stat(path)
+    key = (st.st_size, st.st_mtime_ns)
+    hit = _PARSE_CACHE.get(path)
+    if hit is not None and hit[0] == key:
+        return hit[1], hit[2]
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    text = source.decode(data)
+    tree = ast.parse(text, path)
+    if len(_PARSE_CACHE) >= PARSE_CACHE_SIZE:
+        _PARSE_CACHE.clear()
+    _PARSE_CACHE[path] = (key, text, tree)
+    return text, tree

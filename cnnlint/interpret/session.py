@@ -59,6 +59,23 @@ _DISCARDED = frozenset(
 )
 
 
+class _WrittenArg(Arg):
+    """An argument whose span is worked out when asked: most calls never need one (only fixes do)."""
+
+    def __init__(self, value: Any, lines: Any, node: Any, keyword: str | None = None) -> None:
+        self.value = value
+        self.keyword = keyword
+        self._lines = lines
+        self._node = node
+
+    @property  # type: ignore[override]
+    def span(self) -> Span | None:
+        return self._lines.span(self._node) if self._node is not None else None
+
+    def __reduce__(self) -> tuple:
+        return (Arg, (self.value, self.span, self.keyword))  # a plain Arg: no syntax tree in a pickle
+
+
 class Session:
     def __init__(self, main: ModuleNS, max_work: int = limits.MAX_WORK) -> None:
         self.main = main
@@ -137,17 +154,12 @@ class Session:
         )
         lines = module.lines
         positional_nodes = node.args[1:] if simple and drop_first else (node.args if simple else [])
+        aligned = simple and len(positional_nodes) == len(values)
         arg_list = [
-            Arg(v, lines.span(n) if simple and len(positional_nodes) == len(values) else None)  # type: ignore[arg-type]
-            for v, n in zip(
-                values, positional_nodes if simple and len(positional_nodes) == len(values) else [None] * len(values)
-            )
+            _WrittenArg(v, lines, n) for v, n in zip(values, positional_nodes if aligned else [None] * len(values))
         ]
         kw_nodes = {k.arg: k.value for k in node.keywords} if simple else {}
-        kw_list = [
-            Arg(v, lines.span(kw_nodes[k]) if k in kw_nodes else None, keyword=k)  # type: ignore[arg-type]
-            for k, v in kw_values.items()
-        ]
+        kw_list = [_WrittenArg(v, lines, kw_nodes.get(k), keyword=k) for k, v in kw_values.items()]
         code = lines.segment(node) if here and simple else ""
         return LayerCall(callee=callee, qualname=qualname, span=span, args=arg_list, kwargs=kw_list, code=code)
 
