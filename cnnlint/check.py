@@ -153,11 +153,17 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
 
     interpreted = find_models(tree, text, filename, frozenset(options.cli_inputs) | frozenset(options.config_inputs))
     new_models = [c.model for c in interpreted.candidates]
-    if "cnnlint" in text or _chain_extractor_needed(tree, text, interpreted.covered_rows):
-        models, problems = extract(tree, text)
-        # Models the interpreter builds replace the chain extractor's models inside them.
-        models = [m for m in models if not _covered(m, interpreted.covered_rows)]
-        problems = problems + declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
+    chains_needed = _chain_extractor_needed(tree, text, interpreted.covered_rows)
+    if "cnnlint" in text or chains_needed:
+        if chains_needed:
+            models, problems = extract(tree, text)
+            # Models the interpreter builds replace the chain extractor's models inside them.
+            models = [m for m in models if not _covered(m, interpreted.covered_rows)]
+            problems += declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
+        else:  # pragmas only: read without the chain extractor
+            nodes = {id(c.model): c.cls.node for c in interpreted.candidates if c.cls is not None}
+            models = []
+            problems = declare_inputs(tree, text, new_models, options.cli_inputs, options.config_inputs, nodes)
         infer_inputs(interpreted)
     else:  # the interpreter built everything there is: no pragma to read, one front end
         models, problems = [], []
@@ -222,7 +228,9 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
 
 def _chain_extractor_needed(tree: Any, text: str, regions: list[tuple[int, int]]) -> bool:
     """Whether some top-level statement that may define a model lies outside what the interpreter built."""
-    lines = text.splitlines()
+    from cnnlint.source import split_lines
+
+    lines = split_lines(text)
     for stmt in tree.body:
         start, end = stmt.lineno, stmt.end_lineno or stmt.lineno
         if any(a <= start and end <= b for a, b in regions):

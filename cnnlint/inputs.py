@@ -25,6 +25,7 @@ import ast
 import bisect
 import keyword
 import re
+import types
 from collections.abc import Iterable
 from typing import Any
 
@@ -337,14 +338,22 @@ def declare_inputs(
     models: list[ModelDef],
     cli_inputs: dict[str, Any] | None = None,
     config_inputs: dict[str, Any] | None = None,
+    model_nodes: dict[int, ast.AST] | None = None,
 ) -> list[SourceProblem]:
-    """Set ``model.input`` for each model (pragma, inference, cli, config); return pragma problems."""
+    """Set ``model.input`` for each model (pragma, inference, cli, config); return pragma problems.
+
+    ``model_nodes`` (model id -> its statement) means the models come from the interpreter alone,
+    which infers inputs itself: pragmas are read without running the chain extractor.
+    """
     problems: list[SourceProblem] = []
     if not models and "cnnlint" not in text:
         return problems
-    from cnnlint.extract import context_for
+    if model_nodes is not None:
+        ctx: Any = PragmaContext(text, module, model_nodes)
+    else:
+        from cnnlint.extract import context_for
 
-    ctx = context_for(text, module) if (models or "cnnlint" in text) else None
+        ctx = context_for(text, module) if (models or "cnnlint" in text) else None
     pragmas = _pragmas(ctx, problems) if "cnnlint" in text else []
     by_row: dict[int, list[_Pragma]] = {}
     for pragma in pragmas:
@@ -367,7 +376,7 @@ def declare_inputs(
                     pragma.span,
                 )
             )
-    if pending and ctx is not None:
+    if pending and ctx is not None and model_nodes is None:
         mapped = _map_models(ctx, pending)
         inference = _Inference(ctx)
         done: set[int] = set()
@@ -388,6 +397,61 @@ def declare_inputs(
                     continue
                 break
     return problems
+
+
+class PragmaContext:
+    """What reading pragmas needs (lines, strings holding '#', class nodes), without extraction."""
+
+    def __init__(self, text: str, tree: Any, model_nodes: dict[int, ast.AST]) -> None:
+        from cnnlint.extract.positions import Lines
+
+        self.text = text
+        self.lines = Lines(text)
+        self.model_nodes = model_nodes
+        self._tree = tree
+
+    @property
+    def index(self) -> Any:
+        """Only ``hash_strings``: literals with '#' (not comments) in the statements on rows naming cnnlint."""
+        rows = {bisect.bisect_right(self.lines.starts, at) for at in _occurrences(self.text, "cnnlint")}
+        strings = [
+            n
+            for n in _nodes_on_rows(self._tree.body, rows)
+            if isinstance(n, ast.JoinedStr)
+            or isinstance(n, ast.Constant)
+            and isinstance(n.value, (str, bytes))
+            and _has_hash(n.value)
+        ]
+        return types.SimpleNamespace(hash_strings=strings)
+
+
+def _occurrences(text: str, word: str) -> Iterable[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + len(word))
+
+
+def _nodes_on_rows(body: list[ast.stmt], rows: set[int]) -> Iterable[ast.AST]:
+    """Every node of the statements that span one of ``rows`` (compound statements: only the parts that do)."""
+    for stmt in body:
+        first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
+        if not any(first <= row <= last for row in rows):
+            continue
+        inner = [getattr(stmt, name, None) for name in ("body", "orelse", "finalbody", "handlers")]
+        blocks = [b for b in inner if isinstance(b, list) and b and isinstance(b[0], ast.AST)]
+        if not blocks:
+            yield from ast.walk(stmt)
+            continue
+        for child in ast.iter_child_nodes(stmt):  # the header: decorators, bases, test, target, ...
+            if not isinstance(child, (ast.stmt, ast.excepthandler)):
+                yield from ast.walk(child)
+        for block in blocks:
+            yield from _nodes_on_rows(block, rows)  # type: ignore[arg-type]
+
+
+def _has_hash(value: str | bytes) -> bool:
+    return ("#" in value) if isinstance(value, str) else (b"#" in value)
 
 
 def _pragma_for(ctx: Any, model: ModelDef, by_row: dict[int, list[_Pragma]]) -> InputDecl | None:
