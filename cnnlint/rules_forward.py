@@ -146,4 +146,66 @@ class Head(nn.Module):
 """,
         ),
     ),
+    Rule(
+        "CNL012",
+        "batch-mixing-view",
+        "warning",
+        "`x.view(-1, n)` / `x.reshape(-1, n)` on a batch where `n` does not divide one sample's elements: "
+        "rows straddle samples and the batch size changes silently",
+        why=(
+            "`x.view(-1, 16 * 5 * 5)` after a layer that left 16x4x4 per sample still runs on a batch of 25 "
+            "(25 x 256 = 16 x 400): the batch becomes 16 and every row mixes two samples. Nothing fails until a "
+            "loss compares 16 predictions with 25 labels, or never. `x.view(x.size(0), -1)` keeps the batch, and "
+            "the next layer's size check then names the real mismatch."
+        ),
+        example="x = x.view(-1, 16 * 5 * 5)  # each sample holds 16 x 4 x 4",
+        use_instead="x = x.view(x.size(0), -1)",
+        valid=(
+            """import torch.nn as nn
+
+
+# cnnlint: input=(25, 16, 5, 5)
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(16, 16, 1)
+        self.fc = nn.Linear(400, 10)
+
+    def forward(self, x):
+        x = self.conv(x)
+        x = x.view(-1, 16 * 5 * 5)
+        return self.fc(x)
+""",
+            """import torch.nn as nn
+
+
+# cnnlint: input=(8, 49, 64)
+class Tokens(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(64, 32)
+
+    def forward(self, x):
+        rows = x.reshape(-1, 64)  # every token its own row: samples are not mixed
+        return self.proj(rows)
+""",
+        ),
+        invalid=(
+            """import torch.nn as nn
+
+
+# cnnlint: input=(25, 16, 4, 4)
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(16, 16, 1)
+        self.fc = nn.Linear(400, 10)
+
+    def forward(self, x):
+        x = self.conv(x)
+        x = x.view(-1, 16 * 5 * 5)  # error: CNL012
+        return self.fc(x)
+""",
+        ),
+    ),
 )

@@ -224,9 +224,12 @@ def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, 
             if items is None:
                 return unknown_tensor()
             args = items
-        return _run_layer(
+        out = _run_layer(
             session, interp, f"Tensor.{name}", t, [str(a) if isinstance(a, Sym) else a for a in args], kwargs, node
         )
+        if isinstance(out, TensorVal) and not kwargs:
+            session.forward.batch_mixing_view(interp, t, list(args), node, name)
+        return out
     if name in ("view_as", "reshape_as", "expand_as") and args and isinstance(args[0], TensorVal):
         return TensorVal(args[0].shape)
     if name == "flatten":
