@@ -145,30 +145,17 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         result.diagnostics.append(problem)
         return
 
-    from cnnlint.build import build
-    from cnnlint.extract import extract
     from cnnlint.inputs import declare_inputs
     from cnnlint.interpret.models import find_models, follow, infer_inputs
-    from cnnlint.shapes.propagate import propagate
 
     interpreted = find_models(tree, text, filename, frozenset(options.cli_inputs) | frozenset(options.config_inputs))
     new_models = [c.model for c in interpreted.candidates]
-    chains_needed = _chain_extractor_needed(tree, text, interpreted.covered_rows)
-    if "cnnlint" in text or chains_needed:
-        if chains_needed:
-            models, problems = extract(tree, text)
-            # Models the interpreter builds replace the chain extractor's models inside them.
-            models = [m for m in models if not _covered(m, interpreted.covered_rows)]
-            problems += declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
-        else:  # pragmas only: read without the chain extractor
-            nodes = {id(c.model): c.cls.node for c in interpreted.candidates if c.cls is not None}
-            models = []
-            problems = declare_inputs(tree, text, new_models, options.cli_inputs, options.config_inputs, nodes)
-        infer_inputs(interpreted)
-    else:  # the interpreter built everything there is: no pragma to read, one front end
-        models, problems = [], []
-        infer_inputs(interpreted)
-        _cli_and_config_inputs(new_models, options)
+    problems = []
+    if "cnnlint" in text:  # SPEC §2 order: a pragma, then what the file feeds the model, then cli and config
+        nodes = {id(c.model): c.cls.node for c in interpreted.candidates if c.cls is not None}
+        problems = declare_inputs(tree, text, new_models, None, None, nodes)
+    infer_inputs(interpreted)
+    _cli_and_config_inputs(new_models, options)
     follow(interpreted)
     result.dependencies = interpreted.dependencies
     for problem in problems:
@@ -202,43 +189,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
             report(finding, step.layer.origin, step.layer)
     for call, finding in interpreted.construction:
         report(finding, call, getattr(call, "_layer", None))
-    for model in models:
-        try:
-            layers = build(model.layers)
-            shape = Shape(*model.input.dims) if model.input is not None else None
-            trace = propagate(layers, shape)
-        except RecursionError:  # one model nested too deeply: the others are still checked
-            start = model.span.start
-            result.diagnostics.append(
-                Diagnostic(
-                    "CNL100",
-                    "shape following stops here: the model is nested too deeply to follow",
-                    filename,
-                    start,
-                    Location(start.row, start.column + 1),
-                )
-            )
-            continue
-        if options.want_models:
-            result.models.append(ModelResult(model, layers, trace))
-        for step, finding in trace.findings:
-            report(finding, step.layer.origin, step.layer)
     result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]
-
-
-def _chain_extractor_needed(tree: Any, text: str, regions: list[tuple[int, int]]) -> bool:
-    """Whether some top-level statement that may define a model lies outside what the interpreter built."""
-    from cnnlint.source import split_lines
-
-    lines = split_lines(text)
-    for stmt in tree.body:
-        start, end = stmt.lineno, stmt.end_lineno or stmt.lineno
-        if any(a <= start and end <= b for a, b in regions):
-            continue
-        segment = "\n".join(lines[start - 1 : end])
-        if "Sequential" in segment or "Module" in segment:
-            return True
-    return False
 
 
 def _cli_and_config_inputs(models: list[Any], options: CheckOptions) -> None:
@@ -256,11 +207,6 @@ def _cli_and_config_inputs(models: list[Any], options: CheckOptions) -> None:
                 except (TypeError, ValueError):
                     continue
                 break
-
-
-def _covered(model: Any, regions: list[tuple[int, int]]) -> bool:
-    row = model.span.start.row
-    return any(start <= row <= end for start, end in regions)
 
 
 def _compile_error(tree: Any, filename: str) -> Diagnostic | None:

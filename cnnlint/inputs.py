@@ -413,7 +413,7 @@ class PragmaContext:
     @property
     def index(self) -> Any:
         """Only ``hash_strings``: literals with '#' (not comments) in the statements on rows naming cnnlint."""
-        rows = {bisect.bisect_right(self.lines.starts, at) for at in _occurrences(self.text, "cnnlint")}
+        rows = sorted({bisect.bisect_right(self.lines.starts, at) for at in _occurrences(self.text, "cnnlint")})
         strings = [
             n
             for n in _nodes_on_rows(self._tree.body, rows)
@@ -432,11 +432,12 @@ def _occurrences(text: str, word: str) -> Iterable[int]:
         at = text.find(word, at + len(word))
 
 
-def _nodes_on_rows(body: list[ast.stmt], rows: set[int]) -> Iterable[ast.AST]:
-    """Every node of the statements that span one of ``rows`` (compound statements: only the parts that do)."""
+def _nodes_on_rows(body: list[ast.stmt], rows: list[int]) -> Iterable[ast.AST]:
+    """Every node of the statements that span one of the sorted ``rows`` (compound ones: only the parts that do)."""
     for stmt in body:
         first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
-        if not any(first <= row <= last for row in rows):
+        at = bisect.bisect_left(rows, first)
+        if at == len(rows) or rows[at] > last:
             continue
         inner = [getattr(stmt, name, None) for name in ("body", "orelse", "finalbody", "handlers")]
         blocks = [b for b in inner if isinstance(b, list) and b and isinstance(b[0], ast.AST)]

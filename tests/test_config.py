@@ -214,7 +214,7 @@ def test_expand_selector():
     assert expand_selector("ALL") == ALL_CODES
     assert expand_selector("cnl001") == {"CNL001"}
     with pytest.raises(ConfigError, match="did you mean `CNL002`"):
-        expand_selector("CNL02")
+        expand_selector("CNL0022")
 
 
 # ------------------------------------------------------------------------------------------ selection

@@ -79,9 +79,11 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         interp.run_module(tree, main)
     candidates: list[Candidate] = []
     pending_notes: list[tuple[ClassVal, Span]] = []
+    assigned: set[int] = set()
     for name, stmt, value in session.top_assigns:
-        if main.globals.get(name) is not value or value.kind == "object":
-            continue
+        if value.kind == "object" or id(value) in assigned:
+            continue  # a plain object, or the same model under another name (``model = net``)
+        assigned.add(id(value))
         if value.cls is not None and value.cls.module is main:
             continue  # the class is a model of its own, built with these arguments if it needs them
         span = lines.span(stmt)
