@@ -63,7 +63,7 @@ class Forward:
     ) -> Any:
         if self.recording is None:
             if args and isinstance(args[0], TensorVal):
-                self.session.observe_input(mod, args[0], node)
+                self.session.observe_input(mod, args[0], node, None if kwargs else args[1:])
             rec, out = self.run(interp, mod, args, scratch=True)
             return out
         rec = self.recording
