@@ -23,11 +23,7 @@ FILES = sorted(STYLES.glob("*.py"))
 TRUTH = json.loads((STYLES / "truth.json").read_text())
 
 # `cnnlint check` does not report exactly the markers yet.
-PENDING_CHECK: set[str] = {
-    # Same root cause reported on every layer it reaches; torch stops at the first (not yet deduplicated).
-    "acgan_discriminator_bug_ds_size.py",
-    "d2l_googlenet_bug_inception.py",
-}
+PENDING_CHECK: set[str] = set()
 
 # `cnnlint summary` does not give torch's output shape, params and MACs yet (clean files only).
 PENDING_SUMMARY: set[str] = {
