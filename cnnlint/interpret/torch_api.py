@@ -14,6 +14,7 @@ from typing import Any
 
 from cnnlint.interpret import tensor_api
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
+from cnnlint.interpret.torch_stacks import STACKS, stack
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -409,6 +410,8 @@ class TorchAPI:
                 return TensorVal(shape, param=short != "Buffer")
             if short == "Module":
                 return ModuleObj("instance")
+            if short in STACKS:
+                return stack(self, interp, short, args, kwargs, node)
             if "." not in short and short[:1].isupper():
                 return self.layer(interp, name, args, kwargs, node)
             return UNKNOWN
