@@ -200,3 +200,18 @@ def test_hasattr_false_reaches_the_error(tmp_path):
     result = run_cli("check", "--output-format", "json", str(path))
     assert [d["code"] for d in result.json()] == ["CNL008"]
     assert result.json()[0]["location"]["row"] == 15
+
+
+def test_same_names_and_inputs_when_the_file_also_has_a_pragma(tmp_path):
+    """A pragma elsewhere in the file (the other front end reads it) changes nothing for the fed model."""
+    source = HEADS.replace(
+        "\n\nif __name__", "\n\n# cnnlint: input=(1, 4)\nhead = nn.Sequential(nn.Linear(4, 2))\n\n\nif __name__"
+    )
+    path = tmp_path / "models.py"
+    path.write_text(source)
+    result = run_cli("summary", "--output-format", "json", str(path))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    models = {m["name"]: m for m in json.loads(result.stdout)["models"]}
+    assert set(models) == {*TRUTH, "head"}
+    assert models["model"]["input_shapes"] == [[30, 16], [30, 30]]
+    assert models["model"]["output_shape"] == TRUTH["model"][0]

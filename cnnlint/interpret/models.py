@@ -242,18 +242,23 @@ def infer_inputs(found: Interpreted) -> None:
     session = found.session
     assert session is not None
     for c in found.candidates:
-        if c.model.input is not None:
+        declared = c.model.input
+        if declared is not None and declared.source != "inferred":
             continue
         seen = _observed(session, c)
-        if seen is not None:
-            tensor, node, fed = seen
+        if seen is None:
+            continue
+        tensor, node, fed = seen
+        if declared is None:
             span = session.main.lines.span(node) if node is not None and hasattr(node, "lineno") else None
             c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span)
-            c.more_inputs = session.more_inputs.get(id(fed))
-            if c.more_inputs:
-                c.model.input.others = tuple(_dims_of(v) for v in c.more_inputs)
-            if c.cls is not None:
-                c.model.name = _assigned_name(session, fed) or c.model.name
+        elif tuple(declared.dims) != tuple(tensor.shape.dims):
+            continue  # the chain extractor's inference saw another call: it stands, alone
+        c.more_inputs = session.more_inputs.get(id(fed))
+        if c.more_inputs:
+            c.model.input.others = tuple(_dims_of(v) for v in c.more_inputs)
+        if c.cls is not None:
+            c.model.name = _assigned_name(session, fed) or c.model.name
 
 
 def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any, Any] | None:
