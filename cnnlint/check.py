@@ -37,6 +37,7 @@ class ModelResult:
     params_total: Any = None  # the interpreter counts parameters from the module tree
     interpreted: bool = False
     per_sample: list[Any] | None = None  # MACs per step with a symbolic batch run as 1
+    outputs: Any = None  # a model returning several tensors: their shapes, nested (tuple) or by key (dict)
 
 
 @dataclass
@@ -181,10 +182,10 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
             Diagnostic(finding.code, finding.message, filename, call.span.start, call.span.end, fix)
         )
 
-    for model, trace, params, per_sample in interpreted.models:
+    for model, trace, params, per_sample, outputs in interpreted.models:
         if options.want_models:
             leaves = [s.layer for s in trace.steps if s.layer.children is None and s.layer.spec is not None]
-            result.models.append(ModelResult(model, leaves, trace, params, True, per_sample))
+            result.models.append(ModelResult(model, leaves, trace, params, True, per_sample, outputs))
         for step, finding in trace.findings:
             report(finding, step.layer.origin, step.layer)
     for call, finding in interpreted.construction:

@@ -58,6 +58,9 @@ class Proven:
     outputs: dict[str, tuple[int, ...]] = field(default_factory=dict)
     no_input: set[str] = field(default_factory=set)
     untraced: set[str] = field(default_factory=set)
+    # class name -> the variables the file binds its instances to (cnnlint names a model it sees
+    # fed by the variable holding it: ``model = Net(); model(x)`` is "model", SPEC §4)
+    variables: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _top_level_models(namespace: dict) -> tuple[dict[str, type], dict[str, nn.Module], set[str]]:
@@ -102,6 +105,10 @@ def prove(path: Path) -> Proven:
             untraced=set(namespace.get("CORPUS_UNTRACED", ())),
         )
         assert proven.no_input | proven.untraced <= set(inputs), f"{path.name}: unknown names"
+        for var, value in namespace.items():
+            for cname, cls in classes.items():
+                if type(value) is cls:
+                    proven.variables.setdefault(cname, set()).add(var)
         for name, shape in inputs.items():
             if shape is None:
                 continue
@@ -130,7 +137,14 @@ def _pragmas(path: Path) -> dict[str, list[str]]:
 
 
 def _dims_match(static: list, concrete: tuple[int, ...]) -> bool:
-    """A cnnlint shape (ints; names for symbolic dims; None for an unknown dim) matches a torch shape."""
+    """A cnnlint shape (ints; names for symbolic dims; None for an unknown dim) matches a torch shape.
+
+    A model returning several tensors: a list of such shapes against torch's tuple of shapes.
+    """
+    if concrete and all(isinstance(c, tuple) for c in concrete):
+        return len(static) == len(concrete) and all(
+            isinstance(s, list) and _dims_match(s, c) for s, c in zip(static, concrete)
+        )
     return len(static) == len(concrete) and all(
         s is None or (isinstance(s, str) and not s.lstrip("-").isdigit()) or int(s) == c
         for s, c in zip(static, concrete)
@@ -236,6 +250,10 @@ def test_cnnlint_finds_and_traces_the_models(path):
     by_name = {}
     for m in models:
         by_name.setdefault(m["name"], []).append(m)
+    for cname, variables in proven.variables.items():
+        for var in sorted(variables):
+            if cname not in by_name and var in by_name:
+                by_name[cname] = by_name[var]
     missing = [n for n in proven.outputs if n not in by_name]
     assert not missing, f"{path.name}: cnnlint did not find {missing}; summary names {sorted(by_name)}"
     declared = [n for n in proven.outputs if n not in proven.no_input]

@@ -266,3 +266,19 @@ def test_worker_imports_neither_pygls_nor_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_fallback_call_spans_for_a_model_named_by_its_variable() -> None:
+    """``net = Net(); net(x)`` names the model ``net``: the fallback still finds class Net's forward."""
+    from cnnlint.check import CheckOptions, check_bytes
+    from cnnlint.lsp.worker import step_views
+
+    result = check_bytes(LENET.encode(), "lenet.py", CheckOptions(want_models=True))
+    assert [m.model.name for m in result.models] == ["net"]
+    for model in result.models:
+        for step in model.trace.steps:
+            step.call_span = None
+    by_name = {v.type_name: v for v in step_views(result)}
+    assert by_name["Linear"].call_span is not None
+    (start, end) = by_name["Linear"].call_span
+    assert LENET.split("\n")[start.row - 1][start.column - 1 : end.column - 1] == "self.fc(x)"

@@ -23,41 +23,10 @@ FILES = sorted(STYLES.glob("*.py"))
 TRUTH = json.loads((STYLES / "truth.json").read_text())
 
 # `cnnlint check` does not report exactly the markers yet.
-PENDING_CHECK: set[str] = {
-    # Same root cause reported on every layer it reaches; torch stops at the first (not yet deduplicated).
-    "acgan_discriminator_bug_ds_size.py",
-    "d2l_googlenet_bug_inception.py",
-}
+PENDING_CHECK: set[str] = set()
 
 # `cnnlint summary` does not give torch's output shape, params and MACs yet (clean files only).
-PENDING_SUMMARY: set[str] = {
-    "acgan_discriminator.py",
-    "audio_crnn_gru.py",
-    "cgan_discriminator.py",
-    "cgan_generator.py",
-    "char_rnn_gru.py",
-    "conv_bn_args.py",
-    "dcgan_discriminator.py",
-    "gcn_pygcn.py",
-    "inherit_base_classifier.py",
-    "layer_types_as_args.py",
-    "lenet_num_flat_features.py",
-    "lstm_classifier.py",
-    "m5_audio.py",
-    "mobilenetv2_cifar.py",
-    "preact_resnet_cifar.py",
-    "resnet_block_inheritance.py",
-    "resnext_torchvision.py",
-    "sagan_self_attention.py",
-    "siamese_net.py",
-    "textcnn_conv1d.py",
-    "textcnn_kim.py",
-    "transformer_text.py",
-    "unet_feature_loop.py",
-    "vgg_cifar.py",
-    "vit_patch_embed.py",
-    "wide_resnet_cifar.py",
-}
+PENDING_SUMMARY: set[str] = set()
 
 
 def _params(files: list[Path], pending: set[str]) -> list:
@@ -84,7 +53,8 @@ def test_check_reports_exactly_the_markers(path):
 def test_summary_is_torchs(path):
     truth = TRUTH[path.name]
     result = run_cli("summary", "--output-format", "json", str(path))
-    assert result.exit_code == 0, result.stderr
+    # Clean files may carry CNL003 warnings (a legal stride that drops rows): summary exits 1 then, as check does.
+    assert result.exit_code in (0, 1) and not result.stderr, result.stderr
     models = [m for m in json.loads(result.stdout)["models"] if m["name"] == truth["name"] and m.get("input_shape")]
     assert len(models) == 1, f"{truth['name']} with an input: {len(models)} models in the summary"
     (model,) = models

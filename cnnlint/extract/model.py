@@ -63,6 +63,9 @@ class InputDecl:
     dims: tuple[int | str, ...]
     source: str  # "pragma", "inferred", "cli", "config"
     span: Span | None = None
+    # The forward's further positional inputs, as the code feeds them with the inferred one
+    # (``model(features, adj)``): each a dims tuple, or None for a value that is not a known tensor.
+    others: tuple[tuple[int | str, ...] | None, ...] = ()
 
 
 @dataclass

@@ -359,8 +359,39 @@ def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
 
             if found is not MISSING:
                 return True
+            if _surely_absent(value, name):
+                return False
         return UNKNOWN
     return UNKNOWN
+
+
+# nn.Module's own public attributes (torch 2.x): present on every module.
+_MODULE_ATTRS = frozenset({
+    "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile", "cpu",
+    "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer", "get_extra_state",
+    "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia", "named_buffers",
+    "named_children", "named_modules", "named_parameters", "parameters", "register_backward_hook",
+    "register_buffer", "register_forward_hook", "register_forward_pre_hook", "register_full_backward_hook",
+    "register_full_backward_pre_hook", "register_load_state_dict_post_hook", "register_load_state_dict_pre_hook",
+    "register_module", "register_parameter", "register_state_dict_post_hook", "register_state_dict_pre_hook",
+    "requires_grad_", "set_extra_state", "set_submodule", "share_memory", "state_dict", "to", "to_empty", "train",
+    "training", "type", "xpu", "zero_grad",
+})  # fmt: skip
+
+
+def _surely_absent(obj: ModuleObj, name: str) -> bool:
+    """``hasattr(self, "shortcut")`` is False: a plain nn.Module subclass whose every write the interpreter saw
+    never set it (kuangliu's optional shortcut), and no ``__getattr__`` of its own could supply it."""
+    from cnnlint.interpret.values import MISSING
+
+    cls = obj.cls
+    if cls is None or obj.uncertain or getattr(obj, "unread_names", False):
+        return False
+    if cls.has_unknown_base or cls.torch_base() != "Module":
+        return False
+    if not name.isidentifier() or name.startswith("_") or name in _MODULE_ATTRS:
+        return False
+    return cls.lookup("__getattr__")[0] is MISSING and cls.lookup("__getattribute__")[0] is MISSING
 
 
 def _getattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:

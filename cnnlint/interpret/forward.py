@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnnlint.interpret.root_cause import repeated
 from cnnlint.interpret.values import UNKNOWN, FuncVal, ModuleObj, TensorVal, TorchLayer
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape, format_shape, is_known
@@ -35,6 +36,7 @@ class Recording:
     scratch: bool = False  # a forward run while building (``self.features(torch.zeros(...))``): findings dropped
     active: list[int] = field(default_factory=list)  # ids of modules being called (recursion guard)
     stops: int = 0
+    reported: set[tuple[str, str, str]] = field(default_factory=set)  # errors by cause (``root_cause.py``)
 
 
 class Forward:
@@ -65,7 +67,7 @@ class Forward:
     ) -> Any:
         if self.recording is None:
             if args and isinstance(args[0], TensorVal):
-                self.session.observe_input(mod, args[0], node)
+                self.session.observe_input(mod, args[0], node, None if kwargs else args[1:])
             rec, out = self.run(interp, mod, args, scratch=True)
             return out
         rec = self.recording
@@ -168,6 +170,10 @@ class Forward:
         tainted = x.tainted
         for s in steps:
             errors = [f for f in s.findings if f.code not in ("CNL100", "CNL003")]
+            if errors and not (interp.forking or x.tainted or maybe):
+                again = repeated(rec.reported, layer, errors, self.session.main.lines)
+                if again:  # not reported twice; the output is what it would be had it been
+                    s.findings = [f for f in s.findings if f not in again]
             if interp.forking or x.tainted or maybe:  # a branch that may not run, or after an error
                 s.findings = [f for f in s.findings if f.code in ("CNL100", "CNL003") and not interp.forking]
             elif errors and s.out_shape == x.shape:

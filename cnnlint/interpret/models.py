@@ -24,6 +24,7 @@ from cnnlint.extract.model import InputDecl, ModelDef, Span
 from cnnlint.extract.positions import Lines
 from cnnlint.interpret import limits
 from cnnlint.interpret.imports import package_of
+from cnnlint.interpret.outputs import output_tree
 from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, ModuleNS, ModuleObj, TensorVal, TorchLayer
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
@@ -46,14 +47,15 @@ class Candidate:
     obj: Any
     region: tuple[int, int]  # source rows the model's definition covers (for the chain extractor hand-over)
     cls: ClassVal | None = None
+    more_inputs: list[Any] | None = None  # the other arguments of the call that fed the inferred input
 
 
 @dataclass
 class Interpreted:
     """What the interpreter found in one file."""
 
-    # (model, trace, params total, MACs per step with a symbolic batch run as 1)
-    models: list[tuple[ModelDef, Trace, Any, Any]] = field(default_factory=list)
+    # (model, trace, params total, MACs per step with a symbolic batch run as 1, several outputs' shapes)
+    models: list[tuple[ModelDef, Trace, Any, Any, Any]] = field(default_factory=list)
     construction: list[tuple[Any, Finding]] = field(default_factory=list)  # (LayerCall, finding) at build time
     covered_rows: list[tuple[int, int]] = field(default_factory=list)
     notes: list[tuple[Span, str]] = field(default_factory=list)  # CNL100 for classes that could not be built
@@ -244,27 +246,53 @@ def infer_inputs(found: Interpreted) -> None:
     session = found.session
     assert session is not None
     for c in found.candidates:
-        if c.model.input is not None:
+        declared = c.model.input
+        if declared is not None and declared.source != "inferred":
             continue
         seen = _observed(session, c)
-        if seen is not None:
-            tensor, node = seen
+        if seen is None:
+            continue
+        tensor, node, fed = seen
+        if declared is None:
             span = session.main.lines.span(node) if node is not None and hasattr(node, "lineno") else None
             c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span)
+        elif tuple(declared.dims) != tuple(tensor.shape.dims):
+            continue  # the chain extractor's inference saw another call: it stands, alone
+        c.more_inputs = session.more_inputs.get(id(fed))
+        if c.more_inputs:
+            c.model.input.others = tuple(_dims_of(v) for v in c.more_inputs)
+        if c.cls is not None:
+            c.model.name = _assigned_name(session, fed) or c.model.name
 
 
-def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any] | None:
+def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any, Any] | None:
     direct = session.inputs.get(id(c.obj))
     if direct is not None:
-        return direct
+        return (*direct, c.obj)
     if c.cls is not None:
         for obj, _node in session.instances.get(id(c.cls), []):
             seen = session.inputs.get(id(obj))
             if seen is not None:
-                return seen
+                return (*seen, obj)
     items = c.obj.items if isinstance(c.obj, ModuleObj) else []
     if items:  # d2l: for layer in net: X = layer(X)
-        return session.inputs.get(id(items[0]))
+        seen = session.inputs.get(id(items[0]))
+        return (*seen, items[0]) if seen is not None else None
+    return None
+
+
+def _dims_of(value: Any) -> tuple | None:
+    if isinstance(value, TensorVal) and not value.shape.open:
+        return tuple(value.shape.dims)
+    return None
+
+
+def _assigned_name(session: Session, obj: Any) -> str | None:
+    """The module-level variable the file binds the instance it feeds to (``model = CRNN()``): the model's name."""
+    globals_ = session.main.globals
+    for name, _stmt, value in session.top_assigns:
+        if value is obj and globals_.get(name) is obj:
+            return name
     return None
 
 
@@ -276,7 +304,8 @@ def follow(found: Interpreted) -> None:
     for c in found.candidates:
         dims = c.model.input.dims if c.model.input is not None else None
         x = TensorVal(Shape(*dims)) if dims is not None else TensorVal(Shape.unknown())
-        inputs: list[Any] = [x, *_extra_inputs(c.obj)]
+        fed = c.more_inputs if c.model.input is not None and c.model.input.source == "inferred" else None
+        inputs: list[Any] = [x, *(fed if fed is not None else _extra_inputs(c.obj))]
         session.work = 0
         try:
             rec, out = session.forward.run(session.interp, c.obj, inputs)
@@ -293,8 +322,9 @@ def follow(found: Interpreted) -> None:
             for s in steps:
                 s.findings = [f for f in s.findings if f.code == "CNL100"]
         output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
+        outputs = None if isinstance(out, TensorVal) else output_tree(out)
         per_sample = _per_sample(session, c, dims, len(steps)) if dims and isinstance(dims[0], str) else None
-        found.models.append((c.model, Trace(steps, output), _params(c.obj, session), per_sample))
+        found.models.append((c.model, Trace(steps, output), _params(c.obj, session), per_sample, outputs))
     found.dependencies = sorted(session.dependencies)
 
 
@@ -327,7 +357,7 @@ def _extra_inputs(obj: Any) -> list[Any]:
 
 
 def _first_tensor_shape(value: Any) -> Shape:
-    """A model returning several tensors has no one output shape to show (yet)."""
+    """A model returning several tensors has no one output shape (``output_tree`` shows them all)."""
     return Shape.unknown()
 
 

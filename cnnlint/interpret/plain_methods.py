@@ -30,6 +30,18 @@ def math_call(name: str, args: list[Any]) -> Any:
         return UNKNOWN
 
 
+def product(items: list[Any] | None) -> Any:
+    """``math.prod(shape)`` / ``np.prod(img_shape)``: the product of known integers, else unknown."""
+    if not items or len(items) > 64 or not all(isinstance(i, int) and not isinstance(i, bool) for i in items):
+        return UNKNOWN
+    out = 1
+    for i in items:
+        out *= i
+        if abs(out) > 10**15:
+            return UNKNOWN
+    return out
+
+
 def list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
     if name == "append" and len(args) == 1:
         if interp.forking:

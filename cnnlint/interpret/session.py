@@ -90,6 +90,7 @@ class Session:
         self.classes: list[ClassVal] = []  # classes defined in the checked file, in order
         self.instances: dict[int, list[tuple[ModuleObj, Any]]] = {}  # id(class) -> instances built from the file
         self.inputs: dict[int, tuple[TensorVal, Any]] = {}  # id(module object) -> first tensor fed to it
+        self.more_inputs: dict[int, list[Any]] = {}  # id(module object) -> the other arguments of that call
         self.built_layers: list[TorchLayer] = []
         self.names: dict[int, tuple[int, str]] = {}  # id(child) -> (id(parent), attribute)
         self.limits_hit: list[tuple[Any, str]] = []
@@ -237,11 +238,14 @@ class Session:
         if len(self.limits_hit) < 100:
             self.limits_hit.append((node, reason))
 
-    def observe_input(self, model: Any, tensor: Any, node: Any) -> None:
+    def observe_input(self, model: Any, tensor: Any, node: Any, rest: list[Any] | None = None) -> None:
+        """The first tensor the code feeds ``model``; ``rest``: the call's further positional arguments."""
         if not isinstance(tensor, TensorVal) or tensor.shape.open or id(model) in self.inputs:
             return
         if all(isinstance(d, (int, str)) for d in tensor.shape.dims):
             self.inputs[id(model)] = (tensor, node)
+            if rest:
+                self.more_inputs[id(model)] = [fed_value(v) for v in rest]
 
     def observe_summary(self, args: list[Any], kwargs: dict[str, Any], node: Any) -> None:
         """torchinfo's ``summary(model, (1, 3, 224, 224))`` / ``input_size=``."""
@@ -315,6 +319,16 @@ class Session:
             return v
 
         return copy(value)
+
+
+def fed_value(value: Any, depth: int = 0) -> Any:
+    """An argument the code passes its model, as the model's forward will receive it: tensors (by shape),
+    plain values and tuples of them; anything else is unknown."""
+    if isinstance(value, TensorVal):
+        return TensorVal(value.shape, value.integer)
+    if isinstance(value, tuple) and depth < 4 and len(value) <= 16:
+        return tuple(fed_value(v, depth + 1) for v in value)
+    return value if value is None or is_plain(value) else UNKNOWN
 
 
 def plain(value: Any, budget: list[int] | None = None) -> Any:

@@ -13,7 +13,8 @@ import re
 from typing import Any
 
 from cnnlint.interpret import tensor_api
-from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, str_method
+from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
+from cnnlint.interpret.torch_stacks import STACKS, stack
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -409,6 +410,8 @@ class TorchAPI:
                 return TensorVal(shape, param=short != "Buffer")
             if short == "Module":
                 return ModuleObj("instance")
+            if short in STACKS:
+                return stack(self, interp, short, args, kwargs, node)
             if "." not in short and short[:1].isupper():
                 return self.layer(interp, name, args, kwargs, node)
             return UNKNOWN
@@ -431,6 +434,8 @@ class TorchAPI:
             return call_builtin(
                 interp, "dict", args[:1] if name != "collections.defaultdict" else [], kwargs, node, None
             )
+        if name in ("math.prod", "numpy.prod") and len(args) == 1:
+            return product(interp.iterate(args[0], None))
         if name.startswith("math."):
             return math_call(name[5:], args)
         if name in ("copy.deepcopy", "copy.copy"):
@@ -510,6 +515,9 @@ class TorchAPI:
             if isinstance(value, TensorVal) and name == "register_buffer":
                 value = TensorVal(value.shape, value.integer, param=False)
             interp.write(obj.attrs, args[0], value)
+            return None
+        if name in ("register_buffer", "register_parameter"):
+            obj.unread_names = True  # type: ignore[attr-defined]  # hasattr cannot rule a name out
             return None
         if name == "append" and args:
             if interp.forking:

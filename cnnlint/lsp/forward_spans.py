@@ -76,7 +76,9 @@ class Index:
         self._starts = [(n.lineno, n.col_offset) for n in nodes]
 
     def forward(self, name: str, rows: tuple[int, int]) -> ast.FunctionDef | None:
-        for node in self.classes.get(name, ()):
+        # A class model the file feeds is named by its variable (``model = Net()``): then by its rows alone.
+        nodes = self.classes.get(name) or [n for group in self.classes.values() for n in group]
+        for node in nodes:
             if rows[0] <= node.lineno <= rows[1]:
                 for item in node.body:
                     if isinstance(item, ast.FunctionDef) and item.name == "forward":

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from cnnlint import rules
 from cnnlint.report.common import absolute_path, display_path, one_line
+from cnnlint.report.outputs import outputs_json, outputs_text
 from cnnlint.shapes.dims import Shape, is_known
 
 if TYPE_CHECKING:
@@ -229,6 +230,8 @@ class ModelSummary:
     runtime_failure: str | None = None  # --runtime could not check this model at all
     layer_count: int = 0
     example_input: tuple[int, ...] = (1, 3, 224, 224)  # suggested when no input is declared
+    outputs: Any = None  # several outputs: their shapes, nested as returned (report/outputs.py)
+    input_others: tuple = ()  # the forward's further inputs fed with the inferred one (dims or None)
 
     @property
     def total_params(self) -> int | None:
@@ -339,6 +342,8 @@ def summarize(
         runtime_failure=runtime_failure,
         layer_count=len(leaves),
         example_input=example_input(model_result.layers) if decl is None else (),
+        outputs=getattr(model_result, "outputs", None) if rows else None,
+        input_others=tuple(getattr(decl, "others", ())) if decl is not None else (),
     )
 
 
@@ -401,6 +406,9 @@ def _input_words(m: ModelSummary) -> str:
     where = _INPUT_SOURCES.get(m.input_source or "", m.input_source or "declared")
     if m.input_row is not None and m.input_source in ("pragma", "inferred"):
         where += f" on line {m.input_row}"
+    others = "".join(f", {format_dims(o) if o is not None else '?'}" for o in m.input_others)
+    if others:
+        return f"{format_dims(m.input_dims)}{others} ({where.replace('tensor', 'tensors')})"
     return f"{format_dims(m.input_dims)} ({where})"
 
 
@@ -536,14 +544,20 @@ def render_model_text(m: ModelSummary, *, cwd: os.PathLike | str | None = None) 
             if m.macs.at_least == 0
             else f"Total FLOPs: >= {2 * m.macs.at_least:,} (2 x MACs, partial)"
         )
-    out.append(f"Input shape: {_input_words(m)}")
-    out.append(f"Output shape: {format_shape(m.output_shape)}")
+    out.append(f"Input shape{'s' if m.input_others else ''}: {_input_words(m)}")
+    out.append(f"Output shape: {_output_text(m)}")
     if m.input_dims is None:
         out.extend(_no_input_advice(m, path.replace(os.sep, "/")))
     elif m.stopped:
         where = f" at line {m.stopped_at}" if m.stopped_at is not None else ""
         out.append(f"Shape following stopped{where}: the shapes after it are unknown (?).")
     return "\n".join(out) + "\n"
+
+
+def _output_text(m: ModelSummary) -> str:
+    if m.outputs is None:
+        return format_shape(m.output_shape)
+    return outputs_text(m.outputs, format_shape)
 
 
 def _diag_line(d: Diagnostic, cwd: os.PathLike | str | None) -> str:
@@ -594,7 +608,10 @@ def model_to_dict(m: ModelSummary, *, cwd: os.PathLike | str | None = None) -> d
         "kind": m.kind,
         "input_shape": _json_dims(m.input_dims) if m.input_dims is not None else None,
         "input_source": m.input_source,
-        "output_shape": _json_shape(m.output_shape),
+        "input_shapes": None
+        if m.input_dims is None
+        else [_json_dims(d) if d is not None else None for d in (m.input_dims, *m.input_others)],
+        "output_shape": _json_shape(m.output_shape) if m.outputs is None else outputs_json(m.outputs, _json_shape),
         "layers": [
             {
                 "row": r.row,
