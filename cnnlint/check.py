@@ -50,6 +50,7 @@ class FileResult:
     # checks the file again when any of them changes (or appears, if recorded while absent).
     dependencies: list[str] = field(default_factory=list)
     not_analysed: Diagnostic | None = None  # the CNL100 of a file written for a newer Python
+    checked: list[list[Any]] = field(default_factory=list)  # per model: ``cnnlint.checked.record``
 
 
 @dataclass
@@ -145,6 +146,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         result.diagnostics.append(problem)
         return
 
+    from cnnlint import checked
     from cnnlint.build import build
     from cnnlint.extract import extract
     from cnnlint.inputs import declare_inputs
@@ -189,6 +191,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         )
 
     for model, trace, params, per_sample in interpreted.models:
+        result.checked.append(checked.record(model, trace))
         if options.want_models:
             leaves = [s.layer for s in trace.steps if s.layer.children is None and s.layer.spec is not None]
             result.models.append(ModelResult(model, leaves, trace, params, True, per_sample))
@@ -213,6 +216,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
                 )
             )
             continue
+        result.checked.append(checked.record(model, trace))
         if options.want_models:
             result.models.append(ModelResult(model, layers, trace))
         for step, finding in trace.findings:
