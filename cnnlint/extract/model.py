@@ -63,6 +63,7 @@ class InputDecl:
     dims: tuple[int | str, ...]
     source: str  # "pragma", "inferred", "cli", "config"
     span: Span | None = None
+    via: str | None = None  # for "inferred": the call it was read from ("summary(...)", "net(...)")
 
 
 @dataclass

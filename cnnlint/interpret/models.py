@@ -22,7 +22,7 @@ from typing import Any
 
 from cnnlint.extract.model import InputDecl, ModelDef, Span
 from cnnlint.extract.positions import Lines
-from cnnlint.interpret import limits
+from cnnlint.interpret import input_sources, limits
 from cnnlint.interpret.imports import package_of
 from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, ModuleNS, ModuleObj, TensorVal, TorchLayer
@@ -44,6 +44,7 @@ class Candidate:
     obj: Any
     region: tuple[int, int]  # source rows the model's definition covers (for the chain extractor hand-over)
     cls: ClassVal | None = None
+    factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Interpreted:
     dependencies: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     session: Session | None = None
+    configs: dict[str, Any] = field(default_factory=dict)  # timm-style input sizes (input_sources.timm_configs)
 
 
 def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[str] = frozenset()) -> Interpreted:
@@ -75,6 +77,9 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     interp = session.interp
     with contextlib.suppress(limits.BudgetExceeded, RecursionError):  # what was built until then is kept
         interp.run_module(tree, main)
+    input_sources.probe_uncalled(session, tree)  # ``def test(): net = ResNet18(); net(torch.randn(...))``
+    if "_cfg" in text:
+        found.configs = input_sources.timm_configs(tree)
     candidates: list[Candidate] = []
     pending_notes: list[tuple[ClassVal, Span]] = []
     for name, stmt, value in session.top_assigns:
@@ -188,7 +193,8 @@ def _factories(
             spent += session.work
         if isinstance(obj, ModuleObj) and obj.kind != "object":
             span = Span(lines.start(stmt), lines.end(stmt))
-            out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, (start, stmt.end_lineno or stmt.lineno)))
+            region = (start, stmt.end_lineno or stmt.lineno)
+            out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, region, factory=stmt))
     return out
 
 
@@ -244,23 +250,35 @@ def infer_inputs(found: Interpreted) -> None:
             continue
         seen = _observed(session, c)
         if seen is not None:
-            tensor, node = seen
+            tensor, node, via = seen
             span = session.main.lines.span(node) if node is not None and hasattr(node, "lineno") else None
-            c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span)
+            c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span, via or input_sources.describe(node))
+            continue
+        config = found.configs.get(c.model.name) or found.configs.get("*")
+        if config is not None:  # timm: ``default_cfgs = {"name": _cfg(input_size=(3, 224, 224))}``
+            dims, node, where = config
+            via = f"the timm config {where}; batch 1 assumed"
+            c.model.input = InputDecl(dims, "inferred", session.main.lines.span(node), via)
 
 
-def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any] | None:
+def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any, str | None] | None:
     direct = session.inputs.get(id(c.obj))
     if direct is not None:
-        return direct
+        return (*direct, None)
     if c.cls is not None:
         for obj, _node in session.instances.get(id(c.cls), []):
             seen = session.inputs.get(id(obj))
             if seen is not None:
-                return seen
+                return (*seen, None)
+    if c.factory is not None:
+        for obj in session.built_by.get(id(c.factory), []):
+            seen = session.inputs.get(id(obj))
+            if seen is not None:
+                return (*seen, None)
     items = c.obj.items if isinstance(c.obj, ModuleObj) else []
     if items:  # d2l: for layer in net: X = layer(X)
-        return session.inputs.get(id(items[0]))
+        seen = session.inputs.get(id(items[0]))
+        return (*seen, "the layer loop") if seen is not None else None
     return None
 
 

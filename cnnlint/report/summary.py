@@ -229,6 +229,7 @@ class ModelSummary:
     runtime_failure: str | None = None  # --runtime could not check this model at all
     layer_count: int = 0
     example_input: tuple[int, ...] = (1, 3, 224, 224)  # suggested when no input is declared
+    input_via: str | None = None  # an inferred input's source: "summary(...)", "the timm config ..."
 
     @property
     def total_params(self) -> int | None:
@@ -338,6 +339,7 @@ def summarize(
         runtime=runtime,
         runtime_failure=runtime_failure,
         layer_count=len(leaves),
+        input_via=getattr(decl, "via", None),
         example_input=example_input(model_result.layers) if decl is None else (),
     )
 
@@ -399,9 +401,12 @@ def _input_words(m: ModelSummary) -> str:
     if m.input_dims is None:
         return "not declared"
     where = _INPUT_SOURCES.get(m.input_source or "", m.input_source or "declared")
+    via, _, note = (m.input_via or "").partition("; ")  # "the timm config ...; batch 1 assumed"
+    if via:
+        where = f"inferred from {via}"
     if m.input_row is not None and m.input_source in ("pragma", "inferred"):
         where += f" on line {m.input_row}"
-    return f"{format_dims(m.input_dims)} ({where})"
+    return f"{format_dims(m.input_dims)} ({where}{'; ' + note if note else ''})"
 
 
 def example_input(layers: Sequence[Any]) -> tuple[int, ...]:
@@ -594,6 +599,8 @@ def model_to_dict(m: ModelSummary, *, cwd: os.PathLike | str | None = None) -> d
         "kind": m.kind,
         "input_shape": _json_dims(m.input_dims) if m.input_dims is not None else None,
         "input_source": m.input_source,
+        "input_from": m.input_via,  # the call or configuration an inferred input was read from
+        "input_row": m.input_row,
         "output_shape": _json_shape(m.output_shape),
         "layers": [
             {
