@@ -74,6 +74,8 @@ def test_clean_run_still_says_what_was_checked(tmp_path):
 def test_line_is_text_only(project):
     """JSON, concise, --quiet and --statistics print no closing line."""
     assert isinstance(json.loads(run_cli("check", "--output-format", "json", ".").stdout), list)
+    assert json.loads(run_cli("check", "--output-format", "sarif", ".").stdout)["version"] == "2.1.0"
+    assert "Checked" not in run_cli("check", "--output-format", "github", ".").stdout
     assert "Checked" not in run_cli("check", "--output-format", "concise", ".").stdout
     assert "Checked" not in run_cli("check", "--quiet", ".").stdout
     assert "Checked" not in run_cli("check", "--statistics", ".").stdout
@@ -123,8 +125,9 @@ def test_status_buckets_from_the_trace():
 
 def test_unknown_input_key_is_reported_with_the_models(project):
     for _ in range(2):  # the second run takes every result from the cache
-        result = run_cli("check", "--input", "nett=1,4", ".")
+        result = run_cli("check", "-v", "--input", "nett=1,4", ".")
         assert "warning: --input nett=1,4 matches no model; the models are: net, odd, bad, Free" in result.stderr
+    assert "0 checked, 2 from cache" in result.stderr
     used = run_cli("check", "--input", "Free=1,3,8,8", ".")
     assert "warning" not in used.stderr
     assert used.stdout.splitlines()[-1].startswith("Checked 4 models in 2 files (2 followed to the end, 1 stopped")
