@@ -218,16 +218,16 @@ def test_timm_default_cfgs(tmp_path):
     )
     found = models(tmp_path, body)
     assert source(found["resnet_small"]) == (
-        (1, 3, 224, 224),
+        ("B", 3, 224, 224),
         "inferred",
-        "the timm config default_cfgs['resnet_small.a1_in1k']; batch 1 assumed",
+        "the timm config default_cfgs['resnet_small.a1_in1k']; batch symbolic, MACs per sample",
         27,
     )
-    assert found["resnet_big"]["input_shape"] == [1, 3, 288, 288]  # a model's first config wins
+    assert found["resnet_big"]["input_shape"] == ["B", 3, 288, 288]  # a model's first config wins
     text = run_cli("summary", str(tmp_path / "m.py")).stdout
     assert (
-        "Input shape: [1, 3, 288, 288] (inferred from the timm config default_cfgs['resnet_big.tv_in1k'] on line 28; "
-        "batch 1 assumed)"
+        "Input shape: [B, 3, 288, 288] (inferred from the timm config default_cfgs['resnet_big.tv_in1k'] on line 28; "
+        "batch symbolic, MACs per sample)"
     ) in text
 
 
@@ -236,9 +236,9 @@ def test_timm_single_default_cfg_and_no_match(tmp_path):
     assert found["resnet_small"]["input_shape"] is None  # a config for another name is not this model's
     found = models(tmp_path, TIMM + "default_cfg = _cfg(input_size=(3, 160, 160))\n")
     assert source(found["resnet_small"])[:3] == (
-        (1, 3, 160, 160),
+        ("B", 3, 160, 160),
         "inferred",
-        "the timm config default_cfg; batch 1 assumed",
+        "the timm config default_cfg; batch symbolic, MACs per sample",
     )
 
 
@@ -252,3 +252,25 @@ def test_text_names_the_source(tmp_path):
     path.write_text(NET + "from torchinfo import summary\n\nmodel = ResNet()\nsummary(model, (1, 3, 32, 32))\n")
     out = run_cli("summary", str(path)).stdout
     assert "Input shape: [1, 3, 32, 32] (inferred from summary(...) on line 18)" in out
+
+
+def test_torchsummary_adds_its_batch_of_two(tmp_path):
+    found = models(tmp_path, "from torchsummary import summary\n\nmodel = ResNet()\nsummary(model, (3, 64, 64))\n")
+    assert source(found["ResNet"]) == (
+        (2, 3, 64, 64),
+        "inferred",
+        "torchsummary's summary(...); batch 2, as it runs",
+        18,
+    )
+
+
+def test_helper_taking_an_input_shape(tmp_path):
+    """``init_cnn``-style helpers: a function given the model and a shape, which builds the tensor and runs it."""
+    body = """\
+        def init_weights(model, input_shape):
+            model(torch.zeros(*input_shape))  # lazy layers materialise on a first forward
+            return model
+
+        net = init_weights(ResNet(), (1, 3, 36, 36))
+        """
+    assert source(models(tmp_path, body)["ResNet"])[:3] == ((1, 3, 36, 36), "inferred", "model(...)")

@@ -8,11 +8,14 @@ reached through a small hook:
 - ``probe_uncalled``: top-level functions the file never calls but that feed a
   model a tensor (kuangliu's ``def test(): net = ResNet18(); y = net(torch.randn(1, 3, 32, 32))``)
   are run once, bounded, before the models are collected;
+- ``torchsummary``: ``torchsummary.summary(model, (3, 224, 224))``, sizes without the batch (it runs batch 2);
 - ``module_method``: d2l's ``model.layer_summary((1, 1, 28, 28))`` and
   ``model.apply_init([X], init_cnn)`` on a model whose class does not define them;
 - ``timm_configs``: timm-style ``default_cfgs = {"name": _cfg(input_size=(3, 224, 224))}``
   (also ``generate_default_cfgs({...})``, ``pretrained_cfgs``, a lone
-  ``default_cfg``/``pretrained_cfg``), read from the syntax tree: batch 1 is assumed;
+  ``default_cfg``/``pretrained_cfg``), read from the syntax tree. A config names no batch: it
+  stays symbolic (``B``), so the summary's MACs are per sample and no check fires on a guessed
+  batch of 1 (BatchNorm after a global pool in training mode would);
 - ``describe``: the words the summary shows for a source ("summary(...)").
 """
 
@@ -31,6 +34,7 @@ PROBE_WORK = 100_000
 _TRIGGERS = ("randn", "rand(", "zeros(", "ones(", "empty(", "summary(", "onnx", "trace(", "apply_init")
 CFG_NAMES = ("default_cfgs", "pretrained_cfgs")
 SINGLE_CFG_NAMES = ("default_cfg", "pretrained_cfg")
+BATCH = "B"  # a timm config gives no batch size
 
 
 def probe_uncalled(session: Any, tree: ast.Module) -> None:
@@ -74,6 +78,16 @@ def module_method(session: Any, interp: Any, obj: Any, name: str, args: list[Any
             session.observe_input(obj, items[0], node)
 
 
+def torchsummary(session: Any, interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> None:
+    """``torchsummary.summary(model, (3, 224, 224))``: the package runs ``torch.rand(2, *input_size)``."""
+    model = args[0] if args else kwargs.get("model")
+    size = args[1] if len(args) > 1 else kwargs.get("input_size")
+    items = interp.iterate(size, None) if size is not None else None
+    if model is None or not items or not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
+        return
+    session.observe_input(model, TensorVal(Shape(2, *items)), node)
+
+
 def describe(node: Any) -> str | None:
     """The call a source is written as, for the summary: ``summary(...)``, ``net(...)``, ``torch.onnx.export(...)``."""
     if not isinstance(node, ast.Call):
@@ -91,7 +105,7 @@ def describe(node: Any) -> str | None:
 
 
 def timm_configs(tree: ast.Module) -> dict[str, tuple[tuple[int, ...], ast.AST, str]]:
-    """Model name -> (input size with batch 1, the config's node, how to name it) from the file's timm configs.
+    """Model name -> (input size with a symbolic batch, the config's node, how to name it) from the file's timm configs.
 
     ``default_cfgs`` keys may carry a pretrained tag (``resnet50.a1_in1k``): the
     name before the dot is the model's, its first config wins. A lone
@@ -111,11 +125,11 @@ def timm_configs(tree: ast.Module) -> dict[str, tuple[tuple[int, ...], ast.AST, 
                 size = _input_size(item, defaults)
                 name = key.value.split(".", 1)[0]
                 if size is not None and name not in out:
-                    out[name] = ((1, *size), item, f"{target}[{key.value!r}]")
+                    out[name] = ((BATCH, *size), item, f"{target}[{key.value!r}]")
         elif target in SINGLE_CFG_NAMES and value is not None:
             size = _input_size(value, defaults)
             if size is not None and "*" not in out:
-                out["*"] = ((1, *size), value, target)
+                out["*"] = ((BATCH, *size), value, target)
     return out
 
 

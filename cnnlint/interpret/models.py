@@ -8,7 +8,9 @@
    return a module. A model used inside a bigger one is part of it.
 3. Each model's input: pragma, command line, configuration (``declare_inputs``),
    or a tensor the code feeds it (``net(torch.randn(1, 3, 32, 32))``,
-   ``summary(model, (1, 3, 224, 224))``, the d2l layer loop, ``onnx.export``).
+   ``summary(model, (1, 3, 224, 224))``, the d2l layer loop, ``onnx.export``,
+   what a factory returned, a function nobody calls), else a timm-style config
+   (``cnnlint.interpret.input_sources``); ``InputDecl.via`` says which.
 4. ``forward`` runs over the input: the trace the reports read.
 """
 
@@ -252,13 +254,23 @@ def infer_inputs(found: Interpreted) -> None:
         if seen is not None:
             tensor, node, via = seen
             span = session.main.lines.span(node) if node is not None and hasattr(node, "lineno") else None
-            c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span, via or input_sources.describe(node))
+            via = via or input_sources.describe(node)
+            if via == "summary(...)" and _is_torchsummary(session, node):
+                via = "torchsummary's summary(...); batch 2, as it runs"
+            c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span, via)
             continue
         config = found.configs.get(c.model.name) or found.configs.get("*")
         if config is not None:  # timm: ``default_cfgs = {"name": _cfg(input_size=(3, 224, 224))}``
             dims, node, where = config
-            via = f"the timm config {where}; batch 1 assumed"
+            via = f"the timm config {where}; batch symbolic, MACs per sample"
             c.model.input = InputDecl(dims, "inferred", session.main.lines.span(node), via)
+
+
+def _is_torchsummary(session: Session, node: Any) -> bool:
+    from cnnlint.interpret.values import QualName
+
+    func = session.main.globals.get(node.func.id) if isinstance(node.func, ast.Name) else None
+    return isinstance(func, QualName) and func.name == "torchsummary.summary"
 
 
 def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any, str | None] | None:

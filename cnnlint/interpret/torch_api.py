@@ -445,6 +445,9 @@ class TorchAPI:
         if name in ("torchinfo.summary",):
             self.session.observe_summary(args, kwargs, node)
             return UNKNOWN
+        if name == "torchsummary.summary":  # sizes without the batch: it runs torch.rand(2, *input_size)
+            input_sources.torchsummary(self.session, interp, args, kwargs, node)
+            return UNKNOWN
         if name in ("operator.mul", "operator.add"):
             from cnnlint.interpret.machine import arith
 
