@@ -274,3 +274,26 @@ def test_helper_taking_an_input_shape(tmp_path):
         net = init_weights(ResNet(), (1, 3, 36, 36))
         """
     assert source(models(tmp_path, body)["ResNet"])[:3] == ((1, 3, 36, 36), "inferred", "model(...)")
+
+
+def test_timm_config_not_used_for_a_model_built_for_its_size(tmp_path):
+    """A ViT takes ``img_size``: timm's builder passes it the config's size, the default build here does not."""
+    body = """\
+        class ViT(nn.Module):
+            def __init__(self, img_size=224, patch=16, dim=8):
+                super().__init__()
+                self.proj = nn.Conv2d(3, dim, patch, patch)
+                self.pos = nn.Parameter(torch.zeros(1, (img_size // patch) ** 2, dim))
+
+            def forward(self, x):
+                return self.proj(x).flatten(2).transpose(1, 2) + self.pos
+
+        def vit_384(pretrained=False, **kwargs):
+            return ViT(**kwargs)
+
+        default_cfgs = {"vit_384.in1k": {"input_size": (3, 384, 384)}}
+        """
+    path = tmp_path / "m.py"
+    path.write_text(NET + textwrap.dedent(body))
+    assert run_cli("check", "--no-cache", str(path)).exit_code == 0
+    assert models(tmp_path, body)["vit_384"]["input_shape"] is None

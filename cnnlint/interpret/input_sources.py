@@ -35,6 +35,7 @@ _TRIGGERS = ("randn", "rand(", "zeros(", "ones(", "empty(", "summary(", "onnx", 
 CFG_NAMES = ("default_cfgs", "pretrained_cfgs")
 SINGLE_CFG_NAMES = ("default_cfg", "pretrained_cfg")
 BATCH = "B"  # a timm config gives no batch size
+_SIZE_PARAMS = frozenset({"img_size", "image_size", "input_size", "input_resolution", "resolution"})
 
 
 def probe_uncalled(session: Any, tree: ast.Module) -> None:
@@ -131,6 +132,23 @@ def timm_configs(tree: ast.Module) -> dict[str, tuple[tuple[int, ...], ast.AST, 
             if size is not None and "*" not in out:
                 out["*"] = ((BATCH, *size), value, target)
     return out
+
+
+def sized_by_constructor(obj: Any) -> bool:
+    """Whether the model's class takes its image size (``VisionTransformer(img_size=224)``).
+
+    timm's builder hands such a model the config's size (``img_size=input_size[-2:]``);
+    built here with its default, a 384 config would meet 224-sized position
+    embeddings. Its config is not used: no error from a size the model was not built for.
+    """
+    cls = getattr(obj, "cls", None)
+    for c in cls.mro() if cls is not None else ():  # ``Distilled(VisionTransformer)``: ``__init__(*args, **kw)``
+        init = getattr(c, "ns", {}).get("__init__")
+        if isinstance(init, FuncVal) and not isinstance(init.node, ast.Lambda):
+            a = init.node.args
+            if any(p.arg in _SIZE_PARAMS for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]):
+                return True
+    return False
 
 
 def _assignment(stmt: ast.stmt) -> tuple[str | None, ast.expr | None]:

@@ -260,7 +260,8 @@ def infer_inputs(found: Interpreted) -> None:
             c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span, via)
             continue
         config = found.configs.get(c.model.name) or found.configs.get("*")
-        if config is not None:  # timm: ``default_cfgs = {"name": _cfg(input_size=(3, 224, 224))}``
+        if config is not None and not input_sources.sized_by_constructor(c.obj):
+            # timm: ``default_cfgs = {"name": _cfg(input_size=(3, 224, 224))}``
             dims, node, where = config
             via = f"the timm config {where}; batch symbolic, MACs per sample"
             c.model.input = InputDecl(dims, "inferred", session.main.lines.span(node), via)
