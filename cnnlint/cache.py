@@ -10,8 +10,9 @@ Laid out like ruff's ``.ruff_cache``::
 
 An entry holds the blake2b hash of the file's bytes, the hash of every
 project file the check read (``FileResult.dependencies``), a fingerprint of
-the cnnlint code that produced it, and the diagnostics (with their fixes)
-without the file name, which is the run's own spelling of the path. It is a
+the cnnlint code that produced it, the diagnostics (with their fixes)
+without the file name, which is the run's own spelling of the path, and the
+models found (``FileResult.checked``: the closing count, unmatched ``--input``). It is a
 hit only when every hash matches the current bytes, so a change in an
 imported file invalidates its importers, and a dependency that did not
 exist (recorded as absent) invalidates them when it appears.
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from cnnlint import __version__
 from cnnlint.check import CheckOptions, FileResult
+from cnnlint.checked import valid_record
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
 
 try:  # hashlib would load OpenSSL (~4 ms at start-up) for a hash that CPython builds in
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 
 DIR_NAME = ".cnnlint_cache"
 ENV_DIR = "CNNLINT_CACHE_DIR"
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout changes
 ABSENT = "-"  # the hash of a dependency that does not exist
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -183,7 +185,8 @@ class ResultCache:
         if any(self.file_hash(dep) != hashed for dep, hashed in deps):
             return None
         diagnostics = [_decode_diagnostic(item, filename) for item in entry["diagnostics"]]
-        return FileResult(filename, diagnostics, dependencies=[dep for dep, _ in deps])
+        models = [valid_record(item) for item in entry["models"]]
+        return FileResult(filename, diagnostics, dependencies=[dep for dep, _ in deps], checked=models)
 
     # ---- writing ----------------------------------------------------------
 
@@ -199,6 +202,7 @@ class ResultCache:
             "hash": self.file_hash(name, data),
             "dependencies": [[dep, self.file_hash(dep)] for dep in deps],
             "diagnostics": [_encode_diagnostic(d, str(path)) for d in result.diagnostics],
+            "models": result.checked,  # the closing line's counts and the --input checks need them
         }
         try:
             payload = json.dumps(entry, separators=(",", ":")).encode()

@@ -51,6 +51,7 @@ class FileResult:
     # checks the file again when any of them changes (or appears, if recorded while absent).
     dependencies: list[str] = field(default_factory=list)
     not_analysed: Diagnostic | None = None  # the CNL100 of a file written for a newer Python
+    checked: list[list[Any]] = field(default_factory=list)  # per model: ``cnnlint.checked.record``
 
 
 @dataclass
@@ -146,13 +147,23 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         result.diagnostics.append(problem)
         return
 
+    from cnnlint import checked
     from cnnlint.inputs import declare_inputs
     from cnnlint.interpret.models import find_models, follow, infer_inputs
 
     interpreted = find_models(tree, text, filename, frozenset(options.cli_inputs) | frozenset(options.config_inputs))
     new_models = [c.model for c in interpreted.candidates]
+    models: list[ModelDef] = []
     problems = []
-    if "cnnlint" in text:  # SPEC §2 order: a pragma, then what the file feeds the model, then cli and config
+    if _chain_extractor_needed(tree, text, interpreted.covered_rows):
+        # The old front end, kept for what the interpreter does not build yet: a Sequential in a class
+        # whose base it cannot resolve (``class LeNet(d2l.Classifier)``).
+        from cnnlint.extract import extract
+
+        models, problems = extract(tree, text)
+        models = [m for m in models if not _covered(m, interpreted.covered_rows)]
+        problems += declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
+    elif "cnnlint" in text:  # SPEC §2 order: a pragma, then what the file feeds the model, then cli and config
         nodes = {id(c.model): c.cls.node for c in interpreted.candidates if c.cls is not None}
         problems = declare_inputs(tree, text, new_models, None, None, nodes)
     infer_inputs(interpreted)
@@ -183,6 +194,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         )
 
     for model, trace, params, per_sample, outputs in interpreted.models:
+        result.checked.append(checked.record(model, trace))
         if options.want_models:
             leaves = [s.layer for s in trace.steps if s.layer.children is None and s.layer.spec is not None]
             result.models.append(ModelResult(model, leaves, trace, params, True, per_sample, outputs))
@@ -190,7 +202,64 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
             report(finding, step.layer.origin, step.layer)
     for call, finding in interpreted.construction:
         report(finding, call, getattr(call, "_layer", None))
+    for model in models:
+        _follow_chain(model, result, options, report)
     result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]
+
+
+def _follow_chain(model: ModelDef, result: FileResult, options: CheckOptions, report: Callable) -> None:
+    """A model of the chain extractor: its layer list through the engine."""
+    from cnnlint import checked
+    from cnnlint.build import build
+    from cnnlint.shapes.propagate import propagate
+
+    try:
+        layers = build(model.layers)
+        shape = Shape(*model.input.dims) if model.input is not None else None
+        trace = propagate(layers, shape)
+    except RecursionError:  # one model nested too deeply: the others are still checked
+        start = model.span.start
+        result.diagnostics.append(
+            Diagnostic(
+                "CNL100",
+                "shape following stops here: the model is nested too deeply to follow",
+                result.filename,
+                start,
+                Location(start.row, start.column + 1),
+            )
+        )
+        return
+    result.checked.append(checked.record(model, trace))
+    if options.want_models:
+        result.models.append(ModelResult(model, layers, trace))
+    for step, finding in trace.findings:
+        report(finding, step.layer.origin, step.layer)
+
+
+def _chain_extractor_needed(tree: Any, text: str, regions: list[tuple[int, int]]) -> bool:
+    """Whether some top-level statement that may define a model lies outside what the interpreter built."""
+    import ast
+
+    from cnnlint.source import split_lines
+
+    lines = split_lines(text)
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or (
+            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)  # a docstring
+        ):
+            continue
+        start, end = stmt.lineno, stmt.end_lineno or stmt.lineno
+        if any(a <= start and end <= b for a, b in regions):
+            continue
+        segment = "\n".join(lines[start - 1 : end])
+        if "Sequential" in segment or "Module" in segment:
+            return True
+    return False
+
+
+def _covered(model: Any, regions: list[tuple[int, int]]) -> bool:
+    row = model.span.start.row
+    return any(start <= row <= end for start, end in regions)
 
 
 def _cli_and_config_inputs(models: list[Any], options: CheckOptions) -> None:

@@ -529,6 +529,14 @@ def inputs_for(settings: Settings, filename: os.PathLike | str) -> dict[str, tup
     return {name: dims for _rank, name, dims in sorted(ranked, key=lambda r: r[0])}
 
 
+def input_key_applies(settings: Settings, path: str, filename: os.PathLike | str) -> bool:
+    """Whether an ``inputs`` key's ``path`` part names ``filename`` (exactly or as a glob), as ``inputs_for``."""
+    target = _relative_parts(filename, settings.root)
+    if target is not None and _normalize_pattern(path, settings.root) == "/".join(target):
+        return True
+    return glob_match(path, filename, settings.root)
+
+
 # --------------------------------------------------------------------------------------------
 # noqa
 

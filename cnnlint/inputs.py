@@ -31,6 +31,7 @@ from typing import Any
 
 from cnnlint.diagnostics import Location
 from cnnlint.extract.model import InputDecl, ModelDef, SourceProblem, Span
+from cnnlint.interpret.input_sources import describe
 
 PRAGMA_CODE = "CNL997"
 TENSOR_FACTORIES = frozenset({"torch.randn", "torch.rand", "torch.zeros", "torch.ones", "torch.empty"})
@@ -275,6 +276,44 @@ class _Inference:
                 return self.ctx.class_models.get(id(definition)) or self.ctx.function_models.get(id(definition))
         return None
 
+    def d2l_net(self, expr: ast.AST, scope: Any, pos: tuple) -> ModelDef | None:
+        """d2l: the ``self.net`` Sequential of the class ``expr`` builds (``LeNet()``, or ``model`` bound to it)."""
+        expr = _unwrap(expr)
+        if isinstance(expr, ast.Name):
+            binding = self.binding_before(expr.id, scope, pos)
+            if binding is None or binding.kind != "assign":
+                return None
+            expr, scope = _unwrap(binding.value), binding.scope
+        if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)):
+            return None
+        definition = self.index.definition(expr.func.id, scope)
+        if not isinstance(definition, ast.ClassDef):
+            return None
+        first, last = definition.lineno, definition.end_lineno or definition.lineno
+        for model in self.ctx.sequential_models.values():
+            if model.name == "self.net" and first <= model.span.start.row <= last:
+                return model
+        return None
+
+    def d2l_use(self, call: ast.Call, scope: Any, pos: tuple) -> tuple[ModelDef, tuple[int, ...]] | None:
+        """``model.layer_summary((1, 1, 28, 28))`` / ``model.apply_init([torch.randn(...)], init_cnn)``."""
+        func = call.func
+        if not isinstance(func, ast.Attribute) or func.attr not in ("layer_summary", "apply_init"):
+            return None
+        model = self.d2l_net(func.value, scope, pos)
+        if model is None:
+            return None
+        if func.attr == "apply_init":
+            first = call.args[0]
+            if not isinstance(first, (ast.List, ast.Tuple)) or not first.elts:
+                return None
+            tensor = self.tensor(first.elts[0], scope, pos)
+            return (model, tensor[0]) if tensor is not None else None
+        value = self.ctx.values.value(call.args[0], scope)
+        if isinstance(value, tuple) and value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return (model, value) if all(v >= 1 for v in value) else None
+        return None
+
     def uses(self) -> list[tuple[tuple[int, int], ModelDef, tuple[int, ...], ast.AST]]:
         """(position, model, dims, tensor expression) for each place a static tensor enters a model."""
         found = []
@@ -283,6 +322,10 @@ class _Inference:
             if not call.args or isinstance(call.args[0], ast.Starred) or site.stmt is None:
                 continue
             pos = (site.stmt.lineno, site.stmt.col_offset)
+            d2l = self.d2l_use(call, site.scope, pos)
+            if d2l is not None:
+                found.append(((call.lineno, call.col_offset), d2l[0], d2l[1], call))
+                continue
             model = self.model(call.func, site.scope, pos)
             if model is None:
                 continue
@@ -320,6 +363,10 @@ class _Inference:
                     break
         found.sort(key=lambda item: item[0])
         return found
+
+
+def _is_d2l_call(node: ast.Call) -> bool:
+    return isinstance(node.func, ast.Attribute) and node.func.attr in ("layer_summary", "apply_init")
 
 
 def _unwrap(node: Any) -> Any:
@@ -385,7 +432,8 @@ def declare_inputs(
             if target is None or id(target) in done:
                 continue
             done.add(id(target))
-            target.input = InputDecl(tuple(dims), "inferred", ctx.span(node))
+            via = describe(node) if isinstance(node, ast.Call) and _is_d2l_call(node) else None
+            target.input = InputDecl(tuple(dims), "inferred", ctx.span(node), via=via)
     for model in models:
         if model.input is not None:
             continue

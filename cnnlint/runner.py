@@ -51,6 +51,8 @@ class Run:
     jobs: int | None = None  # --jobs; None: every CPU once there is enough to check
     tally: Tally = field(default_factory=Tally)
     stamps: dict[Path, Any] = field(default_factory=dict)  # path -> safewrite.Stamp, as read
+    walked: bool = False  # a directory was walked (bare [tool.cnnlint.inputs] keys are checked then)
+    nothing_found: bool = False  # the paths held no Python file: warned, and no "All checks passed!"
 
     def options_for(self, path: Path) -> CheckOptions:
         from cnnlint import config
@@ -78,6 +80,8 @@ class Run:
 
         work: list[tuple[Path, bytes]] = []
         excluded = lambda p: config.is_excluded(self.settings, p)  # noqa: E731
+        self.walked = self.walked or any(p.is_dir() for p in paths)
+        problems = self.failed
         for found in discover(
             paths,
             excluded,
@@ -100,6 +104,9 @@ class Run:
 
                 self.stamps[found.path] = Stamp.of(st)
             work.append((found.path, data))
+        if not work and self.failed == problems:  # as ruff: a warning, exit 0, and no "All checks passed!"
+            print("cnnlint: warning: No Python files found under the given path(s)", file=sys.stderr)
+            self.nothing_found = True
         for path, data, result in self._check_all(work):
             self._finish(path, data, result)
 
@@ -176,9 +183,28 @@ class Run:
     def diagnostics(self) -> list[Diagnostic]:
         return [d for r in self.results for d in r.diagnostics]
 
+    def warn_inputs(self) -> None:
+        """``--input`` and ``[tool.cnnlint.inputs]`` keys that no model took, on stderr (``cnnlint.unmatched``)."""
+        from cnnlint.unmatched import cli_warnings, config_warnings
+
+        if self.nothing_found:
+            return
+        for message in cli_warnings(self.cli_inputs, self.results) + config_warnings(
+            self.settings, self.results, self.walked
+        ):
+            _err(f"warning: {message}")
+
+    def closing_line(self) -> str:
+        """The text report's last line: how many models were checked, and how far (``cnnlint.checked``)."""
+        from cnnlint.checked import closing_line
+
+        records = [item for r in self.results for item in r.checked]
+        return closing_line(records, len(self.results), show_info=self.show_info)
+
     def report(self, output_format: str, *, quiet: bool = False, statistics: bool = False) -> int:
         from cnnlint.report import render, render_statistics
 
+        self.warn_inputs()
         diagnostics = self.diagnostics
         if self.diff:
             sys.stdout.write("".join(self.diffs))
@@ -194,9 +220,12 @@ class Run:
             stats_format = "json" if output_format == "json" else "text"
             sys.stdout.write(render_statistics(diagnostics, output_format=stats_format))
         else:
-            # A path that could not be checked never ends in "All checks passed!".
-            quiet = quiet or (self.failed and not diagnostics and not self.fixed)
-            out = render(diagnostics, output_format, quiet=quiet, fixed=self.fixed)
+            # A path that could not be checked, or nothing to check, never ends in "All checks passed!".
+            clean = not diagnostics and not self.fixed
+            out = render(diagnostics, output_format, quiet=quiet or (clean and (self.failed or self.nothing_found)),
+                         fixed=self.fixed)  # fmt: skip
+            if output_format == "text" and not quiet and self.results:
+                out = (out if not out or out.endswith("\n") else out + "\n") + self.closing_line()
             if out:
                 sys.stdout.write(out if out.endswith("\n") else out + "\n")
         sys.stdout.flush()
@@ -207,6 +236,7 @@ class Run:
     def summary(self, output_format: str, depth: int | None = None) -> int:
         from cnnlint.report.summary import render_summary
 
+        self.warn_inputs()
         sys.stdout.write(render_summary(self.results, output_format, runtime=self.runtime, depth=depth))
         sys.stdout.flush()
         if self.failed:

@@ -236,6 +236,27 @@ def test_json_output_is_valid_for_empty_runs(tmp_path):
     assert json.loads(run_cli("check", "--output-format", "json", str(path)).stdout) == []
 
 
+def _fast_stdout(argv: list[str]) -> str:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = "import sys; from cnnlint.fastpath import try_fast_check; sys.exit(try_fast_check(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_fast_path_force_exclude_agrees_with_the_full_path(tmp_path, monkeypatch):
+    """--force-exclude: the fast path answers only where nothing can be excluded (else the full path)."""
+    from cnnlint import config, fastpath
+
+    assert frozenset(config.DEFAULT_EXCLUDE) == fastpath.DEFAULT_EXCLUDE
+    (tmp_path / "build").mkdir()
+    skipped = tmp_path / "build" / "gen.py"
+    skipped.write_text("X = 1\n")
+    assert fastpath.try_fast_check(["check", "--force-exclude", str(skipped)]) is None
+    monkeypatch.chdir(tmp_path)
+    full = run_cli("check", "--force-exclude", "build/gen.py")
+    assert full.exit_code == 0 and full.stdout == "" and "No Python files found" in full.stderr
+
+
 def test_hook_fast_path_skips_click_and_agrees_with_the_full_path(tmp_path):
     """`cnnlint check FILE...` on files without a model answers before click is imported."""
     from cnnlint.fastpath import try_fast_check
@@ -245,7 +266,10 @@ def test_hook_fast_path_skips_click_and_agrees_with_the_full_path(tmp_path):
     loaded = _modules_loaded_by(["check", str(plain)])
     assert "click" not in loaded and "cnnlint.commands" not in loaded
     assert try_fast_check(["check", str(plain)]) == 0
-    assert run_cli("check", str(plain)).stdout.strip() == "All checks passed!"
+    fast = _fast_stdout(["check", str(plain)])
+    assert fast == run_cli("check", str(plain)).stdout == "All checks passed!\nChecked 0 models in 1 file\n"
+    twice = ["check", str(plain), str(plain)]
+    assert try_fast_check(twice) is None  # one file named twice is checked once: the full path counts
 
     broken = tmp_path / "broken.py"
     broken.write_text("def f(:\n")

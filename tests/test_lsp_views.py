@@ -269,12 +269,12 @@ def test_worker_imports_neither_pygls_nor_torch() -> None:
 
 
 def test_fallback_call_spans_for_a_model_named_by_its_variable() -> None:
-    """``net = Net(); net(x)`` names the model ``net``: the fallback still finds class Net's forward."""
+    """``net = Net(); net(x)``: the fallback finds class Net's forward by its rows."""
     from cnnlint.check import CheckOptions, check_bytes
     from cnnlint.lsp.worker import step_views
 
     result = check_bytes(LENET.encode(), "lenet.py", CheckOptions(want_models=True))
-    assert [m.model.name for m in result.models] == ["net"]
+    assert [m.model.name for m in result.models] == ["Net"]
     for model in result.models:
         for step in model.trace.steps:
             step.call_span = None

@@ -30,7 +30,7 @@ CASES = [
     ("vgg16.py", "vgg16", "vgg16", (1, 3, 224, 224), 138_357_544, 15_470_264_320),
     ("d2l_alexnet.py", "net", "net", (1, 1, 224, 224), 46_764_746, None),
     ("lenet_sequential.py", "net", "net", (1, 1, 28, 28), 61_706, 416_520),
-    ("lenet.py", "net", "Net", (1, 1, 32, 32), 61_706, 416_520),
+    ("lenet.py", "Net", "Net", (1, 1, 32, 32), 61_706, 416_520),
     ("conv1d_text.py", "signal_net", "signal_net", (8, 16, 1000), None, None),
     ("conv3d_video.py", "c3d", "c3d", (2, 3, 16, 112, 112), None, None),
     ("conv_transpose_decoder.py", "generator", "generator", (16, 100, 1, 1), None, None),

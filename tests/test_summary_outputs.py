@@ -64,9 +64,9 @@ if __name__ == "__main__":
 """
 
 TRUTH = {
-    "heads": ([[4, 1], [[1, 4, 4], [1, 4, 4]]], 16 * 8 + 8 + 9 + 90 + 4 * (8 * 4 + 4 * 4 + 8)),
-    "named": ({"logits": [2, 3], "features": [2, 16]}, 16 * 3 + 3),
-    "model": ([30, 7], 16 * 7),
+    "Heads": ([[4, 1], [[1, 4, 4], [1, 4, 4]]], 16 * 8 + 8 + 9 + 90 + 4 * (8 * 4 + 4 * 4 + 8)),
+    "Named": ({"logits": [2, 3], "features": [2, 16]}, 16 * 3 + 3),
+    "Graph": ([30, 7], 16 * 7),
 }
 
 
@@ -80,15 +80,15 @@ def _summary(tmp_path, fmt: str = "json"):
 
 def test_several_outputs_and_inputs_in_json(tmp_path):
     models = {m["name"]: m for m in _summary(tmp_path)}
-    assert set(models) == set(TRUTH)  # named by the variable the file feeds, not by the class
+    assert set(models) == set(TRUTH)  # class models are named by their class (SPEC §4)
     for name, (output, params) in TRUTH.items():
         assert models[name]["output_shape"] == output, name
         assert models[name]["total_params"] == params, name
-    graph = models["model"]
+    graph = models["Graph"]
     assert graph["input_shape"] == [30, 16]
     assert graph["input_shapes"] == [[30, 16], [30, 30]]
     assert graph["total_macs"] == 30 * 16 * 7 + 30 * 30 * 7  # the second input is followed, not unknown
-    assert models["heads"]["input_shapes"] == [[4, 16]]
+    assert models["Heads"]["input_shapes"] == [[4, 16]]
 
 
 def test_several_outputs_and_inputs_in_text(tmp_path):
@@ -96,7 +96,7 @@ def test_several_outputs_and_inputs_in_text(tmp_path):
     assert "Output shape: ([4, 1], ([1, 4, 4], [1, 4, 4]))" in text
     assert "Output shape: {'logits': [2, 3], 'features': [2, 16]}" in text
     assert "Input shapes: [30, 16], [30, 30] (inferred" in text
-    assert text.startswith("heads (nn.Module)")
+    assert text.startswith("Heads (nn.Module)")
 
 
 def test_truth_is_torchs():
@@ -108,11 +108,11 @@ def test_truth_is_torchs():
         named_out = namespace["Named"]()(torch.empty(2, 16))
         graph = namespace["Graph"]()
         graph_out = graph(torch.empty(30, 16), torch.empty(30, 30))
-    assert [list(heads_out[0].shape), [list(t.shape) for t in heads_out[1]]] == TRUTH["heads"][0]
-    assert {k: list(v.shape) for k, v in named_out.items()} == TRUTH["named"][0]
-    assert list(graph_out.shape) == TRUTH["model"][0]
-    for name, cls in (("heads", "Heads"), ("named", "Named"), ("model", "Graph")):
-        assert sum(p.numel() for p in namespace[cls]().parameters()) == TRUTH[name][1]
+    assert [list(heads_out[0].shape), [list(t.shape) for t in heads_out[1]]] == TRUTH["Heads"][0]
+    assert {k: list(v.shape) for k, v in named_out.items()} == TRUTH["Named"][0]
+    assert list(graph_out.shape) == TRUTH["Graph"][0]
+    for cls in ("Heads", "Named", "Graph"):
+        assert sum(p.numel() for p in namespace[cls]().parameters()) == TRUTH[cls][1]
 
 
 OPTIONAL_SHORTCUT = textwrap.dedent(
@@ -213,5 +213,5 @@ def test_same_names_and_inputs_when_the_file_also_has_a_pragma(tmp_path):
     assert result.exit_code == 0, result.stdout + result.stderr
     models = {m["name"]: m for m in json.loads(result.stdout)["models"]}
     assert set(models) == {*TRUTH, "head"}
-    assert models["model"]["input_shapes"] == [[30, 16], [30, 30]]
-    assert models["model"]["output_shape"] == TRUTH["model"][0]
+    assert models["Graph"]["input_shapes"] == [[30, 16], [30, 30]]
+    assert models["Graph"]["output_shape"] == TRUTH["Graph"][0]

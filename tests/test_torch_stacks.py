@@ -66,7 +66,7 @@ def test_transformer_encoder_is_torchs(tmp_path, d, h, f, batch_first, n, norm, 
     path.write_text(source)
     result = run_cli("summary", "--output-format", "json", str(path))
     assert result.exit_code == 0, result.stdout + result.stderr
-    (model,) = [m for m in json.loads(result.stdout)["models"] if m["name"] == "model"]
+    (model,) = [m for m in json.loads(result.stdout)["models"] if m["name"] == "Encoder"]
     assert (model["output_shape"], model["total_params"], model["total_macs"]) == tuple(_torch(source, shape))
     assert model["layers"][0]["type"] == "TransformerEncoder"
 
@@ -78,5 +78,5 @@ def test_unreadable_layer_count_is_unknown_not_an_error(tmp_path):
     path.write_text(source)
     result = run_cli("summary", "--output-format", "json", str(path))
     assert result.exit_code == 0, result.stdout + result.stderr
-    (model,) = [m for m in json.loads(result.stdout)["models"] if m["name"] == "model"]
+    (model,) = [m for m in json.loads(result.stdout)["models"] if m["name"] == "Encoder"]
     assert model["output_shape"] is None and model["total_params"] is None

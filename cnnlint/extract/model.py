@@ -66,6 +66,7 @@ class InputDecl:
     # The forward's further positional inputs, as the code feeds them with the inferred one
     # (``model(features, adj)``): each a dims tuple, or None for a value that is not a known tensor.
     others: tuple[tuple[int | str, ...] | None, ...] = ()
+    via: str | None = None  # for "inferred": the call it was read from ("summary(...)", "net(...)")
 
 
 @dataclass

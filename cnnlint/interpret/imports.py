@@ -31,6 +31,7 @@ KNOWN_ROOTS = frozenset(
         "operator",
         "numpy",
         "torchinfo",
+        "torchsummary",
         "einops",
     }
 )

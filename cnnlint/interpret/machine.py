@@ -202,6 +202,9 @@ class Interpreter(Statements, Expressions):
             result = UNKNOWN
         for pending in frame.pending_returns:
             result = join(pending, result)
+        # ``net = ResNet18(); net(x)``: the input fed to what a factory returned is the factory's
+        if func.module is self.session.main and isinstance(result, ModuleObj) and result.kind != "object":
+            self.session.built_by.setdefault(id(func.node), []).append(result)
         return result
 
     # ------------------------------------------------------------------ helpers

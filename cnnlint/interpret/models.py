@@ -8,7 +8,9 @@
    return a module. A model used inside a bigger one is part of it.
 3. Each model's input: pragma, command line, configuration (``declare_inputs``),
    or a tensor the code feeds it (``net(torch.randn(1, 3, 32, 32))``,
-   ``summary(model, (1, 3, 224, 224))``, the d2l layer loop, ``onnx.export``).
+   ``summary(model, (1, 3, 224, 224))``, the d2l layer loop, ``onnx.export``,
+   what a factory returned, a function nobody calls), else a timm-style config
+   (``cnnlint.interpret.input_sources``); ``InputDecl.via`` says which.
 4. ``forward`` runs over the input: the trace the reports read.
 """
 
@@ -22,7 +24,7 @@ from typing import Any
 
 from cnnlint.extract.model import InputDecl, ModelDef, Span
 from cnnlint.extract.positions import Lines
-from cnnlint.interpret import limits
+from cnnlint.interpret import input_sources, limits
 from cnnlint.interpret.imports import package_of
 from cnnlint.interpret.outputs import output_tree
 from cnnlint.interpret.session import Session
@@ -48,6 +50,7 @@ class Candidate:
     region: tuple[int, int]  # source rows the model's definition covers (for the chain extractor hand-over)
     cls: ClassVal | None = None
     more_inputs: list[Any] | None = None  # the other arguments of the call that fed the inferred input
+    factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Interpreted:
     dependencies: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     session: Session | None = None
+    configs: dict[str, Any] = field(default_factory=dict)  # timm-style input sizes (input_sources.timm_configs)
 
 
 def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[str] = frozenset()) -> Interpreted:
@@ -79,6 +83,9 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     interp = session.interp
     with contextlib.suppress(limits.BudgetExceeded, RecursionError):  # what was built until then is kept
         interp.run_module(tree, main)
+    input_sources.probe_uncalled(session, tree)  # ``def test(): net = ResNet18(); net(torch.randn(...))``
+    if "_cfg" in text:
+        found.configs = input_sources.timm_configs(tree)
     candidates: list[Candidate] = []
     pending_notes: list[tuple[ClassVal, Span]] = []
     assigned: set[int] = set()
@@ -194,7 +201,8 @@ def _factories(
             spent += session.work
         if isinstance(obj, ModuleObj) and obj.kind != "object":
             span = Span(lines.start(stmt), lines.end(stmt))
-            out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, (start, stmt.end_lineno or stmt.lineno)))
+            region = (start, stmt.end_lineno or stmt.lineno)
+            out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, region, factory=stmt))
     return out
 
 
@@ -250,49 +258,62 @@ def infer_inputs(found: Interpreted) -> None:
         if declared is not None and declared.source != "inferred":
             continue
         seen = _observed(session, c)
-        if seen is None:
+        if seen is not None:
+            tensor, node, via, fed = seen
+            if declared is None:
+                span = session.main.lines.span(node) if node is not None and hasattr(node, "lineno") else None
+                via = via or input_sources.describe(node)
+                if via == "summary(...)" and _is_torchsummary(session, node):
+                    via = "torchsummary's summary(...); batch 2, as it runs"
+                c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span, via=via)
+            elif tuple(declared.dims) != tuple(tensor.shape.dims):
+                continue  # another inference saw another call: it stands, alone
+            c.more_inputs = session.more_inputs.get(id(fed)) if fed is not None else None
+            if c.more_inputs:
+                c.model.input.others = tuple(_dims_of(v) for v in c.more_inputs)
             continue
-        tensor, node, fed = seen
-        if declared is None:
-            span = session.main.lines.span(node) if node is not None and hasattr(node, "lineno") else None
-            c.model.input = InputDecl(tuple(tensor.shape.dims), "inferred", span)
-        elif tuple(declared.dims) != tuple(tensor.shape.dims):
-            continue  # the chain extractor's inference saw another call: it stands, alone
-        c.more_inputs = session.more_inputs.get(id(fed))
-        if c.more_inputs:
-            c.model.input.others = tuple(_dims_of(v) for v in c.more_inputs)
-        if c.cls is not None:
-            c.model.name = _assigned_name(session, fed) or c.model.name
+        if declared is not None:
+            continue
+        config = found.configs.get(c.model.name) or found.configs.get("*")
+        if config is not None and not input_sources.sized_by_constructor(c.obj):
+            # timm: ``default_cfgs = {"name": _cfg(input_size=(3, 224, 224))}``
+            dims, node, where = config
+            via = f"the timm config {where}; batch symbolic, MACs per sample"
+            c.model.input = InputDecl(dims, "inferred", session.main.lines.span(node), via=via)
 
 
-def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any, Any] | None:
+def _is_torchsummary(session: Session, node: Any) -> bool:
+    from cnnlint.interpret.values import QualName
+
+    func = session.main.globals.get(node.func.id) if isinstance(node.func, ast.Name) else None
+    return isinstance(func, QualName) and func.name == "torchsummary.summary"
+
+
+def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any, str | None, Any] | None:
+    """The tensor the file feeds the model: (tensor, call node, how it was read, the object fed)."""
     direct = session.inputs.get(id(c.obj))
     if direct is not None:
-        return (*direct, c.obj)
+        return (*direct, None, c.obj)
     if c.cls is not None:
         for obj, _node in session.instances.get(id(c.cls), []):
             seen = session.inputs.get(id(obj))
             if seen is not None:
-                return (*seen, obj)
+                return (*seen, None, obj)
+    if c.factory is not None:
+        for obj in session.built_by.get(id(c.factory), []):
+            seen = session.inputs.get(id(obj))
+            if seen is not None:
+                return (*seen, None, obj)
     items = c.obj.items if isinstance(c.obj, ModuleObj) else []
     if items:  # d2l: for layer in net: X = layer(X)
         seen = session.inputs.get(id(items[0]))
-        return (*seen, items[0]) if seen is not None else None
+        return (*seen, "the layer loop", items[0]) if seen is not None else None
     return None
 
 
 def _dims_of(value: Any) -> tuple | None:
     if isinstance(value, TensorVal) and not value.shape.open:
         return tuple(value.shape.dims)
-    return None
-
-
-def _assigned_name(session: Session, obj: Any) -> str | None:
-    """The module-level variable the file binds the instance it feeds to (``model = CRNN()``): the model's name."""
-    globals_ = session.main.globals
-    for name, _stmt, value in session.top_assigns:
-        if value is obj and globals_.get(name) is obj:
-            return name
     return None
 
 

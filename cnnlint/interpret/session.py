@@ -91,6 +91,7 @@ class Session:
         self.instances: dict[int, list[tuple[ModuleObj, Any]]] = {}  # id(class) -> instances built from the file
         self.inputs: dict[int, tuple[TensorVal, Any]] = {}  # id(module object) -> first tensor fed to it
         self.more_inputs: dict[int, list[Any]] = {}  # id(module object) -> the other arguments of that call
+        self.built_by: dict[int, list[Any]] = {}  # id(function of the file) -> the modules its calls returned
         self.built_layers: list[TorchLayer] = []
         self.names: dict[int, tuple[int, str]] = {}  # id(child) -> (id(parent), attribute)
         self.limits_hit: list[tuple[Any, str]] = []

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from cnnlint.interpret import tensor_api
+from cnnlint.interpret import input_sources, tensor_api
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
 from cnnlint.interpret.torch_stacks import STACKS, stack
 from cnnlint.interpret.values import (
@@ -69,6 +69,7 @@ _NONE_METHODS = frozenset(
         "zero_grad",
     }
 )
+_D2L_INPUTS = frozenset({"layer_summary", "apply_init"})  # d2l methods (``add_to_class``) naming an input
 _MODULE_METHODS = frozenset(
     [
         "add_module",
@@ -294,7 +295,7 @@ class TorchAPI:
             return obj.cls if obj.cls is not None else UNKNOWN
         if obj.cls is not None and obj.cls.has_unknown_base:
             return UNKNOWN
-        if name in _MODULE_METHODS or name in _SELF_RETURNING or name in _NONE_METHODS:
+        if name in _MODULE_METHODS or name in _SELF_RETURNING or name in _NONE_METHODS or name in _D2L_INPUTS:
             return MethodOf(obj, name)
         return UNKNOWN  # an attribute nobody set: unknown (never a truthy stand-in)
 
@@ -449,6 +450,9 @@ class TorchAPI:
         if name in ("torchinfo.summary",):
             self.session.observe_summary(args, kwargs, node)
             return UNKNOWN
+        if name == "torchsummary.summary":  # sizes without the batch: it runs torch.rand(2, *input_size)
+            input_sources.torchsummary(self.session, interp, args, kwargs, node)
+            return UNKNOWN
         if name in ("operator.mul", "operator.add"):
             from cnnlint.interpret.machine import arith
 
@@ -551,6 +555,8 @@ class TorchAPI:
             return obj
         if name in _NONE_METHODS:
             return None
+        if name in _D2L_INPUTS:  # d2l: the input size the code gives its model
+            input_sources.module_method(self.session, interp, obj, name, args, node)
         return UNKNOWN
 
 

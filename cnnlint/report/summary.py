@@ -232,6 +232,7 @@ class ModelSummary:
     example_input: tuple[int, ...] = (1, 3, 224, 224)  # suggested when no input is declared
     outputs: Any = None  # several outputs: their shapes, nested as returned (report/outputs.py)
     input_others: tuple = ()  # the forward's further inputs fed with the inferred one (dims or None)
+    input_via: str | None = None  # an inferred input's source: "summary(...)", "the timm config ..."
 
     @property
     def total_params(self) -> int | None:
@@ -341,6 +342,7 @@ def summarize(
         runtime=runtime,
         runtime_failure=runtime_failure,
         layer_count=len(leaves),
+        input_via=getattr(decl, "via", None),
         example_input=example_input(model_result.layers) if decl is None else (),
         outputs=getattr(model_result, "outputs", None) if rows else None,
         input_others=tuple(getattr(decl, "others", ())) if decl is not None else (),
@@ -404,12 +406,16 @@ def _input_words(m: ModelSummary) -> str:
     if m.input_dims is None:
         return "not declared"
     where = _INPUT_SOURCES.get(m.input_source or "", m.input_source or "declared")
+    via, _, note = (m.input_via or "").partition("; ")  # "the timm config ...; batch 1 assumed"
+    if via:
+        where = f"inferred from {via}"
     if m.input_row is not None and m.input_source in ("pragma", "inferred"):
         where += f" on line {m.input_row}"
+    suffix = f"; {note}" if note else ""
     others = "".join(f", {format_dims(o) if o is not None else '?'}" for o in m.input_others)
     if others:
-        return f"{format_dims(m.input_dims)}{others} ({where.replace('tensor', 'tensors')})"
-    return f"{format_dims(m.input_dims)} ({where})"
+        return f"{format_dims(m.input_dims)}{others} ({where.replace('tensor', 'tensors')}{suffix})"
+    return f"{format_dims(m.input_dims)} ({where}{suffix})"
 
 
 def example_input(layers: Sequence[Any]) -> tuple[int, ...]:
@@ -611,6 +617,8 @@ def model_to_dict(m: ModelSummary, *, cwd: os.PathLike | str | None = None) -> d
         "input_shapes": None
         if m.input_dims is None
         else [_json_dims(d) if d is not None else None for d in (m.input_dims, *m.input_others)],
+        "input_from": m.input_via,  # the call or configuration an inferred input was read from
+        "input_row": m.input_row,
         "output_shape": _json_shape(m.output_shape) if m.outputs is None else outputs_json(m.outputs, _json_shape),
         "layers": [
             {
