@@ -1,0 +1,433 @@
+"""Random well-formed CNN programs written as source, for tests/test_property_programs.py.
+
+A program is a module defining ``class Net(nn.Module)`` (a pragma above it declares the
+input) built from blocks in the styles real projects use: an inline conv with BatchNorm,
+a helper function returning layers (``conv_bn(cin, cout, stride)``), a block class with
+call-site arguments, residual blocks (``out = out + self.shortcut(x)`` with an identity or
+1x1-conv shortcut; kuangliu's and torchvision's ``_make_layer``), Inception-style branches
+joined by ``torch.cat``, d2l's DenseBlock, VGG's ``make_layers(cfg)`` loop over a config
+list, ``nn.ModuleList`` iterated in forward, pooling, Dropout, and a head (adaptive pooling
+or a flatten, then Linear). Conv1d or Conv2d throughout.
+
+The generator follows the shapes itself (nothing here imports cnnlint or torch), so a
+program it calls valid must run under torch. About a third of the programs get ONE
+injected error, placed where exactly one constructor or operation is wrong: a conv's
+``in_channels``, a BatchNorm's ``num_features``, the head's ``in_features``, a residual
+block whose shortcut condition misses a case, a concatenated branch that loses its padding,
+a pool or conv whose output collapses to nothing. ``Program.rows`` maps a tag per layer
+constructor / operation written to its row; ``bug_tag`` names the one torch must raise at.
+Choices go through fuzzgen's ``Chooser`` (hypothesis draws in the test, a seeded
+``random.Random`` elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fuzzgen import Chooser
+from programblocks import Line
+from programstages import BlockStages, conv_out
+
+WIDTHS = (4, 6, 8, 12, 16, 24, 32)
+BUGS = {  # kind -> the code torch's message maps to (tests/styles_oracle.MESSAGES)
+    "in_channels": "CNL002",
+    "num_features": "CNL002",
+    "in_features": "CNL001",
+    "residual": "CNL008",
+    "concat": "CNL009",
+    "collapse": "CNL004",
+}
+
+
+@dataclass
+class Program:
+    source: str
+    model: str
+    input: tuple[int, ...]
+    bug: str | None  # the injected error's kind, None for a valid program
+    bug_tag: str | None  # the tag of the row torch raises at
+    rows: dict[str, int] = field(default_factory=dict)  # tag -> 1-based row
+    stages: list[str] = field(default_factory=list)
+
+    @property
+    def bug_row(self) -> int | None:
+        return self.rows[self.bug_tag] if self.bug_tag else None
+
+    @property
+    def bug_code(self) -> str | None:
+        return BUGS[self.bug] if self.bug else None
+
+
+class _Gen(BlockStages):
+    def __init__(self, ch: Chooser) -> None:
+        self.ch = ch
+        self.d = ch.choice((2, 2, 1))
+        self.nd = f"{self.d}d"
+        if self.d == 2:
+            h = ch.int(6, 36)
+            self.size: tuple[int, ...] = (h, h if ch.chance(60) else ch.int(6, 36))
+        else:
+            self.size = (ch.int(8, 120),)
+        self.c = ch.choice((1, 3) if self.d == 2 else (1, 2, 4))
+        self.input = (2, self.c, *self.size)
+        self.init: list[Line] = []
+        self.fwd: list[Line] = []
+        self.defs: dict[str, Callable[[], list[Line]]] = {}  # module-level definitions, in order
+        self.methods: dict[str, Callable[[], list[Line]]] = {}  # Net's helper methods
+        self.variant: dict[str, object] = {}  # per shared definition: its parameters and bug
+        self.uses: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+        self.pending = ch.choice(tuple(BUGS)) if ch.chance(35) else None
+        self.bug_tag: str | None = None
+        self.buffer: list[Line] = []  # module expressions waiting to become Net attributes
+        self.stages: list[str] = []
+
+    # ------------------------------------------------------------------ helpers
+
+    def n(self, stem: str) -> int:
+        self.counts[stem] = self.counts.get(stem, 0) + 1
+        return self.counts[stem]
+
+    def take(self, kind: str, possible: bool = True) -> bool:
+        """Place the pending bug here (if it is of this kind and the place can take it)."""
+        return bool(self.pending == kind and self.bug_tag is None and possible and self.ch.chance(60))
+
+    def place(self, tag: str) -> None:
+        self.bug_tag = tag
+
+    def width(self) -> int:
+        return self.ch.choice(WIDTHS)
+
+    def off(self, value: int) -> int:
+        return value + self.ch.choice((1, 2, max(value, 1)))
+
+    def dims(self, value: int) -> str:
+        return str(value) if self.d == 1 or self.ch.chance(60) else f"({value}, {value})"
+
+    def fits(self, k: int, s: int = 1, p: int = 0) -> bool:
+        return all(conv_out(n, k, s, p) >= 1 for n in self.size)
+
+    def shrink(self, k: int, s: int = 1, p: int = 0) -> None:
+        # past a collapse torch has raised: the rest stays well-formed (no second error to report)
+        self.size = tuple(max(conv_out(n, k, s, p), 1) for n in self.size)
+
+    def define(self, name: str, build: Callable[[], list[Line]], methods: bool = False) -> None:
+        (self.methods if methods else self.defs).setdefault(name, build)
+
+    # ------------------------------------------------------------------ stages: Net-level code
+
+    def st_conv(self) -> None:
+        """``self.convN = nn.ConvNd(...)`` (+ BatchNorm) written in Net, relu in forward."""
+        self.flush()
+        i, cout = self.n("conv"), self.width()
+        k = self.ch.choice((1, 3, 3, 5))
+        p = self.ch.choice((k // 2, k // 2, 0))
+        s = self.ch.choice((1, 1, 2))
+        if not self.fits(k, s, p):
+            k, s, p = 3, 1, 1
+        cin, tag = self.c, f"conv{i}"
+        if self.take("in_channels"):
+            cin = self.off(cin)
+            self.place(tag)
+        elif self.take("collapse"):
+            k = min(self.size) + 2 * p + 1
+            self.place(tag)
+        if self.ch.chance(50):
+            args = f"{cin}, {cout}, kernel_size={self.dims(k)}, stride={s}, padding={p}"
+        else:
+            args = f"{cin}, {cout}, {k}, {s}, {p}"
+        self.init.append((f"        self.conv{i} = nn.Conv{self.nd}({args})", tag))
+        bn = self.ch.chance(60)
+        if bn:
+            nf = cout
+            if self.take("num_features"):
+                nf = self.off(cout)
+                self.place(f"bn{i}")
+            self.init.append((f"        self.bn{i} = nn.BatchNorm{self.nd}({nf})", f"bn{i}"))
+        inner = f"self.bn{i}(self.conv{i}(x))" if bn else f"self.conv{i}(x)"
+        if self.ch.chance(50):
+            self.fwd.append((f"        x = F.relu({inner})", None))
+        else:
+            self.fwd.append((f"        x = {inner}", None))
+            self.fwd.append(("        x = torch.relu(x)", None))
+        self.c = cout
+        self.shrink(k, s, p)
+
+    def st_functional_pool(self) -> None:
+        """``x = F.max_pool2d(x, k)`` in forward."""
+        self.flush()
+        kind = self.ch.choice(("max", "avg"))
+        tag = f"fpool{self.n('fpool')}"
+        k = 2
+        if self.take("collapse"):
+            k = min(self.size) + 1
+            self.place(tag)
+        elif not self.fits(2, 2):
+            return
+        self.fwd.append((f"        x = F.{kind}_pool{self.nd}(x, {k})", tag))
+        self.shrink(k, k)
+
+    def st_pool(self) -> None:
+        """A pooling layer (or Dropout / ReLU) as a module expression."""
+        tag = f"pool{self.n('pool')}"
+        roll = self.ch.int(0, 5)
+        if self.take("collapse"):
+            k = min(self.size) + 1
+            self.buffer.append((f"nn.MaxPool{self.nd}({k})", tag))
+            self.place(tag)
+            self.shrink(k, k)
+        elif roll == 0:
+            self.buffer.append((f"nn.Dropout(p={self.ch.choice((0.1, 0.25, 0.5))})", tag))
+        elif roll == 1:
+            self.buffer.append(("nn.ReLU(inplace=True)", tag))
+        elif roll == 2 and self.fits(3, 2, 1):
+            self.buffer.append((f"nn.MaxPool{self.nd}(kernel_size=3, stride=2, padding=1)", tag))
+            self.shrink(3, 2, 1)
+        elif self.fits(2, 2):
+            kind = self.ch.choice(("Max", "Avg"))
+            args = self.ch.choice(("2", "kernel_size=2, stride=2", "2, 2"))
+            self.buffer.append((f"nn.{kind}Pool{self.nd}({args})", tag))
+            self.shrink(2, 2)
+
+    def flush(self) -> None:
+        """Module expressions become Net attributes: one each, one nn.Sequential, or a list of layers."""
+        if not self.buffer:
+            return
+        exprs, self.buffer = self.buffer, []
+        style = self.ch.int(0, 2) if len(exprs) > 1 else 0
+        if style == 0:
+            for expr, tag in exprs:
+                name = f"layer{self.n('layer')}"
+                self.init.append((f"        self.{name} = {expr}", tag))
+                self.fwd.append((f"        x = self.{name}(x)", None))
+            return
+        name = f"features{self.n('features')}"
+        if style == 1:
+            self.init.append((f"        self.{name} = nn.Sequential(", None))
+            self.init += [(f"            {expr},", tag) for expr, tag in exprs]
+            self.init.append(("        )", None))
+        else:
+            self.init.append(("        layers = []", None))
+            for expr, tag in exprs:
+                line = f"layers.append({expr})" if self.ch.chance(50) else f"layers += [{expr}]"
+                self.init.append((f"        {line}", tag))
+            self.init.append((f"        self.{name} = nn.Sequential(*layers)", None))
+        self.fwd.append((f"        x = self.{name}(x)", None))
+
+    def st_module_list(self) -> None:
+        """Blocks built by a loop: a ModuleList (comprehension or append) iterated in forward, add_module, zip."""
+        self.flush()
+        i = self.n("blocks")
+        unit = self.ch.choice(("ConvBlock", "conv_bn"))
+        k = self.unit_conv_block() if unit == "ConvBlock" else self.unit_conv_bn()
+        style = self.ch.int(0, 3)
+        if style == 0:
+            n = self.ch.int(1, 3)
+            line = f"self.blocks{i} = nn.ModuleList([{unit}({self.c}, {self.c}) for _ in range({n})])"
+            self.init.append((f"        {line}", None))
+        elif style == 3:
+            widths = [self.width() for _ in range(self.ch.int(1, 3))]
+            strides = []
+            for _ in widths:
+                strides.append(self.ch.choice((1, 2)) if self.fits(k, 2, k // 2) else 1)
+                self.shrink(k, strides[-1], k // 2)
+            self.init += [
+                (f"        chans = {[self.c, *widths]}", None),
+                (f"        strides = {strides}", None),
+                ("        blocks = []", None),
+                ("        for cin, cout, s in zip(chans[:-1], chans[1:], strides):", None),
+                (f"            blocks.append({unit}(cin, cout, s))", None),
+                (f"        self.blocks{i} = nn.Sequential(*blocks)", None),
+            ]
+            self.c = widths[-1]
+        else:
+            widths = [self.width() for _ in range(self.ch.int(1, 3))]
+            bug = self.take("in_channels", any(w != self.c for w in widths[:-1]))
+            if bug:
+                self.place(f"{unit}.conv")
+            if style == 1:
+                self.init.append((f"        self.blocks{i} = nn.ModuleList()", None))
+                add = f"self.blocks{i}.append({unit}(cin, w))"
+            else:
+                self.init.append((f"        self.blocks{i} = nn.Sequential()", None))
+                add = f'self.blocks{i}.add_module("block" + str(j), {unit}(cin, w))'
+            self.init.append((f"        cin = {self.c}", None))
+            self.init.append((f"        for j, w in enumerate({widths}):", None))
+            self.init.append((f"            {add}", None))
+            if not bug:
+                self.init.append(("            cin = w", None))
+            self.c = widths[-1]
+        if style in (0, 1):
+            self.fwd.append((f"        for blk in self.blocks{i}:", None))
+            self.fwd.append(("            x = blk(x)", None))
+        else:
+            self.fwd.append((f"        x = self.blocks{i}(x)", None))
+
+    def st_skip(self) -> None:
+        """U-Net: keep x, go down (pool, conv) and up (ConvTranspose or Upsample), ``torch.cat`` with the skip."""
+        self.flush()
+        if min(self.size) < 2:
+            return
+        i, c2, nd = self.n("skip"), self.width(), self.nd
+        odd = any(n % 2 for n in self.size)
+        bug = odd and self.take("concat", min(self.size) >= 3)
+        conv = f"nn.Conv{nd}({self.c}, {c2}, kernel_size=3, padding=1)"
+        self.init.append(
+            (f"        self.down{i} = nn.Sequential(nn.MaxPool{nd}(2), {conv}, nn.ReLU(inplace=True))", None)
+        )
+        if self.ch.chance(50):
+            self.init.append((f"        self.up{i} = nn.ConvTranspose{nd}({c2}, {c2}, kernel_size=2, stride=2)", None))
+        else:
+            self.init.append((f'        self.up{i} = nn.Upsample(scale_factor=2, mode="nearest")', None))
+        self.fwd += [(f"        skip{i} = x", None), (f"        x = self.up{i}(self.down{i}(x))", None)]
+        if odd and not bug:
+            mode = "" if self.ch.chance(50) else ', mode="nearest"'
+            self.fwd.append((f"        x = F.interpolate(x, size=skip{i}.shape[2:]{mode})", None))
+        if bug:
+            self.place(f"skip{i}.cat")
+        cat = self.ch.choice((f"torch.cat([x, skip{i}], dim=1)", f"torch.cat((skip{i}, x), 1)"))
+        self.fwd.append((f"        x = {cat}", f"skip{i}.cat"))
+        self.c += c2
+
+    # ------------------------------------------------------------------ the head
+
+    def head(self) -> None:
+        self.flush()
+        self.classes = self.ch.choice((2, 5, 10))
+        c, size, nd = self.c, self.size, self.nd
+        spatial = " * ".join(str(n) for n in size)
+        style = self.ch.int(0, 3)
+        features = c if style in (0, 1) else c * _prod(size)
+        tag = "fc"
+        written = str(features) if style < 2 or self.ch.chance(40) else f"{c} * {spatial}"
+        if self.pending == "in_features" and self.bug_tag is None:
+            forgot = style >= 2 and _prod(size) > 1 and self.ch.chance(50)
+            written = str(c) if forgot else str(self.off(features))
+            self.place(tag)
+        flat = self.ch.choice(
+            ("torch.flatten(x, 1)", "x.view(x.size(0), -1)", "x.flatten(1)", "x.reshape(x.shape[0], -1)")
+        )
+        if style == 0:
+            out = self.ch.choice(("1", "(1, 1)" if self.d == 2 else "1"))
+            kind = self.ch.choice(("Avg", "Max"))
+            self.init.append((f"        self.pool = nn.Adaptive{kind}Pool{nd}({out})", None))
+            self.init.append((f"        self.fc = nn.Linear({written}, num_classes)", tag))
+            self.fwd += [
+                ("        x = self.pool(x)", None),
+                (f"        x = {flat}", None),
+                ("        x = self.fc(x)", None),
+            ]
+        elif style == 1:
+            reduce = (
+                f"F.adaptive_avg_pool{nd}(x, 1).flatten(1)" if self.ch.chance(50) else f"x.mean({_spatial(self.d)})"
+            )
+            self.init.append((f"        self.fc = nn.Linear({written}, num_classes)", tag))
+            self.fwd += [(f"        x = {reduce}", None), ("        x = self.fc(x)", None)]
+        elif style == 2:
+            self.init.append((f"        self.fc = nn.Linear({written}, num_classes)", tag))
+            if self.ch.chance(50):
+                self.init.append(("        self.dropout = nn.Dropout(0.5)", None))
+                self.fwd += [(f"        x = {flat}", None), ("        x = self.fc(self.dropout(x))", None)]
+            else:
+                self.fwd += [(f"        x = {flat}", None), ("        x = self.fc(x)", None)]
+        else:
+            hidden = self.ch.choice((32, 64, 100))
+            self.init += [
+                ("        self.classifier = nn.Sequential(", None),
+                ("            nn.Flatten(),", None),
+                (f"            nn.Linear({written}, {hidden}),", tag),
+                ("            nn.ReLU(True),", None),
+                ("            nn.Dropout(p=0.5),", None),
+                (f"            nn.Linear({hidden}, num_classes),", None),
+                ("        )", None),
+            ]
+            self.fwd.append(("        x = self.classifier(x)", None))
+
+    # ------------------------------------------------------------------ the file
+
+    def forward(self) -> list[Line]:
+        """forward, or torchvision's hand-off: ``return self._forward_impl(x)``."""
+        if self.ch.chance(70):
+            return [("    def forward(self, x):", None), *self.fwd, ("        return x", None)]
+        impl = [("    def _forward_impl(self, x):", None), *self.fwd, ("        return x", None)]
+        return [*impl, ("", None), ("    def forward(self, x):", None), ("        return self._forward_impl(x)", None)]
+
+    def assemble(self) -> Program:
+        lines: list[Line] = [
+            ('"""A generated model (tests/programgen.py)."""', None),
+            ("", None),
+            ("import torch", None),
+            ("import torch.nn as nn", None),
+            ("import torch.nn.functional as F", None),
+        ]
+        for build in list(self.defs.values()):
+            lines += [("", None), ("", None), *build()]
+        lines += [
+            ("", None),
+            ("", None),
+            (f"# cnnlint: input=({', '.join(map(str, self.input))})", None),
+            ("class Net(nn.Module):", None),
+            (f"    def __init__(self, num_classes={self.classes}):", None),
+            ("        super().__init__()", None),
+            *self.init,
+            ("", None),
+            *self.forward(),
+        ]
+        for build in self.methods.values():
+            lines += [("", None), *build()]
+        rows = {tag: row for row, (_, tag) in enumerate(lines, start=1) if tag}
+        source = "\n".join(text for text, _ in lines) + "\n"
+        bug = self.pending if self.bug_tag else None
+        return Program(source, "Net", self.input, bug, self.bug_tag, rows, self.stages)
+
+
+def _prod(values: tuple[int, ...]) -> int:
+    out = 1
+    for v in values:
+        out *= v
+    return out
+
+
+def _spatial(d: int) -> str:
+    return "[2, 3]" if d == 2 else "2"
+
+
+STAGES: dict[str, Callable[[_Gen], None]] = {
+    "conv": _Gen.st_conv,
+    "functional_pool": _Gen.st_functional_pool,
+    "pool": _Gen.st_pool,
+    "conv_bn": _Gen.st_conv_bn,
+    "conv_block": _Gen.st_conv_block,
+    "basic": _Gen.st_basic,
+    "make_layer": _Gen.st_make_layer,
+    "res_layer": _Gen.st_res_layer,
+    "inception": _Gen.st_inception,
+    "dense": _Gen.st_dense,
+    "vgg": _Gen.st_vgg,
+    "module_list": _Gen.st_module_list,
+    "skip": _Gen.st_skip,
+    "se": _Gen.st_se,
+}
+HOSTS = {  # the stages that can take each kind of bug
+    "in_channels": ("conv", "conv_bn", "conv_block", "vgg", "module_list"),
+    "num_features": ("conv", "conv_block"),
+    "in_features": (),
+    "residual": ("basic", "make_layer", "res_layer"),
+    "concat": ("inception", "dense", "skip"),
+    "collapse": ("conv", "functional_pool", "pool", "vgg"),
+}
+
+
+def program(ch: Chooser, most: int = 5) -> Program:
+    """One program: a stem, up to ``most`` stages, a head."""
+    g = _Gen(ch)
+    stem = ch.choice(("conv", "conv_bn", "conv_block"))
+    names = [stem] + [ch.choice(tuple(STAGES)) for _ in range(ch.int(1, most))]
+    for index, name in enumerate(names):
+        if index and g.pending and g.bug_tag is None and HOSTS[g.pending] and ch.chance(50):
+            name = ch.choice(HOSTS[g.pending])
+        g.stages.append(name)
+        STAGES[name](g)
+    g.head()
+    return g.assemble()
