@@ -34,7 +34,9 @@ def conv3x3(in_planes, out_planes, stride=1, **kwargs):
     return nn.Conv{nd}(in_planes, out_planes, kernel_size={k}, stride=stride, padding={p}, bias=False, **kwargs)
 
 
-def conv_bn(cin, cout, stride=1, norm_layer=nn.BatchNorm{nd}):
+def conv_bn(cin, cout, stride=1, norm_layer=None):
+    if norm_layer is None:
+        norm_layer = nn.BatchNorm{nd}
     layers = [conv3x3(cin, cout, stride, groups=1),
               norm_layer(cout)]
     layers.append(nn.ReLU(inplace=True))
@@ -265,4 +267,64 @@ class SEBlock(nn.Module):
         y = self.avg_pool(x).view(b, c)
         y = self.fc(y).view({view})
         return x * y.expand_as(x)
+"""
+
+INVERTED_RESIDUAL = """
+class InvertedResidual(nn.Module):
+    def __init__(self, inp, oup, stride, expand_ratio):
+        super(InvertedResidual, self).__init__()
+        self.stride = stride
+        hidden_dim = int(round(inp * expand_ratio))
+        self.use_res_connect = {use_res}
+
+        layers = []
+        if expand_ratio != 1:
+            layers.append(nn.Conv{nd}(inp, hidden_dim, 1, 1, 0, bias=False))
+            layers.append(nn.BatchNorm{nd}(hidden_dim))
+            layers.append(nn.ReLU6(inplace=True))
+        layers.extend([
+            nn.Conv{nd}(hidden_dim, hidden_dim, 3, stride, 1, groups=hidden_dim, bias=False),
+            nn.BatchNorm{nd}(hidden_dim),
+            nn.ReLU6(inplace=True),
+            nn.Conv{nd}(hidden_dim, oup, 1, 1, 0, bias=False),
+            nn.BatchNorm{nd}(oup),
+        ])
+        self.conv = nn.Sequential(*layers)
+
+    def forward(self, x):
+        if self.use_res_connect:
+            return x + self.conv(x)
+        else:
+            return self.conv(x)
+"""
+
+SHUFFLE = """
+def channel_shuffle(x, groups):
+    batchsize, num_channels, {spatial} = x.size()
+    channels_per_group = num_channels // groups
+    x = x.view(batchsize, groups, channels_per_group, {spatial})
+    x = torch.transpose(x, 1, 2).contiguous()
+    x = x.view(batchsize, -1, {spatial})
+    return x
+
+
+class ShuffleUnit(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        branch = channels // 2
+        self.branch2 = nn.Sequential(
+            nn.Conv{nd}(branch, branch, 1, bias=False),
+            nn.BatchNorm{nd}(branch),
+            nn.ReLU(inplace=True),
+            nn.Conv{nd}(branch, branch, 3, 1, 1, groups=branch, bias=False),
+            nn.BatchNorm{nd}(branch),
+            nn.Conv{nd}(branch, branch, 1, bias=False),
+            nn.BatchNorm{nd}(branch),
+            nn.ReLU(inplace=True),
+        )
+
+    def forward(self, x):
+        x1, x2 = x.chunk(2, dim=1)
+        out = torch.cat((x1, self.branch2(x2)), dim=1)
+        return channel_shuffle(out, 2)
 """

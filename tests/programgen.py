@@ -37,6 +37,8 @@ BUGS = {  # kind -> the code torch's message maps to (tests/styles_oracle.MESSAG
     "residual": "CNL008",
     "concat": "CNL009",
     "collapse": "CNL004",
+    "groups": "CNL005",
+    "view": "CNL005",
 }
 
 
@@ -82,6 +84,7 @@ class _Gen(BlockStages):
         self.bug_tag: str | None = None
         self.buffer: list[Line] = []  # module expressions waiting to become Net attributes
         self.stages: list[str] = []
+        self.imports: set[str] = set()
 
     # ------------------------------------------------------------------ helpers
 
@@ -133,10 +136,21 @@ class _Gen(BlockStages):
         elif self.take("collapse"):
             k = min(self.size) + 2 * p + 1
             self.place(tag)
+        groups = ""
+        divisors = [g for g in (2, 4, cin) if g > 1 and cin % g == 0]
+        if self.bug_tag != tag and divisors and self.ch.chance(30):
+            g = self.ch.choice(divisors)
+            bad = [w for w in WIDTHS if w % g]
+            if self.take("groups", bool(bad)):
+                cout = self.ch.choice(bad)
+                self.place(tag)
+            elif cout % g:
+                cout = g * self.ch.choice((1, 2))
+            groups = f", groups={g}"
         if self.ch.chance(50):
-            args = f"{cin}, {cout}, kernel_size={self.dims(k)}, stride={s}, padding={p}"
+            args = f"{cin}, {cout}, kernel_size={self.dims(k)}, stride={s}, padding={p}{groups}"
         else:
-            args = f"{cin}, {cout}, {k}, {s}, {p}"
+            args = f"{cin}, {cout}, {k}, {s}, {p}{groups}"
         self.init.append((f"        self.conv{i} = nn.Conv{self.nd}({args})", tag))
         bn = self.ch.chance(60)
         if bn:
@@ -195,7 +209,7 @@ class _Gen(BlockStages):
         if not self.buffer:
             return
         exprs, self.buffer = self.buffer, []
-        style = self.ch.int(0, 2) if len(exprs) > 1 else 0
+        style = self.ch.int(0, 3) if len(exprs) > 1 else 0
         if style == 0:
             for expr, tag in exprs:
                 name = f"layer{self.n('layer')}"
@@ -207,6 +221,11 @@ class _Gen(BlockStages):
             self.init.append((f"        self.{name} = nn.Sequential(", None))
             self.init += [(f"            {expr},", tag) for expr, tag in exprs]
             self.init.append(("        )", None))
+        elif style == 3:
+            self.imports.add("from collections import OrderedDict")
+            self.init.append((f"        self.{name} = nn.Sequential(OrderedDict([", None))
+            self.init += [(f'            ("part{j}", {expr}),', tag) for j, (expr, tag) in enumerate(exprs)]
+            self.init.append(("        ]))", None))
         else:
             self.init.append(("        layers = []", None))
             for expr, tag in exprs:
@@ -258,7 +277,10 @@ class _Gen(BlockStages):
             if not bug:
                 self.init.append(("            cin = w", None))
             self.c = widths[-1]
-        if style in (0, 1):
+        if style in (0, 1) and self.ch.chance(30):
+            self.fwd.append((f"        for j in range(len(self.blocks{i})):", None))
+            self.fwd.append((f"            x = self.blocks{i}[j](x)", None))
+        elif style in (0, 1):
             self.fwd.append((f"        for blk in self.blocks{i}:", None))
             self.fwd.append(("            x = blk(x)", None))
         else:
@@ -297,7 +319,7 @@ class _Gen(BlockStages):
         self.classes = self.ch.choice((2, 5, 10))
         c, size, nd = self.c, self.size, self.nd
         spatial = " * ".join(str(n) for n in size)
-        style = self.ch.int(0, 3)
+        style = 2 if self.pending == "view" and self.bug_tag is None else self.ch.int(0, 3)
         features = c if style in (0, 1) else c * _prod(size)
         tag = "fc"
         written = str(features) if style < 2 or self.ch.chance(40) else f"{c} * {spatial}"
@@ -308,6 +330,12 @@ class _Gen(BlockStages):
         flat = self.ch.choice(
             ("torch.flatten(x, 1)", "x.view(x.size(0), -1)", "x.flatten(1)", "x.reshape(x.shape[0], -1)")
         )
+        if style == 2 and self.bug_tag is None and (self.pending == "view" or self.ch.chance(40)):
+            flat = self.ch.choice(("x.view(x.size(0), {})", "x.view(-1, {})", "x.reshape(x.size(0), {})"))
+            if self.pending == "view" and "size(0)" in flat:
+                written = str(self.off(features))
+                self.place("view")
+            flat = flat.format(written)
         if style == 0:
             out = self.ch.choice(("1", "(1, 1)" if self.d == 2 else "1"))
             kind = self.ch.choice(("Avg", "Max"))
@@ -328,9 +356,9 @@ class _Gen(BlockStages):
             self.init.append((f"        self.fc = nn.Linear({written}, num_classes)", tag))
             if self.ch.chance(50):
                 self.init.append(("        self.dropout = nn.Dropout(0.5)", None))
-                self.fwd += [(f"        x = {flat}", None), ("        x = self.fc(self.dropout(x))", None)]
+                self.fwd += [(f"        x = {flat}", "view"), ("        x = self.fc(self.dropout(x))", None)]
             else:
-                self.fwd += [(f"        x = {flat}", None), ("        x = self.fc(x)", None)]
+                self.fwd += [(f"        x = {flat}", "view"), ("        x = self.fc(x)", None)]
         else:
             hidden = self.ch.choice((32, 64, 100))
             self.init += [
@@ -360,6 +388,7 @@ class _Gen(BlockStages):
             ("import torch", None),
             ("import torch.nn as nn", None),
             ("import torch.nn.functional as F", None),
+            *((line, None) for line in sorted(self.imports)),
         ]
         for build in list(self.defs.values()):
             lines += [("", None), ("", None), *build()]
@@ -408,14 +437,19 @@ STAGES: dict[str, Callable[[_Gen], None]] = {
     "module_list": _Gen.st_module_list,
     "skip": _Gen.st_skip,
     "se": _Gen.st_se,
+    "inverted": _Gen.st_inverted,
+    "shuffle": _Gen.st_shuffle,
+    "geometry": _Gen.st_geometry,
 }
 HOSTS = {  # the stages that can take each kind of bug
-    "in_channels": ("conv", "conv_bn", "conv_block", "vgg", "module_list"),
+    "in_channels": ("conv", "conv_bn", "conv_block", "vgg", "module_list", "geometry"),
     "num_features": ("conv", "conv_block"),
     "in_features": (),
-    "residual": ("basic", "make_layer", "res_layer"),
+    "residual": ("basic", "make_layer", "res_layer", "inverted"),
     "concat": ("inception", "dense", "skip"),
     "collapse": ("conv", "functional_pool", "pool", "vgg"),
+    "groups": ("conv",),
+    "view": (),
 }
 
 

@@ -99,6 +99,32 @@ class BlockStages:
         self.define("SEBlock", lambda: pb.block(template, {}, nd=self.nd, view=view))
         self.buffer.append((f"SEBlock({self.c})" if self.ch.chance(50) else f"SEBlock({self.c}, reduction=4)", None))
 
+    def st_geometry(self) -> None:
+        """Less common conv/pool geometry: (1, 3) kernels, dilation, ``padding="same"``, ``ceil_mode=True``."""
+        nd, tag, cout = self.nd, f"geo{self.n('geo')}", self.width()
+        cin = self.c
+        roll = self.ch.int(0 if nd == "2d" else 1, 3)
+        if roll < 3 and self.take("in_channels"):
+            cin = self.off(cin)
+            self.place(tag)
+        if roll == 0:
+            k, pad = self.ch.choice((("(1, 3)", "(0, 1)"), ("(3, 1)", "(1, 0)")))
+            self.buffer.append((f"nn.Conv2d({cin}, {cout}, kernel_size={k}, padding={pad})", tag))
+        elif roll == 1:
+            p = self.ch.choice((2, 0)) if min(self.size) >= 5 else 2
+            self.buffer.append((f"nn.Conv{nd}({cin}, {cout}, 3, padding={p}, dilation=2)", tag))
+            self.size = tuple(n + 2 * p - 4 for n in self.size)
+        elif roll == 2:
+            k = self.ch.choice((3, 4, 5))
+            self.buffer.append((f'nn.Conv{nd}({cin}, {cout}, {k}, padding="same")', tag))
+        elif min(self.size) >= 3:
+            self.buffer.append((f"nn.MaxPool{nd}(3, stride=2, ceil_mode=True)", tag))
+            self.size = tuple(-(-(n - 3) // 2) + 1 - (2 * (-(-(n - 3) // 2)) >= n) for n in self.size)
+            return
+        else:
+            return
+        self.c = cout
+
     # ------------------------------------------------------------------ residual blocks
 
     def residual_use(self, owner: str, cin: int, cout: int, s: int) -> None:
@@ -183,6 +209,33 @@ class BlockStages:
         stride = f", stride={s}" if s != 1 or self.ch.chance(50) else ""
         self.init.append((f"        self.layer{i} = self._make_res_layer({planes}, {blocks}{stride})", None))
         self.fwd.append((f"        x = self.layer{i}(x)", None))
+
+    def st_inverted(self) -> None:
+        """MobileNetV2's InvertedResidual: ``if self.use_res_connect: return x + self.conv(x)`` (grouped 3x3)."""
+        use = {STRIDE: "self.stride == 1", CHANNELS: "inp == oup"}
+
+        def build() -> list[pb.Line]:
+            cond = use.get(self.variant.get("InvertedResidual.cond"), "self.stride == 1 and inp == oup")
+            tags = {"InvertedResidual.add": "x + self.conv(x)"}
+            return pb.block(pb.INVERTED_RESIDUAL, tags, nd=self.nd, use_res=cond)
+
+        self.define("InvertedResidual", build)
+        oup, t = self.width(), self.ch.choice((1, 2, 6))
+        if self.ch.chance(40):
+            oup = self.c
+        s = self.ch.choice((1, 2)) if self.fits(3, 2, 1) else 1
+        self.residual_use("InvertedResidual", self.c, oup, s)
+        self.buffer.append((f"InvertedResidual({self.c}, {oup}, {s}, {t})", None))
+        self.c = oup
+        self.shrink(3, s, 1)
+
+    def st_shuffle(self) -> None:
+        """ShuffleNetV2's unit: ``x.chunk(2, dim=1)``, a grouped branch, ``torch.cat``, channel shuffle."""
+        if self.c % 2:
+            return
+        spatial = "height, width" if self.nd == "2d" else "length"
+        self.define("ShuffleUnit", lambda: pb.block(pb.SHUFFLE, {}, nd=self.nd, spatial=spatial))
+        self.buffer.append((f"ShuffleUnit({self.c})", None))
 
     # ------------------------------------------------------------------ concatenation
 
