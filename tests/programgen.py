@@ -440,13 +440,14 @@ STAGES: dict[str, Callable[[_Gen], None]] = {
     "inverted": _Gen.st_inverted,
     "shuffle": _Gen.st_shuffle,
     "geometry": _Gen.st_geometry,
+    "unet": _Gen.st_unet,
 }
 HOSTS = {  # the stages that can take each kind of bug
     "in_channels": ("conv", "conv_bn", "conv_block", "vgg", "module_list", "geometry"),
     "num_features": ("conv", "conv_block"),
     "in_features": (),
     "residual": ("basic", "make_layer", "res_layer", "inverted"),
-    "concat": ("inception", "dense", "skip"),
+    "concat": ("inception", "dense", "skip", "unet"),
     "collapse": ("conv", "functional_pool", "pool", "vgg"),
     "groups": ("conv",),
     "view": (),

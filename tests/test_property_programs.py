@@ -6,8 +6,9 @@ declaring its input. Torch's verdict comes from tests/styles_oracle.py (the file
 the model built on the meta device and called on a meta tensor of the declared input);
 cnnlint's from ``check_bytes`` in-process, as ``cnnlint check`` / ``cnnlint summary`` do.
 
-- torch runs it: cnnlint reports no error (warnings allowed; its CNL003 rows are exactly
-  the rows of the convs/pools whose windows torch ran drop input), and the summary of
+- torch runs it: cnnlint reports nothing but CNL003 (not even a CNL100: every line is
+  followed), its CNL003 rows being exactly the rows of the convs/pools whose windows
+  torch ran drop input (module or ``F.*_pool*d`` call), and the summary of
   ``Net`` gives torch's output shape, ``sum(p.numel())`` and, where cnnlint knows them,
   ``FlopCounterMode`` total // 2 MACs.
 - torch raises: cnnlint reports exactly one error row, the row torch's exception is
@@ -89,7 +90,7 @@ def compare(source: str) -> dict:
         pooled: list[int] = []
         with functional_pools(path, pooled):
             verdict = judge(path)
-        result = check_bytes(source.encode(), str(path), CheckOptions(want_models=True))
+        result = check_bytes(source.encode(), str(path), CheckOptions(is_enabled=lambda code: True, want_models=True))
     assert not result.failed, result.diagnostics
     truth = verdict.truth
     errors = {(d.location.row, d.code) for d in result.diagnostics if severity(d.code) == "error"}
@@ -98,6 +99,7 @@ def compare(source: str) -> dict:
         assert errors == {(truth["row"], truth["code"])}, f"torch: {truth}\ncnnlint:\n{messages}"
         return truth
     assert not errors, f"torch ran it ({truth['output']})\ncnnlint:\n{messages}"
+    assert {d.code for d in result.diagnostics} <= {"CNL003"}, f"followed to the end, nothing to say:\n{messages}"
     warned = {d.location.row for d in result.diagnostics if d.code == "CNL003"}
     dropping = set(verdict.inexact) | set(pooled)
     assert warned == dropping, f"CNL003 rows: torch {sorted(dropping)}\n{messages}"
@@ -146,3 +148,39 @@ def test_generator_covers_every_block_and_bug():
     assert set(stages) == set(programgen.STAGES)
     assert set(bugs) == {None, *programgen.BUGS}
     assert 0.5 < bugs[None] / 300 < 0.85
+
+
+# ----------------------------------------------------------------------------- regressions and self-checks
+
+HEADER = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\n# cnnlint: input={input}\n"
+
+# Found by the property: torch's MaxPool1d says "Invalid computed output size: 0" (not "too small"),
+# which the oracle did not map to CNL004.
+MAXPOOL1D_COLLAPSE = HEADER.format(input="(2, 4, 5)") + (
+    "class Net(nn.Module):\n"
+    "    def __init__(self):\n"
+    "        super().__init__()\n"
+    "        self.pool = nn.MaxPool1d(6)\n"
+    "\n"
+    "    def forward(self, x):\n"
+    "        return self.pool(x)\n"
+)
+
+
+def test_maxpool1d_collapse_is_cnl004_at_the_pool():
+    assert compare(MAXPOOL1D_COLLAPSE) == {"raises": "RuntimeError", "row": 10, "code": "CNL004", "where": "MaxPool1d"}
+
+
+def test_compare_fails_where_cnnlint_cannot_follow():
+    """The property can fail: a model cnnlint does not follow to the end is not torch's answer."""
+    source = HEADER.format(input="(2, 4, 8)") + (
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.conv = nn.Conv1d(4, 8, 3)\n"
+        "\n"
+        "    def forward(self, x):\n"
+        "        return torch.fft.rfft(self.conv(x)).real\n"
+    )
+    with pytest.raises(AssertionError, match="torch"):
+        compare(source)
