@@ -49,13 +49,12 @@ class ConvBlock(nn.Module):
     def __init__(self, in_channels, out_channels, stride=1):
         super().__init__()
         self.conv = nn.Conv{nd}(in_channels, out_channels, {k}, stride=stride, padding={p}, bias=False)
-        self.bn = nn.BatchNorm{nd}({nf})
+        self.bn = {norm}
         self.relu = nn.ReLU(inplace=True)
 
     def forward(self, x):
         return self.relu(self.bn(self.conv(x)))
 """
-CONV_BLOCK_TAGS = {"ConvBlock.conv": "nn.Conv", "ConvBlock.bn": "nn.BatchNorm"}
 
 BASIC_BLOCK = """
 class BasicBlock(nn.Module):
@@ -327,4 +326,39 @@ class ShuffleUnit(nn.Module):
         x1, x2 = x.chunk(2, dim=1)
         out = torch.cat((x1, self.branch2(x2)), dim=1)
         return channel_shuffle(out, 2)
+"""
+
+CONVNEXT = """
+class ConvNeXtBlock(nn.Module):
+    def __init__(self, dim, layer_scale_init_value=1e-6):
+        super().__init__()
+        self.dwconv = nn.Conv{nd}(dim, dim, kernel_size=7, padding=3, groups=dim)
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.pwconv1 = nn.Linear(dim, 4 * dim)
+        self.act = nn.GELU()
+        self.pwconv2 = nn.Linear(4 * dim, dim)
+        self.gamma = nn.Parameter(layer_scale_init_value * torch.ones((dim,)), requires_grad=True)
+
+    def forward(self, x):
+        input = x
+        x = self.dwconv(x)
+        x = x.permute({last})
+        x = self.norm(x)
+        x = self.pwconv1(x)
+        x = self.act(x)
+        x = self.pwconv2(x)
+        x = self.gamma * x
+        x = x.permute({back})
+        x = input + x
+        return x
+"""
+
+CONV_BLOCK_DROP = """
+class ConvBlockDrop(ConvBlock):
+    def __init__(self, in_channels, out_channels, stride=1, p=0.1):
+        super().__init__(in_channels, out_channels, stride)
+        self.drop = nn.Dropout(p)
+
+    def forward(self, x):
+        return self.drop(super().forward(x))
 """

@@ -441,9 +441,11 @@ STAGES: dict[str, Callable[[_Gen], None]] = {
     "shuffle": _Gen.st_shuffle,
     "geometry": _Gen.st_geometry,
     "unet": _Gen.st_unet,
+    "convnext": _Gen.st_convnext,
+    "inherit": _Gen.st_inherit,
 }
 HOSTS = {  # the stages that can take each kind of bug
-    "in_channels": ("conv", "conv_bn", "conv_block", "vgg", "module_list", "geometry"),
+    "in_channels": ("conv", "conv_bn", "conv_block", "vgg", "module_list", "geometry", "inherit"),
     "num_features": ("conv", "conv_block"),
     "in_features": (),
     "residual": ("basic", "make_layer", "res_layer", "inverted"),

@@ -52,10 +52,13 @@ class BlockStages:
 
     def unit_conv_block(self) -> int:
         k = self.variant.setdefault("ConvBlock.k", self.ch.choice((3, 3, 5)))
+        self.variant.setdefault("ConvBlock.gn", self.ch.chance(30))
 
         def build() -> list[pb.Line]:
             nf = "out_channels * 2" if self.variant.get("ConvBlock.bug") else "out_channels"
-            return pb.block(pb.CONV_BLOCK, pb.CONV_BLOCK_TAGS, nd=self.nd, k=k, p=k // 2, nf=nf)
+            norm = f"nn.GroupNorm(2, {nf})" if self.variant["ConvBlock.gn"] else f"nn.BatchNorm{self.nd}({nf})"
+            tags = {"ConvBlock.conv": "nn.Conv", "ConvBlock.bn": "self.bn = "}
+            return pb.block(pb.CONV_BLOCK, tags, nd=self.nd, k=k, p=k // 2, norm=norm)
 
         self.define("ConvBlock", build)
         return k
@@ -86,6 +89,19 @@ class BlockStages:
             self.place("ConvBlock.bn")
         stride = f", stride={s}" if s != 1 or self.ch.chance(30) else ""
         self.buffer.append((f"ConvBlock({cin}, {cout}{stride})", None))
+        self.c = cout
+        self.shrink(k, s, k // 2)
+
+    def st_inherit(self) -> None:
+        """A subclass of ConvBlock: ``super().__init__(...)`` with its arguments, ``super().forward(x)``."""
+        k = self.unit_conv_block()
+        self.define("ConvBlockDrop", lambda: pb.block(pb.CONV_BLOCK_DROP, {}))
+        s = self.ch.choice((1, 2)) if self.fits(k, 2, k // 2) else 1
+        cout, cin = self.width(), self.c
+        if self.take("in_channels"):
+            cin = self.off(cin)
+            self.place("ConvBlock.conv")
+        self.buffer.append((f"ConvBlockDrop({cin}, {cout}, {s}, p=0.2)", None))
         self.c = cout
         self.shrink(k, s, k // 2)
 
@@ -228,6 +244,12 @@ class BlockStages:
         self.buffer.append((f"InvertedResidual({self.c}, {oup}, {s}, {t})", None))
         self.c = oup
         self.shrink(3, s, 1)
+
+    def st_convnext(self) -> None:
+        """ConvNeXt's block: depthwise 7x7, permute to channels-last, LayerNorm, Linear MLP, layer scale, add."""
+        last, back = ("0, 2, 3, 1", "0, 3, 1, 2") if self.nd == "2d" else ("0, 2, 1", "0, 2, 1")
+        self.define("ConvNeXtBlock", lambda: pb.block(pb.CONVNEXT, {}, nd=self.nd, last=last, back=back))
+        self.buffer.append((f"ConvNeXtBlock({self.c})", None))
 
     def st_shuffle(self) -> None:
         """ShuffleNetV2's unit: ``x.chunk(2, dim=1)``, a grouped branch, ``torch.cat``, channel shuffle."""
