@@ -56,6 +56,14 @@ class ConvBlock(nn.Module):
         return self.relu(self.bn(self.conv(x)))
 """
 
+SHORTCUT = """
+        self.shortcut = {empty}
+        if {cond}:
+            self.shortcut = nn.Sequential(
+                nn.Conv{nd}(in_planes, self.expansion * planes, kernel_size=1, stride=stride, bias=False),
+                nn.BatchNorm{nd}(self.expansion * planes),
+            )"""
+
 BASIC_BLOCK = """
 class BasicBlock(nn.Module):
     expansion = 1
@@ -67,12 +75,7 @@ class BasicBlock(nn.Module):
         self.conv2 = nn.Conv{nd}(planes, planes, kernel_size=3, stride=1, padding=1, bias=False)
         self.bn2 = nn.BatchNorm{nd}(planes)
 
-        self.shortcut = {empty}
-        if {cond}:
-            self.shortcut = nn.Sequential(
-                nn.Conv{nd}(in_planes, self.expansion * planes, kernel_size=1, stride=stride, bias=False),
-                nn.BatchNorm{nd}(self.expansion * planes),
-            )
+{shortcut}
 
     def forward(self, x):
         out = F.relu(self.bn1(self.conv1(x)))
@@ -95,12 +98,7 @@ class Bottleneck(nn.Module):
         self.conv3 = nn.Conv{nd}(planes, self.expansion * planes, kernel_size=1, bias=False)
         self.bn3 = nn.BatchNorm{nd}(self.expansion * planes)
 
-        self.shortcut = {empty}
-        if {cond}:
-            self.shortcut = nn.Sequential(
-                nn.Conv{nd}(in_planes, self.expansion * planes, kernel_size=1, stride=stride, bias=False),
-                nn.BatchNorm{nd}(self.expansion * planes),
-            )
+{shortcut}
 
     def forward(self, x):
         out = F.relu(self.bn1(self.conv1(x)))

@@ -172,7 +172,8 @@ class BlockStages:
             empty = self.ch.choice(("nn.Sequential()", "nn.Identity()"))
             add = self.ch.choice(("out = out + self.shortcut(x)", "out += self.shortcut(x)"))
             cond = self.condition(owner, "in_planes", "self.expansion * planes")
-            return pb.block(template, {f"{owner}.add": add}, nd=self.nd, cond=cond, empty=empty, add=add)
+            shortcut = pb.SHORTCUT.format(nd=self.nd, cond=cond, empty=empty).strip("\n")
+            return pb.block(template, {f"{owner}.add": add}, nd=self.nd, shortcut=shortcut, add=add)
 
         self.define(owner, build)
 

@@ -16,8 +16,11 @@ cnnlint's from ``check_bytes`` in-process, as ``cnnlint check`` / ``cnnlint summ
   an exception raised inside a torch layer's call (``nn.Conv2d.forward`` rejecting its
   input) is at the row where that layer's constructor call was written, wherever it was
   called from (``nn.Conv2d(...)`` inside ``conv_bn``, ``make_layers`` or a block's
-  ``__init__``); an exception raised by an operation written in the file (``out += x``,
-  ``torch.cat``, ``F.max_pool2d``) is at the innermost row of the traceback inside the file.
+  ``__init__``); an exception raised while the model is built (a constructor rejecting
+  its arguments: ``groups`` not dividing ``out_channels``) or by an operation written in
+  the file (``out += x``, ``torch.cat``, ``x.view``, ``F.max_pool2d``) is at the innermost
+  row of the traceback inside the file. The code is the one torch's message maps to
+  (styles_oracle.MESSAGES; CNL005 for a construction error).
   Nothing is reported at any other row (same row reached several times: one row).
 - The generator knows which error it injected and where: torch must raise iff it injected
   one, at that row, so the generator itself is held to torch too.
@@ -110,6 +113,13 @@ def compare(source: str) -> dict:
     if net.total_macs is not None:
         assert net.total_macs == truth["macs"]
     return truth
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_what_was_tried():
+    yield
+    if SEEN:
+        print("\nprograms tried:", dict(sorted(SEEN.items())))  # shown with -s
 
 
 @settings(
