@@ -80,7 +80,7 @@ class _Gen(BlockStages):
         self.variant: dict[str, object] = {}  # per shared definition: its parameters and bug
         self.uses: dict[str, int] = {}
         self.counts: dict[str, int] = {}
-        self.pending = ch.choice(tuple(BUGS)) if ch.chance(35) else None
+        self.pending = None if ch.chance(65) else ch.choice(tuple(BUGS))  # 0, where hypothesis starts: valid
         self.bug_tag: str | None = None
         self.buffer: list[Line] = []  # module expressions waiting to become Net attributes
         self.stages: list[str] = []
@@ -456,9 +456,11 @@ HOSTS = {  # the stages that can take each kind of bug
 }
 
 
-def program(ch: Chooser, most: int = 5) -> Program:
-    """One program: a stem, up to ``most`` stages, a head."""
+def program(ch: Chooser, most: int = 5, bug: str | None = "draw") -> Program:
+    """One program: a stem, up to ``most`` stages, a head; ``bug`` the kind to inject (None: valid)."""
     g = _Gen(ch)
+    if bug != "draw":
+        g.pending = bug
     stem = ch.choice(("conv", "conv_bn", "conv_block"))
     names = [stem] + [ch.choice(tuple(STAGES)) for _ in range(ch.int(1, most))]
     for index, name in enumerate(names):
@@ -466,5 +468,10 @@ def program(ch: Chooser, most: int = 5) -> Program:
             name = ch.choice(HOSTS[g.pending])
         g.stages.append(name)
         STAGES[name](g)
+    for _ in range(3):  # the bug not placed yet: a few more stages that can take it
+        if g.pending and g.bug_tag is None and HOSTS[g.pending]:
+            name = ch.choice(HOSTS[g.pending])
+            g.stages.append(name)
+            STAGES[name](g)
     g.head()
     return g.assemble()
