@@ -2,20 +2,27 @@
 
 A program is a module defining ``class Net(nn.Module)`` (a pragma above it declares the
 input) built from blocks in the styles real projects use: an inline conv with BatchNorm,
-a helper function returning layers (``conv_bn(cin, cout, stride)``), a block class with
-call-site arguments, residual blocks (``out = out + self.shortcut(x)`` with an identity or
-1x1-conv shortcut; kuangliu's and torchvision's ``_make_layer``), Inception-style branches
-joined by ``torch.cat``, d2l's DenseBlock, VGG's ``make_layers(cfg)`` loop over a config
-list, ``nn.ModuleList`` iterated in forward, pooling, Dropout, and a head (adaptive pooling
-or a flatten, then Linear). Conv1d or Conv2d throughout.
+helper functions returning layers (``conv_bn(cin, cout, stride)``, ``conv3x3(**kwargs)``,
+``norm_layer=None``), block classes with call-site arguments (one inherited, calling
+``super().forward``), residual blocks (``out = out + self.shortcut(x)`` with an identity or
+1x1-conv shortcut; kuangliu's and torchvision's ``_make_layer``; MobileNetV2's
+``if self.use_res_connect``), Inception branches and d2l's DenseBlock joined by
+``torch.cat``, U-Net skips (one pair, or the down/up ModuleList loops), VGG's
+``make_layers(cfg)`` over a config list, ModuleLists iterated in forward, ``add_module``
+and ``zip`` loops, ShuffleNet units (chunk, channel shuffle), squeeze-excitation,
+ConvNeXt blocks (permute, LayerNorm, ``nn.Parameter``), dilated / (1, 3) / "same" convs,
+pooling, Dropout, and a head (adaptive pooling or a flatten, then Linear), all Conv1d or
+all Conv2d.
 
 The generator follows the shapes itself (nothing here imports cnnlint or torch), so a
 program it calls valid must run under torch. About a third of the programs get ONE
 injected error, placed where exactly one constructor or operation is wrong: a conv's
 ``in_channels``, a BatchNorm's ``num_features``, the head's ``in_features``, a residual
-block whose shortcut condition misses a case, a concatenated branch that loses its padding,
-a pool or conv whose output collapses to nothing. ``Program.rows`` maps a tag per layer
-constructor / operation written to its row; ``bug_tag`` names the one torch must raise at.
+block whose shortcut condition misses a case, a concatenation whose spatial sizes differ
+(a branch without padding, an odd size through a U-Net), a pool or conv whose output
+collapses to nothing, ``groups`` not dividing ``out_channels``, a ``view`` of the wrong size.
+``Program.rows`` maps a tag per layer constructor / operation written to its row;
+``bug_tag`` names the one torch must raise at.
 Choices go through fuzzgen's ``Chooser`` (hypothesis draws in the test, a seeded
 ``random.Random`` elsewhere).
 """
@@ -27,7 +34,8 @@ from dataclasses import dataclass, field
 
 from fuzzgen import Chooser
 from programblocks import Line
-from programstages import BlockStages, conv_out
+from programloops import NetStages
+from programstages import conv_out
 
 WIDTHS = (4, 6, 8, 12, 16, 24, 32)
 BUGS = {  # kind -> the code torch's message maps to (tests/styles_oracle.MESSAGES)
@@ -61,7 +69,7 @@ class Program:
         return BUGS[self.bug] if self.bug else None
 
 
-class _Gen(BlockStages):
+class _Gen(NetStages):
     def __init__(self, ch: Chooser) -> None:
         self.ch = ch
         self.d = ch.choice((2, 2, 1))
@@ -78,7 +86,6 @@ class _Gen(BlockStages):
         self.defs: dict[str, Callable[[], list[Line]]] = {}  # module-level definitions, in order
         self.methods: dict[str, Callable[[], list[Line]]] = {}  # Net's helper methods
         self.variant: dict[str, object] = {}  # per shared definition: its parameters and bug
-        self.uses: dict[str, int] = {}
         self.counts: dict[str, int] = {}
         self.pending = None if ch.chance(65) else ch.choice(tuple(BUGS))  # 0, where hypothesis starts: valid
         self.bug_tag: str | None = None
@@ -234,144 +241,6 @@ class _Gen(BlockStages):
             self.init.append((f"        self.{name} = nn.Sequential(*layers)", None))
         self.fwd.append((f"        x = self.{name}(x)", None))
 
-    def st_module_list(self) -> None:
-        """Blocks built by a loop: a ModuleList (comprehension or append) iterated in forward, add_module, zip."""
-        self.flush()
-        i = self.n("blocks")
-        unit = self.ch.choice(("ConvBlock", "conv_bn"))
-        k = self.unit_conv_block() if unit == "ConvBlock" else self.unit_conv_bn()
-        style = self.ch.int(0, 3)
-        if style == 0:
-            n = self.ch.int(1, 3)
-            line = f"self.blocks{i} = nn.ModuleList([{unit}({self.c}, {self.c}) for _ in range({n})])"
-            self.init.append((f"        {line}", None))
-        elif style == 3:
-            widths = [self.width() for _ in range(self.ch.int(1, 3))]
-            strides = []
-            for _ in widths:
-                strides.append(self.ch.choice((1, 2)) if self.fits(k, 2, k // 2) else 1)
-                self.shrink(k, strides[-1], k // 2)
-            self.init += [
-                (f"        chans = {[self.c, *widths]}", None),
-                (f"        strides = {strides}", None),
-                ("        blocks = []", None),
-                ("        for cin, cout, s in zip(chans[:-1], chans[1:], strides):", None),
-                (f"            blocks.append({unit}(cin, cout, s))", None),
-                (f"        self.blocks{i} = nn.Sequential(*blocks)", None),
-            ]
-            self.c = widths[-1]
-        else:
-            widths = [self.width() for _ in range(self.ch.int(1, 3))]
-            bug = self.take("in_channels", any(w != self.c for w in widths[:-1]))
-            if bug:
-                self.place(f"{unit}.conv")
-            if style == 1:
-                self.init.append((f"        self.blocks{i} = nn.ModuleList()", None))
-                add = f"self.blocks{i}.append({unit}(cin, w))"
-            else:
-                self.init.append((f"        self.blocks{i} = nn.Sequential()", None))
-                add = f'self.blocks{i}.add_module("block" + str(j), {unit}(cin, w))'
-            self.init.append((f"        cin = {self.c}", None))
-            self.init.append((f"        for j, w in enumerate({widths}):", None))
-            self.init.append((f"            {add}", None))
-            if not bug:
-                self.init.append(("            cin = w", None))
-            self.c = widths[-1]
-        if style in (0, 1) and self.ch.chance(30):
-            self.fwd.append((f"        for j in range(len(self.blocks{i})):", None))
-            self.fwd.append((f"            x = self.blocks{i}[j](x)", None))
-        elif style in (0, 1):
-            self.fwd.append((f"        for blk in self.blocks{i}:", None))
-            self.fwd.append(("            x = blk(x)", None))
-        else:
-            self.fwd.append((f"        x = self.blocks{i}(x)", None))
-
-    def st_skip(self) -> None:
-        """U-Net: keep x, go down (pool, conv) and up (ConvTranspose or Upsample), ``torch.cat`` with the skip."""
-        self.flush()
-        if min(self.size) < 2:
-            return
-        i, c2, nd = self.n("skip"), self.width(), self.nd
-        odd = any(n % 2 for n in self.size)
-        bug = odd and self.take("concat", min(self.size) >= 3)
-        conv = f"nn.Conv{nd}({self.c}, {c2}, kernel_size=3, padding=1)"
-        self.init.append(
-            (f"        self.down{i} = nn.Sequential(nn.MaxPool{nd}(2), {conv}, nn.ReLU(inplace=True))", None)
-        )
-        if self.ch.chance(50):
-            self.init.append((f"        self.up{i} = nn.ConvTranspose{nd}({c2}, {c2}, kernel_size=2, stride=2)", None))
-        else:
-            self.init.append((f'        self.up{i} = nn.Upsample(scale_factor=2, mode="nearest")', None))
-        self.fwd += [(f"        skip{i} = x", None), (f"        x = self.up{i}(self.down{i}(x))", None)]
-        if odd and not bug:
-            mode = "" if self.ch.chance(50) else ', mode="nearest"'
-            self.fwd.append((f"        x = F.interpolate(x, size=skip{i}.shape[2:]{mode})", None))
-        if bug:
-            self.place(f"skip{i}.cat")
-        cat = self.ch.choice((f"torch.cat([x, skip{i}], dim=1)", f"torch.cat((skip{i}, x), 1)"))
-        self.fwd.append((f"        x = {cat}", f"skip{i}.cat"))
-        self.c += c2
-
-    # ------------------------------------------------------------------ the head
-
-    def head(self) -> None:
-        self.flush()
-        self.classes = self.ch.choice((2, 5, 10))
-        c, size, nd = self.c, self.size, self.nd
-        spatial = " * ".join(str(n) for n in size)
-        style = 2 if self.pending == "view" and self.bug_tag is None else self.ch.int(0, 3)
-        features = c if style in (0, 1) else c * _prod(size)
-        tag = "fc"
-        written = str(features) if style < 2 or self.ch.chance(40) else f"{c} * {spatial}"
-        if self.pending == "in_features" and self.bug_tag is None:
-            forgot = style >= 2 and _prod(size) > 1 and self.ch.chance(50)
-            written = str(c) if forgot else str(self.off(features))
-            self.place(tag)
-        flat = self.ch.choice(
-            ("torch.flatten(x, 1)", "x.view(x.size(0), -1)", "x.flatten(1)", "x.reshape(x.shape[0], -1)")
-        )
-        if style == 2 and self.bug_tag is None and (self.pending == "view" or self.ch.chance(40)):
-            flat = self.ch.choice(("x.view(x.size(0), {})", "x.view(-1, {})", "x.reshape(x.size(0), {})"))
-            if self.pending == "view" and "size(0)" in flat:
-                written = str(self.off(features))
-                self.place("view")
-            flat = flat.format(written)
-        if style == 0:
-            out = self.ch.choice(("1", "(1, 1)" if self.d == 2 else "1"))
-            kind = self.ch.choice(("Avg", "Max"))
-            self.init.append((f"        self.pool = nn.Adaptive{kind}Pool{nd}({out})", None))
-            self.init.append((f"        self.fc = nn.Linear({written}, num_classes)", tag))
-            self.fwd += [
-                ("        x = self.pool(x)", None),
-                (f"        x = {flat}", None),
-                ("        x = self.fc(x)", None),
-            ]
-        elif style == 1:
-            reduce = (
-                f"F.adaptive_avg_pool{nd}(x, 1).flatten(1)" if self.ch.chance(50) else f"x.mean({_spatial(self.d)})"
-            )
-            self.init.append((f"        self.fc = nn.Linear({written}, num_classes)", tag))
-            self.fwd += [(f"        x = {reduce}", None), ("        x = self.fc(x)", None)]
-        elif style == 2:
-            self.init.append((f"        self.fc = nn.Linear({written}, num_classes)", tag))
-            if self.ch.chance(50):
-                self.init.append(("        self.dropout = nn.Dropout(0.5)", None))
-                self.fwd += [(f"        x = {flat}", "view"), ("        x = self.fc(self.dropout(x))", None)]
-            else:
-                self.fwd += [(f"        x = {flat}", "view"), ("        x = self.fc(x)", None)]
-        else:
-            hidden = self.ch.choice((32, 64, 100))
-            self.init += [
-                ("        self.classifier = nn.Sequential(", None),
-                ("            nn.Flatten(),", None),
-                (f"            nn.Linear({written}, {hidden}),", tag),
-                ("            nn.ReLU(True),", None),
-                ("            nn.Dropout(p=0.5),", None),
-                (f"            nn.Linear({hidden}, num_classes),", None),
-                ("        )", None),
-            ]
-            self.fwd.append(("        x = self.classifier(x)", None))
-
     # ------------------------------------------------------------------ the file
 
     def forward(self) -> list[Line]:
@@ -409,17 +278,6 @@ class _Gen(BlockStages):
         source = "\n".join(text for text, _ in lines) + "\n"
         bug = self.pending if self.bug_tag else None
         return Program(source, "Net", self.input, bug, self.bug_tag, rows, self.stages)
-
-
-def _prod(values: tuple[int, ...]) -> int:
-    out = 1
-    for v in values:
-        out *= v
-    return out
-
-
-def _spatial(d: int) -> str:
-    return "[2, 3]" if d == 2 else "2"
 
 
 STAGES: dict[str, Callable[[_Gen], None]] = {

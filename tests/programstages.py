@@ -285,46 +285,6 @@ class BlockStages:
         self.buffer.append((f"DenseBlock({convs}, {self.c}, {growth})", None))
         self.c += convs * growth
 
-    def st_unet(self) -> None:
-        """aladdinpersson's U-Net loops: downs/ups ModuleLists, a skip list reversed, ``skips[idx // 2]``."""
-        self.flush()
-        levels = self.ch.int(1, 2)
-        if min(self.size) < 2**levels:
-            return
-        fits = all(n % 2**levels == 0 for n in self.size)
-        bug = not fits and self.take("concat")
-        if not fits and not bug:
-            return
-        self.unit_conv_bn()
-        i, nd, features = self.n("unet"), self.nd, [self.width() for _ in range(levels)]
-        if bug:
-            self.place(f"unet{i}.cat")
-        self.init += [
-            (f"        self.downs{i} = nn.ModuleList()", None),
-            (f"        self.ups{i} = nn.ModuleList()", None),
-            (f"        ch = {self.c}", None),
-            (f"        for feature in {features}:", None),
-            (f"            self.downs{i}.append(conv_bn(ch, feature))", None),
-            ("            ch = feature", None),
-            (f"        for feature in reversed({features}):", None),
-            (f"            self.ups{i}.append(nn.ConvTranspose{nd}(ch, feature, kernel_size=2, stride=2))", None),
-            (f"            self.ups{i}.append(conv_bn(feature * 2, feature))", None),
-            ("            ch = feature", None),
-        ]
-        self.fwd += [
-            ("        skips = []", None),
-            (f"        for down in self.downs{i}:", None),
-            ("            x = down(x)", None),
-            ("            skips.append(x)", None),
-            (f"            x = F.max_pool{nd}(x, 2)", None),
-            ("        skips = skips[::-1]", None),
-            (f"        for idx in range(0, len(self.ups{i}), 2):", None),
-            (f"            x = self.ups{i}[idx](x)", None),
-            ("            x = torch.cat((skips[idx // 2], x), dim=1)", f"unet{i}.cat"),
-            (f"            x = self.ups{i}[idx + 1](x)", None),
-        ]
-        self.c = features[0]
-
     # ------------------------------------------------------------------ loops over config lists
 
     def st_vgg(self) -> None:
