@@ -38,7 +38,7 @@ MESSAGES: list[tuple[str, str]] = [
     (r"Sizes of tensors must match except|Tensors must have same number of dimensions", "CNL009"),
     (r"size of tensor a .* must match the size of tensor b|Attempting to broadcast|expanded size", "CNL008"),
     (r"batch2 tensor|cannot be multiplied|same reduction dim|mat2 must be", "CNL010"),
-    (r"too small|can't be greater than actual input size", "CNL004"),
+    (r"too small|can't be greater than actual input size|Invalid computed output size", "CNL004"),
     (r"Expected \d+D|expected \d+D|Expected .*D \(unbatched\)", "CNL006"),
     (r"channel|running_mean|normalized_shape|num_features|number of channels", "CNL002"),
 ]
