@@ -6,6 +6,8 @@ import math
 from typing import Any
 
 from cnnlint.interpret import limits
+from cnnlint.interpret.sets import make_set
+from cnnlint.interpret.torch_names import TorchDir, has_name
 from cnnlint.interpret.values import (
     UNKNOWN,
     Builtin,
@@ -16,6 +18,7 @@ from cnnlint.interpret.values import (
     ModuleObj,
     Partial,
     QualName,
+    SetVal,
     SuperVal,
     Sym,
     TensorVal,
@@ -43,6 +46,7 @@ NAMES = [
     "isinstance",
     "issubclass",
     "hasattr",
+    "dir",
     "getattr",
     "setattr",
     "print",
@@ -215,6 +219,10 @@ def _list(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return ListVal(items)
 
 
+def _set(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    return make_set(interp.iterate(args[0], frame) if args else [])
+
+
 def _tuple(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     if not args:
         return ()
@@ -274,7 +282,9 @@ def _instance_of(value: Any, kind: Any) -> Any:
                 False if is_plain(value) or isinstance(value, (FuncVal, Partial, tuple, ListVal, DictVal)) else UNKNOWN
             )
         if kind.name == "list":
-            return isinstance(value, ListVal)
+            return isinstance(value, ListVal) and not isinstance(value, SetVal)
+        if kind.name in ("set", "frozenset"):
+            return UNKNOWN if isinstance(value, SetVal) else isinstance(value, ListVal)
         if kind.name == "dict":
             return isinstance(value, DictVal)
         py = _TYPES.get(kind.name)
@@ -350,6 +360,8 @@ def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     value, name = args
     if not isinstance(name, str):
         return UNKNOWN
+    if isinstance(value, QualName):
+        return has_name(value.name, name)
     if isinstance(value, ModuleObj):
         if name in value.attrs:
             return True
@@ -361,6 +373,10 @@ def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
                 return True
         return UNKNOWN
     return UNKNOWN
+
+
+def _dir(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    return TorchDir(args[0].name) if len(args) == 1 and isinstance(args[0], QualName) else UNKNOWN
 
 
 def _getattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
@@ -488,10 +504,13 @@ _TABLE: dict[str, Any] = {
     "enumerate": _enumerate,
     "list": _list,
     "tuple": _tuple,
+    "set": _set,
+    "frozenset": _set,
     "dict": _dict,
     "isinstance": _isinstance,
     "issubclass": _issubclass,
     "hasattr": _hasattr,
+    "dir": _dir,
     "getattr": _getattr,
     "setattr": _setattr,
     "print": _none,

@@ -16,8 +16,11 @@ from cnnlint.interpret.pyops import (
     _index_sequence,
     _unknown,
     arith,
+    equal,
     fold_number,
 )
+from cnnlint.interpret.sets import make_set
+from cnnlint.interpret.torch_names import TorchDir
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -107,7 +110,7 @@ class Expressions:
         if isinstance(owner, ClassVal):
             value, _ = owner.lookup(name)
             if value is MISSING:
-                return UNKNOWN
+                return owner.name if name == "__name__" else UNKNOWN
             if isinstance(value, FuncVal) and value.kind == "classmethod":
                 return BoundMethod(value, owner)
             return self.resolve(value)
@@ -123,6 +126,8 @@ class Expressions:
             return owner.name
         if isinstance(owner, Partial) and name == "func":
             return owner.func
+        if isinstance(owner, Partial) and name in ("args", "keywords"):
+            return owner.args if name == "args" else DictVal(owner.kwargs)
         return UNKNOWN
 
     def _e_Subscript(self, node: ast.Subscript, frame: Frame) -> Any:
@@ -167,7 +172,7 @@ class Expressions:
         return ListVal(items)
 
     def _e_Set(self, node: ast.Set, frame: Frame) -> Any:
-        return UNKNOWN
+        return make_set(self.eval_items(node.elts, frame))
 
     def eval_items(self, elts: list[ast.expr], frame: Frame) -> list[Any] | None:
         items: list[Any] = []
@@ -302,6 +307,9 @@ class Expressions:
             if is_plain(left) and is_plain(right) and not (left is None or right is None):
                 same_obj = type(left) is type(right) and left == right
             return same_obj if isinstance(op, ast.Is) else not same_obj
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, TorchDir):
+            found = right.contains(left)
+            return found if found is UNKNOWN or isinstance(op, ast.In) else not found
         if isinstance(op, (ast.In, ast.NotIn)):
             items = self.iterate(right, None) if not isinstance(right, (DictVal, str)) else None
             if isinstance(right, DictVal):
@@ -330,6 +338,14 @@ class Expressions:
                     )
             elif items is not None and any(i is left for i in items):
                 found = True
+            elif items is not None and left is not UNKNOWN:
+                outcomes = [equal(left, i) for i in items]
+                if any(o is True for o in outcomes):
+                    found = True
+                elif all(o is False for o in outcomes):
+                    found = False
+                else:
+                    return UNKNOWN
             else:
                 return UNKNOWN
             return found if isinstance(op, ast.In) else not found
@@ -437,7 +453,11 @@ class Expressions:
             return UNKNOWN
         return tuple(out)
 
-    _e_SetComp = _e_GeneratorExp
+    def _e_SetComp(self, node: ast.SetComp, frame: Frame) -> Any:
+        out: list[Any] = []
+        if not self._comprehension(node.generators, frame, lambda s: out.append(self.eval(node.elt, s))):
+            return make_set(None)
+        return make_set(out)
 
     def _e_DictComp(self, node: ast.DictComp, frame: Frame) -> Any:
         result = DictVal()

@@ -199,6 +199,28 @@ def _comparable(value: Any) -> bool:
     )
 
 
+def equal(a: Any, b: Any) -> Any:
+    """Python's ``a == b`` where the interpreter can decide it: True, False or UNKNOWN.
+
+    Plain values compare by value; classes and functions of the checked code by
+    identity (they define no ``__eq__``); a torch class is never one of them.
+    """
+    if a is b:
+        return True
+    if a is UNKNOWN or b is UNKNOWN or isinstance(a, Sym) or isinstance(b, Sym):
+        return UNKNOWN
+    if _comparable(a) and _comparable(b):
+        return a == b
+    if isinstance(a, QualName) and isinstance(b, QualName):
+        return True if a.name == b.name else UNKNOWN  # torch has aliases (torch.concat is torch.cat)
+    identity = (ClassVal, FuncVal)
+    if isinstance(a, identity) or isinstance(b, identity):
+        other = b if isinstance(a, identity) else a
+        if isinstance(other, (*identity, QualName)) or is_plain(other):
+            return False
+    return UNKNOWN
+
+
 def _index_sequence(seq: Any, key: Any, kind: type) -> Any:
     if isinstance(key, bool):
         key = int(key)

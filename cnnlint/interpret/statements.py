@@ -286,6 +286,8 @@ class Statements:
         base = self.session.imports.absolute(stmt.module, stmt.level, frame.module)
         for alias in stmt.names:
             if alias.name == "*":
+                for name, value in self.session.imports.star(base, frame.module).items():
+                    self.write(frame.locals, name, value)
                 continue
             value = self.session.imports.from_value(base, alias.name, frame.module)
             self.write(frame.locals, alias.asname or alias.name, value)

@@ -14,6 +14,8 @@ from typing import Any
 
 from cnnlint.interpret import tensor_api
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, str_method
+from cnnlint.interpret.regex import re_call
+from cnnlint.interpret.sets import set_method
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -27,6 +29,7 @@ from cnnlint.interpret.values import (
     ModuleObj,
     Partial,
     QualName,
+    SetVal,
     SuperVal,
     TensorVal,
     TorchLayer,
@@ -109,6 +112,8 @@ class TorchAPI:
     def qualname_attr(self, owner: QualName, name: str) -> Any:
         if owner.name == "math" and name in _MATH_CONSTS:
             return _MATH_CONSTS[name]
+        if name == "__name__":
+            return owner.name.rsplit(".", 1)[-1]
         return QualName(normalize(f"{owner.name}.{name}"))
 
     # ---- construction ----------------------------------------------------------------
@@ -433,6 +438,8 @@ class TorchAPI:
             )
         if name.startswith("math."):
             return math_call(name[5:], args)
+        if name.startswith("re."):
+            return re_call(name[3:], args, kwargs)
         if name in ("copy.deepcopy", "copy.copy"):
             return self.session.copy_value(args[0]) if args else UNKNOWN
         if name == "warnings.warn":
@@ -465,6 +472,8 @@ class TorchAPI:
     def call_method(self, interp: Any, obj: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         if isinstance(obj, TensorVal):
             return tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
+        if isinstance(obj, SetVal):
+            return set_method(interp, obj, name, args)
         if isinstance(obj, ListVal):
             return list_method(interp, obj, name, args)
         if isinstance(obj, DictVal):

@@ -41,6 +41,15 @@ class ListVal:
         return f"ListVal({self.items!r}{', uncertain' if self.uncertain else ''})"
 
 
+class SetVal(ListVal):
+    """A Python set or frozenset: its distinct members in insertion order (``sets.py`` keeps them distinct)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"SetVal({self.items!r}{', uncertain' if self.uncertain else ''})"
+
+
 class DictVal:
     """A Python dict with plain (hashable) keys."""
 
