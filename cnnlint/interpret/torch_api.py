@@ -160,6 +160,17 @@ class TorchAPI:
             return UNKNOWN
         return obj
 
+    def _dataclass_replace(self, interp: Any, obj: Any, changes: dict[str, Any], node: Any) -> Any:
+        """``dataclasses.replace(cfg, **changes)``: a new instance built from the old one's fields and the changes."""
+        fields = _dataclass_fields(obj.cls) if isinstance(obj, ModuleObj) and obj.cls is not None else None
+        if fields is None or obj.kind != "object" or any(f not in obj.attrs for f, _ in fields):
+            return UNKNOWN
+        if any(k not in {f for f, _ in fields} for k in changes):
+            return UNKNOWN  # Python raises: no such field
+        merged = {f: obj.attrs[f] for f, _ in fields}
+        merged.update(changes)
+        return self._plain_instance(interp, obj.cls, [], merged, node)
+
     def dataclass_init(self, interp: Any, cls: ClassVal, obj: Any, args: list[Any], kwargs: dict, node: Any) -> Any:
         fields = _dataclass_fields(cls) or []
         bound = dict(zip([f for f, _ in fields], args))
@@ -347,7 +358,9 @@ class TorchAPI:
         if name in ("weight", "bias"):
             if name == "bias" and layer.args.get("bias") is False:
                 return None
-            return TensorVal(Shape.unknown(), param=True)
+            from cnnlint.interpret.functional import param_shape
+
+            return TensorVal(param_shape(layer, name), param=True)
         if name == "training":
             return True
         return MethodOf(layer, name)
@@ -396,7 +409,9 @@ class TorchAPI:
         return tensor_api.tensor_index(self.session, interp, t, key, node)
 
     def tensor_iter(self, t: TensorVal) -> list[Any] | None:
-        return None
+        from cnnlint.interpret.valued import iterate
+
+        return iterate(t)
 
     # ---- calls by name ---------------------------------------------------------------
 
@@ -440,6 +455,8 @@ class TorchAPI:
             return math_call(name[5:], args)
         if name.startswith("re."):
             return re_call(name[3:], args, kwargs)
+        if name == "dataclasses.replace" and len(args) == 1:
+            return self._dataclass_replace(interp, args[0], kwargs, node)
         if name in ("copy.deepcopy", "copy.copy"):
             return self.session.copy_value(args[0]) if args else UNKNOWN
         if name == "warnings.warn":
