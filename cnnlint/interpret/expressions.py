@@ -6,6 +6,11 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import limits
+from cnnlint.interpret.enums import EnumMember
+from cnnlint.interpret.enums import attr as enum_attr
+from cnnlint.interpret.enums import equal as enum_equal
+from cnnlint.interpret.environ import ENVIRON
+from cnnlint.interpret.environ import contains as environ_contains
 from cnnlint.interpret.frames import Frame, WriteLog, join
 from cnnlint.interpret.pyops import (
     _CMPOPS,
@@ -122,6 +127,8 @@ class Expressions:
             return self.session.torch.layer_attr(owner, name)
         if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
+        if isinstance(owner, EnumMember):
+            return enum_attr(owner, name)
         if isinstance(owner, FuncVal) and name == "__name__":
             return owner.name
         if isinstance(owner, Partial) and name == "func":
@@ -298,6 +305,15 @@ class Expressions:
         return result
 
     def compare(self, op: ast.cmpop, left: Any, right: Any) -> Any:
+        if isinstance(left, EnumMember) or isinstance(right, EnumMember):
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                same = left is right if UNKNOWN not in (left, right) else UNKNOWN
+            elif isinstance(op, (ast.Eq, ast.NotEq)):
+                same = enum_equal(left, right)
+            else:
+                same = MISSING
+            if same is not MISSING:
+                return same if same is UNKNOWN or isinstance(op, (ast.Is, ast.Eq)) else not same
         if isinstance(op, (ast.Is, ast.IsNot)):
             if left is UNKNOWN or right is UNKNOWN:
                 return UNKNOWN
@@ -307,8 +323,8 @@ class Expressions:
             if is_plain(left) and is_plain(right) and not (left is None or right is None):
                 same_obj = type(left) is type(right) and left == right
             return same_obj if isinstance(op, ast.Is) else not same_obj
-        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, TorchDir):
-            found = right.contains(left)
+        if isinstance(op, (ast.In, ast.NotIn)) and (isinstance(right, TorchDir) or right == QualName(ENVIRON)):
+            found = right.contains(left) if isinstance(right, TorchDir) else environ_contains(left)
             return found if found is UNKNOWN or isinstance(op, ast.In) else not found
         if isinstance(op, (ast.In, ast.NotIn)):
             items = self.iterate(right, None) if not isinstance(right, (DictVal, str)) else None

@@ -115,3 +115,26 @@ def _run(session: Any, interp: Any, qualname: str, x: TensorVal, layer_args: dic
     call = session.layer_call(interp, node, qualname, [], layer_args)
     layer = build_one(call)
     return session.forward.run_layer(interp, layer, x, node)
+
+
+def attention(session: Any, interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+    """``F.scaled_dot_product_attention(q, k, v)``: torch's math, ``softmax(q @ k.transpose(-2, -1)) @ v``.
+
+    Shapes and multiply-accumulates are those two products (what ``FlopCounterMode`` counts);
+    a mask is not read (its shape errors are not reported), grouped-query attention is unknown.
+    """
+    from cnnlint.interpret import tensor_api
+
+    names = ("query", "key", "value")
+    bound = dict(zip(names, args))
+    bound.update({k: v for k, v in kwargs.items() if k in names})
+    q, k, v = (bound.get(n) for n in names)
+    if not all(isinstance(t, TensorVal) for t in (q, k, v)) or kwargs.get("enable_gqa"):
+        return NotImplemented
+    if k.shape.rank is None or k.shape.rank < 2:
+        return NotImplemented
+    key_t = tensor_api.call_method(session, interp, k, "transpose", [-2, -1], {}, node)
+    scores = tensor_api.matmul(session, interp, q, key_t, node, "matmul")
+    if not isinstance(scores, TensorVal) or scores.shape.open:
+        return tensor_api.unknown_tensor()
+    return tensor_api.matmul(session, interp, scores, v, node, "matmul")

@@ -33,6 +33,8 @@ KNOWN_ROOTS = frozenset(
         "torchinfo",
         "einops",
         "re",
+        "os",
+        "enum",
     }
 )
 MAX_FILE_BYTES = 2_000_000

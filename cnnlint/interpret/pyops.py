@@ -188,7 +188,9 @@ def _hashable(value: Any) -> bool:
         return True
     if isinstance(value, tuple):
         return all(_hashable(v) for v in value)
-    return isinstance(value, (QualName, ClassVal, FuncVal))
+    from cnnlint.interpret.enums import EnumMember
+
+    return isinstance(value, (QualName, ClassVal, FuncVal, EnumMember))
 
 
 def _comparable(value: Any) -> bool:
@@ -207,6 +209,11 @@ def equal(a: Any, b: Any) -> Any:
     """
     if a is b:
         return True
+    from cnnlint.interpret.enums import EnumMember
+    from cnnlint.interpret.enums import equal as enum_equal
+
+    if isinstance(a, EnumMember) or isinstance(b, EnumMember):
+        return enum_equal(a, b)
     if a is UNKNOWN or b is UNKNOWN or isinstance(a, Sym) or isinstance(b, Sym):
         return UNKNOWN
     if _comparable(a) and _comparable(b):

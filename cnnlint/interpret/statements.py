@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import limits
+from cnnlint.interpret import enums, limits
 from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
 from cnnlint.interpret.pyops import _STMT, BREAK, CONTINUE, RAISE, _hashable, _load, _Signal, _skip, _stores
 from cnnlint.interpret.values import (
@@ -271,6 +271,7 @@ class Statements:
         for value in ns.values():
             if isinstance(value, FuncVal) and value.owner is None:
                 value.owner = cls
+        enums.setup(cls)
         self.write(frame.locals, stmt.name, cls)
         self.session.class_defined(cls)
 

@@ -438,14 +438,15 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
     if name.startswith("torch.nn.functional."):
         if short in FUNCTIONAL and args and isinstance(args[0], TensorVal):
             return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
-        if short in ("linear", "conv1d", "conv2d", "conv3d"):
+        if short in ("linear", "conv1d", "conv2d", "conv3d", "scaled_dot_product_attention"):
             from cnnlint.interpret import functional
 
-            done = (
-                functional.linear(session, interp, args, kwargs, node)
-                if short == "linear"
-                else functional.conv(session, interp, int(short[-2]), args, kwargs, node)
-            )
+            if short == "linear":
+                done = functional.linear(session, interp, args, kwargs, node)
+            elif short.startswith("conv"):
+                done = functional.conv(session, interp, int(short[-2]), args, kwargs, node)
+            else:
+                done = functional.attention(session, interp, args, kwargs, node)
             if done is not NotImplemented:
                 return done
         if not args or not isinstance(args[0], TensorVal):

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from cnnlint.interpret import tensor_api
+from cnnlint.interpret import enums, environ, tensor_api
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, str_method
 from cnnlint.interpret.regex import re_call
 from cnnlint.interpret.sets import set_method
@@ -146,6 +146,8 @@ class TorchAPI:
 
     def _plain_instance(self, interp: Any, cls: ClassVal, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         """A non-module class of the checked code (a config object, a NamedTuple): attributes from ``__init__``."""
+        if enums.is_enum(cls):
+            return enums.lookup(cls, args, kwargs)
         if cls.has_unknown_base:
             return UNKNOWN
         obj = ModuleObj("object", cls=cls)
@@ -453,6 +455,8 @@ class TorchAPI:
             )
         if name.startswith("math."):
             return math_call(name[5:], args)
+        if name.startswith("os."):
+            return environ.call(name, args, kwargs)
         if name.startswith("re."):
             return re_call(name[3:], args, kwargs)
         if name == "dataclasses.replace" and len(args) == 1:
