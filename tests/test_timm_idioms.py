@@ -331,13 +331,16 @@ def test_timm_style_model_is_followed_and_exact(package: Path, name: str, builde
     assert not model["partial"]
 
 
-def test_drop_path_rate_in_the_middle_is_not_guessed(package: Path) -> None:
-    """linspace(0, 0.1, 3)[1] is not computed (torch's float32 kernel decides it): the block stays unknown."""
+def test_drop_path_rates_inside_the_range_are_intervals(package: Path) -> None:
+    """linspace(0, 0.1, 3)[1] is torch's float32 kernel's: known to an interval, enough for ``p > 0.``."""
     text = package.read_text() + "\n\ndef net_dp(**kwargs):\n    return Net(drop_path_rate=0.1, **kwargs)\n"
+    text += "\n\ndef build_dp():\n    return net_dp()\n"
     package.write_text(text)
     model = _summary(package, "net_dp", "1,3,64,64")
-    assert model.get("followed") is not True
-    assert all(d["severity"] not in ("error", "warning") for layer in model["layers"] for d in layer["diagnostics"])
+    shape, params = _torch(package, "build_dp", (1, 3, 64, 64))
+    assert model.get("followed", True) is True and not model["partial"]
+    assert model["output_shape"] == shape and model["total_params"] == params
+    assert any(layer["type"] == "DropPath" for layer in model["layers"])
 
 
 def test_torch_names_exist_in_torch() -> None:
@@ -350,15 +353,21 @@ def test_torch_names_exist_in_torch() -> None:
 
 
 def test_linspace_ends_match_torch() -> None:
-    from cnnlint.interpret.valued import linspace
+    from cnnlint.interpret.valued import Approx, linspace
     from cnnlint.interpret.values import UNKNOWN
 
-    for start, end, steps in ((0, 0.0, 5), (0, 0.1, 4), (0.2, 0.2, 3), (0, 0.3, 2), (0.5, 1, 1), (0, 1, 0)):
+    cases = [(0, 0.0, 5), (0.2, 0.2, 3), (0, 0.3, 2), (0.5, 1, 1), (0, 1, 0)]
+    cases += [(0, rate, n) for rate in (0.05, 0.1, 0.2, 0.3, 0.5) for n in range(3, 40)]
+    for start, end, steps in cases:
         made = linspace([start, end, steps], {})
         real = torch.linspace(start, end, steps).tolist()
         assert list(made.shape.dims) == [steps]
         for mine, theirs in zip(made.values, real):
-            assert mine is UNKNOWN or mine == theirs
+            if isinstance(mine, Approx):
+                assert mine.lo <= theirs <= mine.hi and mine.compare("==", theirs) is UNKNOWN
+                assert mine.compare(">", 0.0) is True and mine.truth() is True
+            else:
+                assert mine is not UNKNOWN and mine == theirs
 
 
 def test_regex_is_python_on_safe_patterns_only() -> None:

@@ -26,6 +26,7 @@ from cnnlint.interpret.pyops import (
 )
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.torch_names import TorchDir
+from cnnlint.interpret.valued import Approx
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -46,6 +47,8 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+
+_APPROX_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
 
 class Expressions:
@@ -305,6 +308,13 @@ class Expressions:
         return result
 
     def compare(self, op: ast.cmpop, left: Any, right: Any) -> Any:
+        if isinstance(left, Approx) or isinstance(right, Approx):
+            symbol = _APPROX_OPS.get(type(op))
+            if symbol is None:
+                return UNKNOWN
+            if isinstance(left, Approx):
+                return left.compare(symbol, right)
+            return right.compare(symbol, left, swapped=True)
         if isinstance(left, EnumMember) or isinstance(right, EnumMember):
             if isinstance(op, (ast.Is, ast.IsNot)):
                 same = left is right if UNKNOWN not in (left, right) else UNKNOWN

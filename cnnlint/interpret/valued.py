@@ -5,16 +5,50 @@ rates: ``[x.item() for x in torch.linspace(0, rate, n)]``) and picks layers by
 them (``DropPath(p) if p > 0. else nn.Identity()``). A value is known only
 where torch's result is exact whatever its kernel does: the ends of the range,
 and every element when the range is empty (``start == end``, the default rate
-of 0). Other elements are unknown.
+of 0). Other elements are an ``Approx``: torch's float32 value lies in a known
+interval (a few float32 ulps around the exact real), so ``p > 0.`` is decided
+when the interval says so, and nothing is computed from it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
+
+
+@dataclass(frozen=True)
+class Approx:
+    """A float known only to lie in ``[lo, hi]``: comparisons decided by the interval, arithmetic unknown."""
+
+    lo: float
+    hi: float
+
+    def compare(self, op: str, other: Any, swapped: bool = False) -> Any:
+        """``self <op> other`` (``other <op> self`` when ``swapped``) for a plain number: True, False or UNKNOWN."""
+        if not _number(other):
+            return UNKNOWN
+        if swapped:
+            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        lo, hi, c = self.lo, self.hi, other
+        decided = {
+            ">": (lo > c, hi <= c),
+            ">=": (lo >= c, hi < c),
+            "<": (hi < c, lo >= c),
+            "<=": (hi <= c, lo > c),
+            "==": (False, c < lo or c > hi),
+            "!=": (c < lo or c > hi, False),
+        }.get(op)
+        if decided is None:
+            return UNKNOWN
+        true, false = decided
+        return True if true else (False if false else UNKNOWN)
+
+    def truth(self) -> Any:
+        return True if self.lo > 0 or self.hi < 0 else UNKNOWN
 
 
 def _number(v: Any) -> bool:
@@ -34,11 +68,16 @@ def linspace(args: list[Any], kwargs: dict[str, Any]) -> TensorVal | None:
         return TensorVal(Shape(steps))
     first, last = _float32(float(start)), _float32(float(end))
     values: list[Any] = [UNKNOWN] * steps
+    tolerance = 8 * max(abs(first), abs(last)) * 2.0**-23
+    low, high = min(first, last), max(first, last)
     for i in range(steps):
         if first == last or i == 0:
             values[i] = first
         elif i == steps - 1:
             values[i] = last
+        else:
+            exact = first + i * (last - first) / (steps - 1)
+            values[i] = Approx(max(low, exact - tolerance), min(high, exact + tolerance))
     return TensorVal(Shape(steps), values=tuple(values))
 
 
