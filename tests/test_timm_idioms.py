@@ -266,6 +266,112 @@ def build_gn():
 """
 
 
+SECOND = """
+import os
+from enum import Enum
+from functools import partial
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+_FUSED = int(os.environ.get('CNNLINT_TEST_UNSET_FLAG', '1')) > 0
+
+
+class Format(str, Enum):
+    NCHW = 'NCHW'
+    NHWC = 'NHWC'
+    NLC = 'NLC'
+
+
+def nchw_to(x, fmt):
+    if fmt == Format.NHWC:
+        x = x.permute(0, 2, 3, 1)
+    elif fmt is Format.NLC:
+        x = x.flatten(2).transpose(1, 2)
+    return x
+
+
+def val2tuple(x, min_len=1, idx_repeat=-1):
+    x = list(x) if isinstance(x, (list, tuple)) else [x]
+    x[idx_repeat:idx_repeat] = [x[idx_repeat] for _ in range(min_len - len(x))]
+    return tuple(x)
+
+
+class PartialConv(nn.Module):
+    def __init__(self, dim, n_div=4, forward='split_cat'):
+        super().__init__()
+        self.dim_conv = dim // n_div
+        self.dim_untouched = dim - self.dim_conv
+        self.conv = nn.Conv2d(self.dim_conv, self.dim_conv, 3, 1, 1, bias=False)
+        if forward == 'split_cat':
+            self.forward = self.forward_split_cat
+        else:
+            raise NotImplementedError
+
+    def forward_split_cat(self, x):
+        x1, x2 = torch.split(x, [self.dim_conv, self.dim_untouched], dim=1)
+        return torch.cat((self.conv(x1), x2), 1)
+
+
+class Attention(nn.Module):
+    def __init__(self, dim, num_heads=2):
+        super().__init__()
+        self.num_heads, self.head_dim = num_heads, dim // num_heads
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+        self.fused_attn = _FUSED
+
+    def forward(self, x):
+        B, N, C = x.shape
+        q, k, v = self.qkv(x).reshape(B, N, 3, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4).unbind(0)
+        if self.fused_attn:
+            x = F.scaled_dot_product_attention(q, k, v)
+        else:
+            x = (q @ k.transpose(-2, -1)).softmax(dim=-1) @ v
+        return self.proj(x.transpose(1, 2).reshape(B, N, C))
+
+
+class Mixer(nn.Module):
+    def __init__(self, dims=(16, 32), num_classes=5, output_fmt='NLC'):
+        super().__init__()
+        depths = sum([[d] * 2 for d in dims], [])
+        kinds = val2tuple('pconv', 2)
+        norm = partial(partial(nn.GroupNorm, 2), eps=1e-5)
+        self.fmt = Format(output_fmt)
+        self.stem = nn.Conv2d(3, depths[0], 4, 4)
+        self.blocks = nn.Sequential(*[PartialConv(depths[0]) for k in kinds], norm(depths[0]))
+        self.attn = Attention(depths[0])
+        self.head = nn.Linear(depths[0], num_classes)
+
+    def forward(self, x):
+        x = nchw_to(self.blocks(self.stem(x)), self.fmt)
+        return self.head(self.attn(x).mean(1))
+
+
+def build():
+    return Mixer()
+"""
+
+
+def test_second_timm_style_model_is_followed_and_exact(tmp_path: Path) -> None:
+    """Enum formats, os.environ flags, partial of a partial, ``sum(lists, [])``, slice assignment,
+    ``self.forward = self.forward_x``, ``F.scaled_dot_product_attention``: torch's figures and MACs."""
+    path = tmp_path / "mixer.py"
+    path.write_text(SECOND)
+    model = _summary(path, "Mixer", "1,3,32,32")
+    module = runpy.run_path(str(path))
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with torch.device("meta"):
+        net = module["build"]().eval()
+        with FlopCounterMode(display=False) as counter:
+            out = net(torch.empty(1, 3, 32, 32))
+    assert model.get("followed", True) is True and not model["partial"], model.get("stopped")
+    assert model["output_shape"] == list(out.shape) == [1, 5]
+    assert model["total_params"] == sum(p.numel() for p in net.parameters())
+    assert 2 * model["total_macs"] == counter.get_total_flops()
+
+
 def _package(tmp_path: Path) -> Path:
     root = tmp_path / "tinytimm"
     (root / "layers").mkdir(parents=True)

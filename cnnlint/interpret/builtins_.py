@@ -183,6 +183,8 @@ def _abs(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
 def _sum(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     items = interp.iterate(args[0], frame)
     start = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    if items is not None and isinstance(start, (ListVal, tuple)):
+        return _concat(start, items)
     if items is None or not _num(start):
         return UNKNOWN
     total = start
@@ -191,6 +193,20 @@ def _sum(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
             return UNKNOWN
         total = total + i
     return total
+
+
+def _concat(start: Any, items: list[Any]) -> Any:
+    """``sum(lists, [])``: the sequences joined with ``+`` (each the same type as ``start``, as Python requires)."""
+    kind = type(start)
+    out = list(start.items if isinstance(start, ListVal) else start)
+    for item in [start, *items]:
+        if type(item) is not kind or (isinstance(item, ListVal) and item.uncertain):
+            return UNKNOWN
+    for item in items:
+        out.extend(item.items if isinstance(item, ListVal) else item)
+        if len(out) > limits.MAX_ELEMENTS:
+            return UNKNOWN
+    return ListVal(out) if kind is ListVal else tuple(out)
 
 
 def _zip(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:

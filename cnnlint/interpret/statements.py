@@ -19,6 +19,7 @@ from cnnlint.interpret.values import (
     ModuleNS,
     ModuleObj,
     QualName,
+    Sym,
 )
 
 
@@ -389,6 +390,15 @@ class Statements:
         if isinstance(owner, DictVal):
             if _hashable(key):
                 self.write(owner.items, key, value)
+            else:
+                owner.uncertain = True
+        elif isinstance(owner, ListVal) and isinstance(key, slice) and key.step is None:
+            # ``x[i:i] = [...]``: Python's slice assignment, on known bounds and a known iterable
+            bounds = (key.start, key.stop)
+            items = self.iterate(value, None)
+            known = all(b is None or (isinstance(b, int) and not isinstance(b, (bool, Sym))) for b in bounds)
+            if known and items is not None and not owner.uncertain and not self.forking:
+                owner.items[key] = items
             else:
                 owner.uncertain = True
         elif isinstance(owner, ListVal):

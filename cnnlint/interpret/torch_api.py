@@ -444,7 +444,10 @@ class TorchAPI:
         if name == "functools.partial":
             if not args:
                 return UNKNOWN
-            return Partial(args[0], tuple(args[1:]), dict(kwargs))
+            inner = args[0]
+            if isinstance(inner, Partial):  # CPython flattens a partial of a partial
+                return Partial(inner.func, (*inner.args, *args[1:]), {**inner.kwargs, **kwargs})
+            return Partial(inner, tuple(args[1:]), dict(kwargs))
         if name in ("functools.reduce",):
             return UNKNOWN
         if name in ("collections.OrderedDict", "collections.defaultdict", "typing.OrderedDict"):
