@@ -397,7 +397,8 @@ class Statements:
             bounds = (key.start, key.stop)
             items = self.iterate(value, None)
             known = all(b is None or (isinstance(b, int) and not isinstance(b, (bool, Sym))) for b in bounds)
-            if known and items is not None and not owner.uncertain and not self.forking:
+            small = items is not None and len(owner.items) + len(items) <= limits.MAX_ELEMENTS
+            if known and small and not owner.uncertain and not self.forking:
                 owner.items[key] = items
             else:
                 owner.uncertain = True
