@@ -6,6 +6,8 @@ import math
 from typing import Any
 
 from cnnlint.interpret import limits
+from cnnlint.interpret.sets import make_set
+from cnnlint.interpret.torch_names import TorchDir, has_name
 from cnnlint.interpret.values import (
     UNKNOWN,
     Builtin,
@@ -16,6 +18,7 @@ from cnnlint.interpret.values import (
     ModuleObj,
     Partial,
     QualName,
+    SetVal,
     SuperVal,
     Sym,
     TensorVal,
@@ -43,6 +46,7 @@ NAMES = [
     "isinstance",
     "issubclass",
     "hasattr",
+    "dir",
     "getattr",
     "setattr",
     "print",
@@ -179,6 +183,8 @@ def _abs(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
 def _sum(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     items = interp.iterate(args[0], frame)
     start = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    if items is not None and isinstance(start, (ListVal, tuple)):
+        return _concat(start, items)
     if items is None or not _num(start):
         return UNKNOWN
     total = start
@@ -187,6 +193,20 @@ def _sum(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
             return UNKNOWN
         total = total + i
     return total
+
+
+def _concat(start: Any, items: list[Any]) -> Any:
+    """``sum(lists, [])``: the sequences joined with ``+`` (each the same type as ``start``, as Python requires)."""
+    kind = type(start)
+    out = list(start.items if isinstance(start, ListVal) else start)
+    for item in [start, *items]:
+        if type(item) is not kind or (isinstance(item, ListVal) and item.uncertain):
+            return UNKNOWN
+    for item in items:
+        out.extend(item.items if isinstance(item, ListVal) else item)
+        if len(out) > limits.MAX_ELEMENTS:
+            return UNKNOWN
+    return ListVal(out) if kind is ListVal else tuple(out)
 
 
 def _zip(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
@@ -213,6 +233,10 @@ def _list(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         value.uncertain = True
         return value
     return ListVal(items)
+
+
+def _set(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    return make_set(interp.iterate(args[0], frame) if args else [])
 
 
 def _tuple(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
@@ -274,7 +298,9 @@ def _instance_of(value: Any, kind: Any) -> Any:
                 False if is_plain(value) or isinstance(value, (FuncVal, Partial, tuple, ListVal, DictVal)) else UNKNOWN
             )
         if kind.name == "list":
-            return isinstance(value, ListVal)
+            return isinstance(value, ListVal) and not isinstance(value, SetVal)
+        if kind.name in ("set", "frozenset"):
+            return UNKNOWN if isinstance(value, SetVal) else isinstance(value, ListVal)
         if kind.name == "dict":
             return isinstance(value, DictVal)
         py = _TYPES.get(kind.name)
@@ -350,6 +376,8 @@ def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     value, name = args
     if not isinstance(name, str):
         return UNKNOWN
+    if isinstance(value, QualName):
+        return has_name(value.name, name)
     if isinstance(value, ModuleObj):
         if name in value.attrs:
             return True
@@ -392,6 +420,10 @@ def _surely_absent(obj: ModuleObj, name: str) -> bool:
     if not name.isidentifier() or name.startswith("_") or name in _MODULE_ATTRS:
         return False
     return cls.lookup("__getattr__")[0] is MISSING and cls.lookup("__getattribute__")[0] is MISSING
+
+
+def _dir(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    return TorchDir(args[0].name) if len(args) == 1 and isinstance(args[0], QualName) else UNKNOWN
 
 
 def _getattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
@@ -519,10 +551,13 @@ _TABLE: dict[str, Any] = {
     "enumerate": _enumerate,
     "list": _list,
     "tuple": _tuple,
+    "set": _set,
+    "frozenset": _set,
     "dict": _dict,
     "isinstance": _isinstance,
     "issubclass": _issubclass,
     "hasattr": _hasattr,
+    "dir": _dir,
     "getattr": _getattr,
     "setattr": _setattr,
     "print": _none,

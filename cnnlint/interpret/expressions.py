@@ -6,6 +6,11 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import limits
+from cnnlint.interpret.enums import EnumMember
+from cnnlint.interpret.enums import attr as enum_attr
+from cnnlint.interpret.enums import equal as enum_equal
+from cnnlint.interpret.environ import ENVIRON
+from cnnlint.interpret.environ import contains as environ_contains
 from cnnlint.interpret.frames import Frame, WriteLog, join
 from cnnlint.interpret.pyops import (
     _CMPOPS,
@@ -16,8 +21,12 @@ from cnnlint.interpret.pyops import (
     _index_sequence,
     _unknown,
     arith,
+    equal,
     fold_number,
 )
+from cnnlint.interpret.sets import make_set
+from cnnlint.interpret.torch_names import TorchDir
+from cnnlint.interpret.valued import Approx
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -38,6 +47,8 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+
+_APPROX_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
 
 class Expressions:
@@ -107,7 +118,7 @@ class Expressions:
         if isinstance(owner, ClassVal):
             value, _ = owner.lookup(name)
             if value is MISSING:
-                return UNKNOWN
+                return owner.name if name == "__name__" else UNKNOWN
             if isinstance(value, FuncVal) and value.kind == "classmethod":
                 return BoundMethod(value, owner)
             return self.resolve(value)
@@ -119,10 +130,14 @@ class Expressions:
             return self.session.torch.layer_attr(owner, name)
         if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
+        if isinstance(owner, EnumMember):
+            return enum_attr(owner, name)
         if isinstance(owner, FuncVal) and name == "__name__":
             return owner.name
         if isinstance(owner, Partial) and name == "func":
             return owner.func
+        if isinstance(owner, Partial) and name in ("args", "keywords"):
+            return owner.args if name == "args" else DictVal(owner.kwargs)
         return UNKNOWN
 
     def _e_Subscript(self, node: ast.Subscript, frame: Frame) -> Any:
@@ -167,7 +182,7 @@ class Expressions:
         return ListVal(items)
 
     def _e_Set(self, node: ast.Set, frame: Frame) -> Any:
-        return UNKNOWN
+        return make_set(self.eval_items(node.elts, frame))
 
     def eval_items(self, elts: list[ast.expr], frame: Frame) -> list[Any] | None:
         items: list[Any] = []
@@ -293,6 +308,22 @@ class Expressions:
         return result
 
     def compare(self, op: ast.cmpop, left: Any, right: Any) -> Any:
+        if isinstance(left, Approx) or isinstance(right, Approx):
+            symbol = _APPROX_OPS.get(type(op))
+            if symbol is None:
+                return UNKNOWN
+            if isinstance(left, Approx):
+                return left.compare(symbol, right)
+            return right.compare(symbol, left, swapped=True)
+        if isinstance(left, EnumMember) or isinstance(right, EnumMember):
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                same = left is right if UNKNOWN not in (left, right) else UNKNOWN
+            elif isinstance(op, (ast.Eq, ast.NotEq)):
+                same = enum_equal(left, right)
+            else:
+                same = MISSING
+            if same is not MISSING:
+                return same if same is UNKNOWN or isinstance(op, (ast.Is, ast.Eq)) else not same
         if isinstance(op, (ast.Is, ast.IsNot)):
             if left is UNKNOWN or right is UNKNOWN:
                 return UNKNOWN
@@ -302,6 +333,9 @@ class Expressions:
             if is_plain(left) and is_plain(right) and not (left is None or right is None):
                 same_obj = type(left) is type(right) and left == right
             return same_obj if isinstance(op, ast.Is) else not same_obj
+        if isinstance(op, (ast.In, ast.NotIn)) and (isinstance(right, TorchDir) or right == QualName(ENVIRON)):
+            found = right.contains(left) if isinstance(right, TorchDir) else environ_contains(left)
+            return found if found is UNKNOWN or isinstance(op, ast.In) else not found
         if isinstance(op, (ast.In, ast.NotIn)):
             items = self.iterate(right, None) if not isinstance(right, (DictVal, str)) else None
             if isinstance(right, DictVal):
@@ -330,6 +364,14 @@ class Expressions:
                     )
             elif items is not None and any(i is left for i in items):
                 found = True
+            elif items is not None and left is not UNKNOWN:
+                outcomes = [equal(left, i) for i in items]
+                if any(o is True for o in outcomes):
+                    found = True
+                elif all(o is False for o in outcomes):
+                    found = False
+                else:
+                    return UNKNOWN
             else:
                 return UNKNOWN
             return found if isinstance(op, ast.In) else not found
@@ -437,7 +479,11 @@ class Expressions:
             return UNKNOWN
         return tuple(out)
 
-    _e_SetComp = _e_GeneratorExp
+    def _e_SetComp(self, node: ast.SetComp, frame: Frame) -> Any:
+        out: list[Any] = []
+        if not self._comprehension(node.generators, frame, lambda s: out.append(self.eval(node.elt, s))):
+            return make_set(None)
+        return make_set(out)
 
     def _e_DictComp(self, node: ast.DictComp, frame: Frame) -> Any:
         result = DictVal()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint.interpret.root_cause import repeated
-from cnnlint.interpret.values import UNKNOWN, FuncVal, ModuleObj, TensorVal, TorchLayer
+from cnnlint.interpret.values import UNKNOWN, BoundMethod, FuncVal, ModuleObj, TensorVal, TorchLayer
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape, format_shape, is_known
 from cnnlint.shapes.propagate import Step, _add, _step
@@ -105,6 +105,13 @@ class Forward:
     def _module_forward(
         self, interp: Any, mod: ModuleObj, args: list[Any], kwargs: dict[str, Any], node: Any, container_only: bool
     ) -> Any:
+        if not container_only and mod.cls is not None and "forward" in mod.attrs:
+            # ``self.forward = self.forward_slicing``: the instance attribute is what ``__call__`` runs
+            own = mod.attrs["forward"]
+            if isinstance(own, (BoundMethod, FuncVal)):
+                return interp.call(own, list(args), kwargs, node, None)
+            self._stop(interp, node, mod, f"the forward {mod.type_name} sets on itself could not be resolved")
+            return _unknown_tensor()
         if not container_only and mod.cls is not None:
             forward, _owner = mod.cls.lookup("forward")
             forward = interp.resolve(forward)

@@ -13,7 +13,7 @@ import contextlib
 import os
 from typing import Any
 
-from cnnlint.interpret.values import UNKNOWN, LazyImport, ModuleNS, QualName
+from cnnlint.interpret.values import UNKNOWN, LazyImport, ListVal, ModuleNS, QualName
 
 # Roots resolved by name, never read from disk.
 KNOWN_ROOTS = frozenset(
@@ -33,6 +33,9 @@ KNOWN_ROOTS = frozenset(
         "torchinfo",
         "torchsummary",
         "einops",
+        "re",
+        "os",
+        "enum",
     }
 )
 MAX_FILE_BYTES = 2_000_000
@@ -102,6 +105,24 @@ class Imports:
             return UNKNOWN
         found = self.load(f"{dotted}.{name}")
         return found if found is not None else UNKNOWN
+
+    def star(self, module: str | None, importer: ModuleNS) -> dict[str, Any]:
+        """``from .activations import *``: the module's ``__all__``, else its names without a leading ``_``.
+
+        The module is loaded now (Python binds the names at the import). A module of an unknown
+        root, or one that cannot be read, binds nothing: its names stay unknown.
+        """
+        if module is None or module.split(".", 1)[0] in KNOWN_ROOTS:
+            return {}
+        found = self.load(module)
+        if found is None:
+            return {}
+        names = found.globals.get("__all__")
+        if isinstance(names, ListVal) and not names.uncertain:
+            names = tuple(names.items)
+        if isinstance(names, tuple) and all(isinstance(n, str) for n in names):
+            return {n: found.globals[n] for n in names if n in found.globals}
+        return {k: v for k, v in found.globals.items() if not k.startswith("_")}
 
     # ---- loading -------------------------------------------------------------------
 

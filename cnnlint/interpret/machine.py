@@ -30,6 +30,7 @@ from cnnlint.interpret.pyops import (  # noqa: F401 - re-exported: torch_api and
     fold_number,
 )
 from cnnlint.interpret.statements import Statements
+from cnnlint.interpret.valued import Approx
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -225,6 +226,8 @@ class Interpreter(Statements, Expressions):
             return True
         if isinstance(value, slice):
             return True
+        if isinstance(value, Approx):
+            return value.truth()
         return True
 
     def iterate(self, value: Any, frame: Frame | None) -> list[Any] | None:

@@ -188,7 +188,9 @@ def _hashable(value: Any) -> bool:
         return True
     if isinstance(value, tuple):
         return all(_hashable(v) for v in value)
-    return isinstance(value, (QualName, ClassVal, FuncVal))
+    from cnnlint.interpret.enums import EnumMember
+
+    return isinstance(value, (QualName, ClassVal, FuncVal, EnumMember))
 
 
 def _comparable(value: Any) -> bool:
@@ -197,6 +199,33 @@ def _comparable(value: Any) -> bool:
         or value is None
         or (isinstance(value, tuple) and all(_comparable(v) for v in value))
     )
+
+
+def equal(a: Any, b: Any) -> Any:
+    """Python's ``a == b`` where the interpreter can decide it: True, False or UNKNOWN.
+
+    Plain values compare by value; classes and functions of the checked code by
+    identity (they define no ``__eq__``); a torch class is never one of them.
+    """
+    if a is b:
+        return True
+    from cnnlint.interpret.enums import EnumMember
+    from cnnlint.interpret.enums import equal as enum_equal
+
+    if isinstance(a, EnumMember) or isinstance(b, EnumMember):
+        return enum_equal(a, b)
+    if a is UNKNOWN or b is UNKNOWN or isinstance(a, Sym) or isinstance(b, Sym):
+        return UNKNOWN
+    if _comparable(a) and _comparable(b):
+        return a == b
+    if isinstance(a, QualName) and isinstance(b, QualName):
+        return True if a.name == b.name else UNKNOWN  # torch has aliases (torch.concat is torch.cat)
+    identity = (ClassVal, FuncVal)
+    if isinstance(a, identity) or isinstance(b, identity):
+        other = b if isinstance(a, identity) else a
+        if isinstance(other, (*identity, QualName)) or is_plain(other):
+            return False
+    return UNKNOWN
 
 
 def _index_sequence(seq: Any, key: Any, kind: type) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import limits
+from cnnlint.interpret import enums, limits
 from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
 from cnnlint.interpret.pyops import _STMT, BREAK, CONTINUE, RAISE, _hashable, _load, _Signal, _skip, _stores
 from cnnlint.interpret.values import (
@@ -19,6 +19,7 @@ from cnnlint.interpret.values import (
     ModuleNS,
     ModuleObj,
     QualName,
+    Sym,
 )
 
 
@@ -271,6 +272,7 @@ class Statements:
         for value in ns.values():
             if isinstance(value, FuncVal) and value.owner is None:
                 value.owner = cls
+        enums.setup(cls)
         self.write(frame.locals, stmt.name, cls)
         self.session.class_defined(cls)
 
@@ -286,6 +288,8 @@ class Statements:
         base = self.session.imports.absolute(stmt.module, stmt.level, frame.module)
         for alias in stmt.names:
             if alias.name == "*":
+                for name, value in self.session.imports.star(base, frame.module).items():
+                    self.write(frame.locals, name, value)
                 continue
             value = self.session.imports.from_value(base, alias.name, frame.module)
             self.write(frame.locals, alias.asname or alias.name, value)
@@ -386,6 +390,16 @@ class Statements:
         if isinstance(owner, DictVal):
             if _hashable(key):
                 self.write(owner.items, key, value)
+            else:
+                owner.uncertain = True
+        elif isinstance(owner, ListVal) and isinstance(key, slice) and key.step is None:
+            # ``x[i:i] = [...]``: Python's slice assignment, on known bounds and a known iterable
+            bounds = (key.start, key.stop)
+            items = self.iterate(value, None)
+            known = all(b is None or (isinstance(b, int) and not isinstance(b, (bool, Sym))) for b in bounds)
+            small = items is not None and len(owner.items) + len(items) <= limits.MAX_ELEMENTS
+            if known and small and not owner.uncertain and not self.forking:
+                owner.items[key] = items
             else:
                 owner.uncertain = True
         elif isinstance(owner, ListVal):

@@ -202,6 +202,12 @@ def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, 
     from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
 
     shape = t.shape
+    if t.values is not None and name in ("item", "tolist", "split"):
+        from cnnlint.interpret.valued import method
+
+        known = method(t, name, args, kwargs)
+        if known is not NotImplemented:
+            return known
     if name == "size" or name == "dim" or name == "numel":
         if name == "dim":
             return shape.rank if shape.rank is not None else UNKNOWN
@@ -435,6 +441,17 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
     if name.startswith("torch.nn.functional."):
         if short in FUNCTIONAL and args and isinstance(args[0], TensorVal):
             return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
+        if short in ("linear", "conv1d", "conv2d", "conv3d", "scaled_dot_product_attention"):
+            from cnnlint.interpret import functional
+
+            if short == "linear":
+                done = functional.linear(session, interp, args, kwargs, node)
+            elif short.startswith("conv"):
+                done = functional.conv(session, interp, int(short[-2]), args, kwargs, node)
+            else:
+                done = functional.attention(session, interp, args, kwargs, node)
+            if done is not NotImplemented:
+                return done
         if not args or not isinstance(args[0], TensorVal):
             return UNKNOWN if not args else unknown_tensor()
         t = args[0]
@@ -481,6 +498,11 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             sizes = [kwargs["size"]]
         dims = dims_of(list(sizes), interp) if sizes else None
         return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
+    if short == "linspace" and name.count(".") == 1:
+        from cnnlint.interpret.valued import linspace
+
+        made = linspace(args, kwargs)
+        return made if made is not None else unknown_tensor()
     if short in LIKE and args and isinstance(args[0], TensorVal):
         return TensorVal(args[0].shape)
     if short == "arange":

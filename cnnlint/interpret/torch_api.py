@@ -12,8 +12,10 @@ import math
 import re
 from typing import Any
 
-from cnnlint.interpret import input_sources, tensor_api
+from cnnlint.interpret import enums, environ, input_sources, tensor_api
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
+from cnnlint.interpret.regex import re_call
+from cnnlint.interpret.sets import set_method
 from cnnlint.interpret.torch_stacks import STACKS, stack
 from cnnlint.interpret.values import (
     MISSING,
@@ -28,6 +30,7 @@ from cnnlint.interpret.values import (
     ModuleObj,
     Partial,
     QualName,
+    SetVal,
     SuperVal,
     TensorVal,
     TorchLayer,
@@ -111,6 +114,8 @@ class TorchAPI:
     def qualname_attr(self, owner: QualName, name: str) -> Any:
         if owner.name == "math" and name in _MATH_CONSTS:
             return _MATH_CONSTS[name]
+        if name == "__name__":
+            return owner.name.rsplit(".", 1)[-1]
         return QualName(normalize(f"{owner.name}.{name}"))
 
     # ---- construction ----------------------------------------------------------------
@@ -143,6 +148,8 @@ class TorchAPI:
 
     def _plain_instance(self, interp: Any, cls: ClassVal, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         """A non-module class of the checked code (a config object, a NamedTuple): attributes from ``__init__``."""
+        if enums.is_enum(cls):
+            return enums.lookup(cls, args, kwargs)
         if cls.has_unknown_base:
             return UNKNOWN
         obj = ModuleObj("object", cls=cls)
@@ -156,6 +163,17 @@ class TorchAPI:
         ):
             return UNKNOWN
         return obj
+
+    def _dataclass_replace(self, interp: Any, obj: Any, changes: dict[str, Any], node: Any) -> Any:
+        """``dataclasses.replace(cfg, **changes)``: a new instance built from the old one's fields and the changes."""
+        fields = _dataclass_fields(obj.cls) if isinstance(obj, ModuleObj) and obj.cls is not None else None
+        if fields is None or obj.kind != "object" or any(f not in obj.attrs for f, _ in fields):
+            return UNKNOWN
+        if any(k not in {f for f, _ in fields} for k in changes):
+            return UNKNOWN  # Python raises: no such field
+        merged = {f: obj.attrs[f] for f, _ in fields}
+        merged.update(changes)
+        return self._plain_instance(interp, obj.cls, [], merged, node)
 
     def dataclass_init(self, interp: Any, cls: ClassVal, obj: Any, args: list[Any], kwargs: dict, node: Any) -> Any:
         fields = _dataclass_fields(cls) or []
@@ -344,7 +362,9 @@ class TorchAPI:
         if name in ("weight", "bias"):
             if name == "bias" and layer.args.get("bias") is False:
                 return None
-            return TensorVal(Shape.unknown(), param=True)
+            from cnnlint.interpret.functional import param_shape
+
+            return TensorVal(param_shape(layer, name), param=True)
         if name == "training":
             return True
         return MethodOf(layer, name)
@@ -393,7 +413,9 @@ class TorchAPI:
         return tensor_api.tensor_index(self.session, interp, t, key, node)
 
     def tensor_iter(self, t: TensorVal) -> list[Any] | None:
-        return None
+        from cnnlint.interpret.valued import iterate
+
+        return iterate(t)
 
     # ---- calls by name ---------------------------------------------------------------
 
@@ -426,7 +448,10 @@ class TorchAPI:
         if name == "functools.partial":
             if not args:
                 return UNKNOWN
-            return Partial(args[0], tuple(args[1:]), dict(kwargs))
+            inner = args[0]
+            if isinstance(inner, Partial):  # CPython flattens a partial of a partial
+                return Partial(inner.func, (*inner.args, *args[1:]), {**inner.kwargs, **kwargs})
+            return Partial(inner, tuple(args[1:]), dict(kwargs))
         if name in ("functools.reduce",):
             return UNKNOWN
         if name in ("collections.OrderedDict", "collections.defaultdict", "typing.OrderedDict"):
@@ -439,6 +464,12 @@ class TorchAPI:
             return product(interp.iterate(args[0], None))
         if name.startswith("math."):
             return math_call(name[5:], args)
+        if name.startswith("os."):
+            return environ.call(name, args, kwargs)
+        if name.startswith("re."):
+            return re_call(name[3:], args, kwargs)
+        if name == "dataclasses.replace" and len(args) == 1:
+            return self._dataclass_replace(interp, args[0], kwargs, node)
         if name in ("copy.deepcopy", "copy.copy"):
             return self.session.copy_value(args[0]) if args else UNKNOWN
         if name == "warnings.warn":
@@ -474,6 +505,8 @@ class TorchAPI:
     def call_method(self, interp: Any, obj: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         if isinstance(obj, TensorVal):
             return tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
+        if isinstance(obj, SetVal):
+            return set_method(interp, obj, name, args)
         if isinstance(obj, ListVal):
             return list_method(interp, obj, name, args)
         if isinstance(obj, DictVal):

@@ -41,6 +41,15 @@ class ListVal:
         return f"ListVal({self.items!r}{', uncertain' if self.uncertain else ''})"
 
 
+class SetVal(ListVal):
+    """A Python set or frozenset: its distinct members in insertion order (``sets.py`` keeps them distinct)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"SetVal({self.items!r}{', uncertain' if self.uncertain else ''})"
+
+
 class DictVal:
     """A Python dict with plain (hashable) keys."""
 
@@ -214,6 +223,7 @@ class TensorVal:
     # Downstream of an error whose output is not fixed by the failing layer's own arguments (a BatchNorm
     # with the wrong num_features passes its input on): torch never gets here, so nothing more is reported.
     tainted: bool = False
+    values: tuple[Any, ...] | None = None  # the elements, flattened, when known (``valued.py``)
 
 
 @dataclass(eq=False)

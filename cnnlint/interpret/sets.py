@@ -1,0 +1,63 @@
+"""Sets: ``{BatchNormAct2d, GroupNormAct}``, ``set(...)``, ``{m for n, m in MAP.items()}`` and their methods.
+
+Python compares set members by ``==``: plain values by value, classes and
+functions by identity. A member whose equality the interpreter cannot decide
+makes the set uncertain (its contents unknown), never a guess.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cnnlint.interpret import limits
+from cnnlint.interpret.pyops import equal
+from cnnlint.interpret.values import UNKNOWN, SetVal
+
+
+def make_set(items: list[Any] | None) -> SetVal:
+    result = SetVal()
+    if items is None:
+        result.uncertain = True
+        return result
+    for item in items:
+        _add(result, item)
+    return result
+
+
+def _add(target: SetVal, item: Any) -> None:
+    outcomes = [equal(item, x) for x in target.items]
+    if any(o is True for o in outcomes):
+        return
+    if any(o is UNKNOWN for o in outcomes) or len(target.items) >= limits.MAX_ELEMENTS:
+        target.uncertain = True
+        return
+    target.items.append(item)
+
+
+def set_method(interp: Any, obj: SetVal, name: str, args: list[Any]) -> Any:
+    """A set's methods; one the interpreter does not model leaves the set unknown."""
+    if name == "add" and len(args) == 1:
+        if interp.forking:
+            obj.uncertain = True
+        _add(obj, args[0])
+        return None
+    if name == "update" and args:
+        for arg in args:
+            items = interp.iterate(arg, None)
+            if items is None or interp.forking:
+                obj.uncertain = True
+            for item in items or ():
+                _add(obj, item)
+        return None
+    if name in ("union", "copy") and not obj.uncertain:
+        merged = make_set(list(obj.items))
+        for arg in args:
+            items = interp.iterate(arg, None)
+            if items is None:
+                merged.uncertain = True
+                break
+            for item in items:
+                _add(merged, item)
+        return merged
+    obj.uncertain = True
+    return UNKNOWN
