@@ -163,6 +163,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         models, problems = [], []
         infer_inputs(interpreted)
         _cli_and_config_inputs(new_models, options)
+    interpreted.thorough = options.want_models  # input-free checking: the accepted ranges too (summary, editor)
     follow(interpreted)
     result.dependencies = interpreted.dependencies
     for problem in problems:

@@ -54,6 +54,7 @@ _INPUT_SOURCES = {
     "inferred": "inferred from the tensor built",
     "cli": "from --input",
     "config": "from pyproject.toml [tool.cnnlint.inputs]",
+    "accepted": "the only size the model accepts: none was declared, input-free checking found it",
 }
 
 
@@ -229,6 +230,8 @@ class ModelSummary:
     runtime_failure: str | None = None  # --runtime could not check this model at all
     layer_count: int = 0
     example_input: tuple[int, ...] = (1, 3, 224, 224)  # suggested when no input is declared
+    accepts: str | None = None  # input-free checking: "accepts H in 28..31, W in 28..31"
+    accepted_ranges: list | None = None  # the same as [[28, 31], [28, 31]]
 
     @property
     def total_params(self) -> int | None:
@@ -338,8 +341,21 @@ def summarize(
         runtime=runtime,
         runtime_failure=runtime_failure,
         layer_count=len(leaves),
-        example_input=example_input(model_result.layers) if decl is None else (),
+        **{"example_input": example_input(model_result.layers) if decl is None else (), **_accepted(model)},
     )
+
+
+def _accepted(model: Any) -> dict:
+    """Input-free checking's answer for a model without an input (issue 12), when it found one."""
+    found = getattr(model, "accepts", None)
+    if found is None or found.status != "some" or not found.ranges:
+        return {}
+    lows = tuple(a for a, _ in found.ranges)
+    return {
+        "accepts": found.words(),
+        "accepted_ranges": [list(r) for r in found.ranges],
+        "example_input": (1, found.channels, *lows),
+    }
 
 
 def _shown_models(file_result: FileResult) -> list[ModelResult]:
@@ -538,6 +554,8 @@ def render_model_text(m: ModelSummary, *, cwd: os.PathLike | str | None = None) 
         )
     out.append(f"Input shape: {_input_words(m)}")
     out.append(f"Output shape: {format_shape(m.output_shape)}")
+    if m.accepts:
+        out.append(f"Input size: {m.accepts} (input-free checking, batch symbolic)")
     if m.input_dims is None:
         out.extend(_no_input_advice(m, path.replace(os.sep, "/")))
     elif m.stopped:
@@ -621,6 +639,7 @@ def model_to_dict(m: ModelSummary, *, cwd: os.PathLike | str | None = None) -> d
         "macs_per_sample": m.macs_per_sample,
         "stopped_at_row": m.stopped_at,
         "runtime": m.runtime,
+        "accepted_input": m.accepted_ranges,
         **({"runtime_failure": m.runtime_failure} if m.runtime else {}),
     }
 
