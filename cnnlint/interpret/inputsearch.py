@@ -28,7 +28,11 @@ from cnnlint.shapes.spec import Finding
 BATCH = "B"
 ENABLED = True  # the switch the benchmark times with and without
 MAX_RUNS = 400  # forwards per model, all searches together (a small model runs one in ~1 ms)
-RUN_WORK = 60_000  # evaluated nodes per forward of a candidate (a bigger model is left unknown)
+# Evaluated nodes one candidate's forward (and the model's own run without an input) may cost: a
+# bigger model is left unknown. ``check`` must stay fast on trees of big released models (the
+# benchmark); summary and the editor, which ask for the ranges too, allow more.
+CHECK_WORK = 8_000
+THOROUGH_WORK = 40_000
 WARNINGS = frozenset(["CNL003", "CNL011", "CNL100"])
 _NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
@@ -80,8 +84,9 @@ class _Run:
 
 
 class _Search:
-    def __init__(self, session: Any, obj: Any, extra: list[Any], channels: int, spatial: int) -> None:
+    def __init__(self, session: Any, obj: Any, extra: list[Any], channels: int, spatial: int, work: int) -> None:
         self.session = session
+        self.work = work  # the budget of one candidate's forward
         self.obj = obj
         self.extra = extra
         self.channels = channels
@@ -98,7 +103,7 @@ class _Search:
         self.runs += 1
         session = self.session
         saved = session.max_work
-        session.work, session.max_work = 0, RUN_WORK
+        session.work, session.max_work = 0, min(saved, self.work)
         x = TensorVal(Shape(BATCH, self.channels, *sizes))
         try:
             rec, _ = session.forward.run(session.interp, self.obj, [x, *self.extra])
@@ -201,14 +206,19 @@ def first_layer(steps: list[Step]) -> tuple[int, int] | None:
     return None
 
 
-def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough: bool) -> Accepted:
+def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough: bool, work: int = 0) -> Accepted:
     """The accepted sizes of a model followed without an input (``steps``: that run).
 
     ``thorough`` False (``check``): stop at the first valid size, since only
     "none" is reported; True (summary, editor): the valid ranges too.
+    ``work``: what the run without an input cost (a bigger model is not searched).
     """
     if any(f.code not in WARNINGS for s in steps for f in s.findings):
         return Accepted("unknown")  # a certain error already: the search would only find it again
+    if work > (THOROUGH_WORK if thorough else CHECK_WORK):
+        return Accepted("unknown")  # too big to search within the budget
+    if any(s.stopped and "not resolvable" not in (s.layer.note or "") for s in steps):
+        return Accepted("unknown")  # an unknown layer stops every candidate too: nothing to learn, only cost
     first = first_layer(steps)
     if first is None:
         return Accepted("unknown")
@@ -216,7 +226,8 @@ def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough
     spatial = rank - 2
     top = upper_bound(spatial)
     names = _NAMES[spatial]
-    finder = _Search(session, obj, extra, channels, spatial)
+    budget = THOROUGH_WORK if thorough else CHECK_WORK
+    finder = _Search(session, obj, extra, channels, spatial, budget)
     try:
         found, probes = finder.find_valid(1, top, 224 if spatial > 1 else 16_000)
         if found is None:

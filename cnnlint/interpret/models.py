@@ -303,7 +303,7 @@ def follow(found: Interpreted) -> None:
 def _input_free(found: Interpreted, c: Candidate, steps: list[Step], output: Shape) -> tuple[list[Step], Shape, Any]:
     """The sizes a model without an input accepts: CNL013 when none; followed with the one size when one."""
     session = found.session
-    accepted = inputsearch.search(session, c.obj, steps, _extra_inputs(c.obj), found.thorough)
+    accepted = inputsearch.search(session, c.obj, steps, _extra_inputs(c.obj), found.thorough, session.work)
     c.model.accepts = accepted  # type: ignore[attr-defined]
     if accepted.finding is not None and accepted.call is not None:
         found.construction.append((accepted.call, accepted.finding))
