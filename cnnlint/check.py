@@ -168,6 +168,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         problems = declare_inputs(tree, text, new_models, None, None, nodes)
     infer_inputs(interpreted)
     _cli_and_config_inputs(new_models, options)
+    interpreted.thorough = options.want_models  # input-free checking: the accepted ranges too (summary, editor)
     follow(interpreted)
     result.dependencies = interpreted.dependencies
     for problem in problems:

@@ -24,7 +24,7 @@ from typing import Any
 
 from cnnlint.extract.model import InputDecl, ModelDef, Span
 from cnnlint.extract.positions import Lines
-from cnnlint.interpret import input_sources, limits
+from cnnlint.interpret import input_sources, inputsearch, limits
 from cnnlint.interpret.imports import package_of
 from cnnlint.interpret.outputs import output_tree
 from cnnlint.interpret.session import Session
@@ -66,6 +66,7 @@ class Interpreted:
     candidates: list[Candidate] = field(default_factory=list)
     session: Session | None = None
     configs: dict[str, Any] = field(default_factory=dict)  # timm-style input sizes (input_sources.timm_configs)
+    thorough: bool = False  # input-free checking also finds the accepted ranges (summary, editor)
 
 
 def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[str] = frozenset()) -> Interpreted:
@@ -338,15 +339,43 @@ def follow(found: Interpreted) -> None:
             steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
             out = UNKNOWN
         steps = _unwrap_root(steps, c.obj)
-        if any(getattr(sub, "failed", False) for sub in _submodules(c.obj)):
+        failed = any(getattr(sub, "failed", False) for sub in _submodules(c.obj))
+        if failed:
             # torch never gets to forward: building the model raised (reported where it raised)
             for s in steps:
                 s.findings = [f for f in s.findings if f.code == "CNL100"]
         output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
+        params = _params(c.obj, session)
+        if dims is None and not failed and inputsearch.ENABLED:  # input-free checking (issue 12)
+            steps, output, dims = _input_free(found, c, steps, output)
         outputs = None if isinstance(out, TensorVal) else output_tree(out)
         per_sample = _per_sample(session, c, dims, len(steps)) if dims and isinstance(dims[0], str) else None
-        found.models.append((c.model, Trace(steps, output), _params(c.obj, session), per_sample, outputs))
+        found.models.append((c.model, Trace(steps, output), params, per_sample, outputs))
+    inputsearch.drop_repeated(found)
     found.dependencies = sorted(session.dependencies)
+
+
+def _input_free(found: Interpreted, c: Candidate, steps: list[Step], output: Shape) -> tuple[list[Step], Shape, Any]:
+    """The sizes a model without an input accepts: CNL013 when none; followed with the one size when one."""
+    session = found.session
+    accepted = inputsearch.search(session, c.obj, steps, _extra_inputs(c.obj), found.thorough, session.work)
+    c.model.accepts = accepted  # type: ignore[attr-defined]
+    if accepted.finding is not None and accepted.call is not None:
+        found.construction.append((accepted.call, accepted.finding))
+    single = accepted.single
+    if single is None:
+        return steps, output, None
+    dims = (inputsearch.BATCH, accepted.channels, *single)
+    session.work = 0
+    try:
+        rec, out = session.forward.run(session.interp, c.obj, [TensorVal(Shape(*dims)), *_extra_inputs(c.obj)])
+    except (limits.BudgetExceeded, RecursionError):
+        return steps, output, None
+    for s in rec.steps:  # CNL003 is not reported on a size nobody declared
+        s.findings = [f for f in s.findings if f.code != "CNL003"]
+    c.model.input = InputDecl(dims, "accepted", None)
+    new_out = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
+    return _unwrap_root(rec.steps, c.obj), new_out, dims
 
 
 def _per_sample(session: Session, c: Candidate, dims: tuple, count: int) -> list[Any] | None:

@@ -43,6 +43,7 @@ class StepView:
     def_span: Range | None
     call_span: Range | None = None
     statement: Range | None = None  # the forward statement holding call_span
+    accepts: str | None = None  # input-free checking: "accepts H in 28..31, W in 28..31"
 
 
 def contains(span: Range, here: Location) -> bool:
@@ -87,7 +88,9 @@ def hover_markdown(view: StepView) -> str | None:
         lines.append(" \u00b7 ".join(facts))
     if len(lines) == 1:
         return None
-    if not view.has_input:
+    if not view.has_input and view.accepts:
+        lines.append(f"_no input size declared; the model {view.accepts}_")
+    elif not view.has_input:
         lines.append("_no input size declared: `# cnnlint: input=(1, 3, 224, 224)`_")
     return "  \n".join(lines)
 

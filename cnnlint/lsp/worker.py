@@ -129,9 +129,16 @@ def step_views(result: Any) -> list[StepView]:
                     def_span=def_span,
                     call_span=call,
                     statement=statement,
+                    accepts=_accepts(definition),
                 )
             )
     return views
+
+
+def _accepts(definition: Any) -> str | None:
+    """Input-free checking's accepted sizes, for the hover of a model with no input."""
+    found = getattr(definition, "accepts", None)
+    return (found.words() or None) if found is not None else None
 
 
 def shape_text(shape: Any) -> str | None:

@@ -55,6 +55,7 @@ _INPUT_SOURCES = {
     "inferred": "inferred from the tensor built",
     "cli": "from --input",
     "config": "from pyproject.toml [tool.cnnlint.inputs]",
+    "accepted": "the only size the model accepts: none was declared, input-free checking found it",
 }
 
 
@@ -233,6 +234,8 @@ class ModelSummary:
     outputs: Any = None  # several outputs: their shapes, nested as returned (report/outputs.py)
     input_others: tuple = ()  # the forward's further inputs fed with the inferred one (dims or None)
     input_via: str | None = None  # an inferred input's source: "summary(...)", "the timm config ..."
+    accepts: str | None = None  # input-free checking: "accepts H in 28..31, W in 28..31"
+    accepted_ranges: list | None = None  # the same as [[28, 31], [28, 31]]
 
     @property
     def total_params(self) -> int | None:
@@ -343,10 +346,23 @@ def summarize(
         runtime_failure=runtime_failure,
         layer_count=len(leaves),
         input_via=getattr(decl, "via", None),
-        example_input=example_input(model_result.layers) if decl is None else (),
         outputs=getattr(model_result, "outputs", None) if rows else None,
         input_others=tuple(getattr(decl, "others", ())) if decl is not None else (),
+        **{"example_input": example_input(model_result.layers) if decl is None else (), **_accepted(model)},
     )
+
+
+def _accepted(model: Any) -> dict:
+    """Input-free checking's answer for a model without an input (issue 12), when it found one."""
+    found = getattr(model, "accepts", None)
+    if found is None or found.status != "some" or not found.ranges:
+        return {}
+    lows = tuple(a for a, _ in found.ranges)
+    return {
+        "accepts": found.words(),
+        "accepted_ranges": [list(r) for r in found.ranges],
+        "example_input": (1, found.channels, *lows),
+    }
 
 
 def _shown_models(file_result: FileResult) -> list[ModelResult]:
@@ -552,6 +568,8 @@ def render_model_text(m: ModelSummary, *, cwd: os.PathLike | str | None = None) 
         )
     out.append(f"Input shape{'s' if m.input_others else ''}: {_input_words(m)}")
     out.append(f"Output shape: {_output_text(m)}")
+    if m.accepts:
+        out.append(f"Input size: {m.accepts} (input-free checking, batch symbolic)")
     if m.input_dims is None:
         out.extend(_no_input_advice(m, path.replace(os.sep, "/")))
     elif m.stopped:
@@ -646,6 +664,7 @@ def model_to_dict(m: ModelSummary, *, cwd: os.PathLike | str | None = None) -> d
         "macs_per_sample": m.macs_per_sample,
         "stopped_at_row": m.stopped_at,
         "runtime": m.runtime,
+        "accepted_input": m.accepted_ranges,
         **({"runtime_failure": m.runtime_failure} if m.runtime else {}),
     }
 

@@ -1,0 +1,391 @@
+"""Input-free checking (issue 12): which input sizes a model without a declared input accepts.
+
+Each unknown spatial size is a variable. The model is followed by the
+interpreter itself with candidate inputs ``(B, C, s, ...)`` (``C`` from the
+first fixed-rank layer, the batch symbolic as SPEC §2 assumes), so every size
+comes from the engine's own formulas. Those per-dim maps (floor divisions,
+padding, dilation, ``ceil_mode``, transposed convs, upsampling) are monotone
+in the input size, so a failure has a direction: an output below 1 wants a
+larger input; a Linear that receives more features than it expects wants a
+smaller one. Bisection on that direction finds a valid size, or proves that
+none exists (CNL013); bisection on validity then finds the valid interval,
+first for square inputs, then per dim. A failure without a direction (a
+concatenation of two branches, an unknown layer), or the run/work budget,
+leaves the answer unknown: no finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnnlint.interpret import limits
+from cnnlint.interpret.values import TensorVal
+from cnnlint.shapes.dims import Shape, is_known
+from cnnlint.shapes.propagate import Step
+from cnnlint.shapes.spec import Finding
+
+BATCH = "B"
+ENABLED = True  # the switch the benchmark times with and without
+MAX_RUNS = 400  # forwards per model, all searches together (a small model runs one in ~1 ms)
+# Evaluated nodes one candidate's forward (and the model's own run without an input) may cost: a
+# bigger model is left unknown. ``check`` must stay fast on trees of big released models (the
+# benchmark); summary and the editor, which ask for the ranges too, allow more.
+CHECK_WORK = 8_000
+THOROUGH_WORK = 40_000
+WARNINGS = frozenset(["CNL003", "CNL011", "CNL100"])
+_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+
+
+def upper_bound(spatial: int) -> int:
+    """1..4096 per dim for images and volumes, 1..2^20 for 1-D signals (audio at 16 kHz)."""
+    return 2**20 if spatial == 1 else 4096
+
+
+@dataclass
+class Accepted:
+    """What the search found: ``status`` is "some", "none" or "unknown"."""
+
+    status: str
+    names: tuple[str, ...] = ()
+    ranges: tuple[tuple[int, int], ...] = ()  # per spatial dim, the others held at a valid size
+    square: tuple[int, int] | None = None  # the valid square sizes (every spatial dim equal)
+    channels: int | None = None
+    finding: Finding | None = None
+    call: Any = None  # where CNL013 is reported
+    runs: int = 0
+
+    @property
+    def single(self) -> tuple[int, ...] | None:
+        if self.status == "some" and self.ranges and all(a == b for a, b in self.ranges):
+            return tuple(a for a, _ in self.ranges)
+        return None
+
+    def words(self) -> str:
+        if self.status != "some":
+            return ""
+        parts = [f"{n} = {a}" if a == b else f"{n} in {a}..{b}" for n, (a, b) in zip(self.names, self.ranges)]
+        return "accepts " + ", ".join(parts)
+
+
+class _Unknown(Exception):
+    """The search cannot decide: no claim is made."""
+
+
+@dataclass
+class _Run:
+    errors: list[tuple[Step, Finding]]
+    stopped: bool
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.stopped
+
+
+class _Search:
+    def __init__(self, session: Any, obj: Any, extra: list[Any], channels: int, spatial: int, work: int) -> None:
+        self.session = session
+        self.work = work  # the budget of one candidate's forward
+        self.obj = obj
+        self.extra = extra
+        self.channels = channels
+        self.spatial = spatial
+        self.cache: dict[tuple[int, ...], _Run] = {}
+        self.runs = 0
+
+    def run(self, sizes: tuple[int, ...]) -> _Run:
+        hit = self.cache.get(sizes)
+        if hit is not None:
+            return hit
+        if self.runs >= MAX_RUNS:
+            raise _Unknown
+        self.runs += 1
+        session = self.session
+        saved = session.max_work
+        session.work, session.max_work = 0, min(saved, self.work)
+        x = TensorVal(Shape(BATCH, self.channels, *sizes))
+        try:
+            rec, _ = session.forward.run(session.interp, self.obj, [x, *self.extra])
+        except (limits.BudgetExceeded, RecursionError) as exc:
+            raise _Unknown from exc
+        finally:
+            session.max_work = saved
+        errors = [(s, f) for s in rec.steps for f in s.findings if f.code not in WARNINGS]
+        stopped = any(f.code == "CNL100" for s in rec.steps for f in s.findings)
+        result = _Run(errors, stopped, rec.steps)
+        self.cache[sizes] = result
+        return result
+
+    # ---- direction --------------------------------------------------------------------
+
+    def direction(self, run: _Run) -> int:
+        """-1: the input is too small; +1: too large; 0: valid. Raises _Unknown otherwise."""
+        if run.ok:
+            return 0
+        if not run.errors:
+            raise _Unknown  # following stopped (an unknown layer): validity cannot be known
+        step, finding = run.errors[0]
+        if _too_small(finding):
+            return -1
+        got, want = _linear_features(step, finding)
+        if got is None or want is None:
+            raise _Unknown
+        return -1 if got < want else 1
+
+    def find_valid(self, lo: int, hi: int, at: Any) -> tuple[int | None, list[tuple[int, _Run]]]:
+        """A valid size in [lo, hi] by bisection on the direction; None when none exists."""
+        probes: list[tuple[int, _Run]] = []
+        start = min(max(lo, at), hi)
+        s = start
+        while lo <= hi:
+            run = self.run(self.sizes(s))
+            probes.append((s, run))
+            d = self.direction(run)
+            if d == 0:
+                return s, probes
+            if d < 0:
+                lo = s + 1
+            else:
+                hi = s - 1
+            s = (lo + hi) // 2
+        return None, probes
+
+    def edge(self, good: int, bad_side: int, sizes: Any) -> int:
+        """The last valid size from ``good`` towards ``bad_side`` (validity assumed an interval)."""
+        if self.run(sizes(bad_side)).ok:
+            return bad_side
+        lo, hi = good, bad_side  # lo valid, hi not
+        while abs(hi - lo) > 1:
+            mid = (lo + hi) // 2
+            if self.run(sizes(mid)).ok:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
+    def sizes(self, s: int) -> tuple[int, ...]:
+        return (s,) * self.spatial
+
+
+def _too_small(finding: Finding) -> bool:
+    if finding.code == "CNL004":
+        return True
+    return finding.code == "CNL005" and ("reflection padding" in finding.message or "circular" in finding.message)
+
+
+def _linear_features(step: Step, finding: Finding) -> tuple[int | None, int | None]:
+    spec = step.layer.spec
+    if finding.code != "CNL001" or spec is None or spec.name != "Linear":
+        return None, None
+    got = step.in_shape.dims[-1] if step.in_shape.dims else None
+    want = step.layer.args.get("in_features")
+    if not is_known(got) or not is_known(want):
+        return None, None
+    return got, want
+
+
+def first_layer(steps: list[Step]) -> tuple[int, int] | None:
+    """(channels, batched rank) of the first layer with a fixed rank, when it fixes its channels."""
+    for s in steps:
+        layer = s.layer
+        if layer.children is not None:
+            continue
+        spec = layer.spec
+        if spec is None:
+            return None
+        if not spec.ranks:
+            if getattr(s, "op", False) or spec.name in ("Flatten", "Linear", "Unflatten"):
+                return None
+            continue
+        rank = spec.batched_rank
+        channels = next((layer.args[k] for k in ("in_channels", "num_features") if k in layer.args), None)
+        if rank is None or rank < 3 or rank > 5 or not is_known(channels):
+            return None
+        return channels, rank
+    return None
+
+
+def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough: bool, work: int = 0) -> Accepted:
+    """The accepted sizes of a model followed without an input (``steps``: that run).
+
+    ``thorough`` False (``check``): stop at the first valid size, since only
+    "none" is reported; True (summary, editor): the valid ranges too.
+    ``work``: what the run without an input cost (a bigger model is not searched).
+    """
+    if any(f.code not in WARNINGS for s in steps for f in s.findings):
+        return Accepted("unknown")  # a certain error already: the search would only find it again
+    if work > (THOROUGH_WORK if thorough else CHECK_WORK):
+        return Accepted("unknown")  # too big to search within the budget
+    if any(s.stopped and "not resolvable" not in (s.layer.note or "") for s in steps):
+        return Accepted("unknown")  # an unknown layer stops every candidate too: nothing to learn, only cost
+    first = first_layer(steps)
+    if first is None:
+        return Accepted("unknown")
+    channels, rank = first
+    spatial = rank - 2
+    top = upper_bound(spatial)
+    names = _NAMES[spatial]
+    budget = THOROUGH_WORK if thorough else CHECK_WORK
+    finder = _Search(session, obj, extra, channels, spatial, budget)
+    try:
+        found, probes = finder.find_valid(1, top, 224 if spatial > 1 else 16_000)
+        if found is None:
+            return _none(finder, probes, names, channels)
+        if not thorough:
+            return Accepted("some", names, (), None, channels, runs=finder.runs)
+        square = (finder.edge(found, 1, finder.sizes), finder.edge(found, top, finder.sizes))
+        ranges = []
+        for i in range(spatial):
+
+            def along(s: int, i: int = i) -> tuple[int, ...]:
+                return tuple(s if j == i else found for j in range(spatial))
+
+            ranges.append((finder.edge(found, 1, along), finder.edge(found, top, along)))
+        return Accepted("some", names, tuple(ranges), square, channels, runs=finder.runs)
+    except _Unknown:
+        return Accepted("unknown", runs=finder.runs)
+    finally:
+        session.work = 0
+
+
+def _none(finder: _Search, probes: list[tuple[int, _Run]], names: tuple[str, ...], channels: int) -> Accepted:
+    """CNL013 at the layer where the last candidates failed, naming the constraint.
+
+    The bisection ran over square inputs; a certain "none" also needs every
+    non-square one to fail: the spatial sizes reaching Flatten must multiply
+    to ``in_features / C``, and each factorisation is looked for along its
+    own dim (each per-dim map is monotone, so one bisection per value).
+    """
+    below = max((p for p in probes if finder.direction(p[1]) < 0), key=lambda p: p[0], default=None)
+    above = min((p for p in probes if finder.direction(p[1]) > 0), key=lambda p: p[0], default=None)
+    if above is None:
+        raise _Unknown  # every size up to the bound is too small: the bound is ours, not the model's
+    step, finding = above[1].errors[0]
+    got_above, want = _linear_features(step, finding)
+    call = step.layer.origin
+    layer_name = step.layer.type_name
+    merged = _flattened(above[1].steps, step, finder.spatial)
+    if merged is None:
+        if finder.spatial > 1 and step.in_shape.rank != finder.spatial + 2:
+            raise _Unknown  # the features are made some other way: the square search proves nothing
+        per_dim = None
+    else:
+        reach, _ = merged
+        if want % reach:
+            message = (
+                f"{layer_name} expects in_features={want}, which is not a multiple of the {reach} channels that "
+                f"reach Flatten: no batched input size can work"
+            )
+            return Accepted("none", names, channels=channels, finding=Finding("CNL013", message), call=call)
+        per_dim = want // reach
+        if finder.spatial > 1 and _factorable(finder, per_dim, call, above[0]):
+            raise _Unknown  # a non-square input gives the right product (or the search could not tell)
+    got_below = None
+    if below is not None:
+        b_step, b_finding = below[1].errors[0]
+        if b_finding.code == "CNL001" and b_step.layer.origin is call:
+            got_below = _linear_features(b_step, b_finding)[0]
+    joined = " x ".join(names)
+    what = f" = {merged[0]} x {joined} after Flatten" if merged is not None else f" on the last dim {names[-1]}"
+    lead = f"{layer_name} expects in_features={want}{what}"
+    need = f"{joined} = {per_dim}" if merged is not None else "it"
+    if got_below is not None and below is not None:
+        low, high = _square(below[0], names), _square(above[0], names)
+        trail = f"inputs up to {low} give {got_below} and from {high} give {got_above}"
+    else:
+        low = f"up to {_square(below[0], names)} " if below is not None else ""
+        trail = f"inputs {low}stop at an earlier layer and from {_square(above[0], names)} give {got_above}"
+    message = f"{lead}, but no batched input size gives {need}: {trail}"
+    return Accepted("none", names, channels=channels, finding=Finding("CNL013", message), call=call)
+
+
+def _square(s: int, names: tuple[str, ...]) -> str:
+    return "x".join([str(s)] * len(names))
+
+
+def _flattened(steps: list[Step], linear: Step, spatial: int) -> tuple[int, int] | None:
+    """(channels, index) of the step that merged ``(B, C, *spatial)`` into the features ``linear`` receives."""
+    try:
+        at = next(i for i, s in enumerate(steps) if s is linear)
+    except StopIteration:
+        return None
+    got = linear.in_shape.dims[-1] if linear.in_shape.dims else None
+    for i in range(at - 1, -1, -1):
+        s = steps[i]
+        if s.layer.children is not None:
+            continue
+        dims, out = s.in_shape.dims, s.out_shape.dims
+        if s.in_shape.open or s.out_shape.open or len(dims) != spatial + 2 or len(out) != 2:
+            continue
+        if out[-1] == got and is_known(dims[1], *dims[2:]) and dims[1] * _prod(dims[2:]) == got:
+            return dims[1], i
+        return None
+    return None
+
+
+def _prod(values: Any) -> int:
+    n = 1
+    for v in values:
+        n *= v
+    return n
+
+
+def _factorable(finder: _Search, target: int, call: Any, base: int) -> bool:
+    """Whether some sizes (a, b, ...) with product ``target`` are each reached along their own dim."""
+    memo: dict[tuple[int, int], bool] = {}
+
+    def value(i: int, x: int) -> int | None:
+        sizes = tuple(x if j == i else base for j in range(finder.spatial))
+        run = finder.run(sizes)
+        for step, finding in run.errors:
+            if step.layer.origin is call:
+                merged = _flattened(run.steps, step, finder.spatial)
+                if merged is None:
+                    raise _Unknown
+                return step_dims(run.steps[merged[1]])[i]
+            if not _too_small(finding):
+                raise _Unknown
+            return None  # stops earlier: too small
+        raise _Unknown  # valid along this line: a factorisation works
+
+    def step_dims(s: Step) -> tuple:
+        return s.in_shape.dims[2:]
+
+    def reached(i: int, a: int) -> bool:
+        if (i, a) not in memo:
+            lo, hi = 1, upper_bound(finder.spatial)
+            while lo < hi:  # the smallest input whose size at Flatten is >= a
+                mid = (lo + hi) // 2
+                v = value(i, mid)
+                if v is None or v < a:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            v = value(i, lo)
+            memo[(i, a)] = v == a
+        return memo[(i, a)]
+
+    def split(i: int, rest: int) -> bool:
+        if i == finder.spatial - 1:
+            return reached(i, rest)
+        return any(rest % a == 0 and reached(i, a) and split(i + 1, rest // a) for a in range(1, rest + 1))
+
+    if target > 10_000:
+        raise _Unknown
+    return split(0, target)
+
+
+def drop_repeated(found: Any) -> None:
+    """CNL013 says nothing new at a layer where a model with a declared input already has an error."""
+    places = {
+        (s.layer.origin.span.start.row, s.layer.origin.span.start.column)
+        for _, trace, *_ in found.models
+        for s in trace.steps
+        if getattr(s.layer.origin, "span", None) is not None and any(f.code not in WARNINGS for f in s.findings)
+    }
+    found.construction = [
+        (call, f)
+        for call, f in found.construction
+        if f.code != "CNL013" or (call.span.start.row, call.span.start.column) not in places
+    ]
