@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from cnnlint.interpret import limits
+from cnnlint.interpret.sets import SetItems, make_set
 from cnnlint.interpret.values import (
     UNKNOWN,
     Builtin,
@@ -274,7 +275,9 @@ def _instance_of(value: Any, kind: Any) -> Any:
                 False if is_plain(value) or isinstance(value, (FuncVal, Partial, tuple, ListVal, DictVal)) else UNKNOWN
             )
         if kind.name == "list":
-            return isinstance(value, ListVal)
+            return isinstance(value, ListVal) and not isinstance(value, SetItems)
+        if kind.name in ("set", "frozenset") and isinstance(value, ListVal):
+            return isinstance(value, SetItems) and (kind.name == "set" or UNKNOWN)
         if kind.name == "dict":
             return isinstance(value, DictVal)
         py = _TYPES.get(kind.name)
@@ -506,4 +509,6 @@ _TABLE: dict[str, Any] = {
     "type": _type,
     "callable": _callable,
     "iter": _identity,
+    "set": make_set,
+    "frozenset": make_set,
 }

@@ -18,6 +18,7 @@ from cnnlint.interpret.pyops import (
     arith,
     fold_number,
 )
+from cnnlint.interpret.sets import from_items
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -437,7 +438,9 @@ class Expressions:
             return UNKNOWN
         return tuple(out)
 
-    _e_SetComp = _e_GeneratorExp
+    def _e_SetComp(self, node: ast.SetComp, frame: Frame) -> Any:
+        items = self._e_GeneratorExp(node, frame)  # type: ignore[arg-type]
+        return from_items(list(items) if isinstance(items, tuple) else None)
 
     def _e_DictComp(self, node: ast.DictComp, frame: Frame) -> Any:
         result = DictVal()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from cnnlint.interpret.sets import SetItems, set_method
 from cnnlint.interpret.values import MISSING, UNKNOWN, DictVal, ListVal, is_plain
 
 _MATH = {
@@ -31,6 +32,8 @@ def math_call(name: str, args: list[Any]) -> Any:
 
 
 def list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
+    if isinstance(obj, SetItems):
+        return set_method(obj, name)
     if name == "append" and len(args) == 1:
         if interp.forking:
             obj.uncertain = True

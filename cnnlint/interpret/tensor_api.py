@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cnnlint.interpret import tensor_values
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.spec import ShapeError
@@ -201,6 +202,9 @@ def _run_layer(session: Any, interp: Any, call_name: str, t: TensorVal, args: li
 def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, kwargs: dict, node: Any) -> Any:
     from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
 
+    known = tensor_values.call_method(t, name, args, kwargs)
+    if known is not NotImplemented:
+        return known
     shape = t.shape
     if name == "size" or name == "dim" or name == "numel":
         if name == "dim":
@@ -353,6 +357,9 @@ def _known_args(*values: Any) -> bool:
 def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) -> Any:
     if op == "@":
         return matmul(session, interp, left, right, node, "matmul")
+    known = tensor_values.binop(op, left, right)
+    if known is not NotImplemented:
+        return known
     lt, rt = isinstance(left, TensorVal), isinstance(right, TensorVal)
     if lt and rt:
         tainted = left.tainted or right.tainted
@@ -395,6 +402,7 @@ def matmul(session: Any, interp: Any, left: Any, right: Any, node: Any, name: st
 
 
 def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -> Any:
+    tensor_values.forget(t)  # the result may be a view of it
     ops = _ops()
     if ops is None:
         return unknown_tensor()

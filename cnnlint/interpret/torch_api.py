@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from cnnlint.interpret import tensor_api
+from cnnlint.interpret import tensor_api, tensor_values
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, str_method
 from cnnlint.interpret.values import (
     MISSING,
@@ -391,12 +391,16 @@ class TorchAPI:
         return tensor_api.tensor_index(self.session, interp, t, key, node)
 
     def tensor_iter(self, t: TensorVal) -> list[Any] | None:
+        tensor_values.forget(t)  # the items would be views of it
         return None
 
     # ---- calls by name ---------------------------------------------------------------
 
     def call_qualname(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         name = normalize(name)
+        known = tensor_values.call_torch(name, args, kwargs)
+        if known is not NotImplemented:
+            return known
         if name.startswith("torch.nn.") and not name.startswith(
             ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.", "torch.nn.parameter.")
         ):
@@ -479,8 +483,10 @@ class TorchAPI:
                     return UNKNOWN
             return UNKNOWN
         if isinstance(obj, ModuleObj):
+            tensor_values.escape(args, kwargs)
             return self._module_method(interp, obj, name, args, kwargs, node)
         if isinstance(obj, TorchLayer):
+            tensor_values.escape(args, kwargs)
             if name in _SELF_RETURNING:
                 return obj
             if name in ("__call__", "forward"):
