@@ -7,6 +7,7 @@ from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.frames import Frame, WriteLog, join
+from cnnlint.interpret.namedtuples import NamedTupleVal, field
 from cnnlint.interpret.pyops import (
     _CMPOPS,
     _EXPR,
@@ -118,6 +119,8 @@ class Expressions:
             return self.session.torch.tensor_attr(owner, name)
         if isinstance(owner, TorchLayer):
             return self.session.torch.layer_attr(owner, name)
+        if isinstance(owner, NamedTupleVal) and field(owner, name) is not MISSING:
+            return field(owner, name)
         if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
         if isinstance(owner, FuncVal) and name == "__name__":

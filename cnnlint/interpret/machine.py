@@ -19,6 +19,7 @@ from typing import Any
 from cnnlint.interpret import limits, tensor_values
 from cnnlint.interpret.expressions import Expressions
 from cnnlint.interpret.frames import Frame, WriteLog, join
+from cnnlint.interpret.namedtuples import NamedTupleType, construct
 from cnnlint.interpret.pyops import (  # noqa: F401 - re-exported: torch_api and builtins_ use them
     _EXPR,
     _STMT,
@@ -161,6 +162,8 @@ class Interpreter(Statements, Expressions):
                 return self.call_function(call, [func, *args], kwargs, node)
             self._unknown_effects(args, kwargs)
             return UNKNOWN
+        if isinstance(func, NamedTupleType):
+            return construct(func, args, kwargs)
         if isinstance(func, (ModuleObj, TorchLayer)):
             tensor_values.escape(args, kwargs)  # an in-place layer changes its input
             return self.session.forward.call_module(self, func, args, kwargs, node)

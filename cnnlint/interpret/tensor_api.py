@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import tensor_values
+from cnnlint.interpret import einsum, tensor_values
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.spec import ShapeError
@@ -447,6 +447,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             return _interpolate(session, interp, t, args[1:], kwargs, node)
         if short == "pad":
             return _pad(session, interp, t, args[1:], kwargs, node)
+        if short == "linear":
+            return _linear(session, interp, t, args[1:], kwargs, node)
         if short in (
             "normalize",
             "dropout",
@@ -508,6 +510,10 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
     if short in ("cat", "concat", "concatenate", "stack"):
         return _cat(session, interp, short, args, kwargs, node)
+    if short == "einsum":
+        return einsum.einsum(session, interp, args, node)
+    if short == "meshgrid":
+        return einsum.meshgrid(args, kwargs, interp)
     if short in _BINARY and len(args) >= 2:
         return binop(session, interp, _BINARY[short], args[0], args[1], node)
     if short in ("matmul", "mm", "bmm") and len(args) == 2:
@@ -542,6 +548,19 @@ def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: 
         return unknown_tensor()
     except (TypeError, ValueError, IndexError):
         return unknown_tensor()
+
+
+def _linear(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
+    """``F.linear(x, weight, bias)``: ``x @ weight.T`` (its MACs counted as a matmul's), plus the bias."""
+    weight = args[0] if args else kwargs.get("weight")
+    if not isinstance(weight, TensorVal) or weight.shape.rank != 2:
+        return unknown_tensor()
+    transposed = TensorVal(Shape(*reversed(weight.shape.dims)), tainted=weight.tainted)
+    out = matmul(session, interp, t, transposed, node, "F.linear")
+    bias = args[1] if len(args) > 1 else kwargs.get("bias")
+    if isinstance(bias, TensorVal) and isinstance(out, TensorVal) and not out.shape.open:
+        return binop(session, interp, "+", out, bias, node)
+    return out
 
 
 def _interpolate(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:

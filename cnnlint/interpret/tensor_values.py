@@ -49,6 +49,7 @@ class KnownTensor(TensorVal):
     dtype: str = "float32"
     values: list | None = None
     errs: list | None = None  # absolute error bound per element; None: all exact
+    numpy: bool = False  # a NumPy array (``np.linspace``): only read back, its arithmetic is not torch's
 
     @property
     def known(self) -> bool:
@@ -137,6 +138,34 @@ def tensor(data: Any, dtype: str | None) -> Any:
     return make(dims, dtype, [(x, 0.0) if x is not None else None for x in elems])
 
 
+def np_linspace(args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """``np.linspace(start, stop, num)`` as NumPy computes it in float64: ``i * step + start``, the last ``stop``."""
+    bound = dict(zip(("start", "stop", "num", "endpoint"), args))
+    bound.update(kwargs)
+    start, stop, num, endpoint = (bound.get(k) for k in ("start", "stop", "num", "endpoint"))
+    num = 50 if num is None else num
+    endpoint = True if endpoint is None else endpoint
+    if set(bound) - {"start", "stop", "num", "endpoint"} or not (_number(start) and _number(stop)):
+        return NotImplemented
+    if isinstance(start, bool) or isinstance(stop, bool) or not isinstance(endpoint, bool):
+        return NotImplemented
+    if not isinstance(num, int) or isinstance(num, bool) or not 0 <= num <= MAX_ELEMENTS:
+        return NotImplemented
+    div = num - 1 if endpoint else num
+    delta = float(stop) - float(start)
+    if div <= 0:
+        values = [float(i) * delta + start for i in range(num)]
+    elif delta / div == 0:
+        values = [float(i) / div * delta + start for i in range(num)]
+    else:
+        values = [float(i) * (delta / div) + start for i in range(num)]
+    if endpoint and num > 1:
+        values[-1] = float(stop)
+    if not all(math.isfinite(v) for v in values):
+        return NotImplemented
+    return KnownTensor(Shape(num), dims=(num,), dtype="float64", values=values, numpy=True)
+
+
 def arange(args: list[Any], dtype: str | None) -> Any:
     if not 1 <= len(args) <= 3 or not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
         return NotImplemented
@@ -153,7 +182,7 @@ def arange(args: list[Any], dtype: str | None) -> Any:
 
 def _operand(v: Any) -> tuple[str, int, str] | None:
     """(kind, priority, dtype) of a binary operand: a dimensioned tensor, a 0-dim tensor, a Python number."""
-    if isinstance(v, KnownTensor) and v.known:
+    if isinstance(v, KnownTensor) and v.known and not v.numpy:
         return "tensor", 2 if v.dims else 1, v.dtype
     if _number(v):
         return "scalar", 0, _scalar_dtype(v)
@@ -307,8 +336,11 @@ def call_torch(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
             result = tensor(args[0], dtype_of(kwargs.get("dtype")))
     elif short == "arange" and set(kwargs) <= {"dtype", "device"}:
         result = arange(args, dtype_of(kwargs.get("dtype")))
+    elif name == "numpy.linspace":
+        result = np_linspace(args, kwargs)
     elif short in _BINARY and len(args) == 2 and not kwargs:
-        result = binop(_BINARY[short], args[0], args[1])  # torch.pow(2.0, t) too
+        if any(isinstance(a, KnownTensor) and a.known for a in args):
+            result = binary(_BINARY[short], args[0], args[1])  # torch.pow(2.0, t) too
     elif short and args and isinstance(args[0], KnownTensor) and args[0].known:
         result = _method(args[0], short, list(args[1:]), kwargs)
     if result is NotImplemented:
@@ -327,6 +359,8 @@ def call_method(t: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> A
 
 
 def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    if t.numpy and name not in ("tolist", "item"):
+        return NotImplemented
     if kwargs and not (name in ("to", "type") and set(kwargs) == {"dtype"}):
         return NotImplemented
     if name == "tolist" and not args:
@@ -356,4 +390,9 @@ def binop(op: str, left: Any, right: Any) -> Any:
     """An operator with a known tensor on one side; NotImplemented when not modelled."""
     if not any(isinstance(v, KnownTensor) and v.known for v in (left, right)):
         return NotImplemented
+    if op == "/" and _number(left) and isinstance(right, KnownTensor):
+        # ``3 / t`` is ``Tensor.__rtruediv__``: ``t.reciprocal() * 3``, rounded twice
+        dtype = right.dtype if right.dtype in km.FLOATS else "float32"
+        inverse = binary("/", make((), dtype, [(1.0, 0.0)]), right)
+        return binary("*", inverse, left) if isinstance(inverse, KnownTensor) else NotImplemented
     return binary(op, left, right)

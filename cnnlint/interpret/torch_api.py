@@ -12,7 +12,8 @@ import math
 import re
 from typing import Any
 
-from cnnlint.interpret import tensor_api, tensor_values
+from cnnlint.interpret import namedtuples, tensor_api, tensor_values
+from cnnlint.interpret.param_shapes import param_shape
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, str_method
 from cnnlint.interpret.values import (
     MISSING,
@@ -342,7 +343,8 @@ class TorchAPI:
         if name in ("weight", "bias"):
             if name == "bias" and layer.args.get("bias") is False:
                 return None
-            return TensorVal(Shape.unknown(), param=True)
+            shape = param_shape(layer.type_name, layer.args, name)
+            return TensorVal(shape, param=True) if shape is not None else None
         if name == "training":
             return True
         return MethodOf(layer, name)
@@ -429,6 +431,8 @@ class TorchAPI:
             return Partial(args[0], tuple(args[1:]), dict(kwargs))
         if name in ("functools.reduce",):
             return UNKNOWN
+        if name in ("collections.namedtuple", "typing.NamedTuple"):
+            return namedtuples.define(args, kwargs)
         if name in ("collections.OrderedDict", "collections.defaultdict", "typing.OrderedDict"):
             from cnnlint.interpret.builtins_ import call_builtin
 

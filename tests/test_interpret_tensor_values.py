@@ -99,6 +99,25 @@ widths = (torch.round(torch.divide(w_0 * torch.pow(w_m, block_capacity), 8)) * 8
 """
 
 
+def model_widths(depth: int, w_0: int, w_a: float, w_m: float) -> object:
+    arange = tv.call_torch("torch.arange", [depth], {})
+    cont = tv.binop("+", tv.binop("*", arange, w_a), w_0)
+    logs = tv.call_torch("torch.log", [tv.binop("/", cont, w_0)], {})
+    capacity = tv.call_torch("torch.round", [tv.binop("/", logs, math.log(w_m))], {})
+    scaled = tv.binop("*", w_0, tv.call_torch("torch.pow", [w_m, capacity], {}))
+    quant = tv.binop("*", tv.call_torch("torch.round", [tv.call_torch("torch.divide", [scaled, 8], {})], {}), 8)
+    return tv.call_method(quant, "int", [], {})
+
+
+@pytest.mark.parametrize(
+    "params", [(16, 48, 27.89, 2.09), (14, 56, 38.84, 2.4), (22, 24, 24.48, 2.54), (16, 56, 35.73, 2.28)]
+)
+def test_torchvision_regnet_widths_are_known(params: tuple) -> None:
+    env = dict(zip(("depth", "w_0", "w_a", "w_m"), params), torch=torch, math=math)
+    exec(REGNET_WIDTHS, env)  # noqa: S102 - the torch side of the oracle
+    assert tv.tolist(model_widths(*params)).items == env["widths"]
+
+
 @settings(max_examples=40, deadline=None, database=None)
 @given(
     st.integers(1, 40),
@@ -107,17 +126,9 @@ widths = (torch.round(torch.divide(w_0 * torch.pow(w_m, block_capacity), 8)) * 8
     st.floats(1.125, 3.5, width=16),
 )
 def test_regnet_widths_are_torchs_or_unknown(depth: int, w_0: int, w_a: float, w_m: float) -> None:
-    import math as real_math
-
-    env = {"torch": torch, "math": real_math, "depth": depth, "w_0": w_0, "w_a": w_a, "w_m": w_m}
+    env = {"torch": torch, "math": math, "depth": depth, "w_0": w_0, "w_a": w_a, "w_m": w_m}
     exec(REGNET_WIDTHS, env)  # noqa: S102 - the torch side of the oracle
-    arange = tv.call_torch("torch.arange", [depth], {})
-    cont = tv.binop("+", tv.binop("*", arange, w_a), w_0)
-    logs = tv.call_torch("torch.log", [tv.binop("/", cont, w_0)], {})
-    capacity = tv.call_torch("torch.round", [tv.binop("/", logs, real_math.log(w_m))], {})
-    scaled = tv.binop("*", w_0, tv.call_torch("torch.pow", [w_m, capacity], {}))
-    quant = tv.binop("*", tv.call_torch("torch.round", [tv.call_torch("torch.divide", [scaled, 8], {})], {}), 8)
-    mine = tv.call_method(quant, "int", [], {})
+    mine = model_widths(depth, w_0, w_a, w_m)
     if isinstance(mine, tv.KnownTensor):
         assert tv.tolist(mine).items == env["widths"]
 
@@ -190,7 +201,11 @@ MODEL = """
         ("t = torch.arange(3); nn.ReLU(inplace=True)(t); w = t.tolist()", "w[0] + 1", None),
         ("t = torch.arange(3); t.mul_(2); w = t.tolist()", "w[-1]", None),
         ("t = torch.arange(3); v = t[1:]; v.fill_(9); w = t.tolist()", "w[-1]", None),
-        ("t = torch.arange(3)\n            for r in t:\n                r.add_(1)\n            w = t.tolist()", "w[0] + 1", None),
+        (
+            "t = torch.arange(3)\n            for r in t:\n                r.add_(1)\n            w = t.tolist()",
+            "w[0] + 1",
+            None,
+        ),
     ],
 )
 def test_widths_in_init(tmp_path: Path, body: str, width: str, expected: int | None) -> None:
