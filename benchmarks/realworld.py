@@ -321,11 +321,17 @@ def stop_reason(model: dict | None) -> str:
         return "no model reported for this name"
     if model.get("stopped"):
         return bucket(str(model["stopped"].get("reason", "")))
-    notes = [d for layer in model.get("layers", []) for d in layer.get("diagnostics", []) if d["code"] == "CNL100"]
+    diagnostics = [d for layer in model.get("layers", []) for d in layer.get("diagnostics", [])]
+    errors = [d["code"] for d in diagnostics if d["severity"] == "error"]
+    if errors:
+        return f"an error ({errors[0]}) at this input size"
+    notes = [d for d in diagnostics if d["code"] == "CNL100"]
     if notes:
         return bucket(notes[0]["message"])
     if model.get("input_shape") is None:
         return "no input size reached the model"
+    if not model.get("partial") and model.get("total_macs") is not None:
+        return "followed to the end, output not one tensor (a tuple)"
     return "not followed, no CNL100 says why"
 
 
@@ -343,7 +349,7 @@ def report(label: str, root: Path, defs: list[FileDefs], outcome: Outcome, secon
         if followed(model(d, n)) or any((id(d), f) in factory_ok for f, built in d.factories.items() if n in built)
     ]
     reasons: dict[str, collections.Counter] = {"classes": collections.Counter(), "factories": collections.Counter()}
-    for kind, items in (("classes", classes), ("factories", factories)):
+    for kind, items in (("classes", [c for c in classes if c not in class_ok]), ("factories", factories)):
         for d, n in items:
             if not followed(model(d, n)):
                 reasons[kind][stop_reason(model(d, n))] += 1
@@ -363,7 +369,7 @@ def report(label: str, root: Path, defs: list[FileDefs], outcome: Outcome, secon
     print(f"== {label}: {root}  ({len(defs)} files, {outcome.processes} cnnlint runs, {seconds:.1f} s wall)")
     for name, value in rows:
         print(f"{name + ':':<46}{value}")
-    print(f"{f'first blocker of each model not followed ({INPUT})':<62} classes  factories")
+    print(f"{f'first blocker of each not followed ({INPUT})':<62} classes  factories")
     total = collections.Counter(reasons["classes"]) + reasons["factories"]
     for reason, _ in total.most_common():
         print(f"  {reason[:60]:<60} {reasons['classes'][reason]:>7} {reasons['factories'][reason]:>9}")

@@ -10,7 +10,9 @@ in place is never read with stale values.
 from __future__ import annotations
 
 import math
+import struct
 import textwrap
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -218,3 +220,15 @@ def test_widths_in_init(tmp_path: Path, body: str, width: str, expected: int | N
         assert not [d for layer in model["layers"] for d in layer.get("diagnostics", []) if d["code"] != "CNL100"]
     else:
         assert real == expected and model["output_shape"] == [2, expected]
+
+
+@pytest.mark.parametrize("base", [2.25, 1.5, 0.5, 3.0, 1.125, 10.0])
+def test_exactly_representable_powers_are_exact(base: float) -> None:
+    """RegNet-X 1.6GF: 80 * 2.25 ** 1 / 8 = 22.5 is a rounding tie, so pow must be exact there (it is, in torch)."""
+    exponents = tv.call_torch("torch.tensor", [ListVal([float(k) for k in range(-4, 9)])], {})
+    mine = tv.call_torch("torch.pow", [base, exponents], {})
+    real = torch.pow(base, torch.arange(-4, 9, dtype=torch.float32).repeat(2))[:13]  # 26 elements: the SIMD path
+    assert isinstance(mine, tv.KnownTensor) and matches_torch(mine, real)
+    for k, value, err in zip(range(-4, 9), mine.values, mine.errs or [0.0] * 13):
+        exact = Fraction(base) ** k
+        assert (err == 0) == (Fraction(struct.unpack("f", struct.pack("f", float(exact)))[0]) == exact), (k, value)

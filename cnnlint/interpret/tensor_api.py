@@ -79,6 +79,15 @@ SAME_SHAPE = frozenset(
         "roll",
         "logical_not",
         "bitwise_not",
+        "log2",
+        "log10",
+        "log1p",
+        "expm1",
+        "exp2",
+        "trunc",
+        "frac",
+        "negative",
+        "sgn",
     ]
 )
 _RESHAPING_INPLACE = frozenset({"resize_", "unsqueeze_", "squeeze_", "transpose_", "t_", "as_strided_", "swapdims_"})
