@@ -203,6 +203,8 @@ MODEL = """
         ("t = torch.arange(3); nn.ReLU(inplace=True)(t); w = t.tolist()", "w[0] + 1", None),
         ("t = torch.arange(3); t.mul_(2); w = t.tolist()", "w[-1]", None),
         ("t = torch.arange(3); v = t[1:]; v.fill_(9); w = t.tolist()", "w[-1]", None),
+        ("t = torch.tensor([[0, 1], [2, 3]]); t.T.fill_(9); w = t.tolist()", "w[-1][-1]", None),
+        ("t = torch.arange(3); t.data.fill_(9); w = t.tolist()", "w[-1]", None),
         (
             "t = torch.arange(3)\n            for r in t:\n                r.add_(1)\n            w = t.tolist()",
             "w[0] + 1",

@@ -142,16 +142,32 @@ def torch_reference(name: str) -> tuple[list[int], int, int]:
     return list(out.shape), sum(p.numel() for p in model.parameters()), counter.get_total_flops()
 
 
+def _summary(path: Path, selectors: dict[str, int]) -> dict[str, list[dict]]:
+    """One ``cnnlint summary`` of `path` with an input for each selector: its models by name."""
+    inputs = [f"--input={name}=1,3,{size},{size}" for name, size in selectors.items()]
+    result = run_cli("summary", str(path), *inputs, "--output-format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    found: dict[str, list[dict]] = {}
+    for model in result.json()["models"]:
+        found.setdefault(model["name"], []).append(model)
+    return found
+
+
+@functools.cache
+def file_summary(path: Path) -> dict[str, list[dict]]:
+    """Every plain case of one file in one run: cnnlint builds all of a file's factories in any run anyway."""
+    return _summary(path, {n: size for n, (kwargs, size) in CASES.items() if not kwargs and factory_file(n) == path})
+
+
 def cnnlint_model(name: str, tmp_path: Path) -> dict:
     kwargs, size = CASES[name]
-    path, selector = factory_file(name), name
     if kwargs:
         path, selector = _mirror_with_factory(tmp_path, name, kwargs)
-    result = run_cli("summary", str(path), "--input", f"{selector}=1,3,{size},{size}", "--output-format", "json")
-    assert result.exit_code in (0, 1), result.stderr
-    models = [m for m in result.json()["models"] if m["name"] == selector]
-    listed = sorted(m["name"] for m in result.json()["models"])
-    assert len(models) == 1, f"cnnlint reports {len(models)} models named {selector}; it reports {listed}"
+        found = _summary(path, {selector: size})
+    else:
+        selector, found = name, file_summary(factory_file(name))
+    models = found.get(selector, [])
+    assert len(models) == 1, f"cnnlint reports {len(models)} models named {selector}; it reports {sorted(found)}"
     return models[0]
 
 

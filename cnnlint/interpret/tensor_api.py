@@ -185,6 +185,8 @@ def tensor_attr(t: TensorVal, name: str) -> Any:
         return t.shape.rank if t.shape.rank is not None else UNKNOWN
     if name in ("data", "mT"):
         return t
+    if name in ("T", "H", "mH", "real", "imag"):
+        tensor_values.forget(t)  # a view of it
     if name == "T":
         return TensorVal(Shape(*reversed(t.shape.dims))) if not t.shape.open else unknown_tensor()
     if name in ("dtype", "device", "is_cuda", "requires_grad", "grad", "grad_fn"):

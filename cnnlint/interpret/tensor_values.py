@@ -133,7 +133,7 @@ def tensor(data: Any, dtype: str | None) -> Any:
     dims, flat = nested
     if dtype is None:
         kinds = {_scalar_dtype(x) for x in flat}
-        dtype = "float32" if "float32" in kinds else "int64" if "int64" in kinds or not flat else "bool"
+        dtype = "float32" if "float32" in kinds or not flat else "int64" if "int64" in kinds else "bool"
     elems = [km.to_dtype(x, dtype) for x in flat]
     return make(dims, dtype, [(x, 0.0) if x is not None else None for x in elems])
 
@@ -264,8 +264,11 @@ def unary(name: str, t: KnownTensor) -> Any:
         name = "trunc" if name == "fix" else name
         return make(t.dims, t.dtype, [km.rounding(name, e, t.dtype) for e in _elems(t)])
     name = "neg" if name == "negative" else name
+    if t.dtype == "bool":
+        return NotImplemented
     if name in ("neg", "abs") and t.dtype in km.INTS:
-        return make(t.dims, t.dtype, [(-x if name == "neg" else abs(x), 0.0) for x, _ in _elems(t)])
+        values = [km.to_dtype(-x if name == "neg" else abs(x), t.dtype) for x, _ in _elems(t)]
+        return make(t.dims, t.dtype, [(v, 0.0) if v is not None else None for v in values])
     dtype = t.dtype if t.dtype in km.FLOATS else "float32"
     elems = [km.cast(e, t.dtype, dtype) for e in _elems(t)]
     return make(t.dims, dtype, [km.unary(name, e, dtype) if e is not None else None for e in elems])
@@ -302,7 +305,7 @@ def _reduce(name: str, t: KnownTensor) -> Any:
         return make((max(t.dims[0] - 1, 0),), t.dtype, [km.arith("-", b, a, t.dtype) for a, b in zip(elems, elems[1:])])
     if name == "unique":
         if t.errs:
-            return TensorVal(Shape(None), integer=t.integer)
+            return NotImplemented
         values = sorted(set(t.values or ()))
         return make((len(values),), t.dtype, [(v, 0.0) for v in values])
     return NotImplemented
