@@ -330,7 +330,7 @@ def _instance_of(value: Any, kind: Any) -> Any:
             return isinstance(value, FuncVal) or (UNKNOWN if value is UNKNOWN else False)
         if name == "torch.Tensor":
             if isinstance(value, TensorVal):
-                return True
+                return not getattr(value, "numpy", False)  # np.linspace(...) is known as an ndarray
             known_other = is_plain(value) or isinstance(value, (tuple, ListVal, DictVal, ModuleObj, TorchLayer))
             return False if known_other else UNKNOWN
         if name.startswith("torch.nn."):

@@ -12,6 +12,7 @@ from cnnlint.interpret.enums import equal as enum_equal
 from cnnlint.interpret.environ import ENVIRON
 from cnnlint.interpret.environ import contains as environ_contains
 from cnnlint.interpret.frames import Frame, WriteLog, join
+from cnnlint.interpret.namedtuples import NamedTupleVal, field
 from cnnlint.interpret.pyops import (
     _CMPOPS,
     _EXPR,
@@ -128,6 +129,8 @@ class Expressions:
             return self.session.torch.tensor_attr(owner, name)
         if isinstance(owner, TorchLayer):
             return self.session.torch.layer_attr(owner, name)
+        if isinstance(owner, NamedTupleVal) and field(owner, name) is not MISSING:
+            return field(owner, name)
         if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
         if isinstance(owner, EnumMember):

@@ -284,15 +284,18 @@ class Forward:
             name,
         )
 
-    def record_matmul(self, interp: Any, a: Shape, b: Shape, out: Shape, node: Any) -> None:
-        """``@``/``matmul`` count MACs: output elements x the inner dimension."""
+    def record_matmul(self, interp: Any, a: Shape, b: Shape, out: Shape, node: Any, macs: Any = None) -> None:
+        """``@``/``matmul`` count MACs: output elements x the inner dimension (`macs` when given: einsum)."""
+
         rec = self.recording
         if rec is None or a.min_rank == 0:
             return
         inner = a.dims[-1]
         n = out.numel()
-        if not (is_known(inner) and is_known(n)):
-            macs: Any = UNKNOWN_DIM
+        if macs is not None:
+            pass
+        elif not (is_known(inner) and is_known(n)):
+            macs = UNKNOWN_DIM
         else:
             macs = n * inner
         origin = self.session.op_call(interp, node, None, "matmul")

@@ -63,7 +63,9 @@ def same(a: Any, b: Any) -> bool:
     from cnnlint.interpret.values import TensorVal
 
     if isinstance(a, TensorVal) and isinstance(b, TensorVal):
-        return a.shape == b.shape and a.integer == b.integer
+        from cnnlint.interpret.tensor_values import same as same_values
+
+        return a.shape == b.shape and a.integer == b.integer and same_values(a, b)
     return False
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import limits
+from cnnlint.interpret import limits, tensor_values
 from cnnlint.interpret.expressions import Expressions
 from cnnlint.interpret.frames import Frame, WriteLog, join
+from cnnlint.interpret.namedtuples import NamedTupleType, construct
 from cnnlint.interpret.pyops import (  # noqa: F401 - re-exported: torch_api and builtins_ use them
     _EXPR,
     _STMT,
@@ -88,6 +89,7 @@ class Interpreter(Statements, Expressions):
         """A container changed where the interpreter cannot say how: its items become unknown."""
         if isinstance(value, (ListVal, DictVal, ModuleObj)):
             value.uncertain = True
+        tensor_values.forget(value)
 
     def _e_Call(self, node: ast.Call, frame: Frame) -> Any:
         func = self.eval(node.func, frame)
@@ -161,7 +163,10 @@ class Interpreter(Statements, Expressions):
                 return self.call_function(call, [func, *args], kwargs, node)
             self._unknown_effects(args, kwargs)
             return UNKNOWN
+        if isinstance(func, NamedTupleType):
+            return construct(func, args, kwargs)
         if isinstance(func, (ModuleObj, TorchLayer)):
+            tensor_values.escape(args, kwargs)  # an in-place layer changes its input
             return self.session.forward.call_module(self, func, args, kwargs, node)
         self._unknown_effects(args, kwargs)
         return self.session.forward.unknown_callee(self, func, args, node)
@@ -175,6 +180,8 @@ class Interpreter(Statements, Expressions):
         for value in [*args, *kwargs.values()]:
             if isinstance(value, (ListVal, DictVal)):
                 value.uncertain = True
+            elif isinstance(value, TensorVal):
+                tensor_values.forget(value)
             elif isinstance(value, ModuleObj) and value.kind == "object":
                 for key in list(value.attrs):
                     self.write(value.attrs, key, UNKNOWN)

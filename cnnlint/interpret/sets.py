@@ -21,7 +21,15 @@ def make_set(items: list[Any] | None) -> SetVal:
         return result
     for item in items:
         _add(result, item)
+    if all(_number(i) for i in result.items):
+        result.items = list(set(result.items))  # CPython's iteration order (numbers hash by value)
     return result
+
+
+def _number(item: Any) -> bool:
+    from cnnlint.interpret.values import Sym
+
+    return item is None or (isinstance(item, (bool, int, float)) and not isinstance(item, Sym) and item == item)
 
 
 def _add(target: SetVal, item: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import enums, limits
+from cnnlint.interpret import enums, limits, tensor_values
 from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
 from cnnlint.interpret.pyops import _STMT, BREAK, CONTINUE, RAISE, _hashable, _load, _Signal, _skip, _stores
 from cnnlint.interpret.values import (
@@ -86,6 +86,7 @@ class Statements:
             self.session.torch.extend_container(self, current, operand, frame)
             return
         result = self.binop(type(stmt.op), current, operand, stmt, frame)
+        tensor_values.forget(current)  # `t += 1` changes t in place, and every other name for it
         self.assign(stmt.target, result, frame)
 
     def _s_If(self, stmt: ast.If, frame: Frame) -> _Signal | None:
@@ -413,3 +414,5 @@ class Statements:
             self.session.torch.register(self, owner, key, value)
         elif isinstance(owner, ModuleObj):
             owner.uncertain = True
+        else:
+            tensor_values.forget(owner)

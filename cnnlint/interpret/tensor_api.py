@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cnnlint.interpret import einsum, tensor_values
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.spec import ShapeError
@@ -78,6 +79,15 @@ SAME_SHAPE = frozenset(
         "roll",
         "logical_not",
         "bitwise_not",
+        "log2",
+        "log10",
+        "log1p",
+        "expm1",
+        "exp2",
+        "trunc",
+        "frac",
+        "negative",
+        "sgn",
     ]
 )
 _RESHAPING_INPLACE = frozenset({"resize_", "unsqueeze_", "squeeze_", "transpose_", "t_", "as_strided_", "swapdims_"})
@@ -175,6 +185,8 @@ def tensor_attr(t: TensorVal, name: str) -> Any:
         return t.shape.rank if t.shape.rank is not None else UNKNOWN
     if name in ("data", "mT"):
         return t
+    if name in ("T", "H", "mH", "real", "imag"):
+        tensor_values.forget(t)  # a view of it
     if name == "T":
         return TensorVal(Shape(*reversed(t.shape.dims))) if not t.shape.open else unknown_tensor()
     if name in ("dtype", "device", "is_cuda", "requires_grad", "grad", "grad_fn"):
@@ -201,6 +213,9 @@ def _run_layer(session: Any, interp: Any, call_name: str, t: TensorVal, args: li
 def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, kwargs: dict, node: Any) -> Any:
     from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
 
+    known = tensor_values.call_method(t, name, args, kwargs)
+    if known is not NotImplemented:
+        return known
     shape = t.shape
     if t.values is not None and name in ("item", "tolist", "split"):
         from cnnlint.interpret.valued import method
@@ -362,6 +377,9 @@ def _known_args(*values: Any) -> bool:
 def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) -> Any:
     if op == "@":
         return matmul(session, interp, left, right, node, "matmul")
+    known = tensor_values.binop(op, left, right)
+    if known is not NotImplemented:
+        return known
     lt, rt = isinstance(left, TensorVal), isinstance(right, TensorVal)
     if lt and rt:
         tainted = left.tainted or right.tainted
@@ -404,6 +422,7 @@ def matmul(session: Any, interp: Any, left: Any, right: Any, node: Any, name: st
 
 
 def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -> Any:
+    tensor_values.forget(t)  # the result may be a view of it
     ops = _ops()
     if ops is None:
         return unknown_tensor()
@@ -459,6 +478,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             return _interpolate(session, interp, t, args[1:], kwargs, node)
         if short == "pad":
             return _pad(session, interp, t, args[1:], kwargs, node)
+        if short == "linear":
+            return _linear(session, interp, t, args[1:], kwargs, node)
         if short in (
             "normalize",
             "dropout",
@@ -525,6 +546,10 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
     if short in ("cat", "concat", "concatenate", "stack"):
         return _cat(session, interp, short, args, kwargs, node)
+    if short == "einsum":
+        return einsum.einsum(session, interp, args, node)
+    if short == "meshgrid":
+        return einsum.meshgrid(args, kwargs, interp)
     if short in _BINARY and len(args) >= 2:
         return binop(session, interp, _BINARY[short], args[0], args[1], node)
     if short in ("matmul", "mm", "bmm") and len(args) == 2:
@@ -559,6 +584,19 @@ def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: 
         return unknown_tensor()
     except (TypeError, ValueError, IndexError):
         return unknown_tensor()
+
+
+def _linear(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
+    """``F.linear(x, weight, bias)``: ``x @ weight.T`` (its MACs counted as a matmul's), plus the bias."""
+    weight = args[0] if args else kwargs.get("weight")
+    if not isinstance(weight, TensorVal) or weight.shape.rank != 2:
+        return unknown_tensor()
+    transposed = TensorVal(Shape(*reversed(weight.shape.dims)), tainted=weight.tainted)
+    out = matmul(session, interp, t, transposed, node, "F.linear")
+    bias = args[1] if len(args) > 1 else kwargs.get("bias")
+    if isinstance(bias, TensorVal) and isinstance(out, TensorVal) and not out.shape.open:
+        return binop(session, interp, "+", out, bias, node)
+    return out
 
 
 def _interpolate(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from cnnlint.interpret import enums, environ, input_sources, tensor_api
+from cnnlint.interpret import enums, environ, input_sources, namedtuples, tensor_api, tensor_values
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
 from cnnlint.interpret.regex import re_call
 from cnnlint.interpret.sets import set_method
@@ -415,12 +415,17 @@ class TorchAPI:
     def tensor_iter(self, t: TensorVal) -> list[Any] | None:
         from cnnlint.interpret.valued import iterate
 
-        return iterate(t)
+        items = iterate(t)
+        tensor_values.forget(t)  # the items would be views of it
+        return items
 
     # ---- calls by name ---------------------------------------------------------------
 
     def call_qualname(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         name = normalize(name)
+        known = tensor_values.call_torch(name, args, kwargs)
+        if known is not NotImplemented:
+            return known
         if name.startswith("torch.nn.") and not name.startswith(
             ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.", "torch.nn.parameter.")
         ):
@@ -454,6 +459,8 @@ class TorchAPI:
             return Partial(inner, tuple(args[1:]), dict(kwargs))
         if name in ("functools.reduce",):
             return UNKNOWN
+        if name in ("collections.namedtuple", "typing.NamedTuple"):
+            return namedtuples.define(args, kwargs)
         if name in ("collections.OrderedDict", "collections.defaultdict", "typing.OrderedDict"):
             from cnnlint.interpret.builtins_ import call_builtin
 
@@ -521,8 +528,10 @@ class TorchAPI:
                     return UNKNOWN
             return UNKNOWN
         if isinstance(obj, ModuleObj):
+            tensor_values.escape(args, kwargs)
             return self._module_method(interp, obj, name, args, kwargs, node)
         if isinstance(obj, TorchLayer):
+            tensor_values.escape(args, kwargs)
             if name in _SELF_RETURNING:
                 return obj
             if name in ("__call__", "forward"):

@@ -1,0 +1,97 @@
+"""``torch.einsum`` and ``torch.meshgrid`` over abstract tensors (MaxViT's attention, relative positions).
+
+einsum's output has the sizes of the output labels. Its MACs are those of the
+``bmm`` torch lowers a two-operand einsum to (``sumproduct_pair``): batch x
+left-only x right-only x contracted sizes, i.e. the product over every label
+that is in both operands or in the output; a product with nothing contracted
+is an elementwise ``mul`` (no MACs). Ellipses, more than two operands, and
+anything not fully known give an unknown tensor and never an error.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from cnnlint.interpret.values import ListVal, TensorVal
+from cnnlint.shapes.dims import Shape, is_known
+
+
+def _unknown() -> TensorVal:
+    return TensorVal(Shape.unknown())
+
+
+def _labels(text: str) -> list[str] | None:
+    labels = [c for c in text if not c.isspace()]
+    return labels if all(c.isascii() and c.isalpha() for c in labels) else None
+
+
+def parse(equation: str, count: int) -> tuple[list[list[str]], list[str]] | None:
+    """Input labels per operand and output labels; None for what is not modelled (ellipsis, bad labels)."""
+    if "." in equation:
+        return None
+    lhs, arrow, rhs = equation.partition("->")
+    inputs = [_labels(part) for part in lhs.split(",")]
+    if len(inputs) != count or any(i is None for i in inputs):
+        return None
+    if arrow:
+        output = _labels(rhs)
+    else:  # implicit: the labels seen once, in torch's order (A-Z before a-z)
+        seen = [c for i in inputs for c in i]  # type: ignore[union-attr]
+        output = sorted((c for c in set(seen) if seen.count(c) == 1), key=lambda c: (c.islower(), c))
+    if output is None or len(set(output)) != len(output):
+        return None
+    return inputs, output  # type: ignore[return-value]
+
+
+def einsum(session: Any, interp: Any, args: list, node: Any) -> Any:
+    if not args or not isinstance(args[0], str):
+        return _unknown()
+    operands = args[1:]
+    if len(operands) == 1 and isinstance(operands[0], (tuple, ListVal)):
+        operands = interp.iterate(operands[0], None) or []
+    if not 1 <= len(operands) <= 2 or not all(isinstance(t, TensorVal) and not t.shape.open for t in operands):
+        return _unknown()
+    parsed = parse(args[0], len(operands))
+    if parsed is None:
+        return _unknown()
+    inputs, output = parsed
+    sizes: dict[str, int] = {}
+    for labels, t in zip(inputs, operands):
+        if len(labels) != len(t.shape.dims) or len(set(labels)) != len(labels):
+            return _unknown()
+        for label, dim in zip(labels, t.shape.dims):
+            if not is_known(dim) or not isinstance(dim, int):
+                return _unknown()
+            if sizes.get(label, 1) not in (1, dim) and dim != 1:
+                return _unknown()
+            sizes[label] = max(sizes.get(label, 1), dim)
+    if any(label not in sizes for label in output):
+        return _unknown()
+    out = Shape(*(sizes[label] for label in output))
+    tainted = any(t.tainted for t in operands)
+    if len(operands) == 2:
+        left, right = set(inputs[0]), set(inputs[1])
+        contracted = (left & right) - set(output)
+        if contracted:
+            macs = math.prod(sizes[label] for label in (left & right) | set(output))
+            session.forward.record_matmul(interp, operands[0].shape, operands[1].shape, out, node, macs=macs)
+    return TensorVal(out, tainted=tainted)
+
+
+def meshgrid(args: list, kwargs: dict, interp: Any) -> Any:
+    """``torch.meshgrid(a, b, indexing="ij")``: one tensor per input, each of the inputs' lengths."""
+    tensors = args
+    if len(args) == 1 and isinstance(args[0], (tuple, ListVal)):
+        tensors = interp.iterate(args[0], None) or []
+    indexing = kwargs.get("indexing", "ij")
+    if not tensors or indexing not in ("ij", "xy") or set(kwargs) - {"indexing"}:
+        return tuple(_unknown() for _ in tensors) if tensors else _unknown()
+    dims = []
+    for t in tensors:
+        if not isinstance(t, TensorVal) or t.shape.open or len(t.shape.dims) > 1:
+            return tuple(_unknown() for _ in tensors)
+        dims.append(t.shape.dims[0] if t.shape.dims else 1)
+    if indexing == "xy" and len(dims) >= 2:
+        dims[0], dims[1] = dims[1], dims[0]
+    return tuple(TensorVal(Shape(*dims), integer=t.integer) for t in tensors)

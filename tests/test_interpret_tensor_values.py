@@ -1,0 +1,236 @@
+"""Known-valued tensors (``cnnlint/interpret/tensor_values.py``) against torch on the CPU.
+
+A known element must be torch's own value, dtype included; an element with an
+error bound must hold torch's value within it; anything the model cannot vouch
+for is unknown. End to end, widths computed with tensor ops in ``__init__``
+(RegNet's ``from_init_params``) reach the layers exactly, and a tensor changed
+in place is never read with stale values.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import textwrap
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cnnlint.interpret import tensor_values as tv
+from cnnlint.interpret.values import ListVal, QualName, TensorVal
+
+torch = pytest.importorskip("torch")
+SETTINGS = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "int32": torch.int32}
+
+
+def known(values: list, dtype: str) -> TensorVal:
+    return tv.call_torch("torch.tensor", [ListVal(values)], {"dtype": QualName(f"torch.{dtype}")})
+
+
+def matches_torch(model: object, real: object) -> bool:
+    """Every known element equals torch's (or holds it within its bound); the dtype is torch's."""
+    assert isinstance(real, torch.Tensor)
+    if not isinstance(model, tv.KnownTensor):
+        return False
+    assert DTYPES.get(model.dtype, torch.bool) == real.dtype
+    assert list(model.dims) == list(real.shape)
+    errs = model.errs or [0.0] * len(model.values)
+    for value, err, truth in zip(model.values, errs, real.flatten().tolist()):
+        assert abs(value - truth) <= err, (value, err, truth)
+    return True
+
+
+numbers = st.one_of(st.integers(-1000, 1000), st.floats(-1000, 1000, allow_nan=False, width=32))
+positive = st.floats(0.0625, 1000, width=32)
+
+
+@SETTINGS
+@given(
+    st.sampled_from(sorted(DTYPES)),
+    st.lists(numbers, min_size=1, max_size=6),
+    st.sampled_from(["+", "-", "*", "/", "//", "%"]),
+    st.one_of(numbers, st.sampled_from(sorted(DTYPES))),
+    st.booleans(),
+)
+def test_binary_ops_are_torchs(dtype: str, values: list, op: str, other: object, swap: bool) -> None:
+    left = torch.tensor(values).to(DTYPES[dtype])
+    mine = known(left.tolist(), dtype)
+    if isinstance(other, str):  # a second tensor of another dtype, broadcast from one element
+        right_real = torch.tensor([values[0]]).to(DTYPES[other])
+        right_mine = known(right_real.tolist(), other)
+    else:
+        right_real = right_mine = other
+    a, b = (right_mine, mine) if swap else (mine, right_mine)
+    ra, rb = (right_real, left) if swap else (left, right_real)
+    try:
+        real = {"+": ra + rb, "-": ra - rb, "*": ra * rb, "/": ra / rb}.get(op)
+        if real is None:
+            real = ra // rb if op == "//" else ra % rb
+    except (RuntimeError, ZeroDivisionError):
+        return  # torch refuses (integer division by zero): the model must not claim a value
+    result = tv.binop(op, a, b)
+    finite = all(math.isfinite(v) for v in real.flatten().tolist())
+    if isinstance(result, tv.KnownTensor):
+        assert finite, f"a value for a non-finite result: {result.values}"
+        assert matches_torch(result, real)
+    else:  # only float floor division / remainder (not modelled) and non-finite results are unknown
+        assert not finite or (op in ("//", "%") and real.is_floating_point()), (a, op, b)
+
+
+@SETTINGS
+@given(st.lists(positive, min_size=1, max_size=8), st.sampled_from(["log", "exp", "sqrt", "round", "floor", "ceil"]))
+def test_unary_ops_hold_torchs_value(values: list, name: str) -> None:
+    real = getattr(torch, name)(torch.tensor(values, dtype=torch.float32) / 7)
+    mine = tv.call_method(tv.binop("/", known(values, "float32"), 7), name, [], {})
+    if name in ("round", "floor", "ceil"):  # of an exact quotient: exact
+        assert isinstance(mine, tv.KnownTensor) and not mine.errs
+    if isinstance(mine, tv.KnownTensor):
+        assert matches_torch(mine, real)
+
+
+# torchvision's ``BlockParams.from_init_params`` arithmetic (the torch side of the oracle)
+REGNET_WIDTHS = """
+widths_cont = torch.arange(depth) * w_a + w_0
+block_capacity = torch.round(torch.log(widths_cont / w_0) / math.log(w_m))
+widths = (torch.round(torch.divide(w_0 * torch.pow(w_m, block_capacity), 8)) * 8).int().tolist()
+"""
+
+
+def model_widths(depth: int, w_0: int, w_a: float, w_m: float) -> object:
+    arange = tv.call_torch("torch.arange", [depth], {})
+    cont = tv.binop("+", tv.binop("*", arange, w_a), w_0)
+    logs = tv.call_torch("torch.log", [tv.binop("/", cont, w_0)], {})
+    capacity = tv.call_torch("torch.round", [tv.binop("/", logs, math.log(w_m))], {})
+    scaled = tv.binop("*", w_0, tv.call_torch("torch.pow", [w_m, capacity], {}))
+    quant = tv.binop("*", tv.call_torch("torch.round", [tv.call_torch("torch.divide", [scaled, 8], {})], {}), 8)
+    return tv.call_method(quant, "int", [], {})
+
+
+@pytest.mark.parametrize(
+    "params", [(16, 48, 27.89, 2.09), (14, 56, 38.84, 2.4), (22, 24, 24.48, 2.54), (16, 56, 35.73, 2.28)]
+)
+def test_torchvision_regnet_widths_are_known(params: tuple) -> None:
+    env = dict(zip(("depth", "w_0", "w_a", "w_m"), params), torch=torch, math=math)
+    exec(REGNET_WIDTHS, env)  # noqa: S102 - the torch side of the oracle
+    assert tv.tolist(model_widths(*params)).items == env["widths"]
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(
+    st.integers(1, 40),
+    st.integers(1, 40).map(lambda k: 8 * k),
+    st.floats(0, 200, width=16),
+    st.floats(1.125, 3.5, width=16),
+)
+def test_regnet_widths_are_torchs_or_unknown(depth: int, w_0: int, w_a: float, w_m: float) -> None:
+    env = {"torch": torch, "math": math, "depth": depth, "w_0": w_0, "w_a": w_a, "w_m": w_m}
+    exec(REGNET_WIDTHS, env)  # noqa: S102 - the torch side of the oracle
+    mine = model_widths(depth, w_0, w_a, w_m)
+    if isinstance(mine, tv.KnownTensor):
+        assert tv.tolist(mine).items == env["widths"]
+
+
+def test_construction_and_read_back() -> None:
+    t = tv.call_torch("torch.tensor", [ListVal([[1, 2], [3, 4]])], {})
+    assert isinstance(t, tv.KnownTensor) and t.dtype == "int64" and t.dims == (2, 2)
+    assert [row.items for row in tv.tolist(t).items] == [[1, 2], [3, 4]]
+    assert tv.call_torch("torch.tensor", [ListVal([1, 2.5])], {}).dtype == "float32"
+    assert tv.call_torch("torch.arange", [2, 11, 3], {}).values == [2, 5, 8]
+    diff = tv.call_torch("torch.diff", [tv.call_torch("torch.tensor", [ListVal([0, 3, 4, 9])], {})], {})
+    assert tv.tolist(diff).items == [3, 1, 5]
+    unique = tv.call_torch("torch.unique", [tv.call_torch("torch.tensor", [ListVal([5, 1, 5, 3])], {})], {})
+    assert tv.tolist(unique).items == [1, 3, 5]
+    assert tv.call_method(tv.call_torch("torch.tensor", [ListVal([2, 5])], {}), "sum", [], {}).values == [7]
+    assert tv.call_method(tv.call_torch("torch.tensor", [7], {}), "item", [], {}) == 7
+
+
+def test_uncertain_rounding_is_unknown() -> None:
+    """A value whose bound straddles a rounding boundary is not guessed."""
+    t = tv.make((1,), "float32", [(2.5, 1e-6)])
+    assert not isinstance(tv.call_method(t, "round", [], {}), tv.KnownTensor)
+    assert isinstance(tv.call_method(tv.make((1,), "float32", [(2.3, 1e-6)]), "round", [], {}), tv.KnownTensor)
+    assert tv.call_method(tv.make((1,), "float32", [(2.3, 1e-6)]), "tolist", [], {}) is NotImplemented
+
+
+def test_unmodelled_ops_forget_values() -> None:
+    t = tv.call_torch("torch.arange", [4], {})
+    assert tv.call_method(t, "size", [], {}) is NotImplemented and t.known  # harmless: kept
+    assert tv.call_method(t, "add_", [1], {}) is NotImplemented and not t.known  # in place: forgotten
+    u = tv.call_torch("torch.arange", [4], {})
+    assert tv.call_torch("torch.nn.init.zeros_", [u], {}) is NotImplemented and not u.known
+    same = tv.call_torch("torch.arange", [4], {})
+    assert tv.call_method(same, "long", [], {}) is same  # no copy: torch returns the tensor itself
+
+
+def summary(tmp_path: Path, source: str, name: str = "Net") -> dict:
+    path = tmp_path / "model.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    result = run_cli("summary", str(path), "--input", f"{name}=2,4", "--output-format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    (model,) = [m for m in result.json()["models"] if m["name"] == name]
+    return model
+
+
+MODEL = """
+    import math
+    import torch
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            {body}
+            self.fc = nn.Linear(4, {width})
+
+        def forward(self, x):
+            return self.fc(x)
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "width", "expected"),
+    [
+        ("w = torch.arange(3).tolist()", "w[-1] + len(set(w))", 5),
+        ("w = (torch.tensor([3, 5]) * 2).tolist()", "sum(w)", 16),
+        ("w = len({x % 3 for x in range(10)})", "w", 3),  # a set comprehension drops duplicates
+        ("t = torch.arange(3); u = t; u += 1; w = t.tolist()", "w[-1] + 1", None),  # t changed through u
+        ("t = torch.arange(3); t[0] = 5; w = t.tolist()", "w[0]", None),
+        ("t = torch.arange(3); nn.ReLU(inplace=True)(t); w = t.tolist()", "w[0] + 1", None),
+        ("t = torch.arange(3); t.mul_(2); w = t.tolist()", "w[-1]", None),
+        ("t = torch.arange(3); v = t[1:]; v.fill_(9); w = t.tolist()", "w[-1]", None),
+        ("t = torch.tensor([[0, 1], [2, 3]]); t.T.fill_(9); w = t.tolist()", "w[-1][-1]", None),
+        ("t = torch.arange(3); t.data.fill_(9); w = t.tolist()", "w[-1]", None),
+        (
+            "t = torch.arange(3)\n            for r in t:\n                r.add_(1)\n            w = t.tolist()",
+            "w[0] + 1",
+            None,
+        ),
+    ],
+)
+def test_widths_in_init(tmp_path: Path, body: str, width: str, expected: int | None) -> None:
+    env: dict = {}
+    exec(textwrap.dedent(MODEL.format(body=body, width=width)), env)  # noqa: S102 - torch is the oracle
+    real = env["Net"]().fc.out_features
+    model = summary(tmp_path, MODEL.format(body=body, width=width))
+    if expected is None:  # changed in place: never a stale value, and nothing reported
+        assert model["output_shape"] in ([2, real], [2, None])
+        assert not [d for layer in model["layers"] for d in layer.get("diagnostics", []) if d["code"] != "CNL100"]
+    else:
+        assert real == expected and model["output_shape"] == [2, expected]
+
+
+@pytest.mark.parametrize("base", [2.25, 1.5, 0.5, 3.0, 1.125, 10.0])
+def test_exactly_representable_powers_are_exact(base: float) -> None:
+    """RegNet-X 1.6GF: 80 * 2.25 ** 1 / 8 = 22.5 is a rounding tie, so pow must be exact there (it is, in torch)."""
+    exponents = tv.call_torch("torch.tensor", [ListVal([float(k) for k in range(-4, 9)])], {})
+    mine = tv.call_torch("torch.pow", [base, exponents], {})
+    real = torch.pow(base, torch.arange(-4, 9, dtype=torch.float32).repeat(2))[:13]  # 26 elements: the SIMD path
+    assert isinstance(mine, tv.KnownTensor) and matches_torch(mine, real)
+    for k, value, err in zip(range(-4, 9), mine.values, mine.errs or [0.0] * 13):
+        exact = Fraction(base) ** k
+        assert (err == 0) == (Fraction(struct.unpack("f", struct.pack("f", float(exact)))[0]) == exact), (k, value)
