@@ -60,6 +60,9 @@ class CheckOptions:
     config_inputs: dict[str, tuple] = field(default_factory=dict)
     is_enabled: Callable[[str], bool] = lambda code: code != "CNL100"
     want_models: bool = False  # keep traces for summary / runtime / the language server
+    # Input-free checking also bisects the accepted ranges (summary); None: when models are wanted.
+    # The editor turns it off: ranges cost ~50 forwards a model, on every keystroke.
+    accepted_ranges: bool | None = None
 
 
 def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None) -> FileResult:
@@ -168,7 +171,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         problems = declare_inputs(tree, text, new_models, None, None, nodes)
     infer_inputs(interpreted)
     _cli_and_config_inputs(new_models, options)
-    interpreted.thorough = options.want_models  # input-free checking: the accepted ranges too (summary, editor)
+    interpreted.thorough = options.want_models if options.accepted_ranges is None else options.accepted_ranges
     follow(interpreted)
     result.dependencies = interpreted.dependencies
     for problem in problems:

@@ -68,6 +68,7 @@ def run_job(job: dict) -> tuple[dict, Any]:
         config_inputs=job["inputs"],
         is_enabled=enabled.__contains__,
         want_models=True,
+        accepted_ranges=False,  # diagnostics first: CNL013 needs no ranges (summary shows them)
     )
     result = check.check_bytes(job["data"], job["filename"], options)
     answer = {
