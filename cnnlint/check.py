@@ -60,8 +60,8 @@ class CheckOptions:
     config_inputs: dict[str, tuple] = field(default_factory=dict)
     is_enabled: Callable[[str], bool] = lambda code: code != "CNL100"
     want_models: bool = False  # keep traces for summary / runtime / the language server
-    # Input-free checking also bisects the accepted ranges (summary); None: when models are wanted.
-    # The editor turns it off: ranges cost ~50 forwards a model, on every keystroke.
+    # Input-free checking also bisects the accepted ranges (summary, hover); None: when models are wanted.
+    # About 50 forwards a model: a caller that needs only the findings can turn it off.
     accepted_ranges: bool | None = None
 
 

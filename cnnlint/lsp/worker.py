@@ -67,8 +67,7 @@ def run_job(job: dict) -> tuple[dict, Any]:
     options = check.CheckOptions(
         config_inputs=job["inputs"],
         is_enabled=enabled.__contains__,
-        want_models=True,
-        accepted_ranges=False,  # diagnostics first: CNL013 needs no ranges (summary shows them)
+        want_models=True,  # with the accepted input ranges of input-free checking, for hover
     )
     result = check.check_bytes(job["data"], job["filename"], options)
     answer = {
