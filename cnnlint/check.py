@@ -60,9 +60,9 @@ class CheckOptions:
     config_inputs: dict[str, tuple] = field(default_factory=dict)
     is_enabled: Callable[[str], bool] = lambda code: code != "CNL100"
     want_models: bool = False  # keep traces for summary / runtime / the language server
-    # Input-free checking also bisects the accepted ranges (summary, hover); None: when models are wanted.
-    # About 50 forwards a model: a caller that needs only the findings can turn it off.
-    accepted_ranges: bool | None = None
+    # Input-free checking also bisects the accepted ranges (summary, hover); None: when models are wanted;
+    # a number: for that many models of a file (about 50 forwards each: the editor caps it).
+    accepted_ranges: bool | int | None = None
 
 
 def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None) -> FileResult:

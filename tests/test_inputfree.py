@@ -228,3 +228,24 @@ def test_the_editor_hover_shows_the_accepted_sizes():
     result = check_bytes(LENET.encode(), "model.py", CheckOptions(want_models=True))
     texts = [hover_markdown(v) or "" for v in step_views(result)]
     assert texts and all("the model accepts H in 28..31, W in 28..31" in t for t in texts if t), texts
+
+
+def test_the_editor_bisects_ranges_for_the_first_models_only():
+    """Every keystroke re-checks: ranges (about 50 forwards a model) for the first EDITOR_RANGES models,
+    the certain findings for all of them."""
+    from cnnlint.lsp.worker import EDITOR_RANGES, run_job
+
+    nets = "".join(
+        f"net{i} = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(8 * 30 * 30, 10))\n" for i in range(5)
+    )
+    bad = "bad = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(1001, 10))\n"
+    job = {
+        "data": ("import torch.nn as nn\n" + nets + bad).encode(),
+        "filename": "m.py",
+        "enabled": ["CNL013"],
+        "inputs": {},
+    }
+    answer, result = run_job(job)
+    ranged = [m for m in result.models if getattr(m.model, "accepts", None) and m.model.accepts.ranges]
+    assert len(ranged) == EDITOR_RANGES == 3
+    assert [d.code for d in answer["diagnostics"]] == ["CNL013"]

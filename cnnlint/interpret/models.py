@@ -66,7 +66,9 @@ class Interpreted:
     candidates: list[Candidate] = field(default_factory=list)
     session: Session | None = None
     configs: dict[str, Any] = field(default_factory=dict)  # timm-style input sizes (input_sources.timm_configs)
-    thorough: bool = False  # input-free checking also finds the accepted ranges (summary, editor)
+    # Input-free checking also finds the accepted ranges: True for every model (summary), a count for
+    # the first that many models with some valid size (the editor), False for none (check).
+    thorough: bool | int = False
 
 
 def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[str] = frozenset()) -> Interpreted:
@@ -358,7 +360,10 @@ def follow(found: Interpreted) -> None:
 def _input_free(found: Interpreted, c: Candidate, steps: list[Step], output: Shape) -> tuple[list[Step], Shape, Any]:
     """The sizes a model without an input accepts: CNL013 when none; followed with the one size when one."""
     session = found.session
-    accepted = inputsearch.search(session, c.obj, steps, _extra_inputs(c.obj), found.thorough, session.work)
+    thorough = found.thorough is True or (isinstance(found.thorough, int) and found.thorough > 0)
+    accepted = inputsearch.search(session, c.obj, steps, _extra_inputs(c.obj), thorough, session.work)
+    if thorough and found.thorough is not True and accepted.status == "some":
+        found.thorough -= 1  # the editor: ranges for the first few models of a file, findings for all
     c.model.accepts = accepted  # type: ignore[attr-defined]
     if accepted.finding is not None and accepted.call is not None:
         found.construction.append((accepted.call, accepted.finding))

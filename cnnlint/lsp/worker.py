@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from cnnlint.lsp.views import StepView
 
 _HEADER = struct.Struct(">I")
+EDITOR_RANGES = 3  # models per document whose accepted input ranges are bisected on each check
 
 
 def write_message(stream: BinaryIO, message: Any) -> None:
@@ -67,7 +68,8 @@ def run_job(job: dict) -> tuple[dict, Any]:
     options = check.CheckOptions(
         config_inputs=job["inputs"],
         is_enabled=enabled.__contains__,
-        want_models=True,  # with the accepted input ranges of input-free checking, for hover
+        want_models=True,
+        accepted_ranges=EDITOR_RANGES,  # input-free checking's accepted sizes in hover, for the first models
     )
     result = check.check_bytes(job["data"], job["filename"], options)
     answer = {
