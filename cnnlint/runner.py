@@ -234,7 +234,7 @@ class Run:
         return 1 if any(severity(d.code) in ("error", "warning") for d in diagnostics) else 0
 
     def summary(self, output_format: str, depth: int | None = None) -> int:
-        from cnnlint.report.summary import render_summary
+        from cnnlint.report.summary_text import render_summary
 
         self.warn_inputs()
         sys.stdout.write(render_summary(self.results, output_format, runtime=self.runtime, depth=depth))

@@ -20,12 +20,8 @@ import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
 from cnnlint.check import CheckOptions, check_bytes
-from cnnlint.report.summary import (
-    ModelSummary,
-    format_shape,
-    render_summary,
-    summary_records,
-)
+from cnnlint.report.summary import ModelSummary, summary_records
+from cnnlint.report.summary_text import format_shape, render_summary
 from cnnlint.shapes.dims import UNKNOWN, Shape
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
