@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnnlint.interpret import tensor_values as tv
-from cnnlint.interpret.values import ListVal, QualName, TensorVal
+from cnnlint.interpret.approx import Approx
+from cnnlint.interpret.values import UNKNOWN, ListVal, QualName, TensorVal
 
 torch = pytest.importorskip("torch")
 SETTINGS = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -154,7 +155,9 @@ def test_uncertain_rounding_is_unknown() -> None:
     t = tv.make((1,), "float32", [(2.5, 1e-6)])
     assert not isinstance(tv.call_method(t, "round", [], {}), tv.KnownTensor)
     assert isinstance(tv.call_method(tv.make((1,), "float32", [(2.3, 1e-6)]), "round", [], {}), tv.KnownTensor)
-    assert tv.call_method(tv.make((1,), "float32", [(2.3, 1e-6)]), "tolist", [], {}) is NotImplemented
+    (inexact,) = tv.call_method(tv.make((1,), "float32", [(2.3, 1e-6)]), "tolist", [], {}).items
+    assert isinstance(inexact, Approx) and inexact.lo < 2.3 < inexact.hi  # read back as an interval
+    assert inexact.compare(">", 2.0) is True and inexact.compare("==", 2.3) is UNKNOWN
 
 
 def test_unmodelled_ops_forget_values() -> None:

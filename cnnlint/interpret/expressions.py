@@ -6,6 +6,7 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import limits
+from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
 from cnnlint.interpret.enums import equal as enum_equal
@@ -27,7 +28,6 @@ from cnnlint.interpret.pyops import (
 )
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.torch_names import TorchDir
-from cnnlint.interpret.valued import Approx
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,

@@ -17,6 +17,7 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import limits, tensor_values
+from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.expressions import Expressions
 from cnnlint.interpret.frames import Frame, WriteLog, join
 from cnnlint.interpret.namedtuples import NamedTupleType, construct
@@ -31,7 +32,6 @@ from cnnlint.interpret.pyops import (  # noqa: F401 - re-exported: torch_api and
     fold_number,
 )
 from cnnlint.interpret.statements import Statements
-from cnnlint.interpret.valued import Approx
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,

@@ -217,12 +217,6 @@ def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, 
     if known is not NotImplemented:
         return known
     shape = t.shape
-    if t.values is not None and name in ("item", "tolist", "split"):
-        from cnnlint.interpret.valued import method
-
-        known = method(t, name, args, kwargs)
-        if known is not NotImplemented:
-            return known
     if name == "size" or name == "dim" or name == "numel":
         if name == "dim":
             return shape.rank if shape.rank is not None else UNKNOWN
@@ -520,9 +514,7 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         dims = dims_of(list(sizes), interp) if sizes else None
         return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
     if short == "linspace" and name.count(".") == 1:
-        from cnnlint.interpret.valued import linspace
-
-        made = linspace(args, kwargs)
+        made = tensor_values.linspace(args, kwargs)
         return made if made is not None else unknown_tensor()
     if short in LIKE and args and isinstance(args[0], TensorVal):
         return TensorVal(args[0].shape)

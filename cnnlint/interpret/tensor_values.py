@@ -2,10 +2,15 @@
 
 ``BlockParams.from_init_params`` computes widths with ``torch.arange``,
 ``torch.log``, ``torch.pow``, ``torch.round`` and reads them back with
-``.int().tolist()``. A ``KnownTensor`` is an abstract tensor (its shape is
-known) that also carries its elements, computed as torch computes them
-(dtype promotion, float32 rounding; ``known_math.py``); every op not modelled
-here gives the ordinary shape-only tensor, whose values are unknown.
+``.int().tolist()``; timm computes stochastic-depth rates with
+``[x.item() for x in torch.linspace(0, rate, n)]`` and picks
+``DropPath(p) if p > 0. else nn.Identity()``. A ``KnownTensor`` is an abstract
+tensor (its shape is known) that also carries its elements, computed as torch
+computes them (dtype promotion, float32 rounding; ``known_math.py``), each
+with a bound on how far torch's own value can be. An inexact element read
+back into Python is an ``Approx`` (comparisons decided by its interval,
+arithmetic unknown); every op not modelled here gives the ordinary
+shape-only tensor, whose values are unknown.
 
 Values must never go stale: an op that could alias or change a known tensor
 in place (an in-place method, an index or item assignment, ``x += 1``, a
@@ -21,6 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret import known_math as km
+from cnnlint.interpret import limits
+from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.values import ListVal, QualName, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
 
@@ -177,6 +184,39 @@ def arange(args: list[Any], dtype: str | None) -> Any:
     return make((len(r),), dtype, [(x, 0.0) if x is not None else None for x in elems])
 
 
+def linspace(args: list[Any], kwargs: dict[str, Any]) -> TensorVal | None:
+    """``torch.linspace(start, end, steps)`` (float32); None when not this call.
+
+    The ends are exact whatever the kernel does, and every element when
+    ``start == end`` (timm's default rate of 0); an element inside the range
+    is the exact real within a few float32 ulps (torch's kernel steps from
+    either end).
+    """
+    names = ("start", "end", "steps")
+    bound = dict(zip(names, args))
+    bound.update({k: v for k, v in kwargs.items() if k in names})
+    steps = bound.get("steps")
+    if not isinstance(steps, int) or isinstance(steps, (bool, Sym)) or not 0 <= steps <= limits.MAX_LOOP_ITERATIONS:
+        return None
+    start, end = bound.get("start"), bound.get("end")
+    plain = _number(start) and _number(end) and not isinstance(start, bool) and not isinstance(end, bool)
+    first, last = (km.f32(float(start)), km.f32(float(end))) if plain else (None, None)
+    if first is None or last is None or len(args) > 3 or kwargs.get("dtype") is not None or steps > MAX_ELEMENTS:
+        return TensorVal(Shape(steps))
+    tolerance = 8 * max(abs(first), abs(last)) * 2.0**-23
+    elems: list[km.Elem | None] = []
+    for i in range(steps):
+        if first == last or i == 0:
+            elems.append((first, 0.0))
+        elif i == steps - 1:
+            elems.append((last, 0.0))
+        else:
+            exact = first + i * (last - first) / (steps - 1)
+            nominal = km.f32(exact)
+            elems.append((nominal, tolerance + abs(exact - nominal)) if nominal is not None else None)
+    return make((steps,), "float32", elems)
+
+
 # -- elementwise ------------------------------------------------------------------------------
 
 
@@ -312,11 +352,9 @@ def _reduce(name: str, t: KnownTensor) -> Any:
 
 
 def tolist(t: KnownTensor) -> Any:
-    """``.tolist()``: nested lists of Python numbers (exact elements only)."""
-    if t.errs:
-        return NotImplemented
+    """``.tolist()``: nested lists of Python numbers, an ``Approx`` for an element known only to an interval."""
     kind = float if t.dtype in km.FLOATS else bool if t.dtype == "bool" else int
-    flat = [kind(x) for x in t.values or ()]
+    flat = [kind(x) if not e else Approx(x - e, x + e) for x, e in _elems(t)]
 
     def build(dims: tuple[int, ...], items: list) -> Any:
         if not dims:
@@ -386,7 +424,32 @@ def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) 
         return binary(_BINARY[name], t, args[0])
     if name in ("sum", "max", "min", "amax", "amin", "diff", "unique") and not args:
         return _reduce(name, t)
+    if name == "split" and len(args) == 1:
+        return _split(t, args[0])
     return NotImplemented
+
+
+def rows(t: TensorVal) -> list[Any] | None:
+    """``for x in t`` over a known 1-D tensor: its elements as 0-d tensors, each with its value."""
+    if not isinstance(t, KnownTensor) or not t.known or len(t.dims) != 1:
+        return None
+    return [make((), t.dtype, [e]) for e in _elems(t)]
+
+
+def _split(t: KnownTensor, sizes: Any) -> Any:
+    """``t.split([2, 3])`` of a 1-D tensor into pieces of known sizes."""
+    sizes = list(sizes.items) if isinstance(sizes, ListVal) and not sizes.uncertain else sizes
+    if len(t.dims) != 1 or not isinstance(sizes, (list, tuple)):
+        return NotImplemented
+    if not all(isinstance(n, int) and not isinstance(n, (bool, Sym)) and n >= 0 for n in sizes):
+        return NotImplemented
+    if sum(sizes) != t.dims[0]:
+        return NotImplemented  # torch raises: left to the shape ops
+    elems, out, at = _elems(t), [], 0
+    for n in sizes:
+        out.append(make((n,), t.dtype, elems[at : at + n]))
+        at += n
+    return tuple(out)
 
 
 def binop(op: str, left: Any, right: Any) -> Any:

@@ -413,9 +413,7 @@ class TorchAPI:
         return tensor_api.tensor_index(self.session, interp, t, key, node)
 
     def tensor_iter(self, t: TensorVal) -> list[Any] | None:
-        from cnnlint.interpret.valued import iterate
-
-        items = iterate(t)
+        items = tensor_values.rows(t)
         tensor_values.forget(t)  # the items would be views of it
         return items
 

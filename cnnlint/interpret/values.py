@@ -223,7 +223,6 @@ class TensorVal:
     # Downstream of an error whose output is not fixed by the failing layer's own arguments (a BatchNorm
     # with the wrong num_features passes its input on): torch never gets here, so nothing more is reported.
     tainted: bool = False
-    values: tuple[Any, ...] | None = None  # the elements, flattened, when known (``valued.py``)
 
 
 @dataclass(eq=False)
