@@ -58,6 +58,33 @@ def test_factory_and_variable(tmp_path):
     assert source(found["ResNet18"]) == ((1, 3, 32, 32), "inferred", "net(...)", 19)
 
 
+def test_factory_called_with_arguments_reports_that_instance(tmp_path):
+    """torchvision style: ``model = resnext(num_classes=100); model(x)`` is the factory's model, built as the
+    file builds it (100 classes), reported once under the outermost factory's name, not also as its class."""
+    found = models(
+        tmp_path,
+        """\
+        def _make(num_classes=1000, width=8):
+            return ResNet(num_classes, width)
+
+        def resnet(num_classes=1000, width=16):
+            return _make(num_classes, width)
+
+        def resnet_wide(**kwargs):
+            kwargs["width"] = 32
+            return resnet(**kwargs)
+
+        model = resnet_wide(num_classes=100)
+        y = model(torch.randn(1, 3, 32, 32))
+        """,
+    )
+    assert set(found) == {"resnet", "resnet_wide"}
+    assert found["resnet_wide"]["output_shape"] == [1, 100]
+    assert found["resnet_wide"]["total_params"] == 3 * 32 * 9 + 32 + 32 * 100 + 100
+    assert found["resnet"]["output_shape"] == [1, 1000]  # built with its defaults, the input borrowed
+    assert found["resnet"]["total_params"] == 3 * 16 * 9 + 16 + 16 * 1000 + 1000
+
+
 def test_test_function_nobody_calls(tmp_path):
     """kuangliu/pytorch-cifar: ``def test(): net = ResNet18(); y = net(torch.randn(1, 3, 32, 32))``, never called."""
     found = models(

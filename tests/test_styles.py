@@ -27,11 +27,7 @@ TRUTH = json.loads((STYLES / "truth.json").read_text())
 PENDING_CHECK: set[str] = set()
 
 # `cnnlint summary` does not give torch's output shape, params and MACs yet (clean files only).
-PENDING_SUMMARY: set[str] = {
-    # The file feeds `model = resnext50_32x4d(num_classes=100)`; cnnlint reports that instance under its
-    # class name (ResNet) and the factory built with its defaults (1000 classes) under the factory's.
-    "resnext_torchvision.py",
-}
+PENDING_SUMMARY: set[str] = set()
 
 
 def _params(files: list[Path], pending: set[str]) -> list:

@@ -213,6 +213,7 @@ class Interpreter(Statements, Expressions):
         # ``net = ResNet18(); net(x)``: the input fed to what a factory returned is the factory's
         if func.module is self.session.main and isinstance(result, ModuleObj) and result.kind != "object":
             self.session.built_by.setdefault(id(func.node), []).append(result)
+            self.session.made_by[id(result)] = id(func.node)  # callers return later: the outermost stays
         return result
 
     # ------------------------------------------------------------------ helpers

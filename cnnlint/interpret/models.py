@@ -103,10 +103,14 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         candidates.append(
             Candidate(ModelDef(name, kind, span, []), value, (stmt.lineno, stmt.end_lineno or stmt.lineno))
         )
+    factories = _factories(session, tree, lines, wanted, found.notes)
+    claimed = {id(f.obj) for f in factories}  # an instance a factory built is reported under its name
     for cls in session.classes:
         if cls.torch_base() is None or cls.node is None:
             continue
         fed = [o for o, _ in session.instances.get(id(cls), []) if id(o) in session.inputs]
+        if fed and all(id(o) in claimed for o in fed):
+            continue  # ``model = resnext50_32x4d(num_classes=100); model(x)``: the factory's model
         # The instance the file feeds a tensor is the model it runs; else the class built with its defaults.
         obj = fed[0] if fed else _build_default(session, cls)
         node = cls.node
@@ -119,7 +123,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls))
         else:
             pending_notes.append((cls, span))
-    candidates.extend(_factories(session, tree, lines, wanted, found.notes))
+    candidates.extend(factories)
     for cls, span in pending_notes:
         if id(cls.node) in session.executed:
             continue  # built inside another model: checked there
@@ -195,9 +199,10 @@ def _factories(
                 )
             )
             continue
+        fed = [o for o in session.built_by.get(id(stmt), []) if _fed_from(session, o, stmt)]
         session.work = 0
-        try:
-            obj = session.interp.call(func, [], {}, None, None)
+        try:  # the instance the file built with this factory and feeds is the model it runs
+            obj = fed[0] if fed else session.interp.call(func, [], {}, None, None)
         except (limits.BudgetExceeded, RecursionError):
             continue
         finally:
@@ -207,6 +212,11 @@ def _factories(
             region = (start, stmt.end_lineno or stmt.lineno)
             out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, region, factory=stmt))
     return out
+
+
+def _fed_from(session: Session, obj: Any, factory: ast.AST) -> bool:
+    """``obj`` is fed a tensor and ``factory`` is the outermost function of the file that returned it."""
+    return id(obj) in session.inputs and session.made_by.get(id(obj)) == id(factory) and obj.kind != "object"
 
 
 def _returns_call(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

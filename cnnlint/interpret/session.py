@@ -92,6 +92,9 @@ class Session:
         self.inputs: dict[int, tuple[TensorVal, Any]] = {}  # id(module object) -> first tensor fed to it
         self.more_inputs: dict[int, list[Any]] = {}  # id(module object) -> the other arguments of that call
         self.built_by: dict[int, list[Any]] = {}  # id(function of the file) -> the modules its calls returned
+        # id(module) -> id(the outermost function of the file that returned it): ``model = resnet18()``
+        # names resnet18, not the ``_resnet`` or ``resnet`` it calls
+        self.made_by: dict[int, int] = {}
         self.built_layers: list[TorchLayer] = []
         self.names: dict[int, tuple[int, str]] = {}  # id(child) -> (id(parent), attribute)
         self.limits_hit: list[tuple[Any, str]] = []
