@@ -67,6 +67,12 @@ FUNCTIONAL: dict[str, tuple[str, tuple[Param, ...], frozenset[str]]] = {
     "adaptive_max_pool3d": ("AdaptiveMaxPool3d", (_P("output_size"), _P("return_indices", False)), frozenset()),
     "pixel_shuffle": ("PixelShuffle", (_P("upscale_factor"),), frozenset()),
     "pixel_unshuffle": ("PixelUnshuffle", (_P("downscale_factor"),), frozenset()),
+    "unfold": ("Unfold", (_P("kernel_size"), _P("dilation", 1), _P("padding", 0), _P("stride", 1)), frozenset()),
+    "fold": (
+        "Fold",
+        (_P("output_size"), _P("kernel_size"), _P("dilation", 1), _P("padding", 0), _P("stride", 1)),
+        frozenset(),
+    ),
 }
 for _n in (1, 2, 3):
     FUNCTIONAL[f"max_pool{_n}d"] = (
