@@ -52,6 +52,7 @@ class FileResult:
     dependencies: list[str] = field(default_factory=list)
     not_analysed: Diagnostic | None = None  # the CNL100 of a file written for a newer Python
     checked: list[list[Any]] = field(default_factory=list)  # per model: ``cnnlint.checked.record``
+    module_work: int | None = None  # the interpreter's work on the module code; None: cut short (``lsp.incremental``)
 
 
 @dataclass
@@ -174,6 +175,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
     interpreted.thorough = options.want_models if options.accepted_ranges is None else options.accepted_ranges
     follow(interpreted)
     result.dependencies = interpreted.dependencies
+    result.module_work = interpreted.module_work
     for problem in problems:
         result.diagnostics.append(
             Diagnostic(problem.code, problem.message, filename, problem.span.start, problem.span.end)

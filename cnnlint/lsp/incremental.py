@@ -1,0 +1,261 @@
+"""Re-checking only the parts of a document whose text changed (issue 13: the editor under real typing).
+
+The worker keeps, per document, the findings and hover records of each
+component (``units``: statements linked by the module-level names they share).
+On the next version, a component whose key (its statements' text and rows) is
+unchanged keeps its findings; the others are checked together in a *reduced*
+text: the same rows, every unchanged component's lines blanked, imports,
+comments and docstrings kept. The result is the same as checking the whole
+file because the parts do not share names; what else links them is checked,
+and any doubt means a whole-file check:
+
+- the settings, imports, docstrings, lines naming ``cnnlint`` (pragmas) and the
+  project files the check read are unchanged (the global key);
+- nothing of the file was outside the parts: every finding and model lies in a
+  component's rows, no chain-extractor model, no timm config (``"*"`` applies
+  to all), no failure, no cut-short module code (its work budget is shared: the
+  module work is bounded by the sum over re-checks);
+- no changed component had (before or after) a model checked without an input:
+  the editor bisects accepted ranges for the first ``EDITOR_RANGES`` such
+  models in file order, so they depend on each other's order.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnnlint.lsp import units
+
+KEEP_DOCUMENTS = 16
+MARKER = "#Module"  # on a blanked row: the reduced text still passes ``source.may_define_model``
+_LINE = re.compile(r"(\r\n|\r|\n)")
+
+
+@dataclass
+class Part:
+    """One component's findings and hover records, valid while its key and the global key hold."""
+
+    diagnostics: list[Any] = field(default_factory=list)
+    views: list[Any] = field(default_factory=list)
+    searched: bool = False  # a model here was checked without an input (input-free search)
+
+
+@dataclass
+class State:
+    settings: tuple
+    global_key: tuple
+    dependencies: dict[str, tuple]  # path -> (mtime, size) of the project files the check read
+    parts: dict[tuple, Part]
+    work_bound: int  # an upper bound on the whole file's module work
+
+
+@dataclass
+class Run:
+    """What the last job did (tests read it): ``mode`` is "full", "partial" or "cached"."""
+
+    mode: str = "full"
+    models: list[str] = field(default_factory=list)  # the models checked
+
+
+class Incremental:
+    def __init__(
+        self, check: Callable[[dict], tuple[dict, Any]], views: Callable[[Any], list[tuple[Any, list[Any]]]]
+    ) -> None:
+        self.check = check
+        self.views = views
+        self.states: OrderedDict[str, State] = OrderedDict()
+        self.last = Run()
+
+    def run(self, job: dict) -> tuple[dict, Callable[[], list[Any]]]:
+        """The diagnostics answer, and a function giving the hover records (called after it is sent)."""
+        settings = _settings(job)
+        filename = job["filename"]
+        state = self.states.pop(filename, None)
+        plan = _plan(job, state, settings) if state is not None else None
+        if plan is None:
+            return self._full(job, settings)
+        split, keys, dirty = plan
+        assert state is not None
+        if not dirty:
+            self.last = Run("cached")
+            self._keep(filename, State(settings, state.global_key, state.dependencies, state.parts, state.work_bound))
+            parts = [state.parts[k] for k in keys]
+            answer = {
+                "diagnostics": _sorted(d for p in parts for d in p.diagnostics),
+                "text": plan_text(job),
+                "seconds": 0.0,
+            }
+            return answer, lambda: [v for p in parts for v in p.views]
+        reduced = _reduced(job["data"].decode("utf-8"), split, [i for i, k in enumerate(keys) if k not in dirty])
+        answer, result = self.check({**job, "data": reduced.encode("utf-8")})
+        owner = _owners(split, dirty)
+        fresh = _parts(result, owner, dirty)
+        bound = state.work_bound + (result.module_work or 0)
+        if fresh is None or any(p.searched for p in fresh.values()) or bound > _max_work():
+            return self._full(job, settings)
+        self.last = Run("partial", [m.model.name for m in result.models])
+        parts = {k: state.parts[k] if k in state.parts else fresh[k] for k in keys}
+        dependencies = {**state.dependencies, **_stats(result.dependencies)}
+        self._keep(filename, State(settings, split.global_key, dependencies, parts, bound))
+        answer["diagnostics"] = _sorted(d for p in parts.values() for d in p.diagnostics)
+        answer["text"] = plan_text(job)
+
+        def views() -> list[Any]:
+            for model, found in self.views(result):
+                fresh[owner[model.model.span.start.row]].views.extend(found)
+            return [v for p in parts.values() for v in p.views]
+
+        return answer, views
+
+    def _full(self, job: dict, settings: tuple) -> tuple[dict, Callable[[], list[Any]]]:
+        self.last = Run("full")
+        answer, result = self.check(job)
+        self.last.models = [m.model.name for m in result.models]
+        filename = job["filename"]
+        split = _split_of(job, result)
+        if split is None or result.module_work is None:
+            return answer, lambda: _flat(self.views(result))
+        keys = [split.key(i) for i in range(len(split.components))]
+        owner = _owners(split, set(keys))
+        parts = _parts(result, owner, set(keys))
+        if parts is None:
+            return answer, lambda: _flat(self.views(result))
+        state = State(settings, split.global_key, _stats(result.dependencies), parts, result.module_work)
+        self._keep(filename, state)
+
+        def views() -> list[Any]:
+            out = []
+            for model, found in self.views(result):
+                parts[owner[model.model.span.start.row]].views.extend(found)
+                out.extend(found)
+            return out
+
+        return answer, views
+
+    def _keep(self, filename: str, state: State) -> None:
+        self.states[filename] = state
+        while len(self.states) > KEEP_DOCUMENTS:
+            self.states.popitem(last=False)
+
+
+def plan_text(job: dict) -> str:
+    return job["data"].decode("utf-8")
+
+
+def _settings(job: dict) -> tuple:
+    inputs = job.get("inputs") or {}
+    return (job["filename"], tuple(sorted(job["enabled"])), repr(sorted(inputs.items())))
+
+
+def _plan(job: dict, state: State, settings: tuple) -> tuple[units.Split, list[tuple], set[tuple]] | None:
+    """(split, component keys, changed keys) when the parts can be re-checked alone, else None."""
+    if state.settings != settings or _stats(list(state.dependencies)) != state.dependencies:
+        return None
+    split = _split_bytes(job["data"])
+    if split is None or split.global_key != state.global_key:
+        return None
+    keys = [split.key(i) for i in range(len(split.components))]
+    dirty = {k for k in keys if k not in state.parts}
+    gone = set(state.parts) - set(keys)
+    if any(state.parts[k].searched for k in gone) or (dirty and len(dirty) == len(keys)):
+        return None
+    return split, keys, dirty
+
+
+def _split_bytes(data: bytes) -> units.Split | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.startswith("\ufeff") or "_cfg" in text or "\0" in text:
+        return None  # a BOM; timm configs (``"*"`` applies to every model)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    from cnnlint.source import split_lines
+
+    return units.split(tree, split_lines(text))
+
+
+def _split_of(job: dict, result: Any) -> units.Split | None:
+    """The split of a whole-file check's text, when its result can be kept by parts."""
+    if result.text is None or result.failed or result.not_analysed is not None:
+        return None
+    if any(d.code in ("CNL998", "CNL999") for d in result.diagnostics):
+        return None
+    return _split_bytes(job["data"])
+
+
+def _owners(split: units.Split, wanted: set[tuple]) -> dict[int, tuple]:
+    """Row -> the key of the component holding it, for the components in ``wanted``."""
+    rows = split.component_of_row()
+    keys = {n: split.key(n) for n in set(rows.values())}
+    return {row: keys[n] for row, n in rows.items() if keys[n] in wanted}
+
+
+def _parts(result: Any, owner: dict[int, tuple], wanted: set[tuple]) -> dict[tuple, Part] | None:
+    """The result's findings and models by component; None when one lies outside them (check whole)."""
+    if result.text is None or result.failed or result.not_analysed is not None or result.module_work is None:
+        return None
+    parts = {k: Part() for k in wanted}
+    for d in result.diagnostics:
+        key = owner.get(d.location.row)
+        if key is None or d.code in ("CNL998", "CNL999") or owner.get(d.end_location.row) != key:
+            return None
+        parts[key].diagnostics.append(d)
+    for m in result.models:
+        key = owner.get(m.model.span.start.row)
+        if key is None or not m.interpreted:
+            return None
+        if getattr(m.model, "accepts", None) is not None:
+            parts[key].searched = True
+    return parts
+
+
+def _flat(by_model: list[tuple[Any, list[Any]]]) -> list[Any]:
+    return [view for _, views in by_model for view in views]
+
+
+def _reduced(text: str, split: units.Split, kept: list[int]) -> str:
+    """The text with every kept component's rows blanked: the other rows are where they were."""
+    pieces = _LINE.split(text)  # line, end, line, end, ..., line
+    blank: list[int] = []
+    for n in kept:
+        for i in split.components[n]:
+            blank.extend(range(split.units[i].start, split.units[i].end + 1))
+    for row in blank:
+        pieces[2 * (row - 1)] = ""
+    if blank:
+        pieces[2 * (min(blank) - 1)] = MARKER
+    return "".join(pieces)
+
+
+def _sorted(diagnostics: Any) -> list[Any]:
+    return sorted(diagnostics, key=lambda d: d.sort_key)
+
+
+def _stats(paths: list[str]) -> dict[str, tuple]:
+    out: dict[str, tuple] = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+            out[path] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            out[path] = (None, None)
+    return out
+
+
+def _max_work() -> int:
+    from cnnlint.interpret import limits
+
+    return limits.MAX_WORK
