@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-DYNAMIC = frozenset({"globals", "locals", "vars", "exec", "eval", "__import__", "__builtins__", "__dict__", "modules"})
+DYNAMIC = frozenset({"globals", "locals", "vars", "exec", "eval", "__import__", "__builtins__"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _CAPTURES = tuple(getattr(ast, n) for n in ("MatchAs", "MatchStar") if hasattr(ast, n))  # Python 3.10+
@@ -162,8 +162,6 @@ class _Walker:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
             self.unit.reads.add(node.value)  # a model named in a string (timm configs, __all__)
             return
-        if isinstance(node, ast.Attribute) and node.attr in DYNAMIC:
-            raise Dynamic
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             if isinstance(node, ast.Global):
                 self.unit.binds.update(node.names)

@@ -1,0 +1,286 @@
+"""The editor re-checks only the parts of a document whose text changed (issue 13, item 9).
+
+The bar: after any edit, what the editor shows equals a fresh whole-file check
+of the same text. Checks are counted through the checker the cache is given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cnnlint.lsp import units
+from cnnlint.lsp.incremental import Incremental
+from cnnlint.lsp.worker import run_job, step_views, views_by_model
+
+DOC = '''"""Four models and the names they share."""
+
+import torch
+import torch.nn as nn
+
+HIDDEN = 400
+WIDTH = 16
+
+
+def block(c):
+    return nn.Sequential(nn.Conv2d(c, c, 3, padding=1), nn.ReLU())
+
+
+class Net1(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 16, 5)
+        self.fc = nn.Linear(HIDDEN, 10)
+
+    def forward(self, x):
+        x = self.conv(x)
+        x = torch.flatten(x, 1)
+        return self.fc(x)
+
+
+net1 = Net1()
+out1 = net1(torch.randn(1, 1, 10, 10))
+
+
+class Net2(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = block(WIDTH)
+        self.fc = nn.Linear(WIDTH * 8 * 8, 10)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.body(x), 1))
+
+
+net2 = Net2()
+net2(torch.randn(2, 16, 8, 8))
+
+seq = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.Flatten(), nn.Linear(8 * 30 * 30, 10))
+seq(torch.randn(1, 3, 32, 32))
+
+free = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(8 * 30 * 30, 10))
+'''
+
+ENABLED = ["CNL001", "CNL002", "CNL003", "CNL004", "CNL005", "CNL013", "CNL100"]
+
+
+def job(text: str) -> dict:
+    return {"data": text.encode(), "filename": "models.py", "enabled": ENABLED, "inputs": {}}
+
+
+class Counting:
+    """The worker's checker, counting the checks and the models each one built."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(self, job: dict) -> tuple[dict, Any]:
+        answer, result = run_job(job)
+        self.calls.append([m.model.name for m in result.models])
+        return answer, result
+
+
+def fresh(text: str) -> tuple[list, list[str]]:
+    answer, result = run_job(job(text))
+    return answer["diagnostics"], sorted(repr(v) for v in step_views(result))
+
+
+def shown(cache: Incremental, text: str) -> tuple[list, list[str]]:
+    answer, later = cache.run(job(text))
+    return answer["diagnostics"], sorted(repr(v) for v in later())
+
+
+def edited(text: str, row: int, line: str) -> str:
+    lines = text.split("\n")
+    lines[row] = line
+    return "\n".join(lines)
+
+
+def row_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.split("\n")) if needle in line)
+
+
+@pytest.fixture
+def cache() -> tuple[Incremental, Counting]:
+    counting = Counting()
+    cache = Incremental(counting, views_by_model)
+    shown(cache, DOC)
+    assert cache.last.mode == "full"
+    return cache, counting
+
+
+def test_an_edit_inside_one_model_rechecks_that_model_only(cache):
+    inc, counting = cache
+    text = edited(DOC, row_of(DOC, "self.fc = nn.Linear(HIDDEN, 10)"), "        self.fc = nn.Linear(HIDDEN, 11)")
+    assert shown(inc, text) == fresh(text)
+    assert inc.last.mode == "partial"
+    assert counting.calls[-1] == ["Net1"]
+    assert len(counting.calls) == 2  # the first full check, then one check of Net1's part
+
+
+def test_an_edit_to_a_constant_rechecks_the_model_reading_it(cache):
+    inc, counting = cache
+    before = [d for d in fresh(DOC)[0] if d.code == "CNL001"]
+    assert before, "the fixture has Net1's Linear(400, 10) fed 5 * 5 * 16 = 400 features... or not"
+    text = edited(DOC, row_of(DOC, "HIDDEN = 400"), "HIDDEN = 1000")
+    diagnostics, views = shown(inc, text)
+    assert (diagnostics, views) == fresh(text)
+    assert counting.calls[-1] == ["Net1"]
+    assert diagnostics != fresh(DOC)[0]
+
+
+def test_an_edit_to_a_shared_helper_rechecks_its_users(cache):
+    inc, counting = cache
+    text = edited(DOC, row_of(DOC, "WIDTH = 16"), "WIDTH = 8")
+    assert shown(inc, text) == fresh(text)
+    assert counting.calls[-1] == ["Net2"]
+
+
+def test_lines_inserted_above_move_the_diagnostics(cache):
+    inc, _ = cache
+    old = fresh(DOC)[0]
+    assert old
+    text = DOC.replace("class Net1(nn.Module):", "# a comment\n# and another\nclass Net1(nn.Module):")
+    diagnostics, views = shown(inc, text)
+    assert (diagnostics, views) == fresh(text)
+    assert [d.location.row for d in diagnostics] == [d.location.row + 2 for d in old]
+
+
+def test_an_edit_that_changes_nothing_checked_reuses_everything(cache):
+    inc, counting = cache
+    text = DOC.replace("WIDTH = 16\n\n\n", "WIDTH = 16\n# a note, rows kept\n\n")
+    assert shown(inc, text) == fresh(text)
+    assert inc.last.mode == "cached"
+
+
+def test_a_model_checked_without_an_input_is_checked_with_the_whole_file(cache):
+    """The editor bisects accepted ranges for the first models in file order: their order matters."""
+    inc, counting = cache
+    bad = "free = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(7, 10))"
+    text = edited(DOC, row_of(DOC, "free = "), bad)
+    assert shown(inc, text) == fresh(text)
+    assert inc.last.mode == "full"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "globals()['net1'] = None",
+        "torch.nn.Linear.extra = 1",
+        "nn.Conv2d.__init__ = None",
+        "exec('x = 1')",
+    ],
+)
+def test_what_names_cannot_follow_checks_the_whole_file(cache, line):
+    inc, _ = cache
+    text = edited(DOC, row_of(DOC, "seq(torch.randn"), line)
+    assert shown(inc, text) == fresh(text)
+    assert inc.last.mode == "full"
+
+
+EDITS = [
+    "",
+    "# cnnlint is named here",
+    "HIDDEN = 256",
+    "WIDTH = 4",
+    "net1 = Net1()",
+    "out1 = net1(torch.randn(1, 1, 12, 12))",
+    "net2(torch.randn(2, 8, 8, 8))",
+    "        self.fc = nn.Linear(HIDDEN, 10)",
+    "        self.fc = nn.Linear(WIDTH * 4 * 4, 10)",
+    "        self.conv = nn.Conv2d(1, 16, 3)",
+    "        x = self.conv(x)",
+    "    return nn.Sequential(nn.Conv2d(c, c, 5), nn.ReLU())",
+    "free(torch.randn(1, 3, 32, 32))",
+    "seq = nn.Sequential(nn.Conv2d(3, 8, 5), nn.Flatten(), nn.Linear(8 * 30 * 30, 10))",
+    "class Net3(Net1):",
+    "    pass",
+    "x = [i for i in range(3)]",
+    "def make():",
+    "    return Net2()",
+    "block = None",
+    "nn = None",
+    "        return self.fc(x) + HIDDEN",
+]
+
+
+def apply(text: str, row: int, kind: str, payload: int) -> str:
+    """One editor change: a digit retyped, a comment typed, a line inserted, replaced or deleted."""
+    lines = text.split("\n")
+    row %= len(lines)
+    if kind == "digit":
+        numbered = [i for i, line in enumerate(lines) if any(c.isdigit() for c in line)]
+        row = numbered[row % len(numbered)]
+        places = [i for i, c in enumerate(lines[row]) if c.isdigit()]
+        place = places[payload % len(places)]
+        lines[row] = lines[row][:place] + str(1 + payload % 9) + lines[row][place + 1 :]
+    elif kind == "comment":
+        lines[row] += "  # typed"
+    elif kind == "blank":
+        lines.insert(row, "")
+    elif kind == "delete":
+        del lines[row]
+    else:
+        lines[row] = EDITS[payload % len(EDITS)]
+    return "\n".join(lines)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10_000),
+            st.sampled_from(["digit", "digit", "comment", "blank", "delete", "line"]),
+            st.integers(0, 10_000),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_incremental_diagnostics_equal_a_fresh_check(edits):
+    inc = Incremental(run_job, views_by_model)
+    text = DOC
+    shown(inc, text)
+    for row, kind, payload in edits:
+        text = apply(text, row, kind, payload)
+        assert shown(inc, text) == fresh(text), (inc.last, row, kind, payload)
+
+
+def test_the_differential_edits_reach_the_partial_path():
+    """The property above is about partial re-checks: most of its kinds of edit take that path."""
+    inc = Incremental(run_job, views_by_model)
+    text = DOC
+    shown(inc, text)
+    modes = []
+    for row in range(8, DOC.count("\n"), 7):
+        text = apply(text, row, "digit", row)
+        assert shown(inc, text) == fresh(text)
+        modes.append(inc.last.mode)
+    assert modes.count("partial") >= len(modes) // 2, modes
+
+
+def test_names_follow_scopes():
+    import ast
+
+    source = (
+        "def f(a):\n"
+        "    b = a + G\n"
+        "    return [i for i in range(b)] + [H for _ in b]\n"
+        "class C(Base):\n"
+        "    k = K\n"
+        "    def m(self):\n"
+        "        global S\n"
+        "        S = 1\n"
+        "        return (lambda z: z + L)(self)\n"
+        "for t in T:\n"
+        "    pass\n"
+    )
+    split = units.split(ast.parse(source), source.split("\n"))
+    assert split is not None
+    f, c, loop = split.units
+    assert f.binds == {"f"} and {"G", "H", "range"} <= f.reads and not {"a", "b", "i"} & f.reads
+    assert {"C", "S"} <= c.binds and {"Base", "K", "L", "S"} <= c.reads and not {"self", "z"} & c.reads
+    assert loop.binds == {"t"} and "T" in loop.reads
