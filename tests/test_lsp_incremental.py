@@ -143,10 +143,23 @@ def test_lines_inserted_above_move_the_diagnostics(cache):
     inc, _ = cache
     old = fresh(DOC)[0]
     assert old
-    text = DOC.replace("class Net1(nn.Module):", "# a comment\n# and another\nclass Net1(nn.Module):")
+    text = DOC.replace("import torch.nn as nn\n", "import torch.nn as nn\n# a comment\n# and another\n")
     diagnostics, views = shown(inc, text)
     assert (diagnostics, views) == fresh(text)
     assert [d.location.row for d in diagnostics] == [d.location.row + 2 for d in old]
+    assert inc.last.mode == "cached"  # nothing checked again: the findings moved with their text
+    text = text.replace("class Net2(nn.Module):", "\n\n\nclass Net2(nn.Module):")
+    assert shown(inc, text) == fresh(text)  # WIDTH is above, Net2 below: the rows between them changed
+    assert inc.last.mode == "partial" and inc.last.models == ["Net2"]
+
+
+def test_a_row_inserted_inside_a_component_rechecks_it(cache):
+    inc, counting = cache
+    text = DOC.replace("net1 = Net1()\n", "net1 = Net1()\n\n")
+    assert shown(inc, text) == fresh(text)
+    # Net2 reads WIDTH, above the new row, and is below it: its rows moved apart, so it is checked too;
+    # seq and free lie wholly below: moved, not checked.
+    assert inc.last.mode == "partial" and counting.calls[-1] == ["Net1", "Net2"]
 
 
 def test_an_edit_that_changes_nothing_checked_reuses_everything(cache):

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint.lsp import units
+from cnnlint.lsp.carry import RowMap, carry_diagnostics, carry_views
 
 KEEP_DOCUMENTS = 16
 MARKER = "#Module"  # on a blanked row: the reduced text still passes ``source.may_define_model``
@@ -45,6 +46,7 @@ class Part:
     diagnostics: list[Any] = field(default_factory=list)
     views: list[Any] = field(default_factory=list)
     searched: bool = False  # a model here was checked without an input (input-free search)
+    start: int = 0  # the component's first row when these were found
 
 
 @dataclass
@@ -81,35 +83,32 @@ class Incremental:
         plan = _plan(job, state, settings) if state is not None else None
         if plan is None:
             return self._full(job, settings)
-        split, keys, dirty = plan
         assert state is not None
+        split, keys, dirty = plan
+        starts = {k: split.start(n) for n, k in enumerate(keys)}
+        kept = {k: _moved(state.parts[k], starts[k]) for k in keys if k not in dirty}
         if not dirty:
             self.last = Run("cached")
-            self._keep(filename, State(settings, state.global_key, state.dependencies, state.parts, state.work_bound))
-            parts = [state.parts[k] for k in keys]
-            answer = {
-                "diagnostics": _sorted(d for p in parts for d in p.diagnostics),
-                "text": plan_text(job),
-                "seconds": 0.0,
-            }
-            return answer, lambda: [v for p in parts for v in p.views]
-        reduced = _reduced(job["data"].decode("utf-8"), split, [i for i, k in enumerate(keys) if k not in dirty])
+            self._keep(filename, State(settings, state.global_key, state.dependencies, kept, state.work_bound))
+            diagnostics = _sorted(d for p in kept.values() for d in p.diagnostics)
+            answer = {"diagnostics": diagnostics, "text": job["data"].decode("utf-8"), "seconds": 0.0}
+            return answer, lambda: [v for p in kept.values() for v in p.views]
+        reduced = _reduced(job["data"].decode("utf-8"), split, [n for n, k in enumerate(keys) if k not in dirty])
         answer, result = self.check({**job, "data": reduced.encode("utf-8")})
-        owner = _owners(split, dirty)
-        fresh = _parts(result, owner, dirty)
+        owner = _owners(split, keys, dirty)
+        fresh = _parts(result, owner, {k: starts[k] for k in dirty})
         bound = state.work_bound + (result.module_work or 0)
         if fresh is None or any(p.searched for p in fresh.values()) or bound > _max_work():
             return self._full(job, settings)
         self.last = Run("partial", [m.model.name for m in result.models])
-        parts = {k: state.parts[k] if k in state.parts else fresh[k] for k in keys}
+        parts = {k: kept[k] if k in kept else fresh[k] for k in keys}
         dependencies = {**state.dependencies, **_stats(result.dependencies)}
         self._keep(filename, State(settings, split.global_key, dependencies, parts, bound))
         answer["diagnostics"] = _sorted(d for p in parts.values() for d in p.diagnostics)
-        answer["text"] = plan_text(job)
+        answer["text"] = job["data"].decode("utf-8")
 
         def views() -> list[Any]:
-            for model, found in self.views(result):
-                fresh[owner[model.model.span.start.row]].views.extend(found)
+            self._file_views(filename, fresh, owner, self.views(result))
             return [v for p in parts.values() for v in p.views]
 
         return answer, views
@@ -120,33 +119,36 @@ class Incremental:
         self.last.models = [m.model.name for m in result.models]
         filename = job["filename"]
         split = _split_of(job, result)
-        if split is None or result.module_work is None:
+        if split is None:
             return answer, lambda: _flat(self.views(result))
-        keys = [split.key(i) for i in range(len(split.components))]
-        owner = _owners(split, set(keys))
-        parts = _parts(result, owner, set(keys))
+        keys = _keys(split)
+        owner = _owners(split, keys, set(keys))
+        parts = _parts(result, owner, {k: split.start(n) for n, k in enumerate(keys)})
         if parts is None:
             return answer, lambda: _flat(self.views(result))
-        state = State(settings, split.global_key, _stats(result.dependencies), parts, result.module_work)
-        self._keep(filename, state)
+        self._keep(filename, State(settings, split.global_key, _stats(result.dependencies), parts, result.module_work))
 
         def views() -> list[Any]:
-            out = []
-            for model, found in self.views(result):
-                parts[owner[model.model.span.start.row]].views.extend(found)
-                out.extend(found)
-            return out
+            by_model = self.views(result)
+            self._file_views(filename, parts, owner, by_model)
+            return _flat(by_model)
 
         return answer, views
+
+    def _file_views(self, filename: str, parts: dict[tuple, Part], owner: dict[int, tuple], by_model: list) -> None:
+        """Each model's hover records go with its component; one outside its rows: check the whole file next."""
+        for model, found in by_model:
+            key = owner[model.model.span.start.row]
+            for view in found:
+                rows = [r for span in (view.def_span, view.call_span, view.statement) if span for r in _rows(span)]
+                if any(owner.get(row) != key for row in rows):
+                    self.states.pop(filename, None)
+            parts[key].views.extend(found)
 
     def _keep(self, filename: str, state: State) -> None:
         self.states[filename] = state
         while len(self.states) > KEEP_DOCUMENTS:
             self.states.popitem(last=False)
-
-
-def plan_text(job: dict) -> str:
-    return job["data"].decode("utf-8")
 
 
 def _settings(job: dict) -> tuple:
@@ -161,12 +163,23 @@ def _plan(job: dict, state: State, settings: tuple) -> tuple[units.Split, list[t
     split = _split_bytes(job["data"])
     if split is None or split.global_key != state.global_key:
         return None
-    keys = [split.key(i) for i in range(len(split.components))]
+    keys = _keys(split)
     dirty = {k for k in keys if k not in state.parts}
     gone = set(state.parts) - set(keys)
     if any(state.parts[k].searched for k in gone) or (dirty and len(dirty) == len(keys)):
         return None
     return split, keys, dirty
+
+
+def _keys(split: units.Split) -> list[tuple]:
+    """Per component: its key, and how many components before it have the same one (the same text twice)."""
+    seen: dict[tuple, int] = {}
+    out = []
+    for n in range(len(split.components)):
+        key = split.key(n)
+        out.append((key, seen.get(key, 0)))
+        seen[key] = seen.get(key, 0) + 1
+    return out
 
 
 def _split_bytes(data: bytes) -> units.Split | None:
@@ -196,21 +209,22 @@ def _split_of(job: dict, result: Any) -> units.Split | None:
     return _split_bytes(job["data"])
 
 
-def _owners(split: units.Split, wanted: set[tuple]) -> dict[int, tuple]:
+def _owners(split: units.Split, keys: list[tuple], wanted: set[tuple]) -> dict[int, tuple]:
     """Row -> the key of the component holding it, for the components in ``wanted``."""
-    rows = split.component_of_row()
-    keys = {n: split.key(n) for n in set(rows.values())}
-    return {row: keys[n] for row, n in rows.items() if keys[n] in wanted}
+    return {row: keys[n] for row, n in split.component_of_row().items() if keys[n] in wanted}
 
 
-def _parts(result: Any, owner: dict[int, tuple], wanted: set[tuple]) -> dict[tuple, Part] | None:
+def _parts(result: Any, owner: dict[int, tuple], starts: dict[tuple, int]) -> dict[tuple, Part] | None:
     """The result's findings and models by component; None when one lies outside them (check whole)."""
     if result.text is None or result.failed or result.not_analysed is not None or result.module_work is None:
         return None
-    parts = {k: Part() for k in wanted}
+    parts = {k: Part(start=start) for k, start in starts.items()}
     for d in result.diagnostics:
         key = owner.get(d.location.row)
         if key is None or d.code in ("CNL998", "CNL999") or owner.get(d.end_location.row) != key:
+            return None
+        edits = d.fix.edits if d.fix is not None else ()
+        if any(owner.get(r) != key for e in edits for r in _rows((e.location, e.end_location))):
             return None
         parts[key].diagnostics.append(d)
     for m in result.models:
@@ -220,6 +234,18 @@ def _parts(result: Any, owner: dict[int, tuple], wanted: set[tuple]) -> dict[tup
         if getattr(m.model, "accepts", None) is not None:
             parts[key].searched = True
     return parts
+
+
+def _moved(part: Part, start: int) -> Part:
+    """A component's findings where its rows are now (rows inserted or deleted above it)."""
+    if start == part.start:
+        return part
+    rows = RowMap(0, 1, start - part.start)
+    return Part(carry_diagnostics(part.diagnostics, rows), carry_views(part.views, rows), part.searched, start)
+
+
+def _rows(span: tuple) -> tuple[int, int]:
+    return span[0].row, span[1].row
 
 
 def _flat(by_model: list[tuple[Any, list[Any]]]) -> list[Any]:

@@ -43,18 +43,25 @@ class Split:
     global_key: tuple
 
     def component_of_row(self) -> dict[int, int]:
-        """Row -> component index, for the rows of regular units."""
+        """Row -> component index, for the rows of regular units but row 1 (where unplaced findings go)."""
         rows: dict[int, int] = {}
         for number, members in enumerate(self.components):
             for i in members:
                 unit = self.units[i]
-                for row in range(unit.start, unit.end + 1):
+                for row in range(max(2, unit.start), unit.end + 1):
                     rows[row] = number
         return rows
 
     def key(self, number: int) -> tuple:
-        """What a component's result depends on besides the global key: its units' text and rows."""
-        return tuple((self.units[i].start, self.units[i].text) for i in self.components[number])
+        """What a component's result depends on besides the global key: its units' text and relative rows.
+
+        The same component moved up or down (rows inserted above it) has the same key: its findings move.
+        """
+        first = self.start(number)
+        return tuple((self.units[i].start - first, self.units[i].text) for i in self.components[number])
+
+    def start(self, number: int) -> int:
+        return self.units[self.components[number][0]].start
 
 
 class Dynamic(Exception):
