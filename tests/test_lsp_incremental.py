@@ -178,6 +178,20 @@ def test_a_model_checked_without_an_input_is_checked_with_the_whole_file(cache):
     assert inc.last.mode == "full"
 
 
+def test_models_checked_without_an_input_swapped_check_the_whole_file():
+    """Same text, other order: which of them get the accepted ranges may change."""
+    second = "other = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4 * 14 * 14, 10))"
+    inc = Incremental(run_job, views_by_model)
+    text = DOC + "\n" + second + "\n"
+    shown(inc, text)
+    lines = text.split("\n")
+    a, b = row_of(text, "free = "), row_of(text, "other = ")
+    lines[a], lines[b] = lines[b], lines[a]
+    text = "\n".join(lines)
+    assert shown(inc, text) == fresh(text)
+    assert inc.last.mode == "full"
+
+
 @pytest.mark.parametrize(
     "line",
     [

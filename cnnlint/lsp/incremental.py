@@ -165,10 +165,13 @@ def _plan(job: dict, state: State, settings: tuple) -> tuple[units.Split, list[t
         return None
     keys = _keys(split)
     dirty = {k for k in keys if k not in state.parts}
-    gone = set(state.parts) - set(keys)
-    if any(state.parts[k].searched for k in gone) or (dirty and len(dirty) == len(keys)):
-        return None
+    if _searched(keys, state.parts) != _searched(list(state.parts), state.parts) or len(dirty) == len(keys) > 0:
+        return None  # the searched models, in file order, are no longer the same (one changed, went or moved)
     return split, keys, dirty
+
+
+def _searched(keys: list[tuple], parts: dict[tuple, Part]) -> list[tuple]:
+    return [k for k in keys if k in parts and parts[k].searched]
 
 
 def _keys(split: units.Split) -> list[tuple]:
