@@ -311,3 +311,50 @@ def test_names_follow_scopes():
     assert f.binds == {"f"} and {"G", "H", "range"} <= f.reads and not {"a", "b", "i"} & f.reads
     assert {"C", "S"} <= c.binds and {"Base", "K", "L", "S"} <= c.reads and not {"self", "z"} & c.reads
     assert loop.binds == {"t"} and "T" in loop.reads
+
+
+def _shape(split: units.Split | None) -> Any:
+    if split is None:
+        return None
+    plain = [(u.start, u.end, u.text, u.is_global, u.factory, u.binds, u.reads, u.stored) for u in split.units]
+    return plain, split.components, split.global_key
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10_000),
+            st.sampled_from(["digit", "comment", "blank", "delete", "line", "open", "indent"]),
+            st.integers(0, 10_000),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_reparsing_the_changed_rows_splits_as_parsing_the_file(edits):
+    """Broken text included: ``resplit`` answers as ``split`` of the whole text, or None (parse it all)."""
+    import ast
+
+    from cnnlint.source import split_lines
+
+    text = DOC
+    previous = units.split(ast.parse(text), split_lines(text))
+    for row, kind, payload in edits:
+        if kind in ("open", "indent"):
+            lines = text.split("\n")
+            row %= len(lines)
+            lines[row] = ("    " + lines[row]) if kind == "indent" else lines[row] + ' ("""'[payload % 5]
+            text = "\n".join(lines)
+        else:
+            text = apply(text, row, kind, payload)
+        try:
+            whole = units.split(ast.parse(text), split_lines(text))
+        except SyntaxError:
+            whole = None
+        assert previous is not None
+        again = units.resplit(previous, split_lines(text))
+        if again is not None:
+            assert _shape(again) == _shape(whole)
+        if whole is not None:
+            previous = whole

@@ -56,6 +56,7 @@ class State:
     dependencies: dict[str, tuple]  # path -> (mtime, size) of the project files the check read
     parts: dict[tuple, Part]
     work_bound: int  # an upper bound on the whole file's module work
+    split: units.Split  # of the text these parts are of: the next split parses only what changed
 
 
 @dataclass
@@ -89,7 +90,7 @@ class Incremental:
         kept = {k: _moved(state.parts[k], starts[k]) for k in keys if k not in dirty}
         if not dirty:
             self.last = Run("cached")
-            self._keep(filename, State(settings, state.global_key, state.dependencies, kept, state.work_bound))
+            self._keep(filename, State(settings, state.global_key, state.dependencies, kept, state.work_bound, split))
             diagnostics = _sorted(d for p in kept.values() for d in p.diagnostics)
             answer = {"diagnostics": diagnostics, "text": job["data"].decode("utf-8"), "seconds": 0.0}
             return answer, lambda: [v for p in kept.values() for v in p.views]
@@ -103,7 +104,7 @@ class Incremental:
         self.last = Run("partial", [m.model.name for m in result.models])
         parts = {k: kept[k] if k in kept else fresh[k] for k in keys}
         dependencies = {**state.dependencies, **_stats(result.dependencies)}
-        self._keep(filename, State(settings, split.global_key, dependencies, parts, bound))
+        self._keep(filename, State(settings, split.global_key, dependencies, parts, bound, split))
         answer["diagnostics"] = _sorted(d for p in parts.values() for d in p.diagnostics)
         answer["text"] = job["data"].decode("utf-8")
 
@@ -126,7 +127,8 @@ class Incremental:
         parts = _parts(result, owner, {k: split.start(n) for n, k in enumerate(keys)})
         if parts is None:
             return answer, lambda: _flat(self.views(result))
-        self._keep(filename, State(settings, split.global_key, _stats(result.dependencies), parts, result.module_work))
+        dependencies = _stats(result.dependencies)
+        self._keep(filename, State(settings, split.global_key, dependencies, parts, result.module_work, split))
 
         def views() -> list[Any]:
             by_model = self.views(result)
@@ -160,7 +162,7 @@ def _plan(job: dict, state: State, settings: tuple) -> tuple[units.Split, list[t
     """(split, component keys, changed keys) when the parts can be re-checked alone, else None."""
     if state.settings != settings or _stats(list(state.dependencies)) != state.dependencies:
         return None
-    split = _split_bytes(job["data"])
+    split = _split_bytes(job["data"], state.split)
     if split is None or split.global_key != state.global_key:
         return None
     keys = _keys(split)
@@ -185,22 +187,28 @@ def _keys(split: units.Split) -> list[tuple]:
     return out
 
 
-def _split_bytes(data: bytes) -> units.Split | None:
+def _split_bytes(data: bytes, previous: units.Split | None = None) -> units.Split | None:
+    """The split of a text; from a ``previous`` one, only the changed rows are parsed."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
     if text.startswith("\ufeff") or "_cfg" in text or "\0" in text:
         return None  # a BOM; timm configs (``"*"`` applies to every model)
+    from cnnlint.source import split_lines
+
+    lines = split_lines(text)
+    if previous is not None:
+        found = units.resplit(previous, lines)
+        if found is not None:
+            return found
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    from cnnlint.source import split_lines
-
-    return units.split(tree, split_lines(text))
+    return units.split(tree, lines)
 
 
 def _split_of(job: dict, result: Any) -> units.Split | None:

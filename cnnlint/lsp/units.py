@@ -17,7 +17,8 @@ module) makes ``split`` return None: the caller checks the whole file.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, replace
 
 DYNAMIC = frozenset({"globals", "locals", "vars", "exec", "eval", "__import__", "__builtins__"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -34,6 +35,7 @@ class Unit:
     factory: bool = False
     binds: set[str] = field(default_factory=set)
     reads: set[str] = field(default_factory=set)
+    stored: set[str] = field(default_factory=set)  # names at the root of attribute/item stores (``a.b = ...``)
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Split:
     units: list[Unit]
     components: list[list[int]]  # indexes into ``units`` (regular units only), each in file order
     global_key: tuple
+    lines: list[str]
 
     def component_of_row(self) -> dict[int, int]:
         """Row -> component index, for the rows of regular units but row 1 (where unplaced findings go)."""
@@ -71,29 +74,67 @@ class Dynamic(Exception):
 def split(tree: ast.Module, lines: list[str]) -> Split | None:
     """The file's units and components, or None when the file must be checked whole."""
     try:
-        units = _units(tree, lines)
-        stored: set[str] = set()
-        for unit, stmts in units:
-            if not unit.is_global:
-                stored |= _analysed(stmts, unit)
+        return _finish(_units(tree.body, lines, 0), lines)
     except (Dynamic, RecursionError):
         return None
-    plain = [u for u, _ in units]
+
+
+def resplit(old: Split, lines: list[str]) -> Split | None:
+    """``split`` of ``lines`` from the split of other lines: only the changed rows' units are parsed again.
+
+    The changed rows, widened to whole units, are parsed alone. Units end where
+    a statement ends (no open bracket, string or block), so when that part
+    parses alone the whole file parses into the same units before and after
+    it; when it does not (an unclosed bracket, an indented line joining the
+    unit above, a decorator left alone), None: the caller parses the file.
+    """
+    old_lines = old.lines
+    limit = min(len(old_lines), len(lines))
+    prefix = 0
+    while prefix < limit and old_lines[prefix] == lines[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old_lines[-1 - suffix] == lines[-1 - suffix]:
+        suffix += 1
+    low, high = prefix + 1, len(old_lines) - suffix  # the changed old rows (none: an insertion after ``prefix``)
+    before = [u for u in old.units if u.end < low]
+    after = [u for u in old.units if u.start > high]
+    touched = old.units[len(before) : len(old.units) - len(after)]
+    start = min([low, *(u.start for u in touched)])
+    delta = len(lines) - len(old_lines)
+    end = max([high, *(u.end for u in touched)]) + delta
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse("\n".join(lines[start - 1 : end]))
+        middle = _units(tree.body, lines, start - 1)
+    except (SyntaxError, ValueError, MemoryError, Dynamic, RecursionError):
+        return None
+    moved = [replace(u, start=u.start + delta, end=u.end + delta) for u in after]
+    try:
+        return _finish([*before, *middle, *moved], lines)
+    except Dynamic:
+        return None
+
+
+def _finish(plain: list[Unit], lines: list[str]) -> Split | None:
     imported = set().union(*(u.binds for u in plain if u.is_global)) if plain else set()
+    stored = set().union(*(u.stored for u in plain)) if plain else set()
     if stored & (imported - _rebound(plain)):
         return None  # ``torch.backends.x = ...``, ``nn.Module.f = ...``: an imported module changed for every part
     components = _components(plain)
     head = tuple(lines[:2])  # an encoding declaration
     pragmas = tuple((row, line) for row, line in enumerate(lines, 1) if "cnnlint" in line)
     global_key = (head, tuple((u.start, u.text) for u in plain if u.is_global), pragmas)
-    return Split(plain, components, global_key)
+    return Split(plain, components, global_key, lines)
 
 
-def _units(tree: ast.Module, lines: list[str]) -> list[tuple[Unit, list[ast.stmt]]]:
+def _units(body: list[ast.stmt], lines: list[str], offset: int) -> list[Unit]:
+    """The units of these statements (rows ``offset`` below where the parsed text put them), analysed."""
     out: list[tuple[Unit, list[ast.stmt]]] = []
-    for stmt in tree.body:
-        start = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
-        end = stmt.end_lineno or stmt.lineno
+    for stmt in body:
+        start = offset + min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        end = offset + (stmt.end_lineno or stmt.lineno)
         if isinstance(stmt, (ast.Global, ast.Nonlocal)):
             raise Dynamic  # a module-level ``global`` is checked against every statement before it
         if out and start <= out[-1][0].end:  # ``a = 1; b = 2``: one unit
@@ -110,7 +151,9 @@ def _units(tree: ast.Module, lines: list[str]) -> list[tuple[Unit, list[ast.stmt
             for s in stmts:
                 if isinstance(s, (ast.Import, ast.ImportFrom)):
                     unit.binds.update((a.asname or a.name).split(".")[0] for a in s.names)
-    return out
+        else:
+            unit.stored = _analysed(stmts, unit)
+    return [u for u, _ in out]
 
 
 def _is_global(stmt: ast.stmt) -> bool:
