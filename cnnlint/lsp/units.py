@@ -293,13 +293,14 @@ class _Walker:
 
 
 def _header(node: ast.AST) -> list[ast.AST]:
+    generic = list(getattr(node, "type_params", ()))  # ``class C[T: Base]`` (Python 3.12+): the bound is read
     if isinstance(node, ast.ClassDef):
-        return [*node.bases, *node.keywords]
+        return [*node.bases, *node.keywords, *generic]
     args = node.args  # type: ignore[attr-defined]
     returns = [node.returns] if getattr(node, "returns", None) is not None else []  # type: ignore[attr-defined]
     annotations = [a.annotation for a in [*args.posonlyargs, *args.args, *args.kwonlyargs] if a.annotation]
     defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
-    return [*defaults, *annotations, *returns]
+    return [*defaults, *annotations, *returns, *generic]
 
 
 def _own_nodes(body: list[ast.AST]) -> list[ast.AST]:
