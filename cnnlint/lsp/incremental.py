@@ -2,12 +2,13 @@
 
 The worker keeps, per document, the findings and hover records of each
 component (``units``: statements linked by the module-level names they share).
-On the next version, a component whose key (its statements' text and rows) is
-unchanged keeps its findings; the others are checked together in a *reduced*
-text: the same rows, every unchanged component's lines blanked, imports,
-comments and docstrings kept. The result is the same as checking the whole
-file because the parts do not share names; what else links them is checked,
-and any doubt means a whole-file check:
+On the next version, a component whose key (its statements' text and their
+rows relative to each other) is unchanged keeps its findings, moved with its
+rows; the others are checked together in a *reduced* text: the same rows,
+every unchanged component's lines blanked, imports, comments and docstrings
+kept. The result is the same as checking the whole file because the parts do
+not share names; what else links them is checked, and any doubt means a
+whole-file check:
 
 - the settings, imports, docstrings, lines naming ``cnnlint`` (pragmas) and the
   project files the check read are unchanged (the global key);
@@ -15,9 +16,12 @@ and any doubt means a whole-file check:
   component's rows, no chain-extractor model, no timm config (``"*"`` applies
   to all), no failure, no cut-short module code (its work budget is shared: the
   module work is bounded by the sum over re-checks);
-- no changed component had (before or after) a model checked without an input:
-  the editor bisects accepted ranges for the first ``EDITOR_RANGES`` such
-  models in file order, so they depend on each other's order.
+- no changed component had (before or after) a model checked without an input,
+  and those models are in the same order: the editor bisects accepted ranges
+  for the first ``EDITOR_RANGES`` of them in file order.
+
+``tests/test_lsp_incremental.py`` holds this to a whole-file check of the same
+text after random edits.
 """
 
 from __future__ import annotations
