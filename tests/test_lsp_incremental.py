@@ -64,7 +64,7 @@ seq(torch.randn(1, 3, 32, 32))
 free = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(8 * 30 * 30, 10))
 '''
 
-ENABLED = ["CNL001", "CNL002", "CNL003", "CNL004", "CNL005", "CNL013", "CNL100"]
+ENABLED = ["CNL001", "CNL002", "CNL003", "CNL004", "CNL005", "CNL013", "CNL100", "CNL998", "CNL999"]
 
 
 def job(text: str) -> dict:
@@ -151,6 +151,18 @@ def test_lines_inserted_above_move_the_diagnostics(cache):
     text = text.replace("class Net2(nn.Module):", "\n\n\nclass Net2(nn.Module):")
     assert shown(inc, text) == fresh(text)  # WIDTH is above, Net2 below: the rows between them changed
     assert inc.last.mode == "partial" and inc.last.models == ["Net2"]
+
+
+def test_a_half_typed_line_does_not_cost_the_parts(cache):
+    inc, counting = cache
+    row = row_of(DOC, "self.fc = nn.Linear(HIDDEN, 10)")
+    for typed in ("        self.fc = nn.Linear(", "        self.fc = nn.Linear(HIDDEN, 9"):
+        text = edited(DOC, row, typed)
+        assert shown(inc, text) == fresh(text)
+        assert [d.code for d in shown(inc, text)[0]] == ["CNL999"]
+    text = edited(DOC, row, "        self.fc = nn.Linear(HIDDEN, 9)")
+    assert shown(inc, text) == fresh(text)
+    assert inc.last.mode == "partial" and counting.calls[-1] == ["Net1"]
 
 
 def test_a_row_inserted_inside_a_component_rechecks_it(cache):

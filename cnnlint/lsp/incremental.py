@@ -84,7 +84,9 @@ class Incremental:
         """The diagnostics answer, and a function giving the hover records (called after it is sent)."""
         settings = _settings(job)
         filename = job["filename"]
-        state = self.states.pop(filename, None)
+        # A version that cannot be kept by parts (half-typed, a pragma changed) leaves the last state in
+        # place: it holds for whatever text has the same keys, so the next good version re-checks little.
+        state = self.states.get(filename)
         plan = _plan(job, state, settings) if state is not None else None
         if plan is None:
             return self._full(job, settings)

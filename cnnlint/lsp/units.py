@@ -298,7 +298,8 @@ def _header(node: ast.AST) -> list[ast.AST]:
         return [*node.bases, *node.keywords, *generic]
     args = node.args  # type: ignore[attr-defined]
     returns = [node.returns] if getattr(node, "returns", None) is not None else []  # type: ignore[attr-defined]
-    annotations = [a.annotation for a in [*args.posonlyargs, *args.args, *args.kwonlyargs] if a.annotation]
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    annotations = [a.annotation for a in every if a is not None and a.annotation is not None]
     defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
     return [*defaults, *annotations, *returns, *generic]
 
