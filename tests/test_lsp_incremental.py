@@ -370,3 +370,37 @@ def test_reparsing_the_changed_rows_splits_as_parsing_the_file(edits):
             assert _shape(again) == _shape(whole)
         if whole is not None:
             previous = whole
+
+
+def test_a_changed_project_file_checks_the_whole_file(tmp_path):
+    """What an import read from another file of the project is in every part: that file changing is global."""
+    import os
+
+    blocks = tmp_path / "blocks.py"
+    blocks.write_text("WIDTH = 16\n")
+    doc = (
+        "import torch\nimport torch.nn as nn\nfrom blocks import WIDTH\n\n"
+        "net = nn.Sequential(nn.Linear(WIDTH, 4))\nnet(torch.randn(1, 16))\n\n"
+        "other = nn.Sequential(nn.Linear(8, 4))\nother(torch.randn(1, 8))\n"
+    )
+    path = str(tmp_path / "model.py")
+    inc = Incremental(run_job, views_by_model)
+
+    def check(text: str) -> list:
+        answer, later = inc.run({**job(text), "filename": path})
+        later()
+        return answer["diagnostics"]
+
+    def whole(text: str) -> list:
+        return run_job({**job(text), "filename": path})[0]["diagnostics"]
+
+    assert check(doc) == whole(doc) == []
+    text = doc.replace("nn.Linear(8, 4)", "nn.Linear(8, 5)")
+    assert check(text) == whole(text)
+    assert inc.last.mode == "partial"
+    blocks.write_text("WIDTH = 12\n")
+    os.utime(blocks, ns=(1, 1))  # another time stamp even on a coarse clock
+    text = doc.replace("nn.Linear(8, 4)", "nn.Linear(8, 6)")
+    shown_now = check(text)
+    assert inc.last.mode == "full"
+    assert shown_now == whole(text) and [d.code for d in shown_now] == ["CNL001"]

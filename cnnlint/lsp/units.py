@@ -168,7 +168,7 @@ def _maybe_factory(stmt: ast.stmt) -> bool:
 
 
 _MEMO: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]] | None] = {}
-_MEMO_SIZE = 20_000
+_MEMO_SIZE = 5_000
 
 
 def _analysed(stmts: list[ast.stmt], unit: Unit) -> set[str]:
