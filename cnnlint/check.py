@@ -53,6 +53,7 @@ class FileResult:
     not_analysed: Diagnostic | None = None  # the CNL100 of a file written for a newer Python
     checked: list[list[Any]] = field(default_factory=list)  # per model: ``cnnlint.checked.record``
     module_work: int | None = None  # the interpreter's work on the module code; None: cut short (``lsp.incremental``)
+    chain_ran: bool = False  # the chain extractor ran over the file (``lsp.incremental`` checks such a file whole)
 
 
 @dataclass
@@ -164,6 +165,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         # whose base it cannot resolve (``class LeNet(d2l.Classifier)``).
         from cnnlint.extract import extract
 
+        result.chain_ran = True
         models, problems = extract(tree, text)
         models = [m for m in models if not _covered(m, interpreted.covered_rows)]
         problems += declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
