@@ -52,6 +52,8 @@ class FileResult:
     dependencies: list[str] = field(default_factory=list)
     not_analysed: Diagnostic | None = None  # the CNL100 of a file written for a newer Python
     checked: list[list[Any]] = field(default_factory=list)  # per model: ``cnnlint.checked.record``
+    module_work: int | None = None  # the interpreter's work on the module code; None: cut short (``lsp.incremental``)
+    chain_ran: bool = False  # the chain extractor ran over the file (``lsp.incremental`` checks such a file whole)
 
 
 @dataclass
@@ -163,6 +165,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         # whose base it cannot resolve (``class LeNet(d2l.Classifier)``).
         from cnnlint.extract import extract
 
+        result.chain_ran = True
         models, problems = extract(tree, text)
         models = [m for m in models if not _covered(m, interpreted.covered_rows)]
         problems += declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
@@ -174,6 +177,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
     interpreted.thorough = options.want_models if options.accepted_ranges is None else options.accepted_ranges
     follow(interpreted)
     result.dependencies = interpreted.dependencies
+    result.module_work = interpreted.module_work
     for problem in problems:
         result.diagnostics.append(
             Diagnostic(problem.code, problem.message, filename, problem.span.start, problem.span.end)

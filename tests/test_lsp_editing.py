@@ -62,10 +62,10 @@ def test_superseded_versions_are_never_published(client: LspClient) -> None:
     uri = _doc(client.root, "typing.py", BUGGY)  # type: ignore[attr-defined]
     client.open(uri, BUGGY)
     client.diagnostics(uri, version=1)
-    text = BUGGY
+    typed = "#"
     for version in range(2, 32):  # a burst of keystrokes, as fast as the pipe takes them
-        text += "#"
-        client.change(uri, text, version=version)
+        typed += "#"  # on a first line (the encoding's row): every version is a whole-file check, not a cheap re-check
+        client.change(uri, typed + "\n" + BUGGY, version=version)
     final = client.diagnostics(uri, version=31)
     assert _by_code(final, "CNL001"), final
     versions = _published_versions(client, uri)
@@ -156,3 +156,30 @@ def test_hover_and_inlay_hints_in_forward(client: LspClient) -> None:
         (19, len(LENET_LINES[19])): "\u2192 (1, 10)",
     }
     assert got == expected
+
+
+def test_edits_through_the_server_show_what_a_whole_check_shows(client: LspClient) -> None:
+    """The worker re-checks only the changed parts; what the editor shows is still the whole file's result."""
+    from test_lsp_incremental import DOC, edited, row_of
+
+    from cnnlint.lsp.worker import run_job
+    from cnnlint.rules import RULES
+
+    path = client.root / "parts.py"  # type: ignore[attr-defined]
+    uri = _doc(client.root, "parts.py", DOC)  # type: ignore[attr-defined]
+    client.open(uri, DOC)
+    client.diagnostics(uri, version=1)
+    texts = [
+        edited(DOC, row_of(DOC, "HIDDEN = 400"), "HIDDEN = 576"),  # the constant Net1 reads: its error goes
+        edited(DOC, row_of(DOC, "out1 = net1("), "out1 = net1(torch.randn(1, 1, 12, 12))"),
+        DOC.replace("import torch.nn as nn\n", "import torch.nn as nn\n\n\n"),  # everything moves down
+        DOC.replace("net2(torch.randn(2, 16, 8, 8))", "net2(torch.randn(2, 16, 4, 4))"),
+    ]
+    for version, text in enumerate(texts, start=2):
+        client.change(uri, text, version=version)
+        shown = client.diagnostics(uri, version=version)
+        job = {"data": text.encode(), "filename": str(path), "enabled": [c for c in RULES if c != "CNL100"]}
+        whole = run_job({**job, "inputs": {}})[0]["diagnostics"]
+        assert sorted((d["code"], d["range"]["start"]["line"], d["message"]) for d in shown) == sorted(
+            (d.code, d.location.row - 1, d.message) for d in whole
+        ), (version, shown)

@@ -69,6 +69,7 @@ class Interpreted:
     # Input-free checking also finds the accepted ranges: True for every model (summary), a count for
     # the first that many models with some valid size (the editor), False for none (check).
     thorough: bool | int = False
+    module_work: int | None = None  # work spent on the module code; None: cut short (the editor's re-checks)
 
 
 def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[str] = frozenset()) -> Interpreted:
@@ -86,6 +87,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     interp = session.interp
     with contextlib.suppress(limits.BudgetExceeded, RecursionError):  # what was built until then is kept
         interp.run_module(tree, main)
+        found.module_work = session.work
     input_sources.probe_uncalled(session, tree)  # ``def test(): net = ResNet18(); net(torch.randn(...))``
     if "_cfg" in text:
         found.configs = input_sources.timm_configs(tree)

@@ -147,12 +147,21 @@ class Worker:
 
 
 class Pool:
-    """``size`` workers; a job waits for a free one. Different documents check in parallel."""
+    """``size`` workers; a job waits for a free one. Different documents check in parallel.
+
+    A document's next version goes to the worker that checked the last one: that
+    worker keeps the document's parts and re-checks only what changed
+    (``cnnlint.lsp.incremental``). When it is still sending the last version's
+    hover records, the job waits for it rather than start cold elsewhere.
+    """
 
     def __init__(self, command: Sequence[str] = DEFAULT_COMMAND, size: int = 2) -> None:
         self.workers = [Worker(command) for _ in range(size)]
         self._idle: list[Worker] = list(self.workers)
         self._free: asyncio.Semaphore | None = None
+        self._last: dict[str, Worker] = {}  # document -> the worker that checked it last
+        self._doing: dict[int, str] = {}  # id(worker) -> the document it is checking
+        self._released: asyncio.Condition | None = None
 
     def warm(self, count: int = 1) -> None:
         """Start ``count`` workers in the background so that no check waits for imports."""
@@ -167,15 +176,27 @@ class Pool:
                 worker.wait_ready()
 
     async def check(self, job: dict, budget: float, on_first: Callable[[dict], None]) -> dict:
-        if self._free is None:
+        if self._free is None or self._released is None:
             self._free = asyncio.Semaphore(len(self.workers))
+            self._released = asyncio.Condition()
             self.warm(len(self.workers))  # the first check: the others are ready before they are needed
+        document = job.get("filename", "")
+        preferred = self._last.get(document)
+        if preferred is not None and self._doing.get(id(preferred)) == document:
+            async with self._released:  # finishing this document's last version: its parts are the freshest
+                await self._released.wait_for(lambda: self._doing.get(id(preferred)) != document)
         async with self._free:
-            worker = self._idle.pop(0)
+            worker = preferred if preferred in self._idle else self._idle[0]
+            self._idle.remove(worker)
+            self._doing[id(worker)] = document
+            self._last[document] = worker
             try:
                 return await asyncio.to_thread(worker.run, job, budget, on_first)
             finally:
+                self._doing.pop(id(worker), None)
                 self._idle.insert(0, worker)
+                async with self._released:
+                    self._released.notify_all()
 
     def close(self) -> None:
         for worker in self.workers:

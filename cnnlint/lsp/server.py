@@ -19,7 +19,9 @@ loop, each within a per-document time budget (``checkTimeoutMs``, 5 s): a
 document over budget gets one CNL100 saying so. Changes are coalesced: while a
 document is being checked, newer versions wait and only the latest is checked
 next (superseded versions are never checked or published); ``changeDelayMs``
-adds a debounce delay (0 by default). While the text does not parse, the
+adds a debounce delay (0 by default). A worker re-checks only the parts of a
+document whose text changed (``cnnlint.lsp.incremental``): the findings of the
+others are kept, moved with their rows. While the text does not parse, the
 syntax error is shown together with the last good version's diagnostics on
 the rows the edit did not touch (``cnnlint.lsp.carry``).
 

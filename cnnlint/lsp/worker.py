@@ -82,6 +82,11 @@ def run_job(job: dict) -> tuple[dict, Any]:
 
 def step_views(result: Any) -> list[StepView]:
     """Plain records for hover and inlay hints, one per step that comes from a call in the source."""
+    return [view for _, views in views_by_model(result) for view in views]
+
+
+def views_by_model(result: Any) -> list[tuple[Any, list[StepView]]]:
+    """``step_views`` with the model (``ModelResult``) each record comes from."""
     if not result.models:
         return []
     from cnnlint import source
@@ -97,8 +102,10 @@ def step_views(result: Any) -> list[StepView]:
             index = forward_spans.Index(source.parse_ast(text, result.filename), forward_spans.SourceRows(text))
         return index
 
-    views: list[StepView] = []
+    out: list[tuple[Any, list[StepView]]] = []
     for model in result.models:
+        views: list[StepView] = []
+        out.append((model, views))
         steps = model.trace.steps
         definition = model.model
         recorded = any(getattr(s, "call_span", None) is not None for s in steps)
@@ -134,7 +141,7 @@ def step_views(result: Any) -> list[StepView]:
                     accepts=_accepts(definition),
                 )
             )
-    return views
+    return out
 
 
 def _accepts(definition: Any) -> str | None:
@@ -199,22 +206,27 @@ def main() -> None:
         with contextlib.suppress(Exception):  # a missing stage shows up in the first job's answer
             importlib.import_module(name)
     write_message(channel_out, {"ready": os.getpid()})
+    from cnnlint.lsp.incremental import Incremental
+
+    parts = Incremental(run_job, views_by_model)  # per document: re-check only the parts whose text changed
     while True:
         try:
             job = read_message(channel_in)
         except (EOFError, OSError):
             return
-        result = None
+        later = None
         try:
-            answer, result = run_job(job)
+            answer, later = parts.run(job)
         except Exception as exc:  # noqa: BLE001 - report, then go on with the next job
+            parts.states.pop(job.get("filename"), None)
             answer = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
         _send(channel_out, answer)
         views: list[StepView] = []
-        if result is not None and result.text is not None:
+        if later is not None and answer.get("text") is not None:
             try:
-                views = step_views(result)
+                views = later()
             except Exception:  # noqa: BLE001 - no hover rather than no server
+                parts.states.pop(job.get("filename"), None)
                 traceback.print_exc()
         _send(channel_out, {"views": views})
 
