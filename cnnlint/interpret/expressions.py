@@ -14,6 +14,7 @@ from cnnlint.interpret.environ import ENVIRON
 from cnnlint.interpret.environ import contains as environ_contains
 from cnnlint.interpret.frames import Frame, WriteLog, join
 from cnnlint.interpret.namedtuples import NamedTupleVal, field
+from cnnlint.interpret.plain_methods import narrow_spec
 from cnnlint.interpret.pyops import (
     _CMPOPS,
     _EXPR,
@@ -233,6 +234,9 @@ class Expressions:
             spec = self.eval(v.format_spec, frame) if v.format_spec is not None else ""
             if not known or not is_plain(value) or isinstance(value, Sym) or not isinstance(spec, str):
                 known = False
+                continue
+            if not narrow_spec(spec):
+                known = False  # ``f"{x:>1000000000}"`` must not build a 1 GB string
                 continue
             try:
                 text = format({115: str, 114: repr, 97: ascii}.get(v.conversion, lambda x: x)(value), spec)

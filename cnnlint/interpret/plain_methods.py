@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
+import string
 from typing import Any
 
-from cnnlint.interpret.values import MISSING, UNKNOWN, DictVal, ListVal, is_plain
+from cnnlint.interpret import limits
+from cnnlint.interpret.values import MISSING, UNKNOWN, DictVal, ListVal, Sym, is_plain
+
+_NUMBER = re.compile(r"\d+")
 
 _MATH = {
     "ceil": math.ceil, "floor": math.floor, "sqrt": math.sqrt, "log": math.log, "log2": math.log2,
@@ -128,7 +133,33 @@ def dict_method(interp: Any, obj: DictVal, name: str, args: list[Any]) -> Any:
     return UNKNOWN
 
 
+def narrow_spec(spec: str) -> bool:
+    """A format spec whose width and precision stay small: ``{:>1000000000}`` must not build a 1 GB string."""
+    return all(int(n) <= limits.MAX_STR for n in _NUMBER.findall(spec[:40])) and len(spec) <= 40
+
+
+def format_str(template: str, args: list[Any], kwargs: dict) -> Any:
+    """``"b{}".format(i + 1)`` (layer names built in loops) on known numbers and strings; unknown otherwise."""
+    values = [*args, *kwargs.values()]
+    if not all(is_plain(v) and not isinstance(v, (Sym, tuple)) for v in values):
+        return UNKNOWN
+    try:
+        for _, field, spec, _ in string.Formatter().parse(template):
+            if field is None:
+                continue
+            if field and not (field.isdigit() or field.isidentifier()):
+                return UNKNOWN  # ``{0.attr}`` / ``{0[k]}``: reads attributes of what it formats
+            if spec and ("{" in spec or not narrow_spec(spec)):
+                return UNKNOWN
+        text = template.format(*args, **kwargs)
+    except (IndexError, KeyError, ValueError, TypeError):
+        return UNKNOWN
+    return text if len(text) <= limits.MAX_STR else UNKNOWN
+
+
 def str_method(interp: Any, obj: str, name: str, args: list[Any], kwargs: dict) -> Any:
+    if name == "format":
+        return format_str(obj, args, kwargs)
     if not all(is_plain(a) for a in args) or kwargs:
         return UNKNOWN
     if name in ("lower", "upper", "strip", "startswith", "endswith", "replace", "split", "isdigit", "title"):

@@ -351,6 +351,22 @@ def _reduce(name: str, t: KnownTensor) -> Any:
     return NotImplemented
 
 
+def _unique_counted(t: KnownTensor, kwargs: dict[str, Any]) -> Any:
+    """``torch.unique(t, return_counts=True)`` (timm's RegNet stage depths): sorted values and their counts."""
+    if not set(kwargs) <= {"sorted", "return_counts", "return_inverse", "dim"} or t.errs:
+        return NotImplemented
+    if kwargs.get("sorted", True) is not True or kwargs.get("return_inverse", False) is not False:
+        return NotImplemented
+    if kwargs.get("dim") is not None or not isinstance(kwargs.get("return_counts", False), bool):
+        return NotImplemented
+    values = _reduce("unique", t)
+    if not kwargs.get("return_counts") or not isinstance(values, KnownTensor):
+        return values
+    flat = list(t.values or ())
+    counts = [flat.count(v) for v in values.values or ()]
+    return values, make((len(counts),), "int64", [(n, 0.0) for n in counts])
+
+
 def tolist(t: KnownTensor) -> Any:
     """``.tolist()``: nested lists of Python numbers, an ``Approx`` for an element known only to an interval."""
     kind = float if t.dtype in km.FLOATS else bool if t.dtype == "bool" else int
@@ -402,6 +418,8 @@ def call_method(t: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> A
 def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if t.numpy and name not in ("tolist", "item"):
         return NotImplemented
+    if name == "unique" and not args and kwargs:
+        return _unique_counted(t, kwargs)
     if kwargs and not (name in ("to", "type") and set(kwargs) == {"dtype"}):
         return NotImplemented
     if name == "tolist" and not args:

@@ -96,6 +96,11 @@ _MODULE_METHODS = frozenset(
         "state_dict",
     ]
 )
+# Catalogue layers that hold submodules in torch (``MultiheadAttention.out_proj``, a transformer layer's
+# attention and linears); every other entry is a leaf, ``children()`` empty (tests/test_interpret_ops.py).
+LAYERS_WITH_CHILDREN = frozenset(
+    {"MultiheadAttention", "TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder", "Transformer"}
+)
 _CONV_TUPLE_ARGS = frozenset({"kernel_size", "stride", "padding", "dilation", "output_padding"})
 _MATH_CONSTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "tau": math.tau}
 
@@ -532,6 +537,10 @@ class TorchAPI:
             tensor_values.escape(args, kwargs)
             if name in _SELF_RETURNING:
                 return obj
+            if name in ("children", "named_children") and not args and not kwargs:
+                # timm's named_apply walks every module: a leaf layer has no children in torch
+                spec = obj.spec
+                return () if spec is not None and spec.name not in LAYERS_WITH_CHILDREN else UNKNOWN
             if name in ("__call__", "forward"):
                 return self.session.forward.call_module(interp, obj, args, kwargs, node)
             return UNKNOWN
@@ -591,6 +600,12 @@ class TorchAPI:
             return tuple(zip(obj.keys, obj.items))
         if name in ("children", "modules") and not obj.uncertain and obj.kind in CONTAINERS:
             return tuple(obj.items)
+        if name == "named_children" and not args and not obj.uncertain and obj.kind in CONTAINERS:
+            return tuple((k, m) for k, m in zip(obj.keys, obj.items) if m is not None)
+        if name in ("children", "named_children") and not args and not kwargs and obj.kind == "instance":
+            named = _instance_children(obj)  # timm's RegStage: ``for block in self.children(): x = block(x)``
+            if named is not None:
+                return tuple(named) if name == "named_children" else tuple(m for _, m in named)
         if name in _SELF_RETURNING:
             return obj
         if name in _NONE_METHODS:
@@ -598,6 +613,23 @@ class TorchAPI:
         if name in _D2L_INPUTS:  # d2l: the input size the code gives its model
             input_sources.module_method(self.session, interp, obj, name, args, node)
         return UNKNOWN
+
+
+def _instance_children(obj: ModuleObj) -> list[tuple[str, Any]] | None:
+    """A user module's direct submodules as torch registers them (assignment order, None skipped, each
+    once); None when an attribute is unknown (a module may hide there) or children were added unseen."""
+    base = getattr(obj, "base_layer", None)  # ``class BatchNormAct2d(nn.BatchNorm2d)``: its parameters are its own
+    if obj.uncertain or (base is not None and (base.spec is None or base.spec.name in LAYERS_WITH_CHILDREN)):
+        return None
+    named: list[tuple[str, Any]] = []
+    seen: set[int] = set()
+    for key, value in obj.attrs.items():
+        if value is UNKNOWN:
+            return None
+        if is_module(value) and id(value) not in seen:
+            seen.add(id(value))
+            named.append((key, value))
+    return named
 
 
 def layer_code(name: str, args: dict[str, Any]) -> str:
