@@ -24,7 +24,7 @@ from typing import Any
 
 from cnnlint.extract.model import InputDecl, ModelDef, Span
 from cnnlint.extract.positions import Lines
-from cnnlint.interpret import input_sources, inputsearch, limits
+from cnnlint.interpret import input_sources, inputsearch, limits, unreached
 from cnnlint.interpret.imports import package_of
 from cnnlint.interpret.outputs import output_tree
 from cnnlint.interpret.session import Session
@@ -130,6 +130,9 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
                 "the file never builds it with known ones",
             )
         )
+    unread = unreached.shell_models(session, lines, found.notes) + unreached.unreached_models(session, tree, lines)
+    for model, obj, node in unread:
+        candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno)))
     from cnnlint.interpret.values import QualName
 
     # The runtime check builds layers from their bound values (``torch.nn.X(...)``), or from the source.
