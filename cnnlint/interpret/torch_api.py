@@ -435,6 +435,10 @@ class TorchAPI:
             short = name[len("torch.nn.") :]
             if short in CONTAINERS:
                 return self.container(interp, short, args, kwargs, node)
+            if short.endswith(".__init__") and args and isinstance(args[0], ModuleObj):
+                # ``nn.Sequential.__init__(self, ...)``: what ``super().__init__(...)`` does
+                base = "torch.nn." + short[: -len(".__init__")]
+                return self._module_method(interp, args[0], "__torch_init__:" + base, args[1:], kwargs, node)
             if short in ("Parameter", "parameter.Parameter", "Buffer"):
                 tensor = args[0] if args else kwargs.get("data", UNKNOWN)
                 shape = tensor.shape if isinstance(tensor, TensorVal) else Shape.unknown()

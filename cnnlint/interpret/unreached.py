@@ -26,10 +26,10 @@ import ast
 import contextlib
 from typing import Any
 
-from cnnlint.extract.model import ModelDef, Span
 from cnnlint.interpret import limits
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, ModuleObj
+from cnnlint.model import ModelDef, Span
 
 D2L_METHODS = ("layer_summary", "apply_init")
 # Work (evaluated nodes) a file may spend running the functions and methods its module code never reached.
@@ -108,8 +108,12 @@ def unreached_models(session: Any, tree: ast.Module, lines: Any) -> list[tuple[M
     targets = list(_targets(session, tree))
     if not targets:
         return []
-    captured: list[ModuleObj] = []
-    session.torch.containers_built = captured
+    captured: list[ModuleObj] | None = session.torch.containers_built
+    created = captured is None
+    if captured is None:
+        captured = []
+        session.torch.containers_built = captured
+    start = len(captured)
     spent = 0
     try:
         for func, self_cls in targets:
@@ -120,10 +124,35 @@ def unreached_models(session: Any, tree: ast.Module, lines: Any) -> list[tuple[M
                 _run_unknown(session, func, self_cls)
             spent += session.work
     finally:
-        session.torch.containers_built = None
+        if created:
+            session.torch.containers_built = None
+    return _named(session, captured[start:], _site_names(tree), lines)
+
+
+def pragma_models(session: Any, tree: ast.Module, lines: Any, candidates: list[Any]) -> list[tuple[ModelDef, Any, Any]]:
+    """The Sequentials a pragma names, built inside another model (``self.features = nn.Sequential(...)``)."""
+    captured = session.torch.containers_built or []
+    session.torch.containers_built = None
+    taken = {id(c.obj) for c in candidates}
     names = _site_names(tree)
     out = []
-    for obj in captured:
+    for model, obj, stmt in _named(session, captured, names, lines):
+        if id(obj) in taken or not _has_pragma(lines, stmt):
+            continue
+        taken.add(id(obj))
+        out.append((model, obj, stmt))
+    return out
+
+
+def _has_pragma(lines: Any, stmt: ast.AST) -> bool:
+    row = stmt.lineno
+    above = lines.line(row - 1) if row > 1 else ""
+    return above.lstrip().startswith("#") and "cnnlint:" in above or "cnnlint:" in lines.line(row)
+
+
+def _named(session: Any, objs: list[ModuleObj], names: dict, lines: Any) -> list[tuple[ModelDef, Any, Any]]:
+    out = []
+    for obj in objs:
         call = obj.origin.node if obj.origin is not None and obj.origin.module is session.main else None
         if obj.kind != "Sequential" or call is None or id(call) not in names:
             continue
