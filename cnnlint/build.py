@@ -1,4 +1,4 @@
-"""Turn extracted calls into engine layers.
+"""Turn the layer calls the interpreter records into engine layers.
 
 ``torch.nn.X(...)`` binds against the catalogue entry X. Functional ops and
 tensor methods met in a ``forward`` (``F.max_pool2d(x, 2)``, ``torch.flatten(x, 1)``,
@@ -9,10 +9,10 @@ shape following stops there, silently (CNL100 is info).
 
 from __future__ import annotations
 
-from cnnlint.extract.model import LayerCall
+from cnnlint.model import LayerCall
 from cnnlint.shapes.catalogue import CATALOGUE
 from cnnlint.shapes.dims import UNKNOWN
-from cnnlint.shapes.spec import REQUIRED, Layer, LayerSpec, Param, ShapeError, bind, sequential, unknown_layer
+from cnnlint.shapes.spec import REQUIRED, Layer, LayerSpec, Param, ShapeError, bind, unknown_layer
 from cnnlint.shapes.tensor_ops import RESHAPE, SizeOf
 
 # Functional op -> (layer it equals, its parameters after the tensor, parameters the layer does not take).
@@ -100,13 +100,7 @@ FLATTEN_PARAMS = (_P("start_dim", 0), _P("end_dim", -1))
 IDENTITY_METHODS = frozenset({"contiguous", "clone", "detach", "float", "cpu", "cuda", "to"})
 
 
-def build(calls: list[LayerCall]) -> list[Layer]:
-    return [build_one(call) for call in calls]
-
-
 def build_one(call: LayerCall) -> Layer:
-    if call.children is not None:
-        return sequential(*build(call.children), origin=call)
     qualname = call.qualname
     if qualname is None:
         return unknown_layer(call.reason or f"unknown layer {call.callee}", origin=call)

@@ -1,4 +1,4 @@
-"""One file through every stage: decode, parse, extract, declare, build, propagate, diagnose.
+"""One file through every stage: decode, parse, interpret, declare, follow, diagnose.
 
 Never raises: a file that cannot be read or parsed is one CNL999, a failure
 inside cnnlint is one CNL998 for that file, and the run goes on.
@@ -18,7 +18,7 @@ from cnnlint.diagnostics import Diagnostic, Fix, Location
 from cnnlint.shapes.dims import Shape, is_known
 
 if TYPE_CHECKING:
-    from cnnlint.extract.model import LayerCall, ModelDef, Span
+    from cnnlint.model import LayerCall, ModelDef, Span
     from cnnlint.shapes.propagate import Trace
     from cnnlint.shapes.spec import ArgFix, Layer
 
@@ -53,7 +53,6 @@ class FileResult:
     not_analysed: Diagnostic | None = None  # the CNL100 of a file written for a newer Python
     checked: list[list[Any]] = field(default_factory=list)  # per model: ``cnnlint.checked.record``
     module_work: int | None = None  # the interpreter's work on the module code; None: cut short (``lsp.incremental``)
-    chain_ran: bool = False  # the chain extractor ran over the file (``lsp.incremental`` checks such a file whole)
 
 
 @dataclass
@@ -158,20 +157,10 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
 
     interpreted = find_models(tree, text, filename, frozenset(options.cli_inputs) | frozenset(options.config_inputs))
     new_models = [c.model for c in interpreted.candidates]
-    models: list[ModelDef] = []
     problems = []
-    if _chain_extractor_needed(tree, text, interpreted.covered_rows):
-        # The old front end, kept for what the interpreter does not build yet: a Sequential in a class
-        # whose base it cannot resolve (``class LeNet(d2l.Classifier)``).
-        from cnnlint.extract import extract
-
-        result.chain_ran = True
-        models, problems = extract(tree, text)
-        models = [m for m in models if not _covered(m, interpreted.covered_rows)]
-        problems += declare_inputs(tree, text, models + new_models, options.cli_inputs, options.config_inputs)
-    elif "cnnlint" in text:  # SPEC §2 order: a pragma, then what the file feeds the model, then cli and config
+    if "cnnlint" in text:  # SPEC §2 order: a pragma, then what the file feeds the model, then cli and config
         nodes = {id(c.model): c.cls.node for c in interpreted.candidates if c.cls is not None}
-        problems = declare_inputs(tree, text, new_models, None, None, nodes)
+        problems = declare_inputs(tree, text, new_models, nodes)
     infer_inputs(interpreted)
     _cli_and_config_inputs(new_models, options)
     interpreted.thorough = options.want_models if options.accepted_ranges is None else options.accepted_ranges
@@ -210,70 +199,13 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
             report(finding, step.layer.origin, step.layer)
     for call, finding in interpreted.construction:
         report(finding, call, getattr(call, "_layer", None))
-    for model in models:
-        _follow_chain(model, result, options, report)
     result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]
-
-
-def _follow_chain(model: ModelDef, result: FileResult, options: CheckOptions, report: Callable) -> None:
-    """A model of the chain extractor: its layer list through the engine."""
-    from cnnlint import checked
-    from cnnlint.build import build
-    from cnnlint.shapes.propagate import propagate
-
-    try:
-        layers = build(model.layers)
-        shape = Shape(*model.input.dims) if model.input is not None else None
-        trace = propagate(layers, shape)
-    except RecursionError:  # one model nested too deeply: the others are still checked
-        start = model.span.start
-        result.diagnostics.append(
-            Diagnostic(
-                "CNL100",
-                "shape following stops here: the model is nested too deeply to follow",
-                result.filename,
-                start,
-                Location(start.row, start.column + 1),
-            )
-        )
-        return
-    result.checked.append(checked.record(model, trace))
-    if options.want_models:
-        result.models.append(ModelResult(model, layers, trace))
-    for step, finding in trace.findings:
-        report(finding, step.layer.origin, step.layer)
-
-
-def _chain_extractor_needed(tree: Any, text: str, regions: list[tuple[int, int]]) -> bool:
-    """Whether some top-level statement that may define a model lies outside what the interpreter built."""
-    import ast
-
-    from cnnlint.source import split_lines
-
-    lines = split_lines(text)
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or (
-            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)  # a docstring
-        ):
-            continue
-        start, end = stmt.lineno, stmt.end_lineno or stmt.lineno
-        if any(a <= start and end <= b for a, b in regions):
-            continue
-        segment = "\n".join(lines[start - 1 : end])
-        if "Sequential" in segment or "Module" in segment:
-            return True
-    return False
-
-
-def _covered(model: Any, regions: list[tuple[int, int]]) -> bool:
-    row = model.span.start.row
-    return any(start <= row <= end for start, end in regions)
 
 
 def _cli_and_config_inputs(models: list[Any], options: CheckOptions) -> None:
     """``--input NAME=...`` then ``[tool.cnnlint.inputs]``, for models no code fed (SPEC §2 order)."""
-    from cnnlint.extract.model import InputDecl
     from cnnlint.inputs import _dims
+    from cnnlint.model import InputDecl
 
     for model in models:
         if model.input is not None:
@@ -302,7 +234,7 @@ def _compile_error(tree: Any, filename: str) -> Diagnostic | None:
         message = (err.msg or "invalid syntax").strip().splitlines()[0] if err.msg else "invalid syntax"
         return _file_diag(filename, "CNL999", message, max(1, err.lineno or 1), max(1, err.offset or 1))
     except (RecursionError, MemoryError, ValueError):
-        return None  # too deep or too big to compile: the parse succeeded, extraction decides
+        return None  # too deep or too big to compile: the parse succeeded, the interpreter decides
     return None
 
 

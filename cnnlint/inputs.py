@@ -5,15 +5,12 @@ First match wins, per model:
 1. ``# cnnlint: input=(1, 3, 224, 224)`` on the line directly above the
    statement creating the model (above the decorators of a class, or between
    them and ``class``), or at the end of that statement's first line.
-   Dimensions are positive integers or identifiers (symbols).
-2. Inference: a tensor built with static sizes
-   (``torch.randn/rand/zeros/ones/empty``, sizes positional, as a tuple/list
-   or ``size=``; other keywords ignored) that flows into the model:
-   ``net(X)``, ``print(net(X).shape)``, ``net.forward(X)``, ``Net()(X)``,
-   ``model = Net(); model(X)``, ``net(torch.randn(...))``, and
-   ``for layer in net: X = layer(X)``. ``X`` is the nearest assignment before
-   the use in the same scope. The first use in the file wins.
-3. ``cli_inputs`` then ``config_inputs``, keyed by model name.
+   Dimensions are positive integers or identifiers (symbols). Read here
+   (``declare_inputs``).
+2. Inference: a tensor the code feeds the model, seen by the interpreter as it
+   runs the file (``cnnlint.interpret.models.infer_inputs``).
+3. ``--input NAME=...`` then ``[tool.cnnlint.inputs]``, keyed by model name
+   (``cnnlint.check``; ``parse_shape`` reads them).
 
 Every ``# cnnlint:`` comment is read: one that cannot be parsed, or that is
 not attached to a model, is a ``CNL997`` problem, never ignored silently.
@@ -30,14 +27,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from cnnlint.diagnostics import Location
-from cnnlint.extract.model import InputDecl, ModelDef, SourceProblem, Span
-from cnnlint.interpret.input_sources import describe
+from cnnlint.model import InputDecl, ModelDef, SourceProblem, Span
 
 PRAGMA_CODE = "CNL997"
-TENSOR_FACTORIES = frozenset({"torch.randn", "torch.rand", "torch.zeros", "torch.ones", "torch.empty"})
-_SELF_RETURNING = frozenset(
-    {"to", "cuda", "cpu", "eval", "train", "float", "double", "half", "bfloat16", "requires_grad_"}
-)
 _DIRECTIVE = re.compile(r"#\s*cnnlint\s*:(?P<body>[^#]*)")
 _KEY_VALUE = re.compile(r"\s*(?P<key>[A-Za-z_][\w-]*)\s*=(?P<value>.*)", re.DOTALL)  # value stripped after: linear
 _INT = re.compile(r"^[+-]?\d+$")
@@ -197,222 +189,28 @@ def _header_rows(ctx: Any, model: ModelDef) -> tuple[int, ...]:
     return tuple(rows)
 
 
-# --------------------------------------------------------------------------- inference
-
-
-class _Inference:
-    def __init__(self, ctx: Any) -> None:
-        self.ctx = ctx
-        self.index = ctx.index
-
-    def dims_of_factory(self, call: ast.AST, scope: Any) -> tuple[int, ...] | None:
-        """``torch.randn(1, 3, 224, 224)`` (or a tuple/list, or ``size=``) -> dims, when all are known ints."""
-        if not isinstance(call, ast.Call) or self.ctx.qualname(call.func, scope) not in TENSOR_FACTORIES:
-            return None
-        if any(isinstance(a, ast.Starred) for a in call.args):
-            return None
-        if call.args:
-            if len(call.args) == 1:
-                value = self.ctx.values.value(call.args[0], scope)
-                values = value if isinstance(value, tuple) else (value,)
-            else:
-                values = tuple(self.ctx.values.value(a, scope) for a in call.args)
-        else:
-            size = [k.value for k in call.keywords if k.arg == "size"]
-            if not size:
-                return None
-            value = self.ctx.values.value(size[0], scope)
-            values = value if isinstance(value, tuple) else (value,)
-        if not values or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in values):
-            return None
-        return tuple(values)
-
-    def binding_before(self, name: str, scope: Any, pos: tuple) -> Any:
-        """The binding of ``name`` in effect at ``pos``: the nearest one before it in the same scope."""
-        owner = scope.lookup(name)
-        if owner is None:
-            return None
-        bindings = sorted(owner.bindings[name], key=lambda b: b.pos)
-        if owner is scope:
-            before = [b for b in bindings if b.pos < pos]
-            return before[-1] if before else None
-        return bindings[-1]  # an outer scope: its last binding is the one a later call sees
-
-    def tensor(self, expr: ast.AST, scope: Any, pos: tuple) -> tuple[tuple[int, ...], ast.AST] | None:
-        expr = _unwrap(expr)
-        dims = self.dims_of_factory(expr, scope)
-        if dims is not None:
-            return dims, expr
-        if isinstance(expr, ast.Name):
-            binding = self.binding_before(expr.id, scope, pos)
-            if binding is not None and binding.kind == "assign":
-                value = _unwrap(binding.value)
-                dims = self.dims_of_factory(value, binding.scope)
-                if dims is not None:
-                    return dims, value
-        return None
-
-    def model(self, expr: ast.AST, scope: Any, pos: tuple) -> ModelDef | None:
-        """The model an expression stands for: ``net``, ``net.forward``, ``Net()``, ``model`` bound to ``Net()``."""
-        expr = _unwrap(expr)
-        if isinstance(expr, ast.Attribute) and expr.attr == "forward":
-            expr = _unwrap(expr.value)
-        if isinstance(expr, ast.Name):
-            binding = self.binding_before(expr.id, scope, pos)
-            if binding is None or binding.kind != "assign":
-                return None
-            return self._model_of_value(_unwrap(binding.value), binding.scope)
-        return self._model_of_value(expr, scope)
-
-    def _model_of_value(self, value: ast.AST, scope: Any) -> ModelDef | None:
-        if not isinstance(value, ast.Call):
-            return None
-        found = self.ctx.sequential_models.get(id(value))
-        if found is not None:
-            return found
-        if isinstance(value.func, ast.Name):
-            definition = self.index.definition(value.func.id, scope)
-            if definition is not None:
-                return self.ctx.class_models.get(id(definition)) or self.ctx.function_models.get(id(definition))
-        return None
-
-    def d2l_net(self, expr: ast.AST, scope: Any, pos: tuple) -> ModelDef | None:
-        """d2l: the ``self.net`` Sequential of the class ``expr`` builds (``LeNet()``, or ``model`` bound to it)."""
-        expr = _unwrap(expr)
-        if isinstance(expr, ast.Name):
-            binding = self.binding_before(expr.id, scope, pos)
-            if binding is None or binding.kind != "assign":
-                return None
-            expr, scope = _unwrap(binding.value), binding.scope
-        if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)):
-            return None
-        definition = self.index.definition(expr.func.id, scope)
-        if not isinstance(definition, ast.ClassDef):
-            return None
-        first, last = definition.lineno, definition.end_lineno or definition.lineno
-        for model in self.ctx.sequential_models.values():
-            if model.name == "self.net" and first <= model.span.start.row <= last:
-                return model
-        return None
-
-    def d2l_use(self, call: ast.Call, scope: Any, pos: tuple) -> tuple[ModelDef, tuple[int, ...]] | None:
-        """``model.layer_summary((1, 1, 28, 28))`` / ``model.apply_init([torch.randn(...)], init_cnn)``."""
-        func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in ("layer_summary", "apply_init"):
-            return None
-        model = self.d2l_net(func.value, scope, pos)
-        if model is None:
-            return None
-        if func.attr == "apply_init":
-            first = call.args[0]
-            if not isinstance(first, (ast.List, ast.Tuple)) or not first.elts:
-                return None
-            tensor = self.tensor(first.elts[0], scope, pos)
-            return (model, tensor[0]) if tensor is not None else None
-        value = self.ctx.values.value(call.args[0], scope)
-        if isinstance(value, tuple) and value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            return (model, value) if all(v >= 1 for v in value) else None
-        return None
-
-    def uses(self) -> list[tuple[tuple[int, int], ModelDef, tuple[int, ...], ast.AST]]:
-        """(position, model, dims, tensor expression) for each place a static tensor enters a model."""
-        found = []
-        for site in self.index.calls:
-            call = site.node
-            if not call.args or isinstance(call.args[0], ast.Starred) or site.stmt is None:
-                continue
-            pos = (site.stmt.lineno, site.stmt.col_offset)
-            d2l = self.d2l_use(call, site.scope, pos)
-            if d2l is not None:
-                found.append(((call.lineno, call.col_offset), d2l[0], d2l[1], call))
-                continue
-            model = self.model(call.func, site.scope, pos)
-            if model is None:
-                continue
-            tensor = self.tensor(call.args[0], site.scope, pos)
-            if tensor is not None:
-                found.append(((call.lineno, call.col_offset), model, tensor[0], tensor[1]))
-        for loop, scope in self.index.fors:
-            if not isinstance(loop.target, ast.Name):
-                continue
-            pos = (loop.lineno, loop.col_offset)
-            iterable = loop.iter
-            if (
-                isinstance(iterable, ast.Call)
-                and isinstance(iterable.func, ast.Attribute)
-                and iterable.func.attr == "children"
-                and not iterable.args
-            ):
-                iterable = iterable.func.value
-            model = self.model(iterable, scope, pos)
-            if model is None:
-                continue
-            for stmt in loop.body:
-                value = getattr(stmt, "value", None)
-                if (
-                    isinstance(stmt, ast.Assign)
-                    and isinstance(value, ast.Call)
-                    and isinstance(value.func, ast.Name)
-                    and value.func.id == loop.target.id
-                    and len(value.args) == 1
-                    and isinstance(value.args[0], ast.Name)
-                ):
-                    tensor = self.tensor(value.args[0], scope, pos)
-                    if tensor is not None:
-                        found.append(((loop.lineno, loop.col_offset), model, tensor[0], tensor[1]))
-                    break
-        found.sort(key=lambda item: item[0])
-        return found
-
-
-def _is_d2l_call(node: ast.Call) -> bool:
-    return isinstance(node.func, ast.Attribute) and node.func.attr in ("layer_summary", "apply_init")
-
-
-def _unwrap(node: Any) -> Any:
-    """``Net().to(device).eval()`` -> ``Net()``; ``X.to(device)`` -> ``X``."""
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SELF_RETURNING:
-        node = node.func.value
-    return node
-
-
 # --------------------------------------------------------------------------- entry
 
 
 def declare_inputs(
-    module: Any,
-    text: str,
-    models: list[ModelDef],
-    cli_inputs: dict[str, Any] | None = None,
-    config_inputs: dict[str, Any] | None = None,
-    model_nodes: dict[int, ast.AST] | None = None,
+    module: Any, text: str, models: list[ModelDef], model_nodes: dict[int, ast.AST] | None = None
 ) -> list[SourceProblem]:
-    """Set ``model.input`` for each model (pragma, inference, cli, config); return pragma problems.
+    """Set ``model.input`` from the pragma attached to each model; return the pragma problems.
 
-    ``model_nodes`` (model id -> its statement) means the models come from the interpreter alone,
-    which infers inputs itself: pragmas are read without running the chain extractor.
+    ``model_nodes``: model id -> its class node (a pragma may sit above its decorators). What the
+    code feeds a model (``interpret.models.infer_inputs``), then the command line and the
+    configuration (``check``) come after, for the models no pragma declared.
     """
     problems: list[SourceProblem] = []
-    if not models and "cnnlint" not in text:
+    if "cnnlint" not in text:
         return problems
-    if model_nodes is not None:
-        ctx: Any = PragmaContext(text, module, model_nodes)
-    else:
-        from cnnlint.extract import context_for
-
-        ctx = context_for(text, module) if (models or "cnnlint" in text) else None
-    pragmas = _pragmas(ctx, problems) if "cnnlint" in text else []
+    ctx = PragmaContext(text, module, model_nodes or {})
+    pragmas = _pragmas(ctx, problems)
     by_row: dict[int, list[_Pragma]] = {}
     for pragma in pragmas:
         by_row.setdefault(pragma.row, []).append(pragma)
-    pending: list[ModelDef] = []
     for model in models:
-        model.input = None
-        decl = _pragma_for(ctx, model, by_row)
-        if decl is not None:
-            model.input = decl
-        else:
-            pending.append(model)
+        model.input = _pragma_for(ctx, model, by_row)
     for pragma in pragmas:
         if not pragma.used:
             problems.append(
@@ -423,27 +221,6 @@ def declare_inputs(
                     pragma.span,
                 )
             )
-    if pending and ctx is not None and model_nodes is None:
-        mapped = _map_models(ctx, pending)
-        inference = _Inference(ctx)
-        done: set[int] = set()
-        for _pos, model, dims, node in inference.uses():
-            target = mapped.get(id(model))
-            if target is None or id(target) in done:
-                continue
-            done.add(id(target))
-            via = describe(node) if isinstance(node, ast.Call) and _is_d2l_call(node) else None
-            target.input = InputDecl(tuple(dims), "inferred", ctx.span(node), via=via)
-    for model in models:
-        if model.input is not None:
-            continue
-        for source, table in (("cli", cli_inputs), ("config", config_inputs)):
-            if table and model.name in table:
-                try:
-                    model.input = InputDecl(_dims(table[model.name]), source, None)
-                except (TypeError, ValueError):
-                    continue
-                break
     return problems
 
 
@@ -451,7 +228,7 @@ class PragmaContext:
     """What reading pragmas needs (lines, strings holding '#', class nodes), without extraction."""
 
     def __init__(self, text: str, tree: Any, model_nodes: dict[int, ast.AST]) -> None:
-        from cnnlint.extract.positions import Lines
+        from cnnlint.interpret.positions import Lines
 
         self.text = text
         self.lines = Lines(text)
@@ -513,18 +290,6 @@ def _pragma_for(ctx: Any, model: ModelDef, by_row: dict[int, list[_Pragma]]) -> 
         return None
     chosen = candidates[0]
     return InputDecl(chosen.dims, "pragma", chosen.span)
-
-
-def _map_models(ctx: Any, models: list[ModelDef]) -> dict[int, ModelDef]:
-    """The context's own models -> the caller's models (the same objects, or equal by name and position)."""
-    mapped: dict[int, ModelDef] = {}
-    by_key = {(m.name, m.span.start): m for m in models}
-    given = {id(m) for m in models}
-    for own in (*ctx.sequential_models.values(), *ctx.class_models.values()):
-        match = own if id(own) in given else by_key.get((own.name, own.span.start))
-        if match is not None:
-            mapped[id(own)] = match
-    return mapped
 
 
 def _dims(value: Any) -> tuple[int | str, ...]:

@@ -38,7 +38,7 @@ from cnnlint.runtime_worker import Unsafe, plain, read_frame, validate, write_fr
 
 if TYPE_CHECKING:
     from cnnlint.check import FileResult, ModelResult
-    from cnnlint.extract.model import LayerCall
+    from cnnlint.model import LayerCall
     from cnnlint.shapes.dims import Shape
     from cnnlint.shapes.propagate import Step
 

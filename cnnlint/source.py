@@ -2,11 +2,11 @@
 
 ``decode``, ``check_syntax``, ``parse_ast`` and ``may_define_model`` never
 import libcst: a run over files without a model never pays for it (and the
-extractor itself works on the ``ast`` tree, see ``cnnlint/extract``). Only
+interpreter itself works on the ``ast`` tree, see ``cnnlint/interpret``). Only
 ``parse`` imports libcst, for callers that still want a libcst tree.
 
 ``check_syntax`` compiles with ``ast.PyCF_ONLY_AST`` and keeps the last tree
-it built, so the extractor does not parse the same text twice.
+it built, so the same text is not parsed twice.
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ def check_syntax(text: str, filename: str = "<unknown>") -> ast.Module:
     """Compile to an ``ast`` tree (cheap: ~10x faster than libcst); raise ``SourceError`` on failure.
 
     Returns the tree (callers may ignore it); the last tree is also kept for
-    ``parse_ast`` so extraction does not parse the text again.
+    ``parse_ast`` so the text is not parsed again.
     """
     global _last_tree
     if "\0" in text:  # Python's own position for this differs between versions

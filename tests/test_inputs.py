@@ -6,11 +6,10 @@ import textwrap
 
 import pytest
 
+from cnnlint.check import CheckOptions, check_bytes
 from cnnlint.diagnostics import Location
-from cnnlint.extract import extract
-from cnnlint.extract.model import ModelDef, SourceProblem
-from cnnlint.inputs import declare_inputs, parse_shape
-from cnnlint.source import check_syntax
+from cnnlint.inputs import parse_shape
+from cnnlint.model import ModelDef, SourceProblem, Span
 
 HEADER = "import torch\nimport torch.nn as nn\n"
 
@@ -18,11 +17,16 @@ HEADER = "import torch\nimport torch.nn as nn\n"
 def declared(
     src: str, cli: dict | None = None, config: dict | None = None, header: str = HEADER
 ) -> tuple[dict[str, ModelDef], list[SourceProblem]]:
+    """The models ``check`` finds in the file, with their inputs, and the pragma problems (CNL997)."""
     text = header + textwrap.dedent(src)
-    check_syntax(text, "m.py")
-    models, _ = extract(None, text)
-    problems = declare_inputs(None, text, models, cli or {}, config or {})
-    return {m.name: m for m in models}, problems
+    options = CheckOptions(cli_inputs=cli or {}, config_inputs=config or {}, want_models=True)
+    result = check_bytes(text.encode(), "m.py", options)
+    problems = [
+        SourceProblem(d.code, d.message, Span(d.location, d.end_location))
+        for d in result.diagnostics
+        if d.code == "CNL997"
+    ]
+    return {m.model.name: m.model for m in result.models}, problems
 
 
 def dims(models: dict[str, ModelDef], name: str) -> tuple | None:
@@ -214,6 +218,7 @@ NET = "net = nn.Sequential(nn.Conv2d(1, 8, 3), nn.ReLU())\n"
         "if __name__ == '__main__':\n    X = torch.randn(1, 1, 28, 28)\n"
         "    for blk in net.children():\n        X = blk(X)",
         "def main():\n    X = torch.randn(1, 1, 28, 28)\n    y = net(X)",
+        "X = torch.randint(0, 10, (1, 1, 28, 28))\nnet(X)",  # the interpreter reads randint's size too
     ],
 )
 def test_inference_from_a_tensor_flowing_into_the_model(use: str) -> None:
@@ -232,7 +237,6 @@ def test_inference_from_a_tensor_flowing_into_the_model(use: str) -> None:
         "X = torch.randn(1, 1, 28, 28)\nother(X)",  # not the model
         "X = make_input()\nnet(X)",  # not a literal tensor
         "net(X)\nX = torch.randn(1, 1, 28, 28)",  # assigned after the use
-        "X = torch.randint(0, 10, (1, 1, 28, 28))\nnet(X)",  # not a factory cnnlint reads
     ],
 )
 def test_no_inference_without_a_static_tensor(use: str) -> None:
@@ -315,19 +319,6 @@ def test_pragma_beats_inference_beats_cli_beats_config() -> None:
 def test_cli_shape_given_as_text() -> None:
     models, _ = declared(NET, {"net": "1,1,28,28"})
     assert dims(models, "net") == (1, 1, 28, 28)
-
-
-def test_declare_inputs_with_models_from_another_extraction() -> None:
-    text = HEADER + "# cnnlint: input=(1, 1, 28, 28)\n" + NET
-    check_syntax(text, "m.py")
-    models, _ = extract(None, text)
-    extract(None, HEADER + "other = nn.Sequential(nn.ReLU())\n")  # another file in between
-    assert declare_inputs(None, text, models, {}, {}) == []
-    assert models[0].input is not None and models[0].input.dims == (1, 1, 28, 28)
-
-
-def test_no_models_no_pragmas_is_cheap_and_empty() -> None:
-    assert declare_inputs(None, "x = 1\n", [], {}, {}) == []
 
 
 def test_inference_for_a_sequential_subclass() -> None:

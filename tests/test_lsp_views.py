@@ -200,8 +200,8 @@ def test_forward_call_spans_from_todays_front_end() -> None:
 def test_recorded_call_span_wins_over_the_fallback() -> None:
     """Once the front end fills Step.call_span, the records use it as it is."""
     from cnnlint.check import CheckOptions, check_bytes
-    from cnnlint.extract.model import Span
     from cnnlint.lsp.worker import step_views
+    from cnnlint.model import Span
 
     result = check_bytes(LENET.encode(), "lenet.py", CheckOptions(want_models=True))
     marked = Span(Location(16, 16), Location(16, 26))

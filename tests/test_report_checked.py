@@ -101,7 +101,7 @@ def test_missing_path_never_passes(tmp_path):
 
 def test_status_buckets_from_the_trace():
     from cnnlint.diagnostics import Location
-    from cnnlint.extract.model import InputDecl, ModelDef, Span
+    from cnnlint.model import InputDecl, ModelDef, Span
     from cnnlint.shapes.dims import Shape
     from cnnlint.shapes.propagate import Step, Trace
     from cnnlint.shapes.spec import Finding, Layer

@@ -178,7 +178,7 @@ def test_may_define_model(data: bytes | str, expected: bool) -> None:
 
 
 def test_front_end_never_imports_libcst() -> None:
-    """decode/check_syntax/may_define_model (and extract/declare_inputs) work without libcst."""
+    """decode/check_syntax/may_define_model (and the interpreter, declare_inputs) work without libcst."""
     program = textwrap.dedent(
         """
         import sys
@@ -188,12 +188,9 @@ def test_front_end_never_imports_libcst() -> None:
         source.may_define_model(data)
         source.check_syntax(text, "m.py")
         source.may_define_model(b"x = 1\\n")
-        from cnnlint.extract import extract
-        from cnnlint.inputs import declare_inputs
-        models, problems = extract(None, text)
-        assert len(models) == 1, models
-        assert declare_inputs(None, text, models, {}, {}) == []
-        assert models[0].input.dims == (1, 4)
+        from cnnlint.check import check_bytes
+        result = check_bytes(data, "m.py")
+        assert result.diagnostics == [] and len(result.checked) == 1, result
         print("libcst" in sys.modules, "torch" in sys.modules)
         """
     )

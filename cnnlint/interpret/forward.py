@@ -105,6 +105,9 @@ class Forward:
     def _module_forward(
         self, interp: Any, mod: ModuleObj, args: list[Any], kwargs: dict[str, Any], node: Any, container_only: bool
     ) -> Any:
+        if getattr(mod, "unread_base", False):  # ``__call__`` may come from the base cnnlint cannot read
+            self._stop(interp, node, mod, f"{mod.type_name} derives from a class cnnlint cannot read")
+            return _unknown_tensor()
         if not container_only and mod.cls is not None and "forward" in mod.attrs:
             # ``self.forward = self.forward_slicing``: the instance attribute is what ``__call__`` runs
             own = mod.attrs["forward"]

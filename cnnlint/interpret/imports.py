@@ -112,6 +112,10 @@ class Imports:
         The module is loaded now (Python binds the names at the import). A module of an unknown
         root, or one that cannot be read, binds nothing: its names stay unknown.
         """
+        if module == "torch.nn":  # no ``__all__``: every public name; the ones cnnlint knows are bound
+            from cnnlint.interpret.torch_names import known_names
+
+            return {n: QualName(f"torch.nn.{n}") for n in known_names(module)}
         if module is None or module.split(".", 1)[0] in KNOWN_ROOTS:
             return {}
         found = self.load(module)
@@ -168,8 +172,8 @@ class Imports:
         return module
 
     def _interpret(self, path: str, dotted: str) -> ModuleNS | None:
-        from cnnlint.extract.positions import Lines
         from cnnlint.interpret.limits import BudgetExceeded
+        from cnnlint.interpret.positions import Lines
 
         try:
             if os.path.getsize(path) > MAX_FILE_BYTES:

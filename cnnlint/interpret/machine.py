@@ -100,7 +100,7 @@ class Interpreter(Statements, Expressions):
                 items = self.iterate(self.eval(a.value, frame), frame)
                 if items is None:
                     return self.session.torch.unresolved_call(
-                        self, func, node, "arguments given with * could not be resolved"
+                        self, func, node, "arguments given with * could not be resolved", (args, a)
                     )
                 args.extend(items)
             else:

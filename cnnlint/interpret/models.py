@@ -22,13 +22,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from cnnlint.extract.model import InputDecl, ModelDef, Span
-from cnnlint.extract.positions import Lines
-from cnnlint.interpret import input_sources, inputsearch, limits
+from cnnlint.interpret import input_sources, inputsearch, limits, unreached
 from cnnlint.interpret.imports import package_of
 from cnnlint.interpret.outputs import output_tree
+from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, ModuleNS, ModuleObj, TensorVal, TorchLayer
+from cnnlint.model import InputDecl, ModelDef, Span
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.propagate import Step, Trace
@@ -47,7 +47,7 @@ FACTORY_WORK = 60_000
 class Candidate:
     model: ModelDef
     obj: Any
-    region: tuple[int, int]  # source rows the model's definition covers (for the chain extractor hand-over)
+    region: tuple[int, int]  # source rows the model's definition covers
     cls: ClassVal | None = None
     more_inputs: list[Any] | None = None  # the other arguments of the call that fed the inferred input
     factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
@@ -60,7 +60,6 @@ class Interpreted:
     # (model, trace, params total, MACs per step with a symbolic batch run as 1, several outputs' shapes)
     models: list[tuple[ModelDef, Trace, Any, Any, Any]] = field(default_factory=list)
     construction: list[tuple[Any, Finding]] = field(default_factory=list)  # (LayerCall, finding) at build time
-    covered_rows: list[tuple[int, int]] = field(default_factory=list)
     notes: list[tuple[Span, str]] = field(default_factory=list)  # CNL100 for classes that could not be built
     dependencies: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
@@ -86,6 +85,8 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     found = Interpreted(session=session)
     interp = session.interp
     with contextlib.suppress(limits.BudgetExceeded, RecursionError):  # what was built until then is kept
+        if "cnnlint:" in text:
+            session.torch.containers_built = []  # for the Sequentials a pragma names (``unreached.pragma_models``)
         interp.run_module(tree, main)
         found.module_work = session.work
     input_sources.probe_uncalled(session, tree)  # ``def test(): net = ResNet18(); net(torch.randn(...))``
@@ -136,6 +137,9 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
                 "the file never builds it with known ones",
             )
         )
+    unread = unreached.shell_models(session, lines, found.notes) + unreached.unreached_models(session, tree, lines)
+    for model, obj, node in unread:
+        candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno)))
     from cnnlint.interpret.values import QualName
 
     # The runtime check builds layers from their bound values (``torch.nn.X(...)``), or from the source.
@@ -143,11 +147,9 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     for c in candidates:
         c.model.aliases = {**aliases, "torch": "torch"}
     found.candidates = _outermost(candidates)
-    found.covered_rows = [c.region for c in candidates] + [
-        (min([n.lineno, *(d.lineno for d in getattr(n, "decorator_list", ()))]), n.end_lineno or n.lineno)
-        for n in session.executed.values()
-        if hasattr(n, "lineno")
-    ]
+    if "cnnlint:" in text:  # a pragma above ``self.features = nn.Sequential(...)``: that Sequential, on its own
+        for model, obj, node in unreached.pragma_models(session, tree, lines, found.candidates):
+            found.candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno)))
     return found
 
 
@@ -439,7 +441,7 @@ def _unwrap_root(steps: list[Step], obj: Any) -> list[Step]:
 
 
 def _stop_step(span: Span, reason: str) -> Step:
-    from cnnlint.extract.model import LayerCall
+    from cnnlint.model import LayerCall
     from cnnlint.shapes.spec import Layer
 
     step = Step(Layer(None, origin=LayerCall("?", None, span), note=reason), 0, Shape.unknown(), Shape.unknown())

@@ -1,9 +1,9 @@
 """One file's interpretation: the interpreter, its imports, and what it observes on the way.
 
 The session turns interpreter events into report material: source spans
-(``LayerCall`` records, the same the chain extractor made, so fixes, noqa,
-summary and the editor read them unchanged), the inputs the code feeds its
-models, and the layers built with arguments torch rejects.
+(``LayerCall`` records of ``cnnlint.model``, which fixes, noqa, summary and
+the editor read), the inputs the code feeds its models, and the layers built
+with arguments torch rejects.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.extract.model import Arg, LayerCall, Span
 from cnnlint.interpret import limits
 from cnnlint.interpret.builtins_ import builtin_values, call_builtin
 from cnnlint.interpret.forward import Forward
@@ -31,6 +30,7 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+from cnnlint.model import Arg, LayerCall, Span
 from cnnlint.shapes.spec import Finding
 
 _DISCARDED = frozenset(
@@ -213,10 +213,11 @@ class Session:
 
     # ---- events -----------------------------------------------------------------------
 
-    def assigned(self, stmt: ast.Assign, value: Any) -> None:
-        """A module-level ``net = ...``: a model candidate when it holds a module."""
-        if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(value, ModuleObj):
-            self.top_assigns.append((stmt.targets[0].id, stmt, value))
+    def assigned(self, stmt: ast.Assign | ast.AnnAssign, value: Any) -> None:
+        """A module-level ``net = ...`` (or ``net: nn.Module = ...``): a model candidate when it holds a module."""
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if len(targets) == 1 and isinstance(targets[0], ast.Name) and isinstance(value, ModuleObj):
+            self.top_assigns.append((targets[0].id, stmt, value))
 
     def class_defined(self, cls: ClassVal) -> None:
         if cls.module is self.main:

@@ -68,7 +68,10 @@ class Statements:
 
     def _s_AnnAssign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
         if stmt.value is not None:
-            self.assign(stmt.target, self.eval(stmt.value, frame), frame)
+            value = self.eval(stmt.value, frame)
+            self.assign(stmt.target, value, frame)
+            if frame.locals is self.session.main.globals and not self.logs:
+                self.session.assigned(stmt, value)
 
     def _s_AugAssign(self, stmt: ast.AugAssign, frame: Frame) -> None:
         current = self.eval(_load(stmt.target), frame)

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from cnnlint.interpret import enums, environ, input_sources, namedtuples, tensor_api, tensor_values
+from cnnlint.interpret import enums, environ, input_sources, namedtuples, tensor_api, tensor_values, unreached
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
 from cnnlint.interpret.regex import re_call
 from cnnlint.interpret.sets import set_method
@@ -113,6 +113,7 @@ def normalize(name: str) -> str:
 class TorchAPI:
     def __init__(self, session: Any) -> None:
         self.session = session
+        self.containers_built: list[ModuleObj] | None = None  # collected while ``unreached`` runs code
 
     # ---- names -----------------------------------------------------------------------
 
@@ -155,8 +156,8 @@ class TorchAPI:
         """A non-module class of the checked code (a config object, a NamedTuple): attributes from ``__init__``."""
         if enums.is_enum(cls):
             return enums.lookup(cls, args, kwargs)
-        if cls.has_unknown_base:
-            return UNKNOWN
+        if cls.has_unknown_base:  # its own ``__init__`` is read; what the base does stays unknown
+            return unreached.base_unread_instance(self.session, interp, cls, args, kwargs, node)
         obj = ModuleObj("object", cls=cls)
         init, _ = cls.lookup("__init__")
         if isinstance(init, FuncVal):
@@ -233,6 +234,8 @@ class TorchAPI:
     def container(self, interp: Any, kind: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> ModuleObj:
         obj = ModuleObj(kind, origin=self.session.origin(node, interp))
         self._container_init(interp, obj, kind, args, kwargs)
+        if self.containers_built is not None:
+            self.containers_built.append(obj)
         return obj
 
     def register(self, interp: Any, obj: ModuleObj, name: str, value: Any, child: bool = False) -> None:
@@ -317,7 +320,7 @@ class TorchAPI:
         if name == "__class__":
             return obj.cls if obj.cls is not None else UNKNOWN
         if obj.cls is not None and obj.cls.has_unknown_base:
-            return UNKNOWN
+            return MethodOf(obj, name) if name in _D2L_INPUTS and getattr(obj, "unread_base", False) else UNKNOWN
         if name in _MODULE_METHODS or name in _SELF_RETURNING or name in _NONE_METHODS or name in _D2L_INPUTS:
             return MethodOf(obj, name)
         return UNKNOWN  # an attribute nobody set: unknown (never a truthy stand-in)
@@ -435,6 +438,10 @@ class TorchAPI:
             short = name[len("torch.nn.") :]
             if short in CONTAINERS:
                 return self.container(interp, short, args, kwargs, node)
+            if short.endswith(".__init__") and args and isinstance(args[0], ModuleObj):
+                # ``nn.Sequential.__init__(self, ...)``: what ``super().__init__(...)`` does
+                base = "torch.nn." + short[: -len(".__init__")]
+                return self._module_method(interp, args[0], "__torch_init__:" + base, args[1:], kwargs, node)
             if short in ("Parameter", "parameter.Parameter", "Buffer"):
                 tensor = args[0] if args else kwargs.get("data", UNKNOWN)
                 shape = tensor.shape if isinstance(tensor, TensorVal) else Shape.unknown()
@@ -500,10 +507,19 @@ class TorchAPI:
             return arith(ast.Mult if name.endswith("mul") else ast.Add, *args[:2]) if len(args) == 2 else UNKNOWN
         return UNKNOWN
 
-    def unresolved_call(self, interp: Any, func: Any, node: Any, reason: str) -> Any:
+    def unresolved_call(self, interp: Any, func: Any, node: Any, reason: str, starred: Any = None) -> Any:
+        """A call whose ``*``/``**`` arguments could not be resolved. ``starred``: (the arguments
+        before the first unresolved ``*x``, its node): ``nn.Sequential(a, b, *x)`` keeps ``a, b``."""
         func = interp.resolve(func)
         if isinstance(func, QualName) and normalize(func.name).startswith("torch.nn."):
             short = normalize(func.name)[len("torch.nn.") :]
+            if short == "Sequential" and starred is not None:
+                known, star = starred
+                obj = self.container(interp, short, list(known), {}, node)
+                text = self.session.text_of(interp, star)
+                rest = TorchLayer(None, {}, self.session.origin(node, interp), text, note=f"{text} cannot be followed")
+                self.register(interp, obj, str(len(obj.items)), rest, child=True)
+                return obj
             if short[:1].isupper() and "." not in short and short not in CONTAINERS:
                 origin = self.session.origin(node, interp)
                 return TorchLayer(None, {}, origin, short, note=f"{short}: {reason}")

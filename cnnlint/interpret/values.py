@@ -70,7 +70,7 @@ class ModuleNS:
     path: str
     package: str | None  # the dotted package for relative imports, None when unknown
     globals: dict[str, Any] = field(default_factory=dict)
-    lines: Any = None  # cnnlint.extract.positions.Lines of the file
+    lines: Any = None  # cnnlint.interpret.positions.Lines of the file
     text: str = ""
     dotted: str | None = None  # the module's dotted name, when it is part of a package
 
@@ -164,7 +164,7 @@ class Origin:
 
     node: ast.Call | None
     module: ModuleNS
-    call: Any = None  # cnnlint.extract.model.LayerCall, made lazily for reports
+    call: Any = None  # cnnlint.model.LayerCall, made lazily for reports
 
     @property
     def path(self) -> str:

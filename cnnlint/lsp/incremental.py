@@ -13,9 +13,9 @@ whole-file check:
 - the settings, imports, docstrings, lines naming ``cnnlint`` (pragmas) and the
   project files the check read are unchanged (the global key);
 - nothing of the file was outside the parts: every finding and model lies in a
-  component's rows, the chain extractor did not run, no timm config (``"*"`` applies
-  to all), no failure, no cut-short module code (its work budget is shared: the
-  module work is bounded by the sum over re-checks);
+  component's rows, no timm config (``"*"`` applies to all), no failure, no
+  cut-short module code (its work budget is shared: the module work is bounded
+  by the sum over re-checks);
 - no changed component had (before or after) a model checked without an input,
   and those models are in the same order: the editor bisects accepted ranges
   for the first ``EDITOR_RANGES`` of them in file order.
@@ -235,8 +235,6 @@ def _parts(result: Any, owner: dict[int, tuple], starts: dict[tuple, int]) -> di
     """The result's findings and models by component; None when one lies outside them (check whole)."""
     if result.text is None or result.failed or result.not_analysed is not None or result.module_work is None:
         return None
-    if getattr(result, "chain_ran", False):
-        return None  # the old front end reads the file as a whole (and sets inputs of every model)
     parts = {k: Part(start=start) for k, start in starts.items()}
     for d in result.diagnostics:
         key = owner.get(d.location.row)

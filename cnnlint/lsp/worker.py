@@ -171,7 +171,7 @@ _WARM_MODULES = (
     "cnnlint.rules",
     "cnnlint.check",
     "cnnlint.source",
-    "cnnlint.extract",
+    "cnnlint.interpret.models",
     "cnnlint.inputs",
     "cnnlint.build",
     "cnnlint.shapes.propagate",

@@ -10,7 +10,7 @@ from cnnlint.shapes.dims import UNKNOWN, Shape, format_shape
 from cnnlint.shapes.spec import Args, Count, Finding, Layer, LayerSpec, ShapeError
 
 if TYPE_CHECKING:
-    from cnnlint.extract.model import Span
+    from cnnlint.model import Span
 
 MAX_DEPTH = 200  # nested Sequentials deeper than this are left unknown, never a RecursionError
 

@@ -1,4 +1,4 @@
-"""What extraction hands on: models as plain data, with source spans.
+"""What the front end hands on: models as plain data, with source spans.
 
 Nothing here knows libcst or the engine: values are plain Python values
 (int, float, bool, str, None, tuples of those) or ``UNKNOWN``.

@@ -11,7 +11,7 @@ import ast
 import re
 
 from cnnlint.diagnostics import Location
-from cnnlint.extract.model import Span
+from cnnlint.model import Span
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
