@@ -153,9 +153,11 @@ class Imports:
             return None  # loaded already: its globals say it; a cycle: as Python would, run it
         seen.add(module)
         path = self.find(module)
-        if path is None or os.path.getsize(path) > MAX_FILE_BYTES:
+        if path is None:
             return None
         try:
+            if os.path.getsize(path) > MAX_FILE_BYTES:
+                return None
             found = exported(path)
         except Exception:  # noqa: BLE001 - unreadable: the ordinary import says what it binds
             return None
