@@ -129,6 +129,6 @@ def current_hash(path: str, fragment: str) -> str | None:
     from cnnlint.interpret.imports import exported, parsed
 
     try:
-        return exported(path).hash if fragment == NAMES else parsed(path)[2].hash_of(fragment)
+        return exported(path)[0].hash if fragment == NAMES else parsed(path)[2].hash_of(fragment)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None

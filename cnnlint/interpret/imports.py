@@ -158,12 +158,11 @@ class Imports:
         try:
             if os.path.getsize(path) > MAX_FILE_BYTES:
                 return None
-            found = exported(path)
+            found, cut = exported(path)
         except Exception:  # noqa: BLE001 - unreadable: the ordinary import says what it binds
             return None
         if not found.inert:
             return None
-        cut = parsed(path)[2]
         self.session.dependencies.add(fragments.key(os.path.abspath(path), fragments.NAMES, found.hash, cut.file))
         names = list(found.names)
         for sub, level in found.stars:  # ``from .x import *`` inside it: x's names are its names too
@@ -266,12 +265,12 @@ _PARSE_CACHE: dict[str, tuple[tuple[int, int], str, ast.Module, fragments.Fragme
 PARSE_CACHE_SIZE = 256
 
 
-def exported(path: str) -> stars.Exports:
-    """What a star import of ``path`` binds (worked out once per parse)."""
-    text, tree, cut = parsed(path)
+def exported(path: str) -> tuple[stars.Exports, fragments.Fragments]:
+    """What a star import of ``path`` binds (worked out once per parse), and the fragments it was read with."""
+    _, tree, cut = parsed(path)
     if cut.exports is None:
         cut.exports = stars.exports(tree, KNOWN_ROOTS)
-    return cut.exports
+    return cut.exports, cut
 
 
 def parsed(path: str) -> tuple[str, ast.Module, fragments.Fragments]:
