@@ -130,5 +130,5 @@ def current_hash(path: str, fragment: str) -> str | None:
 
     try:
         return exported(path)[0].hash if fragment == NAMES else parsed(path)[2].hash_of(fragment)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+    except Exception:  # noqa: BLE001 - unreadable, unparsable, anything: not the same, so checked again
         return None
