@@ -9,7 +9,9 @@ Laid out like ruff's ``.ruff_cache``::
             <32 hex>.json      one entry per (file path, settings that affect it)
 
 An entry holds the blake2b hash of the file's bytes, the hash of every
-project file the check read (``FileResult.dependencies``), a fingerprint of
+project file the check read (``FileResult.dependencies``), or of the part of it
+that it read (its top-level code, a function body: ``interpret/fragments.py``;
+a changed file is parsed once per run to compare those), a fingerprint of
 the cnnlint code that produced it, the diagnostics (with their fixes)
 without the file name, which is the run's own spelling of the path, and the
 models found (``FileResult.checked``: the closing count, unmatched ``--input``). It is a
@@ -39,6 +41,7 @@ from cnnlint import __version__
 from cnnlint.check import CheckOptions, FileResult
 from cnnlint.checked import valid_record
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
+from cnnlint.interpret import fragments
 
 try:  # hashlib would load OpenSSL (~4 ms at start-up) for a hash that CPython builds in
     from _blake2 import blake2b
@@ -50,8 +53,9 @@ if TYPE_CHECKING:
 
 DIR_NAME = ".cnnlint_cache"
 ENV_DIR = "CNNLINT_CACHE_DIR"
-FORMAT = 2  # bump when the entry layout changes
+FORMAT = 3  # bump when the entry layout changes
 ABSENT = "-"  # the hash of a dependency that does not exist
+MISSING = object()
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by cnnlint.\n"
@@ -129,6 +133,7 @@ class ResultCache:
     _ready: bool = False
     _hashes: dict[str, str] = field(default_factory=dict)
     _entries: dict[str, Path] = field(default_factory=dict)
+    _fragments: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _serial: int = 0
 
     def __post_init__(self) -> None:
@@ -181,12 +186,24 @@ class ResultCache:
     def _decode(self, entry: Any, filename: str, own: str) -> FileResult | None:
         if entry["format"] != FORMAT or entry["code"] != self._code or entry["hash"] != own:
             return None
-        deps = [(str(dep), str(hashed)) for dep, hashed in entry["dependencies"]]
-        if any(self.file_hash(dep) != hashed for dep, hashed in deps):
+        deps = [[str(part) for part in dep] for dep in entry["dependencies"]]
+        if not all(self._unchanged(*dep) for dep in deps):
             return None
         diagnostics = [_decode_diagnostic(item, filename) for item in entry["diagnostics"]]
         models = [valid_record(item) for item in entry["models"]]
-        return FileResult(filename, diagnostics, dependencies=[dep for dep, _ in deps], checked=models)
+        return FileResult(filename, diagnostics, dependencies=[fragments.key(*dep) for dep in deps], checked=models)
+
+    def _unchanged(self, path: str, fragment: str, fragment_hash: str, file_hash: str) -> bool:
+        """Whether the part of ``path`` a check read is as it was: the same bytes, else the same fragment."""
+        now = self.file_hash(path)
+        if fragment == fragments.EXISTS:
+            return now != ABSENT
+        if not fragment or now in (file_hash, ABSENT):
+            return now == file_hash
+        known = self._fragments.get((path, fragment), MISSING)
+        if known is MISSING:
+            known = self._fragments[(path, fragment)] = fragments.current_hash(path, fragment)
+        return known == fragment_hash
 
     # ---- writing ----------------------------------------------------------
 
@@ -195,12 +212,15 @@ class ResultCache:
         if not self.writable or result.failed:
             return
         name = os.path.abspath(path)
-        deps = [os.path.abspath(dep) for dep in result.dependencies]
+        deps = [fragments.split(dep) for dep in result.dependencies]
         entry = {
             "format": FORMAT,
             "code": self._code,
             "hash": self.file_hash(name, data),
-            "dependencies": [[dep, self.file_hash(dep)] for dep in deps],
+            "dependencies": [
+                [os.path.abspath(path), fragment or "", fragment_hash, file_hash if fragment else self.file_hash(path)]
+                for path, fragment, fragment_hash, file_hash in deps
+            ],
             "diagnostics": [_encode_diagnostic(d, str(path)) for d in result.diagnostics],
             "models": result.checked,  # the closing line's counts and the --input checks need them
         }

@@ -13,6 +13,7 @@ import contextlib
 import os
 from typing import Any
 
+from cnnlint.interpret import fragments, stars
 from cnnlint.interpret.values import UNKNOWN, LazyImport, ListVal, ModuleNS, QualName
 
 # Roots resolved by name, never read from disk.
@@ -56,6 +57,22 @@ def package_of(path: str) -> tuple[str | None, str | None]:
     return (".".join(parts) if parts else None), root
 
 
+def package_probes(path: str) -> list[str]:
+    """What ``package_of`` read, as dependencies: each ``__init__.py`` it found (only that it exists)
+    and the first it did not (a bare path: its appearing changes the package)."""
+    found: list[str] = []
+    root = os.path.dirname(os.path.abspath(path))
+    while True:
+        init = os.path.join(root, "__init__.py")
+        if not os.path.isfile(init):
+            return [*found, init]
+        found.append(fragments.key(init, fragments.EXISTS, fragments.EXISTS, ""))
+        parent = os.path.dirname(root)
+        if parent == root:
+            return found
+        root = parent
+
+
 class Imports:
     """The project's modules for one run: loaded on demand, each interpreted once."""
 
@@ -64,6 +81,8 @@ class Imports:
         self.loaded: dict[str, ModuleNS | None] = {}  # dotted name -> module (None: not found / failed)
         self.loading: set[str] = set()
         self.roots: list[str] = []
+        self.bodies: dict[int, str] = {}  # id(def node) of a loaded module -> its body's dependency key
+        self.trees: list[ast.Module] = []  # the loaded trees, alive while ``bodies`` names their nodes
 
     def add_root(self, root: str | None) -> None:
         if root and root not in self.roots:
@@ -118,6 +137,9 @@ class Imports:
             return {n: QualName(f"torch.nn.{n}") for n in known_names(module)}
         if module is None or module.split(".", 1)[0] in KNOWN_ROOTS:
             return {}
+        names = self.lazy_star(module, set())
+        if names is not None:
+            return {n: LazyImport(module, n, importer) for n in names}
         found = self.load(module)
         if found is None:
             return {}
@@ -127,6 +149,35 @@ class Imports:
         if isinstance(names, tuple) and all(isinstance(n, str) for n in names):
             return {n: found.globals[n] for n in names if n in found.globals}
         return {k: v for k, v in found.globals.items() if not k.startswith("_")}
+
+    def lazy_star(self, module: str, seen: set[str]) -> list[str] | None:
+        """The names ``from module import *`` binds, read from the syntax (``stars.py``); None when the module
+        must run at the import (its top-level code may change other modules, or cannot be read)."""
+        if module in self.loaded or module in seen:
+            return None  # loaded already: its globals say it; a cycle: as Python would, run it
+        seen.add(module)
+        path = self.find(module)
+        if path is None:
+            return None
+        try:
+            if os.path.getsize(path) > MAX_FILE_BYTES:
+                return None
+            found, cut = exported(path)
+        except Exception:  # noqa: BLE001 - unreadable: the ordinary import says what it binds
+            return None
+        if not found.inert:
+            return None
+        self.session.dependencies.add(fragments.key(os.path.abspath(path), fragments.NAMES, found.hash, cut.file))
+        names = list(found.names)
+        for sub, level in found.stars:  # ``from .x import *`` inside it: x's names are its names too
+            package = module if os.path.basename(path) == "__init__.py" else module.rpartition(".")[0]
+            inner = self.absolute(sub, level, ModuleNS(path, package or None))
+            more = self.lazy_star(inner, seen) if inner and inner.split(".", 1)[0] not in KNOWN_ROOTS else []
+            if more is None:
+                return None
+            if not found.explicit:
+                names.extend(n for n in more if n not in names)
+        return names
 
     # ---- loading -------------------------------------------------------------------
 
@@ -147,12 +198,20 @@ class Imports:
         return value
 
     def find(self, dotted: str) -> str | None:
+        """The file of ``dotted``; every candidate looked for before it is a dependency (it would shadow it)."""
         rel = dotted.replace(".", os.sep)
         for root in self.roots:
             for candidate in (os.path.join(root, rel + ".py"), os.path.join(root, rel, "__init__.py")):
                 if os.path.isfile(candidate):
                     return candidate
+                self.session.dependencies.add(os.path.abspath(candidate))
         return None
+
+    def ran(self, node: Any) -> None:
+        """The body of ``node``, a function of an imported module, is being interpreted: a dependency."""
+        key = self.bodies.get(id(node))
+        if key is not None:
+            self.session.dependencies.add(key)
 
     def load(self, dotted: str) -> ModuleNS | None:
         if dotted in self.loaded:
@@ -175,17 +234,23 @@ class Imports:
         from cnnlint.interpret.limits import BudgetExceeded
         from cnnlint.interpret.positions import Lines
 
+        whole = os.path.abspath(path)
         try:
             if os.path.getsize(path) > MAX_FILE_BYTES:
+                self.session.dependencies.add(whole)
                 return None
-            text, tree = _parsed(path)
+            text, tree, cut = parsed(path)
         except Exception:  # noqa: BLE001 - an unreadable import is unknown, never a failure of this file
+            self.session.dependencies.add(whole)
             return None
         is_package = os.path.basename(path) == "__init__.py"
         package = dotted if is_package else (dotted.rsplit(".", 1)[0] if "." in dotted else None)
         module = ModuleNS(path, package, self.session.new_globals(imported=True), Lines(text), text)
         module.dotted = dotted
-        self.session.dependencies.add(os.path.abspath(path))
+        self.session.dependencies.add(fragments.key(whole, fragments.TOP, cut.top, cut.file))
+        self.trees.append(tree)
+        for node_id, i in cut.index.items():
+            self.bodies[node_id] = fragments.key(whole, f"f{i}", cut.bodies[i], cut.file)
         self.loaded[dotted] = module  # visible to circular imports while it is interpreted
         interp = self.session.interp
         # A module's own code is certain whatever branch first needed it: a fork must not undo its globals.
@@ -200,23 +265,33 @@ class Imports:
 
 # Parsed project files, shared by the files of one run and an editor's re-checks: a tree is never
 # mutated by the interpreter, and the key (size, mtime) changes with the file.
-_PARSE_CACHE: dict[str, tuple[tuple[int, int], str, ast.Module]] = {}
+_PARSE_CACHE: dict[str, tuple[tuple[int, int], str, ast.Module, fragments.Fragments]] = {}
 PARSE_CACHE_SIZE = 256
 
 
-def _parsed(path: str) -> tuple[str, ast.Module]:
+def exported(path: str) -> tuple[stars.Exports, fragments.Fragments]:
+    """What a star import of ``path`` binds (worked out once per parse), and the fragments it was read with."""
+    _, tree, cut = parsed(path)
+    if cut.exports is None:
+        cut.exports = stars.exports(tree, KNOWN_ROOTS)
+    return cut.exports, cut
+
+
+def parsed(path: str) -> tuple[str, ast.Module, fragments.Fragments]:
+    """The text, tree and fragments (with the hash of the bytes read) of a project file."""
     from cnnlint import source
 
     st = os.stat(path)
     key = (st.st_size, st.st_mtime_ns)
     hit = _PARSE_CACHE.get(path)
     if hit is not None and hit[0] == key:
-        return hit[1], hit[2]
+        return hit[1], hit[2], hit[3]
     with open(path, "rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     text = source.decode(data)
     tree = ast.parse(text, path)
+    cut = fragments.Fragments(text, tree, fragments.digest(data))
     if len(_PARSE_CACHE) >= PARSE_CACHE_SIZE:
         _PARSE_CACHE.clear()
-    _PARSE_CACHE[path] = (key, text, tree)
-    return text, tree
+    _PARSE_CACHE[path] = (key, text, tree, cut)
+    return text, tree, cut

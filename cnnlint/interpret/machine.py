@@ -196,6 +196,8 @@ class Interpreter(Statements, Expressions):
         frame = Frame(local, func.module, func.closure, func)
         if func.module is self.session.main:
             self.session.executed[id(func.node)] = func.node
+        else:  # the body of an imported function is read: the result depends on it
+            self.session.imports.ran(func.node)
         self.depth += 1
         previous, self.module = self.module, func.module
         try:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint.interpret import input_sources, inputsearch, limits, unreached
-from cnnlint.interpret.imports import package_of
+from cnnlint.interpret.imports import package_of, package_probes
 from cnnlint.interpret.outputs import output_tree
 from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
@@ -80,6 +80,8 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     session = Session(main)
     main.globals.update(session.new_globals())
     session.imports.add_root(root)
+    if dotted is not None:  # the package walk read which ``__init__.py`` exist
+        session.dependencies.update(package_probes(filename))
     if filename not in ("-", "<stdin>"):
         session.imports.add_root(os.path.dirname(os.path.abspath(filename)))
     found = Interpreted(session=session)
