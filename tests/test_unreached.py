@@ -135,3 +135,48 @@ def test_summary_names_the_unreached_sequential(tmp_path):
 
     (model,) = json.loads(result.stdout)["models"]
     assert (model["name"], model["output_shape"]) == ("net", [1, 4])
+
+
+def test_lambda_nobody_calls_gets_argument_checks(tmp_path):
+    found = diagnostics(
+        tmp_path, "make = lambda *a, **k: nn.Sequential(nn.Linear(3, 4), nn.Conv2d(3, 8, 3, strides=2))\n"
+    )
+    assert (4, "CNL005") in codes(found)
+
+
+def test_class_with_star_args_is_built_when_a_pragma_names_it(tmp_path):
+    found = diagnostics(
+        tmp_path,
+        """\
+        # cnnlint: input=(1, 3)
+        class Net(nn.Module):
+            def __init__(self, width=4, *args, **kwargs):
+                super().__init__()
+                self.fc1 = nn.Linear(3, width)
+                self.fc2 = nn.Linear(5, 2)
+
+            def forward(self, x):
+                return self.fc2(self.fc1(x))
+        """,
+    )
+    assert codes(found) == [(9, "CNL001")]
+
+
+def test_each_unbuilt_class_gets_its_own_first_error(tmp_path):
+    """torch stops an ``__init__`` at its first error: one per class, never one class hiding another's."""
+    found = diagnostics(
+        tmp_path,
+        """\
+        class A(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.a = nn.MaxPool1d(2, padding=())
+                self.b = nn.Linear(3)
+
+        class B(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.a = nn.Dropout(2.0)
+        """,
+    )
+    assert [(r, c) for r, c in codes(found) if c != "CNL100"] == [(7, "CNL005"), (13, "CNL005")]

@@ -117,7 +117,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         if fed and all(id(o) in claimed for o in fed):
             continue  # ``model = resnext50_32x4d(num_classes=100); model(x)``: the factory's model
         # The instance the file feeds a tensor is the model it runs; else the class built with its defaults.
-        obj = fed[0] if fed else _build_default(session, cls)
+        obj = fed[0] if fed else _build_default(session, cls, _named(cls, lines, wanted))
         node = cls.node
         span = Span(lines.start(node), lines.end(node))
         region = (min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
@@ -155,10 +155,20 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     return found
 
 
-def _build_default(session: Session, cls: ClassVal) -> Any:
-    """``Cls()``, when every parameter has a default; ``*args`` means arguments are expected."""
+def _named(cls: ClassVal, lines: Lines, wanted: frozenset[str]) -> bool:
+    """Named by ``--input``/the configuration, or a pragma above the class (or its decorators)."""
+    node = cls.node
+    if cls.name in wanted or node is None:
+        return cls.name in wanted
+    rows = [node.lineno, *(d.lineno for d in node.decorator_list)]
+    return any("cnnlint:" in lines.line(r - 1) for r in rows if r > 1) or "cnnlint:" in lines.line(node.lineno)
+
+
+def _build_default(session: Session, cls: ClassVal, named: bool = False) -> Any:
+    """``Cls()``, when every parameter has a default; ``*args`` means arguments are expected
+    (unless a pragma or ``--input`` names the class: ``Cls()`` is then what the user declares)."""
     init, _ = cls.lookup("__init__")
-    if isinstance(init, FuncVal) and init.node.args.vararg is not None:
+    if isinstance(init, FuncVal) and init.node.args.vararg is not None and not named:
         return UNKNOWN
     if not isinstance(init, FuncVal) and cls.torch_base() not in (
         None,

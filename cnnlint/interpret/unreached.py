@@ -33,7 +33,7 @@ from cnnlint.model import ModelDef, Span
 
 D2L_METHODS = ("layer_summary", "apply_init")
 # Work (evaluated nodes) a file may spend running the functions and methods its module code never reached.
-UNREACHED_WORK = 100_000
+UNREACHED_WORK = 20_000
 
 
 def base_unread_instance(session: Any, interp: Any, cls: ClassVal, args: list, kwargs: dict, node: Any) -> Any:
@@ -165,7 +165,11 @@ def _targets(session: Any, tree: ast.Module) -> Any:
     """(function, class of ``self`` or None) for each function and method never run that builds layers."""
     main = session.main
     for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Lambda) and len(stmt.targets) == 1:
+            func = main.globals.get(getattr(stmt.targets[0], "id", ""))  # ``make = lambda *a: nn.Sequential(...)``
+            if isinstance(func, FuncVal) and func.node is stmt.value and _builds(session, stmt.value):
+                yield func, None
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             func = main.globals.get(stmt.name)
             if isinstance(func, FuncVal) and func.node is stmt and _builds(session, stmt):
                 yield func, None
@@ -173,17 +177,13 @@ def _targets(session: Any, tree: ast.Module) -> Any:
             cls = main.globals.get(stmt.name)
             if not isinstance(cls, ClassVal) or cls.node is not stmt:
                 continue
-            unbuilt = id(stmt) not in session.executed
             for name, member in cls.ns.items():
                 if not isinstance(member, FuncVal) or member.kind != "function" or member.owner is not cls:
                     continue
                 if name == "forward" or not isinstance(member.node, ast.FunctionDef):
                     continue
-                if not _builds(session, member.node):
-                    continue
-                if name == "__init__" and not unbuilt:
-                    continue
-                yield member, cls
+                if _builds(session, member.node):  # an ``__init__`` that ran (bound its arguments) is not
+                    yield member, cls
 
 
 def _builds(session: Any, node: ast.AST) -> bool:
@@ -206,6 +206,8 @@ def _run_unknown(session: Any, func: FuncVal, self_cls: ClassVal | None) -> None
     if self_cls is not None and params:
         obj = ModuleObj("instance", cls=self_cls, uncertain=True)
         local[params[0]] = obj
+        # Kept alive with the session: its layers name it (``owner``) by id until the reports are made.
+        session.__dict__.setdefault("unreached_shells", []).append(obj)
     interp = session.interp
     frame = Frame(local, func.module, func.closure, func)
     previous, interp.module = interp.module, func.module
@@ -213,7 +215,10 @@ def _run_unknown(session: Any, func: FuncVal, self_cls: ClassVal | None) -> None
     if obj is not None:
         session.constructing.append(id(obj))
     try:
-        interp.exec_block(func.node.body, frame)
+        if isinstance(func.node, ast.Lambda):
+            interp.eval(func.node.body, frame)
+        else:
+            interp.exec_block(func.node.body, frame)
     finally:
         interp.depth -= 1
         interp.module = previous
@@ -225,6 +230,12 @@ def _site_names(tree: ast.Module) -> dict[int, tuple[str, ast.AST]]:
     """id(``nn.Sequential(...)`` call) -> (its model name as written, the statement holding it)."""
     out: dict[int, tuple[str, ast.AST]] = {}
     for func in ast.walk(tree):
+        if isinstance(func, ast.Assign) and isinstance(func.value, ast.Lambda):
+            for node in _own_nodes(func):
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, ast.Call) and _is_sequential(child.func) and id(child) not in out:
+                        out[id(child)] = (f"Sequential@{child.lineno}", func)
+            continue
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         for stmt in ast.walk(func):
