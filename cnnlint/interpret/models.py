@@ -84,8 +84,10 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         session.imports.add_root(os.path.dirname(os.path.abspath(filename)))
     found = Interpreted(session=session)
     interp = session.interp
+    session.max_work = limits.module_work(len(text))
     with contextlib.suppress(limits.BudgetExceeded, RecursionError):  # what was built until then is kept
         interp.run_module(tree, main)
+    session.max_work = limits.MAX_WORK
     input_sources.probe_uncalled(session, tree)  # ``def test(): net = ResNet18(); net(torch.randn(...))``
     if "_cfg" in text:
         found.configs = input_sources.timm_configs(tree)
