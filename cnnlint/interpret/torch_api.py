@@ -271,7 +271,7 @@ class TorchAPI:
             return TorchLayer(None, {}, origin, short, note=f"{short} is not a layer cnnlint knows")
         built = build_one(call)
         if built.bind_error is None and built.spec is not None:
-            call.code = layer_code(short, built.args) or call.code
+            call.bound_code(short, built.args)
         layer = TorchLayer(built.spec, built.args, origin, short, bind_error=built.bind_error)
         layer.maybe = interp.forking  # type: ignore[attr-defined]  # built in a branch that may not run
         layer.owner = self.session.constructing[-1] if self.session.constructing else None  # type: ignore[attr-defined]
