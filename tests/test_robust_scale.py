@@ -36,3 +36,17 @@ def test_a_long_sequential_is_one_model_with_every_layer() -> None:
     found = [(d.code, d.location.row, d.location.column, d.end_location.column) for d in result.diagnostics]
     assert found == [("CNL001", 3004, 5, 20)]  # the last layer, fed 3000 % 7 + 1 = 5 features
     assert "5" in result.diagnostics[0].message
+
+
+def test_the_collector_is_left_as_found_enabled_with_nothing_frozen() -> None:
+    import gc
+
+    assert gc.isenabled()
+    check_bytes(TAIL.encode(), "m.py", None)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        check_bytes(TAIL.encode(), "m.py", None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
