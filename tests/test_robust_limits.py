@@ -198,6 +198,9 @@ def test_a_pyproject_linked_to_a_device_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "plain.py").write_text("x = 1\n")
     proc = _cnnlint("check", "plain.py", cwd=tmp_path)  # the fast path: no model in the file
     assert proc.returncode == 0 and "All checks passed!" in proc.stdout
+    (tmp_path / "m.py").write_text(GOOD)  # the full command line's configuration discovery
+    proc = _cnnlint("check", "--output-format", "concise", "m.py", cwd=tmp_path)
+    assert proc.returncode == 1 and "m.py:2:53: CNL001" in proc.stdout, proc.stderr[-500:]
 
 
 # --------------------------------------------------------------------------- 10. globs in configuration
