@@ -11,6 +11,10 @@ MAX_WORK = 400_000  # evaluated nodes per model (and per file's module code: mod
 MAX_INT_BITS = 4096  # a folded integer larger than this is unknown (int64 checks still see 10**100)
 MAX_ELEMENTS = 100_000  # a built list/tuple/str longer than this is unknown
 MAX_STR = 10_000
+# A tuple, list, dict or string of more than CHARGED_FROM items costs one node of work per
+# ELEMENTS_PER_NODE items each time an expression yields it (see Expressions.eval).
+CHARGED_FROM = 1_000
+ELEMENTS_PER_NODE = 100
 
 
 def module_work(chars: int) -> int:
