@@ -97,17 +97,13 @@ def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None)
 def _no_cyclic_gc() -> Iterator[None]:
     """No cycle collection while one file is checked: a file's syntax tree is acyclic and freed by
     reference counting, and the collector's passes over a heap of a million nodes made a 100k-layer
-    file take twice as long (quadratic in the file's size). It runs again afterwards, with what the
-    check left alive (the last syntax tree) moved to the oldest generation without a pass over it:
-    otherwise the first collection walks it all (0.4 s on a 100k-layer file)."""
+    file take twice as long (quadratic in the file's size). It runs again afterwards."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            gc.freeze()  # freeze + unfreeze: every tracked object into the oldest generation, no pass
-            gc.unfreeze()
             gc.enable()
 
 

@@ -50,3 +50,18 @@ def test_the_collector_is_left_as_found_enabled_with_nothing_frozen() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_repeated_checks_leave_nothing_behind() -> None:
+    """A check's interpreter state is cyclic garbage: the collector must still get to it after each
+    check (the editor's worker checks one document thousands of times)."""
+    import gc
+
+    rows = "".join(f"    nn.Linear({i % 7 + 1}, {(i + 1) % 7 + 1}),\n" for i in range(300))
+    data = f"import torch.nn as nn\n\nnet = nn.Sequential(\n{rows})\n".encode()
+    for _ in range(3):
+        check_bytes(data, "m.py", None)
+    before = len(gc.get_objects())
+    for _ in range(10):
+        check_bytes(data, "m.py", None)
+    assert len(gc.get_objects()) - before < 5_000  # one check's state is about 6,000 objects
