@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from cnnlint.build import build_one
 from cnnlint.interpret import enums, environ, input_sources, namedtuples, tensor_api, tensor_values
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
 from cnnlint.interpret.regex import re_call
@@ -37,6 +38,7 @@ from cnnlint.interpret.values import (
     is_module,
     is_plain,
 )
+from cnnlint.shapes.catalogue import CATALOGUE
 from cnnlint.shapes.dims import Shape
 
 _MODULES_PATH = re.compile(r"^torch\.nn\.modules(?:\.\w+)*\.([A-Z]\w*)$")
@@ -260,9 +262,6 @@ class TorchAPI:
 
     def layer(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> TorchLayer:
         """``nn.Conv2d(...)``: the catalogue entry with its arguments bound (torch's own binding rules)."""
-        from cnnlint.build import build_one
-        from cnnlint.shapes.catalogue import CATALOGUE
-
         short = name[len("torch.nn.") :]
         origin = self.session.origin(node, interp)
         call = self.session.layer_call(interp, node, name, args, kwargs)
