@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from cnnlint.build import build_one
+from cnnlint import build
 from cnnlint.interpret import enums, environ, input_sources, namedtuples, tensor_api, tensor_values
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
 from cnnlint.interpret.regex import re_call
@@ -268,7 +268,7 @@ class TorchAPI:
         if short not in CATALOGUE:
             origin.call = call
             return TorchLayer(None, {}, origin, short, note=f"{short} is not a layer cnnlint knows")
-        built = build_one(call)
+        built = build.build_one(call)
         if built.bind_error is None and built.spec is not None:
             call.bound_code(short, built.args)
         layer = TorchLayer(built.spec, built.args, origin, short, bind_error=built.bind_error)
