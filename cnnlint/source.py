@@ -12,6 +12,7 @@ it built, so the same text is not parsed twice.
 from __future__ import annotations
 
 import ast
+import atexit
 import codecs
 import errno
 import os
@@ -232,6 +233,14 @@ def read_regular_file(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES)
 # --------------------------------------------------------------------------- syntax
 
 _last_tree: tuple[str, str, ast.Module] | None = None  # (text, filename, tree) of the last check
+
+
+@atexit.register
+def _forget_last_tree() -> None:
+    """Free the last tree before the interpreter shuts down: left to the shutdown, a 100k-layer
+    file's tree (a million nodes) took 1.5 s to go, against 0.2 s freed here."""
+    global _last_tree
+    _last_tree = None
 
 
 def check_syntax(text: str, filename: str = "<unknown>") -> ast.Module:

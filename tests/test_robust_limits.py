@@ -198,6 +198,9 @@ def test_a_pyproject_linked_to_a_device_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "plain.py").write_text("x = 1\n")
     proc = _cnnlint("check", "plain.py", cwd=tmp_path)  # the fast path: no model in the file
     assert proc.returncode == 0 and "All checks passed!" in proc.stdout
+    (tmp_path / "m.py").write_text(GOOD)  # the full command line's configuration discovery
+    proc = _cnnlint("check", "--output-format", "concise", "m.py", cwd=tmp_path)
+    assert proc.returncode == 1 and "m.py:2:53: CNL001" in proc.stdout, proc.stderr[-500:]
 
 
 # --------------------------------------------------------------------------- 10. globs in configuration
@@ -316,3 +319,20 @@ def test_newer_syntax_is_said_not_analysed(tmp_path: Path) -> None:
     result = run_cli("check", str(path))
     assert result.exit_code == 0
     assert "CNL100" in result.stdout and "not analysed" in result.stdout and "All checks passed!" not in result.stdout
+
+
+def test_big_values_in_nested_loops_spend_the_work_budget() -> None:
+    """``[0] * 99999`` four thousand times over took 18 s on a 100-byte file: a big value costs work
+    in proportion to its size each time it is made or used, so the loops stop within the budget."""
+    import ast
+
+    from cnnlint.interpret.models import find_models
+
+    text = (
+        "n = 0\nfor i in range(4096):\n    for j in range(4096):\n        x = [0] * 99999\n"
+        "        y = (x, x)\n        n = n + 1\n"
+    )
+    found = find_models(ast.parse(text), text, "m.py")
+    assert found.session is not None
+    runs = found.session.main.globals["n"]
+    assert 0 < runs < 1_000  # each list is a thousand nodes' work: a few hundred rounds, not 100,000

@@ -53,6 +53,9 @@ from cnnlint.interpret.values import (
 _APPROX_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
 
+_SIZE: dict[type, Any] = {tuple: len, str: len, ListVal: lambda v: len(v.items), DictVal: lambda v: len(v.items)}
+
+
 class Expressions:
     """The expression half of ``Interpreter`` (a mixin: it uses the interpreter's call, truth, iterate)."""
 
@@ -67,7 +70,15 @@ class Expressions:
         method = _EXPR.get(kind)
         if method is None:
             method = _EXPR[kind] = getattr(type(self), "_e_" + kind.__name__, _unknown)
-        return method(self, node, frame)
+        value = method(self, node, frame)
+        size = _SIZE.get(type(value))
+        if size is not None and size(value) > limits.CHARGED_FROM:
+            # A big value costs work in proportion to its size wherever it is used (copied, iterated,
+            # compared): ``[0] * 99999`` in a nested loop is not one node's work per iteration.
+            s.work += size(value) // limits.ELEMENTS_PER_NODE
+            if s.work > s.max_work:
+                raise limits.BudgetExceeded("the work budget for this file ran out")
+        return value
 
     def _e_Constant(self, node: ast.Constant, frame: Frame) -> Any:
         value = node.value

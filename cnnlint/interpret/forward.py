@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnnlint.interpret.multi import multi_output
 from cnnlint.interpret.root_cause import repeated
 from cnnlint.interpret.values import UNKNOWN, BoundMethod, FuncVal, ModuleObj, TensorVal, TorchLayer
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
@@ -153,8 +154,6 @@ class Forward:
         if layer.spec is None or built is None:
             self._stop(interp, node, layer, f"shape following stops here: {layer.note or layer.type_name}")
             return _unknown_tensor()
-        from cnnlint.interpret.multi import multi_output
-
         special = multi_output(self, interp, layer, args, kwargs, node)
         if special is not NotImplemented:
             return special

@@ -382,7 +382,7 @@ def drop_repeated(found: Any) -> None:
         (s.layer.origin.span.start.row, s.layer.origin.span.start.column)
         for _, trace, *_ in found.models
         for s in trace.steps
-        if getattr(s.layer.origin, "span", None) is not None and any(f.code not in WARNINGS for f in s.findings)
+        if any(f.code not in WARNINGS for f in s.findings) and getattr(s.layer.origin, "span", None) is not None
     }
     found.construction = [
         (call, f)

@@ -86,11 +86,13 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         session.imports.add_root(os.path.dirname(os.path.abspath(filename)))
     found = Interpreted(session=session)
     interp = session.interp
+    session.max_work = limits.module_work(len(text))
     with contextlib.suppress(limits.BudgetExceeded, RecursionError):  # what was built until then is kept
         if "cnnlint:" in text:
             session.torch.containers_built = []  # for the Sequentials a pragma names (``unreached.pragma_models``)
         interp.run_module(tree, main)
         found.module_work = session.work
+    session.max_work = limits.MAX_WORK
     input_sources.probe_uncalled(session, tree)  # ``def test(): net = ResNet18(); net(torch.randn(...))``
     if "_cfg" in text:
         found.configs = input_sources.timm_configs(tree)
@@ -367,13 +369,14 @@ def follow(found: Interpreted) -> None:
             steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
             out = UNKNOWN
         steps = _unwrap_root(steps, c.obj)
-        failed = any(getattr(sub, "failed", False) for sub in _submodules(c.obj))
+        inside = _submodules(c.obj)
+        failed = any(getattr(sub, "failed", False) for sub in inside)
         if failed:
             # torch never gets to forward: building the model raised (reported where it raised)
             for s in steps:
                 s.findings = [f for f in s.findings if f.code == "CNL100"]
         output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
-        params = _params(c.obj, session)
+        params = _params(c.obj, session, inside)
         if dims is None and not failed and inputsearch.ENABLED:  # input-free checking (issue 12)
             steps, output, dims = _input_free(found, c, steps, output)
         outputs = None if isinstance(out, TensorVal) else output_tree(out)
@@ -463,14 +466,14 @@ def _stop_step(span: Span, reason: str) -> Step:
     return step
 
 
-def _params(obj: Any, session: Session) -> list[tuple[int | None, Any]]:
+def _params(obj: Any, session: Session, inside: list[Any]) -> list[tuple[int | None, Any]]:
     """``sum(p.numel() for p in model.parameters())`` from the module tree, as (row, count) parts.
 
     An unknown part (an unknown layer, a container the interpreter could not
-    follow) makes the total partial, at the row where that part is built.
+    follow) makes the total partial, at the row where that part is built. ``inside``: ``_submodules(obj)``.
     """
     parts: list[tuple[int | None, Any]] = []
-    for sub in [obj, *_submodules(obj)]:
+    for sub in [obj, *inside]:
         if isinstance(sub, TorchLayer):
             row = _row(sub, session)
             if sub.spec is None:

@@ -16,6 +16,7 @@ from cnnlint.interpret.builtins_ import builtin_values, call_builtin
 from cnnlint.interpret.forward import Forward
 from cnnlint.interpret.imports import Imports
 from cnnlint.interpret.machine import Interpreter
+from cnnlint.interpret.source_calls import SourceCall, source_text
 from cnnlint.interpret.torch_api import TorchAPI
 from cnnlint.interpret.values import (
     UNKNOWN,
@@ -118,13 +119,7 @@ class Session:
         return module.lines.span(node)
 
     def text_of(self, interp: Any, node: Any) -> str:
-        module = self._module(interp)
-        try:
-            text = module.lines.segment(node)
-        except Exception:  # noqa: BLE001 - a position outside the text: no text
-            return "?"
-        text = " ".join(text.split())
-        return text if len(text) <= 60 else text[:59] + "\u2026"
+        return source_text(self._module(interp).lines, node)
 
     def origin(self, node: Any, interp: Any) -> Origin:
         origin = Origin(node if isinstance(node, ast.Call) else None, self._module(interp))
@@ -133,13 +128,14 @@ class Session:
 
     def _located(self, interp: Any, node: Any) -> tuple[Span | None, Any]:
         """A span in the checked file: the node's own, or the call in this file that led to it."""
-        module = self._module(interp)
-        if node is not None and hasattr(node, "lineno") and module is self.main:
-            return module.lines.span(node), node
-        anchor = self.anchors[-1] if self.anchors else None
-        if anchor is not None:
-            return self.main.lines.span(anchor), anchor
-        return None, None
+        located = self._located_node(interp, node)
+        return (self.main.lines.span(located), located) if located is not None else (None, None)
+
+    def _located_node(self, interp: Any, node: Any) -> Any:
+        """The node whose span ``_located`` gives (None: no place in the checked file)."""
+        if node is not None and hasattr(node, "lineno") and self._module(interp) is self.main:
+            return node
+        return self.anchors[-1] if self.anchors else None
 
     def layer_call(
         self, interp: Any, node: Any, qualname: str, args: list[Any], kwargs: dict[str, Any], drop_first: bool = False
@@ -149,9 +145,7 @@ class Session:
         values = [plain(a) for a in (args[1:] if drop_first else args)]
         kw_values = {k: plain(v) for k, v in kwargs.items()}
         here = node is not None and isinstance(node, ast.Call) and module is self.main
-        span, _ = self._located(interp, node)
-        span = span or Span.at(1, 1, 1, 1)
-        callee = self.text_of(interp, node.func) if here else qualname.rsplit(".", 1)[-1]
+        located = self._located_node(interp, node)
         simple = (
             here
             and not any(isinstance(a, ast.Starred) for a in node.args)
@@ -165,8 +159,8 @@ class Session:
         ]
         kw_nodes = {k.arg: k.value for k in node.keywords} if simple else {}
         kw_list = [_WrittenArg(v, lines, kw_nodes.get(k), keyword=k) for k, v in kw_values.items()]
-        code = lines.segment(node) if here and simple else ""
-        return LayerCall(callee=callee, qualname=qualname, span=span, args=arg_list, kwargs=kw_list, code=code)
+        callee_node = node.func if here else None
+        return SourceCall(qualname, arg_list, kw_list, self.main.lines, located, callee_node, node if simple else None)
 
     def module_call(self, interp: Any, mod: Any, node: Any) -> LayerCall:
         """The record of a module (container) step: where the module was built, named as its parent calls it."""

@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from cnnlint import build
 from cnnlint.interpret import enums, environ, input_sources, namedtuples, tensor_api, tensor_values, unreached
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
 from cnnlint.interpret.regex import re_call
@@ -37,6 +38,7 @@ from cnnlint.interpret.values import (
     is_module,
     is_plain,
 )
+from cnnlint.shapes.catalogue import CATALOGUE
 from cnnlint.shapes.dims import Shape
 
 _MODULES_PATH = re.compile(r"^torch\.nn\.modules(?:\.\w+)*\.([A-Z]\w*)$")
@@ -268,18 +270,15 @@ class TorchAPI:
 
     def layer(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> TorchLayer:
         """``nn.Conv2d(...)``: the catalogue entry with its arguments bound (torch's own binding rules)."""
-        from cnnlint.build import build_one
-        from cnnlint.shapes.catalogue import CATALOGUE
-
         short = name[len("torch.nn.") :]
         origin = self.session.origin(node, interp)
         call = self.session.layer_call(interp, node, name, args, kwargs)
         if short not in CATALOGUE:
             origin.call = call
             return TorchLayer(None, {}, origin, short, note=f"{short} is not a layer cnnlint knows")
-        built = build_one(call)
+        built = build.build_one(call)
         if built.bind_error is None and built.spec is not None:
-            call.code = layer_code(short, built.args) or call.code
+            call.bound_code(short, built.args)
         layer = TorchLayer(built.spec, built.args, origin, short, bind_error=built.bind_error)
         layer.maybe = interp.forking  # type: ignore[attr-defined]  # built in a branch that may not run
         layer.owner = self.session.constructing[-1] if self.session.constructing else None  # type: ignore[attr-defined]

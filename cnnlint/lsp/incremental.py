@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnnlint.interpret import fragments
 from cnnlint.lsp import units
 from cnnlint.lsp.carry import RowMap, carry_diagnostics, carry_views
 
@@ -287,9 +288,10 @@ def _sorted(diagnostics: Any) -> list[Any]:
     return sorted(diagnostics, key=lambda d: d.sort_key)
 
 
-def _stats(paths: list[str]) -> dict[str, tuple]:
+def _stats(dependencies: list[str]) -> dict[str, tuple]:
+    """(mtime, size) of each project file a check read (a dependency may name a part of one: ``fragments``)."""
     out: dict[str, tuple] = {}
-    for path in paths:
+    for path in dict.fromkeys(fragments.split(dep)[0] for dep in dependencies):
         try:
             st = os.stat(path)
             out[path] = (st.st_mtime_ns, st.st_size)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, is_known
@@ -150,6 +151,16 @@ class LayerSpec:
         """The parameters a call's arguments bind to."""
         return self.binds if self.binds is not None else self.params
 
+    @cached_property
+    def binding(self) -> tuple[tuple[Param, ...], tuple[Param, ...], frozenset[str], bool, bool]:
+        """What ``bind`` reads of the signature, worked out once per entry: (named parameters, the
+        positional ones among them, their names, takes ``*args``, takes ``**kwargs``)."""
+        params = tuple(p for p in self.call_params if not p.name.startswith("*"))
+        var_positional = any(p.name.startswith("*") and not p.name.startswith("**") for p in self.call_params)
+        var_keyword = any(p.name.startswith("**") for p in self.call_params)
+        positional = tuple(p for p in params if not p.keyword_only)
+        return params, positional, frozenset(p.name for p in params), var_positional, var_keyword
+
     @property
     def batched_rank(self) -> int | None:
         return max(self.ranks) if self.ranks else None
@@ -204,11 +215,8 @@ def bind(spec: LayerSpec, positional: Sequence[Any], keywords: Sequence[tuple[st
     positional arguments, an unexpected or repeated keyword, a missing
     required argument.
     """
-    params = [p for p in spec.call_params if not p.name.startswith("*")]
-    var_positional = any(p.name.startswith("*") and not p.name.startswith("**") for p in spec.call_params)
-    var_keyword = any(p.name.startswith("**") for p in spec.call_params)
+    params, positional_params, names, var_positional, var_keyword = spec.binding
     bound: dict[str, Any] = {}
-    positional_params = [p for p in params if not p.keyword_only]
     if len(positional) > len(positional_params) and not var_positional:
         raise ShapeError(
             "CNL005",
@@ -218,7 +226,6 @@ def bind(spec: LayerSpec, positional: Sequence[Any], keywords: Sequence[tuple[st
         raise ShapeError("CNL005", f"{spec.name} takes no positional arguments but {len(positional)} were given")
     for p, value in zip(positional_params, positional):
         bound[p.name] = value
-    names = {p.name for p in params}
     seen: set[str] = set()
     for key, value in keywords:
         if key in seen:
