@@ -1,0 +1,313 @@
+"""Modules as the interpreter sees them: containers, a module's attributes, items and methods.
+
+``TorchAPI`` (torch_api.py) inherits these: ``nn.Sequential``/``ModuleList``/
+``ModuleDict`` construction and registration, ``self.x`` reads,
+``children()`` / ``add_module`` / ``parameters()`` and the other methods of a
+module, in torch's registration order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cnnlint.interpret import input_sources
+from cnnlint.interpret.values import (
+    MISSING,
+    UNKNOWN,
+    BoundMethod,
+    DictVal,
+    FuncVal,
+    MethodOf,
+    ModuleObj,
+    TensorVal,
+    is_module,
+)
+
+CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
+_SELF_RETURNING = frozenset(
+    {
+        "to",
+        "cuda",
+        "cpu",
+        "eval",
+        "train",
+        "float",
+        "double",
+        "half",
+        "bfloat16",
+        "requires_grad_",
+        "apply",
+        "share_memory",
+        "type",
+        "zero_grad",
+    }
+)
+_NONE_METHODS = frozenset(
+    {
+        "register_forward_hook",
+        "register_forward_pre_hook",
+        "register_backward_hook",
+        "register_full_backward_hook",
+        "load_state_dict",
+        "reset_parameters",
+        "_init_weights",
+        "init_weights",
+        "zero_grad",
+    }
+)
+_MODULE_METHODS = frozenset(
+    [
+        "add_module",
+        "register_module",
+        "register_buffer",
+        "register_parameter",
+        "append",
+        "extend",
+        "insert",
+        "modules",
+        "children",
+        "named_children",
+        "named_modules",
+        "parameters",
+        "named_parameters",
+        "buffers",
+        "named_buffers",
+        "keys",
+        "values",
+        "items",
+        "state_dict",
+    ]
+)
+# Catalogue layers that hold submodules in torch (``MultiheadAttention.out_proj``, a transformer layer's
+# attention and linears); every other entry is a leaf, ``children()`` empty (tests/test_interpret_ops.py).
+LAYERS_WITH_CHILDREN = frozenset(
+    {"MultiheadAttention", "TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder", "Transformer"}
+)
+
+_D2L_INPUTS = frozenset({"layer_summary", "apply_init"})  # d2l methods (``add_to_class``) naming an input
+
+
+class ModuleAPI:
+    session: Any
+
+    def _container_init(self, interp: Any, obj: ModuleObj, kind: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+        if kind == "Sequential":
+            if len(args) == 1 and isinstance(args[0], DictVal):
+                if args[0].uncertain:
+                    obj.uncertain = True
+                for key, value in args[0].items.items():
+                    self.register(interp, obj, str(key), value, child=True)
+                return
+            for i, value in enumerate(args):
+                self.register(interp, obj, str(i), value, child=True)
+            return
+        if kind == "ModuleList":
+            items = interp.iterate(args[0], None) if args else []
+            if items is None:
+                obj.uncertain = True
+                return
+            for i, value in enumerate(items):
+                self.register(interp, obj, str(i), value, child=True)
+            return
+        if kind == "ModuleDict" and args:
+            source = args[0]
+            if isinstance(source, DictVal) and not source.uncertain:
+                for key, value in source.items.items():
+                    self.register(interp, obj, str(key), value)
+            else:
+                pairs = interp.iterate(source, None)
+                if pairs is None:
+                    obj.uncertain = True
+                    return
+                for pair in pairs:
+                    kv = interp.iterate(pair, None)
+                    if kv is None or len(kv) != 2:
+                        obj.uncertain = True
+                        return
+                    self.register(interp, obj, str(kv[0]), kv[1])
+
+    def container(self, interp: Any, kind: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> ModuleObj:
+        obj = ModuleObj(kind, origin=self.session.origin(node, interp))
+        self._container_init(interp, obj, kind, args, kwargs)
+        if self.containers_built is not None:
+            self.containers_built.append(obj)
+        return obj
+
+    def register(self, interp: Any, obj: ModuleObj, name: str, value: Any, child: bool = False) -> None:
+        """``self.name = value`` / ``add_module``: attributes, and a container's children in order.
+
+        ``child``: given to the container as a child (``nn.Sequential(a, b)``, ``append``), whatever it is;
+        a non-module child stops shape following there, as torch would refuse it.
+        """
+        sequential = obj.kind in CONTAINERS or (obj.cls is not None and obj.cls.torch_base() in CONTAINERS)
+        if sequential and (child or is_module(value) or value is UNKNOWN or value is None):
+            if name not in obj.attrs or name not in obj.keys:  # (attrs first: a dict, so no quadratic scan)
+                if interp.forking:
+                    obj.uncertain = True
+                obj.keys.append(name)
+                obj.items.append(value)
+            else:
+                obj.items[obj.keys.index(name)] = value
+        interp.write(obj.attrs, name, value)
+        if is_module(value):
+            self.session.name_child(obj, name, value)
+
+    def extend_container(self, interp: Any, container: ModuleObj, operand: Any, frame: Any) -> None:
+        items = interp.iterate(operand, frame)
+        if items is None or interp.forking:
+            container.uncertain = True
+            if items is None:
+                return
+        for value in items:
+            self.register(interp, container, str(len(container.items)), value, child=True)
+
+    def module_attr(self, interp: Any, obj: ModuleObj, name: str) -> Any:
+        value = obj.attrs.get(name, MISSING)
+        if value is not MISSING:
+            return interp.resolve(value)
+        if obj.cls is not None:
+            found, owner = obj.cls.lookup(name)
+            if found is not MISSING:
+                found = interp.resolve(found)
+                if isinstance(found, FuncVal):
+                    if found.kind == "staticmethod":
+                        return found
+                    if found.kind == "classmethod":
+                        return BoundMethod(found, obj.cls)
+                    if found.kind == "property":
+                        return interp.call_function(found, [obj], {}, None)
+                    return BoundMethod(found, obj)
+                return found
+        if obj.kind == "object":
+            return UNKNOWN
+        base_layer = getattr(obj, "base_layer", None)
+        if base_layer is not None and (name in base_layer.args or name in ("weight", "bias")):
+            return self.layer_attr(base_layer, name)
+        if name == "training":
+            return True
+        if name in ("forward", "__call__"):
+            return MethodOf(obj, "__call__")
+        if name == "__class__":
+            return obj.cls if obj.cls is not None else UNKNOWN
+        if obj.cls is not None and obj.cls.has_unknown_base:
+            return MethodOf(obj, name) if name in _D2L_INPUTS and getattr(obj, "unread_base", False) else UNKNOWN
+        if name in _MODULE_METHODS or name in _SELF_RETURNING or name in _NONE_METHODS or name in _D2L_INPUTS:
+            return MethodOf(obj, name)
+        return UNKNOWN  # an attribute nobody set: unknown (never a truthy stand-in)
+
+    def module_item(self, interp: Any, obj: ModuleObj, key: Any) -> Any:
+        if obj.uncertain:
+            return UNKNOWN
+        if obj.kind == "ModuleDict" or (obj.cls is not None and obj.cls.torch_base() == "ModuleDict"):
+            return obj.attrs.get(key, UNKNOWN) if isinstance(key, str) else UNKNOWN
+        if isinstance(key, int) and not isinstance(key, bool):
+            if -len(obj.items) <= key < len(obj.items):
+                return obj.items[key]
+            return UNKNOWN
+        if isinstance(key, slice):
+            parts = (key.start, key.stop, key.step)
+            if not all(p is None or isinstance(p, int) for p in parts):
+                return UNKNOWN
+            kind = obj.kind if obj.kind in CONTAINERS else (obj.cls.torch_base() if obj.cls else "Sequential")
+            sliced = ModuleObj(kind or "Sequential", origin=obj.origin)
+            sliced.items = obj.items[key]
+            sliced.keys = obj.keys[key]
+            sliced.attrs = dict(zip(sliced.keys, sliced.items))
+            return sliced
+        return UNKNOWN
+
+    def module_iter(self, obj: ModuleObj) -> list[Any] | None:
+        if obj.uncertain:
+            return None
+        if obj.kind == "ModuleDict" or (obj.cls is not None and obj.cls.torch_base() == "ModuleDict"):
+            return list(obj.keys)
+        if obj.kind in ("Sequential", "ModuleList") or (
+            obj.cls is not None and obj.cls.torch_base() in ("Sequential", "ModuleList")
+        ):
+            return list(obj.items)
+        return None
+
+    def _module_method(self, interp: Any, obj: ModuleObj, name: str, args: list[Any], kwargs: dict, node: Any) -> Any:
+        if name.startswith("__torch_init__:"):
+            base = name.split(":", 1)[1][len("torch.nn.") :]
+            if base in CONTAINERS:
+                self._container_init(interp, obj, base, args, kwargs)
+            elif base != "Module" and "." not in base:
+                # ``class LayerNorm2d(nn.LayerNorm)``: the torch layer underneath holds the parameters
+                obj.base_layer = self.layer(interp, f"torch.nn.{base}", args, kwargs, node)  # type: ignore[attr-defined]
+            return None
+        if name == "__container_forward__" or name == "__call__":
+            return self.session.forward.call_module(interp, obj, args, kwargs, node, container_only=name != "__call__")
+        if name in ("add_module", "register_module") and len(args) == 2 and isinstance(args[0], str):
+            self.register(interp, obj, args[0], args[1], child=True)
+            return None
+        if name in ("add_module", "register_module"):
+            obj.uncertain = True
+            return None
+        if name in ("register_buffer", "register_parameter") and len(args) >= 2 and isinstance(args[0], str):
+            value = args[1]
+            if isinstance(value, TensorVal) and name == "register_buffer":
+                value = TensorVal(value.shape, value.integer, param=False)
+            interp.write(obj.attrs, args[0], value)
+            return None
+        if name in ("register_buffer", "register_parameter"):
+            obj.unread_names = True  # type: ignore[attr-defined]  # hasattr cannot rule a name out
+            return None
+        if name == "append" and args:
+            if interp.forking:
+                obj.uncertain = True
+            self.register(interp, obj, str(len(obj.items)), args[0], child=True)
+            return obj
+        if name == "extend" and args:
+            self.extend_container(interp, obj, args[0], None)
+            return obj
+        if name == "insert" and len(args) == 2 and isinstance(args[0], int):
+            if obj.uncertain or interp.forking:
+                obj.uncertain = True
+                return None
+            obj.items.insert(args[0], args[1])
+            obj.keys = [str(i) for i in range(len(obj.items))]
+            obj.attrs = {**{k: v for k, v in obj.attrs.items() if k not in obj.keys}, **dict(zip(obj.keys, obj.items))}
+            return None
+        if name in ("keys", "values", "items") and (
+            obj.kind == "ModuleDict" or obj.cls and obj.cls.torch_base() == "ModuleDict"
+        ):
+            if obj.uncertain:
+                return UNKNOWN
+            if name == "keys":
+                return tuple(obj.keys)
+            if name == "values":
+                return tuple(obj.items)
+            return tuple(zip(obj.keys, obj.items))
+        if name in ("children", "modules") and not obj.uncertain and obj.kind in CONTAINERS:
+            return tuple(obj.items)
+        if name == "named_children" and not args and not obj.uncertain and obj.kind in CONTAINERS:
+            return tuple((k, m) for k, m in zip(obj.keys, obj.items) if m is not None)
+        if name in ("children", "named_children") and not args and not kwargs and obj.kind == "instance":
+            named = _instance_children(obj)  # timm's RegStage: ``for block in self.children(): x = block(x)``
+            if named is not None:
+                return tuple(named) if name == "named_children" else tuple(m for _, m in named)
+        if name in _SELF_RETURNING:
+            return obj
+        if name in _NONE_METHODS:
+            return None
+        if name in _D2L_INPUTS:  # d2l: the input size the code gives its model
+            input_sources.module_method(self.session, interp, obj, name, args, node)
+        return UNKNOWN
+
+
+def _instance_children(obj: ModuleObj) -> list[tuple[str, Any]] | None:
+    """A user module's direct submodules as torch registers them (assignment order, None skipped, each
+    once); None when an attribute is unknown (a module may hide there) or children were added unseen."""
+    base = getattr(obj, "base_layer", None)  # ``class BatchNormAct2d(nn.BatchNorm2d)``: its parameters are its own
+    if obj.uncertain or (base is not None and (base.spec is None or base.spec.name in LAYERS_WITH_CHILDREN)):
+        return None
+    named: list[tuple[str, Any]] = []
+    seen: set[int] = set()
+    for key, value in obj.attrs.items():
+        if value is UNKNOWN:
+            return None
+        if is_module(value) and id(value) not in seen:
+            seen.add(id(value))
+            named.append((key, value))
+    return named
