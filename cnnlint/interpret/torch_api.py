@@ -13,7 +13,16 @@ import re
 from typing import Any
 
 from cnnlint import build
-from cnnlint.interpret import enums, environ, input_sources, namedtuples, tensor_api, tensor_values, unreached
+from cnnlint.interpret import (
+    enums,
+    environ,
+    input_sources,
+    namedtuples,
+    tensor_api,
+    tensor_values,
+    torch_calls,
+    unreached,
+)
 from cnnlint.interpret.module_api import (  # noqa: F401 - re-exported
     _MODULE_METHODS,
     _NONE_METHODS,
@@ -267,7 +276,7 @@ class TorchAPI(ModuleAPI):
         if name.startswith("torch.nn.init."):
             return args[0] if args and name.endswith("_") else None
         if name.startswith(("torch.", "torchvision.ops.")) and name != "torch":
-            return tensor_api.call_torch(self.session, interp, name, args, kwargs, node)
+            return torch_calls.call_torch(self.session, interp, name, args, kwargs, node)
         if name == "functools.partial":
             if not args:
                 return UNKNOWN

@@ -1,0 +1,219 @@
+"""``torch.X(...)`` and ``F.X(...)`` calls on abstract tensors: factories, ``cat``/``stack``, ``F.linear``,
+``F.interpolate``, ``F.pad`` and the functional forms of layers and tensor methods.
+
+Tensor methods and operators live in ``tensor_api.py``; this module calls
+into it for what a function shares with a method (``torch.flatten(x)`` is
+``x.flatten()``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cnnlint.interpret import einsum, tensor_values
+from cnnlint.interpret.tensor_api import (
+    _BINARY,
+    FACTORIES,
+    LIKE,
+    _known_args,
+    _ops,
+    _run_layer,
+    binop,
+    call_method,
+    dims_of,
+    matmul,
+    unknown_tensor,
+)
+from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
+from cnnlint.shapes.dims import Shape
+from cnnlint.shapes.spec import ShapeError
+
+
+def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, node: Any) -> Any:
+    """``torch.X(...)`` and ``torch.nn.functional.X(...)``."""
+    from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
+
+    short = name.rsplit(".", 1)[1]
+    if name.startswith("torch.nn.functional."):
+        if short in FUNCTIONAL and args and isinstance(args[0], TensorVal):
+            return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
+        if short in ("linear", "conv1d", "conv2d", "conv3d", "scaled_dot_product_attention"):
+            from cnnlint.interpret import functional
+
+            if short == "linear":
+                done = functional.linear(session, interp, args, kwargs, node)
+            elif short.startswith("conv"):
+                done = functional.conv(session, interp, int(short[-2]), args, kwargs, node)
+            else:
+                done = functional.attention(session, interp, args, kwargs, node)
+            if done is not NotImplemented:
+                return done
+        if not args or not isinstance(args[0], TensorVal):
+            return UNKNOWN if not args else unknown_tensor()
+        t = args[0]
+        if short in ("interpolate", "upsample"):
+            return _interpolate(session, interp, t, args[1:], kwargs, node)
+        if short == "pad":
+            return _pad(session, interp, t, args[1:], kwargs, node)
+        if short == "linear":
+            return _linear(session, interp, t, args[1:], kwargs, node)
+        if short in (
+            "normalize",
+            "dropout",
+            "layer_norm",
+            "group_norm",
+            "batch_norm",
+            "instance_norm",
+            "gelu",
+            "softmax",
+            "log_softmax",
+            "silu",
+            "hardswish",
+            "hardsigmoid",
+            "relu",
+            "sigmoid",
+        ):
+            return TensorVal(t.shape)
+        return unknown_tensor()
+    if name.startswith("torch.jit."):
+        if short in ("is_scripting", "is_tracing"):
+            return False
+        if short == "annotate" and len(args) == 2:
+            return args[1]
+        if short == "trace" and len(args) >= 2:
+            session.observe_input(args[0], args[1], node)
+        return UNKNOWN
+    if name == "torch.onnx.export" and len(args) >= 2:
+        session.observe_input(args[0], args[1], node)
+        return None
+    if short in FACTORIES and name.count(".") == 1:
+        sizes = args[:1] if short == "full" else (args[2:] if short == "randint" else args)
+        if short == "randint":
+            size = kwargs.get("size", args[-1] if args else None)
+            dims = dims_of([size], interp) if size is not None else None
+            return TensorVal(Shape(*dims), integer=True) if dims is not None else unknown_tensor()
+        if "size" in kwargs:
+            sizes = [kwargs["size"]]
+        dims = dims_of(list(sizes), interp) if sizes else None
+        return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
+    if short == "linspace" and name.count(".") == 1:
+        made = tensor_values.linspace(args, kwargs)
+        return made if made is not None else unknown_tensor()
+    if short in LIKE and args and isinstance(args[0], TensorVal):
+        return TensorVal(args[0].shape)
+    if short == "arange":
+        numbers = [a for a in args if isinstance(a, int) and not isinstance(a, (bool, Sym))]
+        if len(numbers) == len(args) and 1 <= len(args) <= 3 and not kwargs.get("step"):
+            try:
+                return TensorVal(Shape(len(range(*numbers))), integer=True)
+            except ValueError:
+                return unknown_tensor()
+        return unknown_tensor()
+    if short in ("tensor", "as_tensor", "LongTensor", "FloatTensor", "Tensor"):
+        return unknown_tensor()
+    if short in ("is_tensor",):
+        return isinstance(args[0], TensorVal) if args else UNKNOWN
+    if short in ("_assert", "manual_seed", "set_grad_enabled", "no_grad", "inference_mode", "enable_grad"):
+        return None
+    if short == "flatten" and args and isinstance(args[0], TensorVal):
+        return _run_layer(session, interp, "torch.flatten", args[0], args[1:], kwargs, node)
+    if short in TORCH_FUNCS and args and isinstance(args[0], TensorVal):
+        return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
+    if short in ("cat", "concat", "concatenate", "stack"):
+        return _cat(session, interp, short, args, kwargs, node)
+    if short == "einsum":
+        return einsum.einsum(session, interp, args, node)
+    if short == "meshgrid":
+        return einsum.meshgrid(args, kwargs, interp)
+    if short in _BINARY and len(args) >= 2:
+        return binop(session, interp, _BINARY[short], args[0], args[1], node)
+    if short in ("matmul", "mm", "bmm") and len(args) == 2:
+        return matmul(session, interp, args[0], args[1], node, short)
+    if short == "where" and len(args) == 3:
+        tensors = [a for a in args if isinstance(a, TensorVal)]
+        if len(tensors) == 3:
+            first = binop(session, interp, "where", args[0], args[1], node)
+            return binop(session, interp, "where", first, args[2], node) if isinstance(first, TensorVal) else first
+        return unknown_tensor()
+    if args and isinstance(args[0], TensorVal):
+        return call_method(session, interp, args[0], short, list(args[1:]), kwargs, node)
+    return UNKNOWN
+
+
+def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: Any) -> Any:
+    seq = args[0] if args else kwargs.get("tensors")
+    items = interp.iterate(seq, None) if seq is not None else None
+    dim = args[1] if len(args) > 1 else kwargs.get("dim", kwargs.get("axis", 0))
+    if items is None or not all(isinstance(i, TensorVal) for i in items) or not _known_args(dim) or not items:
+        return unknown_tensor()
+    ops = _ops()
+    if ops is None:
+        return unknown_tensor()
+    tainted = any(i.tainted for i in items)
+    try:
+        fn = ops.stack if short == "stack" else ops.cat
+        return TensorVal(fn([i.shape for i in items], dim), tainted=tainted)
+    except ShapeError as err:
+        if not tainted:
+            session.forward.op_error(interp, err, node, f"torch.{short}")
+        return unknown_tensor()
+    except (TypeError, ValueError, IndexError):
+        return unknown_tensor()
+
+
+def _linear(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
+    """``F.linear(x, weight, bias)``: ``x @ weight.T`` (its MACs counted as a matmul's), plus the bias."""
+    weight = args[0] if args else kwargs.get("weight")
+    if not isinstance(weight, TensorVal) or weight.shape.rank != 2:
+        return unknown_tensor()
+    transposed = TensorVal(Shape(*reversed(weight.shape.dims)), tainted=weight.tainted)
+    out = matmul(session, interp, t, transposed, node, "F.linear")
+    bias = args[1] if len(args) > 1 else kwargs.get("bias")
+    if isinstance(bias, TensorVal) and isinstance(out, TensorVal) and not out.shape.open:
+        return binop(session, interp, "+", out, bias, node)
+    return out
+
+
+def _interpolate(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
+    ops = _ops()
+    if ops is None:
+        return unknown_tensor()
+    names = ("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor")
+    bound = dict(zip(names, args))
+    bound.update({k: v for k, v in kwargs.items() if k in names})
+    for key in ("size", "scale_factor"):
+        value = bound.get(key)
+        if isinstance(value, (tuple, ListVal)):
+            items = interp.iterate(value, None)
+            if items is None:
+                return unknown_tensor()
+            bound[key] = tuple(items)
+        if isinstance(bound.get(key), Sym) or bound.get(key) is UNKNOWN:
+            return unknown_tensor()
+        if isinstance(bound.get(key), tuple) and any(v is UNKNOWN or isinstance(v, Sym) for v in bound[key]):
+            return unknown_tensor()
+    if any(v is UNKNOWN for v in bound.values()):
+        return unknown_tensor()
+    try:
+        return TensorVal(ops.interpolate(t.shape, **bound))
+    except ShapeError as err:
+        session.forward.op_error(interp, err, node, "interpolate")
+        return unknown_tensor()
+    except (TypeError, ValueError):
+        return unknown_tensor()
+
+
+def _pad(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
+    ops = _ops()
+    pad = args[0] if args else kwargs.get("pad")
+    items = interp.iterate(pad, None) if pad is not None else None
+    mode = args[1] if len(args) > 1 else kwargs.get("mode", "constant")
+    if ops is None or items is None or not _known_args(*items) or not isinstance(mode, str):
+        return unknown_tensor()
+    try:
+        return TensorVal(ops.pad(t.shape, tuple(items), mode))
+    except ShapeError as err:
+        session.forward.op_error(interp, err, node, "pad")
+        return unknown_tensor()
+    except (TypeError, ValueError):
+        return unknown_tensor()
