@@ -172,3 +172,82 @@ def test_unique_with_counts_is_torchs() -> None:
 
 def test_source_text_is_dedented() -> None:
     assert textwrap.dedent(STAGES) == STAGES
+
+
+GETTER = Path(__file__).parent / "data" / "intermediate_layer_getter.py"  # torchvision's IntermediateLayerGetter
+
+
+def test_a_getter_built_from_named_children_is_torchs() -> None:
+    """``for name, m in model.named_children(): layers[name] = m; del d[name]; if not d: break``, then a
+    ModuleDict of those layers: torch's output shape and parameters."""
+    result = run_cli("summary", "--output-format", "json", str(GETTER))
+    [model] = [m for m in json.loads(result.stdout)["models"] if m["name"] == "Top"]
+    namespace: dict = {"__name__": "getter"}
+    exec(compile(GETTER.read_text(), str(GETTER), "exec"), namespace)  # noqa: S102 - the test's own source
+    with torch.device("meta"):
+        top = namespace["Top"]()
+        out = top(torch.empty(1, 3, 16, 16))
+    assert model["output_shape"] == list(out.shape)
+    assert model["total_params"] == sum(p.numel() for p in top.parameters())
+    assert not [d for layer in model["layers"] for d in layer["diagnostics"] if d["severity"] == "error"]
+
+
+LOOPS = """\
+import torch.nn as nn
+
+d = {{str(k): str(v) for k, v in {{"a": "0", "b": "1"}}.items()}}
+del d["a"]
+f = {{"a": 1, "b": 2}}
+layers = {{}}
+for k in ["a", "b", "c"]:
+    layers[k] = nn.Identity()
+    if k in f:
+        del f[k]
+    if {stop}:
+        break
+net = nn.Sequential(nn.Linear(len(d) + 10, 1), nn.Linear(len(layers) + 20, 1))
+"""
+
+
+@pytest.mark.parametrize(("stop", "widths"), [("not f", [11, 22]), ("UNSET_FLAG", [11, None])])
+def test_dict_deletes_and_loops_that_may_break(tmp_path: Path, stop: str, widths: list) -> None:
+    """A known ``del d[k]`` is followed; a loop whose ``break`` is unknown leaves what it filled uncertain."""
+    path = tmp_path / "loops.py"
+    source = LOOPS.format(stop=stop)
+    if stop == "UNSET_FLAG":
+        source = "from somewhere_unknown import UNSET_FLAG\n" + source
+    path.write_text(source)
+    result = run_cli("summary", "--output-format", "json", str(path))
+    [model] = json.loads(result.stdout)["models"]
+    found = [layer["params"] for layer in model["layers"] if layer["type"] == "Linear"]
+    assert found == [w + 1 if w is not None else None for w in widths]
+
+
+def test_super_init_with_unknown_layers_is_not_an_empty_sequential(tmp_path: Path) -> None:
+    """``super().__init__(*layers)`` where layers cannot be known: children unknown, never "none" (torchvision's
+    Conv2dNormActivation with a norm layer picked by an unknown condition gave false CNL002s)."""
+    path = tmp_path / "cna.py"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            import torch
+            import torch.nn as nn
+            from elsewhere import is_trained, Frozen
+
+
+            class CNA(nn.Sequential):
+                def __init__(self, c_in, c_out, norm_layer=None):
+                    layers = [nn.Conv2d(c_in, c_out, 1)]
+                    if norm_layer is not None:
+                        layers.append(norm_layer(c_out))
+                    super().__init__(*layers)
+
+
+            norm = Frozen if is_trained else nn.BatchNorm2d
+            net = nn.Sequential(CNA(3, 8, norm), nn.Conv2d(8, 4, 1))
+            net(torch.randn(1, 3, 8, 8))
+            """
+        )
+    )
+    result = run_cli("check", str(path))
+    assert "CNL002" not in result.stdout, result.stdout

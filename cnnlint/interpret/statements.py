@@ -155,7 +155,7 @@ class Statements:
             if signal is BREAK:
                 return None
             if signal.kind.startswith("unknown-"):
-                return self._abandon_loop(stmt, frame)
+                return self._abandon_loop(stmt, frame, cut_short=True)
             return signal
         return self.exec_block(stmt.orelse, frame)
 
@@ -172,9 +172,9 @@ class Statements:
             if signal is BREAK:
                 return None
             if signal.kind.startswith("unknown-"):
-                return self._abandon_loop(stmt, frame)
+                return self._abandon_loop(stmt, frame, cut_short=True)
             return signal
-        return self._abandon_loop(stmt, frame)
+        return self._abandon_loop(stmt, frame, cut_short=True)
 
     def _unknown_loop(self, stmt: ast.For | ast.While, frame: Frame) -> _Signal | None:
         """A loop of unknown length: once or not at all, joined; its targets are unknown."""
@@ -189,8 +189,10 @@ class Statements:
         self._abandon_loop(stmt, frame)
         return signal if signal is not None and signal.kind in ("return", "raise") else None
 
-    def _abandon_loop(self, stmt: ast.AST, frame: Frame) -> None:
-        """Every name the loop assigns becomes unknown: its effect could not be followed."""
+    def _abandon_loop(self, stmt: ast.AST, frame: Frame, cut_short: bool = False) -> None:
+        """Every name the loop assigns becomes unknown. ``cut_short``: the loop ran some iterations and then
+        could not go on (an unknown ``break``, the iteration bound): the containers it changes in place are
+        uncertain too, since the iterations after that never ran here (``layers[n] = m; if not d: break``)."""
         for node in _stores(stmt):
             if isinstance(node, ast.Name):
                 self.write(frame.locals, node.id, UNKNOWN)
@@ -198,6 +200,8 @@ class Statements:
                 owner = self.eval(node.value, frame)
                 if isinstance(owner, ModuleObj):
                     self.write(owner.attrs, node.attr, UNKNOWN)
+        for target in _changed(stmt) if cut_short else ():
+            self.taint(self.eval(target, frame))
         return None
 
     def _s_Break(self, stmt: ast.Break, frame: Frame) -> _Signal:
@@ -339,7 +343,13 @@ class Statements:
                     self.write(owner.attrs, target.attr, MISSING)
             elif isinstance(target, ast.Subscript):
                 owner = self.eval(target.value, frame)
-                self.taint(owner)
+                key = self.eval(target.slice, frame)
+                if isinstance(owner, DictVal) and not owner.uncertain and _hashable(key) and key in owner.items:
+                    self.write(owner.items, key, MISSING)  # ``del return_layers[name]`` (torchvision's getter)
+                    if self.forking:
+                        owner.uncertain = True  # deleted in a branch that may not run
+                else:
+                    self.taint(owner)
 
     def _s_Global(self, stmt: ast.Global, frame: Frame) -> None:
         return None
@@ -393,6 +403,8 @@ class Statements:
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
         if isinstance(owner, DictVal):
             if _hashable(key):
+                if self.forking and key not in owner.items:
+                    owner.uncertain = True  # a key added in a branch that may not run: its length is unknown
                 self.write(owner.items, key, value)
             else:
                 owner.uncertain = True
@@ -419,3 +431,22 @@ class Statements:
             owner.uncertain = True
         else:
             tensor_values.forget(owner)
+
+
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add", "discard"}
+    | {"add_module", "register_module", "register_buffer", "register_parameter"}
+)
+
+
+def _changed(stmt: ast.AST) -> list[ast.expr]:
+    """The containers a loop changes in place: ``x[k] = v`` / ``del x[k]`` and ``x.append(v)``-style calls,
+    for ``x`` a name or ``name.attr`` (read again without side effects)."""
+    found: list[ast.expr] = []
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            found.append(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS:
+            found.append(node.func.value)
+    simple = (ast.Name, ast.Attribute)
+    return [t for t in found if isinstance(t, ast.Name) or (isinstance(t, simple) and isinstance(t.value, ast.Name))]

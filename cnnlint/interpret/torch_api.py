@@ -328,6 +328,10 @@ class TorchAPI(ModuleAPI):
         """A call whose ``*``/``**`` arguments could not be resolved. ``starred``: (the arguments
         before the first unresolved ``*x``, its node): ``nn.Sequential(a, b, *x)`` keeps ``a, b``."""
         func = interp.resolve(func)
+        receiver = func.obj if isinstance(func, MethodOf) else func.self_obj if isinstance(func, BoundMethod) else None
+        if isinstance(receiver, ModuleObj):
+            # ``super().__init__(*layers)`` with layers unknown: the module's children are unknown, never "none"
+            receiver.uncertain = True
         if isinstance(func, QualName) and normalize(func.name).startswith("torch.nn."):
             short = normalize(func.name)[len("torch.nn.") :]
             if short == "Sequential" and starred is not None:
