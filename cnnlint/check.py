@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from cnnlint.shapes.spec import ArgFix, Layer
 
 ISSUES_URL = "https://github.com/cnnlint/cnnlint/issues"
+NOT_ANALYSED = "not analysed:"  # how the CNL100 of a file written for a newer Python starts
 _NEWER_MESSAGE = (
-    f"not analysed: this file uses syntax newer than the running Python {sys.version_info[0]}.{sys.version_info[1]}; "
+    f"{NOT_ANALYSED} this file uses syntax newer than the running Python {sys.version_info[0]}.{sys.version_info[1]}; "
     "run cnnlint with a newer Python to check it"
 )
 

@@ -72,14 +72,19 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def closing_line(records: Iterable[list[Any]], files: int, *, show_info: bool = False) -> str:
-    """``Checked 3 models in 2 files (2 followed to the end, 1 without an input size)``."""
+def closing_line(records: Iterable[list[Any]], files: int, *, show_info: bool = False, not_analysed: int = 0) -> str:
+    """``Checked 3 models in 2 files (2 followed to the end, 1 without an input size)``.
+
+    ``not_analysed``: files written for a newer Python, read by nobody: said in the count too (issue 10).
+    """
     counts = dict.fromkeys(STATUSES, 0)
     for item in records:
         counts[item[1]] += 1
     total = sum(counts.values())
     line = f"Checked {_count(total, 'model')} in {_count(files, 'file')}"
     parts = [f"{counts[s]} {_WORDS[s]}" for s in STATUSES if counts[s]]
+    if not_analysed:
+        parts.append(f"{_count(not_analysed, 'file')} not analysed: newer Python syntax")
     if not parts:
         return line
     hint = "; --show-info for where" if counts[STOPPED] and not show_info else ""

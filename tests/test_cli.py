@@ -223,6 +223,10 @@ def test_syntax_newer_than_this_python_is_not_a_syntax_error(tmp_path):
         assert [d["code"] for d in found] == ["CNL100"] and "not analysed" in found[0]["message"]
         text = run_cli("check", str(path))
         assert text.exit_code == 0 and "not analysed" in text.stdout and "All checks passed!" not in text.stdout
+        # the closing count says it too, also when the result comes from the cache
+        assert text.stdout.endswith("Checked 0 models in 1 file (1 file not analysed: newer Python syntax)\n")
+        again = run_cli("check", str(path))
+        assert again.stdout == text.stdout
     else:
         assert run_cli("check", "--output-format", "json", str(path)).json() == []
     py2 = tmp_path / "old.py"
