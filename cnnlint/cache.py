@@ -7,6 +7,7 @@ Laid out like ruff's ``.ruff_cache``::
         CACHEDIR.TAG           backup tools skip it
         0.1.0/                 one directory per cnnlint version
             <32 hex>.json      one entry per (file path, settings that affect it)
+            empty.json         the entries whose result is empty, in one file (below)
 
 An entry holds the blake2b hash of the file's bytes, the hash of every
 project file the check read (``FileResult.dependencies``), or of the part of it
@@ -25,6 +26,14 @@ temporary file in the same directory and moved into place with
 one. An entry that cannot be read or does not look like ours is a miss, and
 is overwritten. When the directory cannot be written, the run goes on
 uncached. Traces are never cached: runs that need them bypass the cache.
+
+Most files of a tree hold no model and read no other file: their result is
+empty. Their entries are one name -> hash map in ``empty.json``, read once
+and written once per run (merged with what is on disk then), because
+creating an entry file costs more than checking such a file: 5,000 tiny
+modules took 3-4 s to cache one file each, most of it in ``open(O_CREAT)``.
+Two runs that write it at once lose one run's additions, which are then
+misses, never wrong hits.
 """
 
 from __future__ import annotations
@@ -56,6 +65,8 @@ ENV_DIR = "CNNLINT_CACHE_DIR"
 FORMAT = 3  # bump when the entry layout changes
 ABSENT = "-"  # the hash of a dependency that does not exist
 MISSING = object()
+EMPTY_INDEX = "empty.json"
+MAX_EMPTY_ENTRIES = 200_000  # beyond this the index starts again from this run's entries
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by cnnlint.\n"
@@ -135,6 +146,8 @@ class ResultCache:
     _entries: dict[str, Path] = field(default_factory=dict)
     _fragments: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _serial: int = 0
+    _empty: dict[str, str] | None = None  # entry name -> file hash, as read from ``empty.json``
+    _empty_new: dict[str, str] = field(default_factory=dict)  # this run's additions
 
     def __post_init__(self) -> None:
         self._dir = self.root / __version__
@@ -171,8 +184,12 @@ class ResultCache:
         """The cached result for ``path`` with these bytes and options, or None (a miss)."""
         name = os.path.abspath(path)
         own = self.file_hash(name, data)
+        entry_path = self._entry_path(name, options)
+        if self._empty_index().get(entry_path.name) == own:
+            self.hits += 1
+            return FileResult(str(path))
         try:
-            with open(self._entry_path(name, options), "rb") as handle:
+            with open(entry_path, "rb") as handle:
                 entry = json.loads(handle.read())
             result = self._decode(entry, str(path), own)
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
@@ -182,6 +199,25 @@ class ResultCache:
         else:
             self.hits += 1
         return result
+
+    def _empty_index(self) -> dict[str, str]:
+        if self._empty is None:
+            self._empty = self._read_empty_index()
+        return self._empty
+
+    def _read_empty_index(self) -> dict[str, str]:
+        """``empty.json``'s map; {} when it is missing, damaged, foreign or from other cnnlint code."""
+        try:
+            with open(self._dir / EMPTY_INDEX, "rb") as handle:
+                index = json.loads(handle.read())
+            if set(index) != {"format", "code", "empty"} or index["format"] != FORMAT or index["code"] != self._code:
+                return {}
+            empty = index["empty"]
+            if not isinstance(empty, dict) or not all(isinstance(v, str) for v in empty.values()):
+                return {}
+            return empty
+        except (OSError, ValueError, TypeError, AttributeError, RecursionError):
+            return {}
 
     def _decode(self, entry: Any, filename: str, own: str) -> FileResult | None:
         if entry["format"] != FORMAT or entry["code"] != self._code or entry["hash"] != own:
@@ -212,6 +248,9 @@ class ResultCache:
         if not self.writable or result.failed:
             return
         name = os.path.abspath(path)
+        if not (result.diagnostics or result.dependencies or result.checked):
+            self._empty_new[self._entry_path(name, options).name] = self.file_hash(name, data)
+            return
         deps = [fragments.split(dep) for dep in result.dependencies]
         entry = {
             "format": FORMAT,
@@ -229,6 +268,18 @@ class ResultCache:
         except (TypeError, ValueError):
             return  # something in a diagnostic JSON cannot hold: left uncached
         self._write(self._entry_path(name, options), payload)
+
+    def flush(self) -> None:
+        """Write this run's empty results into ``empty.json``, merged with what other runs wrote since."""
+        if not self._empty_new or not self.writable:
+            return
+        merged = self._read_empty_index()
+        if len(merged) + len(self._empty_new) > MAX_EMPTY_ENTRIES:
+            merged = {}
+        merged.update(self._empty_new)
+        self._empty_new = {}
+        payload = json.dumps({"format": FORMAT, "code": self._code, "empty": merged}, separators=(",", ":"))
+        self._write(self._dir / EMPTY_INDEX, payload.encode())
 
     def _write(self, target: Path, payload: bytes) -> None:
         try:

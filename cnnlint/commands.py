@@ -132,6 +132,9 @@ def check(
         paths = ()
     if runtime:
         _require_torch()
+        from cnnlint.runtime import start_worker
+
+        start_worker()  # torch loads in the worker while this process reads and checks the files
     if not stdin_filename and list(paths) == [Path("-")]:
         stdin_filename = "-"  # `cnnlint check -`: standard input, named "-"
     targets = list(paths) or ([] if stdin_filename else [Path(".")])
@@ -198,6 +201,9 @@ def summary(
 
     if runtime:
         _require_torch()
+        from cnnlint.runtime import start_worker
+
+        start_worker()  # torch loads in the worker while this process reads and checks the files
     paths = paths or (Path("."),)
     settings = _settings(config, paths[0], (), (), ())
     run = Run(settings=settings, cli_inputs=_parse_inputs(inputs), keep_models=True, runtime=runtime,

@@ -64,6 +64,7 @@ from cnnlint.pathmatch import (  # noqa: F401 - re-exported: the rest of the pac
     _relative_parts,
     check_glob,
     glob_match,
+    pattern_set,
 )
 
 
@@ -473,8 +474,7 @@ def is_excluded(settings: Settings, path: os.PathLike | str) -> bool:
     is the caller's choice (ruff: not, unless ``--force-exclude``).
     """
     settings, path = _order(settings, path)
-    parts = _relative_parts(path, settings.root)
-    return any(_match_parts(_normalize_pattern(p, settings.root), parts, path) for p in settings.exclude)
+    return pattern_set(tuple(settings.exclude), settings.root).matches(path)
 
 
 def is_included(settings: Settings, path: os.PathLike | str) -> bool:
@@ -514,6 +514,8 @@ def inputs_for(settings: Settings, filename: os.PathLike | str) -> dict[str, tup
     path over a glob over a bare name.
     """
     settings, filename = _order(settings, filename)
+    if not settings.inputs:
+        return {}
     ranked: list[tuple[int, str, tuple]] = []
     target = _relative_parts(filename, settings.root)
     for key, dims in settings.inputs.items():

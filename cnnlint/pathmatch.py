@@ -54,10 +54,54 @@ def _realpath(path: str) -> str:
     return os.path.realpath(path)
 
 
+@lru_cache(maxsize=64)
+def _abspath(path: str) -> str:
+    return os.path.abspath(path)
+
+
+class PatternSet:
+    """Patterns that one question asks about every path of a walk (``exclude``): ``any(glob_match(...))``.
+
+    A pattern without ``/`` is matched against each component's name, and a
+    walk sees the same names over and over (``pkg``, ``__init__.py``), so
+    each name's answer is kept.
+    """
+
+    def __init__(self, patterns: tuple[str, ...], root: Path) -> None:
+        norms = [n for n in (_normalize_pattern(p, root) for p in patterns) if n]
+        self.root = root
+        self.names = [_glob(n) for n in norms if "/" not in n]
+        self.paths = [n for n in norms if "/" in n]
+        self._by_name: dict[str, bool] = {}
+
+    def _name(self, part: str) -> bool:
+        known = self._by_name.get(part)
+        if known is None:
+            known = self._by_name[part] = any(glob.match(part) for glob in self.names)
+        return known
+
+    def matches(self, path: os.PathLike | str) -> bool:
+        parts = _relative_parts(path, self.root)
+        if parts is None:
+            return bool(self.names) and self._name(os.path.basename(os.path.abspath(os.fspath(path))))
+        if not parts:
+            return False
+        if self.names and any(self._name(part) for part in parts):
+            return True
+        return any(_match_parts(norm, parts, path) for norm in self.paths)
+
+
+@lru_cache(maxsize=16)
+def pattern_set(patterns: tuple[str, ...], root: Path) -> PatternSet:
+    return PatternSet(patterns, root)
+
+
 def _relative_parts(path: os.PathLike | str, root: Path) -> tuple[str, ...] | None:
     """``path``'s components under ``root`` (trying the real paths once when the plain ones are outside)."""
     absolute = os.path.abspath(os.fspath(path))
-    base = os.path.abspath(os.fspath(root))
+    base = _abspath(os.fspath(root))
+    if absolute.startswith(base) and absolute[len(base) : len(base) + 1] == os.sep and base != os.sep:
+        return tuple(absolute[len(base) + 1 :].split(os.sep))  # the common case, without relpath
     for a, b in ((absolute, base), (None, base)):
         if a is None:
             a, b = os.path.realpath(absolute), _real(base)

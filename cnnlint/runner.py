@@ -59,11 +59,14 @@ class Run:
 
         settings = self.settings
         show_info = self.show_info
+        enabled: list[frozenset[str]] = []  # worked out once, when first asked
 
         def is_enabled(code: str) -> bool:
             if code == "CNL100" and not show_info and code not in getattr(settings, "named", ()):
                 return False
-            return config.is_enabled(settings, code, path)
+            if not enabled:
+                enabled.append(config.enabled_codes(settings, path))
+            return code in enabled[0]
 
         return CheckOptions(
             cli_inputs=self.cli_inputs,

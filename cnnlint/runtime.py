@@ -167,7 +167,10 @@ class Worker:
                 pass
 
     def close(self) -> None:
-        """Ask the worker to finish; kill it if it does not."""
+        """Ask the worker to finish; kill it if it does not (at once if it is still loading torch)."""
+        if self.ready is None and self.answers.empty():
+            self.kill()  # started early and never asked: nothing to finish
+            return
         if self.proc.poll() is None:
             try:
                 write_frame(self.proc.stdin, None)  # type: ignore[arg-type]

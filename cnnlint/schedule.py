@@ -86,6 +86,8 @@ def check_all(run: Run, work: list[tuple[Path, bytes]]) -> Iterator[tuple[Path, 
             done += 1
     for k in range(done, len(work)):
         yield (*work[k], results[k])  # type: ignore[misc]
+    if cache is not None:
+        cache.flush()
     if cache is not None and not cache.writable:
         tally.cache = f"{cache.root} (not writable: this run was not cached)"
 

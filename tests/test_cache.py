@@ -194,6 +194,43 @@ def test_entries_written_by_other_cnnlint_code_are_misses(project: Path) -> None
     assert check(project)[1] == (3, 0)
 
 
+def test_empty_results_share_one_index_file_and_are_hits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files whose result is empty (no model, nothing read) cost one index entry each, not one file."""
+    monkeypatch.delenv("CNNLINT_CACHE_DIR", raising=False)
+    for i in range(30):
+        (tmp_path / f"m{i}.py").write_text(f"x = {i}\n")
+    (tmp_path / "bad.py").write_text("x = = 1\n")  # a result with a diagnostic keeps its own entry file
+    (tmp_path / "pyproject.toml").write_text("[tool.cnnlint]\n")
+    _, tally = check(tmp_path)
+    cache = tmp_path / ".cnnlint_cache"
+    index = json.loads((cache / cnnlint.__version__ / "empty.json").read_text())
+    assert tally == (31, 0) and len(index["empty"]) == 30
+    assert len(entries(cache)) == 2  # bad.py's own entry, and the index
+    out, tally = check(tmp_path)
+    assert tally == (0, 31) and "bad.py:1:5: CNL999" in out
+    (tmp_path / "m3.py").write_text("x = = 3\n")  # an indexed file that changes is a miss, then its own entry
+    out, tally = check(tmp_path)
+    assert tally == (1, 30) and "m3.py:1:5: CNL999" in out
+    (tmp_path / "m3.py").write_text("x = 3\n")  # and back: the index still holds its hash
+    assert check(tmp_path)[1] == (0, 31)
+
+
+def test_two_runs_adding_to_the_index_keep_both_runs_entries(tmp_path: Path) -> None:
+    from cnnlint.check import CheckOptions, FileResult
+
+    options = CheckOptions()
+    first, second = ResultCache(tmp_path), ResultCache(tmp_path)
+    for cache, name in ((first, "a.py"), (second, "b.py")):
+        assert cache.lookup(Path(name), b"x = 1\n", options) is None
+        cache.store(Path(name), b"x = 1\n", options, FileResult(name))
+    first.flush()
+    second.flush()  # merged with what the first wrote since it read the index
+    third = ResultCache(tmp_path)
+    assert third.lookup(Path("a.py"), b"x = 1\n", options) is not None
+    assert third.lookup(Path("b.py"), b"x = 1\n", options) is not None
+    assert third.lookup(Path("b.py"), b"x = 2\n", options) is None
+
+
 # --------------------------------------------------------------------------- damage and concurrency
 
 
