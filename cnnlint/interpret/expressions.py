@@ -82,6 +82,8 @@ class Expressions:
 
     def _e_Constant(self, node: ast.Constant, frame: Frame) -> Any:
         value = node.value
+        if value is None or type(value) is float:
+            return value
         if isinstance(value, (bytes,)) or value is Ellipsis:
             return value if value is Ellipsis else UNKNOWN
         if isinstance(value, int) and not isinstance(value, bool):
@@ -107,7 +109,7 @@ class Expressions:
         return self.session.builtins.get(name, UNKNOWN)
 
     def resolve(self, value: Any) -> Any:
-        if isinstance(value, LazyImport):
+        if type(value) is LazyImport:  # (no subclasses: the cheapest test, asked for every name)
             return self.session.imports.resolve(value, self)
         return value
 

@@ -168,11 +168,12 @@ def _cfg_defaults(tree: ast.Module) -> dict[str, tuple[int, ...] | None]:
     for stmt in tree.body:
         if not isinstance(stmt, ast.FunctionDef):
             continue
-        returns = [n.value for n in ast.walk(stmt) if isinstance(n, ast.Return) and isinstance(n.value, ast.Dict)]
+        values = [n.value for n in ast.walk(stmt) if isinstance(n, ast.Return)]
+        returns = [v for v in values if isinstance(v, ast.Dict)]
         if len(returns) == 1:
             out[stmt.name] = _dict_size(returns[0], {})
         elif len(returns) == 0:
-            calls = [n.value for n in ast.walk(stmt) if isinstance(n, ast.Return) and isinstance(n.value, ast.Call)]
+            calls = [v for v in values if isinstance(v, ast.Call)]
             if len(calls) == 1 and isinstance(calls[0].func, ast.Name):
                 out[stmt.name] = _call_size(calls[0], out)  # ``def _ttcfg(**kw): return _cfg(**kw, ...)``
     return out

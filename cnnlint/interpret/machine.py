@@ -139,7 +139,13 @@ class Interpreter(Statements, Expressions):
         self, func: Any, args: list[Any], kwargs: dict[str, Any], node: ast.Call | None, frame: Frame | None
     ) -> Any:
         func = self.resolve(func)
-        if isinstance(func, FuncVal):
+        kind = type(func)  # the two commonest callees first: torch's names, and what is unknown
+        if kind is QualName:
+            return self.session.torch.call_qualname(self, func.name, args, kwargs, node)
+        if func is UNKNOWN:
+            self._unknown_effects(args, kwargs)
+            return self.session.forward.unknown_callee(self, func, args, node)
+        if kind is FuncVal:
             return self.call_function(func, args, kwargs, node)
         if isinstance(func, BoundMethod):
             if isinstance(func.func, FuncVal):

@@ -126,7 +126,8 @@ def unreached_models(session: Any, tree: ast.Module, lines: Any) -> list[tuple[M
     finally:
         if created:
             session.torch.containers_built = None
-    return _named(session, captured[start:], _site_names(tree), lines)
+    built = captured[start:]
+    return _named(session, built, _site_names(tree), lines) if built else []
 
 
 def pragma_models(session: Any, tree: ast.Module, lines: Any, candidates: list[Any]) -> list[tuple[ModelDef, Any, Any]]:

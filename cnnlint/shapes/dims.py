@@ -35,7 +35,10 @@ Dim = Union[int, str, _Unknown]
 
 def is_known(*values: object) -> bool:
     """True when every value is a concrete int (not bool, not a symbol, not unknown)."""
-    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    for v in values:  # noqa: SIM110 - a loop, not all(genexpr): asked millions of times per tree
+        if type(v) is not int and (not isinstance(v, int) or isinstance(v, bool)):
+            return False
+    return True
 
 
 def is_unknown(value: object) -> bool:
