@@ -1,6 +1,6 @@
 """How much of torchvision's and timm's released model code cnnlint follows (issue 11, item 2).
 
-    python benchmarks/realworld.py [--cnnlint CMD] [--jobs N] [--only torchvision|timm]
+    python benchmarks/realworld.py [--cnnlint CMD] [--jobs N] [--only torchvision|timm] [--names N]
 
 The sources are the torchvision 0.29.1 and timm 1.0.31 wheels, unzipped and
 never imported. timm is read from the cache the shared real-world script uses
@@ -335,7 +335,7 @@ def stop_reason(model: dict | None) -> str:
     return "not followed, no CNL100 says why"
 
 
-def report(label: str, root: Path, defs: list[FileDefs], outcome: Outcome, seconds: float) -> None:
+def report(label: str, root: Path, defs: list[FileDefs], outcome: Outcome, seconds: float, names: int = 0) -> None:
     def model(d: FileDefs, name: str) -> dict | None:
         return outcome.models.get((str(d.path.resolve()), name))
 
@@ -349,10 +349,13 @@ def report(label: str, root: Path, defs: list[FileDefs], outcome: Outcome, secon
         if followed(model(d, n)) or any((id(d), f) in factory_ok for f, built in d.factories.items() if n in built)
     ]
     reasons: dict[str, collections.Counter] = {"classes": collections.Counter(), "factories": collections.Counter()}
+    examples: dict[str, list[str]] = collections.defaultdict(list)
     for kind, items in (("classes", [c for c in classes if c not in class_ok]), ("factories", factories)):
         for d, n in items:
             if not followed(model(d, n)):
-                reasons[kind][stop_reason(model(d, n))] += 1
+                reason = stop_reason(model(d, n))
+                reasons[kind][reason] += 1
+                examples[reason].append(f"{d.path.name}:{n}")
     severities = collections.Counter(diag[3] for diag in outcome.diagnostics)
     share = len(class_ok) / len(classes) if classes else 0.0
     rows = [
@@ -373,6 +376,8 @@ def report(label: str, root: Path, defs: list[FileDefs], outcome: Outcome, secon
     total = collections.Counter(reasons["classes"]) + reasons["factories"]
     for reason, _ in total.most_common():
         print(f"  {reason[:60]:<60} {reasons['classes'][reason]:>7} {reasons['factories'][reason]:>9}")
+        if names:
+            print(f"      {', '.join(examples[reason][:names])}")
     errors, warnings = severities["error"], severities["warning"]
     print(f"errors={errors} warnings={warnings} crashes={len(outcome.crashes)} seconds={seconds:.1f}")
     for crash in outcome.crashes[:10]:
@@ -394,6 +399,7 @@ def main() -> None:
     parser.add_argument("--cnnlint", help="command that runs cnnlint (default: the one beside this Python)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cnnlint processes at once")
     parser.add_argument("--only", choices=sorted(TARGETS))
+    parser.add_argument("--names", type=int, default=0, help="list up to this many file:name per blocker")
     args = parser.parse_args()
     cmd = _cnnlint_command(args.cnnlint)
     for label in ("torchvision", "timm"):
@@ -407,7 +413,7 @@ def main() -> None:
             defs = scan(root, timm_scope)
         start = time.perf_counter()
         outcome = run_cnnlint(cmd, defs, args.jobs)
-        report(label, root, defs, outcome, time.perf_counter() - start)
+        report(label, root, defs, outcome, time.perf_counter() - start, args.names)
 
 
 if __name__ == "__main__":

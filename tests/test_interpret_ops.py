@@ -59,11 +59,9 @@ def test_a_layer_not_listed_has_unknown_parameter_shapes() -> None:
     assert param_shape("PReLU", {"num_parameters": 3}, "weight").open
 
 
-def run_model(tmp_path: Path, body: str, forward: str, size: tuple[int, ...]) -> tuple[dict, list, int, int]:
-    """cnnlint's model and torch's (output shape, params, FLOPs) for one small module."""
-    from torch.utils.flop_counter import FlopCounterMode
-
-    source = textwrap.dedent(
+def model_source(body: str, forward: str) -> str:
+    """One small module ``Net`` with ``body`` in its ``__init__`` and ``forward`` as its forward's body."""
+    return textwrap.dedent(
         f"""
         import typing
         from collections import namedtuple
@@ -85,6 +83,13 @@ def run_model(tmp_path: Path, body: str, forward: str, size: tuple[int, ...]) ->
                 {forward}
         """
     )
+
+
+def run_model(tmp_path: Path, body: str, forward: str, size: tuple[int, ...]) -> tuple[dict, list, int, int]:
+    """cnnlint's model and torch's (output shape, params, FLOPs) for one small module."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    source = model_source(body, forward)
     env: dict = {}
     exec(source, env)  # noqa: S102 - the torch side of the oracle
     model = env["Net"]()
@@ -117,6 +122,16 @@ def run_model(tmp_path: Path, body: str, forward: str, size: tuple[int, ...]) ->
         ("self.fc = nn.Linear(6, 4)", "p = Pair(self.fc(x), b=x)\n                return p.a + p[1][:, :4]", (2, 6)),
         ("self.fc = nn.Linear(6, 4)", "a, b = Pair(self.fc(x))\n                return a if b is None else x", (2, 6)),
         ("self.fc = nn.Linear(6, 6)", "t = Triple(x, self.fc(x), 2)\n                return t.y * t.z + t.x", (2, 6)),
+        (  # timm's GlobalResponseNorm (ConvNeXt-V2)
+            "self.w = nn.Parameter(torch.zeros(8)); self.c = nn.Conv2d(8, 8, 1)",
+            "g = x.norm(p=2, dim=(2, 3), keepdim=True)\n"
+            "                n = g / (g.mean(dim=1, keepdim=True) + 1e-6)\n"
+            "                return self.c(x + torch.addcmul(self.w.view(1, -1, 1, 1), self.w.view(1, -1, 1, 1), x * n))",
+            (2, 8, 5, 5),
+        ),
+        ("self.fc = nn.Linear(6, 6)", "return torch.addcdiv(x[:, :1], self.fc(x), x.unsqueeze(0), value=0.5)", (2, 6)),
+        ("self.fc = nn.Linear(6, 6)", "return self.fc(torch.lerp(x, self.fc(x), 0.3))", (2, 6)),
+        ("self.fc = nn.Linear(6, 6)", "return self.fc(x.lerp(self.fc(x)[:1], torch.sigmoid(x)))", (2, 6)),
     ],
 )
 def test_ops_match_torch(tmp_path: Path, body: str, forward: str, size: tuple[int, ...]) -> None:
@@ -124,6 +139,37 @@ def test_ops_match_torch(tmp_path: Path, body: str, forward: str, size: tuple[in
     assert mine["output_shape"] == shape
     assert mine["total_params"] == params
     assert mine["total_macs"] is not None and 2 * mine["total_macs"] == flops
+
+
+@pytest.mark.parametrize("op", ["x.addcmul(self.fc(x), x)", "torch.addcdiv(x, x, self.fc(x))", "x.lerp(self.fc(x), 0.5)"])
+def test_ternary_ops_that_cannot_broadcast_are_errors_where_torch_raises(tmp_path: Path, op: str) -> None:
+    source = model_source("self.fc = nn.Linear(6, 5)", f"return {op}")
+    env: dict = {}
+    exec(source, env)  # noqa: S102 - the torch side of the oracle
+    with pytest.raises(RuntimeError):
+        env["Net"]()(torch.randn(2, 6))
+    (tmp_path / "model.py").write_text(source)
+    result = run_cli("check", str(tmp_path / "model.py"), "--input", "Net=2,6")
+    row = 1 + next(i for i, line in enumerate(source.splitlines()) if line.strip() == f"return {op}")
+    assert result.exit_code == 1 and f"model.py:{row}:16: CNL008" in result.stdout, result.stdout
+
+
+def test_per_sample_macs_past_a_batchnorm_of_one_value_per_channel_are_torchs(tmp_path: Path) -> None:
+    """ResNeSt's split attention normalises (B, C, 1, 1): at the per-sample batch of 1 torch raises in
+    training mode only, and what the model computes (its MACs, counted in eval mode) is still defined."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    body = "self.c = nn.Conv2d(8, 16, 3); self.fc = nn.Conv2d(16, 4, 1); self.bn = nn.BatchNorm2d(4)"
+    source = model_source(body, "return self.bn(self.fc(self.c(x).mean((2, 3), keepdim=True)))")
+    env: dict = {}
+    exec(source, env)  # noqa: S102 - the torch side of the oracle
+    with FlopCounterMode(display=False) as counter:
+        env["Net"]().eval()(torch.randn(1, 8, 6, 6))
+    (tmp_path / "model.py").write_text(source)
+    result = run_cli("summary", str(tmp_path / "model.py"), "--input", "Net=B,8,6,6", "--output-format", "json")
+    (mine,) = result.json()["models"]
+    assert mine["macs_per_sample"] and mine["output_shape"] == ["B", 4, 1, 1]
+    assert 2 * mine["total_macs"] == counter.get_total_flops()
 
 
 def test_einsum_not_modelled_is_unknown_and_silent(tmp_path: Path) -> None:

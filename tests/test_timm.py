@@ -38,6 +38,9 @@ CASES = [
     "densenet121",
     "volo_d1_224",  # outlook attention: nn.Unfold / F.fold
     "regnetx_002",
+    "convnextv2_atto",  # GlobalResponseNorm: Tensor.norm, torch.addcmul
+    "resnest14d",  # split attention: a BatchNorm over (B, C, 1, 1), MACs per sample
+    "cspresnet50",  # create_csp_stem(**asdict(cfg.stem)); its config's input is 256x256
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,
@@ -60,7 +63,8 @@ def factory_file(name: str) -> Path:
 
 @functools.cache
 def torch_reference(name: str) -> tuple[list[int], int, int]:
-    """(output shape, parameter count, FlopCounterMode total) of ``timm.create_model(name)`` on the meta device."""
+    """(output shape, parameter count, FlopCounterMode total) of ``timm.create_model(name)`` on the meta device,
+    at the input size of its default config (the size cnnlint reads from the file, SPEC §2)."""
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
@@ -75,7 +79,7 @@ def torch_reference(name: str) -> tuple[list[int], int, int]:
     with torch.device("meta"):
         model = model.to("meta")
         with FlopCounterMode(display=False) as counter:
-            out = model(torch.empty(1, 3, 224, 224))
+            out = model(torch.empty(1, *model.pretrained_cfg["input_size"]))
     return list(out.shape), sum(p.numel() for p in model.parameters()), counter.get_total_flops()
 
 

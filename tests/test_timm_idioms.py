@@ -495,3 +495,69 @@ def test_sets_compare_like_python() -> None:
     assert make_set([QualName("torch.nn.ReLU"), QualName("torch.nn.ReLU")]).items == [QualName("torch.nn.ReLU")]
     assert make_set([UNKNOWN, 1]).uncertain
     assert equal(QualName("torch.cat"), QualName("torch.concat")) is UNKNOWN  # aliases: not decided
+
+
+ASDICT = '''
+from dataclasses import asdict, dataclass, field
+from typing import Tuple
+
+import torch.nn as nn
+
+
+@dataclass
+class StemCfg:
+    out_chs: Tuple[int, ...] = (8, 16)
+    stride: int = 2
+    act_layer: type = nn.ReLU
+
+
+@dataclass
+class NetCfg:
+    stem: StemCfg = field(default_factory=StemCfg)
+    widths: list = field(default_factory=lambda: [24, 32])
+
+
+def create_stem(in_chans=3, out_chs=(8,), stride=2, act_layer=nn.ReLU):
+    stem = nn.Sequential()
+    prev = in_chans
+    for i, chs in enumerate(out_chs):
+        stem.add_module(f"conv{i + 1}", nn.Conv2d(prev, chs, 3, stride=stride if i == 0 else 1, padding=1))
+        stem.add_module(f"act{i + 1}", act_layer())
+        prev = chs
+    return stem, prev
+
+
+class CspLike(nn.Module):
+    def __init__(self, cfg=NetCfg(), num_classes=10):
+        super().__init__()
+        self.stem, chs = create_stem(3, **asdict(cfg.stem))
+        widths = asdict(cfg)["widths"]
+        widths.append(40)  # a copy: the config keeps its own list
+        layers = []
+        for w in widths + cfg.widths:
+            layers += [nn.Conv2d(chs, w, 3, padding=1), nn.ReLU()]
+            chs = w
+        self.stages = nn.Sequential(*layers)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(chs, num_classes))
+
+    def forward(self, x):
+        return self.head(self.stages(self.stem(x)))
+
+
+def build():
+    return CspLike()
+'''
+
+
+def test_dataclasses_asdict_is_pythons(tmp_path: Path) -> None:
+    """``create_stem(**asdict(cfg.stem))`` (timm's CspNet): nested dataclasses become dicts, lists are copies."""
+    path = tmp_path / "csp.py"
+    path.write_text(ASDICT)
+    model = _summary(path, "CspLike", "1,3,32,32")
+    module = runpy.run_path(str(path))
+    with torch.device("meta"):
+        net = module["build"]().eval()
+        out = net(torch.empty(1, 3, 32, 32))
+    assert model.get("followed", True) is True and not model["partial"], model.get("stopped")
+    assert model["output_shape"] == list(out.shape)
+    assert model["total_params"] == sum(p.numel() for p in net.parameters())

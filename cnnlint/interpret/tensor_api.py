@@ -257,10 +257,25 @@ def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, 
         return binop(session, interp, _BINARY[name], t, args[0], node)
     if name in ("matmul", "mm", "bmm") and args:
         return matmul(session, interp, t, args[0], node, name)
+    if name in ("addcmul", "addcdiv", "lerp") and len(args) >= 2:
+        return _ternary(session, interp, name, t, args[:2], node)
     if name in ("new_zeros", "new_ones", "new_empty", "new_full") and args:
         dims = dims_of(args[:1] if name == "new_full" else args, interp)
         return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
     return tensor_op(session, interp, name, t, args, kwargs, node)
+
+
+def _ternary(session: Any, interp: Any, name: str, t: TensorVal, others: list, node: Any) -> Any:
+    """``addcmul(t, a, b)`` / ``addcdiv`` / ``lerp(t, end, weight)``: the three operands broadcast together."""
+    out: Any = t
+    for other in others:
+        number = isinstance(other, (int, float)) and not isinstance(other, (bool, Sym))
+        if not isinstance(other, TensorVal) and not (name == "lerp" and number):
+            return unknown_tensor()
+        out = binop(session, interp, name, out, other, node)
+        if not isinstance(out, TensorVal):
+            return out
+    return out
 
 
 def tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:

@@ -42,6 +42,7 @@ from cnnlint.interpret.values import (
     ClassVal,
     DataclassInit,
     DictVal,
+    FieldDefault,
     FuncVal,
     ListVal,
     MethodOf,
@@ -59,6 +60,8 @@ from cnnlint.shapes.dims import Shape
 
 _MODULES_PATH = re.compile(r"^torch\.nn\.modules(?:\.\w+)*\.([A-Z]\w*)$")
 _CONV_TUPLE_ARGS = frozenset({"kernel_size", "stride", "padding", "dilation", "output_padding"})
+# What ``dataclasses.field`` may be given and still be read: the rest (init=False, kw_only) is unknown.
+_FIELD_KEYWORDS = frozenset({"default", "default_factory", "repr", "hash", "compare", "metadata"})
 _MATH_CONSTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "tau": math.tau}
 
 
@@ -138,12 +141,40 @@ class TorchAPI(ModuleAPI):
         merged.update(changes)
         return self._plain_instance(interp, obj.cls, [], merged, node)
 
+    def _dataclass_asdict(self, value: Any, depth: int) -> Any:
+        """``dataclasses.asdict(cfg)``: its fields as a dict, nested dataclasses too, everything else deep-copied."""
+        if depth > 16:
+            return UNKNOWN
+        fields = _dataclass_fields(value.cls) if isinstance(value, ModuleObj) and value.cls is not None else None
+        if fields is None or value.kind != "object" or value.uncertain or any(f not in value.attrs for f, _ in fields):
+            return UNKNOWN  # Python raises for a non-dataclass; an object the interpreter lost track of is unknown
+        return DictVal({f: self._asdict_item(value.attrs[f], depth + 1) for f, _ in fields})
+
+    def _asdict_item(self, value: Any, depth: int) -> Any:
+        nested = isinstance(value, ModuleObj) and value.kind == "object" and value.cls is not None
+        if nested and _dataclass_fields(value.cls) is not None:
+            return self._dataclass_asdict(value, depth)
+        if isinstance(value, ListVal) and not isinstance(value, SetVal):
+            items = ListVal([self._asdict_item(v, depth + 1) for v in value.items])
+            items.uncertain = value.uncertain
+            return items
+        if type(value) is tuple:
+            return tuple(self._asdict_item(v, depth + 1) for v in value)
+        if isinstance(value, DictVal):
+            items = DictVal({k: self._asdict_item(v, depth + 1) for k, v in value.items.items()})
+            items.uncertain = value.uncertain
+            return items
+        return self.session.copy_value(value)
+
     def dataclass_init(self, interp: Any, cls: ClassVal, obj: Any, args: list[Any], kwargs: dict, node: Any) -> Any:
         fields = _dataclass_fields(cls) or []
         bound = dict(zip([f for f, _ in fields], args))
         bound.update(kwargs)
         for name, default in fields:
             value = bound.get(name, default)
+            if isinstance(default, FieldDefault) and name not in bound:
+                factory = default.factory
+                value = default.default if factory is MISSING else interp.call(factory, [], {}, node, None)
             if value is MISSING:
                 return UNKNOWN
             interp.write(obj.attrs, name, value)
@@ -304,6 +335,12 @@ class TorchAPI(ModuleAPI):
             return re_call(name[3:], args, kwargs)
         if name == "dataclasses.replace" and len(args) == 1:
             return self._dataclass_replace(interp, args[0], kwargs, node)
+        if name == "dataclasses.field":
+            if args or set(kwargs) - _FIELD_KEYWORDS:
+                return UNKNOWN
+            return FieldDefault(kwargs.get("default", MISSING), kwargs.get("default_factory", MISSING))
+        if name == "dataclasses.asdict" and len(args) == 1 and not kwargs:
+            return self._dataclass_asdict(args[0], 0)
         if name in ("copy.deepcopy", "copy.copy"):
             return self.session.copy_value(args[0]) if args else UNKNOWN
         if name == "warnings.warn":

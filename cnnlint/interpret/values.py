@@ -267,6 +267,14 @@ class DataclassInit:
 
 
 @dataclass(eq=False)
+class FieldDefault:
+    """``dataclasses.field(default=...)`` or ``field(default_factory=...)``, as a dataclass body binds it."""
+
+    default: Any
+    factory: Any
+
+
+@dataclass(eq=False)
 class MethodOf:
     """A method of a value the interpreter models natively (``list.append``, ``x.view``)."""
 

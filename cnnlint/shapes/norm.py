@@ -98,6 +98,7 @@ def _check_single_value(name: str, n: int, shape: Shape) -> None:
             f"{name} in training mode needs more than one value per channel, but input "
             f"{format_shape(shape)} holds one value per channel (batch 1, spatial size 1); use a batch larger than 1",
             recovered=shape,
+            train_only=True,
         )
 
 

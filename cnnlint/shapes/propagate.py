@@ -171,16 +171,20 @@ def _leaf(step: Step, spec: LayerSpec, args: Args, shape: Shape, batched: bool |
         step.stopped = err.recovered is None
         step.out_shape = out
         step.params = _safe_count(spec.count_params, args, shape)
-        step.macs = UNKNOWN
+        step.macs = _safe_macs(spec, args, shape, out) if err.train_only else UNKNOWN
         return out
     step.out_shape = out
     step.findings.extend(spec.lint(args, shape))
     step.params = _safe_count(spec.count_params, args, shape)
-    try:
-        step.macs = spec.macs(args, shape, out)
-    except (ShapeError, ArithmeticError, TypeError, ValueError):
-        step.macs = UNKNOWN
+    step.macs = _safe_macs(spec, args, shape, out)
     return out
+
+
+def _safe_macs(spec: LayerSpec, args: Args, shape: Shape, out: Shape) -> Count:
+    try:
+        return spec.macs(args, shape, out)
+    except (ShapeError, ArithmeticError, TypeError, ValueError):
+        return UNKNOWN
 
 
 # Real models repeat the same layer on the same input many times (blocks, stages, editor re-checks).

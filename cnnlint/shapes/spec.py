@@ -75,7 +75,9 @@ class ShapeError(Exception):
     ``recovered`` is the output shape the layer still has, fixed by its own
     arguments (a wrong ``in_features`` still yields ``out_features``), so that
     propagation can go on and report independent bugs further down; None
-    when nothing after this layer can be trusted.
+    when nothing after this layer can be trusted. ``train_only``: torch raises
+    only in training mode (BatchNorm's one value per channel); what the layer
+    computes, and so its MACs, is still defined.
     """
 
     def __init__(
@@ -84,10 +86,12 @@ class ShapeError(Exception):
         message: str,
         fix: ArgFix | None = None,
         recovered: Shape | None = None,
+        train_only: bool = False,
     ) -> None:
         super().__init__(message)
         self.finding = Finding(code, message, fix)
         self.recovered = recovered
+        self.train_only = train_only
 
 
 Args = Mapping[str, Any]
