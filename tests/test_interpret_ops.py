@@ -126,7 +126,8 @@ def run_model(tmp_path: Path, body: str, forward: str, size: tuple[int, ...]) ->
             "self.w = nn.Parameter(torch.zeros(8)); self.c = nn.Conv2d(8, 8, 1)",
             "g = x.norm(p=2, dim=(2, 3), keepdim=True)\n"
             "                n = g / (g.mean(dim=1, keepdim=True) + 1e-6)\n"
-            "                return self.c(x + torch.addcmul(self.w.view(1, -1, 1, 1), self.w.view(1, -1, 1, 1), x * n))",
+            "                w = self.w.view(1, -1, 1, 1)\n"
+            "                return self.c(x + torch.addcmul(w, w, x * n))",
             (2, 8, 5, 5),
         ),
         ("self.fc = nn.Linear(6, 6)", "return torch.addcdiv(x[:, :1], self.fc(x), x.unsqueeze(0), value=0.5)", (2, 6)),
@@ -141,7 +142,9 @@ def test_ops_match_torch(tmp_path: Path, body: str, forward: str, size: tuple[in
     assert mine["total_macs"] is not None and 2 * mine["total_macs"] == flops
 
 
-@pytest.mark.parametrize("op", ["x.addcmul(self.fc(x), x)", "torch.addcdiv(x, x, self.fc(x))", "x.lerp(self.fc(x), 0.5)"])
+@pytest.mark.parametrize(
+    "op", ["x.addcmul(self.fc(x), x)", "torch.addcdiv(x, x, self.fc(x))", "x.lerp(self.fc(x), 0.5)"]
+)
 def test_ternary_ops_that_cannot_broadcast_are_errors_where_torch_raises(tmp_path: Path, op: str) -> None:
     source = model_source("self.fc = nn.Linear(6, 5)", f"return {op}")
     env: dict = {}

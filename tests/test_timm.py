@@ -41,6 +41,8 @@ CASES = [
     "convnextv2_atto",  # GlobalResponseNorm: Tensor.norm, torch.addcmul
     "resnest14d",  # split attention: a BatchNorm over (B, C, 1, 1), MACs per sample
     "cspresnet50",  # create_csp_stem(**asdict(cfg.stem)); its config's input is 256x256
+    "repvgg_a0",  # ByobNet: isinstance(cfg, Sequence), isinstance(group_size, Callable), dataclasses.replace
+    "regnetz_b16",
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

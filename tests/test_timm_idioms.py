@@ -497,7 +497,7 @@ def test_sets_compare_like_python() -> None:
     assert equal(QualName("torch.cat"), QualName("torch.concat")) is UNKNOWN  # aliases: not decided
 
 
-ASDICT = '''
+ASDICT = """
 from dataclasses import asdict, dataclass, field
 from typing import Tuple
 
@@ -546,7 +546,7 @@ class CspLike(nn.Module):
 
 def build():
     return CspLike()
-'''
+"""
 
 
 def test_dataclasses_asdict_is_pythons(tmp_path: Path) -> None:
@@ -561,3 +561,58 @@ def test_dataclasses_asdict_is_pythons(tmp_path: Path) -> None:
     assert model.get("followed", True) is True and not model["partial"], model.get("stopped")
     assert model["output_shape"] == list(out.shape)
     assert model["total_params"] == sum(p.numel() for p in net.parameters())
+
+
+ISINSTANCE = """
+from collections.abc import Iterable as AbcIterable
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+import torch.nn as nn
+
+
+@dataclass
+class Cfg:
+    d: int = 1
+
+
+class Calls:
+    def __call__(self):
+        return 1
+
+
+class Iterates:
+    def __iter__(self):
+        return iter(())
+
+
+def f():
+    return 0
+
+
+checks = [
+    isinstance(Cfg(), Sequence),
+    isinstance(Cfg(), Iterable),
+    isinstance(Cfg(), AbcIterable),
+    isinstance(Iterates(), Iterable),
+    isinstance(Cfg(), Callable),
+    isinstance(Calls(), Callable),
+    isinstance(0, Callable),
+    isinstance(None, Callable),
+    isinstance(f, Callable),
+    isinstance(Cfg, Callable),
+    isinstance((1,), Sequence),
+    isinstance(nn.Linear(1, 1), Callable),
+]
+width = 1 + sum(2**i for i, c in enumerate(checks) if c)
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+
+def test_isinstance_of_abcs_is_pythons(tmp_path: Path) -> None:
+    """``isinstance(cfg, Sequence)`` / ``isinstance(gs, Callable)`` (timm's ByobNet) as Python answers them,
+    or unknown (a class whose methods make it one): the width encodes every answer."""
+    path = tmp_path / "checks.py"
+    path.write_text(ISINSTANCE)
+    model = _summary(path, "net", "1,4")
+    assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]

@@ -284,6 +284,23 @@ def _isinstance(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return result
 
 
+def _abc_instance(value: Any, method: str | None) -> Any:
+    """Whether an instance of a class of the checked code whose every base is read (no torch, typing or abc
+    base) is an instance of an ABC: of ``Iterable`` / ``Callable`` when a class of it defines ``__iter__`` /
+    ``__call__`` (their subclass hooks), of ``Sequence`` (``method`` None) never. UNKNOWN for anything else."""
+    if not isinstance(value, ModuleObj) or value.kind != "object" or value.cls is None:
+        return UNKNOWN
+    mro = value.cls.mro()
+    if not all(isinstance(c, ClassVal) for c in mro):
+        return UNKNOWN
+    if method is None:
+        return False
+    for c in mro:
+        if method in (c.ns or {}):
+            return c.ns[method] is not None  # ``__iter__ = None`` opts out
+    return False
+
+
 def _instance_of(value: Any, kind: Any) -> Any:
     if value is UNKNOWN or kind is UNKNOWN:
         return UNKNOWN
@@ -325,7 +342,17 @@ def _instance_of(value: Any, kind: Any) -> Any:
         if name in ("collections.abc.Iterable", "collections.abc.Sequence", "typing.Iterable", "typing.Sequence"):
             if isinstance(value, (tuple, ListVal, str)) or (name.endswith("Iterable") and isinstance(value, DictVal)):
                 return True
-            return False if is_plain(value) or isinstance(value, (*callable_kinds, TensorVal)) else UNKNOWN
+            if is_plain(value) or isinstance(value, (*callable_kinds, TensorVal)):
+                return False
+            return _abc_instance(value, "__iter__" if name.endswith("Iterable") else None)  # ``ByoBlockCfg``
+        if name in ("typing.Callable", "collections.abc.Callable"):
+            if isinstance(value, (FuncVal, ClassVal, Partial, Builtin, TorchLayer)) or (
+                isinstance(value, ModuleObj) and value.kind != "object"  # a module: nn.Module has __call__
+            ):
+                return True
+            if is_plain(value) or isinstance(value, (tuple, ListVal, DictVal, TensorVal)):
+                return False
+            return _abc_instance(value, "__call__")
         if name == "types.FunctionType":
             return isinstance(value, FuncVal) or (UNKNOWN if value is UNKNOWN else False)
         if name == "torch.Tensor":
