@@ -325,8 +325,10 @@ def may_define_model(data: Any) -> bool:
 
     Every spelling cnnlint understands contains ``Sequential`` or ``Module``
     (``nn.Sequential``, ``from torch.nn import Sequential as S``, ``nn.Module``,
-    ``from torch.nn import Module``), whatever the file's encoding.
+    ``from torch.nn import Module``), whatever the file's encoding; so does a
+    file of registered factories that build a class defined elsewhere
+    (timm's ``byoanet.py``: ``@register_model def botnet26t_256(...)``).
     """
     if isinstance(data, str):
-        return "Sequential" in data or "Module" in data
-    return b"Sequential" in data or b"Module" in data
+        return "Sequential" in data or "Module" in data or "@register_model" in data
+    return b"Sequential" in data or b"Module" in data or b"@register_model" in data

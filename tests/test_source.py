@@ -168,6 +168,9 @@ def test_parse_error_is_a_source_error() -> None:
         (b"import numpy as np\nx = np.zeros(3)\n", False),
         ("net = nn.Sequential()\n", True),
         ("print('hello')\n", False),
+        (b"from .byobnet import ByobNet\n@register_model\ndef botnet(**kw):\n    return ByobNet(**kw)\n", True),
+        ("@register_model\ndef botnet(**kw):\n    return ByobNet(**kw)\n", True),
+        (b"from ._registry import register_model, list_models\n", False),
     ],
 )
 def test_may_define_model(data: bytes | str, expected: bool) -> None:
