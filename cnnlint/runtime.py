@@ -264,6 +264,7 @@ def _op_args(call: LayerCall) -> tuple[list, dict]:
 def _node(step: Step, aliases: Mapping[str, str], constants: Mapping[str, Any]) -> dict:
     """What the worker does at one step; a "stop" node carries the reason."""
     from cnnlint.build import FUNCTIONAL, IDENTITY_METHODS, TORCH_FUNCS
+    from cnnlint.shapes.tensor_ops import factors
 
     layer = step.layer
     call = layer.origin
@@ -298,7 +299,7 @@ def _node(step: Step, aliases: Mapping[str, str], constants: Mapping[str, Any]) 
             elif name in ("view", "reshape", "flatten") or name in TORCH_FUNCS or name in FUNCTIONAL:
                 args, kwargs = _op_args(call)
                 if name in ("view", "reshape"):  # a symbolic size read from the input (x.size(0)) runs as 1
-                    args = [1 if isinstance(a, str) else a for a in args]
+                    args = [factors(a)[0] if isinstance(a, str) else a for a in args]  # and "64*B" as 64
                 node.update(kind="method", name=name, args=args, kwargs=kwargs)
             else:
                 raise Unsafe(f"{call.callee} is not an op cnnlint follows")

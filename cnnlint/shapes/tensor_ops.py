@@ -24,13 +24,37 @@ class SizeOf:
         return f"x.size({self.index})"
 
 
+def factors(d: str) -> tuple[int, list[str]]:
+    """A symbolic dim's integer coefficient and symbols: ``"64*B"`` is (64, ["B"]), ``"B"`` is (1, ["B"])."""
+    coefficient, symbols = 1, []
+    for part in d.split("*"):
+        if part.isdigit():
+            coefficient *= int(part)
+        else:
+            symbols.append(part)
+    return coefficient, symbols
+
+
+def compose(coefficient: int, symbols: Counter) -> Dim:
+    """The dim ``coefficient x symbols``: ``"64*B"`` for Swin's windows of a symbolic batch (``view(-1, 7, 7, C)``)."""
+    names = sorted(symbols.elements())
+    if coefficient == 0:
+        return 0
+    if not names:
+        return coefficient
+    return "*".join(([str(coefficient)] if coefficient != 1 else []) + names)
+
+
 def _split(dims: tuple[Dim, ...]) -> tuple[Counter, int | None]:
-    """Symbols (as a multiset) and the product of the known ints; None if anything is unknown."""
+    """Symbols (as a multiset) and the product of the known ints (a composite ``"64*B"`` split into both);
+    None if anything is unknown."""
     symbols: Counter = Counter()
     known = 1
     for d in dims:
         if isinstance(d, str):
-            symbols[d] += 1
+            coefficient, names = factors(d)
+            known *= coefficient
+            symbols.update(names)
         elif is_known(d):
             known *= d  # type: ignore[operator]
         else:
@@ -80,15 +104,16 @@ def _infer_reshape(args: Args, shape: Shape) -> Shape:
 def _symbolic(resolved: list[Dim], in_symbols: Counter, out_symbols: Counter, in_known: int, out_known: int) -> Shape:
     """Symbols on one side only: ``-1`` absorbs what is left when that is certain, else it is unknown.
 
-    ``(B, 16, 5, 5).view(-1, 400)`` is ``(B, 400)``; whether a reshape with a
-    symbol is valid depends on the symbol's value, so it never raises.
+    ``(B, 16, 5, 5).view(-1, 400)`` is ``(B, 400)``; ``(B, 8, 7, 8, 7, 96)``
+    viewed as ``(-1, 7, 7, 96)`` is ``(64*B, 7, 7, 96)``. Whether a reshape
+    with a symbol is valid depends on the symbol's value, so it never raises.
     """
     if -1 not in resolved or out_symbols - in_symbols:
         return Shape.unknown()
     left = in_symbols - out_symbols
     fill: Dim = UNKNOWN
-    if sum(left.values()) == 1 and out_known and in_known == out_known:
-        fill = next(iter(left))
+    if out_known and in_known % out_known == 0:
+        fill = compose(in_known // out_known, left)
     return Shape(*[fill if d == -1 else d for d in resolved])
 
 
