@@ -249,6 +249,8 @@ def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, 
         return TensorVal(args[0].shape)
     if name == "flatten":
         return _run_layer(session, interp, "Tensor.flatten", t, args, kwargs, node)
+    if name == "unfold":  # sliding windows along a dim: not F.unfold (im2col), whose name it shares
+        return tensor_op(session, interp, name, t, args, kwargs, node)
     if name in TORCH_FUNCS or name in FUNCTIONAL:
         return _run_layer(session, interp, f"Tensor.{name}", t, args, kwargs, node)
     if name in ("size",):
@@ -343,6 +345,11 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
             return TensorVal(ops.unflatten(shape, args[0], tuple(sizes)))
         if name in ("chunk", "split", "unbind", "tensor_split"):
             return _pieces(ops, interp, name, shape, args, kwargs)
+        if name == "unfold":
+            values = [*args, *(kwargs[k] for k in ("dimension", "size", "step")[len(args) :] if k in kwargs)]
+            if len(values) != 3 or len(args) + len(kwargs) != 3 or not _known_args(*values):
+                return unknown_tensor()
+            return TensorVal(ops.unfold_dim(shape, *values))
         if name in ("softmax", "log_softmax") and args:
             return TensorVal(shape)
     except ShapeError as err:

@@ -14,7 +14,18 @@ from __future__ import annotations
 from cnnlint.shapes.ops_broadcast import bmm, broadcast, broadcast_all, expand, matmul, mm, repeat
 from cnnlint.shapes.ops_index import index
 from cnnlint.shapes.ops_join import cat, chunk, split, stack, unbind
-from cnnlint.shapes.ops_layout import flatten, movedim, permute, reduce, squeeze, t, transpose, unflatten, unsqueeze
+from cnnlint.shapes.ops_layout import (
+    flatten,
+    movedim,
+    permute,
+    reduce,
+    squeeze,
+    t,
+    transpose,
+    unflatten,
+    unfold_dim,
+    unsqueeze,
+)
 from cnnlint.shapes.ops_resample import interpolate, pad
 
 __all__ = [
@@ -41,5 +52,6 @@ __all__ = [
     "transpose",
     "unbind",
     "unflatten",
+    "unfold_dim",
     "unsqueeze",
 ]

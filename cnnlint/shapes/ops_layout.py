@@ -1,5 +1,5 @@
 """Dims moved, added, removed: reduce, permute, transpose, movedim, t, unsqueeze, squeeze,
-flatten, unflatten.
+flatten, unflatten, and ``Tensor.unfold``'s sliding windows.
 
 Codes: a dim argument out of range or repeated is CNL005 (torch's IndexError /
 RuntimeError); a permutation or ``t()`` that does not fit the rank is CNL006.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnnlint.shapes.dims import Dim, Shape, is_known
+from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, is_known
 from cnnlint.shapes.ops_common import int_dims, no_repeats, pinned, show, wrap, wrap_open
 from cnnlint.shapes.reshape import FLATTEN, UNFLATTEN
 from cnnlint.shapes.spec import ShapeError, is_int
@@ -185,3 +185,34 @@ def unflatten(shape: Shape, dim: int, sizes: Sequence[int]) -> Shape:
         return UNFLATTEN.infer(args, shape)
     except ShapeError as err:
         raise _as_op("unflatten", err) from None
+
+
+def unfold_dim(shape: Shape, dimension: int, size: int, step: int) -> Shape:
+    """``x.unfold(dimension, size, step)``: windows of ``size`` every ``step`` along one dim, as a new last dim.
+
+    Not ``F.unfold`` (im2col). ``dimension`` out of range is CNL005 (IndexError);
+    a negative ``size``, a ``step`` below 1 or a window longer than the dim is
+    CNL005 (RuntimeError). A 0-D tensor unfolds as one element.
+    """
+    for name, value in (("dimension", dimension), ("size", size), ("step", step)):
+        if not is_int(value):
+            raise ShapeError("CNL005", f"unfold() argument '{name}' must be an int, got {value!r}")
+    if shape.rank is None:
+        return Shape.unknown()
+    d = wrap(dimension, shape.rank)
+    if size < 0:
+        raise ShapeError("CNL005", f"unfold: size is {size} but must be >= 0")
+    if step <= 0:
+        raise ShapeError("CNL005", f"unfold: step is {step} but must be > 0")
+    dims = list(shape.dims) if shape.rank else [1]
+    n = dims[d]
+    windows: Dim = UNKNOWN
+    if is_known(n):
+        if size > n:  # type: ignore[operator]
+            raise ShapeError(
+                "CNL005", f"unfold: the largest window at dimension {d} of {show(shape)} is {n}, but size is {size}"
+            )
+        windows = (n - size) // step + 1  # type: ignore[operator]
+    if shape.rank == 0:
+        return Shape(size)
+    return Shape(*dims[:d], windows, *dims[d + 1 :], size)
