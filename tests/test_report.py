@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from cnnlint import rules
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
@@ -349,3 +350,18 @@ def test_report_and_config_import_no_heavy_modules():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_an_error_is_shown_under_the_model_that_meets_it_not_every_model_that_runs_the_line(tmp_path) -> None:
+    """Two factories build one class; only ``bad``'s sizes make ``x @ self.table`` fail. ``good`` runs the same
+    line and was summarised first: the error must not be placed on its row too."""
+    path = tmp_path / "two.py"
+    path.write_text(
+        "import torch\nimport torch.nn as nn\n\n\nclass A(nn.Module):\n    def __init__(self, n):\n"
+        "        super().__init__()\n        self.table = nn.Parameter(torch.zeros(n, 4))\n\n"
+        "    def forward(self, x):\n        return x @ self.table\n\n\n"
+        "def good(**kwargs):\n    return A(8)\n\n\ndef bad(**kwargs):\n    return A(6)\n"
+    )
+    result = run_cli("summary", "--output-format", "json", "--input", "good=2,8", "--input", "bad=2,8", str(path))
+    found = {m["name"]: [d["code"] for row in m["layers"] for d in row["diagnostics"]] for m in result.json()["models"]}
+    assert found["good"] == [] and found["bad"] == ["CNL010"]

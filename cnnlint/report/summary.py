@@ -112,7 +112,10 @@ def _is_leaf(step: Step) -> bool:
 
 
 def layer_rows(
-    model_result: ModelResult, diagnostics: Sequence[Diagnostic] = (), used: set[int] | None = None
+    model_result: ModelResult,
+    diagnostics: Sequence[Diagnostic] = (),
+    used: set[int] | None = None,
+    traced: frozenset[int] = frozenset(),
 ) -> list[LayerRow]:
     """One ``LayerRow`` per trace step, with the file's diagnostics placed on their layer.
 
@@ -121,7 +124,9 @@ def layer_rows(
     its code sits at the layer's call. Where shape following stopped, the
     reason is shown whatever the selection (it explains the ``?`` below it).
     Diagnostics not found in the trace (``--runtime``'s CNL007) are shown
-    on the first row of their layer. ``used`` collects the ids of the
+    on the first row of their layer, unless ``traced`` (ids) says some
+    model's trace holds them: another model of the file that runs the same
+    line is not where they were found. ``used`` collects the ids of the
     diagnostics placed.
     """
     used = used if used is not None else set()
@@ -170,7 +175,7 @@ def layer_rows(
                 out.notes.append(Note(finding.code, rules.severity(finding.code), one_line(finding.message)))
                 used.update(id(d) for d in here if d.code == finding.code)
         for d in here:
-            if d.code not in own_codes and id(d) not in used:
+            if d.code not in own_codes and id(d) not in used and id(d) not in traced:
                 out.notes.append(Note(d.code, rules.severity(d.code), one_line(d.message)))
                 used.add(id(d))
         if step.stopped and not out.notes:
@@ -294,9 +299,10 @@ def summarize(
     *,
     runtime: bool = False,
     used: set[int] | None = None,
+    traced: frozenset[int] = frozenset(),
 ) -> ModelSummary:
     model = model_result.model
-    rows = layer_rows(model_result, diagnostics, used)
+    rows = layer_rows(model_result, diagnostics, used, traced)
     per_sample = None
     if any(not r.container and not is_known(r.macs) for r in rows):
         per_sample = _per_sample_macs(model_result)
@@ -368,12 +374,25 @@ class FileSummary:
     other: list[Diagnostic]  # diagnostics not shown on a layer (a syntax error, a bad pragma, …)
 
 
+def _traced(result: FileResult) -> frozenset[int]:
+    """Ids of the file's diagnostics that a model's trace holds (the same code where its step was called)."""
+    found = set()
+    for m in result.models:
+        for step in m.trace.steps:
+            span = getattr(step.layer.origin, "span", None)
+            if span is not None:
+                found.update((span.start.row, span.start.column, f.code) for f in step.findings)
+    return frozenset(id(d) for d in result.diagnostics if (d.location.row, d.location.column, d.code) in found)
+
+
 def summary_files(results: Iterable[FileResult], *, runtime: bool = False) -> list[FileSummary]:
     files = []
     for result in results:
         used: set[int] = set()
+        traced = _traced(result)
         models = [
-            summarize(m, result.filename, result.diagnostics, runtime=runtime, used=used) for m in _shown_models(result)
+            summarize(m, result.filename, result.diagnostics, runtime=runtime, used=used, traced=traced)
+            for m in _shown_models(result)
         ]
         other = [d for d in result.diagnostics if id(d) not in used]
         files.append(FileSummary(result.filename, models, other))
