@@ -44,6 +44,7 @@ CASES = [
     "repvgg_a0",  # ByobNet: isinstance(cfg, Sequence), isinstance(group_size, Callable), dataclasses.replace
     "regnetz_b16",
     "hardcorenas_a",  # a file of registered factories only: the class is imported (no "Module" in its text)
+    "convnext_zepto_rms",  # SimpleNorm2d: isinstance(channels, numbers.Integral)
     "davit_tiny",  # windows of a symbolic batch: view(-1, 7, 7, C) is (64*B, 7, 7, C)
 ]
 PENDING: set[str] = set()

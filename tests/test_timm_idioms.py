@@ -564,6 +564,7 @@ def test_dataclasses_asdict_is_pythons(tmp_path: Path) -> None:
 
 
 ISINSTANCE = """
+import numbers
 from collections.abc import Iterable as AbcIterable
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
@@ -603,6 +604,12 @@ checks = [
     isinstance(Cfg, Callable),
     isinstance((1,), Sequence),
     isinstance(nn.Linear(1, 1), Callable),
+    isinstance(3, numbers.Integral),
+    isinstance(True, numbers.Integral),
+    isinstance(3.0, numbers.Integral),
+    isinstance(3.0, numbers.Real),
+    isinstance((3,), numbers.Number),
+    isinstance(Cfg(), numbers.Number),
 ]
 width = 1 + sum(2**i for i, c in enumerate(checks) if c)
 net = nn.Sequential(nn.Linear(4, width))
@@ -610,7 +617,8 @@ net = nn.Sequential(nn.Linear(4, width))
 
 
 def test_isinstance_of_abcs_is_pythons(tmp_path: Path) -> None:
-    """``isinstance(cfg, Sequence)`` / ``isinstance(gs, Callable)`` (timm's ByobNet) as Python answers them,
+    """``isinstance(cfg, Sequence)`` / ``isinstance(gs, Callable)`` (timm's ByobNet), ``isinstance(c,
+    numbers.Integral)`` (its norm layers) as Python answers them,
     or unknown (a class whose methods make it one): the width encodes every answer."""
     path = tmp_path / "checks.py"
     path.write_text(ISINSTANCE)

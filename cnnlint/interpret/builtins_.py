@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 from cnnlint.interpret import limits
@@ -284,6 +285,16 @@ def _isinstance(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return result
 
 
+# ``isinstance(channels, numbers.Integral)`` (timm's norm layers), answered for plain values as Python does.
+_NUMBER_ABCS = {
+    "numbers.Number": numbers.Number,
+    "numbers.Complex": numbers.Complex,
+    "numbers.Real": numbers.Real,
+    "numbers.Rational": numbers.Rational,
+    "numbers.Integral": numbers.Integral,
+}
+
+
 def _abc_instance(value: Any, method: str | None) -> Any:
     """Whether an instance of a class of the checked code whose every base is read (no torch, typing or abc
     base) is an instance of an ABC: of ``Iterable`` / ``Callable`` when a class of it defines ``__iter__`` /
@@ -353,6 +364,13 @@ def _instance_of(value: Any, kind: Any) -> Any:
             if is_plain(value) or isinstance(value, (tuple, ListVal, DictVal, TensorVal)):
                 return False
             return _abc_instance(value, "__call__")
+        if name in _NUMBER_ABCS:
+            if isinstance(value, Sym):
+                return True  # a size read from a tensor: an int
+            if is_plain(value) or isinstance(value, tuple):
+                return isinstance(value, _NUMBER_ABCS[name])
+            known = (ListVal, DictVal, ModuleObj, TorchLayer, TensorVal, *callable_kinds)
+            return False if isinstance(value, known) else UNKNOWN
         if name == "types.FunctionType":
             return isinstance(value, FuncVal) or (UNKNOWN if value is UNKNOWN else False)
         if name == "torch.Tensor":

@@ -37,6 +37,7 @@ KNOWN_ROOTS = frozenset(
         "re",
         "os",
         "enum",
+        "numbers",
     }
 )
 MAX_FILE_BYTES = 2_000_000
