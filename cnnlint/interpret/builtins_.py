@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 from cnnlint.interpret import limits
+from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.torch_names import TorchDir, has_name
 from cnnlint.interpret.values import (
@@ -17,9 +17,7 @@ from cnnlint.interpret.values import (
     FuncVal,
     ListVal,
     ModuleObj,
-    Partial,
     QualName,
-    SetVal,
     SuperVal,
     Sym,
     TensorVal,
@@ -269,154 +267,6 @@ def _dict(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return result
 
 
-_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "tuple": tuple}
-
-
-def _isinstance(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    value, kinds = args
-    options = kinds if isinstance(kinds, tuple) else (kinds,)
-    result: Any = False
-    for kind in options:
-        outcome = _instance_of(value, kind)
-        if outcome is True:
-            return True
-        if outcome is UNKNOWN:
-            result = UNKNOWN
-    return result
-
-
-# ``isinstance(channels, numbers.Integral)`` (timm's norm layers), answered for plain values as Python does.
-_NUMBER_ABCS = {
-    "numbers.Number": numbers.Number,
-    "numbers.Complex": numbers.Complex,
-    "numbers.Real": numbers.Real,
-    "numbers.Rational": numbers.Rational,
-    "numbers.Integral": numbers.Integral,
-}
-
-
-def _abc_instance(value: Any, method: str | None) -> Any:
-    """Whether an instance of a class of the checked code whose every base is read (no torch, typing or abc
-    base) is an instance of an ABC: of ``Iterable`` / ``Callable`` when a class of it defines ``__iter__`` /
-    ``__call__`` (their subclass hooks), of ``Sequence`` (``method`` None) never. UNKNOWN for anything else."""
-    if not isinstance(value, ModuleObj) or value.kind != "object" or value.cls is None:
-        return UNKNOWN
-    mro = value.cls.mro()
-    if not all(isinstance(c, ClassVal) for c in mro):
-        return UNKNOWN
-    if method is None:
-        return False
-    for c in mro:
-        if method in (c.ns or {}):
-            return c.ns[method] is not None  # ``__iter__ = None`` opts out
-    return False
-
-
-def _instance_of(value: Any, kind: Any) -> Any:
-    if value is UNKNOWN or kind is UNKNOWN:
-        return UNKNOWN
-    callable_kinds = (QualName, ClassVal, FuncVal, Partial, Builtin)
-    if isinstance(kind, Builtin):
-        if kind.name == "type":
-            if isinstance(value, ClassVal) or (
-                isinstance(value, QualName) and value.name.rsplit(".", 1)[-1][:1].isupper()
-            ):
-                return True
-            return (
-                False if is_plain(value) or isinstance(value, (FuncVal, Partial, tuple, ListVal, DictVal)) else UNKNOWN
-            )
-        if kind.name == "list":
-            return isinstance(value, ListVal) and not isinstance(value, SetVal)
-        if kind.name in ("set", "frozenset"):
-            return UNKNOWN if isinstance(value, SetVal) else isinstance(value, ListVal)
-        if kind.name == "dict":
-            return isinstance(value, DictVal)
-        py = _TYPES.get(kind.name)
-        if py is not None:
-            if isinstance(value, Sym):
-                return kind.name == "int" or UNKNOWN
-            if is_plain(value) or isinstance(value, tuple):
-                return isinstance(value, py)
-            known = (ListVal, DictVal, ModuleObj, TorchLayer, TensorVal, *callable_kinds)
-            return False if isinstance(value, known) else UNKNOWN
-        return UNKNOWN
-    if isinstance(kind, ClassVal):
-        if isinstance(value, ModuleObj) and value.cls is not None:
-            return any(c is kind for c in value.cls.mro()) or (UNKNOWN if value.cls.has_unknown_base else False)
-        if isinstance(value, (TorchLayer, TensorVal)) or is_plain(value) or isinstance(value, (tuple, ListVal)):
-            return False
-        return UNKNOWN
-    if isinstance(kind, QualName):
-        name = kind.name
-        if name == "functools.partial":
-            return isinstance(value, Partial) or (UNKNOWN if value is UNKNOWN else False)
-        if name in ("collections.abc.Iterable", "collections.abc.Sequence", "typing.Iterable", "typing.Sequence"):
-            if isinstance(value, (tuple, ListVal, str)) or (name.endswith("Iterable") and isinstance(value, DictVal)):
-                return True
-            if is_plain(value) or isinstance(value, (*callable_kinds, TensorVal)):
-                return False
-            return _abc_instance(value, "__iter__" if name.endswith("Iterable") else None)  # ``ByoBlockCfg``
-        if name in ("typing.Callable", "collections.abc.Callable"):
-            if isinstance(value, (FuncVal, ClassVal, Partial, Builtin, TorchLayer)) or (
-                isinstance(value, ModuleObj) and value.kind != "object"  # a module: nn.Module has __call__
-            ):
-                return True
-            if is_plain(value) or isinstance(value, (tuple, ListVal, DictVal, TensorVal)):
-                return False
-            return _abc_instance(value, "__call__")
-        if name in _NUMBER_ABCS:
-            if isinstance(value, Sym):
-                return True  # a size read from a tensor: an int
-            if is_plain(value) or isinstance(value, tuple):
-                return isinstance(value, _NUMBER_ABCS[name])
-            known = (ListVal, DictVal, ModuleObj, TorchLayer, TensorVal, *callable_kinds)
-            return False if isinstance(value, known) else UNKNOWN
-        if name == "types.FunctionType":
-            return isinstance(value, FuncVal) or (UNKNOWN if value is UNKNOWN else False)
-        if name == "torch.Tensor":
-            if isinstance(value, TensorVal):
-                return not getattr(value, "numpy", False)  # np.linspace(...) is known as an ndarray
-            known_other = is_plain(value) or isinstance(value, (tuple, ListVal, DictVal, ModuleObj, TorchLayer))
-            return False if known_other else UNKNOWN
-        if name.startswith("torch.nn."):
-            short = name[len("torch.nn.") :]
-            if isinstance(value, TorchLayer):
-                return value.type_name == short or short == "Module"
-            if isinstance(value, ModuleObj):
-                if short == "Module":
-                    return True
-                if value.cls is None:
-                    return value.kind == short
-                return value.cls.torch_base() == short or UNKNOWN
-            if is_plain(value) or isinstance(value, (tuple, TensorVal)):
-                return False
-        return UNKNOWN
-    return UNKNOWN
-
-
-def _issubclass(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    cls, kinds = args
-    options = kinds if isinstance(kinds, tuple) else (kinds,)
-    result: Any = False
-    for kind in options:
-        if isinstance(cls, ClassVal):
-            if any(c is kind or (isinstance(c, QualName) and c == kind) for c in cls.mro()):
-                return True
-            if cls.has_unknown_base or not isinstance(kind, (ClassVal, QualName)):
-                result = UNKNOWN
-            elif isinstance(kind, QualName) and kind.name == "torch.nn.Module" and cls.torch_base() is not None:
-                return True
-        elif isinstance(cls, QualName) and isinstance(kind, QualName):
-            if cls == kind or (kind.name == "torch.nn.Module" and cls.name.startswith("torch.nn.")):
-                return True
-            result = UNKNOWN  # torch's own hierarchy is not modelled
-        elif isinstance(cls, QualName) and isinstance(kind, ClassVal):
-            continue  # a torch class never derives from a class of the checked code
-        else:
-            result = UNKNOWN
-    return result
-
-
 def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     value, name = args
     if not isinstance(name, str):
@@ -599,8 +449,8 @@ _TABLE: dict[str, Any] = {
     "set": _set,
     "frozenset": _set,
     "dict": _dict,
-    "isinstance": _isinstance,
-    "issubclass": _issubclass,
+    "isinstance": is_instance,
+    "issubclass": is_subclass,
     "hasattr": _hasattr,
     "dir": _dir,
     "getattr": _getattr,
