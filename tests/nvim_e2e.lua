@@ -77,13 +77,20 @@ local function hover_at(text)
     textDocument = { uri = vim.uri_from_bufnr(buf) },
     position = { line = forward_row, character = col },
   }
-  local results = vim.lsp.buf_request_sync(buf, "textDocument/hover", params, 15000) or {}
-  for _, result in pairs(results) do
-    if result.result and result.result.contents then
-      return result.result.contents.value
+  -- Asked again until it answers: a request waits for the check under way for at most the server's time
+  -- budget, and on a loaded machine (CI beside other jobs) the check after the fix can take longer.
+  local value = vim.NIL
+  vim.wait(30000, function()
+    local results = vim.lsp.buf_request_sync(buf, "textDocument/hover", params, 5000) or {}
+    for _, result in pairs(results) do
+      if result.result and result.result.contents then
+        value = result.result.contents.value
+        return true
+      end
     end
-  end
-  return vim.NIL
+    return false
+  end, 200)
+  return value
 end
 out.hover_conv1 = hover_at("conv1")
 out.hover_pool = hover_at("self.pool")

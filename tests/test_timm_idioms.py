@@ -624,3 +624,22 @@ def test_isinstance_of_abcs_is_pythons(tmp_path: Path) -> None:
     path.write_text(ISINSTANCE)
     model = _summary(path, "net", "1,4")
     assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
+
+
+STRINGS = """
+import torch.nn as nn
+
+variant = "coatnet_pico_rw_224"
+name = "_".join(variant.split("_")[:-1])
+width = len(name) + len("-".join(("a", "bc"))) + len(" x ".rstrip()) + len(variant.rsplit("_", 1)[0])
+width += len("..a..".lstrip(".")) + len("".join([]))
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+
+def test_string_joins_and_splits_are_pythons(tmp_path: Path) -> None:
+    """``'_'.join(variant.split('_')[:-1])`` picks timm's MaxxVit config: the width encodes every answer."""
+    path = tmp_path / "strings.py"
+    path.write_text(STRINGS)
+    model = _summary(path, "net", "1,4")
+    assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]

@@ -160,9 +160,18 @@ def format_str(template: str, args: list[Any], kwargs: dict) -> Any:
 def str_method(interp: Any, obj: str, name: str, args: list[Any], kwargs: dict) -> Any:
     if name == "format":
         return format_str(obj, args, kwargs)
+    if name == "join" and len(args) == 1 and not kwargs:  # ``'_'.join(variant.split('_')[:-1])`` (timm)
+        items = interp.iterate(args[0], None)
+        if items is None or not all(type(i) is str for i in items):
+            return UNKNOWN
+        text = obj.join(items)
+        return text if len(text) <= limits.MAX_STR else UNKNOWN
     if not all(is_plain(a) for a in args) or kwargs:
         return UNKNOWN
-    if name in ("lower", "upper", "strip", "startswith", "endswith", "replace", "split", "isdigit", "title"):
+    if name in (
+        "lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "replace", "split", "rsplit",
+        "isdigit", "title",
+    ):  # fmt: skip
         try:
             result = getattr(obj, name)(*args)
         except (TypeError, ValueError):
