@@ -207,3 +207,10 @@ def test_namedtuple_binding_is_pythons() -> None:
             real(*args, **kwargs)
         assert nt.construct(kind, list(args), kwargs) is UNKNOWN
     assert nt.define(["P", "a _b"], {}) is UNKNOWN and nt.define(["P", UNKNOWN], {}) is UNKNOWN
+
+
+def test_a_model_without_layers_has_its_output_shape(tmp_path: Path) -> None:
+    """A forward of tensor ops only (no layer, no parameter): the output is still known, as torch's."""
+    forward = "return x.mean(dim=(-1,), keepdim=True) * self.k"
+    mine, shape, params, _ = run_model(tmp_path, "self.k = 2", forward, (2, 3, 5))
+    assert mine["output_shape"] == shape == [2, 3, 1] and mine["total_params"] == params == 0

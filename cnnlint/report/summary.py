@@ -329,7 +329,7 @@ def summarize(
         input_dims=tuple(decl.dims) if decl is not None else None,
         input_source=decl.source if decl is not None else None,
         input_row=decl.span.start.row if decl is not None and decl.span is not None else None,
-        output_shape=output if rows else None,
+        output_shape=output,
         layers=rows,
         params=_total(seen.values()),
         macs=_total((r.row, r.macs) for r, _ in leaves),
