@@ -266,7 +266,7 @@ def _arg_span(param: str, call: LayerCall, layer: Layer) -> Span | None:
 
 
 def _suppressed(diag: Diagnostic, lines: list[str]) -> bool:
-    from cnnlint.config import parse_noqa
+    from cnnlint.noqa import parse_noqa
 
     row = diag.location.row
     if not 0 < row <= len(lines):

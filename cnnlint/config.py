@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import Any, Callable, Union
 
 from cnnlint import rules
+from cnnlint.noqa import ALL, _All, is_suppressed, parse_noqa  # noqa: F401 - re-exported
 from cnnlint.pathmatch import (  # noqa: F401 - re-exported: the rest of the package imports them from here
     _glob,
     _match_parts,
@@ -537,65 +538,3 @@ def input_key_applies(settings: Settings, path: str, filename: os.PathLike | str
     if target is not None and _normalize_pattern(path, settings.root) == "/".join(target):
         return True
     return glob_match(path, filename, settings.root)
-
-
-# --------------------------------------------------------------------------------------------
-# noqa
-
-
-class _All:
-    """``parse_noqa``'s answer for a bare ``# noqa``: every code."""
-
-    _instance: _All | None = None
-
-    def __new__(cls) -> _All:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __contains__(self, code: object) -> bool:
-        return True
-
-    def __repr__(self) -> str:
-        return "ALL"
-
-    def __reduce__(self) -> str:
-        return "ALL"
-
-
-ALL = _All()
-
-_CODE = r"[A-Za-z]+[0-9]+"
-_NOQA = re.compile(
-    r"#\s*noqa(?![\w-])"  # the marker, any case, space after the hash optional
-    r"(?:\s*:\s*(?P<codes>" + _CODE + r"(?:(?:\s*,\s*|\s+)" + _CODE + r")*))?",
-    re.IGNORECASE,
-)
-
-
-def parse_noqa(line: str) -> None | frozenset[str] | _All:
-    """The codes a line's ``# noqa`` comment suppresses (ruff/flake8 syntax).
-
-    ``None`` without a noqa comment; ``ALL`` for a bare ``# noqa`` (or one
-    whose list cannot be read, as flake8 does); otherwise the upper-cased
-    codes: ``# noqa: CNL001,CNL002``, ``# NOQA:CNL001``, ``# noqa: CNL001 E501``.
-    A noqa naming only other tools' codes (``# noqa: E501``) gives
-    ``frozenset({"E501"})``, which suppresses none of ours. Both answers
-    support ``code in answer``.
-    """
-    if "noqa" not in line.lower():
-        return None
-    found = None
-    for match in _NOQA.finditer(line):
-        codes = match.group("codes")
-        if codes is None:
-            return ALL
-        parsed = frozenset(c.upper() for c in re.split(r"[\s,]+", codes) if c)
-        found = parsed if found is None else found | parsed
-    return found
-
-
-def is_suppressed(code: str, line: str) -> bool:
-    """Whether ``line``'s noqa comment suppresses ``code``."""
-    noqa = parse_noqa(line)
-    return noqa is not None and code in noqa

@@ -359,17 +359,23 @@ def test_second_timm_style_model_is_followed_and_exact(tmp_path: Path) -> None:
     path = tmp_path / "mixer.py"
     path.write_text(SECOND)
     model = _summary(path, "Mixer", "1,3,32,32")
-    module = runpy.run_path(str(path))
+    shape, params, flops = _built_by_torch(path, (1, 3, 32, 32))
+    assert model.get("followed", True) is True and not model["partial"], model.get("stopped")
+    assert model["output_shape"] == shape == [1, 5]
+    assert model["total_params"] == params
+    assert 2 * model["total_macs"] == flops
+
+
+def _built_by_torch(path: Path, size: tuple[int, ...]) -> tuple[list[int], int, int]:
+    """(output shape, parameter count, FLOPs) of the file's ``build()`` model, run by torch on the meta device."""
     from torch.utils.flop_counter import FlopCounterMode
 
+    module = runpy.run_path(str(path))
     with torch.device("meta"):
         net = module["build"]().eval()
         with FlopCounterMode(display=False) as counter:
-            out = net(torch.empty(1, 3, 32, 32))
-    assert model.get("followed", True) is True and not model["partial"], model.get("stopped")
-    assert model["output_shape"] == list(out.shape) == [1, 5]
-    assert model["total_params"] == sum(p.numel() for p in net.parameters())
-    assert 2 * model["total_macs"] == counter.get_total_flops()
+            out = net(torch.empty(*size))
+    return list(out.shape), sum(p.numel() for p in net.parameters()), counter.get_total_flops()
 
 
 def _package(tmp_path: Path) -> Path:
@@ -554,13 +560,10 @@ def test_dataclasses_asdict_is_pythons(tmp_path: Path) -> None:
     path = tmp_path / "csp.py"
     path.write_text(ASDICT)
     model = _summary(path, "CspLike", "1,3,32,32")
-    module = runpy.run_path(str(path))
-    with torch.device("meta"):
-        net = module["build"]().eval()
-        out = net(torch.empty(1, 3, 32, 32))
+    shape, params, _ = _built_by_torch(path, (1, 3, 32, 32))
     assert model.get("followed", True) is True and not model["partial"], model.get("stopped")
-    assert model["output_shape"] == list(out.shape)
-    assert model["total_params"] == sum(p.numel() for p in net.parameters())
+    assert model["output_shape"] == shape
+    assert model["total_params"] == params
 
 
 ISINSTANCE = """
