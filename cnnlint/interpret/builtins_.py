@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from cnnlint.interpret import limits
@@ -16,6 +17,7 @@ from cnnlint.interpret.values import (
     DictVal,
     FuncVal,
     ListVal,
+    ModuleNS,
     ModuleObj,
     QualName,
     SuperVal,
@@ -273,6 +275,10 @@ def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         return UNKNOWN
     if isinstance(value, QualName):
         return has_name(value.name, name)
+    if isinstance(value, ModuleNS):
+        if name in value.globals:
+            return True
+        return False if not may_bind(value.text, name) else UNKNOWN
     if isinstance(value, ModuleObj):
         if name in value.attrs:
             return True
@@ -286,6 +292,20 @@ def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
                 return False
         return UNKNOWN
     return UNKNOWN
+
+
+# Code that binds module attributes by a name not written in it.
+_INDIRECT_BINDING = re.compile(r"\bimport\s+\*|\bsetattr\s*\(|\bglobals\s*\(|\bvars\s*\(|__dict__|\bexec\s*\(")
+
+
+def may_bind(text: str, name: str) -> bool:
+    """Whether a module's own text may bind ``name`` (False: a module that lacks it now never had it).
+    A name bound later than it is asked about, or by code that is not read, must stay unknown."""
+    if name not in text:
+        return _INDIRECT_BINDING.search(text) is not None
+    word = re.escape(name)
+    binding = rf"\b{word}\s*(?:[-+*/%|&^@]?=(?!=)|:|,)|\b(?:def|class|as|import|global|for)\s+{word}\b"
+    return re.search(binding, text) is not None or _INDIRECT_BINDING.search(text) is not None
 
 
 # nn.Module's own public attributes (torch 2.x): present on every module.

@@ -34,6 +34,7 @@ from cnnlint.interpret.values import (
     UNKNOWN,
     BoundMethod,
     ClassVal,
+    DefaultDictVal,
     DictVal,
     FuncVal,
     LazyImport,
@@ -151,6 +152,8 @@ class Expressions:
             return enum_attr(owner, name)
         if isinstance(owner, FuncVal) and name == "__name__":
             return owner.name
+        if isinstance(owner, FuncVal) and name == "__module__":  # registries key on it (timm's ``register_model``)
+            return owner.module.dotted or UNKNOWN
         if isinstance(owner, Partial) and name == "func":
             return owner.func
         if isinstance(owner, Partial) and name in ("args", "keywords"):
@@ -175,12 +178,25 @@ class Expressions:
         if isinstance(owner, DictVal):
             if owner.uncertain or not _hashable(key):
                 return UNKNOWN
-            return owner.items.get(key, UNKNOWN)
+            value = owner.items.get(key, MISSING)
+            if value is MISSING:
+                return self._missing_key(owner, key)
+            return value
+        if isinstance(owner, QualName) and owner.name == "sys.modules":
+            return self.session.imports.by_name(key, self.session.main)
         if isinstance(owner, ModuleObj):
             return self.session.torch.module_item(self, owner, key)
         if isinstance(owner, TensorVal):
             return self.session.torch.tensor_index(self, owner, key, node)
         return UNKNOWN
+
+    def _missing_key(self, owner: DictVal, key: Any) -> Any:
+        """A missing key: a defaultdict stores and returns ``factory()``; a dict raises (unknown here)."""
+        if not isinstance(owner, DefaultDictVal) or owner.factory is None or self.forking:
+            return UNKNOWN
+        value = self.call(owner.factory, [], {}, None, None)
+        self.write(owner.items, key, value)
+        return value
 
     def _e_Slice(self, node: ast.Slice, frame: Frame) -> Any:
         parts = [self.eval(p, frame) if p is not None else None for p in (node.lower, node.upper, node.step)]

@@ -38,6 +38,7 @@ KNOWN_ROOTS = frozenset(
         "os",
         "enum",
         "numbers",
+        "sys",
     }
 )
 MAX_FILE_BYTES = 2_000_000
@@ -118,6 +119,15 @@ class Imports:
         if root in KNOWN_ROOTS:
             return QualName(f"{module}.{attr}")
         return LazyImport(module, attr, importer)
+
+    def by_name(self, name: Any, main: ModuleNS) -> Any:
+        """``sys.modules[name]``: the checked file or a project module this run has already loaded."""
+        if not isinstance(name, str):
+            return UNKNOWN
+        if main is not None and name == main.dotted:
+            return main
+        found = self.loaded.get(name)
+        return found if found is not None else UNKNOWN
 
     def submodule(self, owner: ModuleNS, name: str) -> Any:
         dotted = getattr(owner, "dotted", None)

@@ -11,6 +11,8 @@ from cnnlint.interpret.values import (
     UNKNOWN,
     Builtin,
     ClassVal,
+    DefaultDictVal,
+    DequeVal,
     DictVal,
     FuncVal,
     ListVal,
@@ -81,7 +83,7 @@ def _instance_of(value: Any, kind: Any) -> Any:
                 False if is_plain(value) or isinstance(value, (FuncVal, Partial, tuple, ListVal, DictVal)) else UNKNOWN
             )
         if kind.name == "list":
-            return isinstance(value, ListVal) and not isinstance(value, SetVal)
+            return isinstance(value, ListVal) and not isinstance(value, (SetVal, DequeVal))
         if kind.name in ("set", "frozenset"):
             return UNKNOWN if isinstance(value, SetVal) else isinstance(value, ListVal)
         if kind.name == "dict":
@@ -105,7 +107,17 @@ def _instance_of(value: Any, kind: Any) -> Any:
         name = kind.name
         if name == "functools.partial":
             return isinstance(value, Partial) or (UNKNOWN if value is UNKNOWN else False)
+        if name == "collections.deque":
+            known = (tuple, ListVal, DictVal, str, ModuleObj, TorchLayer, TensorVal, *callable_kinds)
+            return isinstance(value, DequeVal) or (False if is_plain(value) or isinstance(value, known) else UNKNOWN)
+        if name == "collections.defaultdict":  # a dict may be one that lost its factory in a join
+            known = (tuple, ListVal, str, ModuleObj, TorchLayer, TensorVal, *callable_kinds)
+            if isinstance(value, DefaultDictVal):
+                return True
+            return False if is_plain(value) or isinstance(value, known) else UNKNOWN
         if name in ("collections.abc.Iterable", "collections.abc.Sequence", "typing.Iterable", "typing.Sequence"):
+            if isinstance(value, SetVal) and name.endswith("Sequence"):
+                return False  # a set is iterable, not a sequence
             if isinstance(value, (tuple, ListVal, str)) or (name.endswith("Iterable") and isinstance(value, DictVal)):
                 return True
             if is_plain(value) or isinstance(value, (*callable_kinds, TensorVal)):

@@ -8,7 +8,7 @@ import string
 from typing import Any
 
 from cnnlint.interpret import limits
-from cnnlint.interpret.values import MISSING, UNKNOWN, DictVal, ListVal, Sym, is_plain
+from cnnlint.interpret.values import MISSING, UNKNOWN, DefaultDictVal, DequeVal, DictVal, ListVal, Sym, is_plain
 
 _NUMBER = re.compile(r"\d+")
 
@@ -74,8 +74,10 @@ def list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
             obj.uncertain = True
             return UNKNOWN
         return obj.items.pop(index)
+    if isinstance(obj, DequeVal) and name in ("appendleft", "extendleft", "popleft"):
+        return _deque_left(interp, obj, name, args)
     if name == "copy":
-        copy = ListVal(obj.items)
+        copy = type(obj)(obj.items)
         copy.uncertain = obj.uncertain
         return copy
     if name == "index" and len(args) == 1 and not obj.uncertain and is_plain(args[0]):
@@ -89,6 +91,22 @@ def list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
         obj.uncertain = True
         return None
     return UNKNOWN
+
+
+def _deque_left(interp: Any, obj: DequeVal, name: str, args: list[Any]) -> Any:
+    if name == "popleft":
+        if obj.uncertain or interp.forking or not obj.items or args:
+            obj.uncertain = True
+            return UNKNOWN
+        return obj.items.pop(0)
+    items = [args[0]] if name == "appendleft" and len(args) == 1 else None
+    if name == "extendleft" and len(args) == 1:
+        items = interp.iterate(args[0], None)
+    if items is None or interp.forking:
+        obj.uncertain = True
+    if items is not None:
+        obj.items[:0] = reversed(items)
+    return None
 
 
 def dict_method(interp: Any, obj: DictVal, name: str, args: list[Any]) -> Any:
@@ -127,7 +145,7 @@ def dict_method(interp: Any, obj: DictVal, name: str, args: list[Any]) -> Any:
             obj.uncertain = True
         return None
     if name == "copy":
-        copy = DictVal(obj.items)
+        copy = DefaultDictVal(obj.factory, obj.items) if isinstance(obj, DefaultDictVal) else DictVal(obj.items)
         copy.uncertain = obj.uncertain
         return copy
     return UNKNOWN

@@ -21,6 +21,7 @@ from cnnlint.interpret.torch_api import TorchAPI
 from cnnlint.interpret.values import (
     UNKNOWN,
     ClassVal,
+    DefaultDictVal,
     DictVal,
     ListVal,
     ModuleNS,
@@ -306,11 +307,12 @@ class Session:
                         self.names.setdefault(id(x), (id(new_obj), k))
                 return new_obj
             if isinstance(v, ListVal):
-                new_list = ListVal([copy(x, depth + 1) for x in v.items])
+                new_list = type(v)([copy(x, depth + 1) for x in v.items])  # a set, a deque stay what they are
                 new_list.uncertain = v.uncertain
                 return new_list
             if isinstance(v, DictVal):
-                new_dict = DictVal({k: copy(x, depth + 1) for k, x in v.items.items()})
+                items = {k: copy(x, depth + 1) for k, x in v.items.items()}
+                new_dict = DefaultDictVal(v.factory, items) if isinstance(v, DefaultDictVal) else DictVal(items)
                 new_dict.uncertain = v.uncertain
                 return new_dict
             if isinstance(v, TensorVal):

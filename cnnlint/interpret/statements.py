@@ -18,6 +18,7 @@ from cnnlint.interpret.values import (
     ListVal,
     ModuleNS,
     ModuleObj,
+    Partial,
     QualName,
     Sym,
 )
@@ -256,6 +257,12 @@ class Statements:
             if isinstance(func, FuncVal) and target.name == "functools.cached_property":
                 func.kind = "property"
             return func
+        if isinstance(target, (FuncVal, Partial)) and isinstance(func, FuncVal) and func.kind == "function":
+            # A decorator of the checked code runs, as Python runs it, so a registry it fills (timm's
+            # ``register_model`` and the pretrained configs it files) is known to the code that reads it.
+            # What it returns is kept only when it is the function itself: a wrapper
+            # (``@handle_legacy_interface``) is read through to the function it wraps.
+            self.call(target, [func], {}, None, frame)
         return func
 
     def _s_ClassDef(self, stmt: ast.ClassDef, frame: Frame) -> None:

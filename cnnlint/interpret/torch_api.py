@@ -41,6 +41,8 @@ from cnnlint.interpret.values import (
     BoundMethod,
     ClassVal,
     DataclassInit,
+    DefaultDictVal,
+    DequeVal,
     DictVal,
     FieldDefault,
     FuncVal,
@@ -319,12 +321,14 @@ class TorchAPI(ModuleAPI):
             return UNKNOWN
         if name in ("collections.namedtuple", "typing.NamedTuple"):
             return namedtuples.define(args, kwargs)
-        if name in ("collections.OrderedDict", "collections.defaultdict", "typing.OrderedDict"):
+        if name in ("collections.OrderedDict", "typing.OrderedDict"):
             from cnnlint.interpret.builtins_ import call_builtin
 
-            return call_builtin(
-                interp, "dict", args[:1] if name != "collections.defaultdict" else [], kwargs, node, None
-            )
+            return call_builtin(interp, "dict", args[:1], kwargs, node, None)
+        if name == "collections.defaultdict":
+            return _defaultdict(interp, args, kwargs, node)
+        if name == "collections.deque":
+            return _deque(interp, args, kwargs)
         if name in ("math.prod", "numpy.prod") and len(args) == 1:
             return product(interp.iterate(args[0], None))
         if name.startswith("math."):
@@ -466,3 +470,28 @@ def _bind_failed(func: FuncVal, args: list[Any], kwargs: dict[str, Any]) -> bool
     from cnnlint.interpret.machine import bind_arguments
 
     return bind_arguments(func, args, kwargs) is None
+
+
+def _defaultdict(interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+    """``defaultdict(factory, ...)``: a dict whose missing keys are filled by ``factory()`` (None: a plain dict)."""
+    from cnnlint.interpret.builtins_ import call_builtin
+
+    factory = args[0] if args else None
+    if factory is UNKNOWN:
+        return UNKNOWN
+    items = call_builtin(interp, "dict", args[1:2], kwargs, node, None)
+    if not isinstance(items, DictVal) or len(args) > 2:
+        return UNKNOWN
+    result = DefaultDictVal(factory, items.items)
+    result.uncertain = items.uncertain
+    return result
+
+
+def _deque(interp: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """``deque(iterable)`` without a ``maxlen`` (which drops items from the other end: unknown here)."""
+    if kwargs or len(args) > 1:
+        return UNKNOWN
+    items = interp.iterate(args[0], None) if args else []
+    if items is None:
+        return UNKNOWN
+    return DequeVal(items)

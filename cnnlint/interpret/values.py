@@ -63,6 +63,29 @@ class DictVal:
         return f"DictVal({self.items!r})"
 
 
+class DequeVal(ListVal):
+    """A ``collections.deque``: a list that also grows and shrinks at its left end."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"DequeVal({self.items!r}{', uncertain' if self.uncertain else ''})"
+
+
+class DefaultDictVal(DictVal):
+    """A ``collections.defaultdict``: reading a missing key stores and returns ``factory()``
+    (registries fill ``defaultdict(list)`` and ``defaultdict(set)`` with ``d[k].append``)."""
+
+    __slots__ = ("factory",)
+
+    def __init__(self, factory: Any, items: dict[Any, Any] | None = None) -> None:
+        super().__init__(items)
+        self.factory = factory
+
+    def __repr__(self) -> str:
+        return f"DefaultDictVal({self.factory!r}, {self.items!r})"
+
+
 @dataclass(eq=False)
 class ModuleNS:
     """A Python module of the checked project (or a file being checked): its namespace."""
