@@ -32,8 +32,18 @@ def _number(item: Any) -> bool:
     return item is None or (isinstance(item, (bool, int, float)) and not isinstance(item, Sym) and item == item)
 
 
+_EXACT = (str, int)  # types whose ``==`` with each other is Python's, decided at C speed
+
+
 def _add(target: SetVal, item: Any) -> None:
-    outcomes = [equal(item, x) for x in target.items]
+    items = target.items
+    if type(item) in _EXACT:  # a registry's set of names: no linear ``equal`` per member
+        if item in items and any(x == item and type(x) is type(item) for x in items if type(x) in _EXACT):
+            return
+        others = [x for x in items if type(x) not in _EXACT]
+        outcomes = [equal(item, x) for x in others]
+    else:
+        outcomes = [equal(item, x) for x in items]
     if any(o is True for o in outcomes):
         return
     if any(o is UNKNOWN for o in outcomes) or len(target.items) >= limits.MAX_ELEMENTS:
