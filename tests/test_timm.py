@@ -48,6 +48,7 @@ CASES = [
     "davit_tiny",  # windows of a symbolic batch: view(-1, 7, 7, C) is (64*B, 7, 7, C)
     "coatnet_pico_rw_224",  # MaxxVit's config: model_cfgs['_'.join(variant.split('_')[:-1])]
     "crossvit_9_240",  # its config fixes the input at 240: filled in by @register_model, which runs
+    "vit_small_patch16_rope_mixed_224",  # RoPE tables: torch.pi, x.repeat_interleave(2, -1)
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

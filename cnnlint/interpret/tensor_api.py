@@ -338,6 +338,12 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
             if sizes is None or any(s is UNKNOWN for s in sizes):
                 return unknown_tensor()
             return TensorVal(getattr(ops, name)(shape, sizes))
+        if name == "repeat_interleave":
+            repeats = args[0] if args else kwargs.get("repeats")
+            dim = args[1] if len(args) > 1 else kwargs.get("dim")
+            if not _known_args(repeats) or not (dim is None or _known_args(dim)):
+                return unknown_tensor()
+            return TensorVal(ops.repeat_interleave(shape, repeats, dim))
         if name == "unflatten" and len(args) == 2:
             sizes = interp.iterate(args[1], None)
             if sizes is None or not _known_args(args[0], *sizes):

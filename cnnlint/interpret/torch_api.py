@@ -82,6 +82,8 @@ class TorchAPI(ModuleAPI):
     def qualname_attr(self, owner: QualName, name: str) -> Any:
         if owner.name == "math" and name in _MATH_CONSTS:
             return _MATH_CONSTS[name]
+        if owner.name in ("torch", "numpy") and name in ("pi", "e", "inf"):  # ``angles * 2 * torch.pi``
+            return _MATH_CONSTS[name]
         if name == "__name__":
             return owner.name.rsplit(".", 1)[-1]
         return QualName(normalize(f"{owner.name}.{name}"))

@@ -216,3 +216,31 @@ def unfold_dim(shape: Shape, dimension: int, size: int, step: int) -> Shape:
     if shape.rank == 0:
         return Shape(size)
     return Shape(*dims[:d], windows, *dims[d + 1 :], size)
+
+
+def repeat_interleave(shape: Shape, repeats: int, dim: int | None = None) -> Shape:
+    """``x.repeat_interleave(repeats, dim)`` with an int ``repeats``: each element ``repeats`` times along
+    ``dim`` (a flattened tensor when ``dim`` is None). A negative count is CNL005, a dim out of range too."""
+    if not is_int(repeats) or (dim is not None and not is_int(dim)):
+        return Shape.unknown()
+    if repeats < 0:
+        raise ShapeError("CNL005", f"repeat_interleave: repeats can not be negative, got {repeats}")
+    if dim is None:
+        if shape.rank is None:
+            return Shape(UNKNOWN)
+        total: Dim = repeats
+        for d in shape.dims:
+            total = total * d if is_known(d) and is_known(total) else UNKNOWN  # type: ignore[operator]
+        return Shape(total)
+    if shape.rank == 0:  # torch flattens a 0-D tensor to one element first, then rejects any dim
+        raise ShapeError("CNL005", f"repeat_interleave(dim={dim}) of a 0-D tensor: dimension out of range")
+    if shape.rank is not None:
+        index = wrap(dim, shape.rank)
+    else:
+        found = wrap_open(dim, shape)
+        if found is None:
+            return Shape.unknown()
+        index = found
+    dims = list(shape.dims)
+    dims[index] = dims[index] * repeats if is_known(dims[index]) else UNKNOWN  # type: ignore[operator]
+    return Shape(*dims, open=shape.open)
