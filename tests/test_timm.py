@@ -49,6 +49,7 @@ CASES = [
     "coatnet_pico_rw_224",  # MaxxVit's config: model_cfgs['_'.join(variant.split('_')[:-1])]
     "crossvit_9_240",  # its config fixes the input at 240: filled in by @register_model, which runs
     "vit_small_patch16_rope_mixed_224",  # RoPE tables: torch.pi, x.repeat_interleave(2, -1)
+    "vit_small_patch16_dinov3",  # a centred RoPE grid: torch.arange(0.5, s), float steps
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,
@@ -91,8 +92,17 @@ def torch_reference(name: str) -> tuple[list[int], int, int]:
     return list(out.shape), sum(p.numel() for p in model.parameters()), counter.get_total_flops()
 
 
+def config_input(name: str) -> str:
+    """The input size of the model's registered config, batch 1: the size torch's reference runs at."""
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    import timm
+
+    return ",".join(map(str, (1, *timm.models.get_pretrained_cfg(name).input_size)))
+
+
 def cnnlint_model(name: str) -> dict:
-    result = run_cli("summary", str(factory_file(name)), "--input", f"{name}=1,3,224,224", "--output-format", "json")
+    declared = f"{name}={config_input(name)}"
+    result = run_cli("summary", str(factory_file(name)), "--input", declared, "--output-format", "json")
     assert result.exit_code in (0, 1), result.stderr
     models = [m for m in result.json()["models"] if m["name"] == name]
     assert len(models) == 1, f"cnnlint reports {len(models)} models named {name}"
@@ -103,7 +113,7 @@ def assert_matches(model: dict, reference: tuple[list[int], int, int]) -> None:
     shape, params, flops = reference
     if "followed" in model:
         assert model["followed"] is True, model.get("stopped")
-    # The file's timm config names the input first (SPEC §2: inference before --input), batch symbolic.
+    # Declared at the config size; a config the file states wins anyway (SPEC §2), its batch symbolic.
     assert model["output_shape"] is not None, model.get("stopped")
     batch = model["input_shape"][0] if model.get("input_shape") else 1
     assert [1 if d == batch else d for d in model["output_shape"][:1]] + model["output_shape"][1:] == shape

@@ -108,7 +108,7 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
                 return TensorVal(Shape(len(range(*numbers))), integer=True)
             except ValueError:
                 return unknown_tensor()
-        return unknown_tensor()
+        return _float_arange(args, kwargs)
     if short in ("tensor", "as_tensor", "LongTensor", "FloatTensor", "Tensor"):
         return unknown_tensor()
     if short in ("is_tensor",):
@@ -217,3 +217,22 @@ def _pad(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node
         return unknown_tensor()
     except (TypeError, ValueError):
         return unknown_tensor()
+
+
+def _float_arange(args: list, kwargs: dict) -> TensorVal:
+    """``torch.arange(0.5, s)`` (timm's centred RoPE grid): ``ceil((end - start) / step)`` floats, as torch
+    counts them in double precision; unknown where torch raises (a zero step, a step of the wrong sign)."""
+    import math
+
+    bounds = [*args, *([kwargs["step"]] if "step" in kwargs and len(args) == 2 else [])]
+    plain = all(isinstance(a, (int, float)) and not isinstance(a, (bool, Sym)) for a in bounds)
+    if not plain or not 1 <= len(bounds) <= 3 or set(kwargs) - {"step", "dtype", "device"}:
+        return unknown_tensor()
+    start, end, step = (0.0, bounds[0], 1.0) if len(bounds) == 1 else (*bounds, 1.0)[:3]
+    if step == 0 or not all(math.isfinite(v) for v in (start, end, step)):
+        return unknown_tensor()
+    span = (float(end) - float(start)) / float(step)
+    if span < 0:
+        return unknown_tensor()
+    size = math.ceil(span)
+    return TensorVal(Shape(size), integer=all(isinstance(a, int) for a in bounds) and "dtype" not in kwargs)
