@@ -246,3 +246,53 @@ def test_defaultdict_and_deque_are_pythons(tmp_path: Path) -> None:
     path.write_text(COLLECTIONS)
     model = _summary(path, "net", "1,4")
     assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
+
+
+TRY_TYPE_ERROR = """
+import torch.nn as nn
+
+
+def _build(layer, channels, stride):
+    return layer(channels=channels, stride=stride)
+
+
+def create_aa(layer, channels, stride=2):
+    # timm's create_aa: a blur pool takes channels; AvgPool2d does not, and torch says so with a TypeError
+    try:
+        return _build(layer, channels, stride)
+    except (ValueError, TypeError) as err:
+        return layer(stride)
+
+
+def guarded(layer):
+    try:
+        return layer(kernel_size=3, stride=1, padding=1)
+    except TypeError:
+        return nn.MaxPool2d(2)
+
+
+def build():
+    return nn.Sequential(
+        nn.Conv2d(3, 8, 3),
+        create_aa(nn.AvgPool2d, 8),
+        guarded(nn.AvgPool2d),
+        nn.Flatten(),
+        nn.Linear(8 * 15 * 15, 4),
+    )
+
+
+net = build()
+"""
+
+
+def test_a_torch_layer_rejected_inside_try_runs_the_type_error_handler(tmp_path: Path) -> None:
+    """``try: AvgPool2d(channels=8, stride=2) except TypeError: AvgPool2d(2)``: Python's path, through a helper;
+    a call torch accepts stays in the ``try`` body."""
+    path = tmp_path / "aa.py"
+    path.write_text(TRY_TYPE_ERROR)
+    module = runpy.run_path(str(path))
+    shape, params = _torch(module["build"], (1, 3, 32, 32))
+    model = _summary(path, "net", "1,3,32,32")
+    assert model["output_shape"] == shape == [1, 4]
+    assert model["total_params"] == params
+    assert not [d for layer in model["layers"] for d in layer.get("diagnostics", [])]

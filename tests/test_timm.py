@@ -50,6 +50,7 @@ CASES = [
     "crossvit_9_240",  # its config fixes the input at 240: filled in by @register_model, which runs
     "vit_small_patch16_rope_mixed_224",  # RoPE tables: torch.pi, x.repeat_interleave(2, -1)
     "vit_small_patch16_dinov3",  # a centred RoPE grid: torch.arange(0.5, s), float steps
+    "resnetaa50",  # create_aa: try: AvgPool2d(channels=..., stride=2) except TypeError: AvgPool2d(2)
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

@@ -266,11 +266,13 @@ class Imports:
         interp = self.session.interp
         # A module's own code is certain whatever branch first needed it: a fork must not undo its globals.
         saved_logs, interp.logs = interp.logs, []
+        saved_catching, interp.catching = interp.catching, 0  # the importer's ``try`` does not reach in here
         try:
             with contextlib.suppress(BudgetExceeded, RecursionError):  # what was bound until then stays known
                 interp.run_module(tree, module)
         finally:
             interp.logs = saved_logs
+            interp.catching = saved_catching
         return module
 
 

@@ -62,6 +62,7 @@ class Interpreter(Statements, Expressions):
         self.depth = 0
         self.logs: list[WriteLog] = []
         self.module: ModuleNS | None = None  # the file whose code is running
+        self.catching = 0  # enclosing ``try`` statements whose handlers catch a TypeError
 
     # ------------------------------------------------------------------ budget
 

@@ -33,6 +33,15 @@ BREAK = _Signal("break")
 CONTINUE = _Signal("continue")
 RAISE = _Signal("raise")
 
+
+class CaughtTypeError(Exception):  # noqa: N818 - a signal, not an error of cnnlint
+    """A call that torch rejects with a TypeError (a torch layer given an argument its signature lacks),
+    made inside a ``try`` whose ``except`` catches it: Python leaves the ``try`` body there."""
+
+
+# The exceptions whose handlers catch a TypeError.
+CATCHES_TYPE_ERROR = frozenset({"TypeError", "Exception", "BaseException"})
+
 _BINOPS: dict[type, Any] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,

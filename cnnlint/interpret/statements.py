@@ -7,7 +7,19 @@ from typing import Any
 
 from cnnlint.interpret import enums, limits, tensor_values
 from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
-from cnnlint.interpret.pyops import _STMT, BREAK, CONTINUE, RAISE, _hashable, _load, _Signal, _skip, _stores
+from cnnlint.interpret.pyops import (
+    _STMT,
+    BREAK,
+    CATCHES_TYPE_ERROR,
+    CONTINUE,
+    RAISE,
+    CaughtTypeError,
+    _hashable,
+    _load,
+    _Signal,
+    _skip,
+    _stores,
+)
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -319,20 +331,30 @@ class Statements:
     _s_AsyncWith = _s_With
 
     def _s_Try(self, stmt: ast.Try, frame: Frame) -> _Signal | None:
+        handler = stmt.handlers[0] if stmt.handlers else None
+        type_error = next((h for h in stmt.handlers if _catches_type_error(h)), None)
         if stmt.handlers:
             # What the body builds may raise and be caught (``except TypeError:``): nothing in it is certain.
             log = WriteLog()
             self.logs.append(log)
+            self.catching += type_error is not None
             try:
                 signal = self.exec_block(stmt.body, frame)
+            except CaughtTypeError:
+                if type_error is None:
+                    raise
+                signal, handler = RAISE, type_error  # torch rejected a call: Python runs this handler
             finally:
+                self.catching -= type_error is not None
                 self.logs.pop()
                 if self.logs:
                     self.logs[-1].entries.extend(log.entries)
         else:
             signal = self.exec_block(stmt.body, frame)
-        if signal is RAISE and stmt.handlers:
-            signal = self.exec_block(stmt.handlers[0].body, frame)
+        if signal is RAISE and handler is not None:
+            if handler.name:
+                self.write(frame.locals, handler.name, UNKNOWN)
+            signal = self.exec_block(handler.body, frame)
         elif signal is None:
             signal = self.exec_block(stmt.orelse, frame)
         final = self.exec_block(stmt.finalbody, frame)
@@ -457,3 +479,11 @@ def _changed(stmt: ast.AST) -> list[ast.expr]:
             found.append(node.func.value)
     simple = (ast.Name, ast.Attribute)
     return [t for t in found if isinstance(t, ast.Name) or (isinstance(t, simple) and isinstance(t.value, ast.Name))]
+
+
+def _catches_type_error(handler: ast.ExceptHandler) -> bool:
+    """``except:``, ``except TypeError``, ``except (ValueError, TypeError) as e``, ``except Exception``."""
+    if handler.type is None:
+        return True
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((n.id if isinstance(n, ast.Name) else getattr(n, "attr", None)) in CATCHES_TYPE_ERROR for n in names)

@@ -32,6 +32,7 @@ from cnnlint.interpret.module_api import (  # noqa: F401 - re-exported
     ModuleAPI,
 )
 from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
+from cnnlint.interpret.pyops import CaughtTypeError
 from cnnlint.interpret.regex import re_call
 from cnnlint.interpret.sets import set_method
 from cnnlint.interpret.torch_stacks import STACKS, stack
@@ -196,6 +197,8 @@ class TorchAPI(ModuleAPI):
             origin.call = call
             return TorchLayer(None, {}, origin, short, note=f"{short} is not a layer cnnlint knows")
         built = build.build_one(call)
+        if built.bind_error is not None and interp.catching:
+            raise CaughtTypeError  # torch's signature rejects the call: Python's TypeError, caught by the code
         if built.bind_error is None and built.spec is not None:
             call.bound_code(short, built.args)
         layer = TorchLayer(built.spec, built.args, origin, short, bind_error=built.bind_error)
