@@ -51,6 +51,8 @@ CASES = [
     "vit_small_patch16_rope_mixed_224",  # RoPE tables: torch.pi, x.repeat_interleave(2, -1)
     "vit_small_patch16_dinov3",  # a centred RoPE grid: torch.arange(0.5, s), float steps
     "resnetaa50",  # create_aa: try: AvgPool2d(channels=..., stride=2) except TypeError: AvgPool2d(2)
+    "mvitv2_tiny",  # prod(stride) = functools.reduce(operator.mul, stride, 1)
+    "nest_tiny",  # blocks per level: (4 ** torch.arange(levels)).flip(0).tolist()
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

@@ -646,3 +646,47 @@ def test_string_joins_and_splits_are_pythons(tmp_path: Path) -> None:
     path.write_text(STRINGS)
     model = _summary(path, "net", "1,4")
     assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
+
+
+REDUCE = """
+import operator
+from functools import reduce
+
+import torch.nn as nn
+
+
+def prod(iterable):
+    return reduce(operator.mul, iterable, 1)
+
+
+width = prod((2, 3)) + reduce(lambda a, b: a * 10 + b, [1, 2, 3]) + prod([]) + reduce(operator.add, (5,))
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+
+def test_functools_reduce_is_pythons(tmp_path: Path) -> None:
+    """mvitv2's ``prod(stride_q) > 1`` is ``reduce(operator.mul, stride_q, 1)``: the width encodes each answer."""
+    path = tmp_path / "reduce_.py"
+    path.write_text(REDUCE)
+    model = _summary(path, "net", "1,4")
+    assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
+
+
+FLIP = """
+import torch
+import torch.nn as nn
+
+blocks = (4 ** torch.arange(3, dtype=torch.long)).flip(0).tolist()
+back = torch.arange(5).flip(-1).tolist()
+same = torch.arange(4).flip((0,)).tolist()
+width = blocks[0] * 100 + blocks[2] + back[0] * 1000 + same[1] * 10000
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+
+def test_flip_of_a_known_tensor_is_torchs(tmp_path: Path) -> None:
+    """NesT's ``(4 ** torch.arange(levels)).flip(0).tolist()`` gives its blocks per level (torch runs the file)."""
+    path = tmp_path / "flip.py"
+    path.write_text(FLIP)
+    model = _summary(path, "net", "1,4")
+    assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]

@@ -444,7 +444,32 @@ def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) 
         return _reduce(name, t)
     if name == "split" and len(args) == 1:
         return _split(t, args[0])
+    if name == "flip" and args:
+        return _flip(t, args[0] if len(args) == 1 else tuple(args))
     return NotImplemented
+
+
+def _flip(t: KnownTensor, dims: Any) -> Any:
+    """``t.flip(dims)``: the elements reversed along each named dim (nest's ``(4 ** arange(n)).flip(0)``)."""
+    dims = tuple(dims.items) if isinstance(dims, ListVal) and not dims.uncertain else dims
+    dims = (dims,) if isinstance(dims, int) else dims
+    rank = len(t.dims)
+    if not isinstance(dims, tuple) or not all(isinstance(d, int) and not isinstance(d, (bool, Sym)) for d in dims):
+        return NotImplemented
+    if not all(-max(rank, 1) <= d < max(rank, 1) for d in dims):
+        return NotImplemented  # torch raises: left to the shape ops
+    axes = {d % max(rank, 1) for d in dims}
+    if len(axes) != len(dims):
+        return NotImplemented
+    elems = _elems(t)
+    out = []
+    for index in itertools.product(*(range(n) for n in t.dims)):
+        source = [n - 1 - i if axis in axes else i for axis, (i, n) in enumerate(zip(index, t.dims))]
+        flat = 0
+        for i, n in zip(source, t.dims):
+            flat = flat * n + i
+        out.append(elems[flat])
+    return make(t.dims, t.dtype, out)
 
 
 def rows(t: TensorVal) -> list[Any] | None:

@@ -322,8 +322,8 @@ class TorchAPI(ModuleAPI):
             if isinstance(inner, Partial):  # CPython flattens a partial of a partial
                 return Partial(inner.func, (*inner.args, *args[1:]), {**inner.kwargs, **kwargs})
             return Partial(inner, tuple(args[1:]), dict(kwargs))
-        if name in ("functools.reduce",):
-            return UNKNOWN
+        if name == "functools.reduce":
+            return _reduce(interp, args, kwargs, node)
         if name in ("collections.namedtuple", "typing.NamedTuple"):
             return namedtuples.define(args, kwargs)
         if name in ("collections.OrderedDict", "typing.OrderedDict"):
@@ -500,3 +500,22 @@ def _deque(interp: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if items is None:
         return UNKNOWN
     return DequeVal(items)
+
+
+def _reduce(interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+    """``functools.reduce(fn, items[, initial])`` over a known iterable (``reduce(operator.mul, stride, 1)``)."""
+    if kwargs or not 2 <= len(args) <= 3:
+        return UNKNOWN
+    items = interp.iterate(args[1], None)
+    if items is None:
+        return UNKNOWN
+    if len(args) == 3:
+        items = [args[2], *items]
+    if not items:
+        return UNKNOWN  # Python raises a TypeError: an empty sequence with no initial value
+    result = items[0]
+    for item in items[1:]:
+        result = interp.call(args[0], [result, item], {}, None, None)
+        if result is UNKNOWN:
+            return UNKNOWN
+    return result
