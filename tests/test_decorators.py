@@ -219,35 +219,6 @@ def test_a_wrapping_decorator_runs_and_the_function_it_wraps_is_followed(tmp_pat
     assert model["total_params"] == params
 
 
-COLLECTIONS = """
-from collections import defaultdict, deque
-
-import torch.nn as nn
-
-d = defaultdict(list)
-d["a"].append(1)
-d["a"].append(2)
-d["b"]
-counts = defaultdict(int, {"x": 3})
-counts["y"] += 2
-plain = defaultdict(None)
-q = deque([1, 2])
-q.appendleft(0)
-q.extendleft([5, 6])
-first = q.popleft()
-width = len(d) + 10 * len(d["a"]) + sum(q) + 100 * first + counts["x"] + 1000 * counts["y"]
-width += 10000 * len(plain) + 20000 * isinstance(q.copy(), deque)
-net = nn.Sequential(nn.Linear(4, width))
-"""
-
-
-def test_defaultdict_and_deque_are_pythons(tmp_path: Path) -> None:
-    path = tmp_path / "collections_.py"
-    path.write_text(COLLECTIONS)
-    model = _summary(path, "net", "1,4")
-    assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
-
-
 TRY_TYPE_ERROR = """
 import torch.nn as nn
 

@@ -619,16 +619,6 @@ net = nn.Sequential(nn.Linear(4, width))
 """
 
 
-def test_isinstance_of_abcs_is_pythons(tmp_path: Path) -> None:
-    """``isinstance(cfg, Sequence)`` / ``isinstance(gs, Callable)`` (timm's ByobNet), ``isinstance(c,
-    numbers.Integral)`` (its norm layers) as Python answers them,
-    or unknown (a class whose methods make it one): the width encodes every answer."""
-    path = tmp_path / "checks.py"
-    path.write_text(ISINSTANCE)
-    model = _summary(path, "net", "1,4")
-    assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
-
-
 STRINGS = """
 import torch.nn as nn
 
@@ -638,14 +628,6 @@ width = len(name) + len("-".join(("a", "bc"))) + len(" x ".rstrip()) + len(varia
 width += len("..a..".lstrip(".")) + len("".join([]))
 net = nn.Sequential(nn.Linear(4, width))
 """
-
-
-def test_string_joins_and_splits_are_pythons(tmp_path: Path) -> None:
-    """``'_'.join(variant.split('_')[:-1])`` picks timm's MaxxVit config: the width encodes every answer."""
-    path = tmp_path / "strings.py"
-    path.write_text(STRINGS)
-    model = _summary(path, "net", "1,4")
-    assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
 
 
 REDUCE = """
@@ -664,14 +646,6 @@ net = nn.Sequential(nn.Linear(4, width))
 """
 
 
-def test_functools_reduce_is_pythons(tmp_path: Path) -> None:
-    """mvitv2's ``prod(stride_q) > 1`` is ``reduce(operator.mul, stride_q, 1)``: the width encodes each answer."""
-    path = tmp_path / "reduce_.py"
-    path.write_text(REDUCE)
-    model = _summary(path, "net", "1,4")
-    assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
-
-
 FLIP = """
 import torch
 import torch.nn as nn
@@ -684,9 +658,47 @@ net = nn.Sequential(nn.Linear(4, width))
 """
 
 
-def test_flip_of_a_known_tensor_is_torchs(tmp_path: Path) -> None:
-    """NesT's ``(4 ** torch.arange(levels)).flip(0).tolist()`` gives its blocks per level (torch runs the file)."""
-    path = tmp_path / "flip.py"
-    path.write_text(FLIP)
+COLLECTIONS = """
+from collections import defaultdict, deque
+
+import torch.nn as nn
+
+d = defaultdict(list)
+d["a"].append(1)
+d["a"].append(2)
+d["b"]
+counts = defaultdict(int, {"x": 3})
+counts["y"] += 2
+plain = defaultdict(None)
+q = deque([1, 2])
+q.appendleft(0)
+q.extendleft([5, 6])
+first = q.popleft()
+width = len(d) + 10 * len(d["a"]) + sum(q) + 100 * first + counts["x"] + 1000 * counts["y"]
+width += 10000 * len(plain) + 20000 * isinstance(q.copy(), deque)
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+
+# Each program computes a width from Python's (or torch's) answers; cnnlint must give the same width.
+WIDTH_PROGRAMS = {
+    # ``isinstance(cfg, Sequence)`` / ``isinstance(gs, Callable)`` (ByobNet), ``numbers.Integral`` (norm layers),
+    # or unknown (a class whose methods make it one)
+    "isinstance_of_abcs": ISINSTANCE,
+    # ``'_'.join(variant.split('_')[:-1])`` picks MaxxVit's config
+    "string_joins_and_splits": STRINGS,
+    # mvitv2's ``prod(stride_q) > 1`` is ``reduce(operator.mul, stride_q, 1)``
+    "functools_reduce": REDUCE,
+    # NesT's ``(4 ** torch.arange(levels)).flip(0).tolist()`` gives its blocks per level
+    "flip_of_a_known_tensor": FLIP,
+    # registries: ``defaultdict(list)``, ``deque.appendleft`` (timm's ``generate_default_cfgs``)
+    "defaultdict_and_deque": COLLECTIONS,
+}
+
+
+@pytest.mark.parametrize("name", sorted(WIDTH_PROGRAMS))
+def test_python_answers_are_pythons(tmp_path: Path, name: str) -> None:
+    path = tmp_path / f"{name}.py"
+    path.write_text(WIDTH_PROGRAMS[name])
     model = _summary(path, "net", "1,4")
     assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
