@@ -221,7 +221,13 @@ def _factories(
         session.work = 0
         try:  # the instance the file built with this factory and feeds is the model it runs
             obj = fed[0] if fed else session.interp.call(func, [], {}, None, None)
-        except (limits.BudgetExceeded, RecursionError):
+        except (limits.BudgetExceeded, RecursionError) as exc:  # a model never vanishes without a word
+            why = (
+                f"building it takes more than one model's work budget ({session.max_work:,} steps)"
+                if isinstance(exc, limits.BudgetExceeded)
+                else "building it nests calls too deeply to follow"
+            )
+            notes.append((Span(lines.start(stmt), lines.end(stmt)), f"{stmt.name} is not checked: {why}"))
             continue
         finally:
             spent += session.work
