@@ -53,6 +53,7 @@ CASES = [
     "resnetaa50",  # create_aa: try: AvgPool2d(channels=..., stride=2) except TypeError: AvgPool2d(2)
     "mvitv2_tiny",  # prod(stride) = functools.reduce(operator.mul, stride, 1)
     "nest_tiny",  # blocks per level: (4 ** torch.arange(levels)).flip(0).tolist()
+    "qwen3_vit_88m_merge",  # its projector width: variant.endswith(("_enc", "_merge")), the registered tag
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

@@ -626,6 +626,7 @@ variant = "coatnet_pico_rw_224"
 name = "_".join(variant.split("_")[:-1])
 width = len(name) + len("-".join(("a", "bc"))) + len(" x ".rstrip()) + len(variant.rsplit("_", 1)[0])
 width += len("..a..".lstrip(".")) + len("".join([]))
+width += 100 * variant.endswith(("_224", "_256")) + 200 * variant.startswith(("x", "y")) + 400 * "ab".endswith(())
 net = nn.Sequential(nn.Linear(4, width))
 """
 

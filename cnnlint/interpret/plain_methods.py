@@ -184,7 +184,11 @@ def str_method(interp: Any, obj: str, name: str, args: list[Any], kwargs: dict) 
             return UNKNOWN
         text = obj.join(items)
         return text if len(text) <= limits.MAX_STR else UNKNOWN
-    if not all(is_plain(a) for a in args) or kwargs:
+    # ``variant.endswith(('_enc', '_merge'))`` (qwen3_vit): a tuple of strings is an argument like a string
+    affixes = name in ("startswith", "endswith") and args and type(args[0]) is tuple
+    if affixes and not all(type(a) is str for a in args[0]):
+        return UNKNOWN
+    if not all(is_plain(a) for a in args[1 if affixes else 0 :]) or kwargs:
         return UNKNOWN
     if name in (
         "lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "replace", "split", "rsplit",
