@@ -165,6 +165,7 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
     infer_inputs(interpreted)
     _cli_and_config_inputs(new_models, options)
     interpreted.thorough = options.want_models if options.accepted_ranges is None else options.accepted_ranges
+    interpreted.per_sample = options.want_models  # ``check`` reports no MACs: no second forward at batch 1
     follow(interpreted)
     result.dependencies = interpreted.dependencies
     result.module_work = interpreted.module_work

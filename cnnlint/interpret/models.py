@@ -68,6 +68,8 @@ class Interpreted:
     # Input-free checking also finds the accepted ranges: True for every model (summary), a count for
     # the first that many models with some valid size (the editor), False for none (check).
     thorough: bool | int = False
+    # MACs per sample of a symbolic batch (a second forward at batch 1): only reports that show MACs ask
+    per_sample: bool = True
     module_work: int | None = None  # work spent on the module code; None: cut short (the editor's re-checks)
 
 
@@ -386,7 +388,8 @@ def follow(found: Interpreted) -> None:
         if dims is None and not failed and inputsearch.ENABLED:  # input-free checking (issue 12)
             steps, output, dims = _input_free(found, c, steps, output)
         outputs = None if isinstance(out, TensorVal) else output_tree(out)
-        per_sample = _per_sample(session, c, dims, len(steps)) if dims and isinstance(dims[0], str) else None
+        symbolic = found.per_sample and dims and isinstance(dims[0], str)
+        per_sample = _per_sample(session, c, dims, len(steps)) if symbolic else None
         found.models.append((c.model, Trace(steps, output), params, per_sample, outputs))
     inputsearch.drop_repeated(found)
     found.dependencies = sorted(session.dependencies)
