@@ -99,7 +99,7 @@ def test_matmul_mm_bmm() -> None:
 def test_index_leaves_what_it_does_not_model_unknown() -> None:
     x = Shape(2, 3, 4)
     assert ops.index(x, [Ellipsis, 0, Ellipsis]).is_unknown
-    assert ops.index(x, [Shape(2), Shape(2)]).is_unknown
+    assert ops.index(x, [0, Shape(2), Shape(2)]).is_unknown  # an int beside several index tensors
     assert ops.index(x, [True]).is_unknown
 
 

@@ -54,6 +54,7 @@ CASES = [
     "mvitv2_tiny",  # prod(stride) = functools.reduce(operator.mul, stride, 1)
     "nest_tiny",  # blocks per level: (4 ** torch.arange(levels)).flip(0).tolist()
     "qwen3_vit_88m_merge",  # its projector width: variant.endswith(("_enc", "_merge")), the registered tag
+    "lambda_resnet26rpt_256",  # relative positions: pos_emb[idx[0], idx[1]], two index tensors
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

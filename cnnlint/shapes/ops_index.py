@@ -1,10 +1,11 @@
-"""``x[items]``: basic indexing, and advanced indexing with one integer index tensor.
+"""``x[items]``: basic indexing, and advanced indexing with integer index tensors.
 
 Items: an int (UNKNOWN stands for an int of unknown value), a ``slice``
 whose start/stop/step are None, ints or UNKNOWN, None (a new axis of 1),
 Ellipsis, or a ``Shape``: an integer index tensor, whose dims replace the
 dim it indexes in place (torch applies ints first, as ``select``, so they do
-not move it). Anything else (two index tensors, a bool, a mask) gives
+not move it). Several index tensors broadcast together, as torch does,
+when no int is beside them. Anything else (a bool, a mask) gives
 ``Shape.unknown()``.
 
 Codes (all CNL005): an int out of range of a known dim (torch's IndexError),
@@ -43,6 +44,60 @@ def _slice_size(size: Dim, sl: slice) -> Dim:
     return len(range(*slice(start, stop, step).indices(size)))  # type: ignore[arg-type]
 
 
+def _several_tensors(shape: Shape, items: list[object]) -> Shape:
+    """``x[i, j]`` / ``x[:, i, None, j]`` with several integer index tensors and no int: the tensors
+    broadcast together (CNL005 when they cannot: torch's IndexError); their shape takes the place of the
+    dims they index when they are adjacent, else it comes first. With an int beside them torch's order
+    is its own: unknown."""
+    # A 0-d index tensor is an int to torch (a ``select``): with at most one tensor left, the usual path.
+    items = [UNKNOWN if isinstance(i, Shape) and i.rank == 0 else i for i in items]
+    if sum(1 for i in items if isinstance(i, Shape)) < 2:
+        return index(shape, items)
+    if shape.rank is None or any(is_int(i) or i is UNKNOWN for i in items):
+        return Shape.unknown()
+    tensors = [i for i in items if isinstance(i, Shape)]
+    if any(t.open for t in tensors):
+        return Shape.unknown()
+    consumed = sum(1 for i in items if _consumes(i))
+    if consumed > shape.rank:
+        raise ShapeError(
+            "CNL005", f"too many indices for tensor of dimension {shape.rank}: {consumed} on {show(shape)}"
+        )
+    fill: list[object] = [slice(None)] * (shape.rank - consumed)
+    if Ellipsis in items:
+        at = items.index(Ellipsis)
+        items = items[:at] + fill + items[at + 1 :]
+    else:
+        items = items + fill
+    rank = max(len(t.dims) for t in tensors)
+    common: list[Dim] = []
+    for k in range(rank):
+        sizes = {t.dims[len(t.dims) - rank + k] for t in tensors if len(t.dims) - rank + k >= 0}
+        if not is_known(*sizes):
+            return Shape.unknown()
+        wide = sizes - {1}
+        if len(wide) > 1:
+            raise ShapeError(
+                "CNL005",
+                "shape mismatch: indexing tensors could not be broadcast together with shapes "
+                + ", ".join(show(t) for t in tensors),
+            )
+        common.append(wide.pop() if wide else 1)
+    pieces: list[list[Dim] | None] = []  # None: the place of an index tensor
+    pos = 0
+    for item in items:
+        if item is None:
+            pieces.append([1])
+            continue
+        pieces.append(None if isinstance(item, Shape) else [_slice_size(shape.dims[pos], item)])  # type: ignore[arg-type]
+        pos += 1
+    places = [k for k, piece in enumerate(pieces) if piece is None]
+    if places == list(range(places[0], places[-1] + 1)):
+        before, after = pieces[: places[0]], pieces[places[-1] + 1 :]
+        return Shape(*(d for p in before for d in p), *common, *(d for p in after for d in p))  # type: ignore[union-attr]
+    return Shape(*common, *(d for p in pieces if p is not None for d in p))
+
+
 def _apply(shape: Shape, dims: Sequence[Dim], items: Sequence[object], offset: int) -> list[Dim] | None:
     """The result dims of ``items`` on ``dims`` (no ellipsis left); None when unknown."""
     out: list[Dim] = []
@@ -72,8 +127,10 @@ def index(shape: Shape, items: Sequence[object]) -> Shape:
     items = list(items)
     if not all(_valid(i) and not isinstance(i, bool) for i in items):
         return Shape.unknown()
-    if sum(1 for i in items if i is Ellipsis) > 1 or sum(1 for i in items if isinstance(i, Shape)) > 1:
+    if sum(1 for i in items if i is Ellipsis) > 1:
         return Shape.unknown()  # torch accepts several ellipses, with shifting results: not modelled
+    if sum(1 for i in items if isinstance(i, Shape)) > 1:
+        return _several_tensors(shape, items)
     consumed = sum(1 for i in items if _consumes(i))
     if shape.rank is not None:
         if consumed > shape.rank:
