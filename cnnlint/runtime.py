@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cnnlint.diagnostics import Diagnostic
-from cnnlint.runtime_worker import Unsafe, plain, read_frame, validate, write_frame
+from cnnlint.runtime_expr import Unsafe, plain, validate
+from cnnlint.runtime_worker import read_frame, write_frame
 
 if TYPE_CHECKING:
     from cnnlint.check import FileResult, ModelResult

@@ -65,3 +65,12 @@ def _result_cache_in_a_temporary_directory(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CNNLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cnnlint-cache")))
         yield
+
+
+def summary_model(path: Path | str, name: str, dims: str) -> dict:
+    """``cnnlint summary PATH --input NAME=DIMS`` as JSON: the one model of that name (the run must not fail)."""
+    result = run_cli("summary", str(path), "--input", f"{name}={dims}", "--output-format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    found = [m for m in result.json()["models"] if m["name"] == name]
+    assert len(found) == 1, [m["name"] for m in result.json()["models"]]
+    return found[0]

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import summary_model
 
 torch = pytest.importorskip("torch")
 
@@ -173,14 +173,6 @@ def package(tmp_path: Path):
         del sys.modules[name]
 
 
-def _summary(path: Path, name: str, dims: str) -> dict:
-    result = run_cli("summary", str(path), "--input", f"{name}={dims}", "--output-format", "json")
-    assert result.exit_code in (0, 1), result.stderr
-    found = [m for m in result.json()["models"] if m["name"] == name]
-    assert len(found) == 1, [m["name"] for m in result.json()["models"]]
-    return found[0]
-
-
 def _torch(factory, dims: tuple[int, ...]) -> tuple[list[int], int]:
     with torch.device("meta"):
         model = factory().eval()
@@ -194,7 +186,7 @@ def test_a_registry_filled_by_decorators_gives_the_configs_model(package: Path, 
     net_48's default tag is "big" (``appendleft``), so it is built for 64x64 with 5 classes."""
     models = importlib.import_module("zoo.models")
     shape, params = _torch(getattr(models, name), dims)
-    model = _summary(package / "models.py", name, ",".join(map(str, dims)))
+    model = summary_model(package / "models.py", name, ",".join(map(str, dims)))
     assert model["output_shape"] == shape
     assert model["total_params"] == params
     assert not [d for layer in model["layers"] for d in layer.get("diagnostics", [])]
@@ -204,7 +196,7 @@ def test_registry_contents_are_pythons(package: Path) -> None:
     """defaultdict(set/list), deque order, ``sys.modules[fn.__module__].__all__``: the width encodes each."""
     models = importlib.import_module("zoo.models")
     shape, params = _torch(models.net_counted, (1, 3, 32, 32))
-    model = _summary(package / "models.py", "net_counted", "1,3,32,32")
+    model = summary_model(package / "models.py", "net_counted", "1,3,32,32")
     assert model["output_shape"] == shape, shape
     assert model["total_params"] == params
 
@@ -214,7 +206,7 @@ def test_a_wrapping_decorator_runs_and_the_function_it_wraps_is_followed(tmp_pat
     path.write_text(WRAPPED)
     module = runpy.run_path(str(path))
     shape, params = _torch(module["mlp"], (1, 4))
-    model = _summary(path, "mlp", "1,4")
+    model = summary_model(path, "mlp", "1,4")
     assert model["output_shape"] == shape == [1, 3]
     assert model["total_params"] == params
 
@@ -263,7 +255,7 @@ def test_a_torch_layer_rejected_inside_try_runs_the_type_error_handler(tmp_path:
     path.write_text(TRY_TYPE_ERROR)
     module = runpy.run_path(str(path))
     shape, params = _torch(module["build"], (1, 3, 32, 32))
-    model = _summary(path, "net", "1,3,32,32")
+    model = summary_model(path, "net", "1,3,32,32")
     assert model["output_shape"] == shape == [1, 4]
     assert model["total_params"] == params
     assert not [d for layer in model["layers"] for d in layer.get("diagnostics", [])]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import summary_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,6 +66,6 @@ def build():
     env: dict = {}
     exec(compile(source, str(path), "exec"), env)  # noqa: S102 - the torch side of the oracle
     out = env["build"]()(torch.randn(2, 8, 8, 8))
-    result = run_cli("summary", str(path), "--input", "Halo=2,8,8,8", "--output-format", "json")
-    (model,) = [m for m in result.json()["models"] if m["name"] == "Halo"]
-    assert result.exit_code == 0 and model["output_shape"] == list(out.shape)
+    model = summary_model(path, "Halo", "2,8,8,8")
+    assert model["output_shape"] == list(out.shape)
+    assert not [d for layer in model["layers"] for d in layer.get("diagnostics", [])]

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import summary_model
 
 torch = pytest.importorskip("torch")
 
@@ -358,7 +358,7 @@ def test_second_timm_style_model_is_followed_and_exact(tmp_path: Path) -> None:
     ``self.forward = self.forward_x``, ``F.scaled_dot_product_attention``: torch's figures and MACs."""
     path = tmp_path / "mixer.py"
     path.write_text(SECOND)
-    model = _summary(path, "Mixer", "1,3,32,32")
+    model = summary_model(path, "Mixer", "1,3,32,32")
     shape, params, flops = _built_by_torch(path, (1, 3, 32, 32))
     assert model.get("followed", True) is True and not model["partial"], model.get("stopped")
     assert model["output_shape"] == shape == [1, 5]
@@ -395,14 +395,6 @@ def _package(tmp_path: Path) -> Path:
     return root / "models" / "net.py"
 
 
-def _summary(path: Path, name: str, dims: str) -> dict:
-    result = run_cli("summary", str(path), "--input", f"{name}={dims}", "--output-format", "json")
-    assert result.exit_code in (0, 1), result.stderr
-    found = [m for m in result.json()["models"] if m["name"] == name]
-    assert len(found) == 1, [m["name"] for m in result.json()["models"]]
-    return found[0]
-
-
 def _torch(path: Path, builder: str, dims: tuple[int, ...]) -> tuple[list[int], int]:
     import sys
 
@@ -435,7 +427,7 @@ def package(tmp_path: Path):
 def test_timm_style_model_is_followed_and_exact(package: Path, name: str, builder: str) -> None:
     """Star imports, ``dir(F)``, act/norm-act factories, sets, partial.keywords, re.split, linspace,
     dataclasses.replace, torch-layer subclasses with functional forwards: all followed, torch's figures."""
-    model = _summary(package, name, "1,3,64,64")
+    model = summary_model(package, name, "1,3,64,64")
     shape, params = _torch(package, builder, (1, 3, 64, 64))
     assert model.get("followed", True) is True, model.get("stopped")
     assert model["output_shape"] == shape == [1, 10]
@@ -448,7 +440,7 @@ def test_drop_path_rates_inside_the_range_are_intervals(package: Path) -> None:
     text = package.read_text() + "\n\ndef net_dp(**kwargs):\n    return Net(drop_path_rate=0.1, **kwargs)\n"
     text += "\n\ndef build_dp():\n    return net_dp()\n"
     package.write_text(text)
-    model = _summary(package, "net_dp", "1,3,64,64")
+    model = summary_model(package, "net_dp", "1,3,64,64")
     shape, params = _torch(package, "build_dp", (1, 3, 64, 64))
     assert model.get("followed", True) is True and not model["partial"]
     assert model["output_shape"] == shape and model["total_params"] == params
@@ -559,7 +551,7 @@ def test_dataclasses_asdict_is_pythons(tmp_path: Path) -> None:
     """``create_stem(**asdict(cfg.stem))`` (timm's CspNet): nested dataclasses become dicts, lists are copies."""
     path = tmp_path / "csp.py"
     path.write_text(ASDICT)
-    model = _summary(path, "CspLike", "1,3,32,32")
+    model = summary_model(path, "CspLike", "1,3,32,32")
     shape, params, _ = _built_by_torch(path, (1, 3, 32, 32))
     assert model.get("followed", True) is True and not model["partial"], model.get("stopped")
     assert model["output_shape"] == shape
@@ -701,5 +693,5 @@ WIDTH_PROGRAMS = {
 def test_python_answers_are_pythons(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"{name}.py"
     path.write_text(WIDTH_PROGRAMS[name])
-    model = _summary(path, "net", "1,4")
+    model = summary_model(path, "net", "1,4")
     assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
