@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cnnlint.diagnostics import Diagnostic, Fix, Location
 from cnnlint.shapes.dims import Shape, is_known
+from cnnlint.stackroom import call_with_room
 
 if TYPE_CHECKING:
     from cnnlint.model import LayerCall, ModelDef, Span
@@ -72,7 +73,7 @@ def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None)
     result = FileResult(filename)
     try:
         with _no_cyclic_gc():
-            _check(data, result, options)
+            call_with_room(_check, data, result, options)
     except RecursionError:
         result.diagnostics = [_file_diag(filename, "CNL999", "the file is nested too deeply to analyse", 1, 1)]
     except Exception as exc:  # noqa: BLE001 - containment is the point

@@ -21,12 +21,17 @@ def __getattr__(name: str) -> object:
 
 
 def main(argv: list[str] | None = None) -> None:
+    console = argv is None  # the console command: a process that checks and exits
     argv = sys.argv[1:] if argv is None else argv
     from cnnlint.fastpath import try_fast_check
 
     status = try_fast_check(argv)
     if status is not None:
         sys.exit(status)
+    if console:
+        from cnnlint import schedule
+
+        schedule.settle_heap = True
     import click
 
     from cnnlint.commands import cli
