@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import operator
+from collections import Counter
 from typing import Any
 
 from cnnlint.interpret import limits
@@ -19,6 +20,7 @@ from cnnlint.interpret.values import (
     Sym,
     is_plain,
 )
+from cnnlint.shapes.tensor_ops import compose, factors
 
 
 class _Signal:
@@ -40,6 +42,9 @@ class CaughtTypeError(Exception):  # noqa: N818 - a signal, not an error of cnnl
 
 
 # The exceptions whose handlers catch a TypeError.
+# A product of more symbols than this is unknown: no real shape multiplies a batch by itself that often.
+MAX_SYMBOLS = 4
+
 CATCHES_TYPE_ERROR = frozenset({"TypeError", "Exception", "BaseException"})
 
 _BINOPS: dict[type, Any] = {
@@ -93,10 +98,37 @@ def fold_number(value: Any) -> Any:
     return value
 
 
+def _monomial(value: Any) -> tuple[int, list[str]] | None:
+    if isinstance(value, Sym):
+        return factors(value)
+    if type(value) is int and value > 0:
+        return value, []
+    return None
+
+
+def symbolic_arith(op: type, a: Any, b: Any) -> Any:
+    """A symbolic dim times a positive int or a symbol stays symbolic: ``B * nH * nW`` is ``16*B``, the
+    windows of a symbolic batch (TinyViT, CondConv), which a view then reads as the engine does. Divided
+    by an int that divides its coefficient, too (``(16*B) // 16`` is ``B`` whatever B is). Anything
+    else (``B + 1``, ``B / 2``, ``B // 3``) is unknown: true for some batches only."""
+    x, y = _monomial(a), _monomial(b)
+    if x is None or y is None:
+        return UNKNOWN
+    if op is ast.Mult:
+        coefficient, names = x[0] * y[0], x[1] + y[1]
+    elif op is ast.FloorDiv and not y[1] and x[0] % y[0] == 0:
+        coefficient, names = x[0] // y[0], x[1]
+    else:
+        return UNKNOWN
+    if coefficient.bit_length() > 62 or len(names) > MAX_SYMBOLS:
+        return UNKNOWN
+    return Sym(compose(coefficient, Counter(names)))
+
+
 def arith(op: type, a: Any, b: Any) -> Any:
     """Plain arithmetic on known numbers/strings/tuples, bounded; UNKNOWN otherwise."""
     if isinstance(a, Sym) or isinstance(b, Sym):
-        return UNKNOWN
+        return symbolic_arith(op, a, b)
     fn = _BINOPS.get(op)
     if fn is None or op is ast.MatMult:
         return UNKNOWN
