@@ -56,6 +56,7 @@ CASES = [
     "qwen3_vit_88m_merge",  # its projector width: variant.endswith(("_enc", "_merge")), the registered tag
     "lambda_resnet26rpt_256",  # relative positions: pos_emb[idx[0], idx[1]], two index tensors
     "tiny_vit_5m_224",  # windows of a symbolic batch: reshape(B * nH * nW, ...) is (16*B, ...)
+    "aimv2_large_patch14_224",  # RmsNorm: torch.nn.functional.rms_norm, imported in a try
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

@@ -61,6 +61,7 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             "normalize",
             "dropout",
             "layer_norm",
+            "rms_norm",
             "group_norm",
             "batch_norm",
             "instance_norm",
