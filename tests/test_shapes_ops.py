@@ -293,6 +293,12 @@ def test_expand_and_repeat() -> None:
             lambda: meta(shape).repeat(reps),
             ("CNL005",),
         )
+        same_as_torch(
+            f"tile({shape}, {reps})",
+            lambda: ops.tile(shape_of(shape), reps),
+            lambda: meta(shape).tile(reps),
+            ("CNL005",),
+        )
 
     reps = st.lists(st.sampled_from([0, 1, 2, 3, -1]), min_size=0, max_size=5).map(tuple)
     run(st.tuples(_expand_case(), reps), check)

@@ -57,6 +57,7 @@ CASES = [
     "lambda_resnet26rpt_256",  # relative positions: pos_emb[idx[0], idx[1]], two index tensors
     "tiny_vit_5m_224",  # windows of a symbolic batch: reshape(B * nH * nW, ...) is (16*B, ...)
     "aimv2_large_patch14_224",  # RmsNorm: torch.nn.functional.rms_norm, imported in a try
+    "sam2_hiera_tiny",  # its window position embedding: pos_embed_window.tile((tile_h, tile_w))
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

@@ -333,7 +333,7 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
         if name == "squeeze":
             d = args[0] if args else kwargs.get("dim")
             return TensorVal(ops.squeeze(shape, d)) if _known_args(d) or d is None else unknown_tensor()
-        if name in ("expand", "repeat"):
+        if name in ("expand", "repeat", "tile"):
             sizes = dims_of(args, interp)
             if sizes is None or any(s is UNKNOWN for s in sizes):
                 return unknown_tensor()

@@ -11,7 +11,7 @@ CNL010 matrix-product inner dims. The code lives in the ``ops_*`` modules.
 
 from __future__ import annotations
 
-from cnnlint.shapes.ops_broadcast import bmm, broadcast, broadcast_all, expand, matmul, mm, repeat
+from cnnlint.shapes.ops_broadcast import bmm, broadcast, broadcast_all, expand, matmul, mm, repeat, tile
 from cnnlint.shapes.ops_index import index
 from cnnlint.shapes.ops_join import cat, chunk, split, stack, unbind
 from cnnlint.shapes.ops_layout import (
@@ -51,6 +51,7 @@ __all__ = [
     "squeeze",
     "stack",
     "t",
+    "tile",
     "transpose",
     "unbind",
     "unflatten",

@@ -113,6 +113,17 @@ def expand(shape: Shape, sizes: Sequence[object]) -> Shape:
     return Shape(*out)
 
 
+def tile(shape: Shape, sizes: Sequence[object]) -> Shape:
+    """``x.tile(dims)``: ``repeat`` with ones put before ``dims`` when it is shorter than the rank."""
+    reps = [_size(s, "tile") for s in sizes]
+    for r in reps:
+        if is_known(r) and r < 0:  # type: ignore[operator]
+            raise ShapeError("CNL005", f"tile{tuple(reps)!r}: trying to create a tensor with negative dimension {r}")
+    if shape.rank is None:
+        return Shape.unknown()  # how many ones go first depends on the rank
+    return repeat(shape, [*[1] * (shape.rank - len(reps)), *reps])
+
+
 def repeat(shape: Shape, sizes: Sequence[object]) -> Shape:
     """``x.repeat(*sizes)``: at least one repeat per dim (CNL005), non-negative; new leading dims allowed."""
     reps = [_size(s, "repeat") for s in sizes]
