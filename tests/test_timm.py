@@ -58,6 +58,7 @@ CASES = [
     "tiny_vit_5m_224",  # windows of a symbolic batch: reshape(B * nH * nW, ...) is (16*B, ...)
     "aimv2_large_patch14_224",  # RmsNorm: torch.nn.functional.rms_norm, imported in a try
     "sam2_hiera_tiny",  # its window position embedding: pos_embed_window.tile((tile_h, tile_w))
+    "gemma4_vit_167m",  # position embeddings: F.one_hot(ids, num_classes) @ table, a symbolic batch
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

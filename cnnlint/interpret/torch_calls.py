@@ -29,6 +29,16 @@ from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
 
 
+def _one_hot(t: TensorVal, args: list, kwargs: dict) -> TensorVal:
+    """``F.one_hot(index, num_classes)``: the index's shape and one more dim of ``num_classes``
+    (unknown for the default -1: it is the largest index plus one, data torch reads)."""
+    classes = args[0] if args else kwargs.get("num_classes", -1)
+    if t.shape.open:
+        return unknown_tensor()
+    size = classes if isinstance(classes, int) and not isinstance(classes, bool) and classes >= 0 else UNKNOWN
+    return TensorVal(Shape(*t.shape.dims, size), integer=True)
+
+
 def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, node: Any) -> Any:
     """``torch.X(...)`` and ``torch.nn.functional.X(...)``."""
     from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
@@ -55,6 +65,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             return _interpolate(session, interp, t, args[1:], kwargs, node)
         if short == "pad":
             return _pad(session, interp, t, args[1:], kwargs, node)
+        if short == "one_hot":
+            return _one_hot(t, args[1:], kwargs)
         if short == "linear":
             return _linear(session, interp, t, args[1:], kwargs, node)
         if short in (
