@@ -673,6 +673,34 @@ net = nn.Sequential(nn.Linear(4, width))
 """
 
 
+ITERATORS = """
+import torch.nn as nn
+
+rates = iter([0.0, 0.1, 0.2, 0.3])
+first = next(rates)
+second = next(rates)
+rest = list(rates)
+empty = iter([])
+fallback = next(empty, 7)
+again = iter(iter([4, 5]))
+for_loop = 0
+for r in iter([1, 2, 3]):
+    for_loop += r
+width = int(10 * second) + 100 * len(rest) + fallback + 1000 * next(again) + 10000 * for_loop + int(first)
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+NUMPY_GRID = """
+import numpy as np
+import torch.nn as nn
+
+grid = np.arange(0, 12, 1).reshape(3, 4).tolist()
+flat = np.arange(6).reshape(-1).tolist()
+width = grid[2][1] + 100 * len(grid[0]) + 1000 * flat[-1]
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+
 # Each program computes a width from Python's (or torch's) answers; cnnlint must give the same width.
 WIDTH_PROGRAMS = {
     # ``isinstance(cfg, Sequence)`` / ``isinstance(gs, Callable)`` (ByobNet), ``numbers.Integral`` (norm layers),
@@ -686,6 +714,10 @@ WIDTH_PROGRAMS = {
     "flip_of_a_known_tensor": FLIP,
     # registries: ``defaultdict(list)``, ``deque.appendleft`` (timm's ``generate_default_cfgs``)
     "defaultdict_and_deque": COLLECTIONS,
+    # csatv2: ``dp_iter = iter(rates)`` then ``drop_path=next(dp_iter)`` block by block
+    "iter_and_next": ITERATORS,
+    # csatv2's zigzag scan: ``np.arange(0, n, 1).reshape(rows, cols).tolist()``
+    "numpy_arange_reshape": NUMPY_GRID,
 }
 
 

@@ -16,6 +16,7 @@ from cnnlint.interpret.values import (
     ClassVal,
     DictVal,
     FuncVal,
+    IteratorVal,
     ListVal,
     ModuleNS,
     ModuleObj,
@@ -211,6 +212,11 @@ def _concat(start: Any, items: list[Any]) -> Any:
 
 
 def _zip(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if any(isinstance(a, IteratorVal) for a in args):  # zip(it, it) pairs items: not modelled
+        for a in args:
+            if isinstance(a, IteratorVal):
+                interp.write(a.state, "taken", UNKNOWN)
+        return UNKNOWN
     seqs = [interp.iterate(a, frame) for a in args]
     if any(s is None for s in seqs):
         return UNKNOWN
@@ -450,6 +456,30 @@ def _identity(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return args[0] if args else UNKNOWN
 
 
+def _iter(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    if len(args) != 1 or kwargs:
+        return UNKNOWN  # iter(callable, sentinel) calls until the sentinel: not modelled
+    if isinstance(args[0], IteratorVal):
+        return args[0]
+    items = interp.iterate(args[0], frame)
+    return IteratorVal(items) if items is not None else UNKNOWN
+
+
+def _next(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    """``next(it[, default])``: csatv2's ``drop_path=next(dp_iter)``. Past the end without a default,
+    Python raises StopIteration: unknown here."""
+    if not 1 <= len(args) <= 2 or kwargs or not isinstance(args[0], IteratorVal):
+        return UNKNOWN
+    it = args[0]
+    taken = it.state.get("taken")
+    if not isinstance(taken, int):
+        return UNKNOWN
+    if taken < len(it.items):
+        interp.write(it.state, "taken", taken + 1)
+        return it.items[taken]
+    return args[1] if len(args) == 2 else UNKNOWN
+
+
 _TABLE: dict[str, Any] = {
     "range": _range,
     "len": _len,
@@ -486,5 +516,6 @@ _TABLE: dict[str, Any] = {
     "filter": _filter,
     "type": _type,
     "callable": _callable,
-    "iter": _identity,
+    "iter": _iter,
+    "next": _next,
 }

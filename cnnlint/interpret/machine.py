@@ -41,6 +41,7 @@ from cnnlint.interpret.values import (
     DataclassInit,
     DictVal,
     FuncVal,
+    IteratorVal,
     ListVal,
     MethodOf,
     ModuleNS,
@@ -264,4 +265,8 @@ class Interpreter(Statements, Expressions):
             return self.session.torch.module_iter(value)
         if isinstance(value, TensorVal):
             return self.session.torch.tensor_iter(value)
+        if isinstance(value, IteratorVal):  # what is left; a loop may stop early, so after it nothing is known
+            taken = value.state.get("taken")
+            self.write(value.state, "taken", UNKNOWN)
+            return list(value.items[taken:]) if isinstance(taken, int) else None
         return None

@@ -189,6 +189,8 @@ def tensor_attr(t: TensorVal, name: str) -> Any:
         tensor_values.forget(t)  # a view of it
     if name == "T":
         return TensorVal(Shape(*reversed(t.shape.dims))) if not t.shape.open else unknown_tensor()
+    if name in ("real", "imag"):
+        return TensorVal(t.shape)  # a complex tensor's parts (a real tensor's ``real`` is itself)
     if name in ("dtype", "device", "is_cuda", "requires_grad", "grad", "grad_fn"):
         return UNKNOWN
     return MethodOf(t, name)
@@ -443,6 +445,21 @@ def matmul(session: Any, interp: Any, left: Any, right: Any, node: Any, name: st
     return TensorVal(out, tainted=tainted)
 
 
+def _int_list_dims(value: Any) -> tuple[int, ...] | None:
+    """The dims of a non-empty, rectangular nested list of plain ints (``[0, 1, 8, ...]``); None otherwise
+    (bools are a mask, slices the legacy tuple form, an empty list a float tensor: all left unknown)."""
+    if isinstance(value, ListVal):
+        if value.uncertain or not value.items or type(value) is not ListVal:
+            return None
+        inner = [_int_list_dims(v) for v in value.items]
+        if inner[0] is None or any(i != inner[0] for i in inner):
+            return None
+        return (len(value.items), *inner[0])
+    if isinstance(value, int) and not isinstance(value, (bool, Sym)):
+        return ()
+    return None
+
+
 def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -> Any:
     tensor_values.forget(t)  # the result may be a view of it
     ops = _ops()
@@ -462,6 +479,8 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
             converted.append(item)
         elif isinstance(item, int) and not isinstance(item, (bool, Sym)):
             converted.append(item)
+        elif isinstance(item, ListVal) and _int_list_dims(item) is not None:
+            converted.append(Shape(*_int_list_dims(item)))  # torch reads a list of ints as an index tensor
         else:
             return unknown_tensor()
     try:

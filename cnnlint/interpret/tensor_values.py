@@ -57,10 +57,11 @@ class KnownTensor(TensorVal):
     values: list | None = None
     errs: list | None = None  # absolute error bound per element; None: all exact
     numpy: bool = False  # a NumPy array (``np.linspace``): only read back, its arithmetic is not torch's
+    base: KnownTensor | None = None  # the tensor this one is a reshaped view of: they share their elements
 
     @property
     def known(self) -> bool:
-        return self.values is not None
+        return self.values is not None and (self.base is None or self.base.known)
 
 
 def make(dims: tuple[int, ...], dtype: str, elems: list[km.Elem | None]) -> TensorVal:
@@ -82,6 +83,8 @@ def forget(value: Any) -> None:
     if isinstance(value, KnownTensor):
         value.values = None
         value.errs = None
+        if value.base is not None:  # a change through a view changes what it views
+            forget(value.base)
 
 
 def escape(args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -395,6 +398,10 @@ def call_torch(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         result = arange(args, dtype_of(kwargs.get("dtype")))
     elif name == "numpy.linspace":
         result = np_linspace(args, kwargs)
+    elif name == "numpy.arange" and not kwargs:
+        result = arange(args, None)  # integer bounds: NumPy's int64 elements are torch's
+        if isinstance(result, KnownTensor):
+            result.numpy = True
     elif short in _BINARY and len(args) == 2 and not kwargs:
         if any(isinstance(a, KnownTensor) and a.known for a in args):
             result = binary(_BINARY[short], args[0], args[1])  # torch.pow(2.0, t) too
@@ -416,7 +423,7 @@ def call_method(t: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> A
 
 
 def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    if t.numpy and name not in ("tolist", "item"):
+    if t.numpy and name not in ("tolist", "item", "reshape"):
         return NotImplemented
     if name == "unique" and not args and kwargs:
         return _unique_counted(t, kwargs)
@@ -446,7 +453,27 @@ def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) 
         return _split(t, args[0])
     if name == "flip" and args:
         return _flip(t, args[0] if len(args) == 1 else tuple(args))
+    if name in ("reshape", "view") and args:
+        return _reshape(t, args[0] if len(args) == 1 else tuple(args))
     return NotImplemented
+
+
+def _reshape(t: KnownTensor, sizes: Any) -> Any:
+    """``t.reshape(r, c)``: the same elements in row-major order under new dims (one may be -1)."""
+    sizes = tuple(sizes.items) if isinstance(sizes, ListVal) and not sizes.uncertain else sizes
+    sizes = (sizes,) if isinstance(sizes, int) else sizes
+    if not isinstance(sizes, tuple) or not all(isinstance(d, int) and not isinstance(d, (bool, Sym)) for d in sizes):
+        return NotImplemented
+    count = len(t.values or ())
+    rest = math.prod(d for d in sizes if d != -1)
+    if sizes.count(-1) > 1 or any(d < -1 for d in sizes) or (-1 in sizes and (rest == 0 or count % rest)):
+        return NotImplemented  # torch raises: left to the shape ops
+    dims = tuple(count // rest if d == -1 else d for d in sizes)
+    if math.prod(dims) != count:
+        return NotImplemented
+    return KnownTensor(
+        Shape(*dims), t.integer, dims=dims, dtype=t.dtype, values=t.values, errs=t.errs, numpy=t.numpy, base=t
+    )
 
 
 def _flip(t: KnownTensor, dims: Any) -> Any:

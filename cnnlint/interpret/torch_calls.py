@@ -109,6 +109,11 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             sizes = [kwargs["size"]]
         dims = dims_of(list(sizes), interp) if sizes else None
         return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
+    if short == "eye" and name.count(".") == 1 and 1 <= len(args) <= 2:
+        dims = dims_of([args[0], args[-1]], interp)  # eye(n) is n x n, eye(n, m) n x m
+        if dims is not None and all(isinstance(d, str) or (isinstance(d, int) and d >= 0) for d in dims):
+            return TensorVal(Shape(*dims))
+        return unknown_tensor()
     if short == "linspace" and name.count(".") == 1:
         made = tensor_values.linspace(args, kwargs)
         return made if made is not None else unknown_tensor()

@@ -72,6 +72,20 @@ class DequeVal(ListVal):
         return f"DequeVal({self.items!r}{', uncertain' if self.uncertain else ''})"
 
 
+class IteratorVal:
+    """``iter(items)``: the items and how many ``next`` has taken. The count lives in ``state``, written
+    through the interpreter, so an unknown branch that advances the iterator joins as unknown."""
+
+    __slots__ = ("items", "state")
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+        self.state: dict[str, Any] = {"taken": 0}
+
+    def __repr__(self) -> str:
+        return f"IteratorVal({self.items!r}, taken={self.state.get('taken')!r})"
+
+
 class DefaultDictVal(DictVal):
     """A ``collections.defaultdict``: reading a missing key stores and returns ``factory()``
     (registries fill ``defaultdict(list)`` and ``defaultdict(set)`` with ``d[k].append``)."""

@@ -69,8 +69,11 @@ def _show(target: tuple) -> str:
 def _infer_reshape(args: Args, shape: Shape) -> Shape:
     method = args.get("method", "view")
     target = args["shape"]
-    if target is UNKNOWN or shape.open:
+    if target is UNKNOWN:
         return Shape.unknown()
+    if shape.open:  # what torch returns whenever it does not raise, when every size is written out
+        certain = all(isinstance(t, str) or (is_known(t) and not isinstance(t, SizeOf) and t >= 0) for t in target)
+        return Shape(*target) if certain and target else Shape.unknown()
     resolved: list[Dim] = []
     for t in target:
         if isinstance(t, SizeOf):
