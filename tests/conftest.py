@@ -74,3 +74,17 @@ def summary_model(path: Path | str, name: str, dims: str) -> dict:
     found = [m for m in result.json()["models"] if m["name"] == name]
     assert len(found) == 1, [m["name"] for m in result.json()["models"]]
     return found[0]
+
+
+def torch_built(source: str, path: Path, name: str, dims: tuple[int, ...]) -> tuple[list[int], int]:
+    """The truth for a model written as source: write it to ``path``, build ``name()`` with torch on the
+    meta device and run it on ``dims``; (output shape, parameter count)."""
+    import torch
+
+    path.write_text(source)
+    namespace: dict = {}
+    exec(compile(source, str(path), "exec"), namespace)
+    with torch.device("meta"):
+        net = namespace[name]()
+        shape = list(net(torch.empty(*dims)).shape)
+    return shape, sum(p.numel() for p in net.parameters())

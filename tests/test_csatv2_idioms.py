@@ -15,7 +15,7 @@ import pytest
 
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.tensor_ops import RESHAPE, SizeOf
-from tests.conftest import summary_model
+from tests.conftest import summary_model, torch_built
 
 torch = pytest.importorskip("torch")
 
@@ -46,12 +46,7 @@ MODEL = textwrap.dedent(
 
 def test_list_indexes_eye_and_real_match_torch(tmp_path: Path) -> None:
     path = tmp_path / "stem.py"
-    path.write_text(MODEL)
-    namespace: dict = {}
-    exec(compile(MODEL, str(path), "exec"), namespace)  # the truth comes from torch
-    with torch.device("meta"):
-        net = namespace["Stem"]()
-        expected = list(net(torch.empty(3, 2, 4)).shape)
+    expected, _ = torch_built(MODEL, path, "Stem", (3, 2, 4))
     model = summary_model(path, "Stem", "3,2,4")
     assert model["output_shape"] == expected == [2, 2, 3]
 

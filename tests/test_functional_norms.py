@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import summary_model
+from tests.conftest import summary_model, torch_built
 
 torch = pytest.importorskip("torch")
 
@@ -45,12 +45,7 @@ SOURCE = textwrap.dedent(
 
 def test_functional_norms_are_followed_and_match_torch(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "norms.py"
-    path.write_text(SOURCE)
-    namespace: dict = {}
-    exec(compile(SOURCE, str(path), "exec"), namespace)  # the truth comes from torch
-    with torch.device("meta"):
-        net = namespace["Norms"]()
-        expected = list(net(torch.empty(2, 7, 16)).shape)
+    expected, params = torch_built(SOURCE, path, "Norms", (2, 7, 16))
     model = summary_model(path, "Norms", "2,7,16")
     assert model["output_shape"] == expected
-    assert model["total_params"] == sum(p.numel() for p in net.parameters())
+    assert model["total_params"] == params
