@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 MAX_NAMES = 12
-_FROM_FILE = {"pragma": "the pragma", "inferred": "the tensor the code feeds it"}
+_FROM_FILE = {"pragma": "the pragma", "inferred": "the file itself (a tensor it feeds the model, or its timm config)"}
 
 
 def _names(results: Iterable[Any]) -> list[str]:

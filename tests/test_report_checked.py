@@ -171,6 +171,44 @@ def test_pragma_comes_before_the_command_line_and_says_so(project):
     )
 
 
+TIMM_CONFIGURED = """
+import torch.nn as nn
+
+
+def _cfg(**kwargs):
+    return {"num_classes": 10, **kwargs}
+
+
+default_cfgs = {"tiny": _cfg(input_size=(3, 8, 8))}
+
+
+class Net(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.fc = nn.Linear(4 * 6 * 6, num_classes)
+
+    def forward(self, x):
+        return self.fc(self.conv(x).flatten(1))
+
+
+def tiny(**kwargs):
+    return Net(**kwargs)
+"""
+
+
+def test_a_timm_config_comes_before_the_command_line_and_says_so(tmp_path, monkeypatch):
+    """SPEC §2.2: a timm-style ``input_size`` configuration is the file's own declaration."""
+    (tmp_path / "tiny.py").write_text(TIMM_CONFIGURED)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("check", "--input", "tiny=1,3,9,9", "tiny.py")
+    assert result.exit_code == 0, result.stdout
+    assert (
+        "--input tiny=1,3,9,9 is not used for tiny in tiny.py: its input comes from the file itself "
+        "(a tensor it feeds the model, or its timm config) on line 9" in result.stderr
+    )
+
+
 def test_stdin_counts_one_file(project):
     result = run_cli("check", "--stdin-filename", "m.py", "-", input=MODELS)
     assert result.stdout.splitlines()[-1] == LINE.replace("2 files", "1 file")
