@@ -701,6 +701,37 @@ net = nn.Sequential(nn.Linear(4, width))
 """
 
 
+NAMED_MODULES = """
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 2, 1)
+        self.skip = None
+        self.act = nn.ReLU()
+
+
+shared = nn.ReLU()
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 2, 1), shared)
+        self.blocks = nn.ModuleList([Block(), Block()])
+        self.again = shared
+        self.head = nn.Linear(2, 3)
+
+
+names = [n for n, _ in Net().named_modules()]
+relus = sum(isinstance(m, nn.ReLU) for m in Net().modules())
+width = len(names) + 100 * names.index("blocks.1.conv") + 1000 * relus + 10000 * names.index("head")
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+
 # Each program computes a width from Python's (or torch's) answers; cnnlint must give the same width.
 WIDTH_PROGRAMS = {
     # ``isinstance(cfg, Sequence)`` / ``isinstance(gs, Callable)`` (ByobNet), ``numbers.Integral`` (norm layers),
@@ -718,6 +749,8 @@ WIDTH_PROGRAMS = {
     "iter_and_next": ITERATORS,
     # csatv2's zigzag scan: ``np.arange(0, n, 1).reshape(rows, cols).tolist()``
     "numpy_arange_reshape": NUMPY_GRID,
+    # timm's pruning rebuilds layers by ``for n, m in model.named_modules(): set_layer(new, n, ...)``
+    "named_modules": NAMED_MODULES,
 }
 
 
@@ -727,3 +760,19 @@ def test_python_answers_are_pythons(tmp_path: Path, name: str) -> None:
     path.write_text(WIDTH_PROGRAMS[name])
     model = summary_model(path, "net", "1,4")
     assert model["output_shape"] == [1, runpy.run_path(str(path))["width"]]
+
+
+BASE_CLASS = """
+import torch.nn as nn
+
+bn = nn.BatchNorm2d(3)
+width = 4 + isinstance(bn, nn.modules.batchnorm._BatchNorm)  # True in torch: its hierarchy is not modelled
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+
+def test_an_isinstance_of_a_torch_base_class_is_unknown_never_false(tmp_path: Path) -> None:
+    path = tmp_path / "base_class.py"
+    path.write_text(BASE_CLASS)
+    assert runpy.run_path(str(path))["width"] == 5
+    assert summary_model(path, "net", "1,4")["output_shape"] == [1, None]

@@ -119,6 +119,16 @@ class Forward:
         if not container_only and mod.cls is not None:
             forward, _owner = mod.cls.lookup("forward")
             forward = interp.resolve(forward)
+            if isinstance(forward, FuncVal) and mod.uncertain:
+                # ``setattr(model, name, layer)`` with a name not known: any of its layers may be another
+                self._stop(
+                    interp,
+                    node,
+                    mod,
+                    f"the layers of {mod.type_name} are not certain: one was set "
+                    "under a name cnnlint could not work out",
+                )
+                return _unknown_tensor()
             if isinstance(forward, FuncVal):
                 return interp.call_function(forward, [mod, *args], kwargs, node)
         base_layer = getattr(mod, "base_layer", None)
@@ -208,6 +218,11 @@ class Forward:
             origin = self.session.origin(node, interp)
             return TorchLayer(None, {}, origin, name, note=f"unknown layer {name}")
         return UNKNOWN
+
+    def stop(self, interp: Any, node: Any, reason: str) -> None:
+        """Following stops at ``node`` (not in a scratch run, which records nothing)."""
+        if self.recording is not None and not self.recording.scratch:
+            self._stop(interp, node, None, reason)
 
     def _stop(self, interp: Any, node: Any, obj: Any, reason: str) -> None:
         rec = self.recording

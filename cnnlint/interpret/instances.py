@@ -26,6 +26,7 @@ from cnnlint.interpret.values import (
     is_plain,
 )
 
+CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "tuple": tuple}
 
 
@@ -147,14 +148,21 @@ def _instance_of(value: Any, kind: Any) -> Any:
             return False if known_other else UNKNOWN
         if name.startswith("torch.nn."):
             short = name[len("torch.nn.") :]
+            # torch's own hierarchy is not modelled: a base class (``nn.modules.batchnorm._BatchNorm``,
+            # ``nn.RNNBase``) may be any layer's; a public layer class is no other layer's base.
+            a_base = "." in short or short.startswith("_") or short.endswith("Base")
             if isinstance(value, TorchLayer):
-                return value.type_name == short or short == "Module"
+                return value.type_name == short or short == "Module" or (UNKNOWN if a_base else False)
             if isinstance(value, ModuleObj):
                 if short == "Module":
                     return True
                 if value.cls is None:
-                    return value.kind == short
-                return value.cls.torch_base() == short or UNKNOWN
+                    return value.kind == short or (UNKNOWN if a_base else False)
+                torch_bases = [c for c in value.cls.mro() if isinstance(c, QualName) and c.name.startswith("torch.nn.")]
+                if any(c.name == name for c in torch_bases):
+                    return True
+                plain = all(c.name[len("torch.nn.") :] in ("Module", *CONTAINERS) for c in torch_bases)
+                return False if plain and not a_base and not value.cls.has_unknown_base else UNKNOWN
             if is_plain(value) or isinstance(value, (tuple, TensorVal)):
                 return False
         return UNKNOWN

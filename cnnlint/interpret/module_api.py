@@ -279,7 +279,12 @@ class ModuleAPI:
             if name == "values":
                 return tuple(obj.items)
             return tuple(zip(obj.keys, obj.items))
-        if name in ("children", "modules") and not obj.uncertain and obj.kind in CONTAINERS:
+        if name in ("named_modules", "modules") and not args and not kwargs:
+            walked = named_modules(obj)  # torch's order: the module itself, then each child's tree, each once
+            if walked is None:
+                return UNKNOWN
+            return tuple(walked) if name == "named_modules" else tuple(m for _, m in walked)
+        if name == "children" and not obj.uncertain and obj.kind in CONTAINERS:
             return tuple(obj.items)
         if name == "named_children" and not args and not obj.uncertain and obj.kind in CONTAINERS:
             return tuple((k, m) for k, m in zip(obj.keys, obj.items) if m is not None)
@@ -294,6 +299,38 @@ class ModuleAPI:
         if name in _D2L_INPUTS:  # d2l: the input size the code gives its model
             input_sources.module_method(self.session, interp, obj, name, args, node)
         return UNKNOWN
+
+
+MAX_WALKED_MODULES = 100_000
+
+
+def named_modules(root: ModuleObj) -> list[tuple[str, Any]] | None:
+    """``root.named_modules()``: (dotted name, module) depth first from ``root`` (named ""), each module once;
+    None when some module's children are not all known (an unknown layer, an unseen addition)."""
+    out: list[tuple[str, Any]] = []
+    seen: set[int] = set()
+    stack: list[tuple[str, Any]] = [("", root)]
+    while stack:
+        prefix, module = stack.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        out.append((prefix, module))
+        if len(out) > MAX_WALKED_MODULES:
+            return None
+        if not isinstance(module, ModuleObj):  # a torch layer: a leaf unless torch gives it submodules
+            if getattr(module, "spec", None) is None or module.spec.name in LAYERS_WITH_CHILDREN:
+                return None
+            continue
+        children: list[tuple[str, Any]] | None
+        if module.kind in CONTAINERS and module.cls is None and not module.uncertain:
+            children = [(k, m) for k, m in zip(module.keys, module.items) if m is not None]
+        else:
+            children = _instance_children(module)
+        if children is None:
+            return None
+        stack.extend((f"{prefix}.{k}" if prefix else k, m) for k, m in reversed(children))
+    return out
 
 
 def _instance_children(obj: ModuleObj) -> list[tuple[str, Any]] | None:

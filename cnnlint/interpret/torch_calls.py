@@ -29,6 +29,15 @@ from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
 
 
+def _unresolved(session: Any, interp: Any, name: str, t: TensorVal, node: Any) -> TensorVal:
+    """An ``F.X(...)`` whose result cnnlint cannot work out (an op it does not model, a weight of unknown
+    shape): unknown, and never silently so. An input already unknown said where following stopped."""
+    if t.shape.rank is not None or t.shape.dims:
+        short = name.replace("torch.nn.functional.", "F.")
+        session.forward.stop(interp, node, f"shape following stops here: {short} could not be resolved")
+    return unknown_tensor()
+
+
 def _one_hot(t: TensorVal, args: list, kwargs: dict) -> TensorVal:
     """``F.one_hot(index, num_classes)``: the index's shape and one more dim of ``num_classes``
     (unknown for the default -1: it is the largest index plus one, data torch reads)."""
@@ -87,7 +96,7 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             "sigmoid",
         ):
             return TensorVal(t.shape)
-        return unknown_tensor()
+        return _unresolved(session, interp, name, t, node)
     if name.startswith("torch.jit."):
         if short in ("is_scripting", "is_tracing"):
             return False

@@ -1,0 +1,93 @@
+"""Where following stops, a CNL100 says so: never an unknown output without a word, never a guess.
+
+- a layer set under a name cnnlint cannot work out (timm's pruning: ``setattr(model, name, layer)``)
+  makes the module's layers uncertain: following stops at it, its parameter count is unknown;
+- an ``F.conv2d`` whose weight has an unknown shape stops following there.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from tests.conftest import run_cli, summary_model
+
+PRUNED = textwrap.dedent(
+    """
+    from copy import deepcopy
+
+    import torch.nn as nn
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Linear(4, 8)
+            self.b = nn.Linear(8, 2)
+
+        def forward(self, x):
+            return self.b(self.a(x))
+
+
+    def adapt(parent, text):
+        sizes = {}
+        for k in text.split(","):
+            name, size = k.split(":")
+            sizes[name] = int(size)
+        new = deepcopy(parent)
+        for n, m in parent.named_modules():
+            if isinstance(m, nn.Linear):
+                setattr(new, n, nn.Linear(m.in_features, sizes[n]))
+        return new
+
+
+    def pruned():
+        return adapt(Net(), open("sizes.txt").read())
+
+
+    def renamed():
+        new = Net()
+        setattr(new, open("name.txt").read(), nn.Linear(4, 3))
+        return new
+    """
+)
+
+
+def test_layers_set_from_a_file_are_not_guessed(tmp_path: Path) -> None:
+    path = tmp_path / "pruned.py"
+    path.write_text(PRUNED)
+    pruned = summary_model(path, "pruned", "1,4")  # each Linear rebuilt with a width read from a file
+    assert pruned["output_shape"] == [1, None] and pruned["total_params"] is None
+    renamed = summary_model(path, "renamed", "1,4")
+    assert renamed["output_shape"] is None and renamed["total_params"] is None
+    result = run_cli("check", "--show-info", "--input", "renamed=1,4", str(path))
+    assert "CNL100 the layers of Net are not certain: one was set under a name cnnlint could not work out" in (
+        result.stdout
+    )
+
+
+WEIGHT_FROM_A_FILE = textwrap.dedent(
+    """
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("w", torch.load("w.pt"))
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, x):
+            x = F.conv2d(x, self.w)
+            return self.fc(x.mean((2, 3)))
+    """
+)
+
+
+def test_a_functional_conv_with_an_unknown_weight_says_where_following_stops(tmp_path: Path) -> None:
+    path = tmp_path / "weights.py"
+    path.write_text(WEIGHT_FROM_A_FILE)
+    result = run_cli("check", "--show-info", "--input", "Net=1,3,8,8", str(path))
+    assert "weights.py:14:13: CNL100 shape following stops here: F.conv2d could not be resolved" in result.stdout
