@@ -78,6 +78,8 @@ def conv(session: Any, interp: Any, n: int, args: list[Any], kwargs: dict[str, A
     bound.update(zip(names, args))
     bound.update({k: v for k, v in kwargs.items() if k in names})
     x, w, groups = bound.get("input"), bound.get("weight"), bound["groups"]
+    if isinstance(groups, Sym) and isinstance(x, TensorVal) and isinstance(w, TensorVal):
+        return _batched_conv(session, interp, n, x, w, groups, bound, node)
     if not isinstance(x, TensorVal) or not _known_weight(w, n + 2) or not _int(groups):
         return NotImplemented
     out, per_group, *kernel = w.shape.dims
@@ -93,6 +95,50 @@ def conv(session: Any, interp: Any, n: int, args: list[Any], kwargs: dict[str, A
         "bias": bound["bias"] is not None,
     }
     return _run(session, interp, f"torch.nn.Conv{n}d", x, layer_args, node)
+
+
+def _batched_conv(
+    session: Any, interp: Any, n: int, x: TensorVal, w: TensorVal, groups: Sym, bound: dict[str, Any], node: Any
+) -> Any:
+    """A conv grouped by the batch: CondConv's ``x.reshape(1, B * C, H, W)`` and ``groups=self.groups * B``
+    with a weight of ``B * out`` filters. Whatever B is, it is B convs of ``C`` to ``out`` channels in
+    ``groups / B`` groups side by side: that conv is run, and the batch put back into the channels."""
+    from collections import Counter
+
+    from cnnlint.shapes.tensor_ops import compose, factors
+
+    dims, kernel_dims = x.shape.dims, w.shape.dims
+    if x.shape.open or w.shape.rank != n + 2 or len(dims) != n + 2:
+        return NotImplemented
+    if not (isinstance(dims[1], str) and isinstance(kernel_dims[0], str)) or not all(_int(d) for d in kernel_dims[1:]):
+        return NotImplemented
+    (g, g_names), (out, out_names), (channels, in_names) = factors(groups), factors(kernel_dims[0]), factors(dims[1])
+    per_group = kernel_dims[1]
+    same = Counter(g_names) == Counter(out_names) == Counter(in_names) and g_names
+    if not same or per_group * g != channels or out % g:
+        return NotImplemented  # torch's own checks would fail or depend on B: unknown, never a guess
+    values = {key: _plain(bound[key]) for key in ("stride", "padding", "dilation")}
+    if any(v is UNKNOWN for v in values.values()):
+        return NotImplemented
+    layer_args = {
+        "in_channels": channels,
+        "out_channels": out,
+        "kernel_size": tuple(kernel_dims[2:]),
+        **values,
+        "groups": g,
+        "bias": bound["bias"] is not None,
+    }
+    one = TensorVal(Shape(dims[0], channels, *dims[2:]))
+    reduced = _run(session, interp, f"torch.nn.Conv{n}d", one, layer_args, node)
+    if not isinstance(reduced, TensorVal) or reduced.shape.open:
+        return reduced
+    result = Shape(reduced.shape.dims[0], compose(out, Counter(out_names)), *reduced.shape.dims[2:])
+    rec = session.forward.recording
+    if rec is not None and rec.steps and rec.steps[-1].out_shape == reduced.shape:
+        step = rec.steps[-1]  # the row shows torch's shapes; its MACs are those of one of the B convs
+        step.in_shape, step.out_shape = x.shape, result
+        step.macs = UNKNOWN
+    return TensorVal(result)
 
 
 def _known_weight(w: Any, rank: int) -> bool:
