@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import summary_model, torch_built
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from tests.conftest import summary_model, torch_built
 
 torch = pytest.importorskip("torch")
 

@@ -12,10 +12,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import summary_model, torch_built
 
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.tensor_ops import RESHAPE, SizeOf
-from tests.conftest import summary_model, torch_built
 
 torch = pytest.importorskip("torch")
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
-from tests.conftest import summary_model, torch_built
+from conftest import summary_model, torch_built
 
 torch = pytest.importorskip("torch")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from tests.conftest import run_cli, summary_model
+from conftest import run_cli, summary_model
 
 PRUNED = textwrap.dedent(
     """

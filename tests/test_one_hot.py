@@ -5,10 +5,9 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from conftest import summary_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from tests.conftest import summary_model
 
 torch = pytest.importorskip("torch")
 

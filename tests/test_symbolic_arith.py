@@ -110,7 +110,7 @@ WINDOWS = textwrap.dedent(
 
 def test_a_window_model_is_followed_and_matches_torch(tmp_path) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("torch")
-    from tests.conftest import summary_model, torch_built
+    from conftest import summary_model, torch_built
 
     path = tmp_path / "windows.py"
     for batch in (1, 3):  # the truth comes from torch, batch by batch
