@@ -68,10 +68,17 @@ class Expressions:
         if s.work > s.max_work:
             raise limits.BudgetExceeded("the work budget for this file ran out")
         kind = type(node)
-        method = _EXPR.get(kind)
-        if method is None:
-            method = _EXPR[kind] = getattr(type(self), "_e_" + kind.__name__, _unknown)
-        value = method(self, node, frame)
+        if kind is ast.Name:  # a third of all nodes: looked up here, without two more calls
+            value = frame.locals.get(node.id, MISSING)  # type: ignore[attr-defined]
+            if value is MISSING:
+                value = self.lookup(node.id, frame)  # type: ignore[attr-defined]
+            if type(value) is LazyImport:
+                value = self.session.imports.resolve(value, self)
+        else:
+            method = _EXPR.get(kind)
+            if method is None:
+                method = _EXPR[kind] = getattr(type(self), "_e_" + kind.__name__, _unknown)
+            value = method(self, node, frame)
         size = _SIZE.get(type(value))
         if size is not None and size(value) > limits.CHARGED_FROM:
             # A big value costs work in proportion to its size wherever it is used (copied, iterated,

@@ -65,14 +65,6 @@ class Interpreter(Statements, Expressions):
         self.module: ModuleNS | None = None  # the file whose code is running
         self.catching = 0  # enclosing ``try`` statements whose handlers catch a TypeError
 
-    # ------------------------------------------------------------------ budget
-
-    def tick(self) -> None:
-        s = self.session
-        s.work += 1
-        if s.work > s.max_work:
-            raise limits.BudgetExceeded("the work budget for this file ran out")
-
     # ------------------------------------------------------------------ writes
 
     def write(self, container: dict, key: Any, value: Any) -> None:

@@ -57,7 +57,10 @@ class Statements:
         return None
 
     def exec_stmt(self, stmt: ast.stmt, frame: Frame) -> _Signal | None:
-        self.tick()
+        s = self.session  # one unit of the work budget per statement
+        s.work += 1
+        if s.work > s.max_work:
+            raise limits.BudgetExceeded("the work budget for this file ran out")
         kind = type(stmt)
         method = _STMT.get(kind)
         if method is None:
