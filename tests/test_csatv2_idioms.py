@@ -110,3 +110,35 @@ def test_iterators_are_unknown_where_their_position_is(tmp_path: Path, width: st
     path.write_text(NOT_KNOWN.replace("WIDTH", width))
     model = summary_model(path, "A", "1,4")
     assert model["output_shape"] == [1, expected]
+
+
+MODULE_DICT_UPDATE = textwrap.dedent(
+    """
+    from collections import OrderedDict
+
+    import torch.nn as nn
+
+
+    class Features(nn.ModuleDict):
+        def __init__(self):
+            super().__init__()
+            layers = OrderedDict()
+            layers["stem"] = nn.Conv2d(3, 8, 3, 2)
+            layers["body"] = nn.Conv2d(8, 16, 3)
+            self.update(layers)
+            self.update([("pool", nn.AdaptiveAvgPool2d(1)), ("flat", nn.Flatten())])
+
+        def forward(self, x):
+            for name, module in self.items():
+                x = module(x)
+            return x
+    """
+)
+
+
+def test_module_dict_update_adds_each_layer_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "features.py"
+    expected, params = torch_built(MODULE_DICT_UPDATE, path, "Features", (2, 3, 17, 17))
+    model = summary_model(path, "Features", "2,3,17,17")
+    assert model["output_shape"] == expected == [2, 16]
+    assert model["total_params"] == params

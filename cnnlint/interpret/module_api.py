@@ -75,6 +75,7 @@ _MODULE_METHODS = frozenset(
         "keys",
         "values",
         "items",
+        "update",
         "state_dict",
     ]
 )
@@ -261,6 +262,21 @@ class ModuleAPI:
         if name == "extend" and args:
             self.extend_container(interp, obj, args[0], None)
             return obj
+        is_dict = obj.kind == "ModuleDict" or (obj.cls is not None and obj.cls.torch_base() == "ModuleDict")
+        if name == "update" and is_dict and len(args) == 1 and not kwargs:
+            # ``ModuleDict.update(layers)`` (timm's FeatureDictNet): each key set in order, as ``d[key] = m``
+            source = args[0]
+            pairs = list(source.items.items()) if isinstance(source, DictVal) and not source.uncertain else None
+            if pairs is None:
+                listed = interp.iterate(source, None)
+                ok = listed is not None and all(isinstance(p, tuple) and len(p) == 2 for p in listed)
+                pairs = listed if ok else None
+            if pairs is None or not all(isinstance(k, str) for k, _ in pairs):
+                obj.uncertain = True
+                return None
+            for key, value in pairs:
+                self.register(interp, obj, key, value, child=True)
+            return None
         if name == "insert" and len(args) == 2 and isinstance(args[0], int):
             if obj.uncertain or interp.forking:
                 obj.uncertain = True
