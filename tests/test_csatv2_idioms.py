@@ -119,9 +119,15 @@ MODULE_DICT_UPDATE = textwrap.dedent(
     import torch.nn as nn
 
 
+    class Info:  # a plain object: an attribute of the dict, not one of its layers
+        def __init__(self):
+            self.channels = [8, 16]
+
+
     class Features(nn.ModuleDict):
         def __init__(self):
             super().__init__()
+            self.info = Info()
             layers = OrderedDict()
             layers["stem"] = nn.Conv2d(3, 8, 3, 2)
             layers["body"] = nn.Conv2d(8, 16, 3)

@@ -61,6 +61,7 @@ CASES = [
     "gemma4_vit_167m",  # position embeddings: F.one_hot(ids, num_classes) @ table, a symbolic batch
     "csatv2",  # DCT stem: np.arange(n).reshape(r, c).tolist(), x[:, :, zigzag], next(iter(drop_path_rates))
     "efficientnet_cc_b0_4e",  # CondConv: F.conv2d(x.reshape(1, B * C, H, W), groups=self.groups * B)
+    "vit_small_resnet26d_224",  # a features_only backbone: FeatureListNet, ModuleDict.update, set.remove
 ]
 PENDING: set[str] = set()
 # RegNet computes its stage widths with tensor ops read back by `.tolist()` in __init__,

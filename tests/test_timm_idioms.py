@@ -732,6 +732,20 @@ net = nn.Sequential(nn.Linear(4, width))
 """
 
 
+SET_REMOVAL = """
+import torch.nn as nn
+
+remaining = set({"layer3": 3, "layer4": 4}.keys())
+remaining.remove("layer4")
+remaining.discard("absent")
+remaining.discard("layer3")
+names = {"a", "b"}
+names.discard("a")
+width = 4 + len(remaining) + 10 * (not remaining) + 100 * len(names) + 1000 * ("b" in names)
+net = nn.Sequential(nn.Linear(4, width))
+"""
+
+
 # Each program computes a width from Python's (or torch's) answers; cnnlint must give the same width.
 WIDTH_PROGRAMS = {
     # ``isinstance(cfg, Sequence)`` / ``isinstance(gs, Callable)`` (ByobNet), ``numbers.Integral`` (norm layers),
@@ -751,6 +765,8 @@ WIDTH_PROGRAMS = {
     "numpy_arange_reshape": NUMPY_GRID,
     # timm's pruning rebuilds layers by ``for n, m in model.named_modules(): set_layer(new, n, ...)``
     "named_modules": NAMED_MODULES,
+    # timm's FeatureDictNet: ``remaining.remove(old_name)`` then ``if not remaining: break``
+    "set_remove_and_discard": SET_REMOVAL,
 }
 
 

@@ -67,6 +67,18 @@ def set_method(interp: Any, obj: SetVal, name: str, args: list[Any]) -> Any:
             for item in items or ():
                 _add(obj, item)
         return None
+    if name in ("remove", "discard") and len(args) == 1 and not obj.uncertain and not interp.forking:
+        outcomes = [equal(args[0], x) for x in obj.items]
+        if any(o is UNKNOWN for o in outcomes):
+            obj.uncertain = True
+            return None
+        if True in outcomes:
+            del obj.items[outcomes.index(True)]
+            return None
+        if name == "remove":  # Python raises KeyError: what follows is not known
+            obj.uncertain = True
+            return UNKNOWN
+        return None
     if name in ("union", "copy") and not obj.uncertain:
         merged = make_set(list(obj.items))
         for arg in args:

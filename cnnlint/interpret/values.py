@@ -324,4 +324,5 @@ def is_plain(value: Any) -> bool:
 
 
 def is_module(value: Any) -> bool:
-    return isinstance(value, (ModuleObj, TorchLayer))
+    """An nn.Module: a torch layer or a module instance; a plain object (``FeatureInfo``) is an attribute."""
+    return isinstance(value, TorchLayer) or (isinstance(value, ModuleObj) and value.kind != "object")
