@@ -42,6 +42,7 @@ def _settle() -> None:
 
     gc.collect()
     gc.freeze()
+    gc.disable()  # the next file's garbage waits for the next settling: walked once, not by each collection
 
 
 if TYPE_CHECKING:
