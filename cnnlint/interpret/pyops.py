@@ -286,24 +286,29 @@ def _index_sequence(seq: Any, key: Any, kind: type) -> Any:
     return UNKNOWN
 
 
+def _parameters(spec: ast.arguments) -> tuple[list[str], frozenset[str], list[str]]:
+    """(positional names, names a keyword may bind, keyword-only names), worked out once per ``def``."""
+    cached = getattr(spec, "_cnnlint_names", None)
+    if cached is None:
+        positional = [p.arg for p in (*spec.posonlyargs, *spec.args)]
+        posonly = {p.arg for p in spec.posonlyargs}
+        kwonly = [p.arg for p in spec.kwonlyargs]
+        cached = (positional, frozenset(n for n in positional if n not in posonly) | frozenset(kwonly), kwonly)
+        spec._cnnlint_names = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def bind_arguments(func: FuncVal, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any] | None:
     """Bind a call to a function's parameters by Python's rules; None when Python would raise."""
     spec = func.node.args
-    positional = [*spec.posonlyargs, *spec.args]
-    local: dict[str, Any] = {}
-    n_defaults = len(func.defaults)
-    first_default = len(positional) - n_defaults
-    for i, param in enumerate(positional):
-        if i < len(args):
-            local[param.arg] = args[i]
+    positional, names, kwonly = _parameters(spec)
+    local: dict[str, Any] = dict(zip(positional, args))
     extra = args[len(positional) :]
     if extra and spec.vararg is None:
         return None
     if spec.vararg is not None:
         local[spec.vararg.arg] = tuple(extra)
     rest: dict[str, Any] = {}
-    posonly = {p.arg for p in spec.posonlyargs}
-    names = {p.arg for p in positional if p.arg not in posonly} | {p.arg for p in spec.kwonlyargs}
     for key, value in kwargs.items():
         if key in names:
             if key in local:
@@ -313,18 +318,20 @@ def bind_arguments(func: FuncVal, args: list[Any], kwargs: dict[str, Any]) -> di
             rest[key] = value
         else:
             return None
-    for i, param in enumerate(positional):
-        if param.arg not in local:
-            if i >= first_default:
-                local[param.arg] = func.defaults[i - first_default]
-            else:
-                return None
-    for param in spec.kwonlyargs:
-        if param.arg not in local:
-            if param.arg in func.kw_defaults:
-                local[param.arg] = func.kw_defaults[param.arg]
-            else:
-                return None
+    if len(local) < len(positional) + len(kwonly) + (spec.vararg is not None):
+        first_default = len(positional) - len(func.defaults)
+        for i, name in enumerate(positional):
+            if name not in local:
+                if i >= first_default:
+                    local[name] = func.defaults[i - first_default]
+                else:
+                    return None
+        for name in kwonly:
+            if name not in local:
+                if name in func.kw_defaults:
+                    local[name] = func.kw_defaults[name]
+                else:
+                    return None
     if spec.kwarg is not None:
         local[spec.kwarg.arg] = DictVal(rest)
     return local
