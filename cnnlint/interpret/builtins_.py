@@ -452,10 +452,6 @@ def _callable(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return False if is_plain(v) or isinstance(v, (tuple, ListVal, DictVal)) else UNKNOWN
 
 
-def _identity(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    return args[0] if args else UNKNOWN
-
-
 def _iter(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     if len(args) != 1 or kwargs:
         return UNKNOWN  # iter(callable, sentinel) calls until the sentinel: not modelled
