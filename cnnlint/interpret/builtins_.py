@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any
 
-from cnnlint.interpret import limits
+from cnnlint.interpret import iterators, limits
 from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.torch_names import TorchDir, has_name
@@ -16,7 +16,6 @@ from cnnlint.interpret.values import (
     ClassVal,
     DictVal,
     FuncVal,
-    IteratorVal,
     ListVal,
     ModuleNS,
     ModuleObj,
@@ -212,10 +211,7 @@ def _concat(start: Any, items: list[Any]) -> Any:
 
 
 def _zip(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    if any(isinstance(a, IteratorVal) for a in args):  # zip(it, it) pairs items: not modelled
-        for a in args:
-            if isinstance(a, IteratorVal):
-                interp.write(a.state, "taken", UNKNOWN)
+    if iterators.lose_position(interp, args):  # zip(it, it) pairs items: not modelled
         return UNKNOWN
     seqs = [interp.iterate(a, frame) for a in args]
     if any(s is None for s in seqs):
@@ -452,30 +448,6 @@ def _callable(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return False if is_plain(v) or isinstance(v, (tuple, ListVal, DictVal)) else UNKNOWN
 
 
-def _iter(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    if len(args) != 1 or kwargs:
-        return UNKNOWN  # iter(callable, sentinel) calls until the sentinel: not modelled
-    if isinstance(args[0], IteratorVal):
-        return args[0]
-    items = interp.iterate(args[0], frame)
-    return IteratorVal(items) if items is not None else UNKNOWN
-
-
-def _next(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    """``next(it[, default])``: csatv2's ``drop_path=next(dp_iter)``. Past the end without a default,
-    Python raises StopIteration: unknown here."""
-    if not 1 <= len(args) <= 2 or kwargs or not isinstance(args[0], IteratorVal):
-        return UNKNOWN
-    it = args[0]
-    taken = it.state.get("taken")
-    if not isinstance(taken, int):
-        return UNKNOWN
-    if taken < len(it.items):
-        interp.write(it.state, "taken", taken + 1)
-        return it.items[taken]
-    return args[1] if len(args) == 2 else UNKNOWN
-
-
 _TABLE: dict[str, Any] = {
     "range": _range,
     "len": _len,
@@ -512,6 +484,6 @@ _TABLE: dict[str, Any] = {
     "filter": _filter,
     "type": _type,
     "callable": _callable,
-    "iter": _iter,
-    "next": _next,
+    "iter": iterators.make,
+    "next": iterators.next_item,
 }

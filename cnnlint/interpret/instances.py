@@ -8,6 +8,7 @@ import numbers
 from typing import Any
 
 from cnnlint.interpret.values import (
+    CONTAINERS,
     UNKNOWN,
     Builtin,
     ClassVal,
@@ -26,7 +27,6 @@ from cnnlint.interpret.values import (
     is_plain,
 )
 
-CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "tuple": tuple}
 
 

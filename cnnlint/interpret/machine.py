@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import limits, tensor_values
+from cnnlint.interpret import iterators, limits, tensor_values
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.expressions import Expressions
 from cnnlint.interpret.frames import Frame, WriteLog, join
@@ -33,6 +33,7 @@ from cnnlint.interpret.pyops import (  # noqa: F401 - re-exported: torch_api and
 )
 from cnnlint.interpret.statements import Statements
 from cnnlint.interpret.values import (
+    CONTAINERS,
     MISSING,
     UNKNOWN,
     BoundMethod,
@@ -231,7 +232,7 @@ class Interpreter(Statements, Expressions):
         if isinstance(value, (ListVal, DictVal)):
             return UNKNOWN if value.uncertain else bool(value.items)
         if isinstance(value, ModuleObj):
-            if value.kind in ("Sequential", "ModuleList", "ModuleDict") or value.is_sequential:
+            if value.kind in CONTAINERS or value.is_sequential:
                 return UNKNOWN if value.uncertain else bool(value.items)
             return True
         if isinstance(value, slice):
@@ -257,8 +258,6 @@ class Interpreter(Statements, Expressions):
             return self.session.torch.module_iter(value)
         if isinstance(value, TensorVal):
             return self.session.torch.tensor_iter(value)
-        if isinstance(value, IteratorVal):  # what is left; a loop may stop early, so after it nothing is known
-            taken = value.state.get("taken")
-            self.write(value.state, "taken", UNKNOWN)
-            return list(value.items[taken:]) if isinstance(taken, int) else None
+        if isinstance(value, IteratorVal):
+            return iterators.rest(self, value)
         return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from cnnlint.interpret import input_sources
 from cnnlint.interpret.values import (
+    CONTAINERS,
     MISSING,
     UNKNOWN,
     BoundMethod,
@@ -23,7 +24,6 @@ from cnnlint.interpret.values import (
     is_module,
 )
 
-CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
 _SELF_RETURNING = frozenset(
     {
         "to",
@@ -300,12 +300,8 @@ class ModuleAPI:
             if walked is None:
                 return UNKNOWN
             return tuple(walked) if name == "named_modules" else tuple(m for _, m in walked)
-        if name == "children" and not obj.uncertain and obj.kind in CONTAINERS:
-            return tuple(obj.items)
-        if name == "named_children" and not args and not obj.uncertain and obj.kind in CONTAINERS:
-            return tuple((k, m) for k, m in zip(obj.keys, obj.items) if m is not None)
-        if name in ("children", "named_children") and not args and not kwargs and obj.kind == "instance":
-            named = _instance_children(obj)  # timm's RegStage: ``for block in self.children(): x = block(x)``
+        if name in ("children", "named_children") and not args and not kwargs:
+            named = direct_children(obj)  # timm's RegStage: ``for block in self.children(): x = block(x)``
             if named is not None:
                 return tuple(named) if name == "named_children" else tuple(m for _, m in named)
         if name in _SELF_RETURNING:
@@ -338,15 +334,19 @@ def named_modules(root: ModuleObj) -> list[tuple[str, Any]] | None:
             if getattr(module, "spec", None) is None or module.spec.name in LAYERS_WITH_CHILDREN:
                 return None
             continue
-        children: list[tuple[str, Any]] | None
-        if module.kind in CONTAINERS and module.cls is None and not module.uncertain:
-            children = [(k, m) for k, m in zip(module.keys, module.items) if m is not None]
-        else:
-            children = _instance_children(module)
+        children = direct_children(module)
         if children is None:
             return None
         stack.extend((f"{prefix}.{k}" if prefix else k, m) for k, m in reversed(children))
     return out
+
+
+def direct_children(obj: ModuleObj) -> list[tuple[str, Any]] | None:
+    """``obj.named_children()``: a container's items in order, a module's submodules as registered; None
+    when they are not all known."""
+    if obj.kind in CONTAINERS and obj.cls is None:
+        return None if obj.uncertain else [(k, m) for k, m in zip(obj.keys, obj.items) if m is not None]
+    return _instance_children(obj)
 
 
 def _instance_children(obj: ModuleObj) -> list[tuple[str, Any]] | None:

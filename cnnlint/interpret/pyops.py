@@ -41,10 +41,10 @@ class CaughtTypeError(Exception):  # noqa: N818 - a signal, not an error of cnnl
     made inside a ``try`` whose ``except`` catches it: Python leaves the ``try`` body there."""
 
 
-# The exceptions whose handlers catch a TypeError.
 # A product of more symbols than this is unknown: no real shape multiplies a batch by itself that often.
 MAX_SYMBOLS = 4
 
+# The exceptions whose handlers catch a TypeError.
 CATCHES_TYPE_ERROR = frozenset({"TypeError", "Exception", "BaseException"})
 
 _BINOPS: dict[type, Any] = {

@@ -458,11 +458,19 @@ def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) 
     return NotImplemented
 
 
+def _ints(value: Any) -> tuple[int, ...] | None:
+    """Dims given as an int, a tuple or a list of plain ints (``flip(0)``, ``reshape([3, 4])``); None otherwise."""
+    value = tuple(value.items) if isinstance(value, ListVal) and not value.uncertain else value
+    value = (value,) if isinstance(value, int) else value
+    if not isinstance(value, tuple) or not all(isinstance(d, int) and not isinstance(d, (bool, Sym)) for d in value):
+        return None
+    return value
+
+
 def _reshape(t: KnownTensor, sizes: Any) -> Any:
     """``t.reshape(r, c)``: the same elements in row-major order under new dims (one may be -1)."""
-    sizes = tuple(sizes.items) if isinstance(sizes, ListVal) and not sizes.uncertain else sizes
-    sizes = (sizes,) if isinstance(sizes, int) else sizes
-    if not isinstance(sizes, tuple) or not all(isinstance(d, int) and not isinstance(d, (bool, Sym)) for d in sizes):
+    sizes = _ints(sizes)
+    if sizes is None:
         return NotImplemented
     count = len(t.values or ())
     rest = math.prod(d for d in sizes if d != -1)
@@ -478,10 +486,9 @@ def _reshape(t: KnownTensor, sizes: Any) -> Any:
 
 def _flip(t: KnownTensor, dims: Any) -> Any:
     """``t.flip(dims)``: the elements reversed along each named dim (nest's ``(4 ** arange(n)).flip(0)``)."""
-    dims = tuple(dims.items) if isinstance(dims, ListVal) and not dims.uncertain else dims
-    dims = (dims,) if isinstance(dims, int) else dims
+    dims = _ints(dims)
     rank = len(t.dims)
-    if not isinstance(dims, tuple) or not all(isinstance(d, int) and not isinstance(d, (bool, Sym)) for d in dims):
+    if dims is None:
         return NotImplemented
     if not all(-max(rank, 1) <= d < max(rank, 1) for d in dims):
         return NotImplemented  # torch raises: left to the shape ops

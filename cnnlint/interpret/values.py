@@ -323,6 +323,10 @@ def is_plain(value: Any) -> bool:
     return value is None or isinstance(value, (bool, int, float, str, complex))
 
 
+# torch's module containers: their children are their items, in order.
+CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
+
+
 def is_module(value: Any) -> bool:
     """An nn.Module: a torch layer or a module instance; a plain object (``FeatureInfo``) is an attribute."""
     return isinstance(value, TorchLayer) or (isinstance(value, ModuleObj) and value.kind != "object")

@@ -1,0 +1,56 @@
+"""Iterators: ``iter(items)``, ``next(it[, default])``, and iterating what is left of one.
+
+The position lives in ``IteratorVal.state`` and is written through the
+interpreter, so an unknown branch that advances the iterator joins as unknown.
+Wherever the interpreter cannot say how far an iterator went (a loop that may
+``break``, ``zip(it, it)``), its position becomes unknown, and so does
+every later ``next``: never a guess (csatv2's ``drop_path=next(dp_iter)``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cnnlint.interpret.values import UNKNOWN, IteratorVal
+
+
+def make(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    """``iter(x)``; ``iter(callable, sentinel)`` calls until the sentinel: not modelled."""
+    if len(args) != 1 or kwargs:
+        return UNKNOWN
+    if isinstance(args[0], IteratorVal):
+        return args[0]
+    items = interp.iterate(args[0], frame)
+    return IteratorVal(items) if items is not None else UNKNOWN
+
+
+def next_item(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    """``next(it[, default])``. Past the end without a default Python raises StopIteration: unknown here."""
+    if not 1 <= len(args) <= 2 or kwargs or not isinstance(args[0], IteratorVal):
+        return UNKNOWN
+    it = args[0]
+    taken = it.state.get("taken")
+    if not isinstance(taken, int):
+        return UNKNOWN
+    if taken < len(it.items):
+        interp.write(it.state, "taken", taken + 1)
+        return it.items[taken]
+    return args[1] if len(args) == 2 else UNKNOWN
+
+
+def rest(interp: Any, it: IteratorVal) -> list[Any] | None:
+    """The items not taken yet, for a loop or ``list(it)``; after it the position is unknown (a loop may
+    stop early)."""
+    taken = it.state.get("taken")
+    interp.write(it.state, "taken", UNKNOWN)
+    return list(it.items[taken:]) if isinstance(taken, int) else None
+
+
+def lose_position(interp: Any, values: list[Any]) -> bool:
+    """Whether any of ``values`` is an iterator; each one's position becomes unknown."""
+    found = False
+    for value in values:
+        if isinstance(value, IteratorVal):
+            interp.write(value.state, "taken", UNKNOWN)
+            found = True
+    return found
