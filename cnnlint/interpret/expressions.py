@@ -25,7 +25,6 @@ from cnnlint.interpret.pyops import (
     _unknown,
     arith,
     equal,
-    fold_number,
 )
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.torch_names import TorchDir
@@ -74,6 +73,17 @@ class Expressions:
                 value = self.lookup(node.id, frame)  # type: ignore[attr-defined]
             if type(value) is LazyImport:
                 value = self.session.imports.resolve(value, self)
+        elif kind is ast.Constant:  # a sixth of all nodes: _e_Constant, inlined
+            value = node.value  # type: ignore[attr-defined]
+            known = type(value)
+            if known is int:
+                if value.bit_length() > limits.MAX_INT_BITS:
+                    value = UNKNOWN
+            elif known is str:
+                if len(value) > limits.MAX_STR:
+                    value = UNKNOWN
+            elif known is bytes:
+                value = UNKNOWN
         else:
             method = _EXPR.get(kind)
             if method is None:
@@ -86,18 +96,6 @@ class Expressions:
             s.work += size(value) // limits.ELEMENTS_PER_NODE
             if s.work > s.max_work:
                 raise limits.BudgetExceeded("the work budget for this file ran out")
-        return value
-
-    def _e_Constant(self, node: ast.Constant, frame: Frame) -> Any:
-        value = node.value
-        if value is None or type(value) is float:
-            return value
-        if isinstance(value, (bytes,)) or value is Ellipsis:
-            return value if value is Ellipsis else UNKNOWN
-        if isinstance(value, int) and not isinstance(value, bool):
-            return fold_number(value)
-        if isinstance(value, str) and len(value) > limits.MAX_STR:
-            return UNKNOWN
         return value
 
     def _e_Name(self, node: ast.Name, frame: Frame) -> Any:

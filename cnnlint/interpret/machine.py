@@ -134,7 +134,11 @@ class Interpreter(Statements, Expressions):
         self, func: Any, args: list[Any], kwargs: dict[str, Any], node: ast.Call | None, frame: Frame | None
     ) -> Any:
         func = self.resolve(func)
-        kind = type(func)  # the two commonest callees first: torch's names, and what is unknown
+        kind = type(func)  # the commonest callees first, by exact type: methods of plain values, builtins, torch
+        if kind is MethodOf:
+            return self.session.torch.call_method(self, func.obj, func.name, args, kwargs, node)
+        if kind is Builtin:
+            return self.session.builtin_call(self, func.name, args, kwargs, node, frame)
         if kind is QualName:
             return self.session.torch.call_qualname(self, func.name, args, kwargs, node)
         if func is UNKNOWN:
