@@ -155,7 +155,8 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
 
     from cnnlint import checked
     from cnnlint.inputs import declare_inputs
-    from cnnlint.interpret.models import find_models, follow, infer_inputs
+    from cnnlint.interpret.following import follow
+    from cnnlint.interpret.models import find_models, infer_inputs
 
     interpreted = find_models(tree, text, filename, frozenset(options.cli_inputs) | frozenset(options.config_inputs))
     new_models = [c.model for c in interpreted.candidates]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cnnlint.check import CheckOptions, check_bytes
-from cnnlint.interpret import models
+from cnnlint.interpret import following
 
 SOURCE = b"""
 import torch.nn as nn
@@ -29,13 +29,13 @@ class Net(nn.Module):
 @pytest.fixture
 def per_sample_runs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     runs: list[Any] = []
-    real = models._per_sample
+    real = following._per_sample
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         runs.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(models, "_per_sample", counted)
+    monkeypatch.setattr(following, "_per_sample", counted)
     return runs
 
 

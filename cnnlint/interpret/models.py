@@ -11,7 +11,8 @@
    ``summary(model, (1, 3, 224, 224))``, the d2l layer loop, ``onnx.export``,
    what a factory returned, a function nobody calls), else a timm-style config
    (``cnnlint.interpret.input_sources``); ``InputDecl.via`` says which.
-4. ``forward`` runs over the input: the trace the reports read.
+4. ``forward`` runs over the input: the trace the reports read
+   (``cnnlint.interpret.following``).
 """
 
 from __future__ import annotations
@@ -22,16 +23,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from cnnlint.interpret import input_sources, inputsearch, limits, unreached
+from cnnlint.interpret import input_sources, limits, unreached
 from cnnlint.interpret.imports import package_of, package_probes
-from cnnlint.interpret.outputs import output_tree
 from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, ModuleNS, ModuleObj, TensorVal, TorchLayer
 from cnnlint.model import InputDecl, ModelDef, Span
-from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
-from cnnlint.shapes.dims import Shape
-from cnnlint.shapes.propagate import Step, Trace
+from cnnlint.shapes.propagate import Trace
 from cnnlint.shapes.spec import Finding
 
 MAX_FACTORIES = 400
@@ -254,7 +252,7 @@ def _outermost(candidates: list[Candidate]) -> list[Candidate]:
     inside: set[int] = set()
     classes_inside: set[int] = set()
     for c in candidates:
-        for sub in _submodules(c.obj):
+        for sub in submodules(c.obj):
             inside.add(id(sub))
             if isinstance(sub, ModuleObj) and sub.cls is not None:
                 classes_inside.add(id(sub.cls))
@@ -268,7 +266,7 @@ def _outermost(candidates: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-def _submodules(obj: Any) -> list[Any]:
+def submodules(obj: Any) -> list[Any]:
     """Every module strictly inside ``obj`` (attributes and container items), each once."""
     seen: set[int] = {id(obj)}
     out: list[Any] = []
@@ -354,194 +352,3 @@ def _dims_of(value: Any) -> tuple | None:
     if isinstance(value, TensorVal) and not value.shape.open:
         return tuple(value.shape.dims)
     return None
-
-
-def follow(found: Interpreted) -> None:
-    """Step 4: run each model's forward over its input."""
-    session = found.session
-    assert session is not None
-    found.construction = _construction_findings(session)
-    for c in found.candidates:
-        dims = c.model.input.dims if c.model.input is not None else None
-        x = TensorVal(Shape(*dims)) if dims is not None else TensorVal(Shape.unknown())
-        fed = c.more_inputs if c.model.input is not None and c.model.input.source == "inferred" else None
-        inputs: list[Any] = [x, *(fed if fed is not None else _extra_inputs(c.obj))]
-        session.work = 0
-        try:
-            rec, out = session.forward.run(session.interp, c.obj, inputs)
-            steps = rec.steps
-        except limits.BudgetExceeded as exc:
-            steps = [_stop_step(c.model.span, f"shape following stops: {exc.what}")]
-            out = UNKNOWN
-        except RecursionError:
-            steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
-            out = UNKNOWN
-        steps = _unwrap_root(steps, c.obj)
-        inside = _submodules(c.obj)
-        failed = any(getattr(sub, "failed", False) for sub in inside)
-        if failed:
-            # torch never gets to forward: building the model raised (reported where it raised)
-            for s in steps:
-                s.findings = [f for f in s.findings if f.code == "CNL100"]
-        output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
-        params = _params(c.obj, session, inside)
-        if dims is None and not failed and inputsearch.ENABLED:  # input-free checking (issue 12)
-            steps, output, dims = _input_free(found, c, steps, output)
-        outputs = None if isinstance(out, TensorVal) else output_tree(out)
-        symbolic = found.per_sample and dims and isinstance(dims[0], str)
-        per_sample = _per_sample(session, c, dims, len(steps)) if symbolic else None
-        found.models.append((c.model, Trace(steps, output), params, per_sample, outputs))
-    inputsearch.drop_repeated(found)
-    found.dependencies = sorted(session.dependencies)
-
-
-def _input_free(found: Interpreted, c: Candidate, steps: list[Step], output: Shape) -> tuple[list[Step], Shape, Any]:
-    """The sizes a model without an input accepts: CNL013 when none; followed with the one size when one."""
-    session = found.session
-    thorough = found.thorough is True or (isinstance(found.thorough, int) and found.thorough > 0)
-    accepted = inputsearch.search(session, c.obj, steps, _extra_inputs(c.obj), thorough, session.work)
-    if thorough and found.thorough is not True and accepted.status == "some":
-        found.thorough -= 1  # the editor: ranges for the first few models of a file, findings for all
-    c.model.accepts = accepted  # type: ignore[attr-defined]
-    if accepted.finding is not None and accepted.call is not None:
-        found.construction.append((accepted.call, accepted.finding))
-    single = accepted.single
-    if single is None:
-        return steps, output, None
-    dims = (inputsearch.BATCH, accepted.channels, *single)
-    session.work = 0
-    try:
-        rec, out = session.forward.run(session.interp, c.obj, [TensorVal(Shape(*dims)), *_extra_inputs(c.obj)])
-    except (limits.BudgetExceeded, RecursionError):
-        return steps, output, None
-    for s in rec.steps:  # CNL003 is not reported on a size nobody declared
-        s.findings = [f for f in s.findings if f.code != "CNL003"]
-    c.model.input = InputDecl(dims, "accepted", None)
-    new_out = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
-    return _unwrap_root(rec.steps, c.obj), new_out, dims
-
-
-def _per_sample(session: Session, c: Candidate, dims: tuple, count: int) -> list[Any] | None:
-    """MACs per step with the symbolic batch run as 1 (the summary's per-sample figures)."""
-    if not all(isinstance(d, int) for d in dims[1:]):
-        return None
-    session.work = 0
-    try:
-        rec, _ = session.forward.run(
-            session.interp, c.obj, [TensorVal(Shape(1, *dims[1:])), *_extra_inputs(c.obj)], scratch=True
-        )
-    except (limits.BudgetExceeded, RecursionError):
-        return None
-    steps = _unwrap_root(rec.steps, c.obj)
-    return [s.macs for s in steps] if len(steps) == count else None
-
-
-def _extra_inputs(obj: Any) -> list[Any]:
-    """Unknown tensors for ``forward``'s other required parameters (``forward(self, x, hidden)``)."""
-    if not isinstance(obj, ModuleObj) or obj.cls is None:
-        return []
-    forward, _ = obj.cls.lookup("forward")
-    if not isinstance(forward, FuncVal):
-        return []
-    a = forward.node.args
-    params = [*a.posonlyargs, *a.args]
-    required = len(params) - len(forward.defaults)
-    return [TensorVal(Shape.unknown()) for _ in range(max(0, required - 2))]
-
-
-def _first_tensor_shape(value: Any) -> Shape:
-    """A model returning several tensors has no one output shape (``output_tree`` shows them all)."""
-    return Shape.unknown()
-
-
-def _unwrap_root(steps: list[Step], obj: Any) -> list[Step]:
-    """The model's own container step is the model: its children are the top rows."""
-    if steps and steps[0].depth == 0 and steps[0].layer.children is not None and not steps[0].findings:
-        rest = steps[1:]
-        for s in rest:
-            s.depth -= 1
-        return [s for s in rest if s.depth >= 0]
-    return steps
-
-
-def _stop_step(span: Span, reason: str) -> Step:
-    from cnnlint.model import LayerCall
-    from cnnlint.shapes.spec import Layer
-
-    step = Step(Layer(None, origin=LayerCall("?", None, span), note=reason), 0, Shape.unknown(), Shape.unknown())
-    step.findings.append(Finding("CNL100", reason))
-    step.stopped = True
-    step.params = step.macs = UNKNOWN_DIM
-    return step
-
-
-def _params(obj: Any, session: Session, inside: list[Any]) -> list[tuple[int | None, Any]]:
-    """``sum(p.numel() for p in model.parameters())`` from the module tree, as (row, count) parts.
-
-    An unknown part (an unknown layer, a container the interpreter could not
-    follow) makes the total partial, at the row where that part is built. ``inside``: ``_submodules(obj)``.
-    """
-    parts: list[tuple[int | None, Any]] = []
-    for sub in [obj, *inside]:
-        if isinstance(sub, TorchLayer):
-            row = _row(sub, session)
-            if sub.spec is None:
-                parts.append((row, UNKNOWN_DIM))
-                continue
-            shape = getattr(sub, "last_in", None) or Shape.unknown()
-            try:
-                if sub.bind_error is not None:
-                    raise ValueError("arguments not bound")
-                sub.spec.check(sub.args)  # a layer torch would refuse has no parameters to count
-                n = sub.spec.count_params(sub.args, shape)
-            except Exception:  # noqa: BLE001 - a count the engine cannot make is unknown
-                n = UNKNOWN_DIM
-            parts.append((row, n if isinstance(n, int) else UNKNOWN_DIM))
-        elif isinstance(sub, ModuleObj):
-            if sub.uncertain:
-                parts.append((_row(sub, session), UNKNOWN_DIM))
-            for value in sub.attrs.values():
-                if isinstance(value, TensorVal) and value.param:
-                    n = value.shape.numel()
-                    parts.append((_row(sub, session), n if isinstance(n, int) else UNKNOWN_DIM))
-    return parts
-
-
-def _row(obj: Any, session: Session) -> int | None:
-    origin = getattr(obj, "origin", None)
-    if origin is None:
-        return None
-    node = origin.node if origin.module is session.main else getattr(origin, "anchor", None)
-    return getattr(node, "lineno", None)
-
-
-def _construction_findings(session: Session) -> list[tuple[Any, Finding]]:
-    """Argument checks (CNL005) on every layer built, whether or not its forward is reached.
-
-    As in torch, an ``__init__`` stops at the first layer that raises: one finding per object built.
-    """
-    out = []
-    failed: set[Any] = set()
-    for layer in session.built_layers:
-        owner = getattr(layer, "owner", None)
-        if owner is not None and owner in failed:
-            continue
-        call = layer.origin.call if layer.origin is not None else None
-        if call is None or layer.spec is None or getattr(layer, "maybe", False):
-            continue
-        if layer.origin.module is not session.main and getattr(layer.origin, "anchor", None) is None:
-            continue
-        if layer.bind_error is not None:
-            out.append((call, layer.bind_error))
-            failed.add(owner)
-            layer.failed = True  # type: ignore[attr-defined]
-            continue
-        try:
-            layer.spec.check(layer.args)
-        except Exception as err:  # noqa: BLE001 - ShapeError carries the finding; anything else is silent
-            finding = getattr(err, "finding", None)
-            if finding is not None:
-                out.append((call, finding))
-                failed.add(owner)
-                layer.failed = True  # type: ignore[attr-defined]
-    return out
