@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import enums, limits, tensor_values
+from cnnlint.interpret import enums, fill_loops, limits, tensor_values
 from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
 from cnnlint.interpret.pyops import (
     _STMT,
@@ -163,6 +163,16 @@ class Statements:
             return self._unknown_loop(stmt, frame)
         if len(items) > limits.MAX_LOOP_ITERATIONS:
             return self._unknown_loop(stmt, frame)
+        if len(items) >= fill_loops.SKIP_FROM:
+            fill = fill_loops.fill_loop(stmt)
+            if fill is not None and fill_loops.applies(
+                fill, lambda name: self.lookup(name, frame), self.session.builtins
+            ):
+                for name in fill.tensors:  # their items change: values unknown, sizes as they were
+                    tensor_values.forget(self.lookup(name, frame))
+                for name in fill.names:
+                    self.write(frame.locals, name, UNKNOWN)
+                return None
         for item in items:
             self.assign(stmt.target, item, frame)
             signal = self.exec_block(stmt.body, frame)
