@@ -125,6 +125,8 @@ class Expressions:
 
     def get_attr(self, owner: Any, name: str) -> Any:
         owner = self.resolve(owner)
+        if type(owner) is ModuleObj:  # ``self.x``: the commonest owner, by exact type (Stack is below)
+            return self.session.torch.module_attr(self, owner, name)
         if owner is UNKNOWN:
             return UNKNOWN
         if isinstance(owner, QualName):

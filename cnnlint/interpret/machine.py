@@ -227,6 +227,8 @@ class Interpreter(Statements, Expressions):
 
     def truth(self, value: Any) -> Any:
         """True, False or UNKNOWN: the truth of an abstract value."""
+        if value is True or value is False:  # most conditions: a comparison's outcome
+            return value
         if value is UNKNOWN or isinstance(value, (TensorVal, Sym)):
             return UNKNOWN
         if is_plain(value):

@@ -401,8 +401,11 @@ class Statements:
     # ------------------------------------------------------------------ assignment
 
     def assign(self, target: ast.expr, value: Any, frame: Frame) -> None:
-        if isinstance(target, ast.Name):
-            self.write(frame.locals, target.id, value)
+        if type(target) is ast.Name:  # most assignments: ``write``, inlined where no branch is logged
+            if self.logs or value is MISSING:
+                self.write(frame.locals, target.id, value)  # type: ignore[attr-defined]
+            else:
+                frame.locals[target.id] = value  # type: ignore[attr-defined]
         elif isinstance(target, (ast.Tuple, ast.List)):
             self.unpack(target.elts, value, frame)
         elif isinstance(target, ast.Attribute):
