@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import limits
+from cnnlint.interpret import limits, tensor_api
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
@@ -339,6 +339,13 @@ class Expressions:
 
     def _e_Compare(self, node: ast.Compare, frame: Frame) -> Any:
         left = self.eval(node.left, frame)
+        if len(node.ops) == 1:
+            right = self.eval(node.comparators[0], frame)
+            if isinstance(left, TensorVal) or isinstance(right, TensorVal):  # a mask: ``ids == cells``
+                mask = tensor_api.compare(self.session, self, node.ops[0], left, right, node)
+                if mask is not NotImplemented:
+                    return mask
+            return self.compare(node.ops[0], left, right)
         result: Any = True
         for op, comp in zip(node.ops, node.comparators):
             right = self.eval(comp, frame)

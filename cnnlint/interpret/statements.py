@@ -241,6 +241,10 @@ class Statements:
         return _Signal("return", value)
 
     def _s_Raise(self, stmt: ast.Raise, frame: Frame) -> _Signal:
+        if not self.forking:  # reached for certain (no unknown branch, no ``try``): the model stops here
+            raised = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            name = raised.id if isinstance(raised, ast.Name) else getattr(raised, "attr", "an exception")
+            self.session.forward.stop(self, stmt, f"shape following stops here: the code raises {name} at this input")
         return RAISE
 
     def _s_Assert(self, stmt: ast.Assert, frame: Frame) -> _Signal | None:

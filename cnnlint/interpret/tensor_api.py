@@ -9,6 +9,7 @@ gives an unknown tensor.
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from cnnlint.interpret import tensor_values
@@ -19,6 +20,9 @@ from cnnlint.shapes.spec import ShapeError
 FACTORIES = frozenset({"zeros", "ones", "randn", "rand", "empty", "full", "randint", "normal"})
 LIKE = frozenset({"zeros_like", "ones_like", "randn_like", "rand_like", "empty_like", "full_like"})
 # Elementwise ops and methods that keep the shape (no step in the trace).
+# (integer, mask) after a cast: indices (``pos_emb[idx.long()]``), a mask (``keep.bool()``), or neither.
+_CASTS = {"long": (True, False), "int": (True, False), "bool": (False, True), "logical_not": (False, True)}
+_CASTS.update(dict.fromkeys(("float", "double", "half", "bfloat16"), (False, False)))
 SAME_SHAPE = frozenset(
     [
         "contiguous",
@@ -234,7 +238,8 @@ def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, 
             return UNKNOWN
         return _dim_value(shape.dim(index))
     if name in SAME_SHAPE or (name.endswith("_") and name not in _RESHAPING_INPLACE):
-        return TensorVal(shape, t.integer, tainted=t.tainted)
+        integer, mask = _CASTS.get(name, (t.integer, t.mask))
+        return TensorVal(shape, integer, tainted=t.tainted, mask=mask)
     if name in ("view", "reshape"):
         if len(args) == 1 and isinstance(args[0], (tuple, ListVal)):
             items = interp.iterate(args[0], None)
@@ -411,18 +416,44 @@ def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) 
         if ops is None:
             return unknown_tensor()
         try:
-            return TensorVal(ops.broadcast(left.shape, right.shape, op), tainted=tainted)
+            shape = ops.broadcast(left.shape, right.shape, op)
         except ShapeError as err:
             if not tainted:
                 session.forward.op_error(interp, err, node, op)
             return unknown_tensor()
         except (TypeError, ValueError):
             return unknown_tensor()
+        integer = left.integer and right.integer and op in _INTEGER_OPS
+        mask = op in _MASK_OPS or (op in _LOGICAL_OPS and left.mask and right.mask)
+        return TensorVal(shape, integer, tainted=tainted, mask=mask)
     tensor = left if lt else right
     other = right if lt else left
     if other is None or isinstance(other, (bool, int, float)) and not isinstance(other, Sym):
-        return TensorVal(tensor.shape, tainted=tensor.tainted)
+        integer = tensor.integer and op in _INTEGER_OPS and type(other) is int
+        mask = op in _MASK_OPS or (op in _LOGICAL_OPS and tensor.mask and type(other) is bool)
+        return TensorVal(tensor.shape, integer, tainted=tensor.tainted, mask=mask)
     return unknown_tensor()
+
+
+# Operators that keep integer tensors integer: indices computed from indices (``coords[:, None] - coords``).
+_INTEGER_OPS = frozenset({"+", "-", "*", "//", "%"})
+_COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_MASK_OPS = frozenset(_COMPARISONS.values())  # their result is a bool tensor
+_LOGICAL_OPS = frozenset({"&", "|", "^"})  # a bool tensor again when both sides are
+
+
+def compare(session: Any, interp: Any, op: ast.cmpop, left: Any, right: Any, node: Any) -> Any:
+    """``a < b`` with a tensor on a side: a bool tensor of the broadcast shape (a mask, never indices);
+    NotImplemented where Python's own comparison applies (``x is None``, ``t in seq``)."""
+    symbol = _COMPARISONS.get(type(op))
+    if symbol is None:
+        return NotImplemented
+    for other in (left, right):
+        if not isinstance(other, TensorVal) and (
+            other is None or not isinstance(other, (bool, int, float)) or isinstance(other, Sym)
+        ):
+            return NotImplemented  # ``t == None`` is Python's False; anything else is left unknown
+    return binop(session, interp, symbol, left, right, node)
 
 
 def matmul(session: Any, interp: Any, left: Any, right: Any, node: Any, name: str) -> Any:
@@ -469,6 +500,14 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
     converted = []
     for item in items:
         if isinstance(item, TensorVal):
+            if item.mask:  # a bool mask selects a number of elements only the data decides
+                session.forward.stop(
+                    interp,
+                    node,
+                    "shape following stops here: indexing with a bool mask selects a number of elements "
+                    "only the data decides",
+                )
+                return unknown_tensor()
             converted.append(item.shape)
         elif item is None or item is Ellipsis or isinstance(item, slice):
             if isinstance(item, slice) and not all(

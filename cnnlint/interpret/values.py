@@ -260,6 +260,7 @@ class TensorVal:
     # Downstream of an error whose output is not fixed by the failing layer's own arguments (a BatchNorm
     # with the wrong num_features passes its input on): torch never gets here, so nothing more is reported.
     tainted: bool = False
+    mask: bool = False  # a bool tensor (a comparison's result): as an index it selects, it does not gather
 
 
 @dataclass(eq=False)

@@ -22,6 +22,7 @@ _VERBS = {
     "%": "take the remainder of",
     "**": "raise",
     "@": "matrix-multiply",
+    **dict.fromkeys(("==", "!=", "<", "<=", ">", ">="), "compare"),
 }
 
 
