@@ -85,13 +85,25 @@ class Net(nn.Module):
 """
 
 
-@pytest.mark.parametrize("mask", ["x > 0", "x.gt(0)", "(x != 0).bool()", "(x < 1) & (x > -1)"])
+@pytest.mark.parametrize(
+    "mask",
+    [
+        "x > 0",
+        "x.gt(0)",
+        "torch.gt(x, 0)",
+        "(x != 0).bool()",
+        "(x < 1) & (x > -1)",
+        "~(x > 0)",
+        "(x > 0).unsqueeze(0)[0]",  # a mask rearranged is still a mask
+        "(x > 0).flatten().view(2, 3, 4)",
+    ],
+)
 def test_a_mask_as_an_index_stops_following_and_reports_nothing_else(tmp_path: Path, mask: str) -> None:
     source = MASKED.replace("MASK", mask)
     path = tmp_path / "masked.py"
     path.write_text(source)
     x = torch.randn(2, 3, 4)
-    assert x[eval(mask, {"x": x})].dim() == 1  # torch: one dim, as long as the data decides
+    assert x[eval(mask, {"x": x, "torch": torch})].dim() == 1  # torch: one dim, as long as the data decides
     result = run_cli("check", "--show-info", "--output-format", "json", "--input", "Net=2,3,4", str(path))
     found = {(d["location"]["row"], d["code"]) for d in result.json()}
     assert found == {(12, "CNL100")}

@@ -216,7 +216,26 @@ def _run_layer(session: Any, interp: Any, call_name: str, t: TensorVal, args: li
     return session.forward.run_layer(interp, layer, t, node)
 
 
+# Methods whose result holds the elements of the tensor they are called on, rearranged: its dtype, so
+# indices stay indices and a mask stays a mask (``keep.unsqueeze(0)[0]`` still selects).
+_KEEPS_DTYPE = frozenset(
+    {"view", "reshape", "flatten", "unflatten", "unsqueeze", "squeeze", "permute", "transpose", "t", "expand"}
+    | {"expand_as", "view_as", "reshape_as", "repeat", "tile", "flip", "roll", "narrow", "select", "chunk"}
+    | {"split", "unbind", "movedim", "moveaxis", "swapaxes", "swapdims", "index_select", "gather", "diagonal"}
+    | {"repeat_interleave", "tril", "triu", "clone", "contiguous", "detach"}
+)
+
+
 def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, kwargs: dict, node: Any) -> Any:
+    result = _call_method(session, interp, t, name, args, kwargs, node)
+    if name in _KEEPS_DTYPE and (t.integer or t.mask):
+        for out in result if isinstance(result, tuple) else (result,):
+            if isinstance(out, TensorVal):
+                out.integer, out.mask = t.integer, t.mask
+    return result
+
+
+def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, kwargs: dict, node: Any) -> Any:
     from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
 
     known = tensor_values.call_method(t, name, args, kwargs)
@@ -522,8 +541,8 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
             converted.append(Shape(*_int_list_dims(item)))  # torch reads a list of ints as an index tensor
         else:
             return unknown_tensor()
-    try:
-        return TensorVal(ops.index(t.shape, converted), tainted=t.tainted)
+    try:  # the elements of ``t``: its dtype, whatever the index
+        return TensorVal(ops.index(t.shape, converted), t.integer, tainted=t.tainted, mask=t.mask)
     except ShapeError as err:
         if not t.tainted:
             session.forward.op_error(interp, err, node, "[]")

@@ -67,10 +67,12 @@ class KnownTensor(TensorVal):
 def make(dims: tuple[int, ...], dtype: str, elems: list[km.Elem | None]) -> TensorVal:
     """A known tensor, or a shape-only one when an element is unknown."""
     if any(e is None for e in elems):
-        return TensorVal(Shape(*dims), integer=dtype in km.INTS)
+        return TensorVal(Shape(*dims), integer=dtype in km.INTS, mask=dtype == "bool")
     values = [e[0] for e in elems]  # type: ignore[index]
     errs = [e[1] for e in elems] if any(e[1] for e in elems) else None  # type: ignore[index]
-    return KnownTensor(Shape(*dims), dtype in km.INTS, dims=dims, dtype=dtype, values=values, errs=errs)
+    return KnownTensor(
+        Shape(*dims), dtype in km.INTS, mask=dtype == "bool", dims=dims, dtype=dtype, values=values, errs=errs
+    )
 
 
 def _elems(t: KnownTensor) -> list[km.Elem]:
