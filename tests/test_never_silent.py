@@ -91,3 +91,30 @@ def test_a_functional_conv_with_an_unknown_weight_says_where_following_stops(tmp
     path.write_text(WEIGHT_FROM_A_FILE)
     result = run_cli("check", "--show-info", "--input", "Net=1,3,8,8", str(path))
     assert "weights.py:14:13: CNL100 shape following stops here: F.conv2d could not be resolved" in result.stdout
+
+
+UNKNOWN_OP = textwrap.dedent(
+    """
+    import torch
+    import torch.nn as nn
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, x):
+            torch._assert_async((x == x).all())  # a check: nothing to follow, nothing to say
+            order = x.argsort(dim=-1)
+            return self.fc(x + order.float())
+    """
+)
+
+
+def test_a_tensor_op_cnnlint_does_not_know_says_where_following_stops(tmp_path: Path) -> None:
+    path = tmp_path / "ops.py"
+    path.write_text(UNKNOWN_OP)
+    result = run_cli("check", "--show-info", "--output-format", "json", "--input", "Net=2,3,4", str(path))
+    found = [(d["location"]["row"], d["code"], d["message"]) for d in result.json()]
+    assert found == [(13, "CNL100", "shape following stops here: argsort(...) is not an op cnnlint knows")]

@@ -390,7 +390,17 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
         return unknown_tensor()
     except (TypeError, ValueError, IndexError, AttributeError):
         return unknown_tensor()
+    if name not in _NOT_OPS:
+        session.forward.stop(interp, node, f"shape following stops here: {name}(...) is not an op cnnlint knows")
     return unknown_tensor()
+
+
+# Tensor methods that do not make a tensor of a shape to follow (read back or asked about): no stop to report.
+_NOT_OPS = frozenset(
+    {"item", "tolist", "numpy", "data_ptr", "is_contiguous", "element_size", "stride", "storage_offset"}
+    | {"get_device", "is_floating_point", "is_complex", "dim_order", "register_hook", "backward", "retain_grad"}
+    | {"_assert_async", "_assert"}  # ``torch._assert_async(cond)``: a check, nothing to follow
+)
 
 
 def _pieces(ops: Any, interp: Any, name: str, shape: Shape, args: list, kwargs: dict) -> Any:
