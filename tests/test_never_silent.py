@@ -106,7 +106,7 @@ UNKNOWN_OP = textwrap.dedent(
 
         def forward(self, x):
             torch._assert_async((x == x).all())  # a check: nothing to follow, nothing to say
-            order = x.argsort(dim=-1)
+            order = x.kthvalue(2, dim=-1).values
             return self.fc(x + order.float())
     """
 )
@@ -117,4 +117,4 @@ def test_a_tensor_op_cnnlint_does_not_know_says_where_following_stops(tmp_path: 
     path.write_text(UNKNOWN_OP)
     result = run_cli("check", "--show-info", "--output-format", "json", "--input", "Net=2,3,4", str(path))
     found = [(d["location"]["row"], d["code"], d["message"]) for d in result.json()]
-    assert found == [(13, "CNL100", "shape following stops here: argsort(...) is not an op cnnlint knows")]
+    assert found == [(13, "CNL100", "shape following stops here: kthvalue(...) is not an op cnnlint knows")]

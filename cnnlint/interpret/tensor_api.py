@@ -13,6 +13,7 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import tensor_values
+from cnnlint.interpret.namedtuples import NamedTupleType, NamedTupleVal
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.spec import ShapeError
@@ -337,7 +338,7 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
                 return unknown_tensor()
             out = TensorVal(ops.reduce(shape, dim, bool(keepdim)))
             if name in ("max", "min", "median") and dim is not None:
-                return (out, TensorVal(out.shape, integer=True))
+                return values_indices(out.shape)
             if name in ("argmax", "argmin"):
                 out.integer = True
             return out
@@ -384,15 +385,25 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
             return TensorVal(ops.unfold_dim(shape, *values))
         if name in ("softmax", "log_softmax") and args:
             return TensorVal(shape)
+        chosen = _select(name, t, args, kwargs)
+        if chosen is not NotImplemented:
+            return chosen
     except ShapeError as err:
         if not t.tainted:
             session.forward.op_error(interp, err, node, name)
         return unknown_tensor()
     except (TypeError, ValueError, IndexError, AttributeError):
         return unknown_tensor()
-    if name not in _NOT_OPS:
+    if name in _DATA_DEPENDENT:
+        session.forward.stop(
+            interp, node, f"shape following stops here: how many elements {name}(...) gives only the data decides"
+        )
+    elif name not in _NOT_OPS:
         session.forward.stop(interp, node, f"shape following stops here: {name}(...) is not an op cnnlint knows")
     return unknown_tensor()
+
+
+_DATA_DEPENDENT = frozenset({"nonzero", "argwhere", "masked_select", "unique", "unique_consecutive", "bincount"})
 
 
 # Tensor methods that do not make a tensor of a shape to follow (read back or asked about): no stop to report.
@@ -401,6 +412,46 @@ _NOT_OPS = frozenset(
     | {"get_device", "is_floating_point", "is_complex", "dim_order", "register_hook", "backward", "retain_grad"}
     | {"_assert_async", "_assert"}  # ``torch._assert_async(cond)``: a check, nothing to follow
 )
+
+
+# ``torch.return_types``: what ``max(dim)``, ``sort``, ``topk``, ... return, a tuple with field names.
+_VALUES_INDICES = NamedTupleType("torch.return_types", ("values", "indices"))
+
+
+def values_indices(shape: Shape) -> NamedTupleVal:
+    return NamedTupleVal([TensorVal(shape), TensorVal(shape, integer=True)], _VALUES_INDICES)
+
+
+def _select(name: str, t: TensorVal, args: list, kwargs: dict) -> Any:
+    """Elements chosen along a dim (``cnnlint.shapes.ops_select``); NotImplemented for any other name."""
+    from cnnlint.shapes import ops_select
+
+    shape = t.shape
+
+    def arg(i: int, key: str, default: Any) -> Any:
+        return args[i] if len(args) > i else kwargs.get(key, default)
+
+    if name in ("sort", "argsort", "msort"):
+        dim = arg(0, "dim", -1) if name != "msort" else 0
+        if not _known_args(dim) or isinstance(dim, bool):
+            return unknown_tensor()
+        out = ops_select.along(shape, dim)
+        return TensorVal(out, integer=True) if name == "argsort" else values_indices(out)
+    if name in ("cummax", "cummin") and (args or "dim" in kwargs):
+        dim = arg(0, "dim", None)
+        return values_indices(ops_select.along(shape, dim)) if _known_args(dim) else UNKNOWN
+    if name == "topk":
+        k, dim = arg(0, "k", None), arg(1, "dim", -1)
+        return values_indices(ops_select.topk(shape, k, dim)) if _known_args(k, dim) else UNKNOWN
+    if name in ("index_select", "gather"):
+        dim, index = arg(0, "dim", None), arg(1, "index", None)
+        if not _known_args(dim) or not isinstance(index, TensorVal):
+            return unknown_tensor()
+        out = getattr(ops_select, name)(shape, dim, index.shape)
+        return TensorVal(out, t.integer, tainted=t.tainted or index.tainted, mask=t.mask)
+    if name in ("tril", "triu"):
+        return TensorVal(ops_select.triangle(shape, name), t.integer, tainted=t.tainted, mask=t.mask)
+    return NotImplemented
 
 
 def _pieces(ops: Any, interp: Any, name: str, shape: Shape, args: list, kwargs: dict) -> Any:

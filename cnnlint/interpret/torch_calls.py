@@ -157,10 +157,16 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
     if short in ("matmul", "mm", "bmm") and len(args) == 2:
         return matmul(session, interp, args[0], args[1], node, short)
     if short == "where" and len(args) == 3:
+        # ``torch.where(keep, x, 0.0)``: the tensors broadcast together, a number takes any shape
+        numbers = [a for a in args[1:] if isinstance(a, (bool, int, float)) and not isinstance(a, Sym)]
         tensors = [a for a in args if isinstance(a, TensorVal)]
-        if len(tensors) == 3:
-            first = binop(session, interp, "where", args[0], args[1], node)
-            return binop(session, interp, "where", first, args[2], node) if isinstance(first, TensorVal) else first
+        if isinstance(args[0], TensorVal) and len(tensors) + len(numbers) == 3:
+            out = tensors[0]
+            for other in tensors[1:]:
+                out = binop(session, interp, "where", out, other, node)
+                if not isinstance(out, TensorVal):
+                    return out
+            return TensorVal(out.shape, tainted=any(t.tainted for t in tensors))
         return unknown_tensor()
     if args and isinstance(args[0], TensorVal):
         return call_method(session, interp, args[0], short, list(args[1:]), kwargs, node)

@@ -1,0 +1,84 @@
+"""Elements chosen along a dim: ``sort``/``argsort``/``cummax`` (same shape), ``topk`` (k of them),
+``index_select`` (as many as the index holds), ``gather`` (the index's shape), ``tril``/``triu``.
+
+Codes: a dim out of range or a ``k`` larger than the dim is CNL005 (torch's
+IndexError / RuntimeError); ``tril``/``triu`` under 2-D and a ``gather``
+index of another rank are CNL006. Unknowns give what is certain.
+"""
+
+from __future__ import annotations
+
+from cnnlint.shapes.dims import Dim, Shape, is_known
+from cnnlint.shapes.ops_common import show, wrap_open
+from cnnlint.shapes.spec import ShapeError, is_int
+
+
+def along(shape: Shape, dim: int) -> Shape:
+    """``sort``/``argsort``/``cummax``/``cummin`` along ``dim``: the same shape, once the dim is valid."""
+    if not is_int(dim):
+        return Shape.unknown()
+    wrap_open(dim, shape)  # raises for a dim out of range
+    return shape
+
+
+def topk(shape: Shape, k: int, dim: int = -1) -> Shape:
+    """``x.topk(k, dim)``: ``dim`` becomes ``k``, which may not exceed it."""
+    if not is_int(dim) or not is_int(k):
+        return Shape.unknown()
+    at = wrap_open(dim, shape)  # the dim first, as torch checks it
+    if k < 0:
+        raise ShapeError("CNL005", f"topk(k={k}): k must be non-negative")
+    if shape.rank == 0:
+        if k > 1:
+            raise ShapeError("CNL005", f"topk(k={k}) of a 0-D tensor: selected index k out of range")
+        return shape
+    if at is None:
+        return Shape.unknown()
+    size = shape.dims[at]
+    if is_known(size) and isinstance(size, int) and k > size:
+        raise ShapeError("CNL005", f"topk(k={k}, dim={dim}) of {show(shape)}: selected index k out of range")
+    return shape.with_dims(k if i == at else d for i, d in enumerate(shape.dims))
+
+
+def index_select(shape: Shape, dim: int, index: Shape) -> Shape:
+    """``x.index_select(dim, index)``: ``dim`` becomes the index's length (a 0-D or 1-D index; a 0-D
+    input takes exactly one)."""
+    if not is_int(dim) or index.rank is None:
+        return Shape.unknown()
+    at = wrap_open(dim, shape)  # the dim first, as torch checks it
+    if index.rank > 1:
+        raise ShapeError("CNL006", f"index_select: the index must be 0-D or 1-D, got {show(index)}")
+    count: Dim = index.dims[0] if index.rank == 1 else 1
+    if shape.rank == 0:
+        if isinstance(count, int) and count != 1:
+            raise ShapeError("CNL005", f"index_select of a 0-D tensor takes one index, got {count}")
+        return shape
+    if at is None:
+        return Shape.unknown()
+    return shape.with_dims(count if i == at else d for i, d in enumerate(shape.dims))
+
+
+def gather(shape: Shape, dim: int, index: Shape) -> Shape:
+    """``x.gather(dim, index)``: the index's shape; it has the input's rank and no dim larger than the
+    input's, except along ``dim``."""
+    if not is_int(dim):
+        return Shape.unknown()
+    at = wrap_open(dim, shape)  # the dim first, as torch checks it
+    if shape.rank is not None and index.rank is not None:
+        if shape.rank != index.rank and max(shape.rank, 1) != max(index.rank, 1):
+            raise ShapeError(
+                "CNL006", f"gather: the index {show(index)} must have as many dims as the input {show(shape)}"
+            )
+        for i, (have, want) in enumerate(zip(shape.dims, index.dims)):
+            if i != at and isinstance(have, int) and isinstance(want, int) and want > have:
+                raise ShapeError(
+                    "CNL005", f"gather along dim {dim}: the index {show(index)} is larger than {show(shape)} at dim {i}"
+                )
+    return index if index.rank is not None else Shape.unknown()
+
+
+def triangle(shape: Shape, name: str) -> Shape:
+    """``tril``/``triu``: the same shape, of at least 2 dims."""
+    if shape.rank is not None and shape.rank < 2:
+        raise ShapeError("CNL006", f"{name}: the input must have at least 2 dims, got {show(shape)}")
+    return shape
