@@ -118,3 +118,29 @@ def test_a_tensor_op_cnnlint_does_not_know_says_where_following_stops(tmp_path: 
     result = run_cli("check", "--show-info", "--output-format", "json", "--input", "Net=2,3,4", str(path))
     found = [(d["location"]["row"], d["code"], d["message"]) for d in result.json()]
     assert found == [(13, "CNL100", "shape following stops here: kthvalue(...) is not an op cnnlint knows")]
+
+
+UNKNOWN_OPERAND = textwrap.dedent(
+    """
+    import torch.nn as nn
+    from somewhere_else import make_scale
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = make_scale()  # a number or a tensor of any shape: nobody can say here
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, x):
+            return self.fc(x * self.scale)
+    """
+)
+
+
+def test_an_operand_cnnlint_cannot_resolve_says_where_following_stops(tmp_path: Path) -> None:
+    path = tmp_path / "operand.py"
+    path.write_text(UNKNOWN_OPERAND)
+    result = run_cli("check", "--show-info", "--output-format", "json", "--input", "Net=2,4", str(path))
+    found = [(d["location"]["row"], d["code"], d["message"]) for d in result.json()]
+    assert found == [(13, "CNL100", "shape following stops here: the other operand of * is not known")]

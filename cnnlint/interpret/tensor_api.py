@@ -512,6 +512,11 @@ def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) 
         integer = tensor.integer and op in _INTEGER_OPS and type(other) is int
         mask = op in _MASK_OPS or (op in _LOGICAL_OPS and tensor.mask and type(other) is bool)
         return TensorVal(tensor.shape, integer, tainted=tensor.tainted, mask=mask)
+    rec = session.forward.recording
+    if other is UNKNOWN and not tensor.tainted and not (rec is not None and rec.stops):
+        # a tensor of any shape, or a number: the result is unknown (said once: after an earlier stop,
+        # an unknown operand is most likely what that stop left unknown)
+        session.forward.stop(interp, node, f"shape following stops here: the other operand of {op} is not known")
     return unknown_tensor()
 
 
