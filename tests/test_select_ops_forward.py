@@ -67,3 +67,43 @@ def test_an_op_whose_size_only_the_data_decides_says_so(tmp_path: Path) -> None:
     found = [(d["location"]["row"], d["code"], d["message"]) for d in result.json()]
     message = "shape following stops here: how many elements nonzero(...) gives only the data decides"
     assert found == [(12, "CNL100", message)]
+
+
+REDUCED = """
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        y = self.fc(x)
+        return EXPR
+"""
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "y.norm(2)",  # p first: no dim
+        "y.norm(2, 1)",
+        "y.norm(dim=1, keepdim=True)",
+        "y.std(1, True)",  # dim, unbiased
+        "y.var(1, False, True)",  # dim, unbiased, keepdim
+        "y.max()",
+        "y.median()",
+        "y.all()",
+        "y.var(unbiased=False)",
+        "torch.max(x, y)",
+        "y.min(1)[0]",
+        "y.max(dim=-1, keepdim=True).values",
+    ],
+)
+def test_reductions_read_their_arguments_as_torch_does(tmp_path: Path, expr: str) -> None:
+    source = REDUCED.replace("EXPR", expr)
+    path = tmp_path / "reduced.py"
+    expected, _ = torch_built(source, path, "Net", (2, 3, 4))
+    assert summary_model(path, "Net", "2,3,4")["output_shape"] == expected

@@ -118,6 +118,9 @@ REDUCTIONS = frozenset(
         "nanmean",
     ]
 )
+# Where ``dim`` and ``keepdim`` are given positionally, when not first and second:
+# ``norm(p, dim, keepdim)``, ``std``/``var(dim, unbiased, keepdim)``.
+_REDUCTION_POSITIONS = {"norm": (1, 2), "std": (0, 2), "var": (0, 2)}
 _BINARY = {
     "add": "+",
     "sub": "-",
@@ -327,14 +330,17 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
     shape = t.shape
     try:
         if name in REDUCTIONS:
-            dim = args[0] if args else kwargs.get("dim")
-            keepdim = args[1] if len(args) > 1 else kwargs.get("keepdim", False)
+            if name in ("max", "min") and args and isinstance(args[0], TensorVal):  # torch.max(a, b)
+                return binop(session, interp, name, t, args[0], node)
+            at_dim, at_keepdim = _REDUCTION_POSITIONS.get(name, (0, 1))
+            dim = args[at_dim] if len(args) > at_dim else kwargs.get("dim")
+            keepdim = args[at_keepdim] if len(args) > at_keepdim else kwargs.get("keepdim", False)
             if isinstance(dim, (tuple, ListVal)):
                 dim = interp.iterate(dim, None)
                 if dim is None:
                     return unknown_tensor()
                 dim = tuple(dim)
-            if not _known_args(dim, keepdim):
+            if not (dim is None or _known_args(dim)) or not _known_args(keepdim):
                 return unknown_tensor()
             out = TensorVal(ops.reduce(shape, dim, bool(keepdim)))
             if name in ("max", "min", "median") and dim is not None:
