@@ -191,10 +191,17 @@ def tensor_attr(t: TensorVal, name: str) -> Any:
         return shape_tuple(t.shape)
     if name == "ndim":
         return t.shape.rank if t.shape.rank is not None else UNKNOWN
-    if name in ("data", "mT"):
+    if name == "data":
         return t
-    if name in ("T", "H", "mH", "real", "imag"):
+    if name in ("T", "H", "mT", "mH", "real", "imag"):
         tensor_values.forget(t)  # a view of it
+    if name in ("mT", "mH"):  # the last two dims swapped (torch raises under 2-D)
+        shape = t.shape
+        if shape.min_rank < 2:
+            return unknown_tensor()
+        dims = list(shape.dims)
+        dims[-2], dims[-1] = dims[-1], dims[-2]
+        return TensorVal(shape.with_dims(dims), t.integer, tainted=t.tainted, mask=t.mask)
     if name == "T":
         return TensorVal(Shape(*reversed(t.shape.dims))) if not t.shape.open else unknown_tensor()
     if name in ("real", "imag"):

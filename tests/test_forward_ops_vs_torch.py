@@ -1,0 +1,158 @@
+"""A hundred tensor expressions as ``forward`` writes them, each fed to an ``nn.Identity`` so the summary
+shows its shape: cnnlint gives torch's shape or none, never another (``x.mT`` was ``x``; ``x.norm(2)``
+reduced dim 2), and follows most of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+torch = pytest.importorskip("torch")
+
+EXPRS = [
+    "x.flatten(1)",
+    "x.flatten(0, 1)",
+    "x.view(x.size(0), -1)",
+    "x.mean((1, 2))",
+    "x.mean([1, 2], keepdim=True)",
+    "x.sum(-1, keepdim=True)",
+    "F.softmax(x, -1)",
+    "x.softmax(-1)",
+    "x.transpose(-1, -2)",
+    "x.permute(0, 2, 1)",
+    "x.unsqueeze(1).expand(-1, 5, -1, -1)",
+    "x.repeat(1, 2, 1)",
+    "x.new_zeros(3, 4)",
+    "x.new_zeros((3, 4))",
+    "torch.cat([x, x], -1)",
+    "torch.stack([x, x], 1)",
+    "x.chunk(3, 1)[0]",
+    "x.split([1, 2], 1)[1]",
+    "F.pad(x, (1, 1))",
+    "F.interpolate(x.unsqueeze(1), scale_factor=2)",
+    "x.roll(1, 1)",
+    "x.flip(1)",
+    "torch.flip(x, [1])",
+    "x.narrow(1, 0, 2)",
+    "x.select(1, 0)",
+    "x.diagonal(dim1=1, dim2=2)",
+    "x.cumsum(1)",
+    "F.normalize(x, dim=-1)",
+    "F.normalize(x, 2, 1)",
+    "x.logsumexp(1)",
+    "x.prod(1)",
+    "x.amax((1, 2))",
+    "x.argmax()",
+    "x.argmax(1, True)",
+    "torch.clamp(x, 0, 1)",
+    "torch.bmm(x, x.transpose(1, 2))",
+    "x @ x.mT",
+    "x.mT",
+    "torch.outer(x[0, 0], x[0, 0])",
+    "x.squeeze()",
+    "x.squeeze(1)",
+    "x.unflatten(2, (2, 2))",
+    "x.movedim(1, -1)",
+    "x.swapaxes(0, 1)",
+    "torch.flatten(x)",
+    "torch.flatten(x, 1)",
+    "x.reshape(-1)",
+    "x.view(-1, 4)",
+    "x.expand_as(x)",
+    "x.type_as(x)",
+    "torch.var_mean(x, 1)[0]",
+    "x.aminmax(dim=1).min",
+    "torch.cumsum(x, dim=1)",
+    "F.glu(x, -1)",
+    "x.sum(dim=(1, 2), keepdim=True)",
+    "F.layer_norm(x, (4,))",
+    "F.dropout(x, 0.1)",
+    "F.log_softmax(x, 1)",
+    "torch.tensordot(x, x, dims=([2], [2]))",
+    "torch.std_mean(x, 1)[1]",
+    "x.max(1)[1]",
+    "torch.sum(x, 1)",
+    "torch.mean(x, (1, 2), True)",
+    "torch.amax(x, 1)",
+    "torch.norm(x, dim=1)",
+    "torch.norm(x)",
+    "torch.linalg.norm(x, dim=-1)",
+    "torch.linalg.vector_norm(x, 2, -1)",
+    "x.view(2, 12)[:, ::2]",
+    "x[:, -1]",
+    "x[:, :, None]",
+    "x[None]",
+    "x[..., 0]",
+    "x[0, :, 1:3]",
+    "x[:, [0, 1]]",
+    "x.T if x.dim() == 2 else x.transpose(0, 1)",
+    "torch.einsum('bij->bji', x)",
+    "x.reshape(x.shape[0], -1, 2)",
+    "torch.repeat_interleave(x, 2, dim=0)",
+    "x.tile((2,))",
+    "torch.tile(x, (2, 1, 1))",
+    "x.expand(2, 3, 4)",
+    "F.avg_pool1d(x, 2)",
+    "F.max_pool1d(x, 2, 2)",
+    "F.adaptive_avg_pool1d(x, 1)",
+    "F.conv1d(x, torch.zeros(5, 3, 1))",
+    "F.linear(x, torch.zeros(6, 4))",
+    "F.embedding(torch.zeros(2, 5, dtype=torch.long), torch.zeros(10, 3))",
+    "x.new_ones(x.shape[:-1])",
+    "torch.zeros_like(x)",
+    "torch.ones(x.shape[0], 1)",
+    "torch.full((2, 3), 1.0)",
+    "torch.arange(x.shape[1])",
+    "torch.linspace(0, 1, 5)",
+    "torch.randn_like(x)",
+    "torch.empty(0, 4)",
+    "x.sort(1, True)[0]",
+    "x.topk(2, 1, False)[1]",
+    "x.sum(1, dtype=torch.float64)",
+    "x.mean(-1).unsqueeze(-1)",
+    "y.mT",
+    "x @ y.mT",
+]
+
+
+def _model() -> str:
+    calls = "\n".join(f"        self.ids[{i}]({e})" for i, e in enumerate(EXPRS))
+    return f"""import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ids = nn.ModuleList([nn.Identity() for _ in range({len(EXPRS)})])
+
+    def forward(self, x):
+        y = x * 2
+{calls}
+        return x
+"""
+
+
+def _torch_shapes() -> list:
+    import torch.nn.functional as F
+
+    x = torch.randn(2, 3, 4)
+    names = {"torch": torch, "F": F, "x": x, "y": x * 2}
+    return [list(eval(e, names).shape) for e in EXPRS]
+
+
+def test_forward_expressions_give_torchs_shape_or_none(tmp_path: Path) -> None:
+    path = tmp_path / "ops.py"
+    path.write_text(_model())
+    result = run_cli("summary", str(path), "--input", "M=2,3,4", "--output-format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    rows = [row for row in result.json()["models"][0]["layers"] if row["type"] == "Identity"]
+    assert len(rows) == len(EXPRS)
+    truth = _torch_shapes()
+    wrong = [(e, r["output_shape"], t) for e, r, t in zip(EXPRS, rows, truth) if r["output_shape"] not in (None, t)]
+    assert wrong == []
+    known = sum(r["output_shape"] is not None for r in rows)
+    assert known >= 90, [e for e, r in zip(EXPRS, rows) if r["output_shape"] is None]
