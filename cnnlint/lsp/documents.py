@@ -56,6 +56,7 @@ class Linted:
     stamp: Any = None  # the settings it was checked with
     parsed: bool = True  # False: a syntax error; the rest was carried from the last good version
     records: Any = None  # the task that brings ``views`` (they follow the diagnostics)
+    attached: bool = False  # the records' outcome has been read into ``views``
     carried: Any = None  # (last good Linted, RowMap) when the text did not parse
 
     def lsp_diagnostic(self, diag: Diagnostic) -> lsp.Diagnostic:

@@ -207,7 +207,10 @@ class CnnlintServer(LanguageServer, Features):
         if records is not None and not records.done():
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(records), self.budget)
-            await asyncio.sleep(0)  # let the done-callback attach them
+        if records is not None and records.done():
+            # Attached here, not only by the done-callback: a request read before that callback ran
+            # (both queued on the loop when the records arrived) would otherwise find no views.
+            self._attach_records(linted, records)
         return linted
 
     def forget(self, uri: str) -> None:
@@ -312,6 +315,9 @@ class CnnlintServer(LanguageServer, Features):
 
     def _attach_records(self, linted: Linted, task: asyncio.Future) -> None:
         """The hover/inlay records arrive after the diagnostics (or never: a worker over budget)."""
+        if linted.attached:
+            return
+        linted.attached = True
         if task.cancelled() or task.exception() is not None:
             if task.exception() is not None and not isinstance(task.exception(), (Overrun, WorkerDied)):
                 self.log(f"cnnlint: hover records for {linted.uri} failed: {task.exception()!r}")
