@@ -83,3 +83,29 @@ def test_tril_and_triu() -> None:
         )
 
     run(st.tuples(DIMS, st.sampled_from(["tril", "triu"])), check)
+
+
+def test_narrow() -> None:
+    def check(case: Any) -> None:
+        shape, dim, start, length = case
+        same_as_torch(
+            f"{shape}.narrow({dim}, {start}, {length})",
+            lambda: ops_select.narrow(shape_of(shape), dim, start, length),
+            lambda: meta(shape, "cpu").narrow(dim, start, length),
+            ("CNL005", "CNL006"),
+        )
+
+    run(st.tuples(DIMS, DIM, st.integers(-6, 6), st.integers(-1, 6)), check)
+
+
+def test_select() -> None:
+    def check(case: Any) -> None:
+        shape, dim, index = case
+        same_as_torch(
+            f"{shape}.select({dim}, {index})",
+            lambda: ops_select.select(shape_of(shape), dim, index),
+            lambda: meta(shape, "cpu").select(dim, index),
+            ("CNL005", "CNL006"),
+        )
+
+    run(st.tuples(DIMS, DIM, st.integers(-6, 5)), check)

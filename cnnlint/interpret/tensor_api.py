@@ -116,11 +116,17 @@ REDUCTIONS = frozenset(
         "median",
         "nansum",
         "nanmean",
+        "std_mean",
+        "var_mean",
+        "vector_norm",
+        "aminmax",
     ]
 )
 # Where ``dim`` and ``keepdim`` are given positionally, when not first and second:
 # ``norm(p, dim, keepdim)``, ``std``/``var(dim, unbiased, keepdim)``.
-_REDUCTION_POSITIONS = {"norm": (1, 2), "std": (0, 2), "var": (0, 2)}
+_REDUCTION_POSITIONS = {"norm": (1, 2), "vector_norm": (1, 2), "std": (0, 2), "var": (0, 2)}
+_REDUCTION_POSITIONS.update({"std_mean": (0, 2), "var_mean": (0, 2), "aminmax": (99, 99)})  # aminmax: keywords
+_MIN_MAX = NamedTupleType("torch.return_types", ("min", "max"))
 _BINARY = {
     "add": "+",
     "sub": "-",
@@ -352,6 +358,10 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
             out = TensorVal(ops.reduce(shape, dim, bool(keepdim)))
             if name in ("max", "min", "median") and dim is not None:
                 return values_indices(out.shape)
+            if name in ("std_mean", "var_mean"):
+                return (out, TensorVal(out.shape))
+            if name == "aminmax":
+                return NamedTupleVal([out, TensorVal(out.shape)], _MIN_MAX)
             if name in ("argmax", "argmin"):
                 out.integer = True
             return out
@@ -464,6 +474,16 @@ def _select(name: str, t: TensorVal, args: list, kwargs: dict) -> Any:
         return TensorVal(out, t.integer, tainted=t.tainted or index.tainted, mask=t.mask)
     if name in ("tril", "triu"):
         return TensorVal(ops_select.triangle(shape, name), t.integer, tainted=t.tainted, mask=t.mask)
+    if name == "narrow":
+        dim, start, length = arg(0, "dim", None), arg(1, "start", None), arg(2, "length", None)
+        if not _known_args(dim, start, length):
+            return unknown_tensor()
+        return TensorVal(ops_select.narrow(shape, dim, start, length), t.integer, tainted=t.tainted, mask=t.mask)
+    if name == "select":
+        dim, index = arg(0, "dim", None), arg(1, "index", None)
+        if not _known_args(dim, index):
+            return unknown_tensor()
+        return TensorVal(ops_select.select(shape, dim, index), t.integer, tainted=t.tainted, mask=t.mask)
     return NotImplemented
 
 

@@ -82,3 +82,37 @@ def triangle(shape: Shape, name: str) -> Shape:
     if shape.rank is not None and shape.rank < 2:
         raise ShapeError("CNL006", f"{name}: the input must have at least 2 dims, got {show(shape)}")
     return shape
+
+
+def narrow(shape: Shape, dim: int, start: int, length: int) -> Shape:
+    """``x.narrow(dim, start, length)``: ``dim`` becomes ``length``; the slice must lie inside it."""
+    if not (is_int(dim) and is_int(start) and is_int(length)):
+        return Shape.unknown()
+    if shape.rank == 0:
+        raise ShapeError("CNL006", "narrow() cannot be applied to a 0-dim tensor")
+    at = wrap_open(dim, shape)
+    if length < 0:
+        raise ShapeError("CNL005", f"narrow(): length must be non-negative, got {length}")
+    if at is None:
+        return Shape.unknown()
+    size = shape.dims[at]
+    if isinstance(size, int) and is_known(size):
+        begin = start + size if start < 0 else start
+        if not -size <= start <= size or begin + length > size:
+            raise ShapeError("CNL005", f"narrow({dim}, {start}, {length}) of {show(shape)}: out of range")
+    return shape.with_dims(length if i == at else d for i, d in enumerate(shape.dims))
+
+
+def select(shape: Shape, dim: int, index: int) -> Shape:
+    """``x.select(dim, index)``: ``dim`` is taken away; the index must lie inside it."""
+    if not (is_int(dim) and is_int(index)):
+        return Shape.unknown()
+    if shape.rank == 0:
+        raise ShapeError("CNL006", "select() cannot be applied to a 0-dim tensor")
+    at = wrap_open(dim, shape)
+    if at is None:
+        return Shape.unknown()
+    size = shape.dims[at]
+    if isinstance(size, int) and is_known(size) and not -size <= index < size:
+        raise ShapeError("CNL005", f"select({dim}, {index}) of {show(shape)}: index out of range")
+    return shape.with_dims(d for i, d in enumerate(shape.dims) if i != at)
