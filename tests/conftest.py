@@ -54,6 +54,13 @@ def reported(path: Path | str, *extra: str) -> set[tuple[int, str]]:
     return {(d["location"]["row"], d["code"]) for d in result.json()}
 
 
+def findings(path: Path | str, *extra: str) -> list[tuple[int, str, str]]:
+    """(row, code, message) of every diagnostic ``cnnlint check --show-info`` reports, in order."""
+    result = run_cli("check", "--show-info", "--output-format", "json", *extra, str(path))
+    assert result.exit_code in (0, 1), result.stderr
+    return [(d["location"]["row"], d["code"], d["message"]) for d in result.json()]
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from conftest import run_cli, summary_model
+from conftest import findings, run_cli, summary_model
 
 PRUNED = textwrap.dedent(
     """
@@ -115,8 +115,7 @@ UNKNOWN_OP = textwrap.dedent(
 def test_a_tensor_op_cnnlint_does_not_know_says_where_following_stops(tmp_path: Path) -> None:
     path = tmp_path / "ops.py"
     path.write_text(UNKNOWN_OP)
-    result = run_cli("check", "--show-info", "--output-format", "json", "--input", "Net=2,3,4", str(path))
-    found = [(d["location"]["row"], d["code"], d["message"]) for d in result.json()]
+    found = findings(path, "--input", "Net=2,3,4")
     assert found == [(13, "CNL100", "shape following stops here: kthvalue(...) is not an op cnnlint knows")]
 
 
@@ -141,6 +140,5 @@ UNKNOWN_OPERAND = textwrap.dedent(
 def test_an_operand_cnnlint_cannot_resolve_says_where_following_stops(tmp_path: Path) -> None:
     path = tmp_path / "operand.py"
     path.write_text(UNKNOWN_OPERAND)
-    result = run_cli("check", "--show-info", "--output-format", "json", "--input", "Net=2,4", str(path))
-    found = [(d["location"]["row"], d["code"], d["message"]) for d in result.json()]
+    found = findings(path, "--input", "Net=2,4")
     assert found == [(13, "CNL100", "shape following stops here: the other operand of * is not known")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, summary_model, torch_built
+from conftest import findings, summary_model, torch_built
 
 torch = pytest.importorskip("torch")
 
@@ -63,8 +63,7 @@ class Net(nn.Module):
 def test_an_op_whose_size_only_the_data_decides_says_so(tmp_path: Path) -> None:
     path = tmp_path / "nonzero.py"
     path.write_text(NONZERO)
-    result = run_cli("check", "--show-info", "--output-format", "json", "--input", "Net=3,2", str(path))
-    found = [(d["location"]["row"], d["code"], d["message"]) for d in result.json()]
+    found = findings(path, "--input", "Net=3,2")
     message = "shape following stops here: how many elements nonzero(...) gives only the data decides"
     assert found == [(12, "CNL100", message)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import limits, tensor_api
+from cnnlint.interpret import limits, tensor_operators
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
@@ -342,7 +342,7 @@ class Expressions:
         if len(node.ops) == 1:
             right = self.eval(node.comparators[0], frame)
             if isinstance(left, TensorVal) or isinstance(right, TensorVal):  # a mask: ``ids == cells``
-                mask = tensor_api.compare(self.session, self, node.ops[0], left, right, node)
+                mask = tensor_operators.compare(self.session, self, node.ops[0], left, right, node)
                 if mask is not NotImplemented:
                     return mask
             return self.compare(node.ops[0], left, right)

@@ -169,7 +169,7 @@ def attention(session: Any, interp: Any, args: list[Any], kwargs: dict[str, Any]
     Shapes and multiply-accumulates are those two products (what ``FlopCounterMode`` counts);
     a mask is not read (its shape errors are not reported), grouped-query attention is unknown.
     """
-    from cnnlint.interpret import tensor_api
+    from cnnlint.interpret import tensor_api, tensor_operators
 
     names = ("query", "key", "value")
     bound = dict(zip(names, args))
@@ -180,7 +180,7 @@ def attention(session: Any, interp: Any, args: list[Any], kwargs: dict[str, Any]
     if k.shape.rank is None or k.shape.rank < 2:
         return NotImplemented
     key_t = tensor_api.call_method(session, interp, k, "transpose", [-2, -1], {}, node)
-    scores = tensor_api.matmul(session, interp, q, key_t, node, "matmul")
+    scores = tensor_operators.matmul(session, interp, q, key_t, node, "matmul")
     if not isinstance(scores, TensorVal) or scores.shape.open:
-        return tensor_api.unknown_tensor()
-    return tensor_api.matmul(session, interp, scores, v, node, "matmul")
+        return tensor_operators.unknown_tensor()
+    return tensor_operators.matmul(session, interp, scores, v, node, "matmul")

@@ -4,16 +4,17 @@ Ops that equal a catalogue layer (``F.relu``, ``F.max_pool2d``,
 ``torch.flatten``, ``x.view``) go through ``cnnlint.build`` and the engine,
 and are steps of the trace like layers. Other ops use the engine's pure
 tensor-op functions (``cnnlint.shapes.ops``); an op the engine does not know
-gives an unknown tensor.
+gives an unknown tensor. Operators and indexing: ``cnnlint.interpret.tensor_operators``.
 """
 
 from __future__ import annotations
 
-import ast
 from typing import Any
 
 from cnnlint.interpret import tensor_values
-from cnnlint.interpret.namedtuples import NamedTupleType, NamedTupleVal
+from cnnlint.interpret.namedtuples import NamedTupleVal
+from cnnlint.interpret.tensor_operators import _ops, binop, known_args, matmul, unknown_tensor
+from cnnlint.interpret.tensor_select import MIN_MAX, pieces, select, values_indices
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.spec import ShapeError
@@ -126,7 +127,6 @@ REDUCTIONS = frozenset(
 # ``norm(p, dim, keepdim)``, ``std``/``var(dim, unbiased, keepdim)``.
 _REDUCTION_POSITIONS = {"norm": (1, 2), "vector_norm": (1, 2), "std": (0, 2), "var": (0, 2)}
 _REDUCTION_POSITIONS.update({"std_mean": (0, 2), "var_mean": (0, 2), "aminmax": (99, 99)})  # aminmax: keywords
-_MIN_MAX = NamedTupleType("torch.return_types", ("min", "max"))
 _BINARY = {
     "add": "+",
     "sub": "-",
@@ -149,18 +149,6 @@ _BINARY = {
     "fmod": "%",
     "remainder": "%",
 }
-
-
-def _ops() -> Any:
-    try:
-        from cnnlint.shapes import ops
-    except ImportError:  # the engine's tensor ops are not available: every such op is unknown
-        return None
-    return ops
-
-
-def unknown_tensor() -> TensorVal:
-    return TensorVal(Shape.unknown())
 
 
 def dims_of(values: Any, interp: Any) -> tuple | None:
@@ -353,7 +341,7 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
                 if dim is None:
                     return unknown_tensor()
                 dim = tuple(dim)
-            if not (dim is None or _known_args(dim)) or not _known_args(keepdim):
+            if not (dim is None or known_args(dim)) or not known_args(keepdim):
                 return unknown_tensor()
             out = TensorVal(ops.reduce(shape, dim, bool(keepdim)))
             if name in ("max", "min", "median") and dim is not None:
@@ -361,28 +349,28 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
             if name in ("std_mean", "var_mean"):
                 return (out, TensorVal(out.shape))
             if name == "aminmax":
-                return NamedTupleVal([out, TensorVal(out.shape)], _MIN_MAX)
+                return NamedTupleVal([out, TensorVal(out.shape)], MIN_MAX)
             if name in ("argmax", "argmin"):
                 out.integer = True
             return out
         if name == "permute":
             dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, ListVal)) else args
             dims = interp.iterate(dims, None) if not isinstance(dims, list) else dims
-            if dims is None or not _known_args(*dims):
+            if dims is None or not known_args(*dims):
                 return unknown_tensor()
             return TensorVal(ops.permute(shape, tuple(dims)))
-        if name in ("transpose", "swapaxes", "swapdims") and len(args) == 2 and _known_args(*args):
+        if name in ("transpose", "swapaxes", "swapdims") and len(args) == 2 and known_args(*args):
             return TensorVal(ops.transpose(shape, args[0], args[1]))
         if name == "t":
             return TensorVal(ops.t(shape))
-        if name == "movedim" and len(args) == 2 and _known_args(*args):
+        if name == "movedim" and len(args) == 2 and known_args(*args):
             return TensorVal(ops.movedim(shape, args[0], args[1]))
         if name == "unsqueeze":
             d = args[0] if args else kwargs.get("dim")
-            return TensorVal(ops.unsqueeze(shape, d)) if _known_args(d) else unknown_tensor()
+            return TensorVal(ops.unsqueeze(shape, d)) if known_args(d) else unknown_tensor()
         if name == "squeeze":
             d = args[0] if args else kwargs.get("dim")
-            return TensorVal(ops.squeeze(shape, d)) if _known_args(d) or d is None else unknown_tensor()
+            return TensorVal(ops.squeeze(shape, d)) if known_args(d) or d is None else unknown_tensor()
         if name in ("expand", "repeat", "tile"):
             sizes = dims_of(args, interp)
             if sizes is None or any(s is UNKNOWN for s in sizes):
@@ -391,24 +379,24 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
         if name == "repeat_interleave":
             repeats = args[0] if args else kwargs.get("repeats")
             dim = args[1] if len(args) > 1 else kwargs.get("dim")
-            if not _known_args(repeats) or not (dim is None or _known_args(dim)):
+            if not known_args(repeats) or not (dim is None or known_args(dim)):
                 return unknown_tensor()
             return TensorVal(ops.repeat_interleave(shape, repeats, dim))
         if name == "unflatten" and len(args) == 2:
             sizes = interp.iterate(args[1], None)
-            if sizes is None or not _known_args(args[0], *sizes):
+            if sizes is None or not known_args(args[0], *sizes):
                 return unknown_tensor()
             return TensorVal(ops.unflatten(shape, args[0], tuple(sizes)))
         if name in ("chunk", "split", "unbind", "tensor_split"):
-            return _pieces(ops, interp, name, shape, args, kwargs)
+            return pieces(ops, interp, name, shape, args, kwargs)
         if name == "unfold":
             values = [*args, *(kwargs[k] for k in ("dimension", "size", "step")[len(args) :] if k in kwargs)]
-            if len(values) != 3 or len(args) + len(kwargs) != 3 or not _known_args(*values):
+            if len(values) != 3 or len(args) + len(kwargs) != 3 or not known_args(*values):
                 return unknown_tensor()
             return TensorVal(ops.unfold_dim(shape, *values))
         if name in ("softmax", "log_softmax") and args:
             return TensorVal(shape)
-        chosen = _select(name, t, args, kwargs)
+        chosen = select(name, t, args, kwargs)
         if chosen is not NotImplemented:
             return chosen
     except ShapeError as err:
@@ -435,216 +423,3 @@ _NOT_OPS = frozenset(
     | {"get_device", "is_floating_point", "is_complex", "dim_order", "register_hook", "backward", "retain_grad"}
     | {"_assert_async", "_assert"}  # ``torch._assert_async(cond)``: a check, nothing to follow
 )
-
-
-# ``torch.return_types``: what ``max(dim)``, ``sort``, ``topk``, ... return, a tuple with field names.
-_VALUES_INDICES = NamedTupleType("torch.return_types", ("values", "indices"))
-
-
-def values_indices(shape: Shape) -> NamedTupleVal:
-    return NamedTupleVal([TensorVal(shape), TensorVal(shape, integer=True)], _VALUES_INDICES)
-
-
-def _select(name: str, t: TensorVal, args: list, kwargs: dict) -> Any:
-    """Elements chosen along a dim (``cnnlint.shapes.ops_select``); NotImplemented for any other name."""
-    from cnnlint.shapes import ops_select
-
-    shape = t.shape
-
-    def arg(i: int, key: str, default: Any) -> Any:
-        return args[i] if len(args) > i else kwargs.get(key, default)
-
-    if name in ("sort", "argsort", "msort"):
-        dim = arg(0, "dim", -1) if name != "msort" else 0
-        if not _known_args(dim) or isinstance(dim, bool):
-            return unknown_tensor()
-        out = ops_select.along(shape, dim)
-        return TensorVal(out, integer=True) if name == "argsort" else values_indices(out)
-    if name in ("cummax", "cummin") and (args or "dim" in kwargs):
-        dim = arg(0, "dim", None)
-        return values_indices(ops_select.along(shape, dim)) if _known_args(dim) else UNKNOWN
-    if name == "topk":
-        k, dim = arg(0, "k", None), arg(1, "dim", -1)
-        return values_indices(ops_select.topk(shape, k, dim)) if _known_args(k, dim) else UNKNOWN
-    if name in ("index_select", "gather"):
-        dim, index = arg(0, "dim", None), arg(1, "index", None)
-        if not _known_args(dim) or not isinstance(index, TensorVal):
-            return unknown_tensor()
-        out = getattr(ops_select, name)(shape, dim, index.shape)
-        return TensorVal(out, t.integer, tainted=t.tainted or index.tainted, mask=t.mask)
-    if name in ("tril", "triu"):
-        return TensorVal(ops_select.triangle(shape, name), t.integer, tainted=t.tainted, mask=t.mask)
-    if name == "narrow":
-        dim, start, length = arg(0, "dim", None), arg(1, "start", None), arg(2, "length", None)
-        if not _known_args(dim, start, length):
-            return unknown_tensor()
-        return TensorVal(ops_select.narrow(shape, dim, start, length), t.integer, tainted=t.tainted, mask=t.mask)
-    if name == "select":
-        dim, index = arg(0, "dim", None), arg(1, "index", None)
-        if not _known_args(dim, index):
-            return unknown_tensor()
-        return TensorVal(ops_select.select(shape, dim, index), t.integer, tainted=t.tainted, mask=t.mask)
-    return NotImplemented
-
-
-def _pieces(ops: Any, interp: Any, name: str, shape: Shape, args: list, kwargs: dict) -> Any:
-    dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
-    if name == "unbind":
-        dim = args[0] if args else kwargs.get("dim", 0)
-        parts = ops.unbind(shape, dim) if _known_args(dim) else None
-        return tuple(TensorVal(p) for p in parts) if parts is not None else UNKNOWN
-    first = args[0] if args else kwargs.get("split_size_or_sections", kwargs.get("chunks", kwargs.get("split_size")))
-    if isinstance(first, (tuple, ListVal)):
-        first = interp.iterate(first, None)
-        if first is None:
-            return UNKNOWN
-        first = tuple(first)
-    if not _known_args(dim) or not _known_args(*(first if isinstance(first, tuple) else (first,))):
-        return UNKNOWN
-    if name == "chunk":
-        parts = ops.chunk(shape, first, dim)
-    elif name == "split":
-        parts = ops.split(shape, first, dim)
-    else:
-        return UNKNOWN
-    return tuple(TensorVal(p) for p in parts) if parts is not None else UNKNOWN
-
-
-def _known_args(*values: Any) -> bool:
-    return all(
-        (isinstance(v, int) and not isinstance(v, Sym)) or (isinstance(v, tuple) and _known_args(*v)) for v in values
-    )
-
-
-def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) -> Any:
-    if op == "@":
-        return matmul(session, interp, left, right, node, "matmul")
-    known = tensor_values.binop(op, left, right)
-    if known is not NotImplemented:
-        return known
-    lt, rt = isinstance(left, TensorVal), isinstance(right, TensorVal)
-    if lt and rt:
-        tainted = left.tainted or right.tainted
-        ops = _ops()
-        if ops is None:
-            return unknown_tensor()
-        try:
-            shape = ops.broadcast(left.shape, right.shape, op)
-        except ShapeError as err:
-            if not tainted:
-                session.forward.op_error(interp, err, node, op)
-            return unknown_tensor()
-        except (TypeError, ValueError):
-            return unknown_tensor()
-        integer = left.integer and right.integer and op in _INTEGER_OPS
-        mask = op in _MASK_OPS or (op in _LOGICAL_OPS and left.mask and right.mask)
-        return TensorVal(shape, integer, tainted=tainted, mask=mask)
-    tensor = left if lt else right
-    other = right if lt else left
-    if other is None or isinstance(other, (bool, int, float)) and not isinstance(other, Sym):
-        integer = tensor.integer and op in _INTEGER_OPS and type(other) is int
-        mask = op in _MASK_OPS or (op in _LOGICAL_OPS and tensor.mask and type(other) is bool)
-        return TensorVal(tensor.shape, integer, tainted=tensor.tainted, mask=mask)
-    rec = session.forward.recording
-    if other is UNKNOWN and not tensor.tainted and not (rec is not None and rec.stops):
-        # a tensor of any shape, or a number: the result is unknown (said once: after an earlier stop,
-        # an unknown operand is most likely what that stop left unknown)
-        session.forward.stop(interp, node, f"shape following stops here: the other operand of {op} is not known")
-    return unknown_tensor()
-
-
-# Operators that keep integer tensors integer: indices computed from indices (``coords[:, None] - coords``).
-_INTEGER_OPS = frozenset({"+", "-", "*", "//", "%"})
-_COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
-_MASK_OPS = frozenset(_COMPARISONS.values())  # their result is a bool tensor
-_LOGICAL_OPS = frozenset({"&", "|", "^"})  # a bool tensor again when both sides are
-
-
-def compare(session: Any, interp: Any, op: ast.cmpop, left: Any, right: Any, node: Any) -> Any:
-    """``a < b`` with a tensor on a side: a bool tensor of the broadcast shape (a mask, never indices);
-    NotImplemented where Python's own comparison applies (``x is None``, ``t in seq``)."""
-    symbol = _COMPARISONS.get(type(op))
-    if symbol is None:
-        return NotImplemented
-    for other in (left, right):
-        if not isinstance(other, TensorVal) and (
-            other is None or not isinstance(other, (bool, int, float)) or isinstance(other, Sym)
-        ):
-            return NotImplemented  # ``t == None`` is Python's False; anything else is left unknown
-    return binop(session, interp, symbol, left, right, node)
-
-
-def matmul(session: Any, interp: Any, left: Any, right: Any, node: Any, name: str) -> Any:
-    if not (isinstance(left, TensorVal) and isinstance(right, TensorVal)):
-        return unknown_tensor()
-    ops = _ops()
-    if ops is None:
-        return unknown_tensor()
-    tainted = left.tainted or right.tainted
-    try:
-        fn = getattr(ops, name if name in ("mm", "bmm") else "matmul")
-        out = fn(left.shape, right.shape)
-    except ShapeError as err:
-        if not tainted:
-            session.forward.op_error(interp, err, node, name)
-        return unknown_tensor()
-    except (TypeError, ValueError):
-        return unknown_tensor()
-    session.forward.record_matmul(interp, left.shape, right.shape, out, node)
-    return TensorVal(out, tainted=tainted)
-
-
-def _int_list_dims(value: Any) -> tuple[int, ...] | None:
-    """The dims of a non-empty, rectangular nested list of plain ints (``[0, 1, 8, ...]``); None otherwise
-    (bools are a mask, slices the legacy tuple form, an empty list a float tensor: all left unknown)."""
-    if isinstance(value, ListVal):
-        if value.uncertain or not value.items or type(value) is not ListVal:
-            return None
-        inner = [_int_list_dims(v) for v in value.items]
-        if inner[0] is None or any(i != inner[0] for i in inner):
-            return None
-        return (len(value.items), *inner[0])
-    if isinstance(value, int) and not isinstance(value, (bool, Sym)):
-        return ()
-    return None
-
-
-def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -> Any:
-    tensor_values.forget(t)  # the result may be a view of it
-    ops = _ops()
-    if ops is None:
-        return unknown_tensor()
-    items = key if isinstance(key, tuple) else (key,)
-    converted = []
-    for item in items:
-        if isinstance(item, TensorVal):
-            if item.mask:  # a bool mask selects a number of elements only the data decides
-                session.forward.stop(
-                    interp,
-                    node,
-                    "shape following stops here: indexing with a bool mask selects a number of elements "
-                    "only the data decides",
-                )
-                return unknown_tensor()
-            converted.append(item.shape)
-        elif item is None or item is Ellipsis or isinstance(item, slice):
-            if isinstance(item, slice) and not all(
-                p is None or (isinstance(p, int) and not isinstance(p, Sym)) for p in (item.start, item.stop, item.step)
-            ):
-                converted.append(slice(UNKNOWN, UNKNOWN, UNKNOWN))
-                continue
-            converted.append(item)
-        elif isinstance(item, int) and not isinstance(item, (bool, Sym)):
-            converted.append(item)
-        elif isinstance(item, ListVal) and _int_list_dims(item) is not None:
-            converted.append(Shape(*_int_list_dims(item)))  # torch reads a list of ints as an index tensor
-        else:
-            return unknown_tensor()
-    try:  # the elements of ``t``: its dtype, whatever the index
-        return TensorVal(ops.index(t.shape, converted), t.integer, tainted=t.tainted, mask=t.mask)
-    except ShapeError as err:
-        if not t.tainted:
-            session.forward.op_error(interp, err, node, "[]")
-        return unknown_tensor()
-    except (TypeError, ValueError, IndexError, AttributeError):
-        return unknown_tensor()

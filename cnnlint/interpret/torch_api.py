@@ -2,7 +2,7 @@
 
 Layer constructors bind against the catalogue (``cnnlint.shapes``) through
 the same ``build`` step the engine's tests use, so a layer built here is the
-engine's layer. Tensor operations live in ``tensor_api.py``.
+engine's layer. Tensor operations live in ``tensor_api.py`` and ``tensor_operators.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from cnnlint.interpret import (
     input_sources,
     namedtuples,
     tensor_api,
+    tensor_operators,
     tensor_values,
     torch_calls,
     unreached,
@@ -270,10 +271,10 @@ class TorchAPI(ModuleAPI):
         return tensor_api.tensor_attr(t, name)
 
     def tensor_binop(self, interp: Any, op: str, left: Any, right: Any, node: Any) -> Any:
-        return tensor_api.binop(self.session, interp, op, left, right, node)
+        return tensor_operators.binop(self.session, interp, op, left, right, node)
 
     def tensor_index(self, interp: Any, t: TensorVal, key: Any, node: Any) -> Any:
-        return tensor_api.tensor_index(self.session, interp, t, key, node)
+        return tensor_operators.tensor_index(self.session, interp, t, key, node)
 
     def tensor_iter(self, t: TensorVal) -> list[Any] | None:
         items = tensor_values.rows(t)

@@ -11,19 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint.interpret import einsum, tensor_values
-from cnnlint.interpret.tensor_api import (
-    _BINARY,
-    FACTORIES,
-    LIKE,
-    _known_args,
-    _ops,
-    _run_layer,
-    binop,
-    call_method,
-    dims_of,
-    matmul,
-    unknown_tensor,
-)
+from cnnlint.interpret.tensor_api import _BINARY, FACTORIES, LIKE, _run_layer, call_method, dims_of
+from cnnlint.interpret.tensor_operators import _ops, binop, known_args, matmul, unknown_tensor
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
@@ -177,7 +166,7 @@ def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: 
     seq = args[0] if args else kwargs.get("tensors")
     items = interp.iterate(seq, None) if seq is not None else None
     dim = args[1] if len(args) > 1 else kwargs.get("dim", kwargs.get("axis", 0))
-    if items is None or not all(isinstance(i, TensorVal) for i in items) or not _known_args(dim) or not items:
+    if items is None or not all(isinstance(i, TensorVal) for i in items) or not known_args(dim) or not items:
         return unknown_tensor()
     ops = _ops()
     if ops is None:
@@ -241,7 +230,7 @@ def _pad(session: Any, interp: Any, t: TensorVal, args: list, kwargs: dict, node
     pad = args[0] if args else kwargs.get("pad")
     items = interp.iterate(pad, None) if pad is not None else None
     mode = args[1] if len(args) > 1 else kwargs.get("mode", "constant")
-    if ops is None or items is None or not _known_args(*items) or not isinstance(mode, str):
+    if ops is None or items is None or not known_args(*items) or not isinstance(mode, str):
         return unknown_tensor()
     try:
         return TensorVal(ops.pad(t.shape, tuple(items), mode))
