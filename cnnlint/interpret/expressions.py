@@ -6,28 +6,21 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import limits, tensor_operators
-from cnnlint.interpret.approx import Approx
+from cnnlint.interpret.comparisons import compare
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
-from cnnlint.interpret.enums import equal as enum_equal
-from cnnlint.interpret.environ import ENVIRON
-from cnnlint.interpret.environ import contains as environ_contains
 from cnnlint.interpret.frames import Frame, WriteLog, join
 from cnnlint.interpret.namedtuples import NamedTupleVal, field
 from cnnlint.interpret.plain_methods import narrow_spec
 from cnnlint.interpret.pyops import (
-    _CMPOPS,
     _EXPR,
     _OP_SYMBOL,
-    _comparable,
     _hashable,
     _index_sequence,
     _unknown,
     arith,
-    equal,
 )
 from cnnlint.interpret.sets import make_set
-from cnnlint.interpret.torch_names import TorchDir
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -49,9 +42,6 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
-
-_APPROX_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
-
 
 _SIZE: dict[type, Any] = {tuple: len, str: len, ListVal: lambda v: len(v.items), DictVal: lambda v: len(v.items)}
 
@@ -345,114 +335,17 @@ class Expressions:
                 mask = tensor_operators.compare(self.session, self, node.ops[0], left, right, node)
                 if mask is not NotImplemented:
                     return mask
-            return self.compare(node.ops[0], left, right)
+            return compare(self, node.ops[0], left, right)
         result: Any = True
         for op, comp in zip(node.ops, node.comparators):
             right = self.eval(comp, frame)
-            outcome = self.compare(op, left, right)
+            outcome = compare(self, op, left, right)
             if outcome is False:
                 return False
             if outcome is UNKNOWN:
                 result = UNKNOWN
             left = right
         return result
-
-    def compare(self, op: ast.cmpop, left: Any, right: Any) -> Any:
-        if isinstance(left, Approx) or isinstance(right, Approx):
-            symbol = _APPROX_OPS.get(type(op))
-            if symbol is None:
-                return UNKNOWN
-            if isinstance(left, Approx):
-                return left.compare(symbol, right)
-            return right.compare(symbol, left, swapped=True)
-        if isinstance(left, EnumMember) or isinstance(right, EnumMember):
-            if isinstance(op, (ast.Is, ast.IsNot)):
-                same = left is right if UNKNOWN not in (left, right) else UNKNOWN
-            elif isinstance(op, (ast.Eq, ast.NotEq)):
-                same = enum_equal(left, right)
-            else:
-                same = MISSING
-            if same is not MISSING:
-                return same if same is UNKNOWN or isinstance(op, (ast.Is, ast.Eq)) else not same
-        if isinstance(op, (ast.Is, ast.IsNot)):
-            if left is UNKNOWN or right is UNKNOWN:
-                return UNKNOWN
-            if isinstance(left, ListVal) and left.uncertain or isinstance(right, ListVal) and right.uncertain:
-                pass
-            same_obj = left is right or (left is None and right is None)
-            if is_plain(left) and is_plain(right) and not (left is None or right is None):
-                same_obj = type(left) is type(right) and left == right
-            return same_obj if isinstance(op, ast.Is) else not same_obj
-        if isinstance(op, (ast.In, ast.NotIn)) and (isinstance(right, TorchDir) or right == QualName(ENVIRON)):
-            found = right.contains(left) if isinstance(right, TorchDir) else environ_contains(left)
-            return found if found is UNKNOWN or isinstance(op, ast.In) else not found
-        if isinstance(op, (ast.In, ast.NotIn)):
-            items = self.iterate(right, None) if not isinstance(right, (DictVal, str)) else None
-            if isinstance(right, DictVal):
-                if right.uncertain or not _hashable(left):
-                    return UNKNOWN
-                found = left in right.items
-            elif isinstance(right, str) and isinstance(left, str):
-                found = left in right
-            elif items is not None and is_plain(left) and left is not UNKNOWN:
-                if any(not is_plain(i) for i in items):
-                    if any(i is left for i in items):
-                        found = True
-                    else:
-                        return UNKNOWN
-                else:
-                    found = any(
-                        type(i) is type(left)
-                        and i == left
-                        or (
-                            isinstance(i, (int, float))
-                            and isinstance(left, (int, float))
-                            and not isinstance(i, bool)
-                            and i == left
-                        )
-                        for i in items
-                    )
-            elif items is not None and any(i is left for i in items):
-                found = True
-            elif items is not None and left is not UNKNOWN:
-                outcomes = [equal(left, i) for i in items]
-                if any(o is True for o in outcomes):
-                    found = True
-                elif all(o is False for o in outcomes):
-                    found = False
-                else:
-                    return UNKNOWN
-            else:
-                return UNKNOWN
-            return found if isinstance(op, ast.In) else not found
-        fn = _CMPOPS.get(type(op))
-        if fn is None:
-            return UNKNOWN
-        if isinstance(left, Sym) or isinstance(right, Sym):
-            if (
-                isinstance(left, Sym)
-                and isinstance(right, Sym)
-                and isinstance(op, (ast.Eq, ast.NotEq))
-                and left == right
-            ):
-                return isinstance(op, ast.Eq)
-            return UNKNOWN
-        if _comparable(left) and _comparable(right):
-            try:
-                return bool(fn(left, right))
-            except TypeError:
-                return UNKNOWN
-        if isinstance(op, (ast.Eq, ast.NotEq)):
-            if left is UNKNOWN or right is UNKNOWN or isinstance(left, TensorVal) or isinstance(right, TensorVal):
-                return UNKNOWN
-            if (left is None) != (right is None) and (left is None or right is None):
-                return isinstance(op, ast.NotEq)
-            if isinstance(left, (ModuleObj, TorchLayer, ClassVal, FuncVal, QualName)) or isinstance(
-                right, (ModuleObj, TorchLayer, ClassVal, FuncVal, QualName)
-            ):
-                eq = left is right or (isinstance(left, QualName) and left == right)
-                return eq if isinstance(op, ast.Eq) else not eq
-        return UNKNOWN
 
     def _e_IfExp(self, node: ast.IfExp, frame: Frame) -> Any:
         cond = self.truth(self.eval(node.test, frame))
