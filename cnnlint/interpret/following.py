@@ -31,11 +31,13 @@ def follow(found: Interpreted) -> None:
     for c in found.candidates:
         dims = c.model.input.dims if c.model.input is not None else None
         x = TensorVal(Shape(*dims)) if dims is not None else TensorVal(Shape.unknown())
-        fed = c.more_inputs if c.model.input is not None and c.model.input.source == "inferred" else None
+        inferred = c.model.input is not None and c.model.input.source == "inferred"
+        fed = c.more_inputs if inferred else None
+        in_eval = inferred and c.in_eval
         inputs: list[Any] = [x, *(fed if fed is not None else _extra_inputs(c.obj))]
         session.work = 0
         try:
-            rec, out = session.forward.run(session.interp, c.obj, inputs)
+            rec, out = session.forward.run(session.interp, c.obj, inputs, training=not in_eval)
             steps = rec.steps
         except limits.BudgetExceeded as exc:
             steps = [_stop_step(c.model.span, f"shape following stops: {exc.what}")]

@@ -38,6 +38,7 @@ class Recording:
     active: list[int] = field(default_factory=list)  # ids of modules being called (recursion guard)
     stops: int = 0
     reported: set[tuple[str, str, str]] = field(default_factory=set)  # errors by cause (``root_cause.py``)
+    training: bool = True  # False: the code ran the model after ``.eval()``; training-only errors do not apply
 
 
 class Forward:
@@ -47,9 +48,11 @@ class Forward:
 
     # ---- entry ------------------------------------------------------------------------
 
-    def run(self, interp: Any, model: Any, inputs: list[Any], scratch: bool = False) -> tuple[Recording, Any]:
+    def run(
+        self, interp: Any, model: Any, inputs: list[Any], scratch: bool = False, training: bool = True
+    ) -> tuple[Recording, Any]:
         previous = self.recording
-        rec = Recording(scratch=scratch)
+        rec = Recording(scratch=scratch, training=training)
         first = inputs[0] if inputs else None
         if isinstance(first, TensorVal):
             rec.input_rank = first.shape.rank
@@ -188,6 +191,8 @@ class Forward:
         out = _step(layer, x.shape, rec.depth, rec.batched, steps)
         tainted = x.tainted
         for s in steps:
+            if not rec.training and any(f.train_only for f in s.findings):
+                s.findings = [f for f in s.findings if not f.train_only]
             errors = [f for f in s.findings if f.code not in ("CNL100", "CNL003")]
             if errors and not (interp.forking or x.tainted or maybe):
                 again = repeated(rec.reported, layer, errors, self.session.main.lines)

@@ -39,6 +39,7 @@ KNOWN_ROOTS = frozenset(
         "enum",
         "numbers",
         "sys",
+        "inspect",
     }
 )
 MAX_FILE_BYTES = 2_000_000

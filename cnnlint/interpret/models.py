@@ -48,6 +48,7 @@ class Candidate:
     region: tuple[int, int]  # source rows the model's definition covers
     cls: ClassVal | None = None
     more_inputs: list[Any] | None = None  # the other arguments of the call that fed the inferred input
+    in_eval: bool = False  # the code fed the inferred input after ``model.eval()``
     factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
 
 
@@ -306,6 +307,7 @@ def infer_inputs(found: Interpreted) -> None:
             elif tuple(declared.dims) != tuple(tensor.shape.dims):
                 continue  # another inference saw another call: it stands, alone
             c.more_inputs = session.more_inputs.get(id(fed)) if fed is not None else None
+            c.in_eval = fed is not None and id(fed) in session.fed_in_eval
             if c.more_inputs:
                 c.model.input.others = tuple(_dims_of(v) for v in c.more_inputs)
             continue

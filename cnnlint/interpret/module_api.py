@@ -185,7 +185,8 @@ class ModuleAPI:
         if base_layer is not None and (name in base_layer.args or name in ("weight", "bias")):
             return self.layer_attr(base_layer, name)
         if name == "training":
-            return True
+            mode = getattr(obj, "in_eval", False)
+            return UNKNOWN if mode is None else not mode
         if name in ("forward", "__call__"):
             return MethodOf(obj, "__call__")
         if name == "__class__":
@@ -305,6 +306,7 @@ class ModuleAPI:
             if named is not None:
                 return tuple(named) if name == "named_children" else tuple(m for _, m in named)
         if name in _SELF_RETURNING:
+            _set_mode(obj, name, args, kwargs)
             return obj
         if name in _NONE_METHODS:
             return None
@@ -364,3 +366,15 @@ def _instance_children(obj: ModuleObj) -> list[tuple[str, Any]] | None:
             seen.add(id(value))
             named.append((key, value))
     return named
+
+
+def _set_mode(obj: ModuleObj, name: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """``model.eval()`` / ``model.train(False)``: torch's training-only errors no longer apply."""
+    if name == "eval":
+        obj.in_eval = True  # type: ignore[attr-defined]
+    elif name == "train":
+        mode = args[0] if args else kwargs.get("mode", True)
+        if isinstance(mode, bool):
+            obj.in_eval = not mode  # type: ignore[attr-defined]
+        else:
+            obj.in_eval = None  # type: ignore[attr-defined]  # not known: either may hold

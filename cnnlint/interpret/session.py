@@ -93,6 +93,7 @@ class Session:
         self.instances: dict[int, list[tuple[ModuleObj, Any]]] = {}  # id(class) -> instances built from the file
         self.inputs: dict[int, tuple[TensorVal, Any]] = {}  # id(module object) -> first tensor fed to it
         self.more_inputs: dict[int, list[Any]] = {}  # id(module object) -> the other arguments of that call
+        self.fed_in_eval: set[int] = set()  # ids of module objects fed their input in eval mode
         self.built_by: dict[int, list[Any]] = {}  # id(function of the file) -> the modules its calls returned
         # id(module) -> id(the outermost function of the file that returned it): ``model = resnet18()``
         # names resnet18, not the ``_resnet`` or ``resnet`` it calls
@@ -244,6 +245,8 @@ class Session:
             return
         if all(isinstance(d, (int, str)) for d in tensor.shape.dims):
             self.inputs[id(model)] = (tensor, node)
+            if getattr(model, "in_eval", False) is not False:  # fed after ``model.eval()`` (or maybe)
+                self.fed_in_eval.add(id(model))
             if rest:
                 self.more_inputs[id(model)] = [fed_value(v) for v in rest]
 

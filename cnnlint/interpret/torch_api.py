@@ -17,6 +17,7 @@ from cnnlint.interpret import (
     enums,
     environ,
     input_sources,
+    inspect_calls,
     namedtuples,
     tensor_api,
     tensor_operators,
@@ -343,6 +344,8 @@ class TorchAPI(ModuleAPI):
             return environ.call(name, args, kwargs)
         if name.startswith("re."):
             return re_call(name[3:], args, kwargs)
+        if name.startswith("inspect."):
+            return inspect_calls.call(name[8:], args, kwargs)
         if name == "dataclasses.replace" and len(args) == 1:
             return self._dataclass_replace(interp, args[0], kwargs, node)
         if name == "dataclasses.field":

@@ -67,6 +67,7 @@ class Finding:
     code: str
     message: str
     fix: ArgFix | None = None
+    train_only: bool = field(default=False, compare=False)  # torch raises only in training mode
 
 
 class ShapeError(Exception):
@@ -89,7 +90,7 @@ class ShapeError(Exception):
         train_only: bool = False,
     ) -> None:
         super().__init__(message)
-        self.finding = Finding(code, message, fix)
+        self.finding = Finding(code, message, fix, train_only)
         self.recovered = recovered
         self.train_only = train_only
 
