@@ -200,7 +200,7 @@ class Forward:
                     s.findings = [f for f in s.findings if f not in again]
             if interp.forking or x.tainted or maybe:  # a branch that may not run, or after an error
                 s.findings = [f for f in s.findings if f.code in ("CNL100", "CNL003") and not interp.forking]
-            elif errors and s.out_shape == x.shape:
+            elif any(f.passes_input for f in errors):
                 tainted = True  # the output is the input passed on, not fixed by the layer's arguments
             s.call_span = self.session.span_of(interp, node)  # type: ignore[attr-defined]
             if s.stopped:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cnnlint.shapes.dims import UNKNOWN, Shape, format_shape
@@ -166,7 +166,8 @@ def _leaf(step: Step, spec: LayerSpec, args: Args, shape: Shape, batched: bool |
     try:
         out = spec.infer(args, shape)
     except ShapeError as err:
-        step.findings.append(err.finding)
+        passes_input = err.recovered is shape
+        step.findings.append(replace(err.finding, passes_input=True) if passes_input else err.finding)
         out = err.recovered if err.recovered is not None else Shape.unknown()
         step.stopped = err.recovered is None
         step.out_shape = out

@@ -68,6 +68,9 @@ class Finding:
     message: str
     fix: ArgFix | None = None
     train_only: bool = field(default=False, compare=False)  # torch raises only in training mode
+    # The failing layer's output is its input passed on (a BatchNorm with the wrong channels), not fixed by
+    # its own arguments: what follows may be wrong only because of this error, so it is not reported.
+    passes_input: bool = field(default=False, compare=False)
 
 
 class ShapeError(Exception):
