@@ -229,6 +229,9 @@ def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough
     budget = THOROUGH_WORK if thorough else CHECK_WORK
     finder = _Search(session, obj, extra, channels, spatial, budget)
     try:
+        certain = _symbolic_error(finder, names)
+        if certain is not None:
+            return Accepted("none", names, channels=channels, finding=certain[1], call=certain[0].layer.origin)
         found, probes = finder.find_valid(1, top, 224 if spatial > 1 else 16_000)
         if found is None:
             return _none(finder, probes, names, channels)
@@ -247,6 +250,18 @@ def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough
         return Accepted("unknown", runs=finder.runs)
     finally:
         session.work = 0
+
+
+def _symbolic_error(finder: _Search, names: tuple[str, ...]) -> tuple[Step, Finding] | None:
+    """An error at every input size: the model followed on ``(B, C, H, W)`` with the sizes left as symbols.
+
+    ``AdaptiveAvgPool2d(1), Flatten(), Linear(65, ...)`` after 64 channels fails whatever the size; the
+    bisection cannot see it (every size looks too small, up to a bound that is ours), the symbols can.
+    The engine never reports an error on a dimension it does not know, so what it reports here holds
+    for every size.
+    """
+    run = finder.run(names)  # type: ignore[arg-type]
+    return run.errors[0] if run.errors else None
 
 
 def _none(finder: _Search, probes: list[tuple[int, _Run]], names: tuple[str, ...], channels: int) -> Accepted:
