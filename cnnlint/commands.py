@@ -48,7 +48,9 @@ def _split_codes(values: tuple[str, ...]) -> list[str] | None:
 
 
 def _settings(config: str | None, first_path: Path, select, ignore, extend_select) -> Any:
-    from cnnlint.config import ConfigError, find_config, load_settings
+    from cnnlint.config import load_settings
+    from cnnlint.config_file import find_config
+    from cnnlint.settings import ConfigError
 
     try:
         config_path = Path(config) if config else find_config(first_path)
