@@ -134,7 +134,7 @@ def check(
         paths = ()
     if runtime:
         _require_torch()
-        from cnnlint.runtime import start_worker
+        from cnnlint.runtime_client import start_worker
 
         start_worker()  # torch loads in the worker while this process reads and checks the files
     if not stdin_filename and list(paths) == [Path("-")]:
@@ -203,7 +203,7 @@ def summary(
 
     if runtime:
         _require_torch()
-        from cnnlint.runtime import start_worker
+        from cnnlint.runtime_client import start_worker
 
         start_worker()  # torch loads in the worker while this process reads and checks the files
     paths = paths or (Path("."),)
