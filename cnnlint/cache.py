@@ -58,7 +58,7 @@ except ImportError:  # pragma: no cover - other interpreters
     from hashlib import blake2b
 
 if TYPE_CHECKING:
-    from cnnlint.config import Settings
+    from cnnlint.settings import Settings
 
 DIR_NAME = ".cnnlint_cache"
 ENV_DIR = "CNNLINT_CACHE_DIR"

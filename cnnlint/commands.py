@@ -48,7 +48,9 @@ def _split_codes(values: tuple[str, ...]) -> list[str] | None:
 
 
 def _settings(config: str | None, first_path: Path, select, ignore, extend_select) -> Any:
-    from cnnlint.config import ConfigError, find_config, load_settings
+    from cnnlint.config import load_settings
+    from cnnlint.config_file import find_config
+    from cnnlint.settings import ConfigError
 
     try:
         config_path = Path(config) if config else find_config(first_path)
@@ -132,7 +134,7 @@ def check(
         paths = ()
     if runtime:
         _require_torch()
-        from cnnlint.runtime import start_worker
+        from cnnlint.runtime_client import start_worker
 
         start_worker()  # torch loads in the worker while this process reads and checks the files
     if not stdin_filename and list(paths) == [Path("-")]:
@@ -201,7 +203,7 @@ def summary(
 
     if runtime:
         _require_torch()
-        from cnnlint.runtime import start_worker
+        from cnnlint.runtime_client import start_worker
 
         start_worker()  # torch loads in the worker while this process reads and checks the files
     paths = paths or (Path("."),)

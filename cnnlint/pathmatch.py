@@ -18,8 +18,8 @@ def _glob(pattern: str) -> Any:
 
 def check_glob(pattern: str, where: str) -> None:
     """``ConfigError`` naming ``where`` when ``pattern`` cannot be compiled (``[z-a]``)."""
-    from cnnlint.config import ConfigError  # (here: config imports this module)
     from cnnlint.globs import GlobError
+    from cnnlint.settings import ConfigError
 
     text = pattern.replace("\\", "/") if os.sep == "\\" else pattern
     try:

@@ -55,7 +55,7 @@ class Run:
     nothing_found: bool = False  # the paths held no Python file: warned, and no "All checks passed!"
 
     def options_for(self, path: Path) -> CheckOptions:
-        from cnnlint import config
+        from cnnlint import per_file
 
         settings = self.settings
         show_info = self.show_info
@@ -65,12 +65,12 @@ class Run:
             if code == "CNL100" and not show_info and code not in getattr(settings, "named", ()):
                 return False
             if not enabled:
-                enabled.append(config.enabled_codes(settings, path))
+                enabled.append(per_file.enabled_codes(settings, path))
             return code in enabled[0]
 
         return CheckOptions(
             cli_inputs=self.cli_inputs,
-            config_inputs=config.inputs_for(settings, path),
+            config_inputs=per_file.inputs_for(settings, path),
             is_enabled=is_enabled,
             want_models=self.keep_models or self.runtime,
         )
@@ -78,11 +78,11 @@ class Run:
     # ---- checking ---------------------------------------------------------
 
     def check_paths(self, paths: list[Path]) -> None:
-        from cnnlint import config
+        from cnnlint import per_file
         from cnnlint.discover import discover
 
         work: list[tuple[Path, bytes]] = []
-        excluded = lambda p: config.is_excluded(self.settings, p)  # noqa: E731
+        excluded = lambda p: per_file.is_excluded(self.settings, p)  # noqa: E731
         self.walked = self.walked or any(p.is_dir() for p in paths)
         problems = self.failed
         for found in discover(
@@ -90,7 +90,7 @@ class Run:
             excluded,
             force_exclude=self.force_exclude,
             respect_gitignore=self.respect_gitignore,
-            is_included=lambda p: config.is_included(self.settings, p),
+            is_included=lambda p: per_file.is_included(self.settings, p),
         ):
             if found.problem:
                 _err(f"{found.path}: {found.problem}")
@@ -114,9 +114,9 @@ class Run:
             self._finish(path, data, result)
 
     def check_stdin(self, data: bytes, path: Path) -> None:
-        from cnnlint import config
+        from cnnlint import per_file
 
-        if self.force_exclude and config.is_excluded(self.settings, path):
+        if self.force_exclude and per_file.is_excluded(self.settings, path):
             self.stdin_output = data if self.fix else None
             return
         result = check_bytes(data, str(path), self.options_for(path))

@@ -73,7 +73,7 @@ def cli_warnings(cli_inputs: dict[str, Any], results: list[Any]) -> list[str]:
 
 def config_warnings(settings: Any, results: list[Any], walked: bool) -> list[str]:
     """``[tool.cnnlint.inputs]`` keys, against the files each applies to."""
-    from cnnlint.config import input_key_applies
+    from cnnlint.per_file import input_key_applies
 
     out: list[str] = []
     for key in getattr(settings, "inputs", {}):

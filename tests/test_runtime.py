@@ -11,7 +11,7 @@ import textwrap
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
-from cnnlint import runtime
+from cnnlint import runtime, runtime_client, runtime_plan
 from cnnlint.check import CheckOptions, FileResult, check_bytes
 from cnnlint.runtime_worker import Unsafe, validate
 from cnnlint.shapes.catalogue import CATALOGUE
@@ -368,7 +368,7 @@ def test_both_raise_only_the_static_diagnostic_shows():
 
 
 def test_what_the_meta_device_cannot_run_is_a_note_not_a_mismatch():
-    from cnnlint.runtime import _disagreement
+    from cnnlint.runtime_compare import _disagreement
 
     source = b"import torch.nn as nn\n# cnnlint: input=(1, 4)\nnet = nn.Sequential(nn.Linear(4, 2))\n"
     result = check_bytes(source, "m.py", CheckOptions(want_models=True))
@@ -549,16 +549,16 @@ def test_dynamo_stand_in_falls_back_to_the_real_module():
 def test_a_worker_that_cannot_start_is_reported_not_retried(tmp_path, monkeypatch, capsys):
     broken = tmp_path / "broken_worker.py"
     broken.write_text("raise SystemExit(3)\n")
-    monkeypatch.setattr(runtime, "WORKER_FILE", broken)
-    monkeypatch.setattr(runtime, "_worker", None)
-    monkeypatch.setattr(runtime, "_broken", None)
-    monkeypatch.setattr(runtime, "_warned", set())
+    monkeypatch.setattr(runtime_client, "WORKER_FILE", broken)
+    monkeypatch.setattr(runtime_client, "_worker", None)
+    monkeypatch.setattr(runtime_client, "_broken", None)
+    monkeypatch.setattr(runtime_client, "_warned", set())
     result, diagnostics = check(CORRECT["aliased_imports"] + CORRECT["module_constants"])
     assert len(result.models) == 2
     failures = [d.message for d in diagnostics if d.code == "CNL100"]
     assert failures == ["runtime check unavailable: the torch worker exited (exit status 3)"] * 2
     assert capsys.readouterr().err.count("the torch worker exited") == 1
-    assert not runtime._worker.alive
+    assert not runtime_client._worker.alive
 
 
 def _env() -> dict:
@@ -581,9 +581,9 @@ fast = nn.Sequential(nn.Linear(10, 10), nn.Dropout(p=1.5))
 def test_a_model_over_its_time_limit_is_stopped_and_the_run_goes_on(tmp_path, monkeypatch):
     dropout = CATALOGUE["Dropout"]
     monkeypatch.setitem(CATALOGUE, "Dropout", dataclasses.replace(dropout, check=lambda args: None))
-    monkeypatch.setitem(runtime._test_delays, "slow", 60.0)
+    monkeypatch.setitem(runtime_plan._test_delays, "slow", 60.0)
     runtime.start_worker()
-    runtime._get_worker().wait_ready()  # the time limit covers checking, not importing torch
+    runtime_client._get_worker().wait_ready()  # the time limit covers checking, not importing torch
     model = tmp_path / "model.py"
     model.write_text(SLOW_AND_FAST)
     result = run_cli(
@@ -596,9 +596,9 @@ def test_a_model_over_its_time_limit_is_stopped_and_the_run_goes_on(tmp_path, mo
 
 
 def test_a_timeout_is_reported_without_show_info(tmp_path, monkeypatch):
-    monkeypatch.setitem(runtime._test_delays, "slow", 60.0)
+    monkeypatch.setitem(runtime_plan._test_delays, "slow", 60.0)
     runtime.start_worker()
-    runtime._get_worker().wait_ready()
+    runtime_client._get_worker().wait_ready()
     model = tmp_path / "model.py"
     model.write_text(SLOW_AND_FAST.split("\n\n# cnnlint: input=(1, 10)\nfast")[0] + "\n")
     result = run_cli("check", "--runtime", "--runtime-timeout", "0.5", str(model))

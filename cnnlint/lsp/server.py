@@ -224,23 +224,23 @@ class CnnlintServer(LanguageServer, Features):
     # ---- checking ---------------------------------------------------------------------------
 
     async def _lint(self, uri: str, text: str, version: int | None) -> Linted:
-        from cnnlint import config
+        from cnnlint import per_file
         from cnnlint.rules import RULES
 
         path, real = self.settings.document_path(uri)
         settings = self.settings.settings_for(path)
         encoding = self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16
         stamp = (settings, self.show_info)
-        if real and config.is_excluded(settings, path):
+        if real and per_file.is_excluded(settings, path):
             return Linted(uri, version, text, Positions.of(text, encoding), stamp=stamp)
         enabled = [
-            code for code in RULES if config.is_enabled(settings, code, path) and (code != "CNL100" or self.show_info)
+            code for code in RULES if per_file.is_enabled(settings, code, path) and (code != "CNL100" or self.show_info)
         ]
         job = {
             "data": encode_buffer(text),
             "filename": str(path),
             "enabled": enabled,
-            "inputs": config.inputs_for(settings, path),
+            "inputs": per_file.inputs_for(settings, path),
         }
         loop = asyncio.get_running_loop()
         key = _job_key(job)

@@ -46,11 +46,13 @@ class SettingsCache:
         return self.root() / name, False
 
     def settings_for(self, path: Path) -> Any:
-        from cnnlint import config
+        from cnnlint.config import load_settings
+        from cnnlint.config_file import find_config
+        from cnnlint.settings import ConfigError
 
         try:
-            source = config.find_config(path)
-        except config.ConfigError as err:
+            source = find_config(path)
+        except ConfigError as err:
             self._error(str(err))
             source = None
         key = str(source) if source is not None else f"<defaults:{self.root()}>"
@@ -62,9 +64,9 @@ class SettingsCache:
         entry = self._configs.get(key)
         if entry is None or entry.stamp != stamp:
             try:
-                entry = _ConfigEntry(stamp, config.load_settings(source, cwd=self.root()), None)
-            except config.ConfigError as err:
-                entry = _ConfigEntry(stamp, config.load_settings(None, cwd=self.root()), str(err))
+                entry = _ConfigEntry(stamp, load_settings(source, cwd=self.root()), None)
+            except ConfigError as err:
+                entry = _ConfigEntry(stamp, load_settings(None, cwd=self.root()), str(err))
             self._configs[key] = entry
         if entry.error:
             self._error(entry.error)
