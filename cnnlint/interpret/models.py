@@ -120,7 +120,10 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         if fed and all(id(o) in claimed for o in fed):
             continue  # ``model = resnext50_32x4d(num_classes=100); model(x)``: the factory's model
         # The instance the file feeds a tensor is the model it runs; else the class built with its defaults.
+        ran_before = id(cls.node) in session.executed
         obj = fed[0] if fed else _build_default(session, cls, _named(cls, lines, wanted))
+        if not isinstance(obj, ModuleObj) and not ran_before:
+            session.executed.pop(id(cls.node), None)  # its own failed build is not a build inside another model
         node = cls.node
         span = Span(lines.start(node), lines.end(node))
         region = (min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
@@ -183,9 +186,22 @@ def _build_default(session: Session, cls: ClassVal, named: bool = False) -> Any:
         return UNKNOWN  # ``class LayerNorm2d(nn.LayerNorm)``: torch's own __init__ needs its arguments
     session.work = 0
     try:
-        return session.interp.call(cls, [], {}, None, None)
+        return session.interp.call(cls, [], _unknown_required(init) if named else {}, None, None)
     except (limits.BudgetExceeded, RecursionError):
         return UNKNOWN
+
+
+def _unknown_required(init: Any) -> dict[str, Any]:
+    """A class the user names (pragma, ``--input``) is built even when ``__init__`` wants arguments:
+    each required one is unknown, so the layers that do not depend on it are still checked."""
+    if not isinstance(init, FuncVal):
+        return {}
+    a = init.node.args
+    positional = [*a.posonlyargs, *a.args][1:]  # not ``self``
+    required = positional[: len(positional) - len(init.defaults)] if init.defaults else positional
+    names = [p.arg for p in required if p not in a.posonlyargs]
+    names += [p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
+    return dict.fromkeys(names, UNKNOWN)
 
 
 def _factories(

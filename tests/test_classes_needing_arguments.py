@@ -1,0 +1,67 @@
+"""A class whose ``__init__`` needs arguments never vanishes silently (SPEC §1).
+
+Built by nothing, it gets a CNL100 at its line saying why it is not checked.
+Named by a pragma or ``--input``, it is built with those arguments unknown,
+so every layer that does not depend on them is still checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import findings
+
+SOURCE = """from torch import nn
+{pragma}
+
+class Net(nn.Module):
+    def __init__(self, n, *, scale):
+        super().__init__()
+        self.fc = nn.Linear(12, n)
+        self.fc2 = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.fc2(self.fc(x))
+
+
+class Block(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.fc = nn.Linear(width, width)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+class Uses(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block = Block(4)
+
+    def forward(self, x):
+        return self.block(x)
+"""
+
+NOT_CHECKED = (
+    "Net is not checked on its own: it needs constructor arguments and the file never builds it with known ones"
+)
+
+
+def test_a_class_nothing_builds_gets_a_note_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(SOURCE.format(pragma=""))
+    # Block is built inside Uses: checked there, no note of its own
+    assert findings(path) == [(4, "CNL100", NOT_CHECKED)]
+
+
+def test_a_pragma_above_the_class_builds_it_with_unknown_arguments(tmp_path: Path) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(SOURCE.format(pragma="# cnnlint: input=(1, 10)").replace("\n\nclass Net", "\nclass Net", 1))
+    assert [(row, code) for row, code, _ in findings(path)] == [(6, "CNL001")]  # no CNL997: the pragma is used
+
+
+def test_input_on_the_command_line_builds_it_with_unknown_arguments(tmp_path: Path) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(SOURCE.format(pragma=""))
+    rows = [(row, code) for row, code, _ in findings(path, "--input", "Net=1,10")]
+    assert rows == [(7, "CNL001")]
