@@ -1,4 +1,4 @@
-"""A hundred tensor expressions as ``forward`` writes them, each fed to an ``nn.Identity`` so the summary
+"""A hundred-odd tensor expressions as ``forward`` writes them, each fed to an ``nn.Identity`` so the summary
 shows its shape: cnnlint gives torch's shape or none, never another (``x.mT`` was ``x``; ``x.norm(2)``
 reduced dim 2), and follows most of them."""
 
@@ -114,6 +114,16 @@ EXPRS = [
     "x.mean(-1).unsqueeze(-1)",
     "y.mT",
     "x @ y.mT",
+    "torch.diagonal(x, 1, 1, 2)",
+    "x[0].diagonal(-1)",
+    "x[0, 0].outer(x[0, 1, :3])",
+    "torch.tensordot(x, x[0], dims=2)",
+    "torch.tensordot(x, x, 0)",
+    "F.embedding(x.argmax(-1), torch.zeros(10, 3), padding_idx=0)",
+    "torch.tensor_split(x, 2, 1)[1]",
+    "x.tensor_split(3, -1)[2]",
+    "x.tensor_split([1, 2], 1)[0]",
+    "x.tensor_split((1, 3), dim=2)[1]",
 ]
 
 
@@ -155,4 +165,4 @@ def test_forward_expressions_give_torchs_shape_or_none(tmp_path: Path) -> None:
     wrong = [(e, r["output_shape"], t) for e, r, t in zip(EXPRS, rows, truth) if r["output_shape"] not in (None, t)]
     assert wrong == []
     known = sum(r["output_shape"] is not None for r in rows)
-    assert known >= 96, [e for e, r in zip(EXPRS, rows) if r["output_shape"] is None]
+    assert known >= 112, [e for e, r in zip(EXPRS, rows) if r["output_shape"] is None]

@@ -227,7 +227,7 @@ _KEEPS_DTYPE = frozenset(
     {"view", "reshape", "flatten", "unflatten", "unsqueeze", "squeeze", "permute", "transpose", "t", "expand"}
     | {"expand_as", "view_as", "reshape_as", "repeat", "tile", "flip", "roll", "narrow", "select", "chunk"}
     | {"split", "unbind", "movedim", "moveaxis", "swapaxes", "swapdims", "index_select", "gather", "diagonal"}
-    | {"repeat_interleave", "tril", "triu", "clone", "contiguous", "detach"}
+    | {"repeat_interleave", "tril", "triu", "clone", "contiguous", "detach", "tensor_split"}
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import einsum, tensor_values
+from cnnlint.interpret import einsum, tensor_products, tensor_values
 from cnnlint.interpret.tensor_api import _BINARY, FACTORIES, LIKE, _run_layer, call_method, dims_of
 from cnnlint.interpret.tensor_operators import _ops, binop, known_args, matmul, unknown_tensor
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
@@ -65,6 +65,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             return _pad(session, interp, t, args[1:], kwargs, node)
         if short == "one_hot":
             return _one_hot(t, args[1:], kwargs)
+        if short == "embedding":
+            return tensor_products.embedding(session, interp, args, kwargs, node)
         if short == "linear":
             return _linear(session, interp, t, args[1:], kwargs, node)
         if short in (
@@ -137,6 +139,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
     if short in ("cat", "concat", "concatenate", "stack"):
         return _cat(session, interp, short, args, kwargs, node)
+    if short == "tensordot":
+        return tensor_products.tensordot(session, interp, args, kwargs, node)
     if short == "einsum":
         return einsum.einsum(session, interp, args, node)
     if short == "meshgrid":
