@@ -39,6 +39,8 @@ def select(name: str, t: TensorVal, args: list, kwargs: dict) -> Any:
         if not known_args(dim) or isinstance(dim, bool):
             return unknown_tensor()
         out = ops_select.along(shape, dim)
+        if name == "msort":  # a tensor, the values alone
+            return TensorVal(out, t.integer, tainted=t.tainted, mask=t.mask)
         return TensorVal(out, integer=True) if name == "argsort" else values_indices(out)
     if name in ("cummax", "cummin") and (args or "dim" in kwargs):
         dim = arg(0, "dim", None)

@@ -99,6 +99,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
     if name == "torch.onnx.export" and len(args) >= 2:
         session.observe_input(args[0], args[1], node)
         return None
+    if short == "normal" and name.count(".") == 1:
+        return _normal(session, interp, args, kwargs, node)
     if short in FACTORIES and name.count(".") == 1:
         sizes = args[:1] if short == "full" else (args[2:] if short == "randint" else args)
         if short == "randint":
@@ -164,6 +166,22 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
     if args and isinstance(args[0], TensorVal):
         return call_method(session, interp, args[0], short, list(args[1:]), kwargs, node)
     return UNKNOWN
+
+
+def _normal(session: Any, interp: Any, args: list, kwargs: dict, node: Any) -> Any:
+    """``torch.normal(mean, std, size)``: ``size`` when given, else the shape of the tensor ``mean``/``std``
+    (both tensors: broadcast together)."""
+    bound = dict(zip(("mean", "std", "size"), args))
+    bound.update({k: v for k, v in kwargs.items() if k in ("mean", "std", "size")})
+    if "size" in bound:
+        dims = dims_of([bound["size"]], interp)
+        return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
+    operands = [bound.get("mean"), bound.get("std", 1.0)]
+    if any(o is UNKNOWN for o in operands) or not any(isinstance(o, TensorVal) for o in operands):
+        return unknown_tensor()
+    tensors = [o for o in operands if isinstance(o, TensorVal)]
+    out = tensors[0] if len(tensors) == 1 else binop(session, interp, "normal", tensors[0], tensors[1], node)
+    return TensorVal(out.shape, tainted=out.tainted) if isinstance(out, TensorVal) else out
 
 
 def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: Any) -> Any:
