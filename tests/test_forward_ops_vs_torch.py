@@ -223,6 +223,21 @@ EXPRS = [
     "torch.lerp(x[:, :1], y, 0.5)",
     "x[:, :1].addcmul(x, y)",
     "torch.where(x[:, :1] > 0, x, 0.0)",
+    # a bool (or uint8) index selects what the data decides, whatever made it: never read as indices
+    "x[(x > 0).any(-1)]",
+    "x[(x > 0).max(-1).values]",
+    "x[(x > 0).type(torch.bool)]",
+    "x[torch.zeros(2, dtype=torch.bool)]",
+    "x[torch.ones(2, 3, dtype=torch.bool)]",
+    "x[torch.zeros_like(x, dtype=torch.bool)]",
+    "x[torch.full((2,), False)]",
+    "x[torch.where(x > 0, True, False)]",
+    "x[torch.stack([x[0] > 0, x[1] > 0])]",
+    "x[torch.zeros(2, dtype=torch.uint8)]",
+    "x[torch.zeros(3, dtype=torch.long)]",
+    "x[torch.full((3,), 1, dtype=torch.long)]",
+    "x[torch.arange(4).view(2, 2) % 2]",
+    "x[torch.stack([torch.arange(2), torch.arange(2)])]",
 ]
 
 
@@ -264,7 +279,7 @@ def test_forward_expressions_give_torchs_shape_or_none(tmp_path: Path) -> None:
     wrong = [(e, r["output_shape"], t) for e, r, t in zip(EXPRS, rows, truth) if r["output_shape"] not in (None, t)]
     assert wrong == []
     known = sum(r["output_shape"] is not None for r in rows)
-    assert known >= 207, [e for e, r in zip(EXPRS, rows) if r["output_shape"] is None]
+    assert known >= 211, [e for e, r in zip(EXPRS, rows) if r["output_shape"] is None]
     reported = run_cli("check", "--show-info", "--output-format", "json", str(path), "--input", "M=2,3,4")
     assert reported.exit_code in (0, 1), reported.stderr
     assert [(d["location"]["row"], d["message"]) for d in reported.json() if d["severity"] != "info"] == []

@@ -19,6 +19,7 @@ from cnnlint.interpret.tensor_operators import (
     _ops,
     binop,
     broadcast_operands,
+    dtype_flags,
     known_args,
     matmul,
     numpy_aliases,
@@ -329,7 +330,11 @@ def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list,
             session.forward.batch_mixing_view(interp, t, list(args), node, name)
         return out
     if name == "type" and (args or "dtype" in kwargs):  # ``x.type(torch.float64)``; ``x.type()`` is a string
-        return TensorVal(shape, tainted=t.tainted)
+        integer, mask = dtype_flags(args[0] if args else kwargs["dtype"]) or (False, False)
+        return TensorVal(shape, integer, tainted=t.tainted, mask=mask)
+    if name == "to" and any(dtype_flags(v) is not None for v in (*args, *kwargs.values())):
+        integer, mask = next(f for f in map(dtype_flags, (*args, *kwargs.values())) if f is not None)
+        return TensorVal(shape, integer, tainted=t.tainted, mask=mask)
     if name == "ravel" and not args and not kwargs:
         return _run_layer(session, interp, "Tensor.flatten", t, [], {}, node)
     if name == "where" and len(args) == 2 and not kwargs:  # ``x.where(cond, y)`` is ``torch.where(cond, x, y)``
@@ -391,8 +396,11 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
             if not (dim is None or known_args(dim)) or not known_args(keepdim):
                 return unknown_tensor()
             out = TensorVal(ops.reduce(shape, dim, bool(keepdim)))
+            out.integer, out.mask = _reduced_flags(name, t)
             if name in ("max", "min", "median") and dim is not None or name == "mode":
-                return values_indices(out.shape)
+                values, indices = pair = values_indices(out.shape)
+                values.integer, values.mask = out.integer, out.mask
+                return pair
             if name in ("std_mean", "var_mean"):
                 return (out, TensorVal(out.shape))
             if name == "aminmax":
@@ -466,6 +474,16 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
     elif name not in _NOT_OPS:
         session.forward.stop(interp, node, f"shape following stops here: {name}(...) is not an op cnnlint knows")
     return unknown_tensor()
+
+
+def _reduced_flags(name: str, t: TensorVal) -> tuple[bool, bool]:
+    """(integer, mask) of a reduction's values: chosen elements keep their dtype, ``any``/``all`` give
+    bools, sums of bools or integers are integers."""
+    if name in ("max", "min", "amax", "amin", "median", "mode"):
+        return t.integer, t.mask
+    if name in ("any", "all"):
+        return False, True
+    return name in ("sum", "prod", "nansum") and (t.integer or t.mask), False
 
 
 _DATA_DEPENDENT = frozenset({"nonzero", "argwhere", "masked_select", "unique", "unique_consecutive", "bincount"})

@@ -3,7 +3,9 @@ broadcasting, comparisons (bool masks), ``@``/``matmul``/``bmm``, and ``t[...]``
 
 A result keeps what the interpreter knows of its elements' kind: indices stay
 indices through integer arithmetic, a comparison is a mask, and a mask used
-as an index selects a number of elements only the data decides (never a gather).
+as an index selects a number of elements only the data decides (never a gather);
+a tensor index gathers only when it is known to hold integers (a bool one made by
+``torch.zeros(n, dtype=torch.bool)`` or ``(m > 0).any(-1)`` selects, a uint8 one too).
 Methods whose other operands broadcast with the tensor (``x.pow(t)``, ``x.clamp(lo, hi)``,
 ``x.masked_fill(mask, v)``, ``x.addcmul(a, b)``) and torch's ``axis=``/``keepdims=`` spellings live here too.
 """
@@ -14,7 +16,7 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import tensor_values
-from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
+from cnnlint.interpret.values import UNKNOWN, ListVal, QualName, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
 
@@ -153,6 +155,14 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
                     "only the data decides",
                 )
                 return unknown_tensor()
+            if not item.integer:  # a float index raises, a bool one selects: which, cnnlint does not know
+                session.forward.stop(
+                    interp,
+                    node,
+                    "shape following stops here: indexing with a tensor not known to hold indices "
+                    "(integers gather, a bool mask selects what the data decides)",
+                )
+                return unknown_tensor()
             converted.append(item.shape)
         elif item is None or item is Ellipsis or isinstance(item, slice):
             if isinstance(item, slice) and not all(
@@ -175,6 +185,22 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
         return unknown_tensor()
     except (TypeError, ValueError, IndexError, AttributeError):
         return unknown_tensor()
+
+
+# uint8 is not among them: as an index torch reads a uint8 tensor as a mask.
+_INTEGER_DTYPES = frozenset({"long", "int64", "int", "int32", "int16", "short", "int8"})
+
+
+def dtype_flags(dtype: Any) -> tuple[bool, bool] | None:
+    """(integer, mask) of a tensor of ``dtype`` (``torch.long``, ``torch.bool``); None when ``dtype`` is not
+    a torch dtype cnnlint can read."""
+    name = dtype.name if isinstance(dtype, QualName) else ""
+    if not name.startswith("torch.") or name.count(".") != 1:
+        return None
+    short = name[len("torch.") :]
+    if short in _INTEGER_DTYPES or short == "bool":
+        return short != "bool", short == "bool"
+    return (False, False) if short.startswith(("float", "bfloat", "half", "double", "complex")) else None
 
 
 def _as_tuple(key: Any) -> tuple | None:
