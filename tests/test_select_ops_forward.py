@@ -106,3 +106,28 @@ def test_reductions_read_their_arguments_as_torch_does(tmp_path: Path, expr: str
     path = tmp_path / "reduced.py"
     expected, _ = torch_built(source, path, "Net", (2, 3, 4))
     assert summary_model(path, "Net", "2,3,4")["output_shape"] == expected
+
+
+UNPOOL = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pool = nn.MaxPool2d(2, return_indices=True)
+
+    def forward(self, x):
+        pooled, where = self.pool(x)
+        values, indices = F.max_pool2d(x, 2, return_indices=True)
+        return torch.cat([pooled + values, where.float(), indices[:, :1].float()], 1)
+"""
+
+
+def test_a_max_pool_that_returns_indices_returns_two_tensors(tmp_path: Path) -> None:
+    path = tmp_path / "unpool.py"
+    expected, _ = torch_built(UNPOOL, path, "Net", (2, 3, 8, 8))
+    assert summary_model(path, "Net", "2,3,8,8")["output_shape"] == expected
+    assert findings(path, "--input", "Net=2,3,8,8") == []

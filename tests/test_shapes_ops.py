@@ -145,6 +145,20 @@ def test_chunk_and_unbind() -> None:
     run(st.tuples(_shape_and_dim(), st.integers(-1, 6)), check)
 
 
+def test_tensor_split() -> None:
+    def check(case: Any) -> None:
+        (shape, dim), how = case
+        same_as_torch(
+            f"tensor_split({shape}, {how}, {dim})",
+            lambda: ops.tensor_split(shape_of(shape), how, dim),
+            lambda: torch.tensor_split(meta(shape), how, dim),
+            ("CNL005", "CNL006"),
+        )
+
+    indices = st.lists(st.integers(-7, 7), max_size=4)
+    run(st.tuples(_shape_and_dim(), st.integers(-1, 6) | indices), check, examples=120)
+
+
 @st.composite
 def _dims_arg(draw: st.DrawFn, rank: int) -> Any:
     """None, an int, or a tuple of dims (now and then repeated or out of range)."""

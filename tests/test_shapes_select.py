@@ -109,3 +109,32 @@ def test_select() -> None:
         )
 
     run(st.tuples(DIMS, DIM, st.integers(-6, 5)), check)
+
+
+def test_diagonal() -> None:
+    def check(case: Any) -> None:
+        shape, offset, dim1, dim2 = case
+        same_as_torch(
+            f"{shape}.diagonal({offset}, {dim1}, {dim2})",
+            lambda: ops_select.diagonal(shape_of(shape), offset, dim1, dim2),
+            lambda: meta(shape).diagonal(offset, dim1, dim2),
+            ("CNL005",),
+        )
+
+    run(st.tuples(DIMS, st.integers(-6, 6), DIM, DIM), check)
+
+
+def test_embedding() -> None:
+    import torch.nn.functional as F
+
+    def check(case: Any) -> None:
+        index, weight, padding_idx = case
+        same_as_torch(
+            f"F.embedding({index}, {weight}, padding_idx={padding_idx})",
+            lambda: ops_select.embedding(shape_of(index), shape_of(weight), padding_idx),
+            lambda: F.embedding(meta(index, dtype=torch.long), meta(weight), padding_idx=padding_idx),
+            ("CNL005", "CNL006"),
+        )
+
+    weight = st.one_of(st.tuples(st.integers(0, 5), st.integers(0, 5)), DIMS)
+    run(st.tuples(DIMS, weight, st.none() | st.integers(-6, 6)), check)

@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from cnnlint.interpret.multi import multi_output
+from cnnlint.interpret.multi import multi_output, with_indices
 from cnnlint.interpret.root_cause import repeated
 from cnnlint.interpret.values import UNKNOWN, BoundMethod, FuncVal, ModuleObj, TensorVal, TorchLayer
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
@@ -174,7 +174,7 @@ class Forward:
         if not isinstance(x, TensorVal):
             x = _unknown_tensor()
         layer.last_in = x.shape  # type: ignore[attr-defined]
-        return self.run_layer(interp, built, x, node, maybe=getattr(layer, "maybe", False))
+        return with_indices(layer.args, self.run_layer(interp, built, x, node, maybe=getattr(layer, "maybe", False)))
 
     def run_layer(self, interp: Any, layer: Layer, x: TensorVal, node: Any, maybe: bool = False) -> TensorVal:
         """One engine step. ``maybe``: the layer was built where it may never have been (an unknown

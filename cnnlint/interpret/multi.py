@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret.values import TensorVal, TorchLayer
+from cnnlint.interpret.values import UNKNOWN, TensorVal, TorchLayer
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import Finding, ShapeError
 
@@ -20,6 +20,15 @@ def multi_output(forward: Any, interp: Any, layer: TorchLayer, args: list, kwarg
     if name == "Bilinear":
         return TensorVal(Shape.unknown())
     return NotImplemented
+
+
+def with_indices(args: dict, out: TensorVal) -> Any:
+    """A max pool built with ``return_indices=True`` returns (values, indices), both of the pooled shape;
+    with a flag whose value is not known, what it returns is not known either."""
+    flag = args.get("return_indices", False)
+    if isinstance(flag, bool) or type(flag) is int:
+        return (out, TensorVal(out.shape, integer=True, tainted=out.tainted)) if flag else out
+    return UNKNOWN
 
 
 def _tensor(value: Any) -> TensorVal:

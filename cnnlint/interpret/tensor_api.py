@@ -12,8 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint.interpret import tensor_values
+from cnnlint.interpret.multi import with_indices
 from cnnlint.interpret.namedtuples import NamedTupleVal
-from cnnlint.interpret.tensor_operators import _ops, binop, known_args, matmul, unknown_tensor
+from cnnlint.interpret.tensor_operators import (
+    BROADCASTS_WITH,
+    _ops,
+    binop,
+    broadcast_operands,
+    dtype_flags,
+    known_args,
+    matmul,
+    numpy_aliases,
+    ternary,
+    unknown_tensor,
+)
 from cnnlint.interpret.tensor_select import MIN_MAX, pieces, select, values_indices
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape, is_known
@@ -25,6 +37,7 @@ LIKE = frozenset({"zeros_like", "ones_like", "randn_like", "rand_like", "empty_l
 # (integer, mask) after a cast: indices (``pos_emb[idx.long()]``), a mask (``keep.bool()``), or neither.
 _CASTS = {"long": (True, False), "int": (True, False), "bool": (False, True), "logical_not": (False, True)}
 _CASTS.update(dict.fromkeys(("float", "double", "half", "bfloat16"), (False, False)))
+_CASTS.update(dict.fromkeys(("isnan", "isinf", "isfinite", "isposinf", "isneginf", "signbit"), (False, True)))
 SAME_SHAPE = frozenset(
     [
         "contiguous",
@@ -85,6 +98,12 @@ SAME_SHAPE = frozenset(
         "roll",
         "logical_not",
         "bitwise_not",
+        "isnan",
+        "isinf",
+        "isfinite",
+        "isposinf",
+        "isneginf",
+        "signbit",
         "log2",
         "log10",
         "log1p",
@@ -94,9 +113,24 @@ SAME_SHAPE = frozenset(
         "frac",
         "negative",
         "sgn",
+        "clamp_min",
+        "clamp_max",
+        "logcumsumexp",
+        # the tensor written into: its shape, whatever was scattered or added into it
+        "scatter",
+        "scatter_add",
+        "scatter_reduce",
+        "index_add",
+        "index_copy",
+        "index_fill",
+        "masked_scatter",
+        "index_put",
     ]
 )
-_RESHAPING_INPLACE = frozenset({"resize_", "unsqueeze_", "squeeze_", "transpose_", "t_", "as_strided_", "swapdims_"})
+_RESHAPING_INPLACE = frozenset(
+    {"resize_", "resize_as_", "set_", "unsqueeze_", "squeeze_", "transpose_", "t_", "as_strided_", "swapdims_"}
+    | {"swapaxes_"}
+)
 REDUCTIONS = frozenset(
     [
         "mean",
@@ -121,12 +155,15 @@ REDUCTIONS = frozenset(
         "var_mean",
         "vector_norm",
         "aminmax",
+        "count_nonzero",
+        "mode",
     ]
 )
 # Where ``dim`` and ``keepdim`` are given positionally, when not first and second:
 # ``norm(p, dim, keepdim)``, ``std``/``var(dim, unbiased, keepdim)``.
 _REDUCTION_POSITIONS = {"norm": (1, 2), "vector_norm": (1, 2), "std": (0, 2), "var": (0, 2)}
 _REDUCTION_POSITIONS.update({"std_mean": (0, 2), "var_mean": (0, 2), "aminmax": (99, 99)})  # aminmax: keywords
+_REDUCTION_POSITIONS["count_nonzero"] = (0, 99)  # no keepdim
 _BINARY = {
     "add": "+",
     "sub": "-",
@@ -148,7 +185,13 @@ _BINARY = {
     "atan2": "atan2",
     "fmod": "%",
     "remainder": "%",
+    "bitwise_and": "&",
+    "bitwise_or": "|",
+    "bitwise_xor": "^",
 }
+# Elementwise ops of two operands that broadcast, named as torch names them.
+_BINARY.update({n: n for n in ("logical_and", "logical_or", "logical_xor", "isclose", "hypot", "copysign", "xlogy")})
+_BINARY.update({n: n for n in ("heaviside", "float_power", "fmax", "fmin")})
 
 
 def dims_of(values: Any, interp: Any) -> tuple | None:
@@ -218,7 +261,7 @@ def _run_layer(session: Any, interp: Any, call_name: str, t: TensorVal, args: li
         drop_first=not call_name.startswith("Tensor."),
     )
     layer = build_one(call)
-    return session.forward.run_layer(interp, layer, t, node)
+    return with_indices(getattr(layer, "args", None) or {}, session.forward.run_layer(interp, layer, t, node))
 
 
 # Methods whose result holds the elements of the tensor they are called on, rearranged: its dtype, so
@@ -227,7 +270,7 @@ _KEEPS_DTYPE = frozenset(
     {"view", "reshape", "flatten", "unflatten", "unsqueeze", "squeeze", "permute", "transpose", "t", "expand"}
     | {"expand_as", "view_as", "reshape_as", "repeat", "tile", "flip", "roll", "narrow", "select", "chunk"}
     | {"split", "unbind", "movedim", "moveaxis", "swapaxes", "swapdims", "index_select", "gather", "diagonal"}
-    | {"repeat_interleave", "tril", "triu", "clone", "contiguous", "detach"}
+    | {"repeat_interleave", "tril", "triu", "clone", "contiguous", "detach", "tensor_split"}
 )
 
 
@@ -243,6 +286,10 @@ def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, 
 def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, kwargs: dict, node: Any) -> Any:
     from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
 
+    if "axis" in kwargs or "keepdims" in kwargs:
+        kwargs = numpy_aliases(name, kwargs)
+        if kwargs is None:
+            return unknown_tensor()
     known = tensor_values.call_method(t, name, args, kwargs)
     if known is not NotImplemented:
         return known
@@ -261,6 +308,12 @@ def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list,
         if shape.rank is not None and not -shape.rank <= index < shape.rank:
             return UNKNOWN
         return _dim_value(shape.dim(index))
+    if name in BROADCASTS_WITH:
+        others = [*args, *(kwargs[k] for k in BROADCASTS_WITH[name] if k in kwargs)]
+        if name == "masked_fill":
+            others = others[:1] if args else others  # the value is a number or a 0-D tensor
+        if any(isinstance(o, TensorVal) or o is UNKNOWN for o in others):
+            return broadcast_operands(session, interp, name, t, others, node)
     if name in SAME_SHAPE or (name.endswith("_") and name not in _RESHAPING_INPLACE):
         integer, mask = _CASTS.get(name, (t.integer, t.mask))
         return TensorVal(shape, integer, tainted=t.tainted, mask=mask)
@@ -276,6 +329,18 @@ def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list,
         if isinstance(out, TensorVal) and not kwargs:
             session.forward.batch_mixing_view(interp, t, list(args), node, name)
         return out
+    if name == "type" and (args or "dtype" in kwargs):  # ``x.type(torch.float64)``; ``x.type()`` is a string
+        integer, mask = dtype_flags(args[0] if args else kwargs["dtype"]) or (False, False)
+        return TensorVal(shape, integer, tainted=t.tainted, mask=mask)
+    if name == "to" and any(dtype_flags(v) is not None for v in (*args, *kwargs.values())):
+        integer, mask = next(f for f in map(dtype_flags, (*args, *kwargs.values())) if f is not None)
+        return TensorVal(shape, integer, tainted=t.tainted, mask=mask)
+    if name == "ravel" and not args and not kwargs:
+        return _run_layer(session, interp, "Tensor.flatten", t, [], {}, node)
+    if name == "where" and len(args) == 2 and not kwargs:  # ``x.where(cond, y)`` is ``torch.where(cond, x, y)``
+        from cnnlint.interpret.torch_calls import call_torch
+
+        return call_torch(session, interp, "torch.where", [args[0], t, args[1]], {}, node)
     if name in ("view_as", "reshape_as", "expand_as") and args and isinstance(args[0], TensorVal):
         return TensorVal(args[0].shape)
     if name == "flatten":
@@ -291,24 +356,11 @@ def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list,
     if name in ("matmul", "mm", "bmm") and args:
         return matmul(session, interp, t, args[0], node, name)
     if name in ("addcmul", "addcdiv", "lerp") and len(args) >= 2:
-        return _ternary(session, interp, name, t, args[:2], node)
+        return ternary(session, interp, name, t, args[:2], node)
     if name in ("new_zeros", "new_ones", "new_empty", "new_full") and args:
         dims = dims_of(args[:1] if name == "new_full" else args, interp)
         return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
     return tensor_op(session, interp, name, t, args, kwargs, node)
-
-
-def _ternary(session: Any, interp: Any, name: str, t: TensorVal, others: list, node: Any) -> Any:
-    """``addcmul(t, a, b)`` / ``addcdiv`` / ``lerp(t, end, weight)``: the three operands broadcast together."""
-    out: Any = t
-    for other in others:
-        number = isinstance(other, (int, float)) and not isinstance(other, (bool, Sym))
-        if not isinstance(other, TensorVal) and not (name == "lerp" and number):
-            return unknown_tensor()
-        out = binop(session, interp, name, out, other, node)
-        if not isinstance(out, TensorVal):
-            return out
-    return out
 
 
 def tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, kwargs: dict, node: Any) -> Any:
@@ -334,7 +386,7 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
             if name in ("max", "min") and args and isinstance(args[0], TensorVal):  # torch.max(a, b)
                 return binop(session, interp, name, t, args[0], node)
             at_dim, at_keepdim = _REDUCTION_POSITIONS.get(name, (0, 1))
-            dim = args[at_dim] if len(args) > at_dim else kwargs.get("dim")
+            dim = args[at_dim] if len(args) > at_dim else kwargs.get("dim", -1 if name == "mode" else None)
             keepdim = args[at_keepdim] if len(args) > at_keepdim else kwargs.get("keepdim", False)
             if isinstance(dim, (tuple, ListVal)):
                 dim = interp.iterate(dim, None)
@@ -344,26 +396,33 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
             if not (dim is None or known_args(dim)) or not known_args(keepdim):
                 return unknown_tensor()
             out = TensorVal(ops.reduce(shape, dim, bool(keepdim)))
-            if name in ("max", "min", "median") and dim is not None:
-                return values_indices(out.shape)
+            out.integer, out.mask = _reduced_flags(name, t)
+            if name in ("max", "min", "median") and dim is not None or name == "mode":
+                values, indices = pair = values_indices(out.shape)
+                values.integer, values.mask = out.integer, out.mask
+                return pair
             if name in ("std_mean", "var_mean"):
                 return (out, TensorVal(out.shape))
             if name == "aminmax":
                 return NamedTupleVal([out, TensorVal(out.shape)], MIN_MAX)
-            if name in ("argmax", "argmin"):
+            if name in ("argmax", "argmin", "count_nonzero"):
                 out.integer = True
             return out
         if name == "permute":
-            dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, ListVal)) else args
+            if not args and set(kwargs) != {"dims"}:
+                return unknown_tensor()
+            dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, ListVal)) else args or kwargs["dims"]
             dims = interp.iterate(dims, None) if not isinstance(dims, list) else dims
             if dims is None or not known_args(*dims):
                 return unknown_tensor()
             return TensorVal(ops.permute(shape, tuple(dims)))
-        if name in ("transpose", "swapaxes", "swapdims") and len(args) == 2 and known_args(*args):
-            return TensorVal(ops.transpose(shape, args[0], args[1]))
+        if name in ("transpose", "swapaxes", "swapdims"):
+            pair = [*args, *(kwargs[k] for k in ("dim0", "dim1")[len(args) :] if k in kwargs)]
+            if len(pair) == 2 and len(args) + len(kwargs) == 2 and known_args(*pair):
+                return TensorVal(ops.transpose(shape, pair[0], pair[1]))
         if name == "t":
             return TensorVal(ops.t(shape))
-        if name == "movedim" and len(args) == 2 and known_args(*args):
+        if name in ("movedim", "moveaxis") and len(args) == 2 and known_args(*args):
             return TensorVal(ops.movedim(shape, args[0], args[1]))
         if name == "unsqueeze":
             d = args[0] if args else kwargs.get("dim")
@@ -371,11 +430,14 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
         if name == "squeeze":
             d = args[0] if args else kwargs.get("dim")
             return TensorVal(ops.squeeze(shape, d)) if known_args(d) or d is None else unknown_tensor()
-        if name in ("expand", "repeat", "tile"):
-            sizes = dims_of(args, interp)
+        if name in ("expand", "repeat", "tile", "broadcast_to"):
+            keyword = {"expand": "size", "repeat": "repeats", "tile": "dims", "broadcast_to": "size"}[name]
+            if not args and keyword not in kwargs:
+                return unknown_tensor()
+            sizes = dims_of(args or [kwargs[keyword]], interp)
             if sizes is None or any(s is UNKNOWN for s in sizes):
                 return unknown_tensor()
-            return TensorVal(getattr(ops, name)(shape, sizes))
+            return TensorVal(getattr(ops, "expand" if name == "broadcast_to" else name)(shape, sizes))
         if name == "repeat_interleave":
             repeats = args[0] if args else kwargs.get("repeats")
             dim = args[1] if len(args) > 1 else kwargs.get("dim")
@@ -412,6 +474,16 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
     elif name not in _NOT_OPS:
         session.forward.stop(interp, node, f"shape following stops here: {name}(...) is not an op cnnlint knows")
     return unknown_tensor()
+
+
+def _reduced_flags(name: str, t: TensorVal) -> tuple[bool, bool]:
+    """(integer, mask) of a reduction's values: chosen elements keep their dtype, ``any``/``all`` give
+    bools, sums of bools or integers are integers."""
+    if name in ("max", "min", "amax", "amin", "median", "mode"):
+        return t.integer, t.mask
+    if name in ("any", "all"):
+        return False, True
+    return name in ("sum", "prod", "nansum") and (t.integer or t.mask), False
 
 
 _DATA_DEPENDENT = frozenset({"nonzero", "argwhere", "masked_select", "unique", "unique_consecutive", "bincount"})

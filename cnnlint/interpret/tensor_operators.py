@@ -3,7 +3,11 @@ broadcasting, comparisons (bool masks), ``@``/``matmul``/``bmm``, and ``t[...]``
 
 A result keeps what the interpreter knows of its elements' kind: indices stay
 indices through integer arithmetic, a comparison is a mask, and a mask used
-as an index selects a number of elements only the data decides (never a gather).
+as an index selects a number of elements only the data decides (never a gather);
+a tensor index gathers only when it is known to hold integers (a bool one made by
+``torch.zeros(n, dtype=torch.bool)`` or ``(m > 0).any(-1)`` selects, a uint8 one too).
+Methods whose other operands broadcast with the tensor (``x.pow(t)``, ``x.clamp(lo, hi)``,
+``x.masked_fill(mask, v)``, ``x.addcmul(a, b)``) and torch's ``axis=``/``keepdims=`` spellings live here too.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import tensor_values
-from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
+from cnnlint.interpret.values import UNKNOWN, ListVal, QualName, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
 
@@ -27,6 +31,15 @@ def _ops() -> Any:
 
 def unknown_tensor() -> TensorVal:
     return TensorVal(Shape.unknown())
+
+
+# Out of place, these keep the tensor's shape only when their other operands are numbers: a tensor
+# exponent, bound or mask broadcasts with it (``x[:, :1].masked_fill(mask, 0)`` has the mask's rows).
+BROADCASTS_WITH = {"pow": ("exponent",), "clamp": ("min", "max"), "clip": ("min", "max"), "masked_fill": ("mask",)}
+BROADCASTS_WITH.update({"clamp_min": ("min",), "clamp_max": ("max",)})
+# Methods written in Python (torch/_tensor.py, torch/functional.py): torch's ``axis=``/``keepdims=``
+# aliases for ``dim``/``keepdim`` belong to its native ops, so these raise a TypeError for them.
+_NO_NUMPY_ALIASES = frozenset({"norm", "split", "unique", "unique_consecutive", "unflatten"})
 
 
 def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) -> Any:
@@ -50,13 +63,13 @@ def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) 
         except (TypeError, ValueError):
             return unknown_tensor()
         integer = left.integer and right.integer and op in _INTEGER_OPS
-        mask = op in _MASK_OPS or (op in _LOGICAL_OPS and left.mask and right.mask)
+        mask = op in _BOOL_OPS or (op in _LOGICAL_OPS and left.mask and right.mask)
         return TensorVal(shape, integer, tainted=tainted, mask=mask)
     tensor = left if lt else right
     other = right if lt else left
     if other is None or isinstance(other, (bool, int, float)) and not isinstance(other, Sym):
         integer = tensor.integer and op in _INTEGER_OPS and type(other) is int
-        mask = op in _MASK_OPS or (op in _LOGICAL_OPS and tensor.mask and type(other) is bool)
+        mask = op in _BOOL_OPS or (op in _LOGICAL_OPS and tensor.mask and type(other) is bool)
         return TensorVal(tensor.shape, integer, tainted=tensor.tainted, mask=mask)
     rec = session.forward.recording
     if other is UNKNOWN and not tensor.tainted and not (rec is not None and rec.stops):
@@ -71,6 +84,7 @@ _INTEGER_OPS = frozenset({"+", "-", "*", "//", "%"})
 _COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _MASK_OPS = frozenset(_COMPARISONS.values())  # their result is a bool tensor
 _LOGICAL_OPS = frozenset({"&", "|", "^"})  # a bool tensor again when both sides are
+_BOOL_OPS = _MASK_OPS | {"logical_and", "logical_or", "logical_xor", "isclose"}  # a bool tensor whatever the sides
 
 
 def compare(session: Any, interp: Any, op: ast.cmpop, left: Any, right: Any, node: Any) -> Any:
@@ -127,7 +141,9 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
     ops = _ops()
     if ops is None:
         return unknown_tensor()
-    items = key if isinstance(key, tuple) else (key,)
+    items = _as_tuple(key)
+    if items is None:
+        return unknown_tensor()
     converted = []
     for item in items:
         if isinstance(item, TensorVal):
@@ -137,6 +153,14 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
                     node,
                     "shape following stops here: indexing with a bool mask selects a number of elements "
                     "only the data decides",
+                )
+                return unknown_tensor()
+            if not item.integer:  # a float index raises, a bool one selects: which, cnnlint does not know
+                session.forward.stop(
+                    interp,
+                    node,
+                    "shape following stops here: indexing with a tensor not known to hold indices "
+                    "(integers gather, a bool mask selects what the data decides)",
                 )
                 return unknown_tensor()
             converted.append(item.shape)
@@ -163,7 +187,78 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
         return unknown_tensor()
 
 
+# uint8 is not among them: as an index torch reads a uint8 tensor as a mask.
+_INTEGER_DTYPES = frozenset({"long", "int64", "int", "int32", "int16", "short", "int8"})
+
+
+def dtype_flags(dtype: Any) -> tuple[bool, bool] | None:
+    """(integer, mask) of a tensor of ``dtype`` (``torch.long``, ``torch.bool``); None when ``dtype`` is not
+    a torch dtype cnnlint can read."""
+    name = dtype.name if isinstance(dtype, QualName) else ""
+    if not name.startswith("torch.") or name.count(".") != 1:
+        return None
+    short = name[len("torch.") :]
+    if short in _INTEGER_DTYPES or short == "bool":
+        return short != "bool", short == "bool"
+    return (False, False) if short.startswith(("float", "bfloat", "half", "double", "complex")) else None
+
+
+def _as_tuple(key: Any) -> tuple | None:
+    """The index items of ``t[key]``. Like NumPy, torch reads a short list holding a sequence, a slice,
+    a tensor, ``...`` or None as a tuple (``x[[[0, 1]]]`` is ``x[[0, 1]]``); None when that is not known."""
+    if isinstance(key, tuple):
+        return key
+    if type(key) is not ListVal or len(key.items) >= 32:
+        return (key,)
+    if key.uncertain or any(item is UNKNOWN for item in key.items):
+        return None
+    sequence_like = (TensorVal, ListVal, tuple, str, slice)
+    if any(isinstance(item, sequence_like) or item is None or item is Ellipsis for item in key.items):
+        return tuple(key.items)
+    return (key,)
+
+
 def known_args(*values: Any) -> bool:
     return all(
         (isinstance(v, int) and not isinstance(v, Sym)) or (isinstance(v, tuple) and known_args(*v)) for v in values
     )
+
+
+def numpy_aliases(name: str, kwargs: dict) -> dict | None:
+    """``x.sum(axis=1, keepdims=True)``: torch's own spellings of ``dim``/``keepdim`` for its native ops;
+    None where torch raises (both spellings given, or a method written in Python that has neither)."""
+    renamed = dict(kwargs)
+    for alias, name_ in (("axis", "dim"), ("keepdims", "keepdim")):
+        if alias in renamed:
+            if name_ in renamed or name in _NO_NUMPY_ALIASES:
+                return None
+            renamed[name_] = renamed.pop(alias)
+    return renamed
+
+
+def broadcast_operands(session: Any, interp: Any, name: str, t: TensorVal, others: list, node: Any) -> Any:
+    """``x.pow(t)`` / ``x.clamp(lo, hi)`` / ``x.masked_fill(mask, v)`` with tensor operands: the tensor
+    operands broadcast with ``x`` (an operand not known could be a tensor of any shape: unknown)."""
+    out: Any = t
+    for other in others:
+        if other is UNKNOWN:
+            return unknown_tensor()
+        if isinstance(other, TensorVal):
+            out = binop(session, interp, name, out, other, node)
+            if not isinstance(out, TensorVal) or out.shape.is_unknown:
+                return out
+    integer = t.integer and (name == "masked_fill" or all(o.integer for o in others if isinstance(o, TensorVal)))
+    return TensorVal(out.shape, integer, tainted=out.tainted, mask=t.mask and name == "masked_fill")
+
+
+def ternary(session: Any, interp: Any, name: str, t: TensorVal, others: list, node: Any) -> Any:
+    """``addcmul(t, a, b)`` / ``addcdiv`` / ``lerp(t, end, weight)``: the three operands broadcast together."""
+    out: Any = t
+    for other in others:
+        number = isinstance(other, (int, float)) and not isinstance(other, (bool, Sym))
+        if not isinstance(other, TensorVal) and not (name == "lerp" and number):
+            return unknown_tensor()
+        out = binop(session, interp, name, out, other, node)
+        if not isinstance(out, TensorVal):
+            return out
+    return out

@@ -1,6 +1,6 @@
 """Tensor methods that choose elements along a dim or cut a tensor into pieces: ``sort``,
-``topk``, ``gather``, ``index_select``, ``narrow``, ``select``, ``tril``/``triu``
-(``cnnlint.shapes.ops_select``) and ``chunk``/``split``/``unbind``; the (values, indices)
+``topk``, ``gather``, ``index_select``, ``narrow``, ``select``, ``tril``/``triu``, ``diagonal``
+(``cnnlint.shapes.ops_select``), ``outer``, and ``chunk``/``split``/``unbind``/``tensor_split``; the (values, indices)
 tuples torch returns, with their field names.
 """
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from cnnlint.interpret.namedtuples import NamedTupleType, NamedTupleVal
 from cnnlint.interpret.tensor_operators import known_args, unknown_tensor
+from cnnlint.interpret.tensor_products import outer
 from cnnlint.interpret.values import UNKNOWN, ListVal, TensorVal
 from cnnlint.shapes.dims import Shape
 
@@ -38,6 +39,8 @@ def select(name: str, t: TensorVal, args: list, kwargs: dict) -> Any:
         if not known_args(dim) or isinstance(dim, bool):
             return unknown_tensor()
         out = ops_select.along(shape, dim)
+        if name == "msort":  # a tensor, the values alone
+            return TensorVal(out, t.integer, tainted=t.tainted, mask=t.mask)
         return TensorVal(out, integer=True) if name == "argsort" else values_indices(out)
     if name in ("cummax", "cummin") and (args or "dim" in kwargs):
         dim = arg(0, "dim", None)
@@ -63,6 +66,13 @@ def select(name: str, t: TensorVal, args: list, kwargs: dict) -> Any:
         if not known_args(dim, index):
             return unknown_tensor()
         return TensorVal(ops_select.select(shape, dim, index), t.integer, tainted=t.tainted, mask=t.mask)
+    if name == "diagonal":
+        offset, dim1, dim2 = arg(0, "offset", 0), arg(1, "dim1", 0), arg(2, "dim2", 1)
+        if not known_args(offset, dim1, dim2):
+            return unknown_tensor()
+        return TensorVal(ops_select.diagonal(shape, offset, dim1, dim2), t.integer, tainted=t.tainted, mask=t.mask)
+    if name in ("outer", "ger") and len(args) + len(kwargs) == 1:
+        return outer(t, arg(0, "vec2", None))
     return NotImplemented
 
 
@@ -72,7 +82,8 @@ def pieces(ops: Any, interp: Any, name: str, shape: Shape, args: list, kwargs: d
         dim = args[0] if args else kwargs.get("dim", 0)
         parts = ops.unbind(shape, dim) if known_args(dim) else None
         return tuple(TensorVal(p) for p in parts) if parts is not None else UNKNOWN
-    first = args[0] if args else kwargs.get("split_size_or_sections", kwargs.get("chunks", kwargs.get("split_size")))
+    keys = ("split_size_or_sections", "chunks", "split_size", "sections", "indices", "indices_or_sections")
+    first = args[0] if args else next((kwargs[k] for k in keys if k in kwargs), None)
     if isinstance(first, (tuple, ListVal)):
         first = interp.iterate(first, None)
         if first is None:
@@ -84,6 +95,8 @@ def pieces(ops: Any, interp: Any, name: str, shape: Shape, args: list, kwargs: d
         parts = ops.chunk(shape, first, dim)
     elif name == "split":
         parts = ops.split(shape, first, dim)
+    elif name == "tensor_split":
+        parts = ops.tensor_split(shape, first, dim)
     else:
         return UNKNOWN
     return tuple(TensorVal(p) for p in parts) if parts is not None else UNKNOWN

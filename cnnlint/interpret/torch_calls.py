@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import einsum, tensor_values
+from cnnlint.interpret import einsum, tensor_products, tensor_values
 from cnnlint.interpret.tensor_api import _BINARY, FACTORIES, LIKE, _run_layer, call_method, dims_of
-from cnnlint.interpret.tensor_operators import _ops, binop, known_args, matmul, unknown_tensor
+from cnnlint.interpret.tensor_operators import _ops, binop, dtype_flags, known_args, matmul, unknown_tensor
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
@@ -65,6 +65,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             return _pad(session, interp, t, args[1:], kwargs, node)
         if short == "one_hot":
             return _one_hot(t, args[1:], kwargs)
+        if short == "embedding":
+            return tensor_products.embedding(session, interp, args, kwargs, node)
         if short == "linear":
             return _linear(session, interp, t, args[1:], kwargs, node)
         if short in (
@@ -97,6 +99,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
     if name == "torch.onnx.export" and len(args) >= 2:
         session.observe_input(args[0], args[1], node)
         return None
+    if short == "normal" and name.count(".") == 1:
+        return _normal(session, interp, args, kwargs, node)
     if short in FACTORIES and name.count(".") == 1:
         sizes = args[:1] if short == "full" else (args[2:] if short == "randint" else args)
         if short == "randint":
@@ -106,22 +110,30 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         if "size" in kwargs:
             sizes = [kwargs["size"]]
         dims = dims_of(list(sizes), interp) if sizes else None
-        return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
+        fill = args[1] if short == "full" and len(args) > 1 else kwargs.get("fill_value")
+        integer, mask = _flags(kwargs, type(fill) is int, type(fill) is bool)
+        return TensorVal(Shape(*dims), integer, mask=mask) if dims is not None else unknown_tensor()
     if short == "eye" and name.count(".") == 1 and 1 <= len(args) <= 2:
         dims = dims_of([args[0], args[-1]], interp)  # eye(n) is n x n, eye(n, m) n x m
         if dims is not None and all(isinstance(d, str) or (isinstance(d, int) and d >= 0) for d in dims):
-            return TensorVal(Shape(*dims))
+            integer, mask = _flags(kwargs, False, False)
+            return TensorVal(Shape(*dims), integer, mask=mask)
         return unknown_tensor()
     if short == "linspace" and name.count(".") == 1:
         made = tensor_values.linspace(args, kwargs)
         return made if made is not None else unknown_tensor()
     if short in LIKE and args and isinstance(args[0], TensorVal):
-        return TensorVal(args[0].shape)
+        like = args[0]
+        fill = args[1] if short == "full_like" and len(args) > 1 else kwargs.get("fill_value")
+        if short == "full_like" and "dtype" not in kwargs and type(fill) is bool:
+            return TensorVal(like.shape, mask=like.mask)  # a bool fill keeps the tensor's own dtype
+        integer, mask = _flags(kwargs, like.integer, like.mask)
+        return TensorVal(like.shape, integer, mask=mask)
     if short == "arange":
         numbers = [a for a in args if isinstance(a, int) and not isinstance(a, (bool, Sym))]
         if len(numbers) == len(args) and 1 <= len(args) <= 3 and not kwargs.get("step"):
             try:
-                return TensorVal(Shape(len(range(*numbers))), integer=True)
+                return TensorVal(Shape(len(range(*numbers))), _flags(kwargs, True, False)[0])
             except ValueError:
                 return unknown_tensor()
         return _float_arange(args, kwargs)
@@ -132,11 +144,16 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
     if short in ("_assert", "manual_seed", "set_grad_enabled", "no_grad", "inference_mode", "enable_grad"):
         return None
     if short == "flatten" and args and isinstance(args[0], TensorVal):
-        return _run_layer(session, interp, "torch.flatten", args[0], args[1:], kwargs, node)
+        out = _run_layer(session, interp, "torch.flatten", args[0], args[1:], kwargs, node)
+        if isinstance(out, TensorVal):  # the same elements: indices stay indices, a mask a mask
+            out.integer, out.mask = args[0].integer, args[0].mask
+        return out
     if short in TORCH_FUNCS and args and isinstance(args[0], TensorVal):
         return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
     if short in ("cat", "concat", "concatenate", "stack"):
         return _cat(session, interp, short, args, kwargs, node)
+    if short == "tensordot":
+        return tensor_products.tensordot(session, interp, args, kwargs, node)
     if short == "einsum":
         return einsum.einsum(session, interp, args, node)
     if short == "meshgrid":
@@ -155,11 +172,38 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
                 out = binop(session, interp, "where", out, other, node)
                 if not isinstance(out, TensorVal):
                     return out
-            return TensorVal(out.shape, tainted=any(t.tainted for t in tensors))
+            values = args[1:]  # a mask where both values are bool, indices where both are integers
+            mask = all(v.mask if isinstance(v, TensorVal) else type(v) is bool for v in values)
+            integer = all(v.integer if isinstance(v, TensorVal) else type(v) is int for v in values)
+            return TensorVal(out.shape, integer, tainted=any(t.tainted for t in tensors), mask=mask)
         return unknown_tensor()
     if args and isinstance(args[0], TensorVal):
         return call_method(session, interp, args[0], short, list(args[1:]), kwargs, node)
     return UNKNOWN
+
+
+def _flags(kwargs: dict, integer: bool, mask: bool) -> tuple[bool, bool]:
+    """(integer, mask) of a made tensor: its ``dtype=`` when given (neither when it cannot be read), else
+    what it has without one."""
+    if "dtype" not in kwargs:
+        return integer, mask
+    return dtype_flags(kwargs["dtype"]) or (False, False)
+
+
+def _normal(session: Any, interp: Any, args: list, kwargs: dict, node: Any) -> Any:
+    """``torch.normal(mean, std, size)``: ``size`` when given, else the shape of the tensor ``mean``/``std``
+    (both tensors: broadcast together)."""
+    bound = dict(zip(("mean", "std", "size"), args))
+    bound.update({k: v for k, v in kwargs.items() if k in ("mean", "std", "size")})
+    if "size" in bound:
+        dims = dims_of([bound["size"]], interp)
+        return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
+    operands = [bound.get("mean"), bound.get("std", 1.0)]
+    if any(o is UNKNOWN for o in operands) or not any(isinstance(o, TensorVal) for o in operands):
+        return unknown_tensor()
+    tensors = [o for o in operands if isinstance(o, TensorVal)]
+    out = tensors[0] if len(tensors) == 1 else binop(session, interp, "normal", tensors[0], tensors[1], node)
+    return TensorVal(out.shape, tainted=out.tainted) if isinstance(out, TensorVal) else out
 
 
 def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: Any) -> Any:
@@ -174,7 +218,8 @@ def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: 
     tainted = any(i.tainted for i in items)
     try:
         fn = ops.stack if short == "stack" else ops.cat
-        return TensorVal(fn([i.shape for i in items], dim), tainted=tainted)
+        integer, mask = all(i.integer for i in items), all(i.mask for i in items)
+        return TensorVal(fn([i.shape for i in items], dim), integer, tainted=tainted, mask=mask)
     except ShapeError as err:
         if not tainted:
             session.forward.op_error(interp, err, node, f"torch.{short}")

@@ -12,8 +12,9 @@ CNL010 matrix-product inner dims. The code lives in the ``ops_*`` modules.
 from __future__ import annotations
 
 from cnnlint.shapes.ops_broadcast import bmm, broadcast, broadcast_all, expand, matmul, mm, repeat, tile
+from cnnlint.shapes.ops_contract import outer, tensordot
 from cnnlint.shapes.ops_index import index
-from cnnlint.shapes.ops_join import cat, chunk, split, stack, unbind
+from cnnlint.shapes.ops_join import cat, chunk, split, stack, tensor_split, unbind
 from cnnlint.shapes.ops_layout import (
     flatten,
     movedim,
@@ -42,6 +43,7 @@ __all__ = [
     "matmul",
     "mm",
     "movedim",
+    "outer",
     "pad",
     "permute",
     "reduce",
@@ -51,6 +53,8 @@ __all__ = [
     "squeeze",
     "stack",
     "t",
+    "tensor_split",
+    "tensordot",
     "tile",
     "transpose",
     "unbind",

@@ -1,11 +1,12 @@
-"""Joining and splitting: cat, stack, split, chunk, unbind.
+"""Joining and splitting: cat, stack, split, chunk, unbind, tensor_split.
 
 Codes: tensors that cannot be joined (rank, or a size off the joined dim)
 are CNL009; a dim out of range, an empty list, bad split sizes are CNL005;
 a 0-D tensor where torch needs at least 1-D is CNL006.
 
 ``split``, ``chunk`` and ``unbind`` return None when the number of pieces is
-not known (the size along ``dim`` is a symbol or unknown).
+not known (the size along ``dim`` is a symbol or unknown); ``tensor_split``
+always knows how many pieces it makes.
 """
 
 from __future__ import annotations
@@ -239,3 +240,50 @@ def unbind(shape: Shape, dim: int = 0) -> list[Shape] | None:
         return None
     rest = Shape(*shape.dims[:index], *shape.dims[index + 1 :], open=shape.open)  # type: ignore[index, operator]
     return [rest for _ in range(size)]  # type: ignore[arg-type]
+
+
+def _slice_length(size: Dim, start: int, end: int) -> Dim:
+    """Length of ``[start:end]`` along a dim of ``size``, as ``at::slice`` clamps it (never negative)."""
+    if not is_known(size):
+        return 0 if start >= 0 and end >= 0 and end <= start else UNKNOWN
+    n: int = size  # type: ignore[assignment]
+    first = min(max(start + n if start < 0 else start, 0), n)
+    last = min(max(end + n if end < 0 else end, 0), n)
+    return max(last - first, 0)
+
+
+def tensor_split(shape: Shape, indices_or_sections: int | Sequence[int], dim: int = 0) -> list[Shape] | None:
+    """``torch.tensor_split``: ``n`` sections (the first ``size % n`` one longer), or the pieces between
+    the given indices, clamped as slices are (so some may be empty); never an error for sizes."""
+    if shape.rank == 0:
+        raise ShapeError("CNL006", "tensor_split expected at least a 1-dimensional tensor, got a 0-D tensor")
+    if not is_int(dim):
+        return None
+    index = wrap_open(dim, shape)
+    size = shape.dims[index] if index is not None else UNKNOWN
+    arg = indices_or_sections
+    if isinstance(arg, (list, tuple)):
+        cuts = int_dims(arg) if arg else ()
+        if cuts is None:
+            return None
+        bounds = [0, *cuts]
+        ends: list[int | None] = [*cuts, None]
+        return _pieces(
+            shape,
+            index,
+            [_slice_length(size, s, e) if e is not None else _tail(size, s) for s, e in zip(bounds, ends)],
+        )
+    if not is_int(arg):
+        return None
+    if arg <= 0:  # type: ignore[operator]
+        raise ShapeError("CNL005", f"tensor_split: number of sections must be larger than 0, got {arg}")
+    sections: int = arg  # type: ignore[assignment]
+    if not is_known(size):
+        return _pieces(shape, index, [UNKNOWN] * sections)
+    n: int = size  # type: ignore[assignment]
+    return _pieces(shape, index, [n // sections + (1 if i < n % sections else 0) for i in range(sections)])
+
+
+def _tail(size: Dim, start: int) -> Dim:
+    """The last piece of ``tensor_split``: from ``start`` to the end of the dim."""
+    return _slice_length(size, start, size) if is_known(size) else (size if start == 0 else UNKNOWN)  # type: ignore[arg-type]

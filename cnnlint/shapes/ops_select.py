@@ -1,5 +1,6 @@
 """Elements chosen along a dim: ``sort``/``argsort``/``cummax`` (same shape), ``topk`` (k of them),
-``index_select`` (as many as the index holds), ``gather`` (the index's shape), ``tril``/``triu``.
+``index_select`` (as many as the index holds), ``gather`` (the index's shape), ``tril``/``triu``,
+``narrow``/``select``, ``diagonal`` and ``F.embedding`` (rows of a weight chosen by an index).
 
 Codes: a dim out of range or a ``k`` larger than the dim is CNL005 (torch's
 IndexError / RuntimeError); ``tril``/``triu`` under 2-D and a ``gather``
@@ -8,7 +9,7 @@ index of another rank are CNL006. Unknowns give what is certain.
 
 from __future__ import annotations
 
-from cnnlint.shapes.dims import Dim, Shape, is_known
+from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, is_known
 from cnnlint.shapes.ops_common import show, wrap_open
 from cnnlint.shapes.spec import ShapeError, is_int
 
@@ -116,3 +117,48 @@ def select(shape: Shape, dim: int, index: int) -> Shape:
     if isinstance(size, int) and is_known(size) and not -size <= index < size:
         raise ShapeError("CNL005", f"select({dim}, {index}) of {show(shape)}: index out of range")
     return shape.with_dims(d for i, d in enumerate(shape.dims) if i != at)
+
+
+def _diagonal_length(rows: Dim, cols: Dim, offset: int) -> Dim:
+    """How many elements the ``offset`` diagonal of a ``rows x cols`` matrix holds (0 when it misses)."""
+    if is_known(rows, cols):
+        if offset >= 0:
+            return max(0, min(rows, cols - offset))  # type: ignore[operator]
+        return max(0, min(rows + offset, cols))  # type: ignore[operator]
+    if offset == 0 and isinstance(rows, str) and rows == cols:
+        return rows
+    return UNKNOWN
+
+
+def diagonal(shape: Shape, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Shape:
+    """``x.diagonal(offset, dim1, dim2)``: both dims go, and the diagonal's length is appended last
+    (torch gives an empty diagonal, not an error, for an offset beyond the matrix)."""
+    if not (is_int(offset) and is_int(dim1) and is_int(dim2)):
+        return Shape.unknown()
+    first, second = wrap_open(dim1, shape), wrap_open(dim2, shape)
+    if first is not None and first == second:
+        raise ShapeError("CNL005", f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    if first is None or second is None:
+        return Shape.unknown()
+    length = _diagonal_length(shape.dims[first], shape.dims[second], offset)
+    rest = (d for i, d in enumerate(shape.dims) if i not in (first, second))
+    return Shape(*rest, length, open=shape.open)
+
+
+def embedding(index: Shape, weight: Shape, padding_idx: int | None = None) -> Shape:
+    """``F.embedding(index, weight)``: one row of the 2-D ``weight`` per index, so the index's shape and
+    the row length. A ``padding_idx`` must name a row (F.embedding asserts it before anything else)."""
+    if padding_idx is not None:
+        if not is_int(padding_idx):
+            return Shape.unknown()
+        if weight.rank == 0 and padding_idx != 0:  # F.embedding reads weight.size(0) for any other
+            raise ShapeError("CNL005", "embedding: the weight has no dims to hold padding_idx")
+        rows = weight.dims[0] if weight.rank else UNKNOWN
+        if isinstance(rows, int) and is_known(rows) and padding_idx != 0 and not -rows <= padding_idx < rows:
+            raise ShapeError("CNL005", f"embedding: padding_idx {padding_idx} must be within num_embeddings {rows}")
+    if weight.rank is not None and weight.rank != 2:
+        raise ShapeError("CNL006", f"embedding: the weight must be 2-D, got {show(weight)}")
+    if weight.min_rank > 2:
+        raise ShapeError("CNL006", f"embedding: the weight must be 2-D, got {show(weight)}")
+    width = weight.dims[-1] if weight.dims else UNKNOWN
+    return Shape(*index.dims, width, open=index.open)
