@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ class Run:
     jobs: int | None = None  # --jobs; None: every CPU once there is enough to check
     tally: Tally = field(default_factory=Tally)
     stamps: dict[Path, Any] = field(default_factory=dict)  # path -> safewrite.Stamp, as read
-    walked: bool = False  # a directory was walked (bare [tool.cnnlint.inputs] keys are checked then)
+    walked: list[Path] = field(default_factory=list)  # the directories walked: which inputs keys are checked
     nothing_found: bool = False  # the paths held no Python file: warned, and no "All checks passed!"
 
     def options_for(self, path: Path) -> CheckOptions:
@@ -83,7 +84,7 @@ class Run:
 
         work: list[tuple[Path, bytes]] = []
         excluded = lambda p: per_file.is_excluded(self.settings, p)  # noqa: E731
-        self.walked = self.walked or any(p.is_dir() for p in paths)
+        self.walked.extend(Path(os.path.abspath(p)) for p in paths if p.is_dir())
         problems = self.failed
         for found in discover(
             paths,

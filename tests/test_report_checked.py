@@ -152,13 +152,84 @@ def test_config_keys_that_match_no_model(project):
     )
     result = run_cli("check", ".")
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
-    assert len(warnings) == 2, result.stderr
+    assert len(warnings) == 3, result.stderr
     assert '"models.py::Fre" matches no model in ' in warnings[0]
     assert "the models are: net, odd, bad, Free" in warnings[0]
-    assert '"ghost" matches no model' in warnings[1]
-    # a pre-commit run names files: a bare key is not reported against a few files, a path key still is
+    assert '"elsewhere.py::net" matches no model: no file checked matches "elsewhere.py"' in warnings[1]
+    assert '"ghost" matches no model' in warnings[2]
+    # a pre-commit run names files: neither a bare key nor a key for a file it was not given is reported
+    # against a few files; a path key for a file it checks still is
     named = run_cli("check", "util.py", "models.py")
-    assert "ghost" not in named.stderr and '"models.py::Fre"' in named.stderr
+    assert "ghost" not in named.stderr and "elsewhere" not in named.stderr and '"models.py::Fre"' in named.stderr
+
+
+MISTYPED = "from torch import nn\nnet = nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(1, 10))\n"
+
+
+@pytest.fixture
+def mistyped(tmp_path, monkeypatch):
+    """``models/a.py`` and a key for ``model/a.py`` (SPEC §2 item 3: a key matching no model is reported)."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "a.py").write_text(MISTYPED)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "b.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _config_warnings(*args: str) -> list[str]:
+    result = run_cli(*args)
+    return [line for line in result.stderr.splitlines() if "[tool.cnnlint.inputs]" in line]
+
+
+@pytest.mark.parametrize("command", ["check", "summary"])
+def test_a_key_whose_path_matches_no_file_is_reported(mistyped, command):
+    (mistyped / "pyproject.toml").write_text('[tool.cnnlint.inputs]\n"model/a.py::net" = [1, 3, 12, 12]\n')
+    for _ in range(2):  # the second check takes its result from the cache
+        assert _config_warnings(command, ".") == [
+            'cnnlint: warning: [tool.cnnlint.inputs] "model/a.py::net" matches no model: '
+            'no file checked matches "model/a.py" (did you mean "models/a.py"?)'
+        ]
+    # the file's own directory was walked: it holds every file "model/a.py" could name, and so does the root
+    assert len(_config_warnings(command, "models")) == 0  # "model/a.py" is not under models/
+    assert len(_config_warnings(command, str(mistyped))) == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "paths", "reported"),
+    [
+        ("models/b.py", ["models"], True),  # the walked directory holds models/b.py: it is not there
+        ("models/b.py", ["."], True),
+        ("models/b.py", ["other"], False),  # nothing walked could hold it
+        ("models/b.py", ["models/a.py"], False),  # a pre-commit run over a few files
+        ("models/b.py", ["models/a.py", "other"], False),
+        ("models/*_net.py", ["models"], True),  # a glob: the directory before its first wildcard
+        ("models/*_net.py", ["other"], False),
+        ("models/**/x.py", ["models"], True),
+        ("**/x.py", ["models"], False),  # a name at any depth: only walking the project covers it
+        ("**/x.py", ["."], True),
+        ("x.py", ["models", "other"], False),
+        ("x.py", ["."], True),
+        ("models/a.py", ["."], False),  # it matches: the model is there
+        ("models/*.py", ["models"], False),
+    ],
+)
+def test_which_runs_report_a_key_for_a_path_they_did_not_check(mistyped, key, paths, reported):
+    (mistyped / "pyproject.toml").write_text(f'[tool.cnnlint.inputs]\n"{key}::net" = [1, 3, 12, 12]\n')
+    warnings = _config_warnings("check", *paths)
+    assert warnings == ([f'cnnlint: warning: [tool.cnnlint.inputs] "{key}::net" matches no model: no file checked '
+                         f'matches "{key}"' + (' (did you mean "models/a.py"?)' if key == "models/b.py" else "")]
+                        if reported else []), warnings  # fmt: skip
+
+
+def test_a_key_for_an_excluded_file_is_reported_when_its_directory_is_walked(mistyped):
+    (mistyped / "pyproject.toml").write_text(
+        '[tool.cnnlint]\nextend-exclude = ["models"]\n[tool.cnnlint.inputs]\n"models/a.py::net" = [1, 3, 12, 12]\n'
+    )
+    assert _config_warnings("check", ".") == [
+        'cnnlint: warning: [tool.cnnlint.inputs] "models/a.py::net" matches no model: '
+        'no file checked matches "models/a.py"'
+    ]
 
 
 def test_pragma_comes_before_the_command_line_and_says_so(project):
