@@ -141,8 +141,7 @@ class Run:
                 if d.extra.get("runtime_failure") and not opts.is_enabled(d.code):
                     _err(f"{path}:{d.location.row}:{d.location.column}: {d.message}")
             result.diagnostics.sort(key=lambda d: d.sort_key)
-        if result.failed:
-            self.failed = True
+        self._note_failure(path, result)
         if (self.fix or self.diff) and any(d.fix for d in result.diagnostics):
             from cnnlint.fix import fix_diffs, plan_fixes
 
@@ -161,9 +160,21 @@ class Run:
                         return
                     self.fixed += plan.count
                     result = check_bytes(plan.fixed, str(path), self.options_for(path))
+                    self._note_failure(path, result)
         if stdin and self.fix and self.stdin_output is None:
             self.stdin_output = data  # nothing applied: the input goes back unchanged
         self.results.append(result)
+
+    def _note_failure(self, path: Path, result: FileResult) -> None:
+        """A file that failed makes the run exit 2, and an internal error says so on stderr too (SPEC §4):
+        the CNL998 alone is lost in a JSON or SARIF report nobody reads when CI only shows the exit code."""
+        if result.failed:
+            self.failed = True
+        if result.internal_error is not None:
+            from cnnlint.check import ISSUES_URL
+
+            message = " ".join(result.internal_error.split())
+            _err(f"internal error while checking {path}: {message} (please report it at {ISSUES_URL})")
 
     def _write(self, path: Path, original: bytes, fixed: bytes) -> bool:
         """Write a fix safely (see ``cnnlint.safewrite``); False, with a message, when nothing was written."""
