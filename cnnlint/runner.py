@@ -210,7 +210,7 @@ class Run:
             _err(f"warning: {message}")
 
     def closing_line(self) -> str:
-        """The text report's last line: how many models were checked, and how far (``cnnlint.checked``)."""
+        """How many models were checked, and how far (``cnnlint.checked``): the end of the text report's total."""
         from cnnlint.checked import closing_line
 
         records = [item for r in self.results for item in r.checked]
@@ -238,10 +238,10 @@ class Run:
         else:
             # A path that could not be checked, or nothing to check, never ends in "All checks passed!".
             clean = not diagnostics and not self.fixed
-            out = render(diagnostics, output_format, quiet=quiet or (clean and (self.failed or self.nothing_found)),
-                         fixed=self.fixed)  # fmt: skip
+            no_total = quiet or (clean and (self.failed or self.nothing_found))
+            out = render(diagnostics, output_format, quiet=no_total, fixed=self.fixed)
             if output_format == "text" and not quiet and self.results:
-                out = (out if not out or out.endswith("\n") else out + "\n") + self.closing_line()
+                out = _with_count(out, self.closing_line(), joined=not no_total)
             if out:
                 sys.stdout.write(out if out.endswith("\n") else out + "\n")
         sys.stdout.flush()
@@ -258,6 +258,14 @@ class Run:
         if self.failed:
             return 2
         return 1 if any(severity(d.code) in ("error", "warning") for d in self.diagnostics) else 0
+
+
+def _with_count(out: str, count: str, *, joined: bool) -> str:
+    """The text report with how much was checked: on the total's line (SPEC §4: "then a one-line total",
+    ``Found 1 error. Checked 3 models in 2 files (...)``), or alone where there is no total to join."""
+    if joined and out.endswith("\n"):
+        return f"{out[:-1]} {count}\n"
+    return (out if not out or out.endswith("\n") else out + "\n") + count
 
 
 def _not_analysed(d: Diagnostic) -> bool:

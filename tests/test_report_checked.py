@@ -51,16 +51,19 @@ def project(tmp_path, monkeypatch):
 def test_closing_line_counts_each_bucket(project):
     result = run_cli("check", "--no-cache", ".")
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[-2:] == ["Found 1 error.", LINE]
+    # SPEC §4: the findings, then a one-line total (the count of what was checked ends it)
+    *findings, total = result.stdout.splitlines()
+    assert [line.split(" ")[:2] for line in findings] == [["models.py:11:35:", "CNL006"]]
+    assert total == f"Found 1 error. {LINE}"
     shown = run_cli("check", "--no-cache", "--show-info", ".").stdout.splitlines()[-1]
-    assert shown == LINE.replace("; --show-info for where", "")
+    assert shown == "Found 1 error, 1 note. " + LINE.replace("; --show-info for where", "")
 
 
 def test_closing_line_survives_the_cache_and_jobs(project):
     cold = run_cli("check", ".")
     warm = run_cli("check", ".")
     jobs = run_cli("check", "--no-cache", "--jobs", "2", ".")
-    assert cold.stdout.splitlines()[-1] == LINE
+    assert cold.stdout.splitlines()[-1] == f"Found 1 error. {LINE}"
     assert warm.stdout == cold.stdout == jobs.stdout
 
 
@@ -68,7 +71,8 @@ def test_clean_run_still_says_what_was_checked(tmp_path):
     path = tmp_path / "m.py"
     path.write_text("import torch.nn as nn\n\n# cnnlint: input=(1, 4)\nnet = nn.Sequential(nn.Linear(4, 2))\n")
     result = run_cli("check", "--no-cache", str(path))
-    assert result.stdout == "All checks passed!\nChecked 1 model in 1 file (1 followed to the end)\n"
+    assert result.stdout == "All checks passed! Checked 1 model in 1 file (1 followed to the end)\n"
+    assert run_cli("check", "-q", str(path)).stdout == ""  # -q: the findings only, no total
 
 
 def test_line_is_text_only(project):
@@ -96,7 +100,7 @@ def test_missing_path_never_passes(tmp_path):
     assert result.exit_code == 2 and "All checks passed!" not in result.stdout and "Checked" not in result.stdout
     (tmp_path / "ok.py").write_text("x = 1\n")
     both = run_cli("check", str(tmp_path / "ok.py"), str(tmp_path / "absent.py"))
-    assert both.exit_code == 2 and both.stdout == "Checked 0 models in 1 file\n"
+    assert both.exit_code == 2 and both.stdout == "Checked 0 models in 1 file\n"  # the count alone: no "passed"
 
 
 def test_status_buckets_from_the_trace():
@@ -130,7 +134,8 @@ def test_unknown_input_key_is_reported_with_the_models(project):
     assert "0 checked, 2 from cache" in result.stderr
     used = run_cli("check", "--input", "Free=1,3,8,8", ".")
     assert "warning" not in used.stderr
-    assert used.stdout.splitlines()[-1].startswith("Checked 4 models in 2 files (2 followed to the end, 1 stopped")
+    total = used.stdout.splitlines()[-1]
+    assert total.startswith("Found 1 error. Checked 4 models in 2 files (2 followed to the end, 1 stopped")
 
 
 def test_unknown_input_key_in_summary(project):
@@ -282,4 +287,4 @@ def test_a_timm_config_comes_before_the_command_line_and_says_so(tmp_path, monke
 
 def test_stdin_counts_one_file(project):
     result = run_cli("check", "--stdin-filename", "m.py", "-", input=MODELS)
-    assert result.stdout.splitlines()[-1] == LINE.replace("2 files", "1 file")
+    assert result.stdout.splitlines()[-1] == "Found 1 error. " + LINE.replace("2 files", "1 file")
