@@ -49,6 +49,7 @@ class FileResult:
     models: list[ModelResult] = field(default_factory=list)
     text: str | None = None
     failed: bool = False  # CNL998 or unreadable: the run exits 2
+    internal_error: str | None = None  # the CNL998's exception ("KeyError: 'x'"), said on stderr too (SPEC §4)
     # Absolute paths of the other project files read to check this one: the result cache
     # checks the file again when any of them changes (or appears, if recorded while absent).
     dependencies: list[str] = field(default_factory=list)
@@ -78,12 +79,12 @@ def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None)
         result.diagnostics = [_file_diag(filename, "CNL999", "the file is nested too deeply to analyse", 1, 1)]
     except Exception as exc:  # noqa: BLE001 - containment is the point
         result.failed = True
+        result.internal_error = f"{type(exc).__name__}: {str(exc)[:200]}"
         result.diagnostics = [
             _file_diag(
                 filename,
                 "CNL998",
-                f"internal error while checking this file ({type(exc).__name__}: {str(exc)[:200]}); "
-                f"please report it at {ISSUES_URL}",
+                f"internal error while checking this file ({result.internal_error}); please report it at {ISSUES_URL}",
                 1,
                 1,
             )

@@ -1,10 +1,11 @@
 """What a run checked: each model's outcome, and the text report's closing count (issue 12, item 3).
 
 "All checks passed!" alone reads as "my model is fine" even when most of it
-was never followed; the closing line says how much was::
+was never followed; the text report's one-line total goes on to say how much
+was (``runner.Run.report`` joins the two)::
 
-    Checked 12 models in 5 files (9 followed to the end, 2 without an input size,
-    1 stopped at an unknown layer; --show-info for where)
+    Found 1 error. Checked 12 models in 5 files (9 followed to the end, 2 without
+    an input size, 1 stopped at an unknown layer; --show-info for where)
 
 Each model lands in exactly one bucket, decided from its declared input and
 its trace (``Step.stopped`` and the findings of the first stopped step):

@@ -35,7 +35,8 @@ class Diagnostic:
     location: Location
     end_location: Location
     fix: Fix | None = None
-    #: ``cell`` (1-based) and ``json_row`` (the row in the .ipynb file) for a notebook's findings.
+    #: ``cell`` (1-based) and ``json_row``/``json_col``/``json_end_row``/``json_end_col`` (where the .ipynb
+    #: file's text holds the finding) for a notebook's findings.
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property

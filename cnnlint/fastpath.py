@@ -1,7 +1,7 @@
 """``cnnlint check FILE...`` on files that hold no model, without importing click.
 
-Answers only when the answer is certainly "All checks passed!" (and "Checked
-0 models in N files"): every argument is a distinct readable regular
+Answers only when the answer is certainly "All checks passed! Checked 0
+models in N files": every argument is a distinct readable regular
 ``.py``/``.pyi`` file that cannot hold a model (the same text pre-filter the
 full pipeline uses) and compiles, and the project's configuration loads.
 With ``--force-exclude``, also only when no exclusion can apply (no
@@ -56,7 +56,7 @@ def try_fast_check(argv: list[str]) -> int | None:
     if not _config_loads(argv[1]):
         return None
     files = len(argv) - 1
-    sys.stdout.write(f"{CLEAN}\nChecked 0 models in {files} file{'s' if files != 1 else ''}\n")
+    sys.stdout.write(f"{CLEAN} Checked 0 models in {files} file{'s' if files != 1 else ''}\n")
     return 0
 
 

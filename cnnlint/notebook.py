@@ -40,7 +40,6 @@ class Cell:
     source: str  # the code as written
     span: tuple[int, int]  # the JSON value's character span in the file's text
     element_spans: list[tuple[int, int]] | None  # each line's span when the source is a list
-    json_rows: list[int]  # the file row of each source line (list form: one per row; string form: one row)
 
 
 @dataclass
@@ -49,6 +48,7 @@ class Notebook:
     cells: list[Cell]
     python: str = ""
     rows: list[tuple[int, int]] = field(default_factory=list)  # python row - 1 -> (cell index, cell row)
+    _newlines: list[int] | None = None  # offsets of the file's newlines, found when first needed
 
     @classmethod
     def parse(cls, data: bytes) -> Notebook:
@@ -92,10 +92,24 @@ class Notebook:
         index, location = start
         end_location = end[1] if end is not None and end[0] == index else Location(location.row, location.column + 1)
         cell = self.cells[index]
-        rows = cell.json_rows
-        extra = {**d.extra, "cell": cell.number, "json_row": rows[min(location.row, len(rows)) - 1] if rows else 1}
-        extra["noqa_row"] = location.row
+        extra = {**d.extra, "cell": cell.number, "noqa_row": location.row}
+        extra["json_row"], extra["json_col"] = self.json_position(cell, location)
+        extra["json_end_row"], extra["json_end_col"] = self.json_position(cell, end_location)
         return replace(d, location=location, end_location=end_location, fix=self._map_fix(d.fix, index), extra=extra)
+
+    def json_position(self, cell: Cell, location: Location) -> tuple[int, int]:
+        """Where a cell location is in the .ipynb file: the 1-based (row, column) of that character inside
+        the JSON string that holds it, escapes (``\\n``, ``\\"``, ``\\u00e9``) counted as written. What a
+        GitHub annotation or a SARIF region points at: the file's own lines, as ``json_row`` does."""
+        lines = cell.source.split("\n")
+        row = min(max(location.row, 1), len(lines))
+        offset = sum(len(line) + 1 for line in lines[: row - 1]) + min(max(location.column, 1) - 1, len(lines[row - 1]))
+        pos = _raw_offset(self.text, cell.element_spans or [cell.span], offset)
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        file_row = bisect.bisect_left(self._newlines, pos)
+        line_start = self._newlines[file_row - 1] + 1 if file_row else 0
+        return file_row + 1, pos - line_start + 1
 
     def _map_fix(self, fix: Fix | None, index: int) -> Fix | None:
         if fix is None:
@@ -163,7 +177,6 @@ def _code_cells(text: str) -> list[Cell]:
     if isinstance(language, str) and language.lower() != "python":
         return []  # an R or Julia notebook: nothing to check
     spans = _source_spans(text)
-    newlines = [m.start() for m in re.finditer("\n", text)]
     cells = []
     for index, cell in enumerate(data["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code" or index not in spans:
@@ -173,9 +186,7 @@ def _code_cells(text: str) -> list[Cell]:
         if not isinstance(joined, str):
             continue
         (begin, end), elements = spans[index]
-        starts = [s for s, _ in elements] if elements else [begin]
-        rows = [bisect.bisect_left(newlines, start) + 1 for start in starts]
-        cells.append(Cell(index + 1, joined, (begin, end), elements, rows))
+        cells.append(Cell(index + 1, joined, (begin, end), elements))
     return cells
 
 
@@ -251,6 +262,31 @@ class _Scanner:
             if text[pos] == ",":
                 pos = _skip(text, pos + 1)
         return out
+
+
+def _raw_offset(text: str, literals: list[tuple[int, int]], offset: int) -> int:
+    """The file offset of the ``offset``-th character of the text the JSON string ``literals`` (each
+    ``(opening quote, after the closing quote)``) hold together; past the end: the last closing quote."""
+    for start, end in literals:
+        pos = start + 1
+        while pos < end - 1:
+            if not offset:
+                return pos
+            offset -= 1
+            if text[pos] != "\\":
+                pos += 1
+            elif text[pos + 1] != "u":
+                pos += 2
+            elif 0xD800 <= int(text[pos + 2 : pos + 6], 16) < 0xDC00 and _low_surrogate(text, pos + 6):
+                pos += 12  # one character written as a surrogate pair
+            else:
+                pos += 6
+    return literals[-1][1] - 1 if literals else 0
+
+
+def _low_surrogate(text: str, pos: int) -> bool:
+    digits = text[pos + 2 : pos + 6]
+    return text.startswith("\\u", pos) and len(digits) == 4 and 0xDC00 <= int(digits, 16) < 0xE000
 
 
 def _split_lines(source: str) -> list[str]:

@@ -81,6 +81,23 @@ def inputs_for(settings: Settings, filename: os.PathLike | str) -> dict[str, tup
     return {name: dims for _rank, name, dims in sorted(ranked, key=lambda r: r[0])}
 
 
+def input_key_scope(settings: Settings, path: str) -> str:
+    """The directory (relative to the config's, POSIX, "" for itself) that holds every file an ``inputs``
+    key's ``path`` part can name: its components before the first wildcard (a pattern without ``/``
+    matches a name at any depth, so its scope is the whole project). A run that walked this directory
+    saw every file the key could mean, so there a key matching none of them is a typo, not a file
+    left out of a pre-commit run."""
+    norm = _normalize_pattern(path, settings.root)
+    if "/" not in norm:
+        return ""
+    literal = []
+    for part in norm.split("/"):
+        if any(c in part for c in "*?[\\"):
+            break
+        literal.append(part)
+    return "/".join(literal)
+
+
 def input_key_applies(settings: Settings, path: str, filename: os.PathLike | str) -> bool:
     """Whether an ``inputs`` key's ``path`` part names ``filename`` (exactly or as a glob), as ``inputs_for``."""
     target = _relative_parts(filename, settings.root)

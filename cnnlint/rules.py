@@ -293,10 +293,17 @@ _rule(
         why=(
             "`cnnlint check --runtime` builds each model with torch on the `meta` device (no memory, no compute) "
             "and runs a forward pass on the declared input. Any disagreement with the static answer is reported: "
-            "torch raised where cnnlint saw no error, or a layer produced another shape."
+            "torch raised where cnnlint saw no error, or a layer produced another shape. torch raising at a layer "
+            "cnnlint does not follow (`nn.FractionalMaxPool2d(2, output_size=9)` on a 6x6 input, "
+            "`nn.CosineSimilarity()` given one tensor by a Sequential) is reported too, with torch's message, "
+            "where the layer is called with the one tensor cnnlint knows it receives. What the meta device "
+            "cannot run, or an input dtype cnnlint does not know, is a CNL100 or nothing, never a CNL007."
         ),
         example="Only reported with --runtime.",
-        use_instead="Report the disagreement: it is a cnnlint bug or a layer cnnlint models incompletely.",
+        use_instead=(
+            "Where torch raised at a layer cnnlint does not follow, fix the model as torch's message says. "
+            "Otherwise report the disagreement: it is a cnnlint bug or a layer cnnlint models incompletely."
+        ),
     )
 )
 _rule(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ class Run:
     jobs: int | None = None  # --jobs; None: every CPU once there is enough to check
     tally: Tally = field(default_factory=Tally)
     stamps: dict[Path, Any] = field(default_factory=dict)  # path -> safewrite.Stamp, as read
-    walked: bool = False  # a directory was walked (bare [tool.cnnlint.inputs] keys are checked then)
+    walked: list[Path] = field(default_factory=list)  # the directories walked: which inputs keys are checked
     nothing_found: bool = False  # the paths held no Python file: warned, and no "All checks passed!"
 
     def options_for(self, path: Path) -> CheckOptions:
@@ -83,7 +84,7 @@ class Run:
 
         work: list[tuple[Path, bytes]] = []
         excluded = lambda p: per_file.is_excluded(self.settings, p)  # noqa: E731
-        self.walked = self.walked or any(p.is_dir() for p in paths)
+        self.walked.extend(Path(os.path.abspath(p)) for p in paths if p.is_dir())
         problems = self.failed
         for found in discover(
             paths,
@@ -140,8 +141,7 @@ class Run:
                 if d.extra.get("runtime_failure") and not opts.is_enabled(d.code):
                     _err(f"{path}:{d.location.row}:{d.location.column}: {d.message}")
             result.diagnostics.sort(key=lambda d: d.sort_key)
-        if result.failed:
-            self.failed = True
+        self._note_failure(path, result)
         if (self.fix or self.diff) and any(d.fix for d in result.diagnostics):
             from cnnlint.fix import fix_diffs, plan_fixes
 
@@ -160,9 +160,21 @@ class Run:
                         return
                     self.fixed += plan.count
                     result = check_bytes(plan.fixed, str(path), self.options_for(path))
+                    self._note_failure(path, result)
         if stdin and self.fix and self.stdin_output is None:
             self.stdin_output = data  # nothing applied: the input goes back unchanged
         self.results.append(result)
+
+    def _note_failure(self, path: Path, result: FileResult) -> None:
+        """A file that failed makes the run exit 2, and an internal error says so on stderr too (SPEC §4):
+        the CNL998 alone is lost in a JSON or SARIF report nobody reads when CI only shows the exit code."""
+        if result.failed:
+            self.failed = True
+        if result.internal_error is not None:
+            from cnnlint.check import ISSUES_URL
+
+            message = " ".join(result.internal_error.split())
+            _err(f"internal error while checking {path}: {message} (please report it at {ISSUES_URL})")
 
     def _write(self, path: Path, original: bytes, fixed: bytes) -> bool:
         """Write a fix safely (see ``cnnlint.safewrite``); False, with a message, when nothing was written."""
@@ -198,7 +210,7 @@ class Run:
             _err(f"warning: {message}")
 
     def closing_line(self) -> str:
-        """The text report's last line: how many models were checked, and how far (``cnnlint.checked``)."""
+        """How many models were checked, and how far (``cnnlint.checked``): the end of the text report's total."""
         from cnnlint.checked import closing_line
 
         records = [item for r in self.results for item in r.checked]
@@ -226,10 +238,10 @@ class Run:
         else:
             # A path that could not be checked, or nothing to check, never ends in "All checks passed!".
             clean = not diagnostics and not self.fixed
-            out = render(diagnostics, output_format, quiet=quiet or (clean and (self.failed or self.nothing_found)),
-                         fixed=self.fixed)  # fmt: skip
+            no_total = quiet or (clean and (self.failed or self.nothing_found))
+            out = render(diagnostics, output_format, quiet=no_total, fixed=self.fixed)
             if output_format == "text" and not quiet and self.results:
-                out = (out if not out or out.endswith("\n") else out + "\n") + self.closing_line()
+                out = _with_count(out, self.closing_line(), joined=not no_total)
             if out:
                 sys.stdout.write(out if out.endswith("\n") else out + "\n")
         sys.stdout.flush()
@@ -246,6 +258,14 @@ class Run:
         if self.failed:
             return 2
         return 1 if any(severity(d.code) in ("error", "warning") for d in self.diagnostics) else 0
+
+
+def _with_count(out: str, count: str, *, joined: bool) -> str:
+    """The text report with how much was checked: on the total's line (SPEC §4: "then a one-line total",
+    ``Found 1 error. Checked 3 models in 2 files (...)``), or alone where there is no total to join."""
+    if joined and out.endswith("\n"):
+        return f"{out[:-1]} {count}\n"
+    return (out if not out or out.endswith("\n") else out + "\n") + count
 
 
 def _not_analysed(d: Diagnostic) -> bool:

@@ -6,7 +6,8 @@ run layer by layer on a meta tensor of the declared input, following the same
 chain as the static trace. Where the two disagree, a CNL007 at the layer:
 
 - torch raised where the static pass saw no error (a constructor always; a
-  forward only where the static pass knew the layer's input);
+  forward only where the static pass knew the layer's input, also at a layer
+  it does not follow, called there with that one tensor);
 - torch produced a shape other than the static one.
 
 Each layer is judged alone: when a layer's torch input differs from what the

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 
 # torch errors that say the meta device cannot run something, not that the model is wrong.
 META_LIMITS = ("'Meta' backend", "meta tensor", "on the meta device", "device='meta'", 'device="meta"')
+# torch errors about the element type: the check runs float inputs, while the model may be fed integers.
+DTYPE_WORDS = (
+    "dtype", "scalar type", "long or int", "Long, Int", "torch.float", "FloatTensor", "not implemented for '"
+)  # fmt: skip
 
 
 def _disagreement(step: Step, outcome: Any, symbols: tuple[str, ...]) -> tuple[str, str] | None:
@@ -29,17 +33,25 @@ def _disagreement(step: Step, outcome: Any, symbols: tuple[str, ...]) -> tuple[s
             return None
         return "CNL007", f"torch rejects this layer, which cnnlint found no error in: {value}"
     modelled = step.layer.spec is not None and not step.stopped
-    if static_error or not modelled or _static_dims(step.in_shape) is None:
+    if static_error or _static_dims(step.in_shape) is None:
         return None
-    if kind == "forward":
+    note = f" (with {', '.join(f'{s}=1' for s in symbols)})" if symbols else ""
+    if kind == "forward" and modelled:
         return "CNL007", f"torch raises here, where cnnlint found no error: {value}"
+    if kind == "forward":
+        # torch was fed the input cnnlint knows this layer receives: its error is a fact, not a guess.
+        # Only the dtype is cnnlint's assumption (float), so torch refusing that is not reported.
+        if any(word in value for word in DTYPE_WORDS):
+            return None
+        return "CNL007", f"torch raises here, at a layer cnnlint does not follow: {value}{note}"
+    if not modelled:
+        return None
     static = step.out_shape
     if static.open:
         return None
     torch_dims = tuple(value)
     if _same(static, torch_dims):
         return None
-    note = f" (with {', '.join(f'{s}=1' for s in symbols)})" if symbols else ""
     return "CNL007", f"output shape differs: static {_show(static)}, torch {_show_dims(torch_dims)}{note}"
 
 

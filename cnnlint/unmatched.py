@@ -8,15 +8,21 @@ A ``--input NAME=...`` or ``[tool.cnnlint.inputs]`` key is reported when
   match wins" puts the pragma and the tensor the code builds before the
   command line and the configuration, so the key is not used, and says so.
 
-A ``[tool.cnnlint.inputs]`` key whose path matches no file of this run is
-not reported (a pre-commit run checks a few files); a bare ``NAME`` key
-only when the run walked a directory. The models come from
+- its path part matches no file the run checked, where the run walked a
+  directory holding every file it could name (``model/a.py::net`` for
+  ``models/a.py``, ``cnnlint check .``): the warning suggests the closest path.
+
+A run that did not walk such a directory (a pre-commit run names a few files)
+says nothing about keys for files it was not given, and a bare ``NAME`` key
+is checked only when the run walked a directory. The models come from
 ``FileResult.checked``, so results taken from the cache count too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +77,8 @@ def cli_warnings(cli_inputs: dict[str, Any], results: list[Any]) -> list[str]:
     return out
 
 
-def config_warnings(settings: Any, results: list[Any], walked: bool) -> list[str]:
-    """``[tool.cnnlint.inputs]`` keys, against the files each applies to."""
+def config_warnings(settings: Any, results: list[Any], walked: Sequence[Path]) -> list[str]:
+    """``[tool.cnnlint.inputs]`` keys, against the files each applies to; ``walked``: the directories walked."""
     from cnnlint.per_file import input_key_applies
 
     out: list[str] = []
@@ -80,7 +86,12 @@ def config_warnings(settings: Any, results: list[Any], walked: bool) -> list[str
         path, _, name = key.rpartition("::")
         what = f'[tool.cnnlint.inputs] "{key}"'
         applies = [r for r in results if not path or input_key_applies(settings, path, Path(r.filename))]
-        if not applies or (not path and not walked):
+        if not applies:
+            if path and _walked_over(settings, path, walked):
+                hint = _closest(settings, path, results)
+                out.append(f'{what} matches no model: no file checked matches "{path}"{hint}')
+            continue
+        if not path and not walked:
             continue
         names = _names(applies)
         if name not in names:
@@ -89,3 +100,24 @@ def config_warnings(settings: Any, results: list[Any], walked: bool) -> list[str
         else:
             out.extend(_not_used(applies, name, "configuration", what))
     return out
+
+
+def _walked_over(settings: Any, path: str, walked: Sequence[Path]) -> bool:
+    """Whether a walked directory holds every file ``path`` can name (``per_file.input_key_scope``)."""
+    from cnnlint.pathmatch import _relative_parts
+    from cnnlint.per_file import input_key_scope
+
+    scope = Path(settings.root, input_key_scope(settings, path))
+    return any(_relative_parts(scope, directory) is not None for directory in walked)
+
+
+def _closest(settings: Any, path: str, results: list[Any]) -> str:
+    """`` (did you mean "models/a.py"?)`` when a checked file's path is close to the key's (not a glob's)."""
+    from cnnlint.pathmatch import _relative_parts
+
+    if any(c in path for c in "*?["):
+        return ""
+
+    checked = ["/".join(parts) for r in results if (parts := _relative_parts(r.filename, settings.root))]
+    close = difflib.get_close_matches(path.replace(os.sep, "/").removeprefix("./"), checked, n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""

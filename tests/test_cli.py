@@ -224,7 +224,9 @@ def test_syntax_newer_than_this_python_is_not_a_syntax_error(tmp_path):
         text = run_cli("check", str(path))
         assert text.exit_code == 0 and "not analysed" in text.stdout and "All checks passed!" not in text.stdout
         # the closing count says it too, also when the result comes from the cache
-        assert text.stdout.endswith("Checked 0 models in 1 file (1 file not analysed: newer Python syntax)\n")
+        assert text.stdout.endswith(
+            "\nFound 1 note. Checked 0 models in 1 file (1 file not analysed: newer Python syntax)\n"
+        )
         again = run_cli("check", str(path))
         assert again.stdout == text.stdout
     else:
@@ -271,7 +273,7 @@ def test_hook_fast_path_skips_click_and_agrees_with_the_full_path(tmp_path):
     assert "click" not in loaded and "cnnlint.commands" not in loaded
     assert try_fast_check(["check", str(plain)]) == 0
     fast = _fast_stdout(["check", str(plain)])
-    assert fast == run_cli("check", str(plain)).stdout == "All checks passed!\nChecked 0 models in 1 file\n"
+    assert fast == run_cli("check", str(plain)).stdout == "All checks passed! Checked 0 models in 1 file\n"
     twice = ["check", str(plain), str(plain)]
     assert try_fast_check(twice) is None  # one file named twice is checked once: the full path counts
 

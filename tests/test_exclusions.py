@@ -116,4 +116,4 @@ def test_fast_path_accepts_force_exclude(tmp_path):
     code = "import sys; from cnnlint.fastpath import try_fast_check; sys.exit(try_fast_check(sys.argv[1:]))"
     done = subprocess.run([sys.executable, "-c", code, "check", "--force-exclude", str(clean)], env=env,
                           capture_output=True, text=True)  # fmt: skip
-    assert done.returncode == 0 and done.stdout == "All checks passed!\nChecked 0 models in 1 file\n"
+    assert done.returncode == 0 and done.stdout == "All checks passed! Checked 0 models in 1 file\n"

@@ -209,16 +209,66 @@ def test_sarif_points_at_the_row_of_the_ipynb_file(nb):
     jsonschema.validate(log, json.loads((ROOT / "tests" / "data" / "sarif-2.1.0.json").read_text()))
     (result,) = log["runs"][0]["results"]
     physical = result["locations"][0]["physicalLocation"]
-    row = physical["region"]["startLine"]
-    assert "nn.Linear(6 * 15 * 15, 10)" in nb.read_text(encoding="utf-8").splitlines()[row - 1]
+    region = physical["region"]
+    held = {"line": region["startLine"], "col": region["startColumn"], "endLine": region["endLine"]}
+    assert _held(nb.read_text(encoding="utf-8"), {**held, "endColumn": region["endColumn"]}) == (
+        "nn.Linear(6 * 15 * 15, 10)"
+    )
     assert physical["properties"] == {"cell": 3, "row": 5, "column": 5}
+
+
+def _github_region(out: str) -> dict[str, int]:
+    """The position properties of the one ``::error`` line (SPEC §4: line, col, endLine, endColumn)."""
+    (line,) = out.splitlines()
+    props = dict(item.split("=", 1) for item in line.split(" ", 1)[1].split("::")[0].split(","))
+    assert list(props) == ["file", "line", "col", "endLine", "endColumn", "title"], line
+    return {key: int(props[key]) for key in ("line", "col", "endLine", "endColumn")}
+
+
+def _held(text: str, region: dict[str, int]) -> str:
+    """The .ipynb file's text between a region's start and end (1-based rows and columns, end exclusive)."""
+    lines = text.splitlines()
+    if region["line"] == region["endLine"]:
+        return lines[region["line"] - 1][region["col"] - 1 : region["endColumn"] - 1]
+    inner = lines[region["line"] : region["endLine"] - 1]
+    first = lines[region["line"] - 1][region["col"] - 1 :]
+    last = lines[region["endLine"] - 1][: region["endColumn"] - 1]
+    return "\n".join([first, *inner, last])
 
 
 def test_github_annotation_points_at_the_row_of_the_ipynb_file(nb):
     out = run_cli("check", "--output-format", "github", str(nb)).stdout
-    row = int(out.split(",line=")[1].split(",")[0])
-    assert "nn.Linear(6 * 15 * 15, 10)" in nb.read_text(encoding="utf-8").splitlines()[row - 1]
+    region = _github_region(out)
+    assert _held(nb.read_text(encoding="utf-8"), region) == "nn.Linear(6 * 15 * 15, 10)"
     assert "::cell 3:5:5: Linear expects" in out
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+@pytest.mark.parametrize("form", ["string", "list"])
+def test_github_and_sarif_columns_count_the_json_as_written(tmp_path, form, ensure_ascii):
+    """col/endColumn are the .ipynb text's own columns: escapes (``\\n``, ``\\"``, ``\\u00e9``, a surrogate
+    pair) count as written, and a source held as one string keeps every line on one row of the file."""
+    source = [
+        "import torch.nn as nn\n",
+        's = "é😀\\t"; net = nn.Sequential(nn.Linear(4, 8), nn.Linear(5,\n',
+        '                          2))  # "ok"\n',
+    ]
+    notebook = json.loads(json.dumps(NOTEBOOK))
+    notebook["cells"][2]["source"] = source if form == "list" else "".join(source)
+    del notebook["cells"][1:2], notebook["cells"][2:]
+    path = tmp_path / "cols.ipynb"
+    _write(path, notebook, ensure_ascii=ensure_ascii)
+    text = path.read_text(encoding="utf-8")
+    out = run_cli("check", "--output-format", "github", str(path)).stdout
+    assert f"::cell 2:2:{source[1].index('nn.Linear(5') + 1}: Linear expects in_features=5" in out
+    region = _github_region(out)
+    written = "nn.Linear(5,\\n" + ('",\n' if form == "list" else "") + "                          2)"
+    assert _held(text, region).replace('    "', "") == written.replace('    "', "")
+    assert (region["endLine"] > region["line"]) == (form == "list")
+    log = json.loads(run_cli("check", "--output-format", "sarif", str(path)).stdout)
+    sarif = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert sarif == {"startLine": region["line"], "startColumn": region["col"],
+                     "endLine": region["endLine"], "endColumn": region["endColumn"]}  # fmt: skip
 
 
 def test_walking_includes_notebooks_and_exclude_or_extend_include_adjust_it(nb, monkeypatch):

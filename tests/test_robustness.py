@@ -540,9 +540,41 @@ def test_a_crash_is_contained_as_a_user_sees_it(tmp_path: Path, buggy: Path) -> 
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"cnnlint: internal error while checking {conv}: KeyError: 'missing' "
+        "(please report it at https://github.com/cnnlint/cnnlint/issues)"
+    ]
     crash = [ln for ln in proc.stdout.splitlines() if "conv.py" in ln]
     assert len(crash) == 1 and "CNL998" in crash[0] and "KeyError" in crash[0] and "please report" in crash[0]
     assert BUGGY_LINE in proc.stdout
+
+
+@pytest.mark.parametrize("output_format", ["text", "concise", "json", "github", "sarif"])
+def test_an_internal_failure_says_so_on_stderr_in_every_format(
+    tmp_path: Path, buggy: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    """SPEC §4: exit 2 for an internal failure, "with a message on stderr; other files are still checked"."""
+    import cnnlint.check
+
+    real = cnnlint.check._check
+
+    def failing(data: bytes, result, options):  # type: ignore[no-untyped-def]
+        if result.filename.endswith("conv.py"):
+            raise KeyError("kernel_size")
+        return real(data, result, options)
+
+    monkeypatch.setattr(cnnlint.check, "_check", failing)
+    conv = tmp_path / "conv.py"
+    conv.write_text(CONV_MODEL)
+    result = run_cli("check", "--no-cache", "--jobs", "1", "--output-format", output_format, str(conv), str(buggy))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"cnnlint: internal error while checking {conv}: KeyError: 'kernel_size' "
+        "(please report it at https://github.com/cnnlint/cnnlint/issues)"
+    ]
+    assert "CNL998" in result.stdout and "CNL001" in result.stdout  # the other file was checked
+    summary = run_cli("summary", str(conv), str(buggy))  # summary never uses the cache
+    assert summary.exit_code == 2 and "internal error while checking" in summary.stderr and "buggy.py" in summary.stdout
 
 
 def test_check_bytes_never_raises_on_internal_failure(monkeypatch: pytest.MonkeyPatch) -> None:

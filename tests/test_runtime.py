@@ -608,3 +608,122 @@ def test_a_timeout_is_reported_without_show_info(tmp_path, monkeypatch):
 
 def teardown_module(module):
     runtime.shutdown()
+
+
+# ---- torch raising at a layer cnnlint does not follow (SPEC §3 CNL007: "torch raised") ----------
+
+UNFOLLOWED = {
+    "fractional": ("nn.FractionalMaxPool2d(2, output_size=9)", (1, 8, 6, 6)),
+    "cosine": ("nn.CosineSimilarity()", (1, 8, 6, 6)),
+    "unpool_one_argument": ("nn.MaxUnpool2d(2)", (1, 8, 6, 6)),
+    "fractional_fits": ("nn.FractionalMaxPool2d(2, output_size=3)", (1, 8, 6, 6)),
+    "cross_map_lrn": ("nn.CrossMapLRN2d(3)", (1, 8, 6, 6)),
+}
+
+
+def _torch_error(layer: str, dims: tuple[int, ...]) -> str | None:
+    """The oracle: torch itself (on the CPU, with real data) running ``Sequential(Conv2d(8, 8, 1), layer)``."""
+    import torch
+    from torch import nn
+
+    net = nn.Sequential(nn.Conv2d(8, 8, 1), eval(layer, {"nn": nn}))
+    try:
+        net(torch.randn(*dims))
+    except (RuntimeError, TypeError, ValueError) as exc:
+        return type(exc).__name__
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(UNFOLLOWED))
+def test_torch_raising_at_a_layer_cnnlint_does_not_follow_is_cnl007(tmp_path, name):
+    layer, dims = UNFOLLOWED[name]
+    path = tmp_path / "m.py"
+    path.write_text(
+        f"from torch import nn\n\n# cnnlint: input={dims}\nnet = nn.Sequential(nn.Conv2d(8, 8, 1), {layer})\n"
+    )
+    column = path.read_text().splitlines()[3].index(layer) + 1
+    raised = _torch_error(layer, dims)
+    result = run_cli("check", "--runtime", "--output-format", "json", str(path))
+    found = [(d["location"]["row"], d["location"]["column"], d["message"]) for d in result.json()]
+    if raised is None:
+        assert result.exit_code == 0 and found == []
+        return
+    assert result.exit_code == 1, result.stderr
+    ((row, col, message),) = found
+    assert (row, col) == (4, column)
+    assert message.startswith(f"torch raises here, at a layer cnnlint does not follow: {raised}: ")
+    # without --runtime nothing is claimed: the layer is only where following stops
+    assert run_cli("check", str(path)).exit_code == 0
+    text = run_cli("summary", "--runtime", str(path)).stdout
+    assert "raised" in text and "^ CNL007 (error) torch raises here, at a layer cnnlint does not follow" in text
+
+
+def test_a_layer_called_as_torch_runs_it_raises_only_where_torch_does(tmp_path):
+    """A forward that calls an unfollowed layer with more than the tensor (``unpool(y, indices)``), or feeds
+    it integers the check does not know of (``EmbeddingBag``), runs under torch: no CNL007 (the oracle)."""
+    source = textwrap.dedent(
+        """
+        import torch
+        from torch import nn
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(8, 8, 1)
+                self.pool = nn.MaxPool2d(2, return_indices=True)
+                self.unpool = nn.MaxUnpool2d(2)
+                self.cos = nn.CosineSimilarity()
+
+            def forward(self, x):
+                a = self.conv(x)
+                y, i = self.pool(a)
+                return self.cos(a, self.unpool(y, i))
+
+
+        class Bag(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.bag = nn.EmbeddingBag(10, 3)
+                self.fc = nn.Linear(3, 2)
+
+            def forward(self, x):
+                return self.fc(self.bag(x))
+
+
+        net = Net()
+        net(torch.randn(1, 8, 6, 6))
+        bag = Bag()
+        bag(torch.randint(0, 10, (2, 4)))
+        seqbag = nn.Sequential(nn.EmbeddingBag(10, 3), nn.Linear(3, 2))
+        seqbag(torch.randint(0, 10, (2, 4)))
+        """
+    )
+    exec(compile(source, "oracle", "exec"), {})  # torch runs all three without raising
+    path = tmp_path / "m.py"
+    path.write_text(source)
+    result = run_cli("check", "--runtime", "--output-format", "json", str(path))
+    assert result.exit_code == 0 and result.json() == [], result.stdout
+
+
+def test_what_the_meta_device_cannot_run_at_an_unfollowed_layer_stays_a_note():
+    from cnnlint.runtime_compare import _disagreement
+
+    source = (
+        b"import torch.nn as nn\n# cnnlint: input=(1, 8, 6, 6)\nnet = nn.Sequential(nn.FractionalMaxPool2d(2, 3))\n"
+    )
+    result = check_bytes(source, "m.py", CheckOptions(want_models=True))
+    (step,) = result.models[0].trace.steps
+    assert step.stopped and step.layer.spec is None and step.in_shape == Shape(1, 8, 6, 6)
+    missing = "NotImplementedError: Could not run 'aten::foo' with arguments from the 'Meta' backend."
+    assert _disagreement(step, ("forward", missing), ())[0] == "CNL100"
+    assert (
+        _disagreement(step, ("forward", "RuntimeError: expected indices to be long or int, got torch.float32"), ())
+        is None
+    )
+    wrong = "RuntimeError: too large"
+    assert _disagreement(step, ("forward", wrong), ("B",)) == (
+        "CNL007",
+        "torch raises here, at a layer cnnlint does not follow: RuntimeError: too large (with B=1)",
+    )
+    assert _disagreement(step, ("shape", (1, 8, 3, 3)), ()) is None  # no static shape to compare with

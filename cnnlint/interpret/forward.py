@@ -165,7 +165,8 @@ class Forward:
     def _layer(self, interp: Any, layer: TorchLayer, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         built = getattr(layer, "built", None)
         if layer.spec is None or built is None:
-            self._stop(interp, node, layer, f"shape following stops here: {layer.note or layer.type_name}")
+            reason = f"shape following stops here: {layer.note or layer.type_name}"
+            self._stop(interp, node, layer, reason, in_shape=_sole_input(interp, layer, args, kwargs))
             return _unknown_tensor()
         special = multi_output(self, interp, layer, args, kwargs, node)
         if special is not NotImplemented:
@@ -229,13 +230,13 @@ class Forward:
         if self.recording is not None and not self.recording.scratch:
             self._stop(interp, node, None, reason)
 
-    def _stop(self, interp: Any, node: Any, obj: Any, reason: str) -> None:
+    def _stop(self, interp: Any, node: Any, obj: Any, reason: str, in_shape: Shape | None = None) -> None:
         rec = self.recording
         if rec is None:
             return
         rec.stops += 1
         origin = self.session.stop_call(interp, node, obj)
-        step = Step(Layer(None, origin=origin, note=reason), rec.depth, Shape.unknown(), Shape.unknown())
+        step = Step(Layer(None, origin=origin, note=reason), rec.depth, in_shape or Shape.unknown(), Shape.unknown())
         step.findings.append(Finding("CNL100", reason))
         step.stopped = True
         step.params = step.macs = UNKNOWN_DIM
@@ -328,3 +329,13 @@ class Forward:
 
 def _unknown_tensor() -> TensorVal:
     return TensorVal(Shape.unknown())
+
+
+def _sole_input(interp: Any, layer: Any, args: list[Any], kwargs: dict[str, Any]) -> Shape | None:
+    """The input of a layer cnnlint does not follow, where ``layer(x)`` is certainly what torch runs: one
+    positional tensor, nothing else, not after an error nor in a branch that may not run. ``--runtime``
+    feeds torch exactly this, so torch raising there is a fact about the model (CNL007)."""
+    if len(args) != 1 or kwargs or interp.forking or getattr(layer, "maybe", False):
+        return None
+    x = args[0]
+    return x.shape if isinstance(x, TensorVal) and not x.tainted else None

@@ -84,6 +84,15 @@ def position(diagnostic: Diagnostic) -> str:
     return f"cell {cell}:{where}" if cell is not None else where
 
 
+def json_region(diagnostic: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A notebook finding's (row, column) start and end in the .ipynb file's own text (set by
+    ``notebook.Notebook.map_diagnostic``): what GitHub annotations and SARIF regions point at."""
+    extra = diagnostic.extra
+    row = extra.get("json_row", 1)
+    column = extra.get("json_col", 1)
+    return (row, column), (extra.get("json_end_row", row), extra.get("json_end_col", column + 1))
+
+
 def posix(path: str) -> str:
     return PurePath(path).as_posix() if os.sep != "/" else path
 

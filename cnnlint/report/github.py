@@ -4,7 +4,10 @@
 
     ::error file=model.py,line=12,col=9,endLine=12,endColumn=31,title=cnnlint (CNL001)::message
 
-``::warning`` for warnings, ``::notice`` for info. Escaping follows the
+``::warning`` for warnings, ``::notice`` for info. A notebook's finding is
+located where the ``.ipynb`` file holds it (the rows and columns of its JSON
+text, ``notebook.Notebook.json_position``), and its cell position leads the
+message (``::cell 3:5:5: ...``). Escaping follows the
 Actions runner (``@actions/core``'s ``escapeData`` / ``escapeProperty``):
 ``%``, ``\\r`` and ``\\n`` become ``%25``, ``%0D`` and ``%0A`` everywhere,
 and in property values ``:`` and ``,`` also become ``%3A`` and ``%2C``.
@@ -18,7 +21,15 @@ import os
 from collections.abc import Iterable, Sequence
 
 from cnnlint.diagnostics import Diagnostic
-from cnnlint.report.common import GITHUB_COMMAND, display_path, position, posix, severity, sort_diagnostics
+from cnnlint.report.common import (
+    GITHUB_COMMAND,
+    display_path,
+    json_region,
+    position,
+    posix,
+    severity,
+    sort_diagnostics,
+)
 
 
 def escape_data(text: str) -> str:
@@ -34,26 +45,21 @@ def escape_property(text: str) -> str:
 def command(diagnostic: Diagnostic, *, cwd: os.PathLike | str | None = None) -> str:
     d = diagnostic
     kind = GITHUB_COMMAND.get(severity(d), "error")
-    if "cell" in d.extra:  # a notebook: the row in the .ipynb file; the cell position leads the message
-        row = str(d.extra.get("json_row", 1))
-        props: tuple[tuple[str, str], ...] = (
-            ("file", posix(display_path(d.filename, cwd))),
-            ("line", row),
-            ("endLine", row),
-            ("title", f"cnnlint ({d.code})"),
-        )
-        joined = ",".join(f"{key}={escape_property(value)}" for key, value in props)
-        return f"::{kind} {joined}::{escape_data(position(d) + ': ' + d.message)}"
+    message = d.message
+    start, end = (d.location.row, d.location.column), (d.end_location.row, d.end_location.column)
+    if "cell" in d.extra:  # a notebook: where the .ipynb file holds it; the cell position leads the message
+        start, end = json_region(d)
+        message = f"{position(d)}: {message}"
     props = (
         ("file", posix(display_path(d.filename, cwd))),
-        ("line", str(d.location.row)),
-        ("col", str(d.location.column)),
-        ("endLine", str(d.end_location.row)),
-        ("endColumn", str(d.end_location.column)),
+        ("line", str(start[0])),
+        ("col", str(start[1])),
+        ("endLine", str(end[0])),
+        ("endColumn", str(end[1])),
         ("title", f"cnnlint ({d.code})"),
     )
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in props)
-    return f"::{kind} {joined}::{escape_data(d.message)}"
+    return f"::{kind} {joined}::{escape_data(message)}"
 
 
 def render(

@@ -28,7 +28,15 @@ from urllib.parse import quote
 import cnnlint
 from cnnlint import rules
 from cnnlint.diagnostics import Diagnostic, Fix, Location
-from cnnlint.report.common import SARIF_LEVEL, absolute_path, posix, relative_to, severity, sort_diagnostics
+from cnnlint.report.common import (
+    SARIF_LEVEL,
+    absolute_path,
+    json_region,
+    posix,
+    relative_to,
+    severity,
+    sort_diagnostics,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/cnnlint/cnnlint"
@@ -129,9 +137,9 @@ def result(
     out["level"] = SARIF_LEVEL.get(severity(d), "error")
     out["message"] = {"text": d.message}
     physical: dict = {"artifactLocation": artifact, "region": _region(d.location, d.end_location)}
-    if "cell" in d.extra:  # a notebook: the row in the .ipynb file; the cell position as properties
-        row = d.extra.get("json_row", 1)
-        physical["region"] = {"startLine": row, "endLine": row}
+    if "cell" in d.extra:  # a notebook: where the .ipynb file holds it; the cell position as properties
+        start, end = json_region(d)
+        physical["region"] = _region(Location(*start), Location(*end))
         physical["properties"] = {"cell": d.extra["cell"], "row": d.location.row, "column": d.location.column}
     out["locations"] = [{"physicalLocation": physical}]
     if d.fix is not None and d.fix.edits and "cell" not in d.extra:

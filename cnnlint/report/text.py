@@ -8,7 +8,9 @@ current directory when the file is under it, absolute otherwise.
 
 - ``render`` (``--output-format text``): the lines, then a one-line total in
   ruff's words: ``Found 2 errors, 1 warning (1 fixable with --fix).``,
-  ``Found 3 errors (2 fixed, 1 remaining).`` or ``All checks passed!``.
+  ``Found 3 errors (2 fixed, 1 remaining).`` or ``All checks passed!``; the
+  command line ends that line with how many models it checked
+  (``All checks passed! Checked 1 model in 1 file (1 followed to the end)``).
 - ``render_concise`` (``concise``): the lines only, nothing else.
 - ``render_pylint`` (``pylint``): ``path:row: [CODE] message``, as ruff's.
 - ``render_statistics`` (``--statistics``): a count per code.
