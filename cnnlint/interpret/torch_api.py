@@ -14,6 +14,7 @@ from typing import Any
 
 from cnnlint import build
 from cnnlint.interpret import (
+    einops_calls,
     enums,
     environ,
     input_sources,
@@ -344,6 +345,8 @@ class TorchAPI(ModuleAPI):
             return environ.call(name, args, kwargs)
         if name.startswith("re."):
             return re_call(name[3:], args, kwargs)
+        if name.startswith("einops."):
+            return einops_calls.call(self.session, interp, name, args, kwargs, node)
         if name.startswith("inspect."):
             return inspect_calls.call(name[8:], args, kwargs)
         if name == "dataclasses.replace" and len(args) == 1:
