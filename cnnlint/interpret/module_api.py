@@ -184,6 +184,9 @@ class ModuleAPI:
         base_layer = getattr(obj, "base_layer", None)
         if base_layer is not None and (name in base_layer.args or name in ("weight", "bias")):
             return self.layer_attr(base_layer, name)
+        if name == "_modules":  # ``for m in self._modules.values()``: the children torch registered, in order
+            named = _registered(obj)
+            return DictVal(dict(named)) if named is not None else UNKNOWN
         if name == "training":
             mode = getattr(obj, "in_eval", False)
             return UNKNOWN if mode is None else not mode
@@ -349,6 +352,14 @@ def direct_children(obj: ModuleObj) -> list[tuple[str, Any]] | None:
     if obj.kind in CONTAINERS and obj.cls is None:
         return None if obj.uncertain else [(k, m) for k, m in zip(obj.keys, obj.items) if m is not None]
     return _instance_children(obj)
+
+
+def _registered(obj: ModuleObj) -> list[tuple[str, Any]] | None:
+    """What ``obj._modules`` holds: a container's items (a subclass's too), else its submodule attributes."""
+    container = obj.kind in CONTAINERS or (obj.cls is not None and obj.cls.torch_base() in CONTAINERS)
+    if container and (obj.items or obj.keys):
+        return None if obj.uncertain else [(k, m) for k, m in zip(obj.keys, obj.items) if m is not None]
+    return direct_children(obj)
 
 
 def _instance_children(obj: ModuleObj) -> list[tuple[str, Any]] | None:
