@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import findings
 
 SOURCE = """from torch import nn
@@ -65,3 +66,48 @@ def test_input_on_the_command_line_builds_it_with_unknown_arguments(tmp_path: Pa
     path.write_text(SOURCE.format(pragma=""))
     rows = [(row, code) for row, code, _ in findings(path, "--input", "Net=1,10")]
     assert rows == [(7, "CNL001")]
+
+
+HELPER_FACTORY = """import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, in_size=(32, 32)):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * in_size[0] * in_size[1], 10)
+
+    def forward(self, x):
+        return self.fc(self.conv(x).flatten(1))
+
+
+def get_net(**kwargs):
+    return Net(**kwargs)
+
+
+def net_wide(**kwargs):
+    return get_net(in_size=(32, 64), **kwargs)
+
+
+def _test():
+    net = net_wide()
+    net(torch.randn(1, 3, 32, 64))
+
+
+if __name__ == "__main__":
+    _test()
+"""
+
+
+def test_a_helper_factory_does_not_take_the_input_of_a_model_built_with_other_arguments(tmp_path: Path) -> None:
+    import torch
+
+    namespace: dict = {}
+    exec(compile(HELPER_FACTORY, "net.py", "exec"), namespace)
+    namespace["_test"]()  # torch runs what the file runs
+    with torch.no_grad(), pytest.raises(RuntimeError):
+        namespace["get_net"]()(torch.randn(1, 3, 32, 64))  # get_net's own model is another one
+    path = tmp_path / "net.py"
+    path.write_text(HELPER_FACTORY)
+    assert [f for f in findings(path) if f[1] != "CNL100"] == []

@@ -52,6 +52,10 @@ def follow(found: Interpreted) -> None:
             # torch never gets to forward: building the model raised (reported where it raised)
             for s in steps:
                 s.findings = [f for f in s.findings if f.code == "CNL100"]
+        elif c.borrowed:
+            # the input was fed to a model built with other arguments: what fails here may not fail there
+            for s in steps:
+                s.findings = [f if f.code == "CNL100" else _borrowed_note(f) for f in s.findings if f.code != "CNL003"]
         output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
         params = _params(c.obj, session, inside)
         if dims is None and not failed and inputsearch.ENABLED:  # input-free checking (issue 12)
@@ -62,6 +66,14 @@ def follow(found: Interpreted) -> None:
         found.models.append((c.model, Trace(steps, output), params, per_sample, outputs))
     inputsearch.drop_repeated(found)
     found.dependencies = sorted(session.dependencies)
+
+
+def _borrowed_note(finding: Finding) -> Finding:
+    return Finding(
+        "CNL100",
+        f"shape following stops here ({finding.code} not reported): the input comes from a model "
+        "another factory built with other arguments",
+    )
 
 
 def _input_free(found: Interpreted, c: Candidate, steps: list[Step], output: Shape) -> tuple[list[Step], Shape, Any]:

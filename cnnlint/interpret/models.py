@@ -49,6 +49,7 @@ class Candidate:
     cls: ClassVal | None = None
     more_inputs: list[Any] | None = None  # the other arguments of the call that fed the inferred input
     in_eval: bool = False  # the code fed the inferred input after ``model.eval()``
+    borrowed: bool = False  # the inferred input was fed to a model this factory built with other arguments
     factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
 
 
@@ -324,6 +325,9 @@ def infer_inputs(found: Interpreted) -> None:
                 continue  # another inference saw another call: it stands, alone
             c.more_inputs = session.more_inputs.get(id(fed)) if fed is not None else None
             c.in_eval = fed is not None and id(fed) in session.fed_in_eval
+            # A helper factory (``get_fastscnn``) whose model the file fed only as built by another factory,
+            # with other arguments (``in_size=(1024, 2048)``): the input is borrowed, its errors would be guesses.
+            c.borrowed = c.factory is not None and fed is not c.obj and session.made_by.get(id(fed)) != id(c.factory)
             if c.more_inputs:
                 c.model.input.others = tuple(_dims_of(v) for v in c.more_inputs)
             continue

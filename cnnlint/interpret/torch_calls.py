@@ -37,11 +37,18 @@ def _one_hot(t: TensorVal, args: list, kwargs: dict) -> TensorVal:
     return TensorVal(Shape(*t.shape.dims, size), integer=True)
 
 
+_TAKES_TENSORS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack"})
+
+
 def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, node: Any) -> Any:
     """``torch.X(...)`` and ``torch.nn.functional.X(...)``."""
     from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
 
     short = name.rsplit(".", 1)[1]
+    if not args and ("input" in kwargs or "tensors" in kwargs and short in _TAKES_TENSORS):
+        # ``F.interpolate(input=x, ...)``, ``torch.cat(tensors=[a, b])``: torch's first parameter, by name
+        kwargs = dict(kwargs)
+        args = [kwargs.pop("input" if "input" in kwargs else "tensors")]
     if name.startswith("torch.nn.functional."):
         if short in FUNCTIONAL and args and isinstance(args[0], TensorVal):
             return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
