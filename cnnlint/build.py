@@ -66,6 +66,17 @@ FUNCTIONAL: dict[str, tuple[str, tuple[Param, ...], frozenset[str]]] = {
     "adaptive_max_pool2d": ("AdaptiveMaxPool2d", (_P("output_size"), _P("return_indices", False)), frozenset()),
     "adaptive_max_pool3d": ("AdaptiveMaxPool3d", (_P("output_size"), _P("return_indices", False)), frozenset()),
     "pixel_shuffle": ("PixelShuffle", (_P("upscale_factor"),), frozenset()),
+    "local_response_norm": (
+        "LocalResponseNorm",
+        (_P("size"), _P("alpha", 1e-4), _P("beta", 0.75), _P("k", 1.0)),
+        frozenset(),
+    ),
+    "rrelu": (
+        "RReLU",
+        (_P("lower", 1.0 / 8), _P("upper", 1.0 / 3), _P("training", False), *_INPLACE),
+        frozenset({"training"}),
+    ),
+    "threshold": ("Threshold", (_P("threshold"), _P("value"), *_INPLACE), frozenset()),
     "pixel_unshuffle": ("PixelUnshuffle", (_P("downscale_factor"),), frozenset()),
     "unfold": ("Unfold", (_P("kernel_size"), _P("dilation", 1), _P("padding", 0), _P("stride", 1)), frozenset()),
     "fold": (
