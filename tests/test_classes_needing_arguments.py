@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import findings
+from conftest import findings, summary_model
 
 SOURCE = """from torch import nn
 {pragma}
@@ -111,3 +111,37 @@ def test_a_helper_factory_does_not_take_the_input_of_a_model_built_with_other_ar
     path = tmp_path / "net.py"
     path.write_text(HELPER_FACTORY)
     assert [f for f in findings(path) if f[1] != "CNL100"] == []
+
+
+BASE_CLASS = """import torch.nn as nn
+
+
+class Bottleneck(nn.Module):
+    def forward(self, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        return self.relu(out + x)
+
+
+class SEBottleneck(Bottleneck):
+    def __init__(self, planes=8):
+        super().__init__()
+        self.conv1 = nn.Conv2d(planes, planes, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU()
+"""
+
+
+def test_a_base_class_whose_forward_reads_what_only_subclasses_set_is_not_a_model(tmp_path: Path) -> None:
+    import torch
+
+    namespace: dict = {}
+    exec(compile(BASE_CLASS, "blocks.py", "exec"), namespace)
+    with pytest.raises(AttributeError):  # torch: the base class on its own has no conv1
+        namespace["Bottleneck"]()(torch.zeros(1, 8, 4, 4))
+    path = tmp_path / "blocks.py"
+    path.write_text(BASE_CLASS)
+    assert findings(path) == [
+        (4, "CNL100", "Bottleneck is a base class: its forward reads self.relu, which only its subclasses set")
+    ]
+    model = summary_model(path, "SEBottleneck", "1,8,4,4")
+    assert model["output_shape"] == [1, 8, 4, 4] and model["partial"] is False

@@ -131,7 +131,12 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         if not isinstance(obj, ModuleObj):
             built = session.instances.get(id(cls))
             obj = built[0][0] if built else None
-        if isinstance(obj, ModuleObj):
+        missing = None if fed else _abstract_base(session, cls, obj)
+        if missing is not None:
+            found.notes.append(
+                (span, f"{cls.name} is a base class: its forward reads self.{missing}, which only its subclasses set")
+            )
+        elif isinstance(obj, ModuleObj):
             candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls))
         else:
             pending_notes.append((cls, span))
@@ -160,6 +165,33 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         for model, obj, node in unreached.pragma_models(session, tree, lines, found.candidates):
             found.candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno)))
     return found
+
+
+def _abstract_base(session: Session, cls: ClassVal, obj: Any) -> str | None:
+    """The attribute ``forward`` reads that its own instance never set, when subclasses of the file define
+    it: pretrainedmodels' ``class Bottleneck(nn.Module)`` holds only the forward its subclasses share."""
+    if not isinstance(obj, ModuleObj) or not any(c is not cls and cls in c.mro() for c in session.classes):
+        return None
+    forward, _ = cls.lookup("forward")
+    if not isinstance(forward, FuncVal) or not isinstance(forward.node, ast.FunctionDef) or not forward.node.args.args:
+        return None
+    this = forward.node.args.args[0].arg
+    reads = sorted(
+        (node.lineno, node.col_offset, node.attr)
+        for node in ast.walk(forward.node)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == this
+    )
+    for _, _, name in reads:
+        own = name.startswith("_") or name in _MODULE_OWN
+        if not own and name not in obj.attrs and cls.lookup(name)[1] is None:
+            return name
+    return None
+
+
+# Attributes every nn.Module has without setting them (its methods among them).
+_MODULE_OWN = frozenset({"training", "forward", "apply", "parameters", "buffers", "children", "modules"}) | frozenset(
+    {"named_parameters", "named_buffers", "named_children", "named_modules", "register_buffer", "state_dict"}
+)
 
 
 def _named(cls: ClassVal, lines: Lines, wanted: frozenset[str]) -> bool:
