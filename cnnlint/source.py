@@ -327,8 +327,10 @@ def may_define_model(data: Any) -> bool:
     (``nn.Sequential``, ``from torch.nn import Sequential as S``, ``nn.Module``,
     ``from torch.nn import Module``), whatever the file's encoding; so does a
     file of registered factories that build a class defined elsewhere
-    (timm's ``byoanet.py``: ``@register_model def botnet26t_256(...)``).
+    (timm's ``byoanet.py``: ``@register_model def botnet26t_256(...)``); and so does a script that
+    builds a model imported from elsewhere and feeds it (``model = EfficientNet.from_name("b0")``,
+    ``net = ResNet18(); net(torch.randn(1, 3, 32, 32))``), which names torch.
     """
     if isinstance(data, str):
-        return "Sequential" in data or "Module" in data or "@register_model" in data
-    return b"Sequential" in data or b"Module" in data or b"@register_model" in data
+        return "Sequential" in data or "Module" in data or "@register_model" in data or "torch" in data
+    return b"Sequential" in data or b"Module" in data or b"@register_model" in data or b"torch" in data

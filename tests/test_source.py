@@ -171,6 +171,8 @@ def test_parse_error_is_a_source_error() -> None:
         (b"from .byobnet import ByobNet\n@register_model\ndef botnet(**kw):\n    return ByobNet(**kw)\n", True),
         ("@register_model\ndef botnet(**kw):\n    return ByobNet(**kw)\n", True),
         (b"from ._registry import register_model, list_models\n", False),
+        (b"import torch\nfrom models import ResNet18\nnet = ResNet18()\nnet(torch.randn(1, 3, 32, 32))\n", True),
+        ("from efficientnet_pytorch import EfficientNet\nimport torch\n", True),
     ],
 )
 def test_may_define_model(data: bytes | str, expected: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import limits, tensor_operators
+from cnnlint.interpret import autograd_functions, limits, tensor_operators
 from cnnlint.interpret.comparisons import compare
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
@@ -130,6 +130,8 @@ class Expressions:
             return self.session.torch.module_attr(self, owner, name)
         if isinstance(owner, ClassVal):
             value, _ = owner.lookup(name)
+            if value is MISSING and name == "apply" and autograd_functions.is_function_class(owner):
+                return MethodOf(owner, "apply")
             if value is MISSING:
                 return owner.name if name == "__name__" else UNKNOWN
             if isinstance(value, FuncVal) and value.kind == "classmethod":
@@ -143,6 +145,8 @@ class Expressions:
             return self.session.torch.layer_attr(owner, name)
         if isinstance(owner, NamedTupleVal) and field(owner, name) is not MISSING:
             return field(owner, name)
+        if isinstance(owner, NamedTupleVal) and name in ("_replace", "_asdict"):
+            return MethodOf(owner, name)
         if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
         if isinstance(owner, EnumMember):

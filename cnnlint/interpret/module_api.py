@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import input_sources
+from cnnlint.interpret import autograd_functions, input_sources
 from cnnlint.interpret.values import (
     CONTAINERS,
     MISSING,
@@ -166,6 +166,8 @@ class ModuleAPI:
         value = obj.attrs.get(name, MISSING)
         if value is not MISSING:
             return interp.resolve(value)
+        if obj.kind == autograd_functions.CTX_KIND:
+            return autograd_functions.ctx_attr(obj, name)
         if obj.cls is not None:
             found, owner = obj.cls.lookup(name)
             if found is not MISSING:
@@ -233,6 +235,8 @@ class ModuleAPI:
         return None
 
     def _module_method(self, interp: Any, obj: ModuleObj, name: str, args: list[Any], kwargs: dict, node: Any) -> Any:
+        if obj.kind == autograd_functions.CTX_KIND:
+            return None if name in autograd_functions.CTX_METHODS else UNKNOWN
         if name.startswith("__torch_init__:"):
             base = name.split(":", 1)[1][len("torch.nn.") :]
             if base in CONTAINERS:

@@ -90,3 +90,17 @@ def field(value: NamedTupleVal, name: str) -> Any:
     if name == "_fields":
         return value.kind.fields
     return MISSING
+
+
+def method(value: NamedTupleVal, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """``args._replace(stride=1)`` (efficientnet_pytorch's block arguments) and ``_asdict()``; MISSING for
+    other names. A field name the type does not have is Python's ValueError: unknown."""
+    if name == "_replace" and not args:
+        if set(kwargs) - set(value.kind.fields):
+            return UNKNOWN
+        return NamedTupleVal([kwargs.get(f, v) for f, v in zip(value.kind.fields, value)], value.kind)
+    if name == "_asdict" and not args and not kwargs:
+        from cnnlint.interpret.values import DictVal
+
+        return DictVal(dict(zip(value.kind.fields, value)))
+    return MISSING

@@ -14,6 +14,7 @@ from typing import Any
 
 from cnnlint import build
 from cnnlint.interpret import (
+    autograd_functions,
     einops_calls,
     enums,
     environ,
@@ -403,6 +404,12 @@ class TorchAPI(ModuleAPI):
     # ---- methods -----------------------------------------------------------------------
 
     def call_method(self, interp: Any, obj: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+        if isinstance(obj, ClassVal) and name == "apply":  # a torch.autograd.Function subclass
+            return autograd_functions.apply(interp, obj, args, kwargs, node)
+        if isinstance(obj, namedtuples.NamedTupleVal):
+            done = namedtuples.method(obj, name, args, kwargs)
+            if done is not MISSING:
+                return done
         if isinstance(obj, TensorVal):
             return tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
         if isinstance(obj, SetVal):
