@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from typing import Any
@@ -97,6 +98,10 @@ def call_builtin(interp: Any, name: str, args: list[Any], kwargs: dict[str, Any]
     fn = _TABLE.get(name)
     if fn is None:
         return UNKNOWN
+    if name == "sum" and args:
+        tensors = _tensor_sum(interp, args, kwargs, node, frame)
+        if tensors is not NotImplemented:
+            return tensors
     try:
         return fn(interp, args, kwargs, frame)
     except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, OverflowError):
@@ -193,6 +198,18 @@ def _sum(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         if not _num(i):
             return UNKNOWN
         total = total + i
+    return total
+
+
+def _tensor_sum(interp: Any, args: list[Any], kwargs: dict, node: Any, frame: Any) -> Any:
+    """``sum(splits)`` of tensors (ResNeSt's split attention): ``0 + a + b + ...`` with broadcasting, each
+    ``+`` checked where ``sum`` is written. NotImplemented when no item is a tensor."""
+    items = interp.iterate(args[0], frame)
+    if not items or not any(isinstance(i, TensorVal) for i in items):
+        return NotImplemented
+    total = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    for item in items:
+        total = interp.binop(ast.Add, total, item, node, frame)
     return total
 
 

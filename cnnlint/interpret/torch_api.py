@@ -65,6 +65,14 @@ from cnnlint.interpret.values import (
 from cnnlint.shapes.catalogue import CATALOGUE
 from cnnlint.shapes.dims import Shape
 
+# torch.nn's namespaces of functions, not layer classes.
+_NOT_LAYERS = (
+    "torch.nn.functional.",
+    "torch.nn.init.",
+    "torch.nn.utils.",
+    "torch.nn.parameter.",
+    "torch.nn.modules.utils.",
+)
 _MODULES_PATH = re.compile(r"^torch\.nn\.modules(?:\.\w+)*\.([A-Z]\w*)$")
 _CONV_TUPLE_ARGS = frozenset({"kernel_size", "stride", "padding", "dilation", "output_padding"})
 # What ``dataclasses.field`` may be given and still be read: the rest (init=False, kw_only) is unknown.
@@ -291,9 +299,7 @@ class TorchAPI(ModuleAPI):
         known = tensor_values.call_torch(name, args, kwargs)
         if known is not NotImplemented:
             return known
-        if name.startswith("torch.nn.") and not name.startswith(
-            ("torch.nn.functional.", "torch.nn.init.", "torch.nn.utils.", "torch.nn.parameter.")
-        ):
+        if name.startswith("torch.nn.") and not name.startswith(_NOT_LAYERS):
             short = name[len("torch.nn.") :]
             if short in CONTAINERS:
                 return self.container(interp, short, args, kwargs, node)

@@ -37,6 +37,22 @@ def _one_hot(t: TensorVal, args: list, kwargs: dict) -> TensorVal:
     return TensorVal(Shape(*t.shape.dims, size), integer=True)
 
 
+_NTUPLE = {"_single": 1, "_pair": 2, "_triple": 3, "_quadruple": 4}
+
+
+def _ntuple(interp: Any, n: int, args: list, kwargs: dict) -> Any:
+    """torch's ``_pair(3)`` -> ``(3, 3)``; an iterable comes back as a tuple of its items, as torch's does."""
+    if len(args) != 1 or kwargs:
+        return UNKNOWN
+    value = args[0]
+    if isinstance(value, (tuple, ListVal)):
+        items = interp.iterate(value, None)
+        return tuple(items) if items is not None else UNKNOWN
+    if value is UNKNOWN or isinstance(value, (TensorVal, str)):
+        return UNKNOWN  # a string is iterable to torch too: ``_pair("same")`` is its characters
+    return (value,) * n
+
+
 _TAKES_TENSORS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack"})
 
 
@@ -45,6 +61,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
     from cnnlint.build import FUNCTIONAL, TORCH_FUNCS
 
     short = name.rsplit(".", 1)[1]
+    if name.startswith("torch.nn.modules.utils.") and short in _NTUPLE:
+        return _ntuple(interp, _NTUPLE[short], args, kwargs)
     if not args and ("input" in kwargs or "tensors" in kwargs and short in _TAKES_TENSORS):
         # ``F.interpolate(input=x, ...)``, ``torch.cat(tensors=[a, b])``: torch's first parameter, by name
         kwargs = dict(kwargs)
