@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 import math
 import re
 from typing import Any
 
-from cnnlint.interpret import iterators, limits
+from cnnlint.interpret import iterators, limits, tensor_operators
 from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.torch_names import TorchDir, has_name
@@ -99,7 +98,7 @@ def call_builtin(interp: Any, name: str, args: list[Any], kwargs: dict[str, Any]
     if fn is None:
         return UNKNOWN
     if name == "sum" and args:
-        tensors = _tensor_sum(interp, args, kwargs, node, frame)
+        tensors = tensor_operators.tensor_sum(interp, args, kwargs, node, frame)
         if tensors is not NotImplemented:
             return tensors
     try:
@@ -198,18 +197,6 @@ def _sum(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         if not _num(i):
             return UNKNOWN
         total = total + i
-    return total
-
-
-def _tensor_sum(interp: Any, args: list[Any], kwargs: dict, node: Any, frame: Any) -> Any:
-    """``sum(splits)`` of tensors (ResNeSt's split attention): ``0 + a + b + ...`` with broadcasting, each
-    ``+`` checked where ``sum`` is written. NotImplemented when no item is a tensor."""
-    items = interp.iterate(args[0], frame)
-    if not items or not any(isinstance(i, TensorVal) for i in items):
-        return NotImplemented
-    total = args[1] if len(args) > 1 else kwargs.get("start", 0)
-    for item in items:
-        total = interp.binop(ast.Add, total, item, node, frame)
     return total
 
 

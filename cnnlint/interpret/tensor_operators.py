@@ -262,3 +262,15 @@ def ternary(session: Any, interp: Any, name: str, t: TensorVal, others: list, no
         if not isinstance(out, TensorVal):
             return out
     return out
+
+
+def tensor_sum(interp: Any, args: list[Any], kwargs: dict, node: Any, frame: Any) -> Any:
+    """``sum(splits)`` of tensors (ResNeSt's split attention): ``0 + a + b + ...`` with broadcasting, each
+    ``+`` checked where ``sum`` is written. NotImplemented when no item is a tensor."""
+    items = interp.iterate(args[0], frame)
+    if not items or not any(isinstance(i, TensorVal) for i in items):
+        return NotImplemented
+    total = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    for item in items:
+        total = interp.binop(ast.Add, total, item, node, frame)
+    return total

@@ -7,7 +7,6 @@ engine's layer. Tensor operations live in ``tensor_api.py`` and ``tensor_operato
 
 from __future__ import annotations
 
-import ast
 import math
 import re
 from typing import Any
@@ -15,12 +14,9 @@ from typing import Any
 from cnnlint import build
 from cnnlint.interpret import (
     autograd_functions,
-    einops_calls,
     enums,
-    environ,
-    input_sources,
-    inspect_calls,
     namedtuples,
+    stdlib_calls,
     tensor_api,
     tensor_operators,
     tensor_values,
@@ -35,9 +31,8 @@ from cnnlint.interpret.module_api import (  # noqa: F401 - re-exported
     LAYERS_WITH_CHILDREN,
     ModuleAPI,
 )
-from cnnlint.interpret.plain_methods import dict_method, list_method, math_call, product, str_method
+from cnnlint.interpret.plain_methods import dict_method, list_method, str_method
 from cnnlint.interpret.pyops import CaughtTypeError
-from cnnlint.interpret.regex import re_call
 from cnnlint.interpret.sets import set_method
 from cnnlint.interpret.torch_stacks import STACKS, stack
 from cnnlint.interpret.values import (
@@ -46,15 +41,12 @@ from cnnlint.interpret.values import (
     BoundMethod,
     ClassVal,
     DataclassInit,
-    DefaultDictVal,
-    DequeVal,
     DictVal,
     FieldDefault,
     FuncVal,
     ListVal,
     MethodOf,
     ModuleObj,
-    Partial,
     QualName,
     SetVal,
     SuperVal,
@@ -76,7 +68,6 @@ _NOT_LAYERS = (
 _MODULES_PATH = re.compile(r"^torch\.nn\.modules(?:\.\w+)*\.([A-Z]\w*)$")
 _CONV_TUPLE_ARGS = frozenset({"kernel_size", "stride", "padding", "dilation", "output_padding"})
 # What ``dataclasses.field`` may be given and still be read: the rest (init=False, kw_only) is unknown.
-_FIELD_KEYWORDS = frozenset({"default", "default_factory", "repr", "hash", "compare", "metadata"})
 _MATH_CONSTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "tau": math.tau}
 
 
@@ -325,64 +316,7 @@ class TorchAPI(ModuleAPI):
             return args[0] if args and name.endswith("_") else None
         if name.startswith(("torch.", "torchvision.ops.")) and name != "torch":
             return torch_calls.call_torch(self.session, interp, name, args, kwargs, node)
-        if name == "functools.partial":
-            if not args:
-                return UNKNOWN
-            inner = args[0]
-            if isinstance(inner, Partial):  # CPython flattens a partial of a partial
-                return Partial(inner.func, (*inner.args, *args[1:]), {**inner.kwargs, **kwargs})
-            return Partial(inner, tuple(args[1:]), dict(kwargs))
-        if name == "functools.reduce":
-            return _reduce(interp, args, kwargs, node)
-        if name in ("collections.namedtuple", "typing.NamedTuple"):
-            return namedtuples.define(args, kwargs)
-        if name in ("collections.OrderedDict", "typing.OrderedDict"):
-            from cnnlint.interpret.builtins_ import call_builtin
-
-            return call_builtin(interp, "dict", args[:1], kwargs, node, None)
-        if name == "collections.defaultdict":
-            return _defaultdict(interp, args, kwargs, node)
-        if name == "collections.deque":
-            return _deque(interp, args, kwargs)
-        if name in ("math.prod", "numpy.prod") and len(args) == 1:
-            return product(interp.iterate(args[0], None))
-        if name.startswith("math."):
-            return math_call(name[5:], args)
-        if name.startswith("os."):
-            return environ.call(name, args, kwargs)
-        if name.startswith("re."):
-            return re_call(name[3:], args, kwargs)
-        if name.startswith("einops."):
-            return einops_calls.call(self.session, interp, name, args, kwargs, node)
-        if name.startswith("inspect."):
-            return inspect_calls.call(name[8:], args, kwargs)
-        if name == "dataclasses.replace" and len(args) == 1:
-            return self._dataclass_replace(interp, args[0], kwargs, node)
-        if name == "dataclasses.field":
-            if args or set(kwargs) - _FIELD_KEYWORDS:
-                return UNKNOWN
-            return FieldDefault(kwargs.get("default", MISSING), kwargs.get("default_factory", MISSING))
-        if name == "dataclasses.asdict" and len(args) == 1 and not kwargs:
-            return self._dataclass_asdict(args[0], 0)
-        if name in ("copy.deepcopy", "copy.copy"):
-            return self.session.copy_value(args[0]) if args else UNKNOWN
-        if name == "warnings.warn":
-            return None
-        if name == "typing.cast" and len(args) == 2:
-            return args[1]
-        if name == "itertools.repeat" and len(args) == 2 and isinstance(args[1], int) and 0 <= args[1] <= 4096:
-            return (args[0],) * args[1]
-        if name in ("torchinfo.summary",):
-            self.session.observe_summary(args, kwargs, node)
-            return UNKNOWN
-        if name == "torchsummary.summary":  # sizes without the batch: it runs torch.rand(2, *input_size)
-            input_sources.torchsummary(self.session, interp, args, kwargs, node)
-            return UNKNOWN
-        if name in ("operator.mul", "operator.add"):
-            from cnnlint.interpret.machine import arith
-
-            return arith(ast.Mult if name.endswith("mul") else ast.Add, *args[:2]) if len(args) == 2 else UNKNOWN
-        return UNKNOWN
+        return stdlib_calls.call(self, interp, name, args, kwargs, node)
 
     def unresolved_call(self, interp: Any, func: Any, node: Any, reason: str, starred: Any = None) -> Any:
         """A call whose ``*``/``**`` arguments could not be resolved. ``starred``: (the arguments
@@ -495,47 +429,3 @@ def _bind_failed(func: FuncVal, args: list[Any], kwargs: dict[str, Any]) -> bool
     from cnnlint.interpret.machine import bind_arguments
 
     return bind_arguments(func, args, kwargs) is None
-
-
-def _defaultdict(interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
-    """``defaultdict(factory, ...)``: a dict whose missing keys are filled by ``factory()`` (None: a plain dict)."""
-    from cnnlint.interpret.builtins_ import call_builtin
-
-    factory = args[0] if args else None
-    if factory is UNKNOWN:
-        return UNKNOWN
-    items = call_builtin(interp, "dict", args[1:2], kwargs, node, None)
-    if not isinstance(items, DictVal) or len(args) > 2:
-        return UNKNOWN
-    result = DefaultDictVal(factory, items.items)
-    result.uncertain = items.uncertain
-    return result
-
-
-def _deque(interp: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    """``deque(iterable)`` without a ``maxlen`` (which drops items from the other end: unknown here)."""
-    if kwargs or len(args) > 1:
-        return UNKNOWN
-    items = interp.iterate(args[0], None) if args else []
-    if items is None:
-        return UNKNOWN
-    return DequeVal(items)
-
-
-def _reduce(interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
-    """``functools.reduce(fn, items[, initial])`` over a known iterable (``reduce(operator.mul, stride, 1)``)."""
-    if kwargs or not 2 <= len(args) <= 3:
-        return UNKNOWN
-    items = interp.iterate(args[1], None)
-    if items is None:
-        return UNKNOWN
-    if len(args) == 3:
-        items = [args[2], *items]
-    if not items:
-        return UNKNOWN  # Python raises a TypeError: an empty sequence with no initial value
-    result = items[0]
-    for item in items[1:]:
-        result = interp.call(args[0], [result, item], {}, None, None)
-        if result is UNKNOWN:
-            return UNKNOWN
-    return result
