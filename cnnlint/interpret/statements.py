@@ -394,6 +394,8 @@ class Statements:
                     self.write(owner.items, key, MISSING)  # ``del return_layers[name]`` (torchvision's getter)
                     if self.forking:
                         owner.uncertain = True  # deleted in a branch that may not run
+                elif isinstance(owner, ModuleObj):
+                    self.session.torch.module_delitem(self, owner, key)  # ``del backbone[-1]``
                 else:
                     self.taint(owner)
 
