@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from cnnlint.interpret import iterators, limits, tensor_operators
+from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
-from cnnlint.interpret.torch_names import TorchDir, has_name
+from cnnlint.interpret.torch_names import TorchDir
 from cnnlint.interpret.values import (
     UNKNOWN,
     Builtin,
@@ -17,7 +17,6 @@ from cnnlint.interpret.values import (
     DictVal,
     FuncVal,
     ListVal,
-    ModuleNS,
     ModuleObj,
     QualName,
     SuperVal,
@@ -275,74 +274,6 @@ def _dict(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return result
 
 
-def _hasattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    value, name = args
-    if not isinstance(name, str):
-        return UNKNOWN
-    if isinstance(value, QualName):
-        return has_name(value.name, name)
-    if isinstance(value, ModuleNS):
-        if name in value.globals:
-            return True
-        return False if not may_bind(value.text, name) else UNKNOWN
-    if isinstance(value, ModuleObj):
-        if name in value.attrs:
-            return True
-        if value.cls is not None:
-            found, _ = value.cls.lookup(name)
-            from cnnlint.interpret.values import MISSING
-
-            if found is not MISSING:
-                return True
-            if _surely_absent(value, name):
-                return False
-        return UNKNOWN
-    return UNKNOWN
-
-
-# Code that binds module attributes by a name not written in it.
-_INDIRECT_BINDING = re.compile(r"\bimport\s+\*|\bsetattr\s*\(|\bglobals\s*\(|\bvars\s*\(|__dict__|\bexec\s*\(")
-
-
-def may_bind(text: str, name: str) -> bool:
-    """Whether a module's own text may bind ``name`` (False: a module that lacks it now never had it).
-    A name bound later than it is asked about, or by code that is not read, must stay unknown."""
-    if name not in text:
-        return _INDIRECT_BINDING.search(text) is not None
-    word = re.escape(name)
-    binding = rf"\b{word}\s*(?:[-+*/%|&^@]?=(?!=)|:|,)|\b(?:def|class|as|import|global|for)\s+{word}\b"
-    return re.search(binding, text) is not None or _INDIRECT_BINDING.search(text) is not None
-
-
-# nn.Module's own public attributes (torch 2.x): present on every module.
-_MODULE_ATTRS = frozenset({
-    "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile", "cpu",
-    "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer", "get_extra_state",
-    "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia", "named_buffers",
-    "named_children", "named_modules", "named_parameters", "parameters", "register_backward_hook",
-    "register_buffer", "register_forward_hook", "register_forward_pre_hook", "register_full_backward_hook",
-    "register_full_backward_pre_hook", "register_load_state_dict_post_hook", "register_load_state_dict_pre_hook",
-    "register_module", "register_parameter", "register_state_dict_post_hook", "register_state_dict_pre_hook",
-    "requires_grad_", "set_extra_state", "set_submodule", "share_memory", "state_dict", "to", "to_empty", "train",
-    "training", "type", "xpu", "zero_grad",
-})  # fmt: skip
-
-
-def _surely_absent(obj: ModuleObj, name: str) -> bool:
-    """``hasattr(self, "shortcut")`` is False: a plain nn.Module subclass whose every write the interpreter saw
-    never set it (kuangliu's optional shortcut), and no ``__getattr__`` of its own could supply it."""
-    from cnnlint.interpret.values import MISSING
-
-    cls = obj.cls
-    if cls is None or obj.uncertain or getattr(obj, "unread_names", False):
-        return False
-    if cls.has_unknown_base or cls.torch_base() != "Module":
-        return False
-    if not name.isidentifier() or name.startswith("_") or name in _MODULE_ATTRS:
-        return False
-    return cls.lookup("__getattr__")[0] is MISSING and cls.lookup("__getattribute__")[0] is MISSING
-
-
 def _dir(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return TorchDir(args[0].name) if len(args) == 1 and isinstance(args[0], QualName) else UNKNOWN
 
@@ -473,7 +404,7 @@ _TABLE: dict[str, Any] = {
     "dict": _dict,
     "isinstance": is_instance,
     "issubclass": is_subclass,
-    "hasattr": _hasattr,
+    "hasattr": has_attr,
     "dir": _dir,
     "getattr": _getattr,
     "setattr": _setattr,

@@ -84,6 +84,8 @@ class Interpreter(Statements, Expressions):
         """A container changed where the interpreter cannot say how: its items become unknown."""
         if isinstance(value, (ListVal, DictVal, ModuleObj)):
             value.uncertain = True
+        elif isinstance(value, TorchLayer):
+            value.own_unknown = True
         tensor_values.forget(value)
 
     def _e_Call(self, node: ast.Call, frame: Frame) -> Any:

@@ -223,6 +223,26 @@ class ModuleAPI:
             return sliced
         return UNKNOWN
 
+    def module_delitem(self, interp: Any, obj: ModuleObj, key: Any) -> None:
+        """``del seq[-1]`` / ``del layers[1:]`` / ``del blocks["name"]`` as torch's ``__delitem__`` does.
+
+        Sequential and ModuleList renumber what is left ("0", "1", ...), so the old names are gone; a
+        ModuleDict only drops the key. Anything else (an index torch would refuse, a branch that may not
+        run) leaves the children uncertain.
+        """
+        names = None if obj.uncertain or interp.forking else _deleted_names(obj, key)
+        if names is None:
+            obj.uncertain = True
+            return
+        kept = [(k, m) for k, m in zip(obj.keys, obj.items) if k not in names]
+        for name in obj.keys:
+            obj.attrs.pop(name, None)
+        if _container_kind(obj) != "ModuleDict":
+            kept = [(str(i), m) for i, (_, m) in enumerate(kept)]
+        obj.keys = [k for k, _ in kept]
+        obj.items = [m for _, m in kept]
+        obj.attrs.update(kept)
+
     def module_iter(self, obj: ModuleObj) -> list[Any] | None:
         if obj.uncertain:
             return None
@@ -356,6 +376,31 @@ def direct_children(obj: ModuleObj) -> list[tuple[str, Any]] | None:
     if obj.kind in CONTAINERS and obj.cls is None:
         return None if obj.uncertain else [(k, m) for k, m in zip(obj.keys, obj.items) if m is not None]
     return _instance_children(obj)
+
+
+def _container_kind(obj: ModuleObj) -> str | None:
+    """ "Sequential" / "ModuleList" / "ModuleDict" for a container or a subclass of one, else None."""
+    kind = obj.kind if obj.kind in CONTAINERS else (obj.cls.torch_base() if obj.cls is not None else None)
+    return kind if kind in CONTAINERS else None
+
+
+def _deleted_names(obj: ModuleObj, key: Any) -> set[str] | None:
+    """The children ``del obj[key]`` removes, by name; None when torch would refuse or it is not known."""
+    kind = _container_kind(obj)
+    if kind == "ModuleDict":
+        return {key} if isinstance(key, str) and key in obj.keys else None
+    if kind is None or len(obj.keys) != len(obj.items):
+        return None
+    if kind == "ModuleList" and obj.keys != [str(i) for i in range(len(obj.keys))]:
+        return None  # torch deletes by the number's name: another name is not what it finds
+    if isinstance(key, slice):
+        parts = (key.start, key.stop, key.step)
+        if not all(p is None or (isinstance(p, int) and not isinstance(p, bool)) for p in parts) or key.step == 0:
+            return None
+        return set(obj.keys[key])
+    if isinstance(key, int) and not isinstance(key, bool) and -len(obj.keys) <= key < len(obj.keys):
+        return {obj.keys[key]}
+    return None
 
 
 def _registered(obj: ModuleObj) -> list[tuple[str, Any]] | None:

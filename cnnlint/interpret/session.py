@@ -296,6 +296,8 @@ class Session:
                 return memo[id(v)]
             if isinstance(v, TorchLayer):
                 new = TorchLayer(v.spec, dict(v.args), v.origin, v.type_name, v.note, v.bind_error)
+                new.own = {k: copy(x, depth + 1) for k, x in v.own.items()}
+                new.own_unknown = v.own_unknown
                 if hasattr(v, "built"):
                     new.built = v.built  # type: ignore[attr-defined]
                 memo[id(v)] = new

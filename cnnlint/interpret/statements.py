@@ -33,6 +33,7 @@ from cnnlint.interpret.values import (
     Partial,
     QualName,
     Sym,
+    TorchLayer,
 )
 
 
@@ -394,6 +395,8 @@ class Statements:
                     self.write(owner.items, key, MISSING)  # ``del return_layers[name]`` (torchvision's getter)
                     if self.forking:
                         owner.uncertain = True  # deleted in a branch that may not run
+                elif isinstance(owner, ModuleObj):
+                    self.session.torch.module_delitem(self, owner, key)  # ``del backbone[-1]``
                 else:
                     self.taint(owner)
 
@@ -448,6 +451,8 @@ class Statements:
             self.write(owner.ns, name, value)
         elif isinstance(owner, ModuleNS):
             self.write(owner.globals, name, value)
+        elif isinstance(owner, TorchLayer):
+            self.write(owner.own, name, value)  # read back as written; the layer's own arguments are unchanged
 
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
         if isinstance(owner, DictVal):

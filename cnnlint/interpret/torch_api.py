@@ -247,6 +247,8 @@ class TorchAPI(ModuleAPI):
         return UNKNOWN
 
     def layer_attr(self, layer: TorchLayer, name: str) -> Any:
+        if name in layer.own:
+            return layer.own[name]
         if layer.spec is None:
             return UNKNOWN
         if name in layer.args:

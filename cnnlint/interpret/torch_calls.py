@@ -162,7 +162,9 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             except ValueError:
                 return unknown_tensor()
         return _float_arange(args, kwargs)
-    if short in ("tensor", "as_tensor", "LongTensor", "FloatTensor", "Tensor"):
+    if short in _LEGACY and name.count(".") == 1:
+        return _legacy_constructor(short, args, kwargs)
+    if short in ("tensor", "as_tensor"):
         return unknown_tensor()
     if short in ("is_tensor",):
         return isinstance(args[0], TensorVal) if args else UNKNOWN
@@ -205,6 +207,38 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
     if args and isinstance(args[0], TensorVal):
         return call_method(session, interp, args[0], short, list(args[1:]), kwargs, node)
     return UNKNOWN
+
+
+# torch's legacy constructors, by (integer, mask) of what they make
+_LEGACY = {
+    "Tensor": (False, False),
+    "FloatTensor": (False, False),
+    "DoubleTensor": (False, False),
+    "HalfTensor": (False, False),
+    "BFloat16Tensor": (False, False),
+    "LongTensor": (True, False),
+    "IntTensor": (True, False),
+    "ShortTensor": (True, False),
+    "CharTensor": (True, False),
+    "ByteTensor": (True, False),
+    "BoolTensor": (False, True),
+}
+
+
+def _legacy_constructor(short: str, args: list, kwargs: dict) -> Any:
+    """``torch.Tensor(8, 3, 3, 3)``: sizes given one by one make an uninitialised tensor of that shape (pytorchcv's
+    masks); ``torch.Tensor()`` an empty one. A list, tuple or tensor is data (``torch.Tensor((2, 3))`` holds
+    two numbers), so any argument that is not a known size leaves the tensor unknown."""
+    sizes = [a for a in args if isinstance(a, Sym) or _size(a)]
+    if kwargs or len(sizes) != len(args):
+        return unknown_tensor()
+    integer, mask = _LEGACY[short]
+    dims = [str(a) if isinstance(a, Sym) else a for a in sizes] if sizes else [0]
+    return TensorVal(Shape(*dims), integer, mask=mask)
+
+
+def _size(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _flags(kwargs: dict, integer: bool, mask: bool) -> tuple[bool, bool]:

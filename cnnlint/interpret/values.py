@@ -218,6 +218,8 @@ class TorchLayer:
     type_name: str
     note: str | None = None  # why it cannot be followed, when spec is None
     bind_error: Any = None  # a Finding from binding the arguments
+    own: dict[str, Any] = field(default_factory=dict)  # attributes the code set on it (``stage.do_output = True``)
+    own_unknown: bool = False  # one was set under a name that is not known
 
 
 @dataclass(eq=False)
