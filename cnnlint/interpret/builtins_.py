@@ -11,6 +11,7 @@ from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.torch_names import TorchDir
 from cnnlint.interpret.values import (
+    TENSOR_TYPE,
     UNKNOWN,
     Builtin,
     ClassVal,
@@ -371,8 +372,17 @@ def _filter(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
 
 
 def _type(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    if len(args) == 1 and isinstance(args[0], ModuleObj) and args[0].cls is not None:
-        return args[0].cls
+    """A user class's instance: its class; a list: ``list`` (hrnet's ``type(x) is list``); a tensor: a type that is
+    no Python builtin. Anything else is unknown (a tuple may be a torch.Size, an int a NumPy integer)."""
+    if len(args) != 1 or kwargs:
+        return UNKNOWN
+    value = args[0]
+    if isinstance(value, ModuleObj) and value.cls is not None:
+        return value.cls
+    if type(value) is ListVal and not value.uncertain:
+        return interp.session.builtins.get("list", UNKNOWN)
+    if isinstance(value, TensorVal):
+        return TENSOR_TYPE
     return UNKNOWN
 
 

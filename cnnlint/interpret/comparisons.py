@@ -21,6 +21,7 @@ from cnnlint.interpret.torch_names import TorchDir
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
+    Builtin,
     ClassVal,
     DictVal,
     FuncVal,
@@ -28,6 +29,7 @@ from cnnlint.interpret.values import (
     ModuleObj,
     QualName,
     Sym,
+    TensorType,
     TensorVal,
     TorchLayer,
     is_plain,
@@ -54,6 +56,11 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
             same = MISSING
         if same is not MISSING:
             return same if same is UNKNOWN or isinstance(op, (ast.Is, ast.Eq)) else not same
+    if isinstance(left, TensorType) or isinstance(right, TensorType):
+        other = right if isinstance(left, TensorType) else left
+        if isinstance(other, Builtin) and isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)):
+            return isinstance(op, (ast.IsNot, ast.NotEq))  # ``type(x) is list`` for a tensor
+        return UNKNOWN
     if isinstance(op, (ast.Is, ast.IsNot)):
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN

@@ -103,6 +103,8 @@ def _instance_of(value: Any, kind: Any) -> Any:
             return any(c is kind for c in value.cls.mro()) or (UNKNOWN if value.cls.has_unknown_base else False)
         if isinstance(value, (TorchLayer, TensorVal)) or is_plain(value) or isinstance(value, (tuple, ListVal)):
             return False
+        if isinstance(value, ModuleObj) and value.cls is None and value.kind in CONTAINERS:
+            return False  # a plain nn.Sequential is an instance of no class the code defines
         return UNKNOWN
     if isinstance(kind, QualName):
         name = kind.name

@@ -265,6 +265,14 @@ class TensorVal:
     mask: bool = False  # a bool tensor (a comparison's result): as an index it selects, it does not gather
 
 
+@dataclass(frozen=True)
+class TensorType:
+    """``type(t)`` of a tensor: torch.Tensor or a subclass of it (a Parameter), never a Python builtin type."""
+
+
+TENSOR_TYPE = TensorType()
+
+
 @dataclass(eq=False)
 class Partial:
     """``functools.partial(func, *args, **kwargs)``."""
