@@ -145,3 +145,31 @@ def test_a_base_class_whose_forward_reads_what_only_subclasses_set_is_not_a_mode
     ]
     model = summary_model(path, "SEBottleneck", "1,8,4,4")
     assert model["output_shape"] == [1, 8, 4, 4] and model["partial"] is False
+
+
+LOST_WIDTH = """import torch.nn as nn
+
+
+def read_widths(path):
+    with open(path) as handle:
+        return [int(w) for w in handle.read().split()]
+
+
+class Net(nn.Module):
+    def __init__(self, path="widths.txt"):
+        super().__init__()
+        width = read_widths(path)[0]
+        self.conv = nn.Conv2d(3, width, 3)
+        self.act = nn.ReLU()
+
+    def forward(self, x):
+        return self.act(self.conv(x))
+"""
+
+
+def test_a_layer_whose_width_cannot_be_resolved_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(LOST_WIDTH)
+    assert findings(path, "--input", "Net=1,3,8,8") == [
+        (13, "CNL100", "shape following loses dimensions here: Conv2d's out_channels could not be resolved")
+    ]

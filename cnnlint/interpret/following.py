@@ -46,6 +46,8 @@ def follow(found: Interpreted) -> None:
             steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
             out = UNKNOWN
         steps = _unwrap_root(steps, c.obj)
+        if dims is not None and all(isinstance(d, (int, str)) for d in dims):
+            _say_where_dims_were_lost(steps)
         inside = submodules(c.obj)
         failed = any(getattr(sub, "failed", False) for sub in inside)
         if failed:
@@ -133,6 +135,39 @@ def _extra_inputs(obj: Any) -> list[Any]:
 def _first_tensor_shape(value: Any) -> Shape:
     """A model returning several tensors has no one output shape (``output_tree`` shows them all)."""
     return Shape.unknown()
+
+
+def _say_where_dims_were_lost(steps: list[Step]) -> None:
+    """Never silent: a layer whose arguments could not be resolved (timm's pruned models read their widths
+    from files) turns a known shape into one with unknown dims; when nothing else says why the model's
+    shapes became unknown, a CNL100 at the first such layer does."""
+    if any(f.code == "CNL100" for s in steps for f in s.findings):
+        return
+    for s in steps:
+        if s.layer.children is not None or s.layer.spec is None or s.findings:
+            continue  # a container, an unknown layer, or an error that already says what is wrong
+        if _sized(s.in_shape) and not s.out_shape.open and not _sized(s.out_shape):
+            unknown = [
+                k for k, v in s.layer.args.items() if (v is UNKNOWN or v is UNKNOWN_DIM) and k not in _NOT_SHAPES
+            ]
+            if not unknown:
+                return  # the layer's own formula leaves it open: not a value cnnlint failed to resolve
+            s.findings.append(
+                Finding(
+                    "CNL100",
+                    f"shape following loses dimensions here: {s.layer.type_name}'s "
+                    f"{', '.join(unknown)} could not be resolved",
+                )
+            )
+            return
+
+
+_NOT_SHAPES = frozenset({"device", "dtype", "inplace", "bias", "affine", "track_running_stats", "momentum", "eps"})
+
+
+def _sized(shape: Shape) -> bool:
+    """Every dim an int or a symbol (the batch of a timm config)."""
+    return not shape.open and all(isinstance(d, (int, str)) for d in shape.dims)
 
 
 def _unwrap_root(steps: list[Step], obj: Any) -> list[Step]:
