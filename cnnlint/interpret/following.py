@@ -159,6 +159,7 @@ def _say_where_dims_were_lost(steps: list[Step]) -> None:
                     f"{', '.join(unknown)} could not be resolved",
                 )
             )
+            s.stopped = True  # what follows is not fully known: the model is not followed to the end
             return
 
 
