@@ -12,6 +12,7 @@ from conftest import run_cli
 from hypothesis import HealthCheck, assume, given, settings
 from strategies import all_strategies
 
+from cnnlint.interpret import tensor_value_calls as tvc
 from cnnlint.interpret import tensor_values as tv
 from cnnlint.interpret.plain_methods import format_str
 from cnnlint.interpret.torch_api import LAYERS_WITH_CHILDREN
@@ -161,12 +162,14 @@ def test_str_format_refuses_what_it_cannot_do_safely(template: str, args: list) 
 
 def test_unique_with_counts_is_torchs() -> None:
     for values in ([24, 56, 152, 152, 368, 368, 368], [3, 1, 3, 2], [5]):
-        mine = tv.call_torch(
-            "torch.unique", [tv.call_torch("torch.tensor", [ListVal(values)], {})], {"return_counts": True}
+        mine = tvc.call_torch(
+            "torch.unique", [tvc.call_torch("torch.tensor", [ListVal(values)], {})], {"return_counts": True}
         )
         real = torch.unique(torch.tensor(values), return_counts=True)
         assert isinstance(mine, tuple) and [tv.tolist(t).items for t in mine] == [t.tolist() for t in real]
-    unsorted = tv.call_torch("torch.unique", [tv.call_torch("torch.tensor", [ListVal([2, 1])], {})], {"sorted": False})
+    unsorted = tvc.call_torch(
+        "torch.unique", [tvc.call_torch("torch.tensor", [ListVal([2, 1])], {})], {"sorted": False}
+    )
     assert unsorted is NotImplemented  # torch's order is then its kernel's: not modelled
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
+from cnnlint.interpret import tensor_value_calls as tvc
 from cnnlint.interpret import tensor_values as tv
 from cnnlint.interpret.param_shapes import param_shape
 
@@ -185,10 +186,10 @@ def test_einsum_not_modelled_is_unknown_and_silent(tmp_path: Path) -> None:
 def test_np_linspace_is_numpys() -> None:
     np = pytest.importorskip("numpy")
     for start, stop, num, endpoint in [(0, 0.2, 11, True), (-1.5, 3, 7, False), (2, 2, 4, True), (0, 1, 1, True)]:
-        mine = tv.call_torch("numpy.linspace", [start, stop, num], {"endpoint": endpoint})
+        mine = tvc.call_torch("numpy.linspace", [start, stop, num], {"endpoint": endpoint})
         assert tv.tolist(mine).items == np.linspace(start, stop, num, endpoint=endpoint).tolist()
-    arr = tv.call_torch("numpy.linspace", [0, 1, 5], {})
-    assert tv.binop("*", arr, 2) is NotImplemented  # NumPy's arithmetic is not torch's: not modelled
+    arr = tvc.call_torch("numpy.linspace", [0, 1, 5], {})
+    assert tvc.binop("*", arr, 2) is NotImplemented  # NumPy's arithmetic is not torch's: not modelled
 
 
 def test_namedtuple_binding_is_pythons() -> None:

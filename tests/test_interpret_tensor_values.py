@@ -20,6 +20,7 @@ from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cnnlint.interpret import tensor_value_calls as tvc
 from cnnlint.interpret import tensor_values as tv
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.values import UNKNOWN, ListVal, QualName, TensorVal
@@ -30,7 +31,7 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int
 
 
 def known(values: list, dtype: str) -> TensorVal:
-    return tv.call_torch("torch.tensor", [ListVal(values)], {"dtype": QualName(f"torch.{dtype}")})
+    return tvc.call_torch("torch.tensor", [ListVal(values)], {"dtype": QualName(f"torch.{dtype}")})
 
 
 def matches_torch(model: object, real: object) -> bool:
@@ -74,7 +75,7 @@ def test_binary_ops_are_torchs(dtype: str, values: list, op: str, other: object,
             real = ra // rb if op == "//" else ra % rb
     except (RuntimeError, ZeroDivisionError):
         return  # torch refuses (integer division by zero): the model must not claim a value
-    result = tv.binop(op, a, b)
+    result = tvc.binop(op, a, b)
     finite = all(math.isfinite(v) for v in real.flatten().tolist())
     if isinstance(result, tv.KnownTensor):
         assert finite, f"a value for a non-finite result: {result.values}"
@@ -87,7 +88,7 @@ def test_binary_ops_are_torchs(dtype: str, values: list, op: str, other: object,
 @given(st.lists(positive, min_size=1, max_size=8), st.sampled_from(["log", "exp", "sqrt", "round", "floor", "ceil"]))
 def test_unary_ops_hold_torchs_value(values: list, name: str) -> None:
     real = getattr(torch, name)(torch.tensor(values, dtype=torch.float32) / 7)
-    mine = tv.call_method(tv.binop("/", known(values, "float32"), 7), name, [], {})
+    mine = tvc.call_method(tvc.binop("/", known(values, "float32"), 7), name, [], {})
     if name in ("round", "floor", "ceil"):  # of an exact quotient: exact
         assert isinstance(mine, tv.KnownTensor) and not mine.errs
     if isinstance(mine, tv.KnownTensor):
@@ -103,13 +104,13 @@ widths = (torch.round(torch.divide(w_0 * torch.pow(w_m, block_capacity), 8)) * 8
 
 
 def model_widths(depth: int, w_0: int, w_a: float, w_m: float) -> object:
-    arange = tv.call_torch("torch.arange", [depth], {})
-    cont = tv.binop("+", tv.binop("*", arange, w_a), w_0)
-    logs = tv.call_torch("torch.log", [tv.binop("/", cont, w_0)], {})
-    capacity = tv.call_torch("torch.round", [tv.binop("/", logs, math.log(w_m))], {})
-    scaled = tv.binop("*", w_0, tv.call_torch("torch.pow", [w_m, capacity], {}))
-    quant = tv.binop("*", tv.call_torch("torch.round", [tv.call_torch("torch.divide", [scaled, 8], {})], {}), 8)
-    return tv.call_method(quant, "int", [], {})
+    arange = tvc.call_torch("torch.arange", [depth], {})
+    cont = tvc.binop("+", tvc.binop("*", arange, w_a), w_0)
+    logs = tvc.call_torch("torch.log", [tvc.binop("/", cont, w_0)], {})
+    capacity = tvc.call_torch("torch.round", [tvc.binop("/", logs, math.log(w_m))], {})
+    scaled = tvc.binop("*", w_0, tvc.call_torch("torch.pow", [w_m, capacity], {}))
+    quant = tvc.binop("*", tvc.call_torch("torch.round", [tvc.call_torch("torch.divide", [scaled, 8], {})], {}), 8)
+    return tvc.call_method(quant, "int", [], {})
 
 
 @pytest.mark.parametrize(
@@ -137,37 +138,37 @@ def test_regnet_widths_are_torchs_or_unknown(depth: int, w_0: int, w_a: float, w
 
 
 def test_construction_and_read_back() -> None:
-    t = tv.call_torch("torch.tensor", [ListVal([[1, 2], [3, 4]])], {})
+    t = tvc.call_torch("torch.tensor", [ListVal([[1, 2], [3, 4]])], {})
     assert isinstance(t, tv.KnownTensor) and t.dtype == "int64" and t.dims == (2, 2)
     assert [row.items for row in tv.tolist(t).items] == [[1, 2], [3, 4]]
-    assert tv.call_torch("torch.tensor", [ListVal([1, 2.5])], {}).dtype == "float32"
-    assert tv.call_torch("torch.arange", [2, 11, 3], {}).values == [2, 5, 8]
-    diff = tv.call_torch("torch.diff", [tv.call_torch("torch.tensor", [ListVal([0, 3, 4, 9])], {})], {})
+    assert tvc.call_torch("torch.tensor", [ListVal([1, 2.5])], {}).dtype == "float32"
+    assert tvc.call_torch("torch.arange", [2, 11, 3], {}).values == [2, 5, 8]
+    diff = tvc.call_torch("torch.diff", [tvc.call_torch("torch.tensor", [ListVal([0, 3, 4, 9])], {})], {})
     assert tv.tolist(diff).items == [3, 1, 5]
-    unique = tv.call_torch("torch.unique", [tv.call_torch("torch.tensor", [ListVal([5, 1, 5, 3])], {})], {})
+    unique = tvc.call_torch("torch.unique", [tvc.call_torch("torch.tensor", [ListVal([5, 1, 5, 3])], {})], {})
     assert tv.tolist(unique).items == [1, 3, 5]
-    assert tv.call_method(tv.call_torch("torch.tensor", [ListVal([2, 5])], {}), "sum", [], {}).values == [7]
-    assert tv.call_method(tv.call_torch("torch.tensor", [7], {}), "item", [], {}) == 7
+    assert tvc.call_method(tvc.call_torch("torch.tensor", [ListVal([2, 5])], {}), "sum", [], {}).values == [7]
+    assert tvc.call_method(tvc.call_torch("torch.tensor", [7], {}), "item", [], {}) == 7
 
 
 def test_uncertain_rounding_is_unknown() -> None:
     """A value whose bound straddles a rounding boundary is not guessed."""
     t = tv.make((1,), "float32", [(2.5, 1e-6)])
-    assert not isinstance(tv.call_method(t, "round", [], {}), tv.KnownTensor)
-    assert isinstance(tv.call_method(tv.make((1,), "float32", [(2.3, 1e-6)]), "round", [], {}), tv.KnownTensor)
-    (inexact,) = tv.call_method(tv.make((1,), "float32", [(2.3, 1e-6)]), "tolist", [], {}).items
+    assert not isinstance(tvc.call_method(t, "round", [], {}), tv.KnownTensor)
+    assert isinstance(tvc.call_method(tv.make((1,), "float32", [(2.3, 1e-6)]), "round", [], {}), tv.KnownTensor)
+    (inexact,) = tvc.call_method(tv.make((1,), "float32", [(2.3, 1e-6)]), "tolist", [], {}).items
     assert isinstance(inexact, Approx) and inexact.lo < 2.3 < inexact.hi  # read back as an interval
     assert inexact.compare(">", 2.0) is True and inexact.compare("==", 2.3) is UNKNOWN
 
 
 def test_unmodelled_ops_forget_values() -> None:
-    t = tv.call_torch("torch.arange", [4], {})
-    assert tv.call_method(t, "size", [], {}) is NotImplemented and t.known  # harmless: kept
-    assert tv.call_method(t, "add_", [1], {}) is NotImplemented and not t.known  # in place: forgotten
-    u = tv.call_torch("torch.arange", [4], {})
-    assert tv.call_torch("torch.nn.init.zeros_", [u], {}) is NotImplemented and not u.known
-    same = tv.call_torch("torch.arange", [4], {})
-    assert tv.call_method(same, "long", [], {}) is same  # no copy: torch returns the tensor itself
+    t = tvc.call_torch("torch.arange", [4], {})
+    assert tvc.call_method(t, "size", [], {}) is NotImplemented and t.known  # harmless: kept
+    assert tvc.call_method(t, "add_", [1], {}) is NotImplemented and not t.known  # in place: forgotten
+    u = tvc.call_torch("torch.arange", [4], {})
+    assert tvc.call_torch("torch.nn.init.zeros_", [u], {}) is NotImplemented and not u.known
+    same = tvc.call_torch("torch.arange", [4], {})
+    assert tvc.call_method(same, "long", [], {}) is same  # no copy: torch returns the tensor itself
 
 
 def summary(tmp_path: Path, source: str, name: str = "Net") -> dict:
@@ -230,8 +231,8 @@ def test_widths_in_init(tmp_path: Path, body: str, width: str, expected: int | N
 @pytest.mark.parametrize("base", [2.25, 1.5, 0.5, 3.0, 1.125, 10.0])
 def test_exactly_representable_powers_are_exact(base: float) -> None:
     """RegNet-X 1.6GF: 80 * 2.25 ** 1 / 8 = 22.5 is a rounding tie, so pow must be exact there (it is, in torch)."""
-    exponents = tv.call_torch("torch.tensor", [ListVal([float(k) for k in range(-4, 9)])], {})
-    mine = tv.call_torch("torch.pow", [base, exponents], {})
+    exponents = tvc.call_torch("torch.tensor", [ListVal([float(k) for k in range(-4, 9)])], {})
+    mine = tvc.call_torch("torch.pow", [base, exponents], {})
     real = torch.pow(base, torch.arange(-4, 9, dtype=torch.float32).repeat(2))[:13]  # 26 elements: the SIMD path
     assert isinstance(mine, tv.KnownTensor) and matches_torch(mine, real)
     for k, value, err in zip(range(-4, 9), mine.values, mine.errs or [0.0] * 13):

@@ -20,6 +20,7 @@ from cnnlint.interpret import iterators, limits, tensor_values
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.expressions import Expressions
 from cnnlint.interpret.frames import Frame, WriteLog, join
+from cnnlint.interpret.loops import Loops
 from cnnlint.interpret.namedtuples import NamedTupleType, construct
 from cnnlint.interpret.pyops import (  # noqa: F401 - re-exported: torch_api and builtins_ use them
     _EXPR,
@@ -56,7 +57,7 @@ from cnnlint.interpret.values import (
 )
 
 
-class Interpreter(Statements, Expressions):
+class Interpreter(Statements, Loops, Expressions):
     """One run's interpreter: shared by every model of a file (module code is interpreted once)."""
 
     def __init__(self, session: Any) -> None:

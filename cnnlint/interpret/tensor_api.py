@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import tensor_values
+from cnnlint.interpret import tensor_value_calls, tensor_values
 from cnnlint.interpret.multi import with_indices
 from cnnlint.interpret.namedtuples import NamedTupleVal
 from cnnlint.interpret.tensor_operators import (
@@ -290,7 +290,7 @@ def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list,
         kwargs = numpy_aliases(name, kwargs)
         if kwargs is None:
             return unknown_tensor()
-    known = tensor_values.call_method(t, name, args, kwargs)
+    known = tensor_value_calls.call_method(t, name, args, kwargs)
     if known is not NotImplemented:
         return known
     shape = t.shape

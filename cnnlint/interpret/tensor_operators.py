@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import tensor_values
+from cnnlint.interpret import tensor_value_calls, tensor_values
 from cnnlint.interpret.values import UNKNOWN, ListVal, QualName, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
@@ -45,7 +45,7 @@ _NO_NUMPY_ALIASES = frozenset({"norm", "split", "unique", "unique_consecutive", 
 def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) -> Any:
     if op == "@":
         return matmul(session, interp, left, right, node, "matmul")
-    known = tensor_values.binop(op, left, right)
+    known = tensor_value_calls.binop(op, left, right)
     if known is not NotImplemented:
         return known
     lt, rt = isinstance(left, TensorVal), isinstance(right, TensorVal)

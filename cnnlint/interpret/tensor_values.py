@@ -10,7 +10,8 @@ computes them (dtype promotion, float32 rounding; ``known_math.py``), each
 with a bound on how far torch's own value can be. An inexact element read
 back into Python is an ``Approx`` (comparisons decided by its interval,
 arithmetic unknown); every op not modelled here gives the ordinary
-shape-only tensor, whose values are unknown.
+shape-only tensor, whose values are unknown. The calls that reach them (``torch.X(...)``,
+``tensor.X(...)``, operators) are dispatched in ``tensor_value_calls.py``.
 
 Values must never go stale: an op that could alias or change a known tensor
 in place (an in-place method, an index or item assignment, ``x += 1``, a
@@ -38,14 +39,7 @@ _DTYPES = {
 }  # fmt: skip
 _CATEGORY = {"bool": 0, "int32": 1, "int64": 1, "float32": 2, "float64": 2}
 _SIZE = {"bool": 0, "int32": 1, "int64": 2, "float32": 1, "float64": 2}
-_UNARY = {"log", "exp", "sqrt", "neg", "negative", "abs"}
 _ROUNDING = {"round", "floor", "ceil", "trunc", "fix"}
-_BINARY = {
-    "add": "+", "sub": "-", "subtract": "-", "mul": "*", "multiply": "*", "div": "/", "divide": "/",
-    "true_divide": "/", "floor_divide": "//", "remainder": "%", "pow": "**",
-}  # fmt: skip
-_CASTS = {"int": "int32", "long": "int64", "float": "float32", "double": "float64", "bool": "bool"}
-_HARMLESS = {"size", "dim", "numel", "nelement", "ndimension", "is_floating_point"}  # neither alias nor change
 
 
 @dataclass(eq=False)
@@ -386,158 +380,8 @@ def tolist(t: KnownTensor) -> Any:
     return build(t.dims, flat)
 
 
-# -- hooks: torch.X(...), tensor.X(...), operators --------------------------------------------
-
-
-def call_torch(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    """``torch.X(...)`` on known values; NotImplemented (known tensors among the arguments forgotten) otherwise."""
-    result = NotImplemented
-    short = name[len("torch.") :] if name.startswith("torch.") else ""
-    if short in ("tensor", "as_tensor") and args and not isinstance(args[0], TensorVal):
-        if set(kwargs) <= {"dtype", "device", "requires_grad"}:
-            result = tensor(args[0], dtype_of(kwargs.get("dtype")))
-    elif short == "arange" and set(kwargs) <= {"dtype", "device"}:
-        result = arange(args, dtype_of(kwargs.get("dtype")))
-    elif name == "numpy.linspace":
-        result = np_linspace(args, kwargs)
-    elif name == "numpy.arange" and not kwargs:
-        result = arange(args, None)  # integer bounds: NumPy's int64 elements are torch's
-        if isinstance(result, KnownTensor):
-            result.numpy = True
-    elif short in _BINARY and len(args) == 2 and not kwargs:
-        if any(isinstance(a, KnownTensor) and a.known for a in args):
-            result = binary(_BINARY[short], args[0], args[1])  # torch.pow(2.0, t) too
-    elif short and args and isinstance(args[0], KnownTensor) and args[0].known:
-        result = _method(args[0], short, list(args[1:]), kwargs)
-    if result is NotImplemented:
-        escape(args, kwargs)
-    return result
-
-
-def call_method(t: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    """``t.X(...)`` for a known tensor; NotImplemented (and `t` forgotten unless harmless) when not modelled."""
-    if not isinstance(t, KnownTensor) or not t.known:
-        return NotImplemented
-    result = _method(t, name, args, kwargs)
-    if result is NotImplemented and name not in _HARMLESS:
-        forget(t)
-    return result
-
-
-def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    if t.numpy and name not in ("tolist", "item", "reshape"):
-        return NotImplemented
-    if name == "unique" and not args and kwargs:
-        return _unique_counted(t, kwargs)
-    if kwargs and not (name in ("to", "type") and set(kwargs) == {"dtype"}):
-        return NotImplemented
-    if name == "tolist" and not args:
-        return tolist(t)
-    if name == "item" and not args and len(t.values or ()) == 1:
-        result = tolist(t)
-        return result if not isinstance(result, ListVal) else NotImplemented
-    if name in _CASTS and not args:
-        return convert(t, _CASTS[name])
-    if name in ("to", "type"):
-        dtype = dtype_of(args[0] if args else kwargs.get("dtype"))
-        return convert(t, dtype) if dtype is not None and len(args) + len(kwargs) == 1 else NotImplemented
-    if name in ("detach", "contiguous") and not args:
-        return t
-    if name == "clone" and not args:
-        return make(t.dims, t.dtype, _elems(t))
-    if name in _UNARY or name in _ROUNDING:
-        return unary(name, t) if not args else NotImplemented
-    if name in _BINARY and len(args) == 1:
-        return binary(_BINARY[name], t, args[0])
-    if name in ("sum", "max", "min", "amax", "amin", "diff", "unique") and not args:
-        return _reduce(name, t)
-    if name == "split" and len(args) == 1:
-        return _split(t, args[0])
-    if name == "flip" and args:
-        return _flip(t, args[0] if len(args) == 1 else tuple(args))
-    if name in ("reshape", "view") and args:
-        return _reshape(t, args[0] if len(args) == 1 else tuple(args))
-    return NotImplemented
-
-
-def _ints(value: Any) -> tuple[int, ...] | None:
-    """Dims given as an int, a tuple or a list of plain ints (``flip(0)``, ``reshape([3, 4])``); None otherwise."""
-    value = tuple(value.items) if isinstance(value, ListVal) and not value.uncertain else value
-    value = (value,) if isinstance(value, int) else value
-    if not isinstance(value, tuple) or not all(isinstance(d, int) and not isinstance(d, (bool, Sym)) for d in value):
-        return None
-    return value
-
-
-def _reshape(t: KnownTensor, sizes: Any) -> Any:
-    """``t.reshape(r, c)``: the same elements in row-major order under new dims (one may be -1)."""
-    sizes = _ints(sizes)
-    if sizes is None:
-        return NotImplemented
-    count = len(t.values or ())
-    rest = math.prod(d for d in sizes if d != -1)
-    if sizes.count(-1) > 1 or any(d < -1 for d in sizes) or (-1 in sizes and (rest == 0 or count % rest)):
-        return NotImplemented  # torch raises: left to the shape ops
-    dims = tuple(count // rest if d == -1 else d for d in sizes)
-    if math.prod(dims) != count:
-        return NotImplemented
-    return KnownTensor(
-        Shape(*dims), t.integer, dims=dims, dtype=t.dtype, values=t.values, errs=t.errs, numpy=t.numpy, base=t
-    )
-
-
-def _flip(t: KnownTensor, dims: Any) -> Any:
-    """``t.flip(dims)``: the elements reversed along each named dim (nest's ``(4 ** arange(n)).flip(0)``)."""
-    dims = _ints(dims)
-    rank = len(t.dims)
-    if dims is None:
-        return NotImplemented
-    if not all(-max(rank, 1) <= d < max(rank, 1) for d in dims):
-        return NotImplemented  # torch raises: left to the shape ops
-    axes = {d % max(rank, 1) for d in dims}
-    if len(axes) != len(dims):
-        return NotImplemented
-    elems = _elems(t)
-    out = []
-    for index in itertools.product(*(range(n) for n in t.dims)):
-        source = [n - 1 - i if axis in axes else i for axis, (i, n) in enumerate(zip(index, t.dims))]
-        flat = 0
-        for i, n in zip(source, t.dims):
-            flat = flat * n + i
-        out.append(elems[flat])
-    return make(t.dims, t.dtype, out)
-
-
 def rows(t: TensorVal) -> list[Any] | None:
     """``for x in t`` over a known 1-D tensor: its elements as 0-d tensors, each with its value."""
     if not isinstance(t, KnownTensor) or not t.known or len(t.dims) != 1:
         return None
     return [make((), t.dtype, [e]) for e in _elems(t)]
-
-
-def _split(t: KnownTensor, sizes: Any) -> Any:
-    """``t.split([2, 3])`` of a 1-D tensor into pieces of known sizes."""
-    sizes = list(sizes.items) if isinstance(sizes, ListVal) and not sizes.uncertain else sizes
-    if len(t.dims) != 1 or not isinstance(sizes, (list, tuple)):
-        return NotImplemented
-    if not all(isinstance(n, int) and not isinstance(n, (bool, Sym)) and n >= 0 for n in sizes):
-        return NotImplemented
-    if sum(sizes) != t.dims[0]:
-        return NotImplemented  # torch raises: left to the shape ops
-    elems, out, at = _elems(t), [], 0
-    for n in sizes:
-        out.append(make((n,), t.dtype, elems[at : at + n]))
-        at += n
-    return tuple(out)
-
-
-def binop(op: str, left: Any, right: Any) -> Any:
-    """An operator with a known tensor on one side; NotImplemented when not modelled."""
-    if not any(isinstance(v, KnownTensor) and v.known for v in (left, right)):
-        return NotImplemented
-    if op == "/" and _number(left) and isinstance(right, KnownTensor):
-        # ``3 / t`` is ``Tensor.__rtruediv__``: ``t.reciprocal() * 3``, rounded twice
-        dtype = right.dtype if right.dtype in km.FLOATS else "float32"
-        inverse = binary("/", make((), dtype, [(1.0, 0.0)]), right)
-        return binary("*", inverse, left) if isinstance(inverse, KnownTensor) else NotImplemented
-    return binary(op, left, right)

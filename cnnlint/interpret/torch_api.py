@@ -19,6 +19,7 @@ from cnnlint.interpret import (
     stdlib_calls,
     tensor_api,
     tensor_operators,
+    tensor_value_calls,
     tensor_values,
     torch_calls,
     unreached,
@@ -289,7 +290,7 @@ class TorchAPI(ModuleAPI):
 
     def call_qualname(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         name = normalize(name)
-        known = tensor_values.call_torch(name, args, kwargs)
+        known = tensor_value_calls.call_torch(name, args, kwargs)
         if known is not NotImplemented:
             return known
         if name.startswith("torch.nn.") and not name.startswith(_NOT_LAYERS):

@@ -1,0 +1,112 @@
+"""Loops: ``for`` and ``while``, run item by item or, when that cannot be known, once-or-not joined.
+
+Split from ``statements.py`` (the other statements) so that each module has
+one job: this one holds how a loop runs, when it is given up, and what
+becomes unknown when it is.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from cnnlint.interpret import fill_loops, limits, tensor_values
+from cnnlint.interpret.frames import Frame
+from cnnlint.interpret.pyops import BREAK, CONTINUE, _Signal, _stores
+from cnnlint.interpret.values import UNKNOWN, ModuleObj
+
+
+class Loops:
+    """The loop statements of ``Interpreter`` (a mixin: it uses the interpreter's eval, write, fork, exec_block)."""
+
+    def _s_For(self, stmt: ast.For, frame: Frame) -> _Signal | None:
+        iterable = self.eval(stmt.iter, frame)
+        items = self.iterate(iterable, frame)
+        if items is None:
+            return self._unknown_loop(stmt, frame)
+        if len(items) > limits.MAX_LOOP_ITERATIONS:
+            return self._unknown_loop(stmt, frame)
+        if len(items) >= fill_loops.SKIP_FROM:
+            fill = fill_loops.fill_loop(stmt)
+            if fill is not None and fill_loops.applies(
+                fill, lambda name: self.lookup(name, frame), self.session.builtins
+            ):
+                for name in fill.tensors:  # their items change: values unknown, sizes as they were
+                    tensor_values.forget(self.lookup(name, frame))
+                for name in fill.names:
+                    self.write(frame.locals, name, UNKNOWN)
+                return None
+        for item in items:
+            self.assign(stmt.target, item, frame)
+            signal = self.exec_block(stmt.body, frame)
+            if signal is None or signal is CONTINUE:
+                continue
+            if signal is BREAK:
+                return None
+            if signal.kind.startswith("unknown-"):
+                return self._abandon_loop(stmt, frame, cut_short=True)
+            return signal
+        return self.exec_block(stmt.orelse, frame)
+
+    def _s_While(self, stmt: ast.While, frame: Frame) -> _Signal | None:
+        for _ in range(limits.MAX_LOOP_ITERATIONS):
+            cond = self.truth(self.eval(stmt.test, frame))
+            if cond is False:
+                return self.exec_block(stmt.orelse, frame)
+            if cond is not True:
+                return self._unknown_loop(stmt, frame)
+            signal = self.exec_block(stmt.body, frame)
+            if signal is None or signal is CONTINUE:
+                continue
+            if signal is BREAK:
+                return None
+            if signal.kind.startswith("unknown-"):
+                return self._abandon_loop(stmt, frame, cut_short=True)
+            return signal
+        return self._abandon_loop(stmt, frame, cut_short=True)
+
+    def _unknown_loop(self, stmt: ast.For | ast.While, frame: Frame) -> _Signal | None:
+        """A loop of unknown length: once or not at all, joined; its targets are unknown."""
+
+        def once() -> _Signal | None:
+            if isinstance(stmt, ast.For):
+                self.assign(stmt.target, UNKNOWN, frame)
+            signal = self.exec_block(stmt.body, frame)
+            return None if signal in (BREAK, CONTINUE) or (signal and signal.kind.startswith("unknown-")) else signal
+
+        signal = self.fork(once, lambda: None, frame)
+        self._abandon_loop(stmt, frame)
+        return signal if signal is not None and signal.kind in ("return", "raise") else None
+
+    def _abandon_loop(self, stmt: ast.AST, frame: Frame, cut_short: bool = False) -> None:
+        """Every name the loop assigns becomes unknown. ``cut_short``: the loop ran some iterations and then
+        could not go on (an unknown ``break``, the iteration bound): the containers it changes in place are
+        uncertain too, since the iterations after that never ran here (``layers[n] = m; if not d: break``)."""
+        for node in _stores(stmt):
+            if isinstance(node, ast.Name):
+                self.write(frame.locals, node.id, UNKNOWN)
+            else:
+                owner = self.eval(node.value, frame)
+                if isinstance(owner, ModuleObj):
+                    self.write(owner.attrs, node.attr, UNKNOWN)
+        for target in _changed(stmt) if cut_short else ():
+            self.taint(self.eval(target, frame))
+        return None
+
+
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add", "discard"}
+    | {"add_module", "register_module", "register_buffer", "register_parameter"}
+)
+
+
+def _changed(stmt: ast.AST) -> list[ast.expr]:
+    """The containers a loop changes in place: ``x[k] = v`` / ``del x[k]`` and ``x.append(v)``-style calls,
+    for ``x`` a name or ``name.attr`` (read again without side effects)."""
+    found: list[ast.expr] = []
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            found.append(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS:
+            found.append(node.func.value)
+    simple = (ast.Name, ast.Attribute)
+    return [t for t in found if isinstance(t, ast.Name) or (isinstance(t, simple) and isinstance(t.value, ast.Name))]
