@@ -14,6 +14,8 @@ from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import BREAK, CONTINUE, _Signal, _stores
 from cnnlint.interpret.values import UNKNOWN, ModuleObj
 
+_GO_ON = object()  # the body finished a pass: the loop goes on
+
 
 class Loops:
     """The loop statements of ``Interpreter`` (a mixin: it uses the interpreter's eval, write, fork, exec_block)."""
@@ -37,14 +39,9 @@ class Loops:
                 return None
         for item in items:
             self.assign(stmt.target, item, frame)
-            signal = self.exec_block(stmt.body, frame)
-            if signal is None or signal is CONTINUE:
-                continue
-            if signal is BREAK:
-                return None
-            if signal.kind.startswith("unknown-"):
-                return self._abandon_loop(stmt, frame, cut_short=True)
-            return signal
+            done = self._after_body(self.exec_block(stmt.body, frame), stmt, frame)
+            if done is not _GO_ON:
+                return done
         return self.exec_block(stmt.orelse, frame)
 
     def _s_While(self, stmt: ast.While, frame: Frame) -> _Signal | None:
@@ -54,15 +51,20 @@ class Loops:
                 return self.exec_block(stmt.orelse, frame)
             if cond is not True:
                 return self._unknown_loop(stmt, frame)
-            signal = self.exec_block(stmt.body, frame)
-            if signal is None or signal is CONTINUE:
-                continue
-            if signal is BREAK:
-                return None
-            if signal.kind.startswith("unknown-"):
-                return self._abandon_loop(stmt, frame, cut_short=True)
-            return signal
+            done = self._after_body(self.exec_block(stmt.body, frame), stmt, frame)
+            if done is not _GO_ON:
+                return done
         return self._abandon_loop(stmt, frame, cut_short=True)
+
+    def _after_body(self, signal: _Signal | None, stmt: ast.For | ast.While, frame: Frame) -> object:
+        """What one pass of the body means for the loop: ``_GO_ON``, or the loop's own result."""
+        if signal is None or signal is CONTINUE:
+            return _GO_ON
+        if signal is BREAK:
+            return None
+        if signal.kind.startswith("unknown-"):
+            return self._abandon_loop(stmt, frame, cut_short=True)
+        return signal
 
     def _unknown_loop(self, stmt: ast.For | ast.While, frame: Frame) -> _Signal | None:
         """A loop of unknown length: once or not at all, joined; its targets are unknown."""
