@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint.interpret import input_sources, limits, unreached
+from cnnlint.interpret.class_builds import abstract_base, build_default, named_by_user
 from cnnlint.interpret.imports import package_of, package_probes
 from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
-from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, ModuleNS, ModuleObj, TensorVal, TorchLayer
+from cnnlint.interpret.values import ClassVal, FuncVal, ModuleNS, ModuleObj, TensorVal, TorchLayer
 from cnnlint.model import InputDecl, ModelDef, Span
 from cnnlint.shapes.propagate import Trace
 from cnnlint.shapes.spec import Finding
@@ -122,7 +123,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             continue  # ``model = resnext50_32x4d(num_classes=100); model(x)``: the factory's model
         # The instance the file feeds a tensor is the model it runs; else the class built with its defaults.
         ran_before = id(cls.node) in session.executed
-        obj = fed[0] if fed else _build_default(session, cls, _named(cls, lines, wanted))
+        obj = fed[0] if fed else build_default(session, cls, named_by_user(cls, lines, wanted))
         if not isinstance(obj, ModuleObj) and not ran_before:
             session.executed.pop(id(cls.node), None)  # its own failed build is not a build inside another model
         node = cls.node
@@ -131,7 +132,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         if not isinstance(obj, ModuleObj):
             built = session.instances.get(id(cls))
             obj = built[0][0] if built else None
-        missing = None if fed else _abstract_base(session, cls, obj)
+        missing = None if fed else abstract_base(session, cls, obj)
         if missing is not None:
             found.notes.append(
                 (span, f"{cls.name} is a base class: its forward reads self.{missing}, which only its subclasses set")
@@ -165,76 +166,6 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         for model, obj, node in unreached.pragma_models(session, tree, lines, found.candidates):
             found.candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno)))
     return found
-
-
-def _abstract_base(session: Session, cls: ClassVal, obj: Any) -> str | None:
-    """The attribute ``forward`` reads that its own instance never set, when subclasses of the file define
-    it: pretrainedmodels' ``class Bottleneck(nn.Module)`` holds only the forward its subclasses share."""
-    if not isinstance(obj, ModuleObj) or not any(c is not cls and cls in c.mro() for c in session.classes):
-        return None
-    forward, _ = cls.lookup("forward")
-    if not isinstance(forward, FuncVal) or not isinstance(forward.node, ast.FunctionDef) or not forward.node.args.args:
-        return None
-    this = forward.node.args.args[0].arg
-    reads = sorted(
-        (node.lineno, node.col_offset, node.attr)
-        for node in ast.walk(forward.node)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == this
-    )
-    for _, _, name in reads:
-        own = name.startswith("_") or name in _MODULE_OWN
-        if not own and name not in obj.attrs and cls.lookup(name)[1] is None:
-            return name
-    return None
-
-
-# Attributes every nn.Module has without setting them (its methods among them).
-_MODULE_OWN = frozenset({"training", "forward", "apply", "parameters", "buffers", "children", "modules"}) | frozenset(
-    {"named_parameters", "named_buffers", "named_children", "named_modules", "register_buffer", "state_dict"}
-)
-
-
-def _named(cls: ClassVal, lines: Lines, wanted: frozenset[str]) -> bool:
-    """Named by ``--input``/the configuration, or a pragma above the class (or its decorators)."""
-    node = cls.node
-    if cls.name in wanted or node is None:
-        return cls.name in wanted
-    rows = [node.lineno, *(d.lineno for d in node.decorator_list)]
-    return any("cnnlint:" in lines.line(r - 1) for r in rows if r > 1) or "cnnlint:" in lines.line(node.lineno)
-
-
-def _build_default(session: Session, cls: ClassVal, named: bool = False) -> Any:
-    """``Cls()``, when every parameter has a default; ``*args`` means arguments are expected
-    (unless a pragma or ``--input`` names the class: ``Cls()`` is then what the user declares)."""
-    init, _ = cls.lookup("__init__")
-    if isinstance(init, FuncVal) and init.node.args.vararg is not None and not named:
-        return UNKNOWN
-    if not isinstance(init, FuncVal) and cls.torch_base() not in (
-        None,
-        "Module",
-        "Sequential",
-        "ModuleList",
-        "ModuleDict",
-    ):
-        return UNKNOWN  # ``class LayerNorm2d(nn.LayerNorm)``: torch's own __init__ needs its arguments
-    session.work = 0
-    try:
-        return session.interp.call(cls, [], _unknown_required(init) if named else {}, None, None)
-    except (limits.BudgetExceeded, RecursionError):
-        return UNKNOWN
-
-
-def _unknown_required(init: Any) -> dict[str, Any]:
-    """A class the user names (pragma, ``--input``) is built even when ``__init__`` wants arguments:
-    each required one is unknown, so the layers that do not depend on it are still checked."""
-    if not isinstance(init, FuncVal):
-        return {}
-    a = init.node.args
-    positional = [*a.posonlyargs, *a.args][1:]  # not ``self``
-    required = positional[: len(positional) - len(init.defaults)] if init.defaults else positional
-    names = [p.arg for p in required if p not in a.posonlyargs]
-    names += [p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
-    return dict.fromkeys(names, UNKNOWN)
 
 
 def _factories(
