@@ -220,3 +220,64 @@ def test_factories_are_found_by_reading_source() -> None:
         "vision_transformer.py",
         "inception.py",
     }
+
+
+# Segmentation models: a backbone built with its default pretrained weights (an enum member whose value is a
+# ``Weights`` object: cnnlint reads the enum, never the weights), cut by ``IntermediateLayerGetter``, and a
+# dict of outputs. Torch builds the same architecture with ``weights_backbone=None`` (nothing to download).
+SEGMENTATION = ["fcn_resnet50", "deeplabv3_resnet50", "deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large"]
+
+
+@functools.cache
+def _segmentation_summary() -> dict[str, list[dict]]:
+    by_name: dict[str, list[dict]] = {}
+    for path in sorted((MODELS_DIR / "segmentation").glob("*.py")):
+        names = [n for n in SEGMENTATION if f"def {n}(" in path.read_text(encoding="utf-8")]
+        if names:
+            inputs = [f"--input={n}=2,3,224,224" for n in names]
+            result = run_cli("summary", str(path), *inputs, "--output-format", "json")
+            assert result.exit_code in (0, 1), result.stderr
+            for model in result.json()["models"]:
+                by_name.setdefault(model["name"], []).append(model)
+    return by_name
+
+
+def _segmentation_reference(name: str, batch: int) -> tuple[dict[str, list[int]], int, int]:
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    import torchvision.models.segmentation as segmentation
+
+    with torch.device("meta"):
+        model = getattr(segmentation, name)(weights=None, weights_backbone=None)
+        with FlopCounterMode(display=False) as counter:
+            out = model(torch.empty(batch, 3, 224, 224))
+    shapes = {k: list(v.shape) for k, v in out.items()}
+    return shapes, sum(p.numel() for p in model.parameters()), counter.get_total_flops()
+
+
+@pytest.mark.parametrize("name", SEGMENTATION)
+def test_segmentation_summary_matches_torch(name: str) -> None:
+    outputs, params, flops = _segmentation_reference(name, 2)
+    models = _segmentation_summary().get(name, [])
+    assert len(models) == 1, sorted(_segmentation_summary())
+    model = models[0]
+    assert model["stopped_at_row"] is None and not model["partial"] and model["output_shape"] == outputs
+    assert model["total_params"] == params and 2 * model["total_macs"] == flops
+
+
+def test_deeplabv3_batch_of_one_fails_where_torch_fails() -> None:
+    """ASPP's image pooling branch feeds BatchNorm one value per channel: torch raises in training mode."""
+    import torch
+
+    with pytest.raises(ValueError, match="more than 1 value per channel"):
+        _segmentation_reference("deeplabv3_resnet50", 1)
+    path = MODELS_DIR / "segmentation" / "deeplabv3.py"
+    result = run_cli("check", str(path), "--input=deeplabv3_resnet50=1,3,224,224", "--output-format", "json")
+    codes = [(f["code"], f["location"]["row"]) for f in result.json()]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    pooling = next(i for i, line in enumerate(lines) if line.startswith("class ASPPPooling"))
+    row = next(i for i, line in enumerate(lines[pooling:], pooling + 1) if "nn.BatchNorm2d(out_channels)" in line)
+    assert codes == [("CNL005", row)], codes
+    assert torch is not None

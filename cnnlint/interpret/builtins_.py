@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from cnnlint.interpret import iterators, limits, tensor_operators
+from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
@@ -378,6 +379,8 @@ def _type(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         return UNKNOWN
     value = args[0]
     if isinstance(value, ModuleObj) and value.cls is not None:
+        return value.cls
+    if isinstance(value, EnumMember):
         return value.cls
     if type(value) is ListVal and not value.uncertain:
         return interp.session.builtins.get("list", UNKNOWN)

@@ -4,6 +4,10 @@ timm picks tensor layouts with ``class Format(str, Enum)`` and tests them with
 ``fmt == Format.NCHW`` / ``fmt is Format.NLC``. A member is one object per
 name; it equals another member only when it is the same one, and equals a
 plain value when the enum mixes in that value's type (``str``, ``int``).
+torchvision's weights are members whose values are objects
+(``IMAGENET1K_V1 = Weights(url=..., meta={...})``), read through the enum's own
+methods and properties (``weights.meta["categories"]``, ``Weights.verify(w)``);
+``DEFAULT = IMAGENET1K_V2`` is an alias: the same member.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cnnlint.interpret.values import UNKNOWN, Builtin, ClassVal, QualName, Sym, is_plain
+from cnnlint.interpret.values import MISSING, UNKNOWN, BoundMethod, Builtin, ClassVal, FuncVal, QualName, Sym, is_plain
 
 _ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum"})
 
@@ -28,12 +32,26 @@ def is_enum(cls: Any) -> bool:
 
 
 def setup(cls: ClassVal) -> None:
-    """Turn the plain class attributes of an Enum class into its members (``_ignore_`` and dunders aside)."""
+    """Turn the class attributes of an Enum class into its members, as ``EnumMeta`` does: not functions,
+    descriptors or nested classes; names with a leading underscore stay as they are; a value equal to an
+    earlier member's (the same object, for one that is not a plain value) makes an alias of that member."""
     if not is_enum(cls):
         return
+    made: list[EnumMember] = []
     for key, value in list(cls.ns.items()):
-        if not key.startswith("_") and (is_plain(value) or isinstance(value, tuple)):
-            cls.ns[key] = EnumMember(cls, key, value)
+        if key.startswith("_") or value is UNKNOWN or isinstance(value, (FuncVal, ClassVal, Builtin, QualName)):
+            continue
+        alias = next((m for m in made if _same_value(m.value, value)), None)
+        cls.ns[key] = alias if alias is not None else EnumMember(cls, key, value)
+        if alias is None:
+            made.append(cls.ns[key])
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    plain = (is_plain(a) or isinstance(a, tuple)) and (is_plain(b) or isinstance(b, tuple))
+    return plain and type(a) is type(b) and a == b
 
 
 def members(cls: ClassVal) -> list[EnumMember]:
@@ -81,9 +99,30 @@ def equal(a: Any, b: Any) -> Any:
     return UNKNOWN
 
 
-def attr(member: EnumMember, name: str) -> Any:
+def attr(interp: Any, member: EnumMember, name: str) -> Any:
+    """``member.value`` / ``.name``, and what the enum class defines: methods bound to the member, properties
+    run on it (torchvision's ``WeightsEnum.meta`` returns ``self.value.meta``)."""
     if name == "value":
         return member.value
     if name == "name":
         return member.name
+    found, _owner = member.cls.lookup(name)
+    found = interp.resolve(found) if found is not MISSING else MISSING
+    if isinstance(found, FuncVal):
+        if found.kind == "staticmethod":
+            return found
+        if found.kind == "classmethod":
+            return BoundMethod(found, member.cls)
+        if found.kind == "property":
+            return interp.call_function(found, [member], {}, None)
+        return BoundMethod(found, member)
+    if isinstance(found, EnumMember):
+        return found  # ``Color.RED.BLUE`` is ``Color.BLUE`` (Python 3.11 still allows it)
     return UNKNOWN
+
+
+def is_member_of(member: EnumMember, kind: Any) -> Any:
+    """``isinstance(member, kind)`` for a class of the checked code."""
+    if any(c is kind for c in member.cls.mro()):
+        return True
+    return UNKNOWN if member.cls.has_unknown_base else False

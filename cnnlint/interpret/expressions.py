@@ -150,7 +150,7 @@ class Expressions:
         if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
         if isinstance(owner, EnumMember):
-            return enum_attr(owner, name)
+            return enum_attr(self, owner, name)
         if isinstance(owner, FuncVal) and name == "__name__":
             return owner.name
         if isinstance(owner, FuncVal) and name == "__module__":  # registries key on it (timm's ``register_model``)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
+from cnnlint.interpret import enums
 from cnnlint.interpret.values import (
     CONTAINERS,
     UNKNOWN,
@@ -99,6 +100,8 @@ def _instance_of(value: Any, kind: Any) -> Any:
             return False if isinstance(value, known) else UNKNOWN
         return UNKNOWN
     if isinstance(kind, ClassVal):
+        if isinstance(value, enums.EnumMember):
+            return enums.is_member_of(value, kind)
         if isinstance(value, ModuleObj) and value.cls is not None:
             return any(c is kind for c in value.cls.mro()) or (UNKNOWN if value.cls.has_unknown_base else False)
         if isinstance(value, (TorchLayer, TensorVal)) or is_plain(value) or isinstance(value, (tuple, ListVal)):
