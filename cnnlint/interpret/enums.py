@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cnnlint.interpret.values import MISSING, UNKNOWN, BoundMethod, Builtin, ClassVal, FuncVal, QualName, Sym, is_plain
+from cnnlint.interpret.pyops import bind_class_attribute
+from cnnlint.interpret.values import MISSING, UNKNOWN, Builtin, ClassVal, FuncVal, QualName, Sym, is_plain
 
 _ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum"})
 
@@ -107,18 +108,10 @@ def attr(interp: Any, member: EnumMember, name: str) -> Any:
     if name == "name":
         return member.name
     found, _owner = member.cls.lookup(name)
-    found = interp.resolve(found) if found is not MISSING else MISSING
-    if isinstance(found, FuncVal):
-        if found.kind == "staticmethod":
-            return found
-        if found.kind == "classmethod":
-            return BoundMethod(found, member.cls)
-        if found.kind == "property":
-            return interp.call_function(found, [member], {}, None)
-        return BoundMethod(found, member)
-    if isinstance(found, EnumMember):
-        return found  # ``Color.RED.BLUE`` is ``Color.BLUE`` (Python 3.11 still allows it)
-    return UNKNOWN
+    if found is MISSING:
+        return UNKNOWN
+    # ``Color.RED.BLUE`` is ``Color.BLUE`` (Python 3.11 still allows it)
+    return bind_class_attribute(interp, interp.resolve(found), member, member.cls)
 
 
 def is_member_of(member: EnumMember, kind: Any) -> Any:

@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint.interpret import autograd_functions, input_sources
+from cnnlint.interpret.pyops import bind_class_attribute
 from cnnlint.interpret.values import (
     CONTAINERS,
     MISSING,
     UNKNOWN,
-    BoundMethod,
     DictVal,
-    FuncVal,
     MethodOf,
     ModuleObj,
     TensorVal,
@@ -171,16 +170,7 @@ class ModuleAPI:
         if obj.cls is not None:
             found, owner = obj.cls.lookup(name)
             if found is not MISSING:
-                found = interp.resolve(found)
-                if isinstance(found, FuncVal):
-                    if found.kind == "staticmethod":
-                        return found
-                    if found.kind == "classmethod":
-                        return BoundMethod(found, obj.cls)
-                    if found.kind == "property":
-                        return interp.call_function(found, [obj], {}, None)
-                    return BoundMethod(found, obj)
-                return found
+                return bind_class_attribute(interp, interp.resolve(found), obj, obj.cls)
         if obj.kind == "object":
             return UNKNOWN
         base_layer = getattr(obj, "base_layer", None)

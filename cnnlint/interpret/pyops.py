@@ -13,6 +13,7 @@ from typing import Any
 from cnnlint.interpret import limits
 from cnnlint.interpret.values import (
     UNKNOWN,
+    BoundMethod,
     ClassVal,
     DictVal,
     FuncVal,
@@ -335,3 +336,15 @@ def bind_arguments(func: FuncVal, args: list[Any], kwargs: dict[str, Any]) -> di
     if spec.kwarg is not None:
         local[spec.kwarg.arg] = DictVal(rest)
     return local
+
+
+def bind_class_attribute(interp: Any, found: Any, obj: Any, cls: Any) -> Any:
+    """What ``obj.name`` gives when ``name`` is found on ``obj``'s class: a method bound to ``obj`` (a
+    classmethod to ``cls``), a property's value, a staticmethod or any other class attribute as it is."""
+    if not isinstance(found, FuncVal) or found.kind == "staticmethod":
+        return found
+    if found.kind == "classmethod":
+        return BoundMethod(found, cls)
+    if found.kind == "property":
+        return interp.call_function(found, [obj], {}, None)
+    return BoundMethod(found, obj)
