@@ -114,3 +114,32 @@ def test_video_summary_matches_torch(name: str) -> None:
     assert model is not None and model["stopped_at_row"] is None and not model["partial"]
     assert model["output_shape"] == shape
     assert model["total_params"] == params and 2 * model["total_macs"] == flops
+
+
+# Quantizable classification models, built as floats (``quantize=False``: what they are before ``convert``):
+# QuantStub/DeQuantStub, FloatFunctional's ops, and ``_replace_relu``'s ``model._modules[name] = nn.ReLU()``.
+QUANTIZABLE = {
+    "resnet18": "resnet.py",
+    "resnext101_32x8d": "resnet.py",
+    "mobilenet_v2": "mobilenetv2.py",
+    "mobilenet_v3_large": "mobilenetv3.py",
+    "shufflenet_v2_x1_0": "shufflenetv2.py",
+}
+
+
+@functools.cache
+def _quantizable_summary(filename: str) -> dict[str, dict]:
+    names = [n for n, f in QUANTIZABLE.items() if f == filename]
+    inputs = [f"--input={n}=2,3,224,224" for n in names]
+    result = run_cli("summary", str(MODELS_DIR / "quantization" / filename), *inputs, "--output-format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    return {m["name"]: m for m in result.json()["models"] if m["name"] in names}
+
+
+@pytest.mark.parametrize("name", QUANTIZABLE)
+def test_quantizable_summary_matches_torch(name: str) -> None:
+    shape, params, flops = _reference("quantization", name, (2, 3, 224, 224), quantize=False)
+    model = _quantizable_summary(QUANTIZABLE[name]).get(name)
+    assert model is not None and model["stopped_at_row"] is None and not model["partial"]
+    assert model["output_shape"] == shape
+    assert model["total_params"] == params and 2 * model["total_macs"] == flops

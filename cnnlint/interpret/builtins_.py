@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from cnnlint.interpret import iterators, limits, tensor_operators
+from cnnlint.interpret import iterators, limits, quantization, tensor_operators
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.torch_names import TorchDir
 from cnnlint.interpret.values import (
+    CONTAINERS,
     TENSOR_TYPE,
     UNKNOWN,
     Builtin,
@@ -372,6 +373,13 @@ def _filter(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return tuple(out)
 
 
+# The torch class of a module the interpreter builds itself (no class of the checked code)
+TORCH_CLASSES = {
+    **{kind: f"torch.nn.{kind}" for kind in CONTAINERS},
+    quantization.KIND: "torch.ao.nn.quantized.FloatFunctional",
+}
+
+
 def _type(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     """A user class's instance: its class; a list: ``list`` (hrnet's ``type(x) is list``); a tensor: a type that is
     no Python builtin. Anything else is unknown (a tuple may be a torch.Size, an int a NumPy integer)."""
@@ -382,6 +390,10 @@ def _type(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         return value.cls
     if isinstance(value, EnumMember):
         return value.cls
+    if isinstance(value, TorchLayer) and value.spec is not None:
+        return QualName(f"torch.nn.{value.type_name}")  # ``type(m) is nn.ReLU`` (torchvision's _replace_relu)
+    if isinstance(value, ModuleObj) and value.kind in TORCH_CLASSES:
+        return QualName(TORCH_CLASSES[value.kind])  # a plain nn.Sequential, a FloatFunctional
     if type(value) is ListVal and not value.uncertain:
         return interp.session.builtins.get("list", UNKNOWN)
     if isinstance(value, TensorVal):

@@ -64,6 +64,9 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
     if isinstance(op, (ast.Is, ast.IsNot)):
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
+        if isinstance(left, QualName) and isinstance(right, QualName):  # two spellings of one torch name
+            same = equal(left, right)
+            return same if same is UNKNOWN or isinstance(op, ast.Is) else not same
         if isinstance(left, ListVal) and left.uncertain or isinstance(right, ListVal) and right.uncertain:
             pass
         same_obj = left is right or (left is None and right is None)

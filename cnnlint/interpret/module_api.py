@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import autograd_functions, input_sources
+from cnnlint.interpret import autograd_functions, input_sources, quantization
 from cnnlint.interpret.pyops import bind_class_attribute
 from cnnlint.interpret.values import (
     CONTAINERS,
@@ -19,6 +19,7 @@ from cnnlint.interpret.values import (
     DictVal,
     MethodOf,
     ModuleObj,
+    ModulesView,
     TensorVal,
     is_module,
 )
@@ -178,7 +179,7 @@ class ModuleAPI:
             return self.layer_attr(base_layer, name)
         if name == "_modules":  # ``for m in self._modules.values()``: the children torch registered, in order
             named = _registered(obj)
-            return DictVal(dict(named)) if named is not None else UNKNOWN
+            return ModulesView(obj, dict(named)) if named is not None else UNKNOWN
         if name == "training":
             mode = getattr(obj, "in_eval", False)
             return UNKNOWN if mode is None else not mode
@@ -255,6 +256,8 @@ class ModuleAPI:
                 # ``class LayerNorm2d(nn.LayerNorm)``: the torch layer underneath holds the parameters
                 obj.base_layer = self.layer(interp, f"torch.nn.{base}", args, kwargs, node)  # type: ignore[attr-defined]
             return None
+        if obj.kind == quantization.KIND and name == "add_relu":
+            return quantization.add_relu(self, interp, args, kwargs, node)
         if name == "__container_forward__" or name == "__call__":
             return self.session.forward.call_module(interp, obj, args, kwargs, node, container_only=name != "__call__")
         if name in ("add_module", "register_module") and len(args) == 2 and isinstance(args[0], str):

@@ -261,7 +261,12 @@ def equal(a: Any, b: Any) -> Any:
     if _comparable(a) and _comparable(b):
         return a == b
     if isinstance(a, QualName) and isinstance(b, QualName):
-        return True if a.name == b.name else UNKNOWN  # torch has aliases (torch.concat is torch.cat)
+        if a.name == b.name:
+            return True
+        # torch has aliases (torch.concat is torch.cat, torch.nn.quantized is torch.ao.nn.quantized), but
+        # classes of other names are other classes
+        first, second = _class_name(a.name), _class_name(b.name)
+        return False if first and second and first != second else UNKNOWN
     identity = (ClassVal, FuncVal)
     if isinstance(a, identity) or isinstance(b, identity):
         other = b if isinstance(a, identity) else a
@@ -348,3 +353,9 @@ def bind_class_attribute(interp: Any, found: Any, obj: Any, cls: Any) -> Any:
     if found.kind == "property":
         return interp.call_function(found, [obj], {}, None)
     return BoundMethod(found, obj)
+
+
+def _class_name(name: str) -> str:
+    """``torch.nn.ReLU`` -> ``ReLU``: the last part of a dotted name when it is a class's (capitalised)."""
+    last = name.rsplit(".", 1)[-1]
+    return last if last[:1].isupper() else ""

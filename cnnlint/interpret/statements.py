@@ -32,6 +32,7 @@ from cnnlint.interpret.values import (
     ListVal,
     ModuleNS,
     ModuleObj,
+    ModulesView,
     Partial,
     QualName,
     Sym,
@@ -319,6 +320,8 @@ class Statements:
             elif isinstance(target, ast.Subscript):
                 owner = self.eval(target.value, frame)
                 key = self.eval(target.slice, frame)
+                if isinstance(owner, ModulesView):
+                    owner.module.uncertain = True  # ``del model._modules[name]``: not modelled
                 if isinstance(owner, DictVal) and not owner.uncertain and _hashable(key) and key in owner.items:
                     self.write(owner.items, key, MISSING)  # ``del return_layers[name]`` (torchvision's getter)
                     if self.forking:
@@ -383,6 +386,11 @@ class Statements:
             self.write(owner.own, name, value)  # read back as written; the layer's own arguments are unchanged
 
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
+        if isinstance(owner, ModulesView):
+            if not isinstance(key, str) or self.forking:
+                owner.module.uncertain = True  # which child, or whether it changed at all, is not known
+            else:
+                self.session.torch.register(self, owner.module, key, value, child=True)
         if isinstance(owner, DictVal):
             if _hashable(key):
                 if self.forking and key not in owner.items:

@@ -16,6 +16,7 @@ from cnnlint.interpret import (
     autograd_functions,
     enums,
     namedtuples,
+    quantization,
     stdlib_calls,
     tensor_api,
     tensor_operators,
@@ -290,6 +291,8 @@ class TorchAPI(ModuleAPI):
 
     def call_qualname(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         name = normalize(name)
+        if name in quantization.NAMES:
+            return quantization.build(self, interp, name, args, kwargs, node)
         known = tensor_value_calls.call_torch(name, args, kwargs)
         if known is not NotImplemented:
             return known

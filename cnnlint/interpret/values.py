@@ -63,6 +63,17 @@ class DictVal:
         return f"DictVal({self.items!r})"
 
 
+class ModulesView(DictVal):
+    """``module._modules``: the children torch registered, by name. Writing a key registers that child on
+    ``module`` (``model._modules[name] = nn.ReLU()`` replaces a layer, as torch's ``__setattr__`` would)."""
+
+    __slots__ = ("module",)
+
+    def __init__(self, module: Any, items: dict[Any, Any]) -> None:
+        super().__init__(items)
+        self.module = module
+
+
 class DequeVal(ListVal):
     """A ``collections.deque``: a list that also grows and shrinks at its left end."""
 
