@@ -123,7 +123,10 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             continue  # ``model = resnext50_32x4d(num_classes=100); model(x)``: the factory's model
         # The instance the file feeds a tensor is the model it runs; else the class built with its defaults.
         ran_before = id(cls.node) in session.executed
-        obj = fed[0] if fed else build_default(session, cls, named_by_user(cls, lines, wanted))
+        # Named (pragma, --input), a class needing arguments is built with them unknown, unless the file
+        # builds it with its own: that build is the model (pretrainedmodels' ``ResNet(Bottleneck, [3, 4, 23, 3])``).
+        named = named_by_user(cls, lines, wanted) and not session.instances.get(id(cls))
+        obj = fed[0] if fed else build_default(session, cls, named)
         if not isinstance(obj, ModuleObj) and not ran_before:
             session.executed.pop(id(cls.node), None)  # its own failed build is not a build inside another model
         node = cls.node
