@@ -86,32 +86,3 @@ def test_a_star_import_in_a_package_keeps_its_meaning(package: Path, use: str, w
     assert f"in_features={width}" in result.diagnostics[0].message
     consts = str(package / "pkg" / "consts.py")
     assert any(dep.startswith(consts + "\0names") for dep in result.dependencies)
-
-
-def test_a_name_a_star_import_brings_back_to_its_package_is_the_submodule(tmp_path: Path) -> None:
-    """geffnet: the package star-imports ``acts``, which does ``from pkg import config`` while the package is
-    half-built; no ``config`` is bound yet, so Python imports the submodule ``pkg.config`` (run here too)."""
-    import subprocess
-    import sys
-
-    (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "__init__.py").write_text("from .acts import *\nfrom .config import is_wide\n")
-    (tmp_path / "pkg" / "acts.py").write_text(
-        "from pkg import config\n\ndef width():\n    return 16 if config.is_wide() else 4\n"
-    )
-    (tmp_path / "pkg" / "config.py").write_text("_WIDE = True\n\ndef is_wide():\n    return _WIDE\n")
-    text = "import torch.nn as nn\nfrom pkg import config, width\n\n"
-    text += "net = nn.Sequential(nn.Linear(width(), 2))  # cnnlint: input=(1, 8)\n"
-    path = tmp_path / "user.py"
-    path.write_text(text)
-    truth = subprocess.run(
-        [sys.executable, "-c", "import pkg; print(pkg.width(), pkg.config.__name__)"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert truth.stdout.split() == ["16", "pkg.config"]
-    result = check_bytes(text.encode(), str(path))
-    assert [d.code for d in result.diagnostics] == ["CNL001"]
-    assert "in_features=16" in result.diagnostics[0].message

@@ -79,6 +79,8 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     lines = Lines(text)
     dotted, root = package_of(filename) if filename not in ("-", "<stdin>") else (None, None)
     package = dotted.rsplit(".", 1)[0] if dotted and "." in dotted else None
+    if dotted and os.path.basename(filename) == "__init__.py":
+        package = dotted  # a package's own file: ``from . import utils`` is relative to the package itself
     main = ModuleNS(filename, package, {}, lines, text, dotted)
     session = Session(main)
     main.globals.update(session.new_globals())
