@@ -148,6 +148,44 @@ def test_a_base_class_whose_forward_reads_what_only_subclasses_set_is_not_a_mode
     assert model["output_shape"] == [1, 8, 4, 4] and model["partial"] is False
 
 
+NO_FORWARD_BASE = """import torch
+import torch.nn as nn
+
+
+class CellBase(nn.Module):
+    def cell_forward(self, x):
+        return torch.cat([self.left(x), self.right(x)], 1)
+
+
+class Cell(CellBase):
+    def __init__(self, width=4):
+        super().__init__()
+        self.left = nn.Conv2d(width, width, 3, padding=1)
+        self.right = nn.Conv2d(width, width, 1)
+
+    def forward(self, x):
+        return self.cell_forward(x)
+"""
+
+
+def test_a_base_class_with_no_forward_of_its_own_is_not_a_model(tmp_path: Path) -> None:
+    """pretrainedmodels' pnasnet: ``CellBase`` holds only what its subclasses' forward calls."""
+    import torch
+
+    namespace: dict = {}
+    exec(compile(NO_FORWARD_BASE, "cells.py", "exec"), namespace)
+    with pytest.raises(NotImplementedError):  # torch: nn.Module's forward is not implemented
+        namespace["CellBase"]()(torch.zeros(1, 4, 4, 4))
+    shape = list(namespace["Cell"]()(torch.zeros(1, 4, 4, 4)).shape)
+    path = tmp_path / "cells.py"
+    path.write_text(NO_FORWARD_BASE)
+    assert findings(path) == [
+        (5, "CNL100", "CellBase is a base class: it has no forward, only its subclasses define one")
+    ]
+    model = summary_model(path, "Cell", "1,4,4,4")
+    assert model["output_shape"] == shape == [1, 8, 4, 4] and model["partial"] is False
+
+
 LOST_WIDTH = """import torch.nn as nn
 
 

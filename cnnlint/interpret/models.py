@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint.interpret import input_sources, limits, unreached
-from cnnlint.interpret.class_builds import abstract_base, build_default, named_by_user
+from cnnlint.interpret.class_builds import NO_FORWARD, abstract_base, build_default, named_by_user
 from cnnlint.interpret.imports import package_of, package_probes
 from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
@@ -139,9 +139,12 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             obj = built[0][0] if built else None
         missing = None if fed else abstract_base(session, cls, obj)
         if missing is not None:
-            found.notes.append(
-                (span, f"{cls.name} is a base class: its forward reads self.{missing}, which only its subclasses set")
+            why = (
+                "it has no forward, only its subclasses define one"
+                if missing is NO_FORWARD
+                else f"its forward reads self.{missing}, which only its subclasses set"
             )
+            found.notes.append((span, f"{cls.name} is a base class: {why}"))
         elif isinstance(obj, ModuleObj):
             candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls))
         else:
