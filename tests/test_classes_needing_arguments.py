@@ -2,7 +2,8 @@
 
 Built by nothing, it gets a CNL100 at its line saying why it is not checked.
 Named by a pragma or ``--input``, it is built with those arguments unknown,
-so every layer that does not depend on them is still checked.
+so every layer that does not depend on them is still checked; when the file
+builds it with known arguments (a factory), that build is the one checked.
 """
 
 from __future__ import annotations
@@ -147,6 +148,44 @@ def test_a_base_class_whose_forward_reads_what_only_subclasses_set_is_not_a_mode
     assert model["output_shape"] == [1, 8, 4, 4] and model["partial"] is False
 
 
+NO_FORWARD_BASE = """import torch
+import torch.nn as nn
+
+
+class CellBase(nn.Module):
+    def cell_forward(self, x):
+        return torch.cat([self.left(x), self.right(x)], 1)
+
+
+class Cell(CellBase):
+    def __init__(self, width=4):
+        super().__init__()
+        self.left = nn.Conv2d(width, width, 3, padding=1)
+        self.right = nn.Conv2d(width, width, 1)
+
+    def forward(self, x):
+        return self.cell_forward(x)
+"""
+
+
+def test_a_base_class_with_no_forward_of_its_own_is_not_a_model(tmp_path: Path) -> None:
+    """pretrainedmodels' pnasnet: ``CellBase`` holds only what its subclasses' forward calls."""
+    import torch
+
+    namespace: dict = {}
+    exec(compile(NO_FORWARD_BASE, "cells.py", "exec"), namespace)
+    with pytest.raises(NotImplementedError):  # torch: nn.Module's forward is not implemented
+        namespace["CellBase"]()(torch.zeros(1, 4, 4, 4))
+    shape = list(namespace["Cell"]()(torch.zeros(1, 4, 4, 4)).shape)
+    path = tmp_path / "cells.py"
+    path.write_text(NO_FORWARD_BASE)
+    assert findings(path) == [
+        (5, "CNL100", "CellBase is a base class: it has no forward, only its subclasses define one")
+    ]
+    model = summary_model(path, "Cell", "1,4,4,4")
+    assert model["output_shape"] == shape == [1, 8, 4, 4] and model["partial"] is False
+
+
 LOST_WIDTH = """import torch.nn as nn
 
 
@@ -173,3 +212,57 @@ def test_a_layer_whose_width_cannot_be_resolved_says_so(tmp_path: Path) -> None:
     assert findings(path, "--input", "Net=1,3,8,8") == [
         (13, "CNL100", "shape following loses dimensions here: Conv2d's out_channels could not be resolved")
     ]
+
+
+BUILT_BY_A_FACTORY = """import torch.nn as nn
+
+
+class Block(nn.Module):
+    expansion = 2
+
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv = nn.Conv2d(inplanes, planes * self.expansion, 3, stride, 1)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+class ResNet(nn.Module):
+    def __init__(self, block, layers, num_classes=10):
+        super().__init__()
+        self.inplanes = 3
+        stages = []
+        for i, n in enumerate(layers):
+            for j in range(n):
+                stages.append(block(self.inplanes, 4 * 2**i, 2 if j == 0 else 1))
+                self.inplanes = 4 * 2**i * block.expansion
+        self.stages = nn.Sequential(*stages)
+        self.fc = nn.Linear(self.inplanes, num_classes)
+
+    def forward(self, x):
+        x = self.stages(x)
+        x = x.mean((2, 3))
+        return self.fc(x)
+
+
+def resnet_small(num_classes=7, pretrained=None):
+    return ResNet(Block, [1, 2], num_classes=num_classes)
+"""
+
+
+def test_a_class_named_by_input_that_the_file_builds_with_known_arguments_is_that_build(tmp_path: Path) -> None:
+    """pretrainedmodels / geffnet: ``--input ResNet=...`` checks the ResNet the file's factory builds."""
+    import torch
+
+    namespace: dict = {}
+    exec(compile(BUILT_BY_A_FACTORY, "net.py", "exec"), namespace)
+    with torch.device("meta"):
+        net = namespace["resnet_small"]()
+        shape = list(net(torch.empty(2, 3, 16, 16)).shape)
+    path = tmp_path / "net.py"
+    path.write_text(BUILT_BY_A_FACTORY)
+    model = summary_model(path, "ResNet", "2,3,16,16")
+    assert model["output_shape"] == shape == [2, 7]
+    assert not model["partial"]
+    assert model["total_params"] == sum(p.numel() for p in net.parameters())

@@ -10,7 +10,9 @@ from typing import Any
 from cnnlint.interpret import limits
 from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
-from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, ModuleObj
+from cnnlint.interpret.values import MISSING, UNKNOWN, ClassVal, FuncVal, ModuleObj
+
+NO_FORWARD = "forward"  # what ``abstract_base`` says of a base class that has no forward at all
 
 
 def abstract_base(session: Session, cls: ClassVal, obj: Any) -> str | None:
@@ -19,6 +21,8 @@ def abstract_base(session: Session, cls: ClassVal, obj: Any) -> str | None:
     if not isinstance(obj, ModuleObj) or not any(c is not cls and cls in c.mro() for c in session.classes):
         return None
     forward, _ = cls.lookup("forward")
+    if forward is MISSING and cls.torch_base() == "Module" and not cls.has_unknown_base:
+        return NO_FORWARD  # pretrainedmodels' ``class CellBase(nn.Module)``: only its subclasses define forward
     if not isinstance(forward, FuncVal) or not isinstance(forward.node, ast.FunctionDef) or not forward.node.args.args:
         return None
     this = forward.node.args.args[0].arg

@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 from cnnlint.interpret import fragments, stars
-from cnnlint.interpret.values import UNKNOWN, LazyImport, ListVal, ModuleNS, QualName
+from cnnlint.interpret.values import MISSING, UNKNOWN, LazyImport, ListVal, ModuleNS, QualName
 
 # Roots resolved by name, never read from disk.
 KNOWN_ROOTS = frozenset(
@@ -43,6 +43,7 @@ KNOWN_ROOTS = frozenset(
     }
 )
 MAX_FILE_BYTES = 2_000_000
+_CYCLE = object()  # a name whose imports lead back to itself
 
 
 def package_of(path: str) -> tuple[str | None, str | None]:
@@ -194,19 +195,29 @@ class Imports:
     # ---- loading -------------------------------------------------------------------
 
     def resolve(self, lazy: LazyImport, interp: Any) -> Any:
+        found = self._resolve(lazy, frozenset())
+        return UNKNOWN if found is _CYCLE else found
+
+    def _resolve(self, lazy: LazyImport, chain: frozenset[tuple[str, str | None]]) -> Any:
+        """``chain``: the (module, name) pairs being resolved around this one. Names that import each other
+        (geffnet's package star-imports a module doing ``from geffnet import config``) bind nothing yet:
+        Python's ``from package import name`` then imports the submodule ``package.name``, as here."""
         module = self.load(lazy.module)
         if module is None:
             return UNKNOWN
         if lazy.attr is None:
             return module
-        value = module.globals.get(lazy.attr)
-        if value is None and lazy.attr not in module.globals:
+        value = module.globals.get(lazy.attr, MISSING)
+        if isinstance(value, LazyImport):
+            here = chain | {(lazy.module, lazy.attr)}
+            inner = _CYCLE if (value.module, value.attr) in here else self._resolve(value, here)
+            if inner is not _CYCLE:
+                return inner
+            sub = self.load(f"{lazy.module}.{lazy.attr}")
+            return sub if sub is not None else _CYCLE
+        if value is MISSING:
             sub = self.load(f"{lazy.module}.{lazy.attr}")
             return sub if sub is not None else UNKNOWN
-        if isinstance(value, LazyImport):
-            if value is lazy:
-                return UNKNOWN
-            return self.resolve(value, interp)
         return value
 
     def find(self, dotted: str) -> str | None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint.interpret import input_sources, limits, unreached
-from cnnlint.interpret.class_builds import abstract_base, build_default, named_by_user
+from cnnlint.interpret.class_builds import NO_FORWARD, abstract_base, build_default, named_by_user
 from cnnlint.interpret.imports import package_of, package_probes
 from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
@@ -79,6 +79,8 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     lines = Lines(text)
     dotted, root = package_of(filename) if filename not in ("-", "<stdin>") else (None, None)
     package = dotted.rsplit(".", 1)[0] if dotted and "." in dotted else None
+    if dotted and os.path.basename(filename) == "__init__.py":
+        package = dotted  # a package's own file: ``from . import utils`` is relative to the package itself
     main = ModuleNS(filename, package, {}, lines, text, dotted)
     session = Session(main)
     main.globals.update(session.new_globals())
@@ -123,7 +125,10 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             continue  # ``model = resnext50_32x4d(num_classes=100); model(x)``: the factory's model
         # The instance the file feeds a tensor is the model it runs; else the class built with its defaults.
         ran_before = id(cls.node) in session.executed
-        obj = fed[0] if fed else build_default(session, cls, named_by_user(cls, lines, wanted))
+        # Named (pragma, --input), a class needing arguments is built with them unknown, unless the file
+        # builds it with its own: that build is the model (pretrainedmodels' ``ResNet(Bottleneck, [3, 4, 23, 3])``).
+        named = named_by_user(cls, lines, wanted) and not session.instances.get(id(cls))
+        obj = fed[0] if fed else build_default(session, cls, named)
         if not isinstance(obj, ModuleObj) and not ran_before:
             session.executed.pop(id(cls.node), None)  # its own failed build is not a build inside another model
         node = cls.node
@@ -134,9 +139,12 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             obj = built[0][0] if built else None
         missing = None if fed else abstract_base(session, cls, obj)
         if missing is not None:
-            found.notes.append(
-                (span, f"{cls.name} is a base class: its forward reads self.{missing}, which only its subclasses set")
+            why = (
+                "it has no forward, only its subclasses define one"
+                if missing is NO_FORWARD
+                else f"its forward reads self.{missing}, which only its subclasses set"
             )
+            found.notes.append((span, f"{cls.name} is a base class: {why}"))
         elif isinstance(obj, ModuleObj):
             candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls))
         else:
