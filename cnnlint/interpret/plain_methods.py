@@ -190,13 +190,26 @@ def str_method(interp: Any, obj: str, name: str, args: list[Any], kwargs: dict) 
         return UNKNOWN
     if not all(is_plain(a) for a in args[1 if affixes else 0 :]) or kwargs:
         return UNKNOWN
-    if name in (
-        "lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "replace", "split", "rsplit",
-        "isdigit", "title",
-    ):  # fmt: skip
+    if name in _WIDTH_METHODS and not (args and type(args[0]) is int and args[0] <= limits.MAX_STR):
+        return UNKNOWN  # ``"x".zfill(10**9)`` is not built
+    if name in _STR_METHODS or name in _WIDTH_METHODS:
         try:
             result = getattr(obj, name)(*args)
         except (TypeError, ValueError):
             return UNKNOWN
+        if isinstance(result, str) and len(result) > limits.MAX_STR:
+            return UNKNOWN
         return tuple(result) if isinstance(result, list) else result
     return UNKNOWN
+
+
+# str methods of plain arguments whose result is at most about as long as the string: Python's own answer
+_STR_METHODS = frozenset(
+    {
+        "lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "replace", "split", "rsplit",
+        "isdigit", "title", "count", "find", "rfind", "index", "rindex", "isalpha", "isalnum", "isnumeric",
+        "isdecimal", "islower", "isupper", "isspace", "istitle", "isidentifier", "capitalize", "casefold",
+        "swapcase", "partition", "rpartition", "removeprefix", "removesuffix", "splitlines",
+    }
+)  # fmt: skip
+_WIDTH_METHODS = frozenset({"zfill", "ljust", "rjust", "center"})  # padded to a width given first
