@@ -182,6 +182,7 @@ def summary(tmp_path: Path, source: str, name: str = "Net") -> dict:
 
 MODEL = """
     import math
+    import numpy as np
     import torch
     import torch.nn as nn
 
@@ -202,6 +203,9 @@ MODEL = """
         ("w = torch.arange(3).tolist()", "w[-1] + len(set(w))", 5),
         ("w = (torch.tensor([3, 5]) * 2).tolist()", "sum(w)", 16),
         ("w = len({x % 3 for x in range(10)})", "w", 3),  # a set comprehension drops duplicates
+        ("w = [pow(2, i + 1) for i in range(3)]", "w[-1] + pow(3, 4, 5)", 9),  # the builtin pow
+        ("w = pow(torch.tensor([3, 4]), 2).tolist()", "w[-1]", 16),
+        ("w = [int(c) for c in (np.arange(4) * 2.5).astype(int)]", "w[-1] + sum(w)", 21),  # NumPy's arithmetic
         ("t = torch.arange(3); u = t; u += 1; w = t.tolist()", "w[-1] + 1", None),  # t changed through u
         ("t = torch.arange(3); t[0] = 5; w = t.tolist()", "w[0]", None),
         ("t = torch.arange(3); nn.ReLU(inplace=True)(t); w = t.tolist()", "w[0] + 1", None),

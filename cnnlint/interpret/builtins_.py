@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import math
 from typing import Any
 
@@ -57,6 +58,7 @@ NAMES = [
     "any",
     "all",
     "divmod",
+    "pow",
     "map",
     "filter",
     "iter",
@@ -101,6 +103,8 @@ def call_builtin(interp: Any, name: str, args: list[Any], kwargs: dict[str, Any]
         tensors = tensor_operators.tensor_sum(interp, args, kwargs, node, frame)
         if tensors is not NotImplemented:
             return tensors
+    if name == "pow" and len(args) == 2 and not kwargs:  # ``pow(2, i + 1)`` is ``2 ** (i + 1)``, tensors too
+        return interp.binop(ast.Pow, args[0], args[1], node, frame)
     try:
         return fn(interp, args, kwargs, frame)
     except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, OverflowError):
@@ -343,6 +347,10 @@ def _anyall(pick: Any) -> Any:
     return fn
 
 
+def _pow(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:  # two arguments: ``**`` (call_builtin)
+    return pow(*args) if len(args) == 3 and all(type(a) is int for a in args) and args[2] else UNKNOWN
+
+
 def _divmod(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     a, b = args
     return divmod(a, b) if _num(a) and _num(b) else UNKNOWN
@@ -425,6 +433,7 @@ _TABLE: dict[str, Any] = {
     "any": _anyall(any),
     "all": _anyall(all),
     "divmod": _divmod,
+    "pow": _pow,
     "map": _map,
     "filter": _filter,
     "type": _type,

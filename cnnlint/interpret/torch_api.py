@@ -283,7 +283,8 @@ class TorchAPI(ModuleAPI):
 
     def tensor_iter(self, t: TensorVal) -> list[Any] | None:
         items = tensor_values.rows(t)
-        tensor_values.forget(t)  # the items would be views of it
+        if not getattr(t, "numpy", False):
+            tensor_values.forget(t)  # the items would be views of it (a NumPy array's are Python numbers)
         return items
 
     # ---- calls by name ---------------------------------------------------------------
