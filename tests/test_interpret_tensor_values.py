@@ -161,6 +161,17 @@ def test_uncertain_rounding_is_unknown() -> None:
     assert inexact.compare(">", 2.0) is True and inexact.compare("==", 2.3) is UNKNOWN
 
 
+def test_a_float_of_unknown_value_stays_a_float() -> None:
+    """``float(t)`` of a one-element tensor: a float whose value is unknown; ``+ - * /`` with numbers keep it one."""
+    from cnnlint.interpret import approx
+
+    assert approx.arith("/", approx.ANY_FLOAT, 0.5) == approx.ANY_FLOAT
+    assert approx.arith("*", 2, approx.ANY_FLOAT) == approx.ANY_FLOAT
+    assert approx.arith("**", approx.ANY_FLOAT, 0.5) is UNKNOWN  # may be complex
+    assert approx.arith("+", approx.ANY_FLOAT, "a") is UNKNOWN
+    assert approx.ANY_FLOAT.compare(">", 0) is UNKNOWN and approx.ANY_FLOAT.truth() is UNKNOWN
+
+
 def test_unmodelled_ops_forget_values() -> None:
     t = tvc.call_torch("torch.arange", [4], {})
     assert tvc.call_method(t, "size", [], {}) is NotImplemented and t.known  # harmless: kept

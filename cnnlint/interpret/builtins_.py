@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from cnnlint.interpret import iterators, limits, tensor_operators
+from cnnlint.interpret.approx import ANY_FLOAT, Approx
 from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
@@ -148,6 +149,11 @@ def _float(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     if not args:
         return 0.0
     v = args[0]
+    if isinstance(v, TensorVal):  # a one-element tensor's value (torch raises for any other): a float, unknown
+        numel = v.shape.numel()
+        return UNKNOWN if isinstance(numel, int) and numel != 1 else ANY_FLOAT
+    if isinstance(v, Approx):
+        return v
     return float(v) if _num(v) or (isinstance(v, str) and len(v) < 50) else UNKNOWN
 
 
