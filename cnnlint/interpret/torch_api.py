@@ -244,6 +244,8 @@ class TorchAPI(ModuleAPI):
                     return MethodOf(obj, "__torch_init__:" + c.name)
                 if name == "forward":
                     return MethodOf(obj, "__container_forward__")
+                if name == "__call__" and isinstance(obj, ModuleObj) and c.name.startswith("torch.nn."):
+                    return MethodOf(obj, "__call__")  # nn.Module's: runs forward (``Forward.call_module``)
                 return UNKNOWN
         return UNKNOWN
 
