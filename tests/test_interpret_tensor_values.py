@@ -216,6 +216,7 @@ MODEL = """
         ("w = len({x % 3 for x in range(10)})", "w", 3),  # a set comprehension drops duplicates
         ("w = [pow(2, i + 1) for i in range(3)]", "w[-1] + pow(3, 4, 5)", 9),  # the builtin pow
         ("w = pow(torch.tensor([3, 4]), 2).tolist()", "w[-1]", 16),
+        ("w = tuple[int, int]([3, 4])", "w[1] + len(list[int]((1, 2)))", 6),  # a generic alias calls its origin
         ("w = [int(c) for c in (np.arange(4) * 2.5).astype(int)]", "w[-1] + sum(w)", 21),  # NumPy's arithmetic
         ("t = torch.arange(3); u = t; u += 1; w = t.tolist()", "w[-1] + 1", None),  # t changed through u
         ("t = torch.arange(3); t[0] = 5; w = t.tolist()", "w[0]", None),

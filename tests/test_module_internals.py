@@ -98,7 +98,10 @@ class Net(nn.Module):
 """
 
 
-@pytest.mark.parametrize("source", [CONCURRENT, OWN_CALL], ids=["modules", "own_call"])
+KEYWORDS = CONCURRENT.replace('add_module("a", ', 'add_module(name="a", module=').replace('"b", nn.', '"b", module=nn.')
+
+
+@pytest.mark.parametrize("source", [CONCURRENT, KEYWORDS, OWN_CALL], ids=["modules", "add_module_keywords", "own_call"])
 def test_children_read_through_modules_match_torch(tmp_path: Path, source: str) -> None:
     path = tmp_path / "concurrent.py"
     shape, params = torch_built(source, path, "Net", (2, 3, 8, 8))
