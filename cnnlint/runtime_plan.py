@@ -90,6 +90,8 @@ def _node(step: Step, aliases: Mapping[str, str], constants: Mapping[str, Any]) 
             args, kwargs = _op_args(call)
             node.update(kind="func", namespace="torch.nn.functional", name=name, args=args, kwargs=kwargs)
         elif qualname.startswith("torch.nn."):
+            if layer.spec is not None and layer.spec.inputs > 1 and not step.stopped:
+                raise Unsafe(f"{layer.spec.name} takes {layer.spec.inputs} inputs; the check feeds each layer one")
             code = (call.code or "").strip()
             if not code:
                 raise Unsafe("its source text is not available")

@@ -238,6 +238,17 @@ EXPRS = [
     "x[torch.full((3,), 1, dtype=torch.long)]",
     "x[torch.arange(4).view(2, 2) % 2]",
     "x[torch.stack([torch.arange(2), torch.arange(2)])]",
+    "torch.bernoulli(x.sigmoid())",
+    "x.sigmoid().bernoulli()",
+    "torch.bernoulli(torch.full((1,), 0.5, dtype=x.dtype, device=x.device))",
+    "x.clone().bernoulli_(0.5)",
+    "float(torch.bernoulli(torch.full((1,), 0.5))) / 0.5 * x",  # a one-element tensor read back: a float
+    "x - 2 * float(x.mean()) + float(x[0, 0, :1])",
+    "torch.autograd.Variable(x, requires_grad=True)",  # the legacy wrapper: a tensor sharing the data
+    "torch.index_select(x, dim=1, index=torch.autograd.Variable(torch.arange(2)))",
+    "F.grid_sample(x.unsqueeze(1), torch.zeros(2, 5, 6, 2), align_corners=True)",
+    "F.grid_sample(input=x.view(2, 1, 3, 2, 2), grid=torch.zeros(2, 4, 5, 6, 3), mode='nearest')",
+    "F.grid_sample(x.unsqueeze(1), torch.zeros(1, 5, 6, 2).expand(2, -1, -1, -1))",
 ]
 
 
@@ -279,7 +290,7 @@ def test_forward_expressions_give_torchs_shape_or_none(tmp_path: Path) -> None:
     wrong = [(e, r["output_shape"], t) for e, r, t in zip(EXPRS, rows, truth) if r["output_shape"] not in (None, t)]
     assert wrong == []
     known = sum(r["output_shape"] is not None for r in rows)
-    assert known >= 211, [e for e, r in zip(EXPRS, rows) if r["output_shape"] is None]
+    assert known >= 222, [e for e, r in zip(EXPRS, rows) if r["output_shape"] is None]
     reported = run_cli("check", "--show-info", "--output-format", "json", str(path), "--input", "M=2,3,4")
     assert reported.exit_code in (0, 1), reported.stderr
     assert [(d["location"]["row"], d["message"]) for d in reported.json() if d["severity"] != "info"] == []

@@ -189,7 +189,10 @@ def test_np_linspace_is_numpys() -> None:
         mine = tvc.call_torch("numpy.linspace", [start, stop, num], {"endpoint": endpoint})
         assert tv.tolist(mine).items == np.linspace(start, stop, num, endpoint=endpoint).tolist()
     arr = tvc.call_torch("numpy.linspace", [0, 1, 5], {})
-    assert tvc.binop("*", arr, 2) is NotImplemented  # NumPy's arithmetic is not torch's: not modelled
+    doubled = tvc.binop("*", arr, 2)  # NumPy's arithmetic (float64, numpy_values.py), not torch's float32
+    assert (
+        doubled.numpy and doubled.dtype == "float64" and tv.tolist(doubled).items == (np.linspace(0, 1, 5) * 2).tolist()
+    )
 
 
 def test_namedtuple_binding_is_pythons() -> None:

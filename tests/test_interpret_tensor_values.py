@@ -161,6 +161,17 @@ def test_uncertain_rounding_is_unknown() -> None:
     assert inexact.compare(">", 2.0) is True and inexact.compare("==", 2.3) is UNKNOWN
 
 
+def test_a_float_of_unknown_value_stays_a_float() -> None:
+    """``float(t)`` of a one-element tensor: a float whose value is unknown; ``+ - * /`` with numbers keep it one."""
+    from cnnlint.interpret import approx
+
+    assert approx.arith("/", approx.ANY_FLOAT, 0.5) == approx.ANY_FLOAT
+    assert approx.arith("*", 2, approx.ANY_FLOAT) == approx.ANY_FLOAT
+    assert approx.arith("**", approx.ANY_FLOAT, 0.5) is UNKNOWN  # may be complex
+    assert approx.arith("+", approx.ANY_FLOAT, "a") is UNKNOWN
+    assert approx.ANY_FLOAT.compare(">", 0) is UNKNOWN and approx.ANY_FLOAT.truth() is UNKNOWN
+
+
 def test_unmodelled_ops_forget_values() -> None:
     t = tvc.call_torch("torch.arange", [4], {})
     assert tvc.call_method(t, "size", [], {}) is NotImplemented and t.known  # harmless: kept
@@ -182,6 +193,7 @@ def summary(tmp_path: Path, source: str, name: str = "Net") -> dict:
 
 MODEL = """
     import math
+    import numpy as np
     import torch
     import torch.nn as nn
 
@@ -202,6 +214,10 @@ MODEL = """
         ("w = torch.arange(3).tolist()", "w[-1] + len(set(w))", 5),
         ("w = (torch.tensor([3, 5]) * 2).tolist()", "sum(w)", 16),
         ("w = len({x % 3 for x in range(10)})", "w", 3),  # a set comprehension drops duplicates
+        ("w = [pow(2, i + 1) for i in range(3)]", "w[-1] + pow(3, 4, 5)", 9),  # the builtin pow
+        ("w = pow(torch.tensor([3, 4]), 2).tolist()", "w[-1]", 16),
+        ("w = tuple[int, int]([3, 4])", "w[1] + len(list[int]((1, 2)))", 6),  # a generic alias calls its origin
+        ("w = [int(c) for c in (np.arange(4) * 2.5).astype(int)]", "w[-1] + sum(w)", 21),  # NumPy's arithmetic
         ("t = torch.arange(3); u = t; u += 1; w = t.tolist()", "w[-1] + 1", None),  # t changed through u
         ("t = torch.arange(3); t[0] = 5; w = t.tolist()", "w[0]", None),
         ("t = torch.arange(3); nn.ReLU(inplace=True)(t); w = t.tolist()", "w[0] + 1", None),

@@ -61,9 +61,50 @@ class Net(nn.Module):
 """
 
 
-def test_children_read_through_modules_match_torch(tmp_path: Path) -> None:
+OWN_CALL = """import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Init(nn.Module):  # TResNet's init block: ``__call__`` in place of forward
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(12, 8, 3, padding=1)
+
+    def __call__(self, x):
+        return self.conv(F.pixel_unshuffle(x, 2))
+
+
+class Typed(nn.Module):  # a typed override that hands on to nn.Module's, which runs forward
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(8, 4, 1)
+
+    def __call__(self, x):
+        return super().__call__(x)
+
+    def forward(self, x):
+        return self.conv(x).flatten(1)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.init = Init()
+        self.typed = Typed()
+        self.fc = nn.Linear(4 * 4 * 4, 10)
+
+    def __call__(self, x):
+        return self.fc(self.typed(self.init(x)))
+"""
+
+
+KEYWORDS = CONCURRENT.replace('add_module("a", ', 'add_module(name="a", module=').replace('"b", nn.', '"b", module=nn.')
+
+
+@pytest.mark.parametrize("source", [CONCURRENT, KEYWORDS, OWN_CALL], ids=["modules", "add_module_keywords", "own_call"])
+def test_children_read_through_modules_match_torch(tmp_path: Path, source: str) -> None:
     path = tmp_path / "concurrent.py"
-    shape, params = torch_built(CONCURRENT, path, "Net", (2, 3, 8, 8))
+    shape, params = torch_built(source, path, "Net", (2, 3, 8, 8))
     model = summary_model(path, "Net", "2,3,8,8")
     assert model["output_shape"] == shape == [2, 10]
     assert model["total_params"] == params
@@ -75,3 +116,11 @@ def test_a_wrong_branch_is_found_through_modules(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):  # torch: the second branch of self.sum gets 12 channels, not 10
         torch_built(source, path, "Net", (2, 3, 8, 8))
     assert [(row, code) for row, code, _ in findings(path, "--input", "Net=2,3,8,8")] == [(44, "CNL002")]
+
+
+def test_a_class_own_call_is_what_calling_it_runs(tmp_path: Path) -> None:
+    path = tmp_path / "own_call.py"
+    wrong = OWN_CALL.replace("nn.Conv2d(12, 8, 3, padding=1)", "nn.Conv2d(3, 8, 3, padding=1)")
+    with pytest.raises(RuntimeError):  # torch: the unshuffled input has 12 channels
+        torch_built(wrong, path, "Net", (2, 3, 8, 8))
+    assert [(row, code) for row, code, _ in findings(path, "--input", "Net=2,3,8,8")] == [(8, "CNL002")]

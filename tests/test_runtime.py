@@ -691,8 +691,18 @@ def test_a_layer_called_as_torch_runs_it_raises_only_where_torch_does(tmp_path):
                 return self.fc(self.bag(x))
 
 
+        class Att(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.att = nn.MultiheadAttention(8, 2, batch_first=True)
+
+            def forward(self, x):
+                return self.att(x, x, x)[0]
+
+
         net = Net()
         net(torch.randn(1, 8, 6, 6))
+        Att()(torch.randn(1, 5, 8))
         bag = Bag()
         bag(torch.randint(0, 10, (2, 4)))
         seqbag = nn.Sequential(nn.EmbeddingBag(10, 3), nn.Linear(3, 2))

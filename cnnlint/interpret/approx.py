@@ -45,3 +45,17 @@ class Approx:
 
 def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, (bool, Sym))
+
+
+ANY_FLOAT = Approx(-float("inf"), float("inf"))  # ``float(t)`` of a tensor: a Python float, its value unknown
+
+
+def arith(op: str, a: Any, b: Any) -> Any:
+    """``a op b`` with an ``Approx`` and a plain number: a float whose value is unknown (``ANY_FLOAT``).
+
+    Python's ``+ - * /`` of a float and an int or float is a float (or raises, which is never reported);
+    other operators (``**`` may be complex) are unknown.
+    """
+    if op in ("+", "-", "*", "/") and all(_number(v) or isinstance(v, Approx) for v in (a, b)):
+        return ANY_FLOAT
+    return UNKNOWN

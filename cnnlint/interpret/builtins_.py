@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import math
 from typing import Any
 
 from cnnlint.interpret import iterators, limits, quantization, tensor_operators
+from cnnlint.interpret.approx import ANY_FLOAT, Approx
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
@@ -59,6 +61,7 @@ NAMES = [
     "any",
     "all",
     "divmod",
+    "pow",
     "map",
     "filter",
     "iter",
@@ -103,6 +106,8 @@ def call_builtin(interp: Any, name: str, args: list[Any], kwargs: dict[str, Any]
         tensors = tensor_operators.tensor_sum(interp, args, kwargs, node, frame)
         if tensors is not NotImplemented:
             return tensors
+    if name == "pow" and len(args) == 2 and not kwargs:  # ``pow(2, i + 1)`` is ``2 ** (i + 1)``, tensors too
+        return interp.binop(ast.Pow, args[0], args[1], node, frame)
     try:
         return fn(interp, args, kwargs, frame)
     except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, OverflowError):
@@ -146,6 +151,11 @@ def _float(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     if not args:
         return 0.0
     v = args[0]
+    if isinstance(v, TensorVal):  # a one-element tensor's value (torch raises for any other): a float, unknown
+        numel = v.shape.numel()
+        return UNKNOWN if isinstance(numel, int) and numel != 1 else ANY_FLOAT
+    if isinstance(v, Approx):
+        return v
     return float(v) if _num(v) or (isinstance(v, str) and len(v) < 50) else UNKNOWN
 
 
@@ -345,6 +355,10 @@ def _anyall(pick: Any) -> Any:
     return fn
 
 
+def _pow(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:  # two arguments: ``**`` (call_builtin)
+    return pow(*args) if len(args) == 3 and all(type(a) is int for a in args) and args[2] else UNKNOWN
+
+
 def _divmod(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     a, b = args
     return divmod(a, b) if _num(a) and _num(b) else UNKNOWN
@@ -440,6 +454,7 @@ _TABLE: dict[str, Any] = {
     "any": _anyall(any),
     "all": _anyall(all),
     "divmod": _divmod,
+    "pow": _pow,
     "map": _map,
     "filter": _filter,
     "type": _type,

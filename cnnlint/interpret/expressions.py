@@ -25,6 +25,7 @@ from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
     BoundMethod,
+    Builtin,
     ClassVal,
     DefaultDictVal,
     DictVal,
@@ -189,6 +190,8 @@ class Expressions:
             return self.session.torch.module_item(self, owner, key)
         if isinstance(owner, TensorVal):
             return self.session.torch.tensor_index(self, owner, key, node)
+        if isinstance(owner, Builtin) and owner.name in ("tuple", "list", "dict", "set", "frozenset"):
+            return owner  # ``tuple[int, int](x)``: a generic alias, which calls its origin (MnasNet)
         return UNKNOWN
 
     def _missing_key(self, owner: DictVal, key: Any) -> Any:

@@ -36,6 +36,7 @@ class Recording:
     rank_decided: bool = False
     scratch: bool = False  # a forward run while building (``self.features(torch.zeros(...))``): findings dropped
     active: list[int] = field(default_factory=list)  # ids of modules being called (recursion guard)
+    own_calls: list[int] = field(default_factory=list)  # ids of modules whose class's own ``__call__`` runs
     stops: int = 0
     reported: set[tuple[str, str, str]] = field(default_factory=set)  # errors by cause (``root_cause.py``)
     training: bool = True  # False: the code ran the model after ``.eval()``; training-only errors do not apply
@@ -79,6 +80,13 @@ class Forward:
             return self._layer(interp, mod, args, kwargs, node)
         if not isinstance(mod, ModuleObj):
             return UNKNOWN
+        if rec.own_calls and rec.own_calls[-1] == id(mod) and not container_only:
+            # ``super().__call__(x)`` inside the class's own ``__call__``: nn.Module's, which runs forward
+            rec.own_calls.pop()
+            try:
+                return self._module_forward(interp, mod, args, kwargs, node, False, own_call=False)
+            finally:
+                rec.own_calls.append(id(mod))
         if id(mod) in rec.active and not container_only or rec.depth >= MAX_MODULE_DEPTH:
             self._stop(interp, node, mod, "a module that calls itself (or nesting too deep) cannot be followed")
             return _unknown_tensor()
@@ -107,11 +115,26 @@ class Forward:
         return out
 
     def _module_forward(
-        self, interp: Any, mod: ModuleObj, args: list[Any], kwargs: dict[str, Any], node: Any, container_only: bool
+        self,
+        interp: Any,
+        mod: ModuleObj,
+        args: list[Any],
+        kwargs: dict[str, Any],
+        node: Any,
+        container_only: bool,
+        own_call: bool = True,
     ) -> Any:
         if getattr(mod, "unread_base", False):  # ``__call__`` may come from the base cnnlint cannot read
             self._stop(interp, node, mod, f"{mod.type_name} derives from a class cnnlint cannot read")
             return _unknown_tensor()
+        call = interp.resolve(mod.cls.lookup("__call__")[0]) if mod.cls is not None else None
+        if own_call and not container_only and isinstance(call, FuncVal):
+            # ``def __call__(self, x)`` in place of forward (TResNet's init block): Python calls the class's own
+            self.recording.own_calls.append(id(mod))  # type: ignore[union-attr]
+            try:
+                return interp.call_function(call, [mod, *args], kwargs, node)
+            finally:
+                self.recording.own_calls.pop()  # type: ignore[union-attr]
         if not container_only and mod.cls is not None and "forward" in mod.attrs:
             # ``self.forward = self.forward_slicing``: the instance attribute is what ``__call__`` runs
             own = mod.attrs["forward"]

@@ -260,6 +260,9 @@ class ModuleAPI:
             return quantization.add_relu(self, interp, args, kwargs, node)
         if name == "__container_forward__" or name == "__call__":
             return self.session.forward.call_module(interp, obj, args, kwargs, node, container_only=name != "__call__")
+        by_name = ("name", "module")[len(args) :]  # ``add_module(name=str(i), module=conv)`` (MixNet)
+        if name in ("add_module", "register_module") and kwargs and set(kwargs) == set(by_name) and len(args) < 2:
+            args, kwargs = [*args, *(kwargs[k] for k in by_name)], {}
         if name in ("add_module", "register_module") and len(args) == 2 and isinstance(args[0], str):
             self.register(interp, obj, args[0], args[1], child=True)
             return None

@@ -19,6 +19,22 @@ def multi_output(forward: Any, interp: Any, layer: TorchLayer, args: list, kwarg
         return _recurrent(forward, interp, layer, args, kwargs, node)
     if name == "Bilinear":
         return TensorVal(Shape.unknown())
+    if name.startswith("MaxUnpool"):
+        return _unpool(forward, interp, layer, args, kwargs, node)
+    return NotImplemented
+
+
+def _unpool(forward: Any, interp: Any, layer: TorchLayer, args: list, kwargs: dict, node: Any) -> Any:
+    """``unpool(x, indices)``: the default size is the catalogue entry's; with no indices (a Sequential
+    feeds one tensor) torch raises a TypeError, and with an ``output_size`` the size is not followed."""
+    name = layer.type_name
+    if len(args) < 2 and "indices" not in kwargs:
+        x = _tensor(args[0] if args else kwargs.get("input"))
+        forward._stop(interp, node, layer, f"shape following stops here: {name} needs the indices too", x.shape)
+        return TensorVal(Shape.unknown())
+    if kwargs.get("output_size", args[2] if len(args) > 2 else None) is not None:
+        forward.stop(interp, node, f"shape following stops here: {name} with an output_size is not followed")
+        return TensorVal(Shape.unknown())
     return NotImplemented
 
 

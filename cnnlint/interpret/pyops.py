@@ -10,7 +10,8 @@ import operator
 from collections import Counter
 from typing import Any
 
-from cnnlint.interpret import limits
+from cnnlint.interpret import approx, limits
+from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.values import (
     UNKNOWN,
     BoundMethod,
@@ -128,6 +129,8 @@ def symbolic_arith(op: type, a: Any, b: Any) -> Any:
 
 def arith(op: type, a: Any, b: Any) -> Any:
     """Plain arithmetic on known numbers/strings/tuples, bounded; UNKNOWN otherwise."""
+    if isinstance(a, Approx) or isinstance(b, Approx):
+        return approx.arith(_OP_SYMBOL.get(op, "?"), a, b)
     if isinstance(a, Sym) or isinstance(b, Sym):
         return symbolic_arith(op, a, b)
     fn = _BINOPS.get(op)

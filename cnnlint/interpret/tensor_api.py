@@ -126,7 +126,7 @@ SAME_SHAPE = frozenset(
         "masked_scatter",
         "index_put",
     ]
-)
+) | {"bernoulli", "bernoulli_"}  # each element drawn with its own probability: the probabilities' shape
 _RESHAPING_INPLACE = frozenset(
     {"resize_", "resize_as_", "set_", "unsqueeze_", "squeeze_", "transpose_", "t_", "as_strided_", "swapdims_"}
     | {"swapaxes_"}

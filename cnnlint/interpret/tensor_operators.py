@@ -16,6 +16,7 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import tensor_value_calls, tensor_values
+from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.values import UNKNOWN, ListVal, QualName, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
@@ -67,6 +68,8 @@ def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) 
         return TensorVal(shape, integer, tainted=tainted, mask=mask)
     tensor = left if lt else right
     other = right if lt else left
+    if isinstance(other, Approx) and op in ("+", "-", "*", "/"):  # a Python float (``float(b) / p * x``)
+        return TensorVal(tensor.shape, tainted=tensor.tainted, mask=op in _BOOL_OPS)
     if other is None or isinstance(other, (bool, int, float)) and not isinstance(other, Sym):
         integer = tensor.integer and op in _INTEGER_OPS and type(other) is int
         mask = op in _BOOL_OPS or (op in _LOGICAL_OPS and tensor.mask and type(other) is bool)

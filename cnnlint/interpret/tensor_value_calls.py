@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from cnnlint.interpret import known_math as km
+from cnnlint.interpret import numpy_values
 from cnnlint.interpret.tensor_values import (
     _ROUNDING,
     KnownTensor,
@@ -60,6 +61,8 @@ def call_torch(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         result = arange(args, None)  # integer bounds: NumPy's int64 elements are torch's
         if isinstance(result, KnownTensor):
             result.numpy = True
+    elif name.startswith("numpy."):
+        result = numpy_values.call(name, args, kwargs)
     elif short in _BINARY and len(args) == 2 and not kwargs:
         if any(isinstance(a, KnownTensor) and a.known for a in args):
             result = binary(_BINARY[short], args[0], args[1])  # torch.pow(2.0, t) too
@@ -82,7 +85,7 @@ def call_method(t: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> A
 
 def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if t.numpy and name not in ("tolist", "item", "reshape"):
-        return NotImplemented
+        return numpy_values.method(t, name, args, kwargs)
     if name == "unique" and not args and kwargs:
         return _unique_counted(t, kwargs)
     if kwargs and not (name in ("to", "type") and set(kwargs) == {"dtype"}):
@@ -184,6 +187,8 @@ def binop(op: str, left: Any, right: Any) -> Any:
     """An operator with a known tensor on one side; NotImplemented when not modelled."""
     if not any(isinstance(v, KnownTensor) and v.known for v in (left, right)):
         return NotImplemented
+    if any(isinstance(v, KnownTensor) and v.numpy for v in (left, right)):
+        return numpy_values.binary(op, left, right)
     if op == "/" and _number(left) and isinstance(right, KnownTensor):
         # ``3 / t`` is ``Tensor.__rtruediv__``: ``t.reciprocal() * 3``, rounded twice
         dtype = right.dtype if right.dtype in km.FLOATS else "float32"

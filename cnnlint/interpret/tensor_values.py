@@ -277,9 +277,12 @@ def _as_operand(v: Any, dtype: str) -> tuple[tuple[int, ...], list[km.Elem]] | N
     return ((), [(value, 0.0)]) if value is not None else None
 
 
-def binary(op: str, left: Any, right: Any) -> Any:
-    """``left op right`` with a known tensor on either side; NotImplemented when not modelled."""
-    dtype = result_dtype(left, right)
+def binary(op: str, left: Any, right: Any, dtype: str | None = None) -> Any:
+    """``left op right`` with a known tensor on either side; NotImplemented when not modelled.
+
+    `dtype`: the result's dtype when the caller decided it (NumPy's promotion), else torch's.
+    """
+    dtype = dtype or result_dtype(left, right)
     if dtype is None or op not in ("+", "-", "*", "/", "//", "%", "**"):
         return NotImplemented
     if op == "/" and dtype not in km.FLOATS:
@@ -384,4 +387,6 @@ def rows(t: TensorVal) -> list[Any] | None:
     """``for x in t`` over a known 1-D tensor: its elements as 0-d tensors, each with its value."""
     if not isinstance(t, KnownTensor) or not t.known or len(t.dims) != 1:
         return None
+    if t.numpy:  # NumPy's scalars: Python numbers here
+        return list(tolist(t).items)
     return [make((), t.dtype, [e]) for e in _elems(t)]

@@ -245,6 +245,8 @@ class TorchAPI(ModuleAPI):
                     return MethodOf(obj, "__torch_init__:" + c.name)
                 if name == "forward":
                     return MethodOf(obj, "__container_forward__")
+                if name == "__call__" and isinstance(obj, ModuleObj) and c.name.startswith("torch.nn."):
+                    return MethodOf(obj, "__call__")  # nn.Module's: runs forward (``Forward.call_module``)
                 return UNKNOWN
         return UNKNOWN
 
@@ -284,7 +286,8 @@ class TorchAPI(ModuleAPI):
 
     def tensor_iter(self, t: TensorVal) -> list[Any] | None:
         items = tensor_values.rows(t)
-        tensor_values.forget(t)  # the items would be views of it
+        if not getattr(t, "numpy", False):
+            tensor_values.forget(t)  # the items would be views of it (a NumPy array's are Python numbers)
         return items
 
     # ---- calls by name ---------------------------------------------------------------

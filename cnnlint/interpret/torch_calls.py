@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import einsum, tensor_products, tensor_values
+from cnnlint.interpret import einsum, sampling, tensor_products, tensor_values
 from cnnlint.interpret.tensor_api import _BINARY, FACTORIES, LIKE, _run_layer, call_method, dims_of
 from cnnlint.interpret.tensor_operators import _ops, binop, dtype_flags, known_args, matmul, unknown_tensor
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
@@ -81,6 +81,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
                 done = functional.attention(session, interp, args, kwargs, node)
             if done is not NotImplemented:
                 return done
+        if short == "grid_sample":
+            return sampling.grid_sample(args, kwargs)
         if not args or not isinstance(args[0], TensorVal):
             return UNKNOWN if not args else unknown_tensor()
         t = args[0]
@@ -166,6 +168,12 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         return _legacy_constructor(short, args, kwargs)
     if short in ("tensor", "as_tensor"):
         return unknown_tensor()
+    if name in ("torch.autograd.Variable", "torch.autograd.variable.Variable") and args:
+        t = args[0]  # the legacy wrapper: a new tensor sharing t's data (its shape and dtype)
+        if not isinstance(t, TensorVal):
+            return unknown_tensor()
+        tensor_values.forget(t)
+        return TensorVal(t.shape, t.integer, tainted=t.tainted, mask=t.mask)
     if short in ("is_tensor",):
         return isinstance(args[0], TensorVal) if args else UNKNOWN
     if short in ("_assert", "manual_seed", "set_grad_enabled", "no_grad", "inference_mode", "enable_grad"):

@@ -206,6 +206,7 @@ MULTIHEAD_ATTENTION = LayerSpec(
     count_params=_mha_params,
     check=lambda args: _check_heads("MultiheadAttention", args, "embed_dim", "num_heads"),
     chainable=False,
+    inputs=3,
 )
 
 

@@ -146,6 +146,7 @@ class LayerSpec:
     lint: LintFn = _no_lint
     ranks: tuple[int, ...] | None = None
     chainable: bool = True
+    inputs: int = 1  # the tensors forward requires (MaxUnpool: input and indices): the runtime check runs one
     integer_input: bool = False  # Embedding: the runtime oracle feeds indices
     # torch shows ``(*args, **kwargs)`` for layers that inherit Module.__init__, which
     # rejects any argument; only Identity really accepts and ignores them.
