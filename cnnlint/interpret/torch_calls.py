@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint.interpret import einsum, sampling, tensor_products, tensor_values
-from cnnlint.interpret.tensor_api import _BINARY, FACTORIES, LIKE, _run_layer, call_method, dims_of
+from cnnlint.interpret.tensor_api import _run_layer, call_method, dims_of
+from cnnlint.interpret.tensor_names import _BINARY, FACTORIES, LIKE
 from cnnlint.interpret.tensor_operators import _ops, binop, dtype_flags, known_args, matmul, unknown_tensor
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
