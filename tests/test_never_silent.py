@@ -142,3 +142,36 @@ def test_an_operand_cnnlint_cannot_resolve_says_where_following_stops(tmp_path: 
     path.write_text(UNKNOWN_OPERAND)
     found = findings(path, "--input", "Net=2,4")
     assert found == [(13, "CNL100", "shape following stops here: the other operand of * is not known")]
+
+
+def test_a_stop_in_imported_code_is_at_the_scripts_line_and_names_where(tmp_path: Path) -> None:
+    """A model from another file of the project stops inside that file: the note is at the line of the checked
+    script that feeds the model (never line 1), and says the module and line where following stopped."""
+    package = tmp_path / "zoo"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "nets.py").write_text(
+        textwrap.dedent(
+            """
+            import random
+            from torch import nn
+
+
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.blocks = nn.ModuleList([nn.Linear(8, 8) for _ in range(3)])
+
+                def forward(self, x):
+                    for block in random.sample(list(self.blocks), 2):
+                        x = block(x)
+                    return x
+            """
+        )
+    )
+    script = tmp_path / "train.py"
+    script.write_text("import torch\nfrom zoo.nets import Net\n\nnet = Net()\nout = net(torch.zeros(2, 8))\n")
+    notes = [(row, message) for row, code, message in findings(script) if code == "CNL100"]
+    assert notes, findings(script)
+    assert all(row in (4, 5) for row, _ in notes), notes
+    assert any("(in zoo.nets, line 13)" in message for _, message in notes), notes  # ``x = block(x)``

@@ -29,45 +29,56 @@ def follow(found: Interpreted) -> None:
     assert session is not None
     found.construction = _construction_findings(session)
     for c in found.candidates:
-        dims = c.model.input.dims if c.model.input is not None else None
-        x = TensorVal(Shape(*dims)) if dims is not None else TensorVal(Shape.unknown())
-        inferred = c.model.input is not None and c.model.input.source == "inferred"
-        fed = c.more_inputs if inferred else None
-        in_eval = inferred and c.in_eval
-        inputs: list[Any] = [x, *(fed if fed is not None else _extra_inputs(c.obj))]
-        session.work = 0
+        if c.node is not None:  # what happens in imported code is reported at the model's own statement
+            session.anchors.append(c.node)
         try:
-            rec, out = session.forward.run(session.interp, c.obj, inputs, training=not in_eval)
-            steps = rec.steps
-        except limits.BudgetExceeded as exc:
-            steps = [_stop_step(c.model.span, f"shape following stops: {exc.what}")]
-            out = UNKNOWN
-        except RecursionError:
-            steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
-            out = UNKNOWN
-        steps = _unwrap_root(steps, c.obj)
-        if dims is not None and all(isinstance(d, (int, str)) for d in dims):
-            _say_where_dims_were_lost(steps)
-        inside = submodules(c.obj)
-        failed = any(getattr(sub, "failed", False) for sub in inside)
-        if failed:
-            # torch never gets to forward: building the model raised (reported where it raised)
-            for s in steps:
-                s.findings = [f for f in s.findings if f.code == "CNL100"]
-        elif c.borrowed:
-            # the input was fed to a model built with other arguments: what fails here may not fail there
-            for s in steps:
-                s.findings = [f if f.code == "CNL100" else _borrowed_note(f) for f in s.findings if f.code != "CNL003"]
-        output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
-        params = _params(c.obj, session, inside)
-        if dims is None and not failed and inputsearch.ENABLED:  # input-free checking (issue 12)
-            steps, output, dims = _input_free(found, c, steps, output)
-        outputs = None if isinstance(out, TensorVal) else output_tree(out)
-        symbolic = found.per_sample and dims and isinstance(dims[0], str)
-        per_sample = _per_sample(session, c, dims, len(steps)) if symbolic else None
-        found.models.append((c.model, Trace(steps, output), params, per_sample, outputs))
+            _follow_one(found, c)
+        finally:
+            if c.node is not None:
+                session.anchors.pop()
     inputsearch.drop_repeated(found)
     found.dependencies = sorted(session.dependencies)
+
+
+def _follow_one(found: Interpreted, c: Candidate) -> None:
+    session = found.session
+    dims = c.model.input.dims if c.model.input is not None else None
+    x = TensorVal(Shape(*dims)) if dims is not None else TensorVal(Shape.unknown())
+    inferred = c.model.input is not None and c.model.input.source == "inferred"
+    fed = c.more_inputs if inferred else None
+    in_eval = inferred and c.in_eval
+    inputs: list[Any] = [x, *(fed if fed is not None else _extra_inputs(c.obj))]
+    session.work = 0
+    try:
+        rec, out = session.forward.run(session.interp, c.obj, inputs, training=not in_eval)
+        steps = rec.steps
+    except limits.BudgetExceeded as exc:
+        steps = [_stop_step(c.model.span, f"shape following stops: {exc.what}")]
+        out = UNKNOWN
+    except RecursionError:
+        steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
+        out = UNKNOWN
+    steps = _unwrap_root(steps, c.obj)
+    if dims is not None and all(isinstance(d, (int, str)) for d in dims):
+        _say_where_dims_were_lost(steps)
+    inside = submodules(c.obj)
+    failed = any(getattr(sub, "failed", False) for sub in inside)
+    if failed:
+        # torch never gets to forward: building the model raised (reported where it raised)
+        for s in steps:
+            s.findings = [f for f in s.findings if f.code == "CNL100"]
+    elif c.borrowed:
+        # the input was fed to a model built with other arguments: what fails here may not fail there
+        for s in steps:
+            s.findings = [f if f.code == "CNL100" else _borrowed_note(f) for f in s.findings if f.code != "CNL003"]
+    output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
+    params = _params(c.obj, session, inside)
+    if dims is None and not failed and inputsearch.ENABLED:  # input-free checking (issue 12)
+        steps, output, dims = _input_free(found, c, steps, output)
+    outputs = None if isinstance(out, TensorVal) else output_tree(out)
+    symbolic = found.per_sample and dims and isinstance(dims[0], str)
+    per_sample = _per_sample(session, c, dims, len(steps)) if symbolic else None
+    found.models.append((c.model, Trace(steps, output), params, per_sample, outputs))
 
 
 def _borrowed_note(finding: Finding) -> Finding:

@@ -10,6 +10,7 @@ at the line of the operation.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,6 +260,7 @@ class Forward:
             return
         rec.stops += 1
         origin = self.session.stop_call(interp, node, obj)
+        reason += _imported_place(self.session, interp, node)
         step = Step(Layer(None, origin=origin, note=reason), rec.depth, in_shape or Shape.unknown(), Shape.unknown())
         step.findings.append(Finding("CNL100", reason))
         step.stopped = True
@@ -362,3 +364,13 @@ def _sole_input(interp: Any, layer: Any, args: list[Any], kwargs: dict[str, Any]
         return None
     x = args[0]
     return x.shape if isinstance(x, TensorVal) and not x.tainted else None
+
+
+def _imported_place(session: Any, interp: Any, node: Any) -> str:
+    """`` (in vit_pytorch.cait, line 120)``: where in an imported file following stopped (the finding itself is
+    at the checked file's line that led there)."""
+    module = interp.module
+    if module is None or module is session.main or getattr(node, "lineno", None) is None:
+        return ""
+    name = module.dotted or os.path.basename(module.path)
+    return f" (in {name}, line {node.lineno})"

@@ -52,6 +52,7 @@ class Candidate:
     in_eval: bool = False  # the code fed the inferred input after ``model.eval()``
     borrowed: bool = False  # the inferred input was fed to a model this factory built with other arguments
     factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
+    node: Any = None  # the statement that defines the model: where what happens in imported code is reported
 
 
 @dataclass
@@ -113,7 +114,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         span = lines.span(stmt)
         kind = "sequential" if value.kind == "Sequential" else "module"
         candidates.append(
-            Candidate(ModelDef(name, kind, span, []), value, (stmt.lineno, stmt.end_lineno or stmt.lineno))
+            Candidate(ModelDef(name, kind, span, []), value, (stmt.lineno, stmt.end_lineno or stmt.lineno), node=stmt)
         )
     factories = _factories(session, tree, lines, wanted, found.notes)
     claimed = {id(f.obj) for f in factories}  # an instance a factory built is reported under its name
@@ -146,7 +147,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             )
             found.notes.append((span, f"{cls.name} is a base class: {why}"))
         elif isinstance(obj, ModuleObj):
-            candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls))
+            candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls, node=node))
         else:
             pending_notes.append((cls, span))
     candidates.extend(factories)
@@ -162,7 +163,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         )
     unread = unreached.shell_models(session, lines, found.notes) + unreached.unreached_models(session, tree, lines)
     for model, obj, node in unread:
-        candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno)))
+        candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno), node=node))
     from cnnlint.interpret.values import QualName
 
     # The runtime check builds layers from their bound values (``torch.nn.X(...)``), or from the source.
@@ -172,7 +173,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     found.candidates = _outermost(candidates)
     if "cnnlint:" in text:  # a pragma above ``self.features = nn.Sequential(...)``: that Sequential, on its own
         for model, obj, node in unreached.pragma_models(session, tree, lines, found.candidates):
-            found.candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno)))
+            found.candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno), node=node))
     return found
 
 
@@ -223,7 +224,7 @@ def _factories(
         if isinstance(obj, ModuleObj) and obj.kind != "object":
             span = Span(lines.start(stmt), lines.end(stmt))
             region = (start, stmt.end_lineno or stmt.lineno)
-            out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, region, factory=stmt))
+            out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, region, factory=stmt, node=stmt))
     return out
 
 
