@@ -175,3 +175,46 @@ def test_a_stop_in_imported_code_is_at_the_scripts_line_and_names_where(tmp_path
     assert notes, findings(script)
     assert all(row in (4, 5) for row, _ in notes), notes
     assert any("(in zoo.nets, line 13)" in message for _, message in notes), notes  # ``x = block(x)``
+
+
+ASSERTED = """
+import torch
+from torch import nn
+
+
+class Embed(nn.Module):
+    def __init__(self, img_size=32):
+        super().__init__()
+        self.img_size = img_size
+        self.proj = nn.Conv2d(3, 8, 4, 4)
+
+    def forward(self, x):
+        B, C, H, W = x.shape
+        assert H == self.img_size and W == self.img_size, "input size"
+        return self.proj(x).flatten(1)
+
+
+model = Embed()
+out = model(torch.zeros(2, 3, {size}, {size}))
+"""
+
+
+def test_an_assert_that_fails_at_the_input_says_so_where_it_is_written(tmp_path: Path) -> None:
+    """Torch raises AssertionError at 224 (the model takes 32): following stops at the assert, which says so;
+    at 32 nothing is said."""
+    import runpy
+
+    import pytest
+
+    pytest.importorskip("torch")
+    path = tmp_path / "embed.py"
+    path.write_text(ASSERTED.format(size=224))
+    with pytest.raises(AssertionError):
+        runpy.run_path(str(path))
+    row = next(i for i, line in enumerate(ASSERTED.splitlines(), 1) if line.strip().startswith("assert"))
+    notes = [(r, m) for r, code, m in findings(path) if code == "CNL100"]
+    said = "shape following stops here: assert H == self.img_size and W == self.img_size fails at this input"
+    assert (row, said) in notes
+    path.write_text(ASSERTED.format(size=32))
+    runpy.run_path(str(path))
+    assert findings(path) == []

@@ -180,6 +180,9 @@ class Statements:
     def _s_Assert(self, stmt: ast.Assert, frame: Frame) -> _Signal | None:
         cond = self.truth(self.eval(stmt.test, frame))
         if cond is False:
+            if not self.forking:  # ``assert H == self.img_size`` at another size: torch stops here too
+                test = self.session.text_of(self, stmt.test)
+                self.session.forward.stop(self, stmt, f"shape following stops here: assert {test} fails at this input")
             return RAISE
         return None
 
