@@ -283,3 +283,39 @@ def test_the_editor_bisects_ranges_for_the_first_models_only():
     ranged = [m for m in result.models if getattr(m.model, "accepts", None) and m.model.accepts.ranges]
     assert len(ranged) == EDITOR_RANGES == 3
     assert [d.code for d in answer["diagnostics"]] == ["CNL013"]
+
+
+ASSERTED = """
+import torch
+from torch import nn
+
+CHANNELS = 3
+
+
+class Embed(nn.Module):
+    def __init__(self, img_size={size}):
+        super().__init__()
+        self.img_size = img_size
+        self.proj = nn.Conv2d(3, 8, 4, 4)
+        self.head = nn.Linear(8, 10)
+
+    def forward(self, x):
+        B, C, H, W = x.shape
+        assert H == self.img_size and W == self.img_size, "input size"
+        return self.head(self.proj(x).flatten(2).transpose(1, 2).mean(1))
+
+
+net = Embed()
+"""
+
+
+@pytest.mark.parametrize("size", [16, 32, 40])
+def test_a_size_an_assert_pins_is_found_and_proven(size: int) -> None:
+    """``assert H == self.img_size``: no size gives the bisection a direction (torch raises AssertionError at
+    every other size); the asserted size is tried, and only a run at it makes it accepted."""
+    source = ASSERTED.format(size=size)
+    assert _torch_accepts(source) == {size}
+    result = check_bytes(source.encode(), "model.py", CheckOptions(want_models=True))
+    accepts = result.models[0].model.accepts
+    assert accepts.status == "some" and accepts.square == (size, size) and accepts.single == (size, size)
+    assert result.models[0].trace.output.dims == ("B", 10)

@@ -232,7 +232,13 @@ def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough
         certain = _symbolic_error(finder, names)
         if certain is not None:
             return Accepted("none", names, channels=channels, finding=certain[1], call=certain[0].layer.origin)
-        found, probes = finder.find_valid(1, top, 224 if spatial > 1 else 16_000)
+        session.size_hints.clear()
+        try:
+            found, probes = finder.find_valid(1, top, 224 if spatial > 1 else 16_000)
+        except _Unknown:
+            found, probes = _from_hints(finder, session.size_hints, top), []
+            if found is None:
+                raise
         if found is None:
             return _none(finder, probes, names, channels)
         if not thorough:
@@ -250,6 +256,15 @@ def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough
         return Accepted("unknown", runs=finder.runs)
     finally:
         session.work = 0
+
+
+def _from_hints(finder: _Search, hints: set[int], top: int) -> int | None:
+    """A size the model's own failed asserts compared against (``assert H == self.img_size``) that a run
+    proves valid: the search has no direction to follow where an assert fails (torch's AssertionError)."""
+    for hint in sorted(h for h in hints if h <= top)[:4]:
+        if finder.run(finder.sizes(hint)).ok:
+            return hint
+    return None
 
 
 def _symbolic_error(finder: _Search, names: tuple[str, ...]) -> tuple[Step, Finding] | None:

@@ -94,6 +94,9 @@ class Session:
         self.inputs: dict[int, tuple[TensorVal, Any]] = {}  # id(module object) -> first tensor fed to it
         self.more_inputs: dict[int, list[Any]] = {}  # id(module object) -> the other arguments of that call
         self.fed_in_eval: set[int] = set()  # ids of module objects fed their input in eval mode
+        # Integers an ``assert`` that failed in a forward compared against (``assert H == self.img_size``):
+        # sizes for the input-free search to try (``inputsearch``), each then proven by a run
+        self.size_hints: set[int] = set()
         self.built_by: dict[int, list[Any]] = {}  # id(function of the file) -> the modules its calls returned
         # id(module) -> id(the outermost function of the file that returned it): ``model = resnet18()``
         # names resnet18, not the ``_resnet`` or ``resnet`` it calls

@@ -39,6 +39,9 @@ from cnnlint.interpret.values import (
     TorchLayer,
 )
 
+# Expression nodes an assert's operands may be read again through: no calls, nothing with effects
+_READ_ONLY = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Load, ast.Tuple, ast.Slice)
+
 
 class Statements:
     """The statement half of ``Interpreter`` (a mixin: it uses the interpreter's eval, write, call)."""
@@ -183,8 +186,26 @@ class Statements:
             if not self.forking:  # ``assert H == self.img_size`` at another size: torch stops here too
                 test = self.session.text_of(self, stmt.test)
                 self.session.forward.stop(self, stmt, f"shape following stops here: assert {test} fails at this input")
+                if self.session.forward.recording is not None:
+                    self.session.size_hints.update(self._compared_ints(stmt.test, frame))
             return RAISE
         return None
+
+    def _compared_ints(self, test: ast.expr, frame: Frame) -> set[int]:
+        """The integers the comparisons of an assert's test compare: its names, attributes, subscripts and
+        constants read again (nothing that could call code), small positive ints only."""
+        found: set[int] = set()
+        for node in ast.walk(test):
+            if not isinstance(node, ast.Compare):
+                continue
+            for operand in [node.left, *node.comparators]:
+                if not all(isinstance(n, _READ_ONLY) for n in ast.walk(operand)):
+                    continue
+                value = self.eval(operand, frame)
+                for v in value if isinstance(value, tuple) else (value,):
+                    if type(v) is int and 0 < v <= 4096:
+                        found.add(v)
+        return found
 
     def _s_FunctionDef(self, stmt: ast.FunctionDef, frame: Frame) -> None:
         func = self.make_function(stmt, frame)
