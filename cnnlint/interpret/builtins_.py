@@ -6,28 +6,18 @@ import ast
 import math
 from typing import Any
 
-from cnnlint.interpret import iterators, limits, quantization, tensor_operators
+from cnnlint.interpret import introspection, iterators, limits, tensor_operators
 from cnnlint.interpret.approx import ANY_FLOAT, Approx
-from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
-from cnnlint.interpret.torch_names import TorchDir
 from cnnlint.interpret.values import (
-    CONTAINERS,
-    TENSOR_TYPE,
     UNKNOWN,
     Builtin,
-    ClassVal,
     DictVal,
-    FuncVal,
     ListVal,
-    ModuleObj,
-    QualName,
-    SuperVal,
     Sym,
     TensorVal,
-    TorchLayer,
     is_plain,
 )
 
@@ -287,47 +277,8 @@ def _dict(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return result
 
 
-def _dir(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    return TorchDir(args[0].name) if len(args) == 1 and isinstance(args[0], QualName) else UNKNOWN
-
-
-def _getattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    value, name = args[0], args[1]
-    if not isinstance(name, str):
-        return UNKNOWN
-    found = interp.get_attr(value, name)
-    missing = found is UNKNOWN and len(args) > 2 and isinstance(value, ModuleObj) and name not in value.attrs
-    if missing and value.cls is not None and not value.cls.has_unknown_base:
-        from cnnlint.interpret.values import MISSING
-
-        if value.cls.lookup(name)[0] is MISSING:
-            return args[2]
-    return found
-
-
-def _setattr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    owner, name, value = args
-    if isinstance(name, str):
-        interp.set_attr(owner, name, value)
-    else:
-        interp.taint(owner)
-    return None
-
-
 def _none(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return None
-
-
-def _super(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    if len(args) == 2 and isinstance(args[0], ClassVal):
-        return SuperVal(args[0], args[1])
-    func = frame.func if frame is not None else None
-    if func is None or func.owner is None:
-        return UNKNOWN
-    params = [*func.node.args.posonlyargs, *func.node.args.args]
-    if not params:
-        return UNKNOWN
-    return SuperVal(func.owner, frame.locals.get(params[0].arg, UNKNOWN))
 
 
 def _sorted(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
@@ -387,41 +338,6 @@ def _filter(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return tuple(out)
 
 
-# The torch class of a module the interpreter builds itself (no class of the checked code)
-TORCH_CLASSES = {
-    **{kind: f"torch.nn.{kind}" for kind in CONTAINERS},
-    quantization.KIND: "torch.ao.nn.quantized.FloatFunctional",
-}
-
-
-def _type(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    """A user class's instance: its class; a list: ``list`` (hrnet's ``type(x) is list``); a tensor: a type that is
-    no Python builtin. Anything else is unknown (a tuple may be a torch.Size, an int a NumPy integer)."""
-    if len(args) != 1 or kwargs:
-        return UNKNOWN
-    value = args[0]
-    if isinstance(value, ModuleObj) and value.cls is not None:
-        return value.cls
-    if isinstance(value, EnumMember):
-        return value.cls
-    if isinstance(value, TorchLayer) and value.spec is not None:
-        return QualName(f"torch.nn.{value.type_name}")  # ``type(m) is nn.ReLU`` (torchvision's _replace_relu)
-    if isinstance(value, ModuleObj) and value.kind in TORCH_CLASSES:
-        return QualName(TORCH_CLASSES[value.kind])  # a plain nn.Sequential, a FloatFunctional
-    if type(value) is ListVal and not value.uncertain:
-        return interp.session.builtins.get("list", UNKNOWN)
-    if isinstance(value, TensorVal):
-        return TENSOR_TYPE
-    return UNKNOWN
-
-
-def _callable(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
-    v = args[0]
-    if isinstance(v, (FuncVal, ClassVal, Builtin, ModuleObj, TorchLayer)):
-        return True
-    return False if is_plain(v) or isinstance(v, (tuple, ListVal, DictVal)) else UNKNOWN
-
-
 _TABLE: dict[str, Any] = {
     "range": _range,
     "len": _len,
@@ -444,11 +360,11 @@ _TABLE: dict[str, Any] = {
     "isinstance": is_instance,
     "issubclass": is_subclass,
     "hasattr": has_attr,
-    "dir": _dir,
-    "getattr": _getattr,
-    "setattr": _setattr,
+    "dir": introspection.dir_,
+    "getattr": introspection.getattr_,
+    "setattr": introspection.setattr_,
     "print": _none,
-    "super": _super,
+    "super": introspection.super_,
     "sorted": _sorted,
     "reversed": _reversed,
     "any": _anyall(any),
@@ -457,8 +373,8 @@ _TABLE: dict[str, Any] = {
     "pow": _pow,
     "map": _map,
     "filter": _filter,
-    "type": _type,
-    "callable": _callable,
+    "type": introspection.type_,
+    "callable": introspection.callable_,
     "iter": iterators.make,
     "next": iterators.next_item,
 }

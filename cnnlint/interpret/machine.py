@@ -18,6 +18,7 @@ from typing import Any
 
 from cnnlint.interpret import iterators, limits, tensor_values
 from cnnlint.interpret.approx import Approx
+from cnnlint.interpret.assignments import Assignments
 from cnnlint.interpret.expressions import Expressions
 from cnnlint.interpret.frames import Frame, WriteLog, join
 from cnnlint.interpret.loops import Loops
@@ -57,7 +58,7 @@ from cnnlint.interpret.values import (
 )
 
 
-class Interpreter(Statements, Loops, Expressions):
+class Interpreter(Statements, Assignments, Loops, Expressions):
     """One run's interpreter: shared by every model of a file (module code is interpreted once)."""
 
     def __init__(self, session: Any) -> None:
