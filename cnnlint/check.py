@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cnnlint import rules
 from cnnlint.diagnostics import Diagnostic, Fix, Location
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.stackroom import call_with_room
@@ -187,13 +188,12 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         if call is None or call.span is None:
             return
         key = (finding.code, call.span.start.row, call.span.start.column)
-        if key in seen:
-            return
+        if key in seen or getattr(call, "library", False) and rules.severity(finding.code) != "error":
+            return  # (a warning about a library's own layer is not the user's to act on: its stride, say)
         seen.add(key)
         fix = _fix(finding.fix, call, layer, text) if finding.fix and layer is not None else None
-        result.diagnostics.append(
-            Diagnostic(finding.code, finding.message, filename, call.span.start, call.span.end, fix)
-        )
+        message = finding.message + getattr(call, "place", "")
+        result.diagnostics.append(Diagnostic(finding.code, message, filename, call.span.start, call.span.end, fix))
 
     for model, trace, params, per_sample, outputs in interpreted.models:
         result.checked.append(checked.record(model, trace))

@@ -108,7 +108,19 @@ class Assignments:
                 owner.uncertain = True
         elif isinstance(owner, ModuleObj) and owner.kind == "ModuleDict" and isinstance(key, str):
             self.session.torch.register(self, owner, key, value)
+        elif isinstance(owner, ModuleObj) and _indexed_container(owner) and type(key) is int:
+            # ``model.classifier[6] = nn.Linear(4096, 5)``: torch sets the child at that position (its name kept)
+            if owner.uncertain or self.forking or not -len(owner.items) <= key < len(owner.items):
+                owner.uncertain = True
+            else:
+                self.session.torch.register(self, owner, owner.keys[key], value, child=True)
         elif isinstance(owner, ModuleObj):
             owner.uncertain = True
         else:
             tensor_values.forget(owner)
+
+
+def _indexed_container(obj: ModuleObj) -> bool:
+    """An ``nn.Sequential`` or ``nn.ModuleList`` (or a subclass): children set by position."""
+    kinds = ("Sequential", "ModuleList")
+    return obj.kind in kinds or (obj.cls is not None and obj.cls.torch_base() in kinds)

@@ -16,6 +16,7 @@ from cnnlint.interpret.values import (
     Builtin,
     DictVal,
     ListVal,
+    Sentinel,
     Sym,
     TensorVal,
     is_plain,
@@ -338,7 +339,12 @@ def _filter(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return tuple(out)
 
 
+def _object(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
+    return Sentinel() if not args and not kwargs else UNKNOWN
+
+
 _TABLE: dict[str, Any] = {
+    "object": _object,
     "range": _range,
     "len": _len,
     "int": _int,

@@ -28,6 +28,7 @@ from cnnlint.interpret.values import (
     ListVal,
     ModuleObj,
     QualName,
+    Sentinel,
     Sym,
     TensorType,
     TensorVal,
@@ -56,6 +57,11 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
             same = MISSING
         if same is not MISSING:
             return same if same is UNKNOWN or isinstance(op, (ast.Is, ast.Eq)) else not same
+    if isinstance(op, (ast.Eq, ast.NotEq)) and (isinstance(left, Sentinel) or isinstance(right, Sentinel)):
+        other = right if isinstance(left, Sentinel) else left
+        if other is UNKNOWN or not (isinstance(other, (Sentinel, tuple, EnumMember)) or is_plain(other)):
+            return UNKNOWN  # another object's ``__eq__`` may say otherwise
+        return (left is right) == isinstance(op, ast.Eq)
     if isinstance(left, TensorType) or isinstance(right, TensorType):
         other = right if isinstance(left, TensorType) else left
         if isinstance(other, Builtin) and isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)):

@@ -83,6 +83,19 @@ def lookup(cls: ClassVal, args: list[Any], kwargs: dict[str, Any]) -> Any:
     return UNKNOWN
 
 
+def by_name(cls: ClassVal, name: Any) -> Any:
+    """``Weights["IMAGENET1K_V1"]``: the member of that name (an alias gives its member); unknown where
+    Python raises a KeyError."""
+    if type(name) is not str:
+        return UNKNOWN
+    for c in cls.mro():
+        if isinstance(c, ClassVal):
+            member = c.ns.get(name, MISSING)
+            if isinstance(member, EnumMember):
+                return member
+    return UNKNOWN
+
+
 def equal(a: Any, b: Any) -> Any:
     """``a == b`` where one side is a member: True, False or UNKNOWN."""
     if a is b:

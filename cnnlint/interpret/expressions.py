@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import autograd_functions, limits, tensor_operators
+from cnnlint.interpret import autograd_functions, enums, limits, tensor_operators
 from cnnlint.interpret.comparisons import compare
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
@@ -192,6 +192,8 @@ class Expressions:
             return self.session.torch.tensor_index(self, owner, key, node)
         if isinstance(owner, Builtin) and owner.name in ("tuple", "list", "dict", "set", "frozenset"):
             return owner  # ``tuple[int, int](x)``: a generic alias, which calls its origin (MnasNet)
+        if isinstance(owner, ClassVal) and enums.is_enum(owner):
+            return enums.by_name(owner, key)
         return UNKNOWN
 
     def _missing_key(self, owner: DictVal, key: Any) -> Any:

@@ -13,7 +13,7 @@ import contextlib
 import os
 from typing import Any
 
-from cnnlint.interpret import fragments, stars
+from cnnlint.interpret import fragments, libraries, stars
 from cnnlint.interpret.values import MISSING, UNKNOWN, LazyImport, ListVal, ModuleNS, QualName
 
 # Roots resolved by name, never read from disk.
@@ -87,6 +87,9 @@ class Imports:
         self.roots: list[str] = []
         self.bodies: dict[int, str] = {}  # id(def node) of a loaded module -> its body's dependency key
         self.trees: list[ast.Module] = []  # the loaded trees, alive while ``bodies`` names their nodes
+        self.library_files: set[str] = set()  # files found in an installed library, not in the project
+        self.library_work = 0  # work spent on library module code (its own budget: libraries.LIBRARY_WORK)
+        self.in_library = False
 
     def add_root(self, root: str | None) -> None:
         if root and root not in self.roots:
@@ -221,11 +224,17 @@ class Imports:
         return value
 
     def find(self, dotted: str) -> str | None:
-        """The file of ``dotted``; every candidate looked for before it is a dependency (it would shadow it)."""
+        """The file of ``dotted``; every candidate looked for before it is a dependency (it would shadow it).
+        The project's roots come first; an installed model library's after them (``libraries.py``)."""
         rel = dotted.replace(".", os.sep)
-        for root in self.roots:
+        roots = self.roots
+        if libraries.is_library(dotted):
+            roots = [*roots, *libraries.search_paths()]
+        for root in roots:
             for candidate in (os.path.join(root, rel + ".py"), os.path.join(root, rel, "__init__.py")):
                 if os.path.isfile(candidate):
+                    if root not in self.roots:
+                        self.library_files.add(candidate)
                     return candidate
                 self.session.dependencies.add(os.path.abspath(candidate))
         return None
@@ -245,11 +254,32 @@ class Imports:
         if path is None:
             self.loaded[dotted] = None
             return None
+        if path in self.library_files and not self.in_library:
+            return self._load_library(path, dotted)
         self.loading.add(dotted)
         try:
             module = self._interpret(path, dotted)
         finally:
             self.loading.discard(dotted)
+        self.loaded[dotted] = module
+        return module
+
+    def _load_library(self, path: str, dotted: str) -> ModuleNS | None:
+        """A library module's code runs on the library budget; the modules it imports, too."""
+        session = self.session
+        if self.library_work >= libraries.LIBRARY_WORK:
+            return None  # spent: unknown, not loaded (a later file may read it)
+        saved = session.work, session.max_work
+        session.work, session.max_work = self.library_work, libraries.LIBRARY_WORK
+        self.in_library = True
+        self.loading.add(dotted)
+        try:
+            module = self._interpret(path, dotted)
+        finally:
+            self.loading.discard(dotted)
+            self.in_library = False
+            self.library_work = session.work
+            session.work, session.max_work = saved
         self.loaded[dotted] = module
         return module
 

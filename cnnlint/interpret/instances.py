@@ -21,6 +21,7 @@ from cnnlint.interpret.values import (
     ModuleObj,
     Partial,
     QualName,
+    Sentinel,
     SetVal,
     Sym,
     TensorVal,
@@ -74,6 +75,8 @@ def _abc_instance(value: Any, method: str | None) -> Any:
 def _instance_of(value: Any, kind: Any) -> Any:
     if value is UNKNOWN or kind is UNKNOWN:
         return UNKNOWN
+    if isinstance(value, Sentinel):
+        return isinstance(kind, Builtin) and kind.name == "object"
     callable_kinds = (QualName, ClassVal, FuncVal, Partial, Builtin)
     if isinstance(kind, Builtin):
         if kind.name == "type":

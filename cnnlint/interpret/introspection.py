@@ -20,6 +20,7 @@ from cnnlint.interpret.values import (
     ListVal,
     ModuleObj,
     QualName,
+    Sentinel,
     SuperVal,
     TensorVal,
     TorchLayer,
@@ -96,4 +97,7 @@ def callable_(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     v = args[0]
     if isinstance(v, (FuncVal, ClassVal, Builtin, ModuleObj, TorchLayer)):
         return True
-    return False if is_plain(v) or isinstance(v, (tuple, ListVal, DictVal)) else UNKNOWN
+    if isinstance(v, EnumMember):  # a member is callable when its enum class defines ``__call__``
+        found, _ = v.cls.lookup("__call__")
+        return True if found is not MISSING else (UNKNOWN if v.cls.has_unknown_base else False)
+    return False if is_plain(v) or isinstance(v, (tuple, ListVal, DictVal, Sentinel)) else UNKNOWN

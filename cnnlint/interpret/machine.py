@@ -51,6 +51,7 @@ from cnnlint.interpret.values import (
     ModuleObj,
     Partial,
     QualName,
+    Sentinel,
     Sym,
     TensorVal,
     TorchLayer,
@@ -67,6 +68,7 @@ class Interpreter(Statements, Assignments, Loops, Expressions):
         self.logs: list[WriteLog] = []
         self.module: ModuleNS | None = None  # the file whose code is running
         self.catching = 0  # enclosing ``try`` statements whose handlers catch a TypeError
+        self.unwrapping: set[int] = set()  # functions called through their decorator's wrapper, now running it
 
     # ------------------------------------------------------------------ writes
 
@@ -199,6 +201,8 @@ class Interpreter(Statements, Assignments, Loops, Expressions):
         if self.depth >= limits.MAX_CALL_DEPTH:
             self.session.note_limit(node, f"calls nested deeper than {limits.MAX_CALL_DEPTH}")
             return UNKNOWN
+        if func.wrapper is not None and id(func) not in self.unwrapping:
+            return self._through_wrapper(func, args, kwargs, node)
         local = bind_arguments(func, args, kwargs)
         if local is None:
             return UNKNOWN
@@ -227,6 +231,19 @@ class Interpreter(Statements, Assignments, Loops, Expressions):
             self.session.made_by[id(result)] = id(func.node)  # callers return later: the outermost stays
         return result
 
+    def _through_wrapper(self, func: FuncVal, args: list[Any], kwargs: dict[str, Any], node: ast.Call | None) -> Any:
+        """A decorated function is called as Python calls it: through the wrapper, whose call of the function
+        itself runs the definition. A wrapper the interpreter cannot follow to a value is read through: the
+        function is called with the arguments as given, as decorators were before wrappers were followed."""
+        self.unwrapping.add(id(func))
+        try:
+            result = self.call(func.wrapper, args, kwargs, node, None)
+            if result is UNKNOWN:
+                result = self.call_function(func, args, kwargs, node)
+        finally:
+            self.unwrapping.discard(id(func))
+        return result
+
     # ------------------------------------------------------------------ helpers
 
     def truth(self, value: Any) -> Any:
@@ -245,7 +262,7 @@ class Interpreter(Statements, Assignments, Loops, Expressions):
             if value.kind in CONTAINERS or value.is_sequential:
                 return UNKNOWN if value.uncertain else bool(value.items)
             return True
-        if isinstance(value, slice):
+        if isinstance(value, (slice, Sentinel)):
             return True
         if isinstance(value, Approx):
             return value.truth()

@@ -9,6 +9,7 @@ with arguments torch rejects.
 from __future__ import annotations
 
 import ast
+import os
 from typing import Any
 
 from cnnlint.interpret import limits
@@ -165,7 +166,12 @@ class Session:
         kw_nodes = {k.arg: k.value for k in node.keywords} if simple else {}
         kw_list = [_WrittenArg(v, lines, kw_nodes.get(k), keyword=k) for k, v in kw_values.items()]
         callee_node = node.func if here else None
-        return SourceCall(qualname, arg_list, kw_list, self.main.lines, located, callee_node, node if simple else None)
+        call = SourceCall(qualname, arg_list, kw_list, self.main.lines, located, callee_node, node if simple else None)
+        if module is not self.main and getattr(node, "lineno", None) is not None:
+            # a layer another file builds: its findings say where (`` (in torchvision.models.resnet, line 197)``)
+            call.place = f" (in {module.dotted or os.path.basename(module.path)}, line {node.lineno})"
+            call.library = module.path in self.imports.library_files
+        return call
 
     def module_call(self, interp: Any, mod: Any, node: Any) -> LayerCall:
         """The record of a module (container) step: where the module was built, named as its parent calls it."""

@@ -57,6 +57,8 @@ class SourceCall(LayerCall):
         self._callee_node = callee_node
         self._code_node = code_node
         self._bound: tuple[str, dict[str, Any]] | None = None
+        self.place = ""  # where another file builds it, for messages: `` (in torchvision.models.resnet, line 197)``
+        self.library = False  # built by an installed library's code, which the user does not edit
         self._span: Span | None = None
         self._callee: str | None = None
         self._code: str | None = None

@@ -241,9 +241,11 @@ class Statements:
         if isinstance(target, (FuncVal, Partial)) and isinstance(func, FuncVal) and func.kind == "function":
             # A decorator of the checked code runs, as Python runs it, so a registry it fills (timm's
             # ``register_model`` and the pretrained configs it files) is known to the code that reads it.
-            # What it returns is kept only when it is the function itself: a wrapper
-            # (``@handle_legacy_interface``) is read through to the function it wraps.
-            self.call(target, [func], {}, None, frame)
+            # A wrapper it returns (``@handle_legacy_interface`` turns ``pretrained=True`` into
+            # ``weights=...``) is what calls run; the name stays bound to the definition (machine.py).
+            wrapper = self.call(target, [func], {}, None, frame)
+            if isinstance(wrapper, FuncVal) and wrapper is not func:
+                func.wrapper = wrapper
         return func
 
     def _s_ClassDef(self, stmt: ast.ClassDef, frame: Frame) -> None:

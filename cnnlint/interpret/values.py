@@ -134,6 +134,9 @@ class FuncVal:
     kw_defaults: dict[str, Any] = field(default_factory=dict)
     owner: ClassVal | None = None  # the class whose body defined it (for super())
     kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
+    # The function a decorator returned in its place (torchvision's ``@handle_legacy_interface``): calls go
+    # through it; the name stays bound to this one, the definition that model discovery reads.
+    wrapper: Any = None
 
     @property
     def name(self) -> str:
@@ -298,6 +301,13 @@ class Builtin:
     """A builtin function modelled by the interpreter."""
 
     name: str
+
+
+class Sentinel:
+    """``object()``: nothing but its identity (torchvision's ``sentinel = object()``); true, not callable,
+    an instance of ``object`` only, equal to itself alone."""
+
+    __slots__ = ()
 
 
 @dataclass(eq=False)

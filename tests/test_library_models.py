@@ -1,0 +1,215 @@
+"""Models built by an installed library (``torchvision.models.resnet18()``), with the head or stem replaced.
+
+cnnlint reads the installed torchvision's source (``cnnlint/interpret/libraries.py``).
+The truth is the same script run by torch on the meta device, with the weights
+download stubbed out (pretrained weights change no shape): the output shape and
+``sum(p.numel())`` of ``model``, or the error torch raises at the forward.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+import types
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+if importlib.util.find_spec("torchvision") is None:  # (not imported here: see _torch_truth)
+    pytest.skip("torchvision is not installed", allow_module_level=True)
+
+HEADER = "import torch\nimport torch.nn as nn\nimport torchvision\nfrom torchvision import models\n"
+
+# name -> (script after HEADER, the row of the expected finding (1 = HEADER's first line) and code, or None)
+CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
+    "resnet18_head": (
+        """
+        model = torchvision.models.resnet18(weights="IMAGENET1K_V1")
+        model.fc = nn.Linear(model.fc.in_features, 10)
+        out = model(torch.randn(4, 3, 224, 224))
+        """,
+        None,
+    ),
+    "resnet18_head_too_wide": (
+        """
+        model = torchvision.models.resnet18(weights=None)
+        model.fc = nn.Linear(2048, 10)
+        out = model(torch.randn(4, 3, 224, 224))
+        """,
+        (6, "CNL001"),
+    ),
+    "vgg16_pretrained_frozen": (
+        """
+        model = models.vgg16(pretrained=True)
+        for p in model.parameters():
+            p.requires_grad = False
+        model.classifier[6] = nn.Linear(4096, 5)
+        out = model(torch.randn(2, 3, 224, 224))
+        """,
+        None,
+    ),
+    "vgg16_classifier_wrong": (
+        """
+        model = models.vgg16(weights=models.VGG16_Weights.DEFAULT)
+        model.classifier[6] = nn.Linear(25088, 5)
+        out = model(torch.randn(2, 3, 224, 224))
+        """,
+        (6, "CNL001"),
+    ),
+    "resnet50_grayscale": (
+        """
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.backbone = models.resnet50(weights=models.ResNet50_Weights["IMAGENET1K_V2"])
+                self.backbone.conv1 = nn.Conv2d(1, 64, kernel_size=7, stride=2, padding=3, bias=False)
+                self.backbone.fc = nn.Linear(self.backbone.fc.in_features, 3)
+
+            def forward(self, x):
+                return self.backbone(x)
+
+        model = Net()
+        out = model(torch.randn(2, 1, 128, 128))
+        """,
+        None,
+    ),
+    "resnet50_grayscale_narrow_stem": (
+        """
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.backbone = models.resnet50(weights=models.ResNet50_Weights["IMAGENET1K_V2"])
+                self.backbone.conv1 = nn.Conv2d(1, 32, kernel_size=7, stride=2, padding=3, bias=False)
+
+            def forward(self, x):
+                return self.backbone(x)
+
+        model = Net()
+        out = model(torch.randn(2, 1, 128, 128))
+        """,
+        (8, "CNL002"),  # at the backbone's construction: its bn1 (in torchvision) receives 32 channels
+    ),
+    "mobilenet_v2_classifier": (
+        """
+        model = models.mobilenet_v2(weights="DEFAULT")
+        model.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(model.last_channel, 10))
+        out = model(torch.zeros(4, 3, 224, 224))
+        """,
+        None,
+    ),
+    "densenet121_classifier": (
+        """
+        model = models.densenet121(pretrained=True)
+        model.classifier = nn.Linear(model.classifier.in_features, 2)
+        out = model(torch.randn(1, 3, 224, 224))
+        """,
+        None,
+    ),
+    "efficientnet_b0_classifier": (
+        """
+        model = models.efficientnet_b0(weights="IMAGENET1K_V1")
+        model.classifier[1] = nn.Linear(in_features=1280, out_features=3)
+        out = model(torch.randn(2, 3, 224, 224))
+        """,
+        None,
+    ),
+    "get_model": (
+        """
+        model = torchvision.models.get_model("resnet34", weights=None, num_classes=7)
+        out = model(torch.randn(2, 3, 160, 160))
+        """,
+        None,
+    ),
+    "squeezenet_classifier": (
+        """
+        model = models.squeezenet1_1(pretrained=True)
+        model.classifier[1] = nn.Conv2d(512, 10, kernel_size=1)
+        model.num_classes = 10
+        out = model(torch.randn(2, 3, 224, 224))
+        """,
+        None,
+    ),
+    "vit_b_16_head": (
+        """
+        model = models.vit_b_16(weights="IMAGENET1K_V1")
+        model.heads.head = nn.Linear(model.heads.head.in_features, 10)
+        out = model(torch.randn(1, 3, 224, 224))
+        """,
+        None,
+    ),
+    "convnext_tiny_head_wrong": (
+        """
+        model = models.convnext_tiny(weights="DEFAULT")
+        model.classifier[2] = nn.Linear(1024, 10)
+        out = model(torch.randn(1, 3, 224, 224))
+        """,
+        (6, "CNL001"),
+    ),
+}
+
+
+def _script(name: str) -> str:
+    return HEADER + textwrap.dedent(CASES[name][0]).lstrip("\n")
+
+
+def _torch_truth(text: str) -> tuple[list[int], int] | Exception:
+    """Run the script with torch on the meta device, no weights downloaded: (output shape, params) or the error."""
+    import torch
+
+    # The compiled extension is a CUDA build that fails to load beside the CPU torch; these models use none of
+    # its ops (see test_torchvision.py).
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    from torchvision.models._api import WeightsEnum
+
+    namespace: dict[str, object] = {"__name__": "__main__"}
+    saved = WeightsEnum.get_state_dict, torch.nn.Module.load_state_dict
+    WeightsEnum.get_state_dict = lambda self, *a, **k: {}  # type: ignore[method-assign]
+    torch.nn.Module.load_state_dict = lambda self, *a, **k: None  # type: ignore[method-assign]
+    try:
+        with torch.device("meta"):
+            exec(compile(text, "<case>", "exec"), namespace)
+    except Exception as exc:  # noqa: BLE001 - the error is the truth of a broken case
+        return exc
+    finally:
+        WeightsEnum.get_state_dict, torch.nn.Module.load_state_dict = saved  # type: ignore[method-assign]
+    model, out = namespace["model"], namespace["out"]
+    return list(out.shape), sum(p.numel() for p in model.parameters())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_library_model_matches_torch(name: str, tmp_path: Path) -> None:
+    text = _script(name)
+    path = tmp_path / f"{name}.py"
+    path.write_text(text, encoding="utf-8")
+    truth = _torch_truth(text)
+    check = run_cli("check", "--output-format", "json", str(path))
+    found = [(d["location"]["row"], d["code"]) for d in check.json()]
+    expected = CASES[name][1]
+    if isinstance(truth, Exception):
+        assert expected is not None, f"torch raised {truth!r}"
+        assert found == [expected], check.stdout
+        return
+    assert expected is None and found == [], check.stdout
+    summary = run_cli("summary", "--output-format", "json", str(path)).json()["models"]
+    (model,) = [m for m in summary if m["name"] == "model"] or summary
+    assert model["output_shape"] == truth[0] and model["total_params"] == truth[1]
+
+
+def test_a_finding_inside_the_library_says_where() -> None:
+    """The BatchNorm that receives the wrong channels is torchvision's: the message names its file and line."""
+    text = _script("resnet50_grayscale_narrow_stem")
+    result = run_cli("check", "--output-format", "json", "--stdin-filename", "net.py", "-", input=text)
+    (finding,) = result.json()
+    assert finding["code"] == "CNL002" and finding["fix"] is None
+    assert "receives 32 channels" in finding["message"]
+    assert "(in torchvision.models.resnet, line " in finding["message"]
+
+
+def test_fix_rewrites_the_head_in_the_users_file(tmp_path: Path) -> None:
+    path = tmp_path / "head.py"
+    path.write_text(_script("resnet18_head_too_wide"), encoding="utf-8")
+    run_cli("check", "--fix", str(path))
+    assert "model.fc = nn.Linear(512, 10)\n" in path.read_text(encoding="utf-8")
+    assert run_cli("check", str(path)).exit_code == 0
