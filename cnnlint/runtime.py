@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from cnnlint.diagnostics import Diagnostic
 from cnnlint.runtime_client import _ask, shutdown, start_worker  # noqa: F401 - re-exported: tests and benchmarks
-from cnnlint.runtime_compare import _disagreement
+from cnnlint.runtime_compare import _disagreement, _is_error
 from cnnlint.runtime_plan import _plan, _runs_anything
 
 if TYPE_CHECKING:
@@ -133,8 +133,14 @@ def runtime_diagnostics(result: FileResult, timeout: float = 10.0) -> list[Diagn
         elif check.symbols:
             ran = ", ".join(f"{s}=1" for s in check.symbols)
             add("CNL100", f"runtime check ran the symbolic input dimensions as {ran}", model.span)
+        stopped = False  # torch never runs past the first error: what it does with the layers after it is moot
         for step, outcome in zip(mr.trace.steps, check.results):
-            found = _disagreement(step, outcome, check.symbols)
+            found = (
+                None
+                if stopped and outcome is not None and outcome[0] != "build"
+                else _disagreement(step, outcome, check.symbols)
+            )
+            stopped = stopped or any(_is_error(f.code) for f in step.findings)
             span = getattr(step.layer.origin, "span", None)
             if found is not None and span is not None:
                 add(*found, span)

@@ -12,6 +12,7 @@ import importlib.util
 import sys
 import textwrap
 import types
+import warnings
 from pathlib import Path
 
 import pytest
@@ -168,7 +169,8 @@ def _torch_truth(text: str) -> tuple[list[int], int] | Exception:
     WeightsEnum.get_state_dict = lambda self, *a, **k: {}  # type: ignore[method-assign]
     torch.nn.Module.load_state_dict = lambda self, *a, **k: None  # type: ignore[method-assign]
     try:
-        with torch.device("meta"):
+        with torch.device("meta"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torchvision's deprecation notes for ``pretrained=True``
             exec(compile(text, "<case>", "exec"), namespace)
     except Exception as exc:  # noqa: BLE001 - the error is the truth of a broken case
         return exc

@@ -367,6 +367,34 @@ def test_both_raise_only_the_static_diagnostic_shows():
     assert shapes[-1] == (1, 10)
 
 
+def test_what_torch_does_after_the_first_error_is_not_a_mismatch():
+    """A BatchNorm with the wrong width: torch stops there. Replayed on their own, the layers after it see the
+    shapes the static pass carried on with and may raise too; that is never a CNL007."""
+    result, diagnostics = check(
+        """
+        import torch
+        import torch.nn as nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv1 = nn.Conv2d(1, 32, 7, 2, 3, bias=False)
+                self.bn1 = nn.BatchNorm2d(64)
+                self.conv2 = nn.Conv2d(64, 64, 3, padding=1)
+
+            def forward(self, x):
+                return self.conv2(self.bn1(self.conv1(x)))
+
+        y = Net()(torch.randn(2, 1, 32, 32))
+        """
+    )
+    (mr,) = result.models
+    shapes = runtime.runtime_shapes(mr, TIMEOUT)
+    assert isinstance(shapes[-1], str)  # the replayed conv2 raises on the 32 channels...
+    assert codes(diagnostics) == []  # ...and nothing is reported for it: only the static CNL002 stands
+    assert [(d.location.row, d.code) for d in result.diagnostics] == [(9, "CNL002")]
+
+
 def test_what_the_meta_device_cannot_run_is_a_note_not_a_mismatch():
     from cnnlint.runtime_compare import _disagreement
 
