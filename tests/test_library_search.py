@@ -71,3 +71,15 @@ def test_a_library_that_runs_out_of_budget_leaves_the_file_its_own(site: Path, t
     path.write_text(USER.format(package="fakezoo") + own)
     row = path.read_text().splitlines().index("        self.fc = nn.Linear(16, 10)") + 1
     assert _codes(path) == [(row, "CNL001")]
+
+
+def test_a_model_library_that_is_not_installed_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In an environment without the library (an isolated pre-commit hook), the script is not passed silently."""
+    monkeypatch.setattr(libraries, "search_paths", lambda: ())
+    monkeypatch.setattr(libraries, "LIBRARIES", libraries.LIBRARIES | {"fakezoo"})
+    path = tmp_path / "train.py"
+    path.write_text(USER.format(package="fakezoo"))
+    result = run_cli("check", "--no-cache", "--show-info", "--output-format", "json", str(path))
+    notes = [(d["location"]["row"], d["message"]) for d in result.json()]
+    assert notes == [(4, notes[0][1])] and notes[0][1].startswith("fakezoo is not installed where cnnlint looks")
+    assert run_cli("check", "--no-cache", str(path)).exit_code == 0  # an info note, never a finding

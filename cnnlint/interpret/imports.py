@@ -90,6 +90,7 @@ class Imports:
         self.library_files: set[str] = set()  # files found in an installed library, not in the project
         self.library_work = 0  # work spent on library module code (its own budget: libraries.LIBRARY_WORK)
         self.in_library = False
+        self.missing_libraries: set[str] = set()  # model libraries the code imports that are not installed
 
     def add_root(self, root: str | None) -> None:
         if root and root not in self.roots:
@@ -253,6 +254,9 @@ class Imports:
         path = self.find(dotted)
         if path is None:
             self.loaded[dotted] = None
+            root = dotted.split(".", 1)[0]
+            if libraries.is_library(root) and self.loaded.get(root) is None and self.find(root) is None:
+                self.missing_libraries.add(root)  # not installed where cnnlint looks: said in CNL100
             return None
         if path in self.library_files and not self.in_library:
             return self._load_library(path, dotted)

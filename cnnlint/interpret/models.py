@@ -161,6 +161,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
                 "the file never builds it with known ones",
             )
         )
+    found.notes.extend(_missing_libraries(session, tree, lines))
     unread = unreached.shell_models(session, lines, found.notes) + unreached.unreached_models(session, tree, lines)
     for model, obj, node in unread:
         candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno), node=node))
@@ -226,6 +227,29 @@ def _factories(
             region = (start, stmt.end_lineno or stmt.lineno)
             out.append(Candidate(ModelDef(stmt.name, "module", span, []), obj, region, factory=stmt, node=stmt))
     return out
+
+
+def _missing_libraries(session: Session, tree: ast.Module, lines: Lines) -> list[tuple[Span, str]]:
+    """A model library the code uses that is not installed where cnnlint looks: said at its first import,
+    so a transfer-learning script checked in an environment without torchvision does not pass silently."""
+    notes = []
+    for name in sorted(session.imports.missing_libraries):
+        node = next((n for n in ast.walk(tree) if _imports_root(n, name)), None)
+        if node is not None:
+            notes.append(
+                (
+                    Span(lines.start(node), lines.end(node)),
+                    f"{name} is not installed where cnnlint looks (the active virtual environment, then its own), "
+                    f"so the models it builds are unknown; install it there to check them",
+                )
+            )
+    return notes
+
+
+def _imports_root(node: ast.AST, root: str) -> bool:
+    if isinstance(node, ast.Import):
+        return any(a.name.split(".", 1)[0] == root for a in node.names)
+    return isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".", 1)[0] == root
 
 
 def _fed_from(session: Session, obj: Any, factory: ast.AST) -> bool:
