@@ -1,6 +1,7 @@
-"""Models built by an installed library (``torchvision.models.resnet18()``), with the head or stem replaced.
+"""Models built by an installed library (``torchvision.models.resnet18()``, ``timm.create_model``), with the
+head or stem replaced.
 
-cnnlint reads the installed torchvision's source (``cnnlint/interpret/libraries.py``).
+cnnlint reads the installed torchvision's and timm's source (``cnnlint/interpret/libraries.py``).
 The truth is the same script run by torch on the meta device, with the weights
 download stubbed out (pretrained weights change no shape): the output shape and
 ``sum(p.numel())`` of ``model``, or the error torch raises at the forward.
@@ -148,6 +149,50 @@ CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
         """,
         (6, "CNL001"),
     ),
+    # timm: ``create_model`` finds the model file by the registry name and runs only that one
+    "timm_resnet50_pretrained": (
+        """
+        import timm
+        model = timm.create_model("resnet50.a1_in1k", pretrained=True, num_classes=10)
+        out = model(torch.randn(2, 3, 224, 224))
+        """,
+        None,
+    ),
+    "timm_vit_head_wrong": (
+        """
+        from timm import create_model
+        model = create_model("vit_small_patch16_224", pretrained=True)
+        model.head = nn.Linear(768, 10)
+        out = model(torch.randn(2, 3, 224, 224))
+        """,
+        (7, "CNL001"),  # vit_small's embedding is 384 wide
+    ),
+    "timm_efficientnet_backbone": (
+        """
+        import timm
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.backbone = timm.models.create_model("efficientnet_b0", pretrained=True, num_classes=0)
+                self.head = nn.Linear(self.backbone.num_features, 5)
+
+            def forward(self, x):
+                return self.head(self.backbone(x))
+
+        model = Net()
+        out = model(torch.randn(2, 3, 224, 224))
+        """,
+        None,
+    ),
+    "timm_convnext_reset_classifier": (
+        """
+        import timm
+        model = timm.create_model("convnext_tiny", pretrained=True)
+        model.reset_classifier(7)
+        out = model(torch.randn(1, 3, 224, 224))
+        """,
+        None,
+    ),
 }
 
 
@@ -162,12 +207,14 @@ def _torch_truth(text: str) -> tuple[list[int], int] | Exception:
     # The compiled extension is a CUDA build that fails to load beside the CPU torch; these models use none of
     # its ops (see test_torchvision.py).
     sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    import timm.models._builder
     from torchvision.models._api import WeightsEnum
 
     namespace: dict[str, object] = {"__name__": "__main__"}
-    saved = WeightsEnum.get_state_dict, torch.nn.Module.load_state_dict
+    saved = WeightsEnum.get_state_dict, torch.nn.Module.load_state_dict, timm.models._builder.load_pretrained
     WeightsEnum.get_state_dict = lambda self, *a, **k: {}  # type: ignore[method-assign]
     torch.nn.Module.load_state_dict = lambda self, *a, **k: None  # type: ignore[method-assign]
+    timm.models._builder.load_pretrained = lambda *a, **k: None
     try:
         with torch.device("meta"), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torchvision's deprecation notes for ``pretrained=True``
@@ -175,7 +222,7 @@ def _torch_truth(text: str) -> tuple[list[int], int] | Exception:
     except Exception as exc:  # noqa: BLE001 - the error is the truth of a broken case
         return exc
     finally:
-        WeightsEnum.get_state_dict, torch.nn.Module.load_state_dict = saved  # type: ignore[method-assign]
+        WeightsEnum.get_state_dict, torch.nn.Module.load_state_dict, timm.models._builder.load_pretrained = saved
     model, out = namespace["model"], namespace["out"]
     return list(out.shape), sum(p.numel() for p in model.parameters())  # type: ignore[attr-defined]
 

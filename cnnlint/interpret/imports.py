@@ -140,7 +140,18 @@ class Imports:
         if not dotted:
             return UNKNOWN
         found = self.load(f"{dotted}.{name}")
+        if found is None and owner.reexporting:
+            return self._reexported(owner, name)
         return found if found is not None else UNKNOWN
+
+    def _reexported(self, package: ModuleNS, name: str) -> Any:
+        """A name of a package whose ``__init__`` is not run: from the module under it that defines it."""
+        target = libraries.defining_module(os.path.dirname(package.path), package.dotted or "", name)
+        module = self.load(target) if target is not None else None
+        if module is None:
+            return UNKNOWN
+        value = module.globals.get(name, UNKNOWN)
+        return self._resolve(value, frozenset()) if isinstance(value, LazyImport) else value
 
     def star(self, module: str | None, importer: ModuleNS) -> dict[str, Any]:
         """``from .activations import *``: the module's ``__all__``, else its names without a leading ``_``.
@@ -221,6 +232,8 @@ class Imports:
             return sub if sub is not None else _CYCLE
         if value is MISSING:
             sub = self.load(f"{lazy.module}.{lazy.attr}")
+            if sub is None and module.reexporting:
+                return self._reexported(module, lazy.attr)
             return sub if sub is not None else UNKNOWN
         return value
 
@@ -258,6 +271,11 @@ class Imports:
             if libraries.is_library(root) and self.loaded.get(root) is None and self.find(root) is None:
                 self.missing_libraries.add(root)  # not installed where cnnlint looks: said in CNL100
             return None
+        if path in self.library_files and dotted in libraries.REEXPORTING:
+            module = ModuleNS(path, dotted, self.session.new_globals(imported=True), None, "", dotted)
+            module.library = module.reexporting = True  # its names are found where they are defined
+            self.loaded[dotted] = module
+            return module
         if path in self.library_files and not self.in_library:
             return self._load_library(path, dotted)
         self.loading.add(dotted)
@@ -304,6 +322,7 @@ class Imports:
         package = dotted if is_package else (dotted.rsplit(".", 1)[0] if "." in dotted else None)
         module = ModuleNS(path, package, self.session.new_globals(imported=True), Lines(text), text)
         module.dotted = dotted
+        module.library = path in self.library_files
         self.session.dependencies.add(fragments.key(whole, fragments.TOP, cut.top, cut.file))
         self.trees.append(tree)
         for node_id, i in cut.index.items():

@@ -15,15 +15,16 @@ from __future__ import annotations
 import functools
 import glob
 import os
+import re
 import sys
+from typing import Any
 
 # Packages of model definitions, each checked against torch on its released code (benchmarks/zoo.py,
-# benchmarks/realworld.py, tests/test_library_models.py). timm is not read: ``timm.create_model`` finds
-# a model in a registry that each of its ~150 model files fills at import, and running them all costs
-# about a second (its released code is checked as a project by benchmarks/realworld.py).
+# benchmarks/realworld.py, tests/test_library_models.py).
 LIBRARIES = frozenset(
     {
         "torchvision",
+        "timm",
         "pretrainedmodels",
         "geffnet",
         "resnest",
@@ -59,3 +60,60 @@ def search_paths() -> tuple[str, ...]:
         if path not in unique and os.path.isdir(path):
             unique.append(path)
     return tuple(unique)
+
+
+# Packages whose ``__init__`` only gathers their submodules' names: timm's runs ``from .resnet import *``
+# for each of its ~150 model files (about a second of module code, mostly registering models). Their
+# ``__init__`` is not run: a name is taken from the submodule of that name, else from the one module
+# under the package that defines it at top level (``timm.create_model`` is timm/models/_factory.py's).
+REEXPORTING = frozenset({"timm", "timm.models"})
+
+_TOP_LEVEL = re.compile(r"^(?:def|class)\s+(\w+)|^(\w+)\s*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
+
+
+@functools.cache
+def _definitions(directory: str, package: str) -> dict[str, tuple[str, ...]]:
+    """Top-level name -> the dotted modules under ``directory`` (not its ``__init__`` files) defining it."""
+    found: dict[str, list[str]] = {}
+    for folder, subdirs, files in os.walk(directory):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "__")))
+        relative = os.path.relpath(folder, directory)
+        prefix = package if relative == "." else f"{package}.{relative.replace(os.sep, '.')}"
+        for name in sorted(files):
+            if not name.endswith(".py") or name == "__init__.py":
+                continue
+            try:
+                with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            dotted = f"{prefix}.{name[:-3]}"
+            for match in _TOP_LEVEL.finditer(text):
+                found.setdefault(match.group(1) or match.group(2), []).append(dotted)
+    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+def defining_module(directory: str, package: str, name: str) -> str | None:
+    """The one module under a re-exporting package that defines ``name``; None when none or several do."""
+    modules = _definitions(directory, package).get(name, ())
+    return modules[0] if len(modules) == 1 else None
+
+
+def model_module(interp: Any, registry: Any, args: list[Any]) -> None:
+    """``timm.models._registry.model_entrypoint("resnet50.a1_in1k")`` (or ``is_model``): the model file that defines
+    ``resnet50`` is loaded first, so its ``@register_model`` has filled the registry this reads (Python
+    has run every model file by then, through ``timm/models/__init__.py``)."""
+    if not args or type(args[0]) is not str or registry.dotted is None:
+        return
+    arch = args[0].split(".", 1)[0]
+    models_package = registry.dotted.rsplit(".", 1)[0]
+    target = defining_module(os.path.dirname(registry.path), models_package, arch)
+    if target is not None:
+        interp.session.imports.load(target)
+
+
+# (module, function) -> what runs before a call of it (see ``model_module``)
+CALL_HOOKS = {
+    ("timm.models._registry", "model_entrypoint"): model_module,
+    ("timm.models._registry", "is_model"): model_module,
+}

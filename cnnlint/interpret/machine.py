@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import iterators, limits, tensor_values
+from cnnlint.interpret import iterators, libraries, limits, tensor_values
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.assignments import Assignments
 from cnnlint.interpret.expressions import Expressions
@@ -203,6 +203,10 @@ class Interpreter(Statements, Assignments, Loops, Expressions):
             return UNKNOWN
         if func.wrapper is not None and id(func) not in self.unwrapping:
             return self._through_wrapper(func, args, kwargs, node)
+        if func.module.library:
+            hook = libraries.CALL_HOOKS.get((func.module.dotted, func.name))
+            if hook is not None:
+                hook(self, func.module, args)
         local = bind_arguments(func, args, kwargs)
         if local is None:
             return UNKNOWN

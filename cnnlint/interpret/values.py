@@ -121,6 +121,8 @@ class ModuleNS:
     lines: Any = None  # cnnlint.interpret.positions.Lines of the file
     text: str = ""
     dotted: str | None = None  # the module's dotted name, when it is part of a package
+    library = False  # an installed library's file (libraries.py), not the project's
+    reexporting = False  # a package whose ``__init__`` is not run (libraries.REEXPORTING)
 
 
 @dataclass(eq=False)
