@@ -192,7 +192,10 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
             return  # (a warning about a library's own layer is not the user's to act on: its stride, say)
         seen.add(key)
         fix = _fix(finding.fix, call, layer, text) if finding.fix and layer is not None else None
-        message = finding.message + getattr(call, "place", "")
+        message = finding.message
+        if getattr(call, "library", False) and finding.fix is not None:  # the library's arguments are not the user's
+            message = message.replace(f"; set {finding.fix.param}={finding.fix.value}", "")
+        message += getattr(call, "place", "")
         result.diagnostics.append(Diagnostic(finding.code, message, filename, call.span.start, call.span.end, fix))
 
     for model, trace, params, per_sample, outputs in interpreted.models:

@@ -254,6 +254,7 @@ def test_a_finding_inside_the_library_says_where() -> None:
     assert finding["code"] == "CNL002" and finding["fix"] is None
     assert "receives 32 channels" in finding["message"]
     assert "(in torchvision.models.resnet, line " in finding["message"]
+    assert "the library's own layer" in finding["message"] and "set num_features" not in finding["message"]
 
 
 def test_fix_rewrites_the_head_in_the_users_file(tmp_path: Path) -> None:

@@ -169,8 +169,9 @@ class Session:
         call = SourceCall(qualname, arg_list, kw_list, self.main.lines, located, callee_node, node if simple else None)
         if module is not self.main and getattr(node, "lineno", None) is not None:
             # a layer another file builds: its findings say where (`` (in torchvision.models.resnet, line 197)``)
-            call.place = f" (in {module.dotted or os.path.basename(module.path)}, line {node.lineno})"
             call.library = module.path in self.imports.library_files
+            whose = ": the library's own layer, so what reaches it is what to change" if call.library else ""
+            call.place = f" (in {module.dotted or os.path.basename(module.path)}, line {node.lineno}{whose})"
         return call
 
     def module_call(self, interp: Any, mod: Any, node: Any) -> LayerCall:
