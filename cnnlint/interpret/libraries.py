@@ -63,10 +63,12 @@ def search_paths() -> tuple[str, ...]:
 
 
 # Packages whose ``__init__`` only gathers their submodules' names: timm's runs ``from .resnet import *``
-# for each of its ~150 model files (about a second of module code, mostly registering models). Their
+# for each of its ~150 model files (about a second of module code, mostly registering models), and
+# torchvision.models' for its 16 classification files (a third of a ``resnet18()`` check). Their
 # ``__init__`` is not run: a name is taken from the submodule of that name, else from the one module
-# under the package that defines it at top level (``timm.create_model`` is timm/models/_factory.py's).
-REEXPORTING = frozenset({"timm", "timm.models"})
+# that defines it at top level (``timm.create_model`` is timm/models/_factory.py's), looked for in the
+# package's own files, or (True) in its subpackages' too.
+REEXPORTING = {"timm": True, "timm.models": False, "torchvision.models": False}
 
 _TOP_LEVEL = re.compile(r"^(?:def|class)\s+(\w+)|^(\w+)\s*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
 
@@ -76,7 +78,7 @@ def _definitions(directory: str, package: str) -> dict[str, tuple[str, ...]]:
     """Top-level name -> the dotted modules under ``directory`` (not its ``__init__`` files) defining it."""
     found: dict[str, list[str]] = {}
     for folder, subdirs, files in os.walk(directory):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "__")))
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "__"))) if REEXPORTING[package] else []
         relative = os.path.relpath(folder, directory)
         prefix = package if relative == "." else f"{package}.{relative.replace(os.sep, '.')}"
         for name in sorted(files):
@@ -99,21 +101,31 @@ def defining_module(directory: str, package: str, name: str) -> str | None:
     return modules[0] if len(modules) == 1 else None
 
 
-def model_module(interp: Any, registry: Any, args: list[Any]) -> None:
-    """``timm.models._registry.model_entrypoint("resnet50.a1_in1k")`` (or ``is_model``): the model file that defines
-    ``resnet50`` is loaded first, so its ``@register_model`` has filled the registry this reads (Python
-    has run every model file by then, through ``timm/models/__init__.py``)."""
-    if not args or type(args[0]) is not str or registry.dotted is None:
+def _load_definer(interp: Any, registry: Any, name: str) -> None:
+    """Load the model file of the registry's package that defines ``name``: its ``@register_model`` fills
+    the registry, as Python has done by then through the package's ``__init__``."""
+    if registry.dotted is None or "." not in registry.dotted:
         return
-    arch = args[0].split(".", 1)[0]
-    models_package = registry.dotted.rsplit(".", 1)[0]
-    target = defining_module(os.path.dirname(registry.path), models_package, arch)
+    target = defining_module(os.path.dirname(registry.path), registry.dotted.rsplit(".", 1)[0], name)
     if target is not None:
         interp.session.imports.load(target)
 
 
-# (module, function) -> what runs before a call of it (see ``model_module``)
+def timm_model(interp: Any, registry: Any, args: list[Any]) -> None:
+    """``model_entrypoint("resnet50.a1_in1k")`` / ``is_model(...)``: the file defining ``resnet50``."""
+    if args and type(args[0]) is str:
+        _load_definer(interp, registry, args[0].split(".", 1)[0])
+
+
+def torchvision_model(interp: Any, registry: Any, args: list[Any]) -> None:
+    """``get_model_builder("ResNet18")``: the file defining ``resnet18`` (torchvision lower-cases the name)."""
+    if args and type(args[0]) is str:
+        _load_definer(interp, registry, args[0].lower())
+
+
+# (module, function) -> what runs before a call of it: the registries of packages whose ``__init__`` is not run
 CALL_HOOKS = {
-    ("timm.models._registry", "model_entrypoint"): model_module,
-    ("timm.models._registry", "is_model"): model_module,
+    ("timm.models._registry", "model_entrypoint"): timm_model,
+    ("timm.models._registry", "is_model"): timm_model,
+    ("torchvision.models._api", "get_model_builder"): torchvision_model,
 }
