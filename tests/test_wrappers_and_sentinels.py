@@ -103,3 +103,40 @@ def test_a_wrapper_that_cannot_be_followed_is_read_through(tmp_path: Path) -> No
     )
     model = summary_model(path, "make", "2,4")
     assert model["output_shape"] == [2, 6]
+
+
+CHANGED_AFTER_BUILD = """
+import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        {change}
+        self.fc = nn.Linear(8 * 16 * 16, 10)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.conv(x), 1))
+"""
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "self.conv.stride = (1, 1)",  # the last-stride-1 trick of re-identification backbones
+        "self.conv.in_channels = 1; self.conv.weight = nn.Parameter(torch.zeros(8, 1, 3, 3))",  # patch_first_conv
+    ],
+)
+def test_an_argument_set_after_the_layer_is_built_is_never_checked_as_built(tmp_path: Path, change: str) -> None:
+    """torch's forward reads what was set: the layer as constructed would give a false error at fc."""
+    path = tmp_path / "net.py"
+    source = CHANGED_AFTER_BUILD.format(change=change)
+    path.write_text(source)
+    channels = 1 if "in_channels" in change else 3
+    size = 16 if "stride" in change else 32
+    with torch.device("meta"):
+        out = runpy.run_path(str(path))["Net"]()(torch.empty(2, channels, size, size))
+    assert list(out.shape) == [2, 10]
+    assert reported(path, "--input", f"Net=2,{channels},{size},{size}") == set()

@@ -74,7 +74,17 @@ class Assignments:
         elif isinstance(owner, ModuleNS):
             self.write(owner.globals, name, value)
         elif isinstance(owner, TorchLayer):
-            self.write(owner.own, name, value)  # read back as written; the layer's own arguments are unchanged
+            self.write(owner.own, name, value)  # read back as written
+            if (
+                owner.spec is not None
+                and name not in _NO_SHAPE_EFFECT
+                and (name in ("weight", "bias") or any(p.name == name for p in owner.spec.params))
+            ):
+                # segmentation_models_pytorch's ``patch_first_conv``: ``conv.in_channels = 1`` and a new weight.
+                # What torch's forward reads then (the weight's shape, or the new stride) is not the bound
+                # arguments: the layer is not followed, never checked against arguments it no longer has.
+                owner.spec = None
+                owner.note = f"{owner.type_name}.{name} is set after the layer is built"
 
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
         if isinstance(owner, ModulesView):
@@ -118,6 +128,10 @@ class Assignments:
             owner.uncertain = True
         else:
             tensor_values.forget(owner)
+
+
+# Arguments whose change after construction changes no shape or parameter count.
+_NO_SHAPE_EFFECT = frozenset({"inplace", "eps", "momentum", "p", "negative_slope", "approximate"})
 
 
 def _indexed_container(obj: ModuleObj) -> bool:
