@@ -149,6 +149,16 @@ CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
         """,
         (6, "CNL001"),
     ),
+    "resnet50_last_stride_1": (  # re-identification's trick: torch's forward reads the stride set afterwards
+        """
+        model = models.resnet50(weights=None)
+        model.layer4[0].conv2.stride = (1, 1)
+        model.layer4[0].downsample[0].stride = (1, 1)
+        model.fc = nn.Linear(2048, 751)
+        out = model(torch.randn(2, 3, 256, 128))
+        """,
+        None,
+    ),
     # timm: ``create_model`` finds the model file by the registry name and runs only that one
     "timm_resnet50_pretrained": (
         """

@@ -137,6 +137,10 @@ def test_an_argument_set_after_the_layer_is_built_is_never_checked_as_built(tmp_
     channels = 1 if "in_channels" in change else 3
     size = 16 if "stride" in change else 32
     with torch.device("meta"):
-        out = runpy.run_path(str(path))["Net"]()(torch.empty(2, channels, size, size))
+        net = runpy.run_path(str(path))["Net"]()
+        out = net(torch.empty(2, channels, size, size))
     assert list(out.shape) == [2, 10]
     assert reported(path, "--input", f"Net=2,{channels},{size},{size}") == set()
+    if "stride" in change:  # a stride is bound again, as torch's forward reads it: followed to the end
+        model = summary_model(path, "Net", f"2,{channels},{size},{size}")
+        assert (model["output_shape"], model["total_params"]) == ([2, 10], sum(p.numel() for p in net.parameters()))

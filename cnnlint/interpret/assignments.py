@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import limits, tensor_values
+from cnnlint.interpret import layer_changes, limits, tensor_values
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import _hashable
 from cnnlint.interpret.values import (
@@ -75,16 +75,7 @@ class Assignments:
             self.write(owner.globals, name, value)
         elif isinstance(owner, TorchLayer):
             self.write(owner.own, name, value)  # read back as written
-            if (
-                owner.spec is not None
-                and name not in _NO_SHAPE_EFFECT
-                and (name in ("weight", "bias") or any(p.name == name for p in owner.spec.params))
-            ):
-                # segmentation_models_pytorch's ``patch_first_conv``: ``conv.in_channels = 1`` and a new weight.
-                # What torch's forward reads then (the weight's shape, or the new stride) is not the bound
-                # arguments: the layer is not followed, never checked against arguments it no longer has.
-                owner.spec = None
-                owner.note = f"{owner.type_name}.{name} is set after the layer is built"
+            layer_changes.attribute_set(self, owner, name, value)  # and by torch's forward
 
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
         if isinstance(owner, ModulesView):
@@ -128,10 +119,6 @@ class Assignments:
             owner.uncertain = True
         else:
             tensor_values.forget(owner)
-
-
-# Arguments whose change after construction changes no shape or parameter count.
-_NO_SHAPE_EFFECT = frozenset({"inplace", "eps", "momentum", "p", "negative_slope", "approximate"})
 
 
 def _indexed_container(obj: ModuleObj) -> bool:
