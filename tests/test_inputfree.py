@@ -232,6 +232,25 @@ def test_summary_shows_the_accepted_sizes(tmp_path):
     assert data["models"][0]["input_shape"] is None
 
 
+@pytest.mark.parametrize(
+    ("source", "example"),
+    [
+        (LENET, "(1, 1, 28, 28)"),  # only 28..31 is accepted: its smallest
+        (  # adaptive pooling accepts any size: the usual one, not 1x1
+            "import torch.nn as nn\n\nnet = nn.Sequential(\n    nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(),\n"
+            "    nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10),\n)\n",
+            "(1, 3, 224, 224)",
+        ),
+    ],
+)
+def test_the_suggested_input_is_one_the_model_accepts(tmp_path, source, example):
+    from conftest import run_cli
+
+    path = tmp_path / "net.py"
+    path.write_text(source)
+    assert f"# cnnlint: input={example}" in run_cli("summary", str(path)).stdout
+
+
 def test_no_valid_size_is_an_error_naming_the_constraint(tmp_path):
     from conftest import run_cli
 

@@ -342,20 +342,27 @@ def summarize(
         input_via=getattr(decl, "via", None),
         outputs=getattr(model_result, "outputs", None) if rows else None,
         input_others=tuple(getattr(decl, "others", ())) if decl is not None else (),
-        **{"example_input": example_input(model_result.layers) if decl is None else (), **_accepted(model)},
+        **{
+            "example_input": example_input(model_result.layers) if decl is None else (),
+            **_accepted(model, model_result),
+        },
     )
 
 
-def _accepted(model: Any) -> dict:
-    """Input-free checking's answer for a model without an input (issue 12), when it found one."""
+def _accepted(model: Any, model_result: Any) -> dict:
+    """Input-free checking's answer for a model without an input (issue 12), when it found one. The example
+    size is the usual one (224x224) when the model accepts it, else the smallest it accepts."""
     found = getattr(model, "accepts", None)
     if found is None or found.status != "some" or not found.ranges:
         return {}
-    lows = tuple(a for a, _ in found.ranges)
+    spatial = tuple(a for a, _ in found.ranges)
+    usual = example_input(model_result.layers)[2:]
+    if len(usual) == len(found.ranges) and all(lo <= d <= hi for d, (lo, hi) in zip(usual, found.ranges)):
+        spatial = usual
     return {
         "accepts": found.words(),
         "accepted_ranges": [list(r) for r in found.ranges],
-        "example_input": (1, found.channels, *lows),
+        "example_input": (1, found.channels, *spatial),
     }
 
 
