@@ -1,11 +1,13 @@
-"""Every torchvision classification builder, used from a script as users do, against torch.
+"""Library models used from a script as users do (torchvision's builders, timm's create_model), against torch.
 
-    python benchmarks/library_models.py [--jobs 2] [--names resnet18,vgg16]
+    python benchmarks/library_models.py [--library torchvision|timm] [--sample 100] [--jobs 2] [--names a,b]
 
-For each builder ``torchvision.models.list_models(module=torchvision.models)`` names, a script
-``model = torchvision.models.get_model(NAME, weights=None, num_classes=10); out = model(x)``
-is checked by ``cnnlint summary`` (which reads the installed torchvision's source) and run by
-torch on the meta device. Printed: how many are followed to the end, how many give torch's
+For each torchvision classification builder (``list_models(module=torchvision.models)``), a script
+``model = torchvision.models.get_model(NAME, weights=None, num_classes=10); out = model(x)``; for timm,
+``timm.create_model(NAME, pretrained=True, num_classes=10)`` for an evenly spaced sample of
+``timm.list_models()`` at each one's pretrained config input size. Each script is checked by
+``cnnlint summary`` (which reads the installed library's source) and the model is run by torch on
+the meta device. Printed: how many are followed to the end, how many give torch's
 output shape, parameter count and MACs (``FlopCounterMode`` total / 2) exactly, and the
 end-to-end seconds per script (new process, bytecode compiled). Needs the dev extra (torch, torchvision).
 """
@@ -24,36 +26,62 @@ import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-SCRIPT = """import torch
+TORCHVISION_SCRIPT = """import torch
 import torchvision
 
 model = torchvision.models.get_model("{name}", weights=None, num_classes=10)
-out = model(torch.randn(2, 3, {size}, {size}))
+out = model(torch.randn(2, {c}, {h}, {w}))
 """
-SIZES = {"inception_v3": 299}  # the rest at 224
+TIMM_SCRIPT = """import timm
+import torch
+
+model = timm.create_model("{name}", pretrained=True, num_classes=10)
+out = model(torch.randn(2, {c}, {h}, {w}))
+"""
+SIZES = {"inception_v3": (3, 299, 299)}  # torchvision's; the rest at 224
 
 
-def torch_truth(name: str) -> tuple[list, int, int] | str:
+def _input(library: str, name: str) -> tuple[int, int, int]:
+    if library == "timm":
+        import timm
+
+        cfg = timm.models.get_pretrained_cfg(name)
+        return tuple(cfg.input_size) if cfg is not None and cfg.input_size else (3, 224, 224)  # type: ignore[return-value]
+    return SIZES.get(name, (3, 224, 224))
+
+
+def _build(library: str, name: str) -> object:
+    if library == "timm":
+        import timm
+
+        return timm.create_model(name, pretrained=False, num_classes=10)
+    import torchvision
+
+    return torchvision.models.get_model(name, weights=None, num_classes=10)
+
+
+def torch_truth(library: str, name: str) -> tuple[list, int, int] | str:
+    """(output shape(s), parameters, FlopCounterMode total / 2) of the model torch builds, or its error."""
     import warnings
 
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
     warnings.simplefilter("ignore")  # GoogLeNet's and Inception's notes on their weight initialisation
-    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
-    import torchvision
-
-    size = SIZES.get(name, 224)
+    c, h, w = _input(library, name)
     try:
-        # RegNet computes its widths with tensors in __init__, which the meta device cannot: built on the CPU
-        with torch.device("cpu" if name.startswith("regnet") else "meta"):
-            model = torchvision.models.get_model(name, weights=None, num_classes=10)
+        try:
+            with torch.device("meta"):
+                model = _build(library, name)
+        except NotImplementedError:  # widths computed with tensors in __init__ (RegNet): built on the CPU
+            with torch.device("cpu"):
+                model = _build(library, name)
         with torch.device("meta"), FlopCounterMode(display=False) as counter:
-            out = model.to("meta")(torch.randn(2, 3, size, size))
+            out = model.to("meta")(torch.randn(2, c, h, w))  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - the error is the truth
         return f"{type(exc).__name__}: {exc}"[:120]
     shape = [list(o.shape) for o in out] if isinstance(out, tuple) else list(out.shape)  # GoogLeNet's aux outputs
-    return shape, sum(p.numel() for p in model.parameters()), counter.get_total_flops() // 2
+    return shape, sum(p.numel() for p in model.parameters()), counter.get_total_flops() // 2  # type: ignore[attr-defined]
 
 
 def cnnlint_summary(path: Path) -> tuple[dict | None, float]:
@@ -76,23 +104,38 @@ def cnnlint_summary(path: Path) -> tuple[dict | None, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--names", default="", help="comma-separated builders (default: all classification ones)")
+    parser.add_argument("--library", choices=("torchvision", "timm"), default="torchvision")
+    parser.add_argument("--sample", type=int, default=100, help="timm: this many architectures, evenly spaced")
+    parser.add_argument("--names", default="", help="comma-separated model names (default: see --library)")
     options = parser.parse_args()
     sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
-    import torchvision
+    if options.library == "timm":
+        import timm as package
 
-    names = options.names.split(",") if options.names else torchvision.models.list_models(module=torchvision.models)
+        every = package.list_models()
+        names = every[:: max(1, len(every) // options.sample)][: options.sample]
+        script = TIMM_SCRIPT
+        what = f"{len(names)} of its {len(every)} architectures, evenly spaced, through create_model(pretrained=True)"
+    else:
+        import torchvision as package
+
+        names = package.models.list_models(module=package.models)
+        script = TORCHVISION_SCRIPT
+        what = f"{len(names)} classification builders, through get_model"
+    if options.names:
+        names = options.names.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         paths = {}
         for name in names:
-            paths[name] = Path(tmp) / f"{name}.py"
-            paths[name].write_text(SCRIPT.format(name=name, size=SIZES.get(name, 224)))
+            c, h, w = _input(options.library, name)
+            paths[name] = Path(tmp) / f"{name.replace('.', '_')}.py"
+            paths[name].write_text(script.format(name=name, c=c, h=h, w=w))
         with ThreadPoolExecutor(options.jobs) as pool:
             results = dict(zip(names, pool.map(lambda n: cnnlint_summary(paths[n]), names)))
     followed = exact = 0
     misses = []
     for name in names:
-        truth = torch_truth(name)
+        truth = torch_truth(options.library, name)
         model, _ = results[name]
         ok = model is not None and model["stopped_at_row"] is None and not model["partial"]
         followed += ok
@@ -103,7 +146,7 @@ def main() -> None:
             got = None if model is None else (figures, model["stopped_at_row"])
             misses.append(f"  {name}: cnnlint {got}, torch {truth}")
     seconds = [s for _, s in results.values()]
-    print(f"torchvision {torchvision.__version__}: {len(names)} classification builders, through get_model")
+    print(f"{options.library} {package.__version__}: {what}")
     print(f"  followed to the end:  {followed}")
     print(f"  exact against torch:  {exact} (output shape, parameters, MACs = FlopCounterMode / 2)")
     print(f"  seconds per script:   median {statistics.median(seconds):.2f}, max {max(seconds):.2f}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import autograd_functions, input_sources, quantization
+from cnnlint.interpret import autograd_functions, input_sources, layer_changes, quantization
 from cnnlint.interpret.pyops import bind_class_attribute
 from cnnlint.interpret.values import (
     CONTAINERS,
@@ -150,6 +150,9 @@ class ModuleAPI:
             else:
                 obj.items[obj.keys.index(name)] = value
         interp.write(obj.attrs, name, value)
+        base_layer = getattr(obj, "base_layer", None)
+        if base_layer is not None and name in ("weight", "bias"):  # the torch layer underneath holds them
+            layer_changes.attribute_set(interp, base_layer, name, value)
         if is_module(value):
             self.session.name_child(obj, name, value)
 

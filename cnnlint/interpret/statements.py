@@ -9,6 +9,7 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import enums, limits, tensor_values
+from cnnlint.interpret.branch_steps import join_steps
 from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
 from cnnlint.interpret.pyops import (
     _STMT,
@@ -123,6 +124,8 @@ class Statements:
 
     def fork(self, first: Any, second: Any, frame: Frame) -> _Signal | None:
         """Run two branches from the same state and join them."""
+        rec = self.session.forward.recording
+        start = len(rec.steps) if rec is not None else 0
         log_a = WriteLog()
         self.logs.append(log_a)
         try:
@@ -130,6 +133,7 @@ class Statements:
         finally:
             self.logs.pop()
         final_a = log_a.undo()
+        middle = len(rec.steps) if rec is not None else 0
         log_b = WriteLog()
         self.logs.append(log_b)
         try:
@@ -137,6 +141,8 @@ class Statements:
         finally:
             self.logs.pop()
         final_b = log_b.undo()
+        if rec is not None and self.session.forward.recording is rec:
+            join_steps(rec.steps, start, middle)
         dead_a = sig_a is not None and sig_a.kind == "raise"
         dead_b = sig_b is not None and sig_b.kind == "raise"
         if dead_a and dead_b:

@@ -1,0 +1,41 @@
+"""The forward steps two branches of an unknown condition recorded, joined as one run would have them.
+
+timm's LiteMLA runs ``self._attn(q, k, v)`` under ``if not torch.jit.is_scripting() and
+v.device.type != 'meta':`` and again in the ``else``: the device is unknown, both branches run, and
+each records the same two matmuls. Counted twice, the model's MACs were 1.7% over torch's. Two
+branches that recorded the same steps are one: the second copy is dropped. Where they differ, only
+one of them runs, which one is unknown: their MACs are unknown, never the sum.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
+
+
+def join_steps(steps: list[Any], start: int, middle: int) -> None:
+    """``steps[start:middle]`` came from the first branch, ``steps[middle:]`` from the second."""
+    first, second = steps[start:middle], steps[middle:]
+    if not second and not first:
+        return
+    if [_key(s) for s in first] == [_key(s) for s in second]:
+        del steps[middle:]
+        return
+    for step in first + second:
+        if step.macs:  # (0 stays 0: a layer without multiply-accumulates has none in either branch)
+            step.macs = UNKNOWN_DIM
+
+
+def _key(step: Any) -> tuple:
+    layer = step.layer
+    return (
+        step.depth,
+        getattr(layer, "type_name", None),
+        getattr(layer, "note", None),
+        repr(step.in_shape),
+        repr(step.out_shape),
+        repr(step.macs),
+        repr(step.params),
+        tuple(f.code for f in step.findings),
+    )
