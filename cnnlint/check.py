@@ -204,7 +204,11 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
             leaves = [s.layer for s in trace.steps if s.layer.children is None and s.layer.spec is not None]
             result.models.append(ModelResult(model, leaves, trace, params, True, per_sample, outputs))
         for step, finding in trace.findings:
-            report(finding, step.layer.origin, step.layer)
+            pointed = getattr(step, "pointers", {}).get(id(finding))  # the user's layer that caused it
+            if pointed is not None:
+                report(pointed[1], pointed[0], None)
+            else:
+                report(finding, step.layer.origin, step.layer)
     for call, finding in interpreted.construction:
         report(finding, call, getattr(call, "_layer", None))
     result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]

@@ -91,7 +91,7 @@ CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
         model = Net()
         out = model(torch.randn(2, 1, 128, 128))
         """,
-        (8, "CNL002"),  # at the backbone's construction: its bn1 (in torchvision) receives 32 channels
+        (9, "CNL002"),  # at the user's conv1, which gives torchvision's bn1 32 channels where it takes 64
     ),
     "mobilenet_v2_classifier": (
         """
@@ -256,15 +256,27 @@ def test_library_model_matches_torch(name: str, tmp_path: Path) -> None:
     assert model["output_shape"] == truth[0] and model["total_params"] == truth[1]
 
 
-def test_a_finding_inside_the_library_says_where() -> None:
-    """The BatchNorm that receives the wrong channels is torchvision's: the message names its file and line."""
+def test_a_finding_the_users_layer_causes_is_at_the_users_layer() -> None:
+    """The BatchNorm that rejects 32 channels is torchvision's; the conv giving them is the user's line 9."""
     text = _script("resnet50_grayscale_narrow_stem")
     result = run_cli("check", "--output-format", "json", "--stdin-filename", "net.py", "-", input=text)
     (finding,) = result.json()
-    assert finding["code"] == "CNL002" and finding["fix"] is None
-    assert "receives 32 channels" in finding["message"]
+    assert (finding["code"], finding["location"]["row"], finding["fix"]) == ("CNL002", 9, None)
+    assert finding["message"].startswith("Conv2d gives out_channels=32, but the next layer, BatchNorm2d (in ")
+    assert "torchvision.models.resnet, line " in finding["message"]
+    assert finding["message"].endswith("expects num_features=64; set out_channels=64")
+
+
+def test_a_finding_inside_the_library_says_where() -> None:
+    """A 1-channel batch fed to an unchanged resnet18: torchvision's conv1 rejects it, and nothing of the
+    user's produced it: said at the line that builds the model, naming the library's file and line."""
+    text = HEADER + "model = models.resnet18()\nout = model(torch.randn(4, 1, 224, 224))\n"
+    result = run_cli("check", "--output-format", "json", "--stdin-filename", "net.py", "-", input=text)
+    (finding,) = result.json()
+    assert (finding["code"], finding["location"]["row"], finding["fix"]) == ("CNL002", 5, None)
+    assert "receives 1 channel" in finding["message"] and "set in_channels" not in finding["message"]
     assert "(in torchvision.models.resnet, line " in finding["message"]
-    assert "the library's own layer" in finding["message"] and "set num_features" not in finding["message"]
+    assert "the library's own layer" in finding["message"]
 
 
 def test_fix_rewrites_the_head_in_the_users_file(tmp_path: Path) -> None:

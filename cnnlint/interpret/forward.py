@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnnlint.interpret import producers
 from cnnlint.interpret.multi import multi_output, with_indices
 from cnnlint.interpret.root_cause import repeated
 from cnnlint.interpret.values import UNKNOWN, BoundMethod, FuncVal, ModuleObj, TensorVal, TorchLayer
@@ -199,7 +200,13 @@ class Forward:
         if not isinstance(x, TensorVal):
             x = _unknown_tensor()
         layer.last_in = x.shape  # type: ignore[attr-defined]
-        return with_indices(layer.args, self.run_layer(interp, built, x, node, maybe=getattr(layer, "maybe", False)))
+        rec = self.recording
+        first = len(rec.steps) if rec is not None else 0
+        out = self.run_layer(interp, built, x, node, maybe=getattr(layer, "maybe", False))
+        if rec is not None and not interp.forking:
+            producers.point_at_producer(layer, x, rec.steps[first:])
+        out.producer = layer
+        return with_indices(layer.args, out)
 
     def run_layer(self, interp: Any, layer: Layer, x: TensorVal, node: Any, maybe: bool = False) -> TensorVal:
         """One engine step. ``maybe``: the layer was built where it may never have been (an unknown

@@ -171,7 +171,8 @@ class Session:
             # a layer another file builds: its findings say where (`` (in torchvision.models.resnet, line 197)``)
             call.library = module.path in self.imports.library_files
             whose = ": the library's own layer, so what reaches it is what to change" if call.library else ""
-            call.place = f" (in {module.dotted or os.path.basename(module.path)}, line {node.lineno}{whose})"
+            call.where = f"{module.dotted or os.path.basename(module.path)}, line {node.lineno}"
+            call.place = f" (in {call.where}{whose})"
         return call
 
     def module_call(self, interp: Any, mod: Any, node: Any) -> LayerCall:

@@ -59,6 +59,7 @@ class SourceCall(LayerCall):
         self._bound: tuple[str, dict[str, Any]] | None = None
         self.place = ""  # where another file builds it, for messages: `` (in torchvision.models.resnet, line 197)``
         self.library = False  # built by an installed library's code, which the user does not edit
+        self.where = ""  # ``torchvision.models.resnet, line 198``: the file and line that build it, if not this one
         self._span: Span | None = None
         self._callee: str | None = None
         self._code: str | None = None

@@ -279,6 +279,7 @@ class TensorVal:
     # with the wrong num_features passes its input on): torch never gets here, so nothing more is reported.
     tainted: bool = False
     mask: bool = False  # a bool tensor (a comparison's result): as an index it selects, it does not gather
+    producer: Any = None  # the torch layer whose output this is, when it is one's (``producers.py``)
 
 
 @dataclass(frozen=True)
