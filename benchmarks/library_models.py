@@ -124,6 +124,7 @@ def main() -> None:
         what = f"{len(names)} classification builders, through get_model"
     if options.names:
         names = options.names.split(",")
+        what = f"{len(names)} named models"
     with tempfile.TemporaryDirectory() as tmp:
         paths = {}
         for name in names:
