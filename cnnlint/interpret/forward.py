@@ -204,7 +204,7 @@ class Forward:
         first = len(rec.steps) if rec is not None else 0
         out = self.run_layer(interp, built, x, node, maybe=getattr(layer, "maybe", False))
         if rec is not None and not interp.forking:
-            producers.point_at_producer(layer, x, rec.steps[first:])
+            producers.point_at_producer(layer, x, rec.steps, first)
         out.producer = layer
         return with_indices(layer.args, out)
 

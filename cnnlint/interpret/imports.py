@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from cnnlint.interpret import fragments, libraries, stars
@@ -276,34 +277,31 @@ class Imports:
             module.library = module.reexporting = True  # its names are found where they are defined
             self.loaded[dotted] = module
             return module
-        if path in self.library_files and not self.in_library:
-            return self._load_library(path, dotted)
+        budget = self._library_budget() if path in self.library_files and not self.in_library else None
+        if budget is not None and self.library_work >= libraries.LIBRARY_WORK:
+            return None  # the library budget is spent: unknown, not loaded
         self.loading.add(dotted)
         try:
-            module = self._interpret(path, dotted)
+            with budget or contextlib.nullcontext():
+                module = self._interpret(path, dotted)
         finally:
             self.loading.discard(dotted)
         self.loaded[dotted] = module
         return module
 
-    def _load_library(self, path: str, dotted: str) -> ModuleNS | None:
-        """A library module's code runs on the library budget; the modules it imports, too."""
+    @contextlib.contextmanager
+    def _library_budget(self) -> Iterator[None]:
+        """A library module's code, and the modules it imports, run on the library's own budget."""
         session = self.session
-        if self.library_work >= libraries.LIBRARY_WORK:
-            return None  # spent: unknown, not loaded (a later file may read it)
         saved = session.work, session.max_work
         session.work, session.max_work = self.library_work, libraries.LIBRARY_WORK
         self.in_library = True
-        self.loading.add(dotted)
         try:
-            module = self._interpret(path, dotted)
+            yield
         finally:
-            self.loading.discard(dotted)
             self.in_library = False
             self.library_work = session.work
             session.work, session.max_work = saved
-        self.loaded[dotted] = module
-        return module
 
     def _interpret(self, path: str, dotted: str) -> ModuleNS | None:
         from cnnlint.interpret.limits import BudgetExceeded

@@ -23,8 +23,9 @@ _OUTPUT_ARG = {
 }
 
 
-def point_at_producer(layer: Any, x: Any, steps: list[Any]) -> None:
-    """Record on the step, for the report, the user's layer that a finding of ``layer`` is about."""
+def point_at_producer(layer: Any, x: Any, steps: list[Any], first: int) -> None:
+    """Record on the step, for the report, the user's layer that a finding of ``layer`` (in ``steps[first:]``)
+    is about. Asked after every layer run: what is not a library's layer returns at once."""
     call = getattr(layer.origin, "call", None)
     producer = getattr(x, "producer", None)
     if not getattr(call, "library", False) or producer is None or producer.spec is None:
@@ -35,7 +36,7 @@ def point_at_producer(layer: Any, x: Any, steps: list[Any]) -> None:
     out_arg = next((a for prefix, a in _OUTPUT_ARG.items() if producer.type_name.startswith(prefix)), None)
     if out_arg is None:
         return
-    for step in steps:
+    for step in steps[first:]:
         for finding in step.findings:
             fix = finding.fix
             if finding.code not in ("CNL001", "CNL002") or fix is None or producer.args.get(out_arg) != fix.value:
