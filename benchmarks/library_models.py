@@ -1,11 +1,13 @@
-"""Library models used from a script as users do (torchvision's builders, timm's create_model), against torch.
+"""Library models used from a script as users do (torchvision's builders, timm's create_model, smp), against torch.
 
-    python benchmarks/library_models.py [--library torchvision|timm] [--sample 100] [--jobs 2] [--names a,b]
+    python benchmarks/library_models.py [--library torchvision|timm|smp] [--sample 100] [--jobs 2] [--names a,b]
 
 For each torchvision classification builder (``list_models(module=torchvision.models)``), a script
 ``model = torchvision.models.get_model(NAME, weights=None, num_classes=10); out = model(x)``; for timm,
 ``timm.create_model(NAME, pretrained=True, num_classes=10)`` for an evenly spaced sample of
-``timm.list_models()`` at each one's pretrained config input size. Each script is checked by
+``timm.list_models()`` at each one's pretrained config input size; for segmentation_models_pytorch,
+``smp.ARCH(encoder_name=ENCODER, encoder_weights=None, classes=3)`` on a 2x3x256x256 batch for each
+of its architectures with each encoder of ``SMP_ENCODERS`` (names ``ARCH:ENCODER``). Each script is checked by
 ``cnnlint summary`` (which reads the installed library's source) and the model is run by torch on
 the meta device. Printed: how many are followed to the end, how many give torch's
 output shape, parameter count and MACs (``FlopCounterMode`` total / 2) exactly, and the
@@ -38,10 +40,33 @@ import torch
 model = timm.create_model("{name}", pretrained=True, num_classes=10)
 out = model(torch.randn(2, {c}, {h}, {w}))
 """
+SMP_SCRIPT = """import segmentation_models_pytorch as smp
+import torch
+
+model = smp.{arch}(encoder_name="{encoder}", encoder_weights=None, classes=3)
+out = model(torch.randn(2, {c}, {h}, {w}))
+"""
+SMP_ARCHITECTURES = (
+    "Unet",
+    "UnetPlusPlus",
+    "FPN",
+    "PSPNet",
+    "DeepLabV3",
+    "DeepLabV3Plus",
+    "Linknet",
+    "MAnet",
+    "PAN",
+    "UPerNet",
+    "Segformer",
+)
+# The encoder families users pick most: smp's own ResNet/EfficientNet/MobileNet ports, and a timm one.
+SMP_ENCODERS = ("resnet34", "resnet50", "efficientnet-b0", "mobilenet_v2", "tu-resnet18")
 SIZES = {"inception_v3": (3, 299, 299)}  # torchvision's; the rest at 224
 
 
 def _input(library: str, name: str) -> tuple[int, int, int]:
+    if library == "smp":
+        return (3, 256, 256)
     if library == "timm":
         import timm
 
@@ -51,6 +76,11 @@ def _input(library: str, name: str) -> tuple[int, int, int]:
 
 
 def _build(library: str, name: str) -> object:
+    if library == "smp":
+        import segmentation_models_pytorch as smp
+
+        arch, encoder = name.split(":")
+        return getattr(smp, arch)(encoder_name=encoder, encoder_weights=None, classes=3)
     if library == "timm":
         import timm
 
@@ -104,12 +134,18 @@ def cnnlint_summary(path: Path) -> tuple[dict | None, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--library", choices=("torchvision", "timm"), default="torchvision")
+    parser.add_argument("--library", choices=("torchvision", "timm", "smp"), default="torchvision")
     parser.add_argument("--sample", type=int, default=100, help="timm: this many architectures, evenly spaced")
     parser.add_argument("--names", default="", help="comma-separated model names (default: see --library)")
     options = parser.parse_args()
     sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
-    if options.library == "timm":
+    if options.library == "smp":
+        import segmentation_models_pytorch as package
+
+        names = [f"{arch}:{encoder}" for arch in SMP_ARCHITECTURES for encoder in SMP_ENCODERS]
+        script = SMP_SCRIPT
+        what = f"{len(SMP_ARCHITECTURES)} architectures x {len(SMP_ENCODERS)} encoders"
+    elif options.library == "timm":
         import timm as package
 
         every = package.list_models()
@@ -129,8 +165,9 @@ def main() -> None:
         paths = {}
         for name in names:
             c, h, w = _input(options.library, name)
-            paths[name] = Path(tmp) / f"{name.replace('.', '_')}.py"
-            paths[name].write_text(script.format(name=name, c=c, h=h, w=w))
+            paths[name] = Path(tmp) / f"{name.replace('.', '_').replace(':', '_').replace('-', '_')}.py"
+            arch, _, encoder = name.partition(":")
+            paths[name].write_text(script.format(name=name, arch=arch, encoder=encoder, c=c, h=h, w=w))
         with ThreadPoolExecutor(options.jobs) as pool:
             results = dict(zip(names, pool.map(lambda n: cnnlint_summary(paths[n]), names)))
     followed = exact = 0

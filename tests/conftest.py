@@ -83,6 +83,34 @@ def summary_model(path: Path | str, name: str, dims: str) -> dict:
     return found[0]
 
 
+WRAPPING_NET = """
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net(x)
+"""
+
+
+def assert_net_is_torchs(source: str, path: Path) -> None:
+    """``source`` binds ``net`` (torch imported, ``nn`` too); wrapped in a ``Net``, cnnlint's output shape and
+    parameter count for a (2, 4) input are torch's running the same file."""
+    import torch
+
+    path.write_text(source + WRAPPING_NET)
+    namespace: dict = {"__name__": "net"}
+    with torch.device("meta"):
+        exec(compile(source + WRAPPING_NET, str(path), "exec"), namespace)
+        net = namespace["Net"]()
+        expected = list(net(torch.empty(2, 4)).shape), sum(p.numel() for p in net.parameters())
+    model = summary_model(path, "Net", "2,4")
+    assert (model["output_shape"], model["total_params"]) == expected
+
+
 def torch_built(source: str, path: Path, name: str, dims: tuple[int, ...]) -> tuple[list[int], int]:
     """The truth for a model written as source: write it to ``path``, build ``name()`` with torch on the
     meta device and run it on ``dims``; (output shape, parameter count)."""

@@ -206,6 +206,64 @@ CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
 }
 
 
+# segmentation_models_pytorch: its encoders subclass torchvision's ResNet and wrap timm's features_only models
+SMP_CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
+    "smp_unet_grayscale": (
+        """
+        import segmentation_models_pytorch as smp
+        model = smp.Unet("resnet34", encoder_weights=None, in_channels=1, classes=3)
+        out = model(torch.randn(2, 1, 256, 256))
+        """,
+        None,
+    ),
+    "smp_unet_grayscale_batch_with_rgb_encoder": (
+        """
+        import segmentation_models_pytorch as smp
+        model = smp.Unet("resnet34", encoder_weights=None, in_channels=3, classes=2)
+        out = model(torch.randn(2, 1, 256, 256))
+        """,
+        (6, "CNL002"),  # the library's conv1 rejects it: said at the line that builds the model
+    ),
+    "smp_fpn_timm_encoder": (
+        """
+        import segmentation_models_pytorch as smp
+        model = smp.FPN(encoder_name="tu-resnet18", encoder_weights=None, classes=4)
+        out = model(torch.randn(2, 3, 320, 192))
+        """,
+        None,
+    ),
+    "smp_head_replaced_wrong": (
+        """
+        import segmentation_models_pytorch as smp
+        model = smp.Unet("resnet34", encoder_weights=None, classes=2)
+        model.segmentation_head[0] = nn.Conv2d(32, 5, kernel_size=3, padding=1)
+        out = model(torch.randn(2, 3, 256, 256))
+        """,
+        (7, "CNL002"),  # the decoder gives 16 channels
+    ),
+    "smp_encoder_with_own_head": (
+        """
+        import segmentation_models_pytorch as smp
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.encoder = smp.encoders.get_encoder("resnet50", in_channels=3, depth=5, weights=None)
+                self.head = nn.Conv2d(1024, 4, kernel_size=1)
+
+            def forward(self, x):
+                return self.head(self.encoder(x)[-1])
+
+        model = Net()
+        out = model(torch.randn(2, 3, 224, 224))
+        """,
+        (11, "CNL002"),  # the last feature map has 2048 channels
+    ),
+}
+if importlib.util.find_spec("segmentation_models_pytorch") is not None:
+    CASES.update(SMP_CASES)
+
+
 def _script(name: str) -> str:
     return HEADER + textwrap.dedent(CASES[name][0]).lstrip("\n")
 

@@ -12,7 +12,7 @@ import runpy
 from pathlib import Path
 
 import pytest
-from conftest import reported, summary_model
+from conftest import assert_net_is_torchs, reported, summary_model
 
 torch = pytest.importorskip("torch")
 
@@ -70,15 +70,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES)
 def test_construct_matches_python(tmp_path: Path, case: str) -> None:
-    path = tmp_path / "net.py"
-    source = PRELUDE + case + "\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-    source += "        self.net = net\n\n    def forward(self, x):\n        return self.net(x)\n"
-    path.write_text(source)
-    with torch.device("meta"):
-        net = runpy.run_path(str(path))["Net"]()
-        expected = list(net(torch.empty(2, 4)).shape), sum(p.numel() for p in net.parameters())
-    model = summary_model(path, "Net", "2,4")
-    assert (model["output_shape"], model["total_params"]) == expected
+    assert_net_is_torchs(PRELUDE + case, tmp_path / "net.py")
 
 
 def test_a_replaced_child_that_does_not_fit_is_found(tmp_path: Path) -> None:
@@ -123,24 +115,34 @@ class Net(nn.Module):
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "channels", "size"),
     [
-        "self.conv.stride = (1, 1)",  # the last-stride-1 trick of re-identification backbones
-        "self.conv.in_channels = 1; self.conv.weight = nn.Parameter(torch.zeros(8, 1, 3, 3))",  # patch_first_conv
+        ("self.conv.stride = (1, 1)", 3, 16),  # the last-stride-1 trick of re-identification backbones
+        # smp's patch_first_conv: the new weight's shape is what the forward reads
+        ("self.conv.in_channels = 1; self.conv.weight = nn.Parameter(torch.zeros(8, 1, 3, 3))", 1, 32),
+        ("self.conv.in_channels = 1", 3, 32),  # read by no forward: the weight still takes 3 channels
+        ("self.conv.weight = nn.Parameter(torch.zeros(8, 3, 5, 5)); self.conv.padding = (2, 2)", 3, 32),
     ],
 )
-def test_an_argument_set_after_the_layer_is_built_is_never_checked_as_built(tmp_path: Path, change: str) -> None:
+def test_an_argument_set_after_the_layer_is_built_is_read_as_torch_reads_it(
+    tmp_path: Path, change: str, channels: int, size: int
+) -> None:
     """torch's forward reads what was set: the layer as constructed would give a false error at fc."""
     path = tmp_path / "net.py"
     source = CHANGED_AFTER_BUILD.format(change=change)
     path.write_text(source)
-    channels = 1 if "in_channels" in change else 3
-    size = 16 if "stride" in change else 32
     with torch.device("meta"):
         net = runpy.run_path(str(path))["Net"]()
         out = net(torch.empty(2, channels, size, size))
     assert list(out.shape) == [2, 10]
     assert reported(path, "--input", f"Net=2,{channels},{size},{size}") == set()
-    if "stride" in change:  # a stride is bound again, as torch's forward reads it: followed to the end
-        model = summary_model(path, "Net", f"2,{channels},{size},{size}")
-        assert (model["output_shape"], model["total_params"]) == ([2, 10], sum(p.numel() for p in net.parameters()))
+    model = summary_model(path, "Net", f"2,{channels},{size},{size}")
+    assert (model["output_shape"], model["total_params"]) == ([2, 10], sum(p.numel() for p in net.parameters()))
+
+
+def test_a_new_weight_the_old_bias_does_not_fit_is_unknown(tmp_path: Path) -> None:
+    """Eight output channels' bias with a 16-channel weight: not modelled, so unknown and silent."""
+    path = tmp_path / "net.py"
+    path.write_text(CHANGED_AFTER_BUILD.format(change="self.conv.weight = nn.Parameter(torch.zeros(16, 3, 3, 3))"))
+    assert reported(path, "--input", "Net=2,3,32,32") == set()
+    assert summary_model(path, "Net", "2,3,32,32")["output_shape"] is None

@@ -79,13 +79,13 @@ class Assignments:
 
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
         if isinstance(owner, ModulesView):
-            if not isinstance(key, str) or self.forking:
+            if not isinstance(key, str) or self.branching:
                 owner.module.uncertain = True  # which child, or whether it changed at all, is not known
             else:
                 self.session.torch.register(self, owner.module, key, value, child=True)
         if isinstance(owner, DictVal):
             if _hashable(key):
-                if self.forking and key not in owner.items:
+                if self.branching and key not in owner.items:
                     owner.uncertain = True  # a key added in a branch that may not run: its length is unknown
                 self.write(owner.items, key, value)
             else:
@@ -96,13 +96,13 @@ class Assignments:
             items = self.iterate(value, None)
             known = all(b is None or (isinstance(b, int) and not isinstance(b, (bool, Sym))) for b in bounds)
             small = items is not None and len(owner.items) + len(items) <= limits.MAX_ELEMENTS
-            if known and small and not owner.uncertain and not self.forking:
+            if known and small and not owner.uncertain and not self.branching:
                 owner.items[key] = items
             else:
                 owner.uncertain = True
         elif isinstance(owner, ListVal):
             if isinstance(key, int) and not isinstance(key, bool) and -len(owner.items) <= key < len(owner.items):
-                if self.forking:
+                if self.branching:
                     owner.uncertain = True
                 owner.items[key] = value
             else:
@@ -111,7 +111,7 @@ class Assignments:
             self.session.torch.register(self, owner, key, value)
         elif isinstance(owner, ModuleObj) and _indexed_container(owner) and type(key) is int:
             # ``model.classifier[6] = nn.Linear(4096, 5)``: torch sets the child at that position (its name kept)
-            if owner.uncertain or self.forking or not -len(owner.items) <= key < len(owner.items):
+            if owner.uncertain or self.branching or not -len(owner.items) <= key < len(owner.items):
                 owner.uncertain = True
             else:
                 self.session.torch.register(self, owner, owner.keys[key], value, child=True)

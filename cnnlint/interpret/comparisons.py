@@ -121,6 +121,9 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
         else:
             return UNKNOWN
         return found if isinstance(op, ast.In) else not found
+    if isinstance(op, (ast.Eq, ast.NotEq)) and (isinstance(left, ListVal) or isinstance(right, ListVal)):
+        same = _lists_equal(interp, left, right)
+        return same if same is UNKNOWN or isinstance(op, ast.Eq) else not same
     fn = _CMPOPS.get(type(op))
     if fn is None:
         return UNKNOWN
@@ -144,3 +147,29 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
             eq = left is right or (isinstance(left, QualName) and left == right)
             return eq if isinstance(op, ast.Eq) else not eq
     return UNKNOWN
+
+
+_EQ = ast.Eq()
+
+
+def _lists_equal(interp: Any, left: Any, right: Any) -> Any:
+    """``[2, 4, 8] == [2 ** (i + 1) for i in range(3)]`` (smp's encoder reductions): item by item."""
+    if not (isinstance(left, ListVal) and isinstance(right, ListVal)):
+        other = right if isinstance(left, ListVal) else left
+        if other is None or (isinstance(other, (tuple, str, int, float)) and not isinstance(other, Sym)):
+            return False  # a list never equals a tuple, string or number
+        return UNKNOWN
+    if left is right:
+        return True
+    if left.uncertain or right.uncertain:
+        return UNKNOWN
+    if len(left.items) != len(right.items):
+        return False
+    same: Any = True
+    for a, b in zip(left.items, right.items):
+        outcome = compare(interp, _EQ, a, b)
+        if outcome is False:
+            return False
+        if outcome is not True:
+            same = UNKNOWN
+    return same

@@ -198,7 +198,7 @@ class Expressions:
 
     def _missing_key(self, owner: DictVal, key: Any) -> Any:
         """A missing key: a defaultdict stores and returns ``factory()``; a dict raises (unknown here)."""
-        if not isinstance(owner, DefaultDictVal) or owner.factory is None or self.forking:
+        if not isinstance(owner, DefaultDictVal) or owner.factory is None or self.branching:
             return UNKNOWN
         value = self.call(owner.factory, [], {}, None, None)
         self.write(owner.items, key, value)

@@ -42,6 +42,9 @@ class Recording:
     stops: int = 0
     reported: set[tuple[str, str, str]] = field(default_factory=set)  # errors by cause (``root_cause.py``)
     training: bool = True  # False: the code ran the model after ``.eval()``; training-only errors do not apply
+    # The code raised for certain (``raise``, a failing ``assert``): Python runs nothing after it, so what the
+    # interpreter still follows (a called function's raise returns unknown to its caller) finds nothing.
+    raised: bool = False
 
 
 class Forward:
@@ -222,16 +225,18 @@ class Forward:
         steps: list[Step] = []
         out = _step(layer, x.shape, rec.depth, rec.batched, steps)
         tainted = x.tainted
+        quiet = interp.forking or x.tainted or maybe or rec.raised
         for s in steps:
             if not rec.training and any(f.train_only for f in s.findings):
                 s.findings = [f for f in s.findings if not f.train_only]
             errors = [f for f in s.findings if f.code not in ("CNL100", "CNL003")]
-            if errors and not (interp.forking or x.tainted or maybe):
+            if errors and not quiet:
                 again = repeated(rec.reported, layer, errors, self.session.main.lines)
                 if again:  # not reported twice; the output is what it would be had it been
                     s.findings = [f for f in s.findings if f not in again]
-            if interp.forking or x.tainted or maybe:  # a branch that may not run, or after an error
-                s.findings = [f for f in s.findings if f.code in ("CNL100", "CNL003") and not interp.forking]
+            if quiet:  # a branch that may not run, after an error, or after the code raised
+                kept = () if interp.forking or rec.raised else ("CNL100", "CNL003")
+                s.findings = [f for f in s.findings if f.code in kept]
             elif any(f.passes_input for f in errors):
                 tainted = True  # the output is the input passed on, not fixed by the layer's arguments
             s.call_span = self.session.span_of(interp, node)  # type: ignore[attr-defined]
@@ -256,10 +261,12 @@ class Forward:
             return TorchLayer(None, {}, origin, name, note=f"unknown layer {name}")
         return UNKNOWN
 
-    def stop(self, interp: Any, node: Any, reason: str) -> None:
-        """Following stops at ``node`` (not in a scratch run, which records nothing)."""
+    def stop(self, interp: Any, node: Any, reason: str, raised: bool = False) -> None:
+        """Following stops at ``node`` (not in a scratch run, which records nothing); ``raised``: for certain."""
         if self.recording is not None and not self.recording.scratch:
-            self._stop(interp, node, None, reason)
+            if not self.recording.raised:
+                self._stop(interp, node, None, reason)
+            self.recording.raised = self.recording.raised or raised
 
     def _stop(self, interp: Any, node: Any, obj: Any, reason: str, in_shape: Shape | None = None) -> None:
         rec = self.recording
@@ -276,7 +283,7 @@ class Forward:
 
     def op_error(self, interp: Any, err: ShapeError, node: Any, name: str) -> None:
         rec = self.recording
-        if rec is None or interp.forking:
+        if rec is None or interp.forking or rec.raised:
             return
         origin = self.session.op_call(interp, node, None, name)
         step = Step(Layer(None, origin=origin, note=name), rec.depth, Shape.unknown(), Shape.unknown())
@@ -290,7 +297,7 @@ class Forward:
     def note(self, interp: Any, finding: Finding, node: Any, name: str) -> None:
         """A warning at an operation that does not stop following (a discarded ``x.view(...)``)."""
         rec = self.recording
-        if rec is None or rec.scratch or interp.forking:
+        if rec is None or rec.scratch or interp.forking or rec.raised:
             return
         origin = self.session.op_call(interp, node, None, name)
         step = Step(Layer(None, origin=origin, note=name), rec.depth, Shape.unknown(), Shape.unknown())

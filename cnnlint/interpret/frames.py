@@ -29,12 +29,16 @@ class Frame:
 
 
 class WriteLog:
-    """Writes made during one branch: (container, key, old value) in order."""
+    """Writes made during one branch: (container, key, old value) in order.
 
-    __slots__ = ("entries",)
+    ``branch``: False for a ``try`` body, which runs whole unless it raises: its changes to lists,
+    dicts and containers stay certain, unlike those of a branch that may not run at all."""
 
-    def __init__(self) -> None:
+    __slots__ = ("branch", "entries")
+
+    def __init__(self, branch: bool = True) -> None:
         self.entries: list[tuple[Any, Any, Any]] = []
+        self.branch = branch
 
     def record(self, container: dict[str, Any], key: Any, old: Any) -> None:
         self.entries.append((container, key, old))

@@ -330,12 +330,14 @@ class Imports:
         # A module's own code is certain whatever branch first needed it: a fork must not undo its globals.
         saved_logs, interp.logs = interp.logs, []
         saved_catching, interp.catching = interp.catching, 0  # the importer's ``try`` does not reach in here
+        saved_catching_import, interp.catching_import = interp.catching_import, 0
         try:
             with contextlib.suppress(BudgetExceeded, RecursionError):  # what was bound until then stays known
                 interp.run_module(tree, module)
         finally:
             interp.logs = saved_logs
             interp.catching = saved_catching
+            interp.catching_import = saved_catching_import
         return module
 
 

@@ -2,17 +2,22 @@
 
 Re-identification backbones set ``model.layer4[0].conv2.stride = (1, 1)`` (the last stride 1);
 segmentation_models_pytorch's ``patch_first_conv`` sets ``conv.in_channels = 1`` with a new weight.
-Torch's forward reads the attributes, not the constructor's arguments: a convolution's or pooling's
-stride, padding and dilation set afterwards are bound again, as if given to the constructor (the
-parameters do not change), and ``bias = None`` is ``bias=False``; any other argument, or the weight
-or a new bias, set afterwards makes the layer unknown, never checked against arguments it no longer has.
+Torch's forward reads the attributes, not the constructor's arguments:
+- a convolution's or pooling's stride, padding and dilation set afterwards are bound again, as if given
+  to the constructor (the parameters do not change), and ``bias = None`` is ``bias=False``;
+- the channel and feature counts of convolutions, Linear and BatchNorm are read by no forward (the
+  weight is): setting them changes nothing but what reading them back gives;
+- a new weight of known shape on a convolution or Linear binds the sizes it implies (in and out
+  channels, kernel size), as a layer built with that weight would have;
+- any other argument, or a weight or bias of unknown or inconsistent shape, set afterwards makes the layer
+  unknown, never checked against arguments it no longer has.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret.values import TorchLayer, is_plain
+from cnnlint.interpret.values import TensorVal, TorchLayer, is_plain
 from cnnlint.shapes.spec import Layer, ShapeError, bind
 
 # Arguments whose change after construction changes no shape or parameter count.
@@ -20,6 +25,17 @@ NO_SHAPE_EFFECT = frozenset({"inplace", "eps", "momentum", "p", "negative_slope"
 # Read by the forward of these layers, and not by their parameters' shapes: bound again when set.
 REBOUND = frozenset({"stride", "padding", "dilation"})
 _WINDOWED = ("Conv", "LazyConv", "MaxPool", "AvgPool")
+# Sizes these layers' forward never reads (torch 2.13's Conv*/ConvTranspose*/Linear/BatchNorm* read the
+# weight and the running statistics instead). Not InstanceNorm's: its forward compares num_features.
+DESCRIPTIVE = {
+    **dict.fromkeys(
+        ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"),
+        frozenset({"in_channels", "out_channels"}),
+    ),
+    "Linear": frozenset({"in_features", "out_features"}),
+    **dict.fromkeys(("BatchNorm1d", "BatchNorm2d", "BatchNorm3d"), frozenset({"num_features"})),
+}
+_WEIGHT_RANK = {"Conv1d": 3, "Conv2d": 4, "Conv3d": 5, "Linear": 2}
 
 
 def attribute_set(interp: Any, layer: TorchLayer, name: str, value: Any) -> None:
@@ -28,7 +44,11 @@ def attribute_set(interp: Any, layer: TorchLayer, name: str, value: Any) -> None
         return
     if name not in ("weight", "bias") and not any(p.name == name for p in spec.params):
         return  # an attribute of the code's own (``stage.do_output = True``): read back as written
-    if not interp.forking:
+    if name in DESCRIPTIVE.get(layer.type_name, ()):
+        return  # read back as written; the weight still decides
+    if not interp.branching:
+        if name == "weight" and _reweigh(layer, value):
+            return
         if name in REBOUND and layer.type_name.startswith(_WINDOWED) and _sizes(value) and _rebind(layer, name, value):
             return
         # ``self.bias = None`` (timm's LayerNorm2dNoBias): torch drops the parameter, as ``bias=False`` would
@@ -42,6 +62,31 @@ def _sizes(value: Any) -> bool:
     """A known int, string (``padding="same"``) or tuple of them: what the constructor would take."""
     items = value if isinstance(value, tuple) else (value,)
     return all(is_plain(v) and not isinstance(v, bool) and v is not None for v in items)
+
+
+def _reweigh(layer: TorchLayer, weight: Any) -> bool:
+    """``conv.weight = nn.Parameter(torch.Tensor(64, 1, 7, 7))``: the sizes the new weight implies."""
+    rank = _WEIGHT_RANK.get(layer.type_name)
+    shape = weight.shape if isinstance(weight, TensorVal) and weight.param else None  # (torch refuses a tensor)
+    if rank is None or shape is None or len(shape) != rank or not all(_count(d) for d in shape):
+        return False
+    if layer.type_name == "Linear":
+        sizes: dict[str, Any] = {"in_features": shape[1], "out_features": shape[0]}
+        has_bias = layer.args.get("bias", True)
+    else:
+        groups = layer.args.get("groups", 1)
+        if not _count(groups):
+            return False
+        sizes = {"in_channels": shape[1] * groups, "out_channels": shape[0], "kernel_size": tuple(shape[2:])}
+        has_bias = layer.args.get("bias", True)
+    out = "out_features" if layer.type_name == "Linear" else "out_channels"
+    if has_bias is not False and sizes[out] != layer.args.get(out):
+        return False  # the old bias no longer fits: torch's forward would refuse it, a case not modelled
+    return all(_rebind(layer, key, value) for key, value in sizes.items())
+
+
+def _count(value: Any) -> bool:
+    return type(value) is int and value > 0
 
 
 def _rebind(layer: TorchLayer, name: str, value: Any) -> bool:

@@ -19,10 +19,9 @@ import re
 import sys
 from typing import Any
 
-# Packages of model definitions whose released code is checked against torch: torchvision and timm by
-# benchmarks/library_models.py and realworld.py, pytorchcv, pretrainedmodels, resnest and geffnet by
-# benchmarks/zoo.py, efficientnet_pytorch and vit_pytorch by hand. Not segmentation_models_pytorch 0.6:
-# its models read 84 files (0.3 s) and stop at its Conv2dReLU blocks.
+# Packages of model definitions whose released code is checked against torch: torchvision, timm and
+# segmentation_models_pytorch by benchmarks/library_models.py (and realworld.py), pytorchcv,
+# pretrainedmodels, resnest and geffnet by benchmarks/zoo.py, efficientnet_pytorch and vit_pytorch by hand.
 LIBRARIES = frozenset(
     {
         "torchvision",
@@ -33,6 +32,7 @@ LIBRARIES = frozenset(
         "pytorchcv",
         "vit_pytorch",
         "efficientnet_pytorch",
+        "segmentation_models_pytorch",
     }
 )
 
@@ -94,6 +94,50 @@ def _definitions(directory: str, package: str) -> dict[str, tuple[str, ...]]:
             for match in _TOP_LEVEL.finditer(text):
                 found.setdefault(match.group(1) or match.group(2), []).append(dotted)
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+@functools.cache
+def absent(top: str) -> tuple[str, ...]:
+    """The paths whose absence makes ``import top`` fail where the libraries are read from, or () when
+    it may succeed there. A library's optional import (segmentation_models_pytorch's ``try: from
+    inplace_abn import InPlaceABN / except ImportError: InPlaceABN = None``) takes the branch Python takes
+    in that environment. Anything that may provide the module counts as present: the standard library,
+    a directory, a source or extension file, a directory a ``.pth`` file adds that has one, or a
+    ``.pth`` file or editable-install finder naming it."""
+    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
+        return ()
+    directories = [*search_paths(), *(p for p in sys.path if p and os.path.isdir(p))]
+    probes: list[str] = []
+    for directory in dict.fromkeys(os.path.abspath(d) for d in directories):
+        if _provides(directory, top):
+            return ()
+        for pth in glob.glob(os.path.join(glob.escape(directory), "*.pth")):
+            text = _read(pth)
+            if text is None or top in text:
+                return ()
+            for line in text.splitlines():
+                added = os.path.join(directory, line.strip())
+                if line.strip() and not line.startswith(("#", "import")) and _provides(added, top):
+                    return ()
+        for finder in glob.glob(os.path.join(glob.escape(directory), "__editable__*finder.py")):
+            text = _read(finder)
+            if text is None or repr(top) in text:
+                return ()
+        probes.extend((os.path.join(directory, top), os.path.join(directory, top + ".py")))
+    return tuple(probes)
+
+
+def _provides(directory: str, top: str) -> bool:
+    stem = os.path.join(directory, top)
+    return os.path.exists(stem) or bool(glob.glob(glob.escape(stem) + ".*"))
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def defining_module(directory: str, package: str, name: str) -> str | None:

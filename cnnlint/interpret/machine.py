@@ -68,6 +68,7 @@ class Interpreter(Statements, Assignments, Loops, Expressions):
         self.logs: list[WriteLog] = []
         self.module: ModuleNS | None = None  # the file whose code is running
         self.catching = 0  # enclosing ``try`` statements whose handlers catch a TypeError
+        self.catching_import = 0  # ... and an ImportError
         self.unwrapping: set[int] = set()  # functions called through their decorator's wrapper, now running it
 
     # ------------------------------------------------------------------ writes
@@ -82,7 +83,13 @@ class Interpreter(Statements, Assignments, Loops, Expressions):
 
     @property
     def forking(self) -> bool:
+        """In a branch that may not run, or a ``try`` body: findings are not certain."""
         return bool(self.logs)
+
+    @property
+    def branching(self) -> bool:
+        """In a branch that may not run: a change to a list, dict or container makes its contents uncertain."""
+        return any(log.branch for log in self.logs)
 
     def taint(self, value: Any) -> None:
         """A container changed where the interpreter cannot say how: its items become unknown."""

@@ -143,7 +143,7 @@ class ModuleAPI:
         sequential = obj.kind in CONTAINERS or (obj.cls is not None and obj.cls.torch_base() in CONTAINERS)
         if sequential and (child or is_module(value) or value is UNKNOWN or value is None):
             if name not in obj.attrs or name not in obj.keys:  # (attrs first: a dict, so no quadratic scan)
-                if interp.forking:
+                if interp.branching:
                     obj.uncertain = True
                 obj.keys.append(name)
                 obj.items.append(value)
@@ -158,7 +158,7 @@ class ModuleAPI:
 
     def extend_container(self, interp: Any, container: ModuleObj, operand: Any, frame: Any) -> None:
         items = interp.iterate(operand, frame)
-        if items is None or interp.forking:
+        if items is None or interp.branching:
             container.uncertain = True
             if items is None:
                 return
@@ -224,7 +224,7 @@ class ModuleAPI:
         ModuleDict only drops the key. Anything else (an index torch would refuse, a branch that may not
         run) leaves the children uncertain.
         """
-        names = None if obj.uncertain or interp.forking else _deleted_names(obj, key)
+        names = None if obj.uncertain or interp.branching else _deleted_names(obj, key)
         if names is None:
             obj.uncertain = True
             return
@@ -282,7 +282,7 @@ class ModuleAPI:
             obj.unread_names = True  # type: ignore[attr-defined]  # hasattr cannot rule a name out
             return None
         if name == "append" and args:
-            if interp.forking:
+            if interp.branching:
                 obj.uncertain = True
             self.register(interp, obj, str(len(obj.items)), args[0], child=True)
             return obj
@@ -305,7 +305,7 @@ class ModuleAPI:
                 self.register(interp, obj, key, value, child=True)
             return None
         if name == "insert" and len(args) == 2 and isinstance(args[0], int):
-            if obj.uncertain or interp.forking:
+            if obj.uncertain or interp.branching:
                 obj.uncertain = True
                 return None
             obj.items.insert(args[0], args[1])

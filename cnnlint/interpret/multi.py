@@ -74,7 +74,7 @@ def _attention(forward: Any, interp: Any, layer: TorchLayer, args: list, kwargs:
             layer.args, q.shape, k.shape, v.shape, need_weights is not False, average is not False
         )
     except ShapeError as err:
-        if not interp.forking and not q.tainted:
+        if not interp.forking and not q.tainted and not rec.raised:
             step.findings.append(err.finding)
         step.stopped = True
         return unknown

@@ -49,24 +49,24 @@ def product(items: list[Any] | None) -> Any:
 
 def list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
     if name == "append" and len(args) == 1:
-        if interp.forking:
+        if interp.branching:
             obj.uncertain = True
         obj.items.append(args[0])
         return None
     if name == "extend" and len(args) == 1:
         items = interp.iterate(args[0], None)
-        if items is None or interp.forking:
+        if items is None or interp.branching:
             obj.uncertain = True
         if items is not None:
             obj.items.extend(items)
         return None
     if name == "insert" and len(args) == 2 and isinstance(args[0], int):
-        if interp.forking:
+        if interp.branching:
             obj.uncertain = True
         obj.items.insert(args[0], args[1])
         return None
     if name == "pop":
-        if obj.uncertain or interp.forking or not obj.items:
+        if obj.uncertain or interp.branching or not obj.items:
             obj.uncertain = True
             return UNKNOWN
         index = args[0] if args else -1
@@ -95,14 +95,14 @@ def list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
 
 def _deque_left(interp: Any, obj: DequeVal, name: str, args: list[Any]) -> Any:
     if name == "popleft":
-        if obj.uncertain or interp.forking or not obj.items or args:
+        if obj.uncertain or interp.branching or not obj.items or args:
             obj.uncertain = True
             return UNKNOWN
         return obj.items.pop(0)
     items = [args[0]] if name == "appendleft" and len(args) == 1 else None
     if name == "extendleft" and len(args) == 1:
         items = interp.iterate(args[0], None)
-    if items is None or interp.forking:
+    if items is None or interp.branching:
         obj.uncertain = True
     if items is not None:
         obj.items[:0] = reversed(items)

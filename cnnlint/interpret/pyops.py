@@ -43,11 +43,17 @@ class CaughtTypeError(Exception):  # noqa: N818 - a signal, not an error of cnnl
     made inside a ``try`` whose ``except`` catches it: Python leaves the ``try`` body there."""
 
 
+class MissingModule(Exception):  # noqa: N818 - a signal, not an error of cnnlint
+    """A library's ``import`` of a module absent where the library is installed, inside a ``try`` whose
+    ``except`` catches the ImportError: Python leaves the ``try`` body there."""
+
+
 # A product of more symbols than this is unknown: no real shape multiplies a batch by itself that often.
 MAX_SYMBOLS = 4
 
 # The exceptions whose handlers catch a TypeError.
 CATCHES_TYPE_ERROR = frozenset({"TypeError", "Exception", "BaseException"})
+CATCHES_IMPORT_ERROR = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 _BINOPS: dict[type, Any] = {
     ast.Add: operator.add,

@@ -55,19 +55,19 @@ def _add(target: SetVal, item: Any) -> None:
 def set_method(interp: Any, obj: SetVal, name: str, args: list[Any]) -> Any:
     """A set's methods; one the interpreter does not model leaves the set unknown."""
     if name == "add" and len(args) == 1:
-        if interp.forking:
+        if interp.branching:
             obj.uncertain = True
         _add(obj, args[0])
         return None
     if name == "update" and args:
         for arg in args:
             items = interp.iterate(arg, None)
-            if items is None or interp.forking:
+            if items is None or interp.branching:
                 obj.uncertain = True
             for item in items or ():
                 _add(obj, item)
         return None
-    if name in ("remove", "discard") and len(args) == 1 and not obj.uncertain and not interp.forking:
+    if name in ("remove", "discard") and len(args) == 1 and not obj.uncertain and not interp.branching:
         outcomes = [equal(args[0], x) for x in obj.items]
         if any(o is UNKNOWN for o in outcomes):
             obj.uncertain = True

@@ -8,16 +8,19 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import enums, limits, tensor_values
+from cnnlint.interpret import enums, libraries, limits, tensor_values
 from cnnlint.interpret.branch_steps import join_steps
 from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
+from cnnlint.interpret.imports import KNOWN_ROOTS
 from cnnlint.interpret.pyops import (
     _STMT,
     BREAK,
+    CATCHES_IMPORT_ERROR,
     CATCHES_TYPE_ERROR,
     CONTINUE,
     RAISE,
     CaughtTypeError,
+    MissingModule,
     _hashable,
     _load,
     _Signal,
@@ -103,7 +106,7 @@ class Statements:
             if items is None or current.uncertain:
                 current.uncertain = True
             else:
-                if self.forking:
+                if self.branching:
                     current.uncertain = True
                 current.items.extend(items)
             return
@@ -181,7 +184,9 @@ class Statements:
         if not self.forking:  # reached for certain (no unknown branch, no ``try``): the model stops here
             raised = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
             name = raised.id if isinstance(raised, ast.Name) else getattr(raised, "attr", "an exception")
-            self.session.forward.stop(self, stmt, f"shape following stops here: the code raises {name} at this input")
+            self.session.forward.stop(
+                self, stmt, f"shape following stops here: the code raises {name} at this input", raised=True
+            )
         return RAISE
 
     def _s_Assert(self, stmt: ast.Assert, frame: Frame) -> _Signal | None:
@@ -189,7 +194,8 @@ class Statements:
         if cond is False:
             if not self.forking:  # ``assert H == self.img_size`` at another size: torch stops here too
                 test = self.session.text_of(self, stmt.test)
-                self.session.forward.stop(self, stmt, f"shape following stops here: assert {test} fails at this input")
+                reason = f"shape following stops here: assert {test} fails at this input"
+                self.session.forward.stop(self, stmt, reason, raised=True)
                 if self.session.forward.recording is not None:
                     self.session.size_hints.update(self._compared_ints(stmt.test, frame))
             return RAISE
@@ -282,6 +288,7 @@ class Statements:
 
     def _s_Import(self, stmt: ast.Import, frame: Frame) -> None:
         for alias in stmt.names:
+            self._absent_in_library(alias.name, frame)
             if alias.asname:
                 self.write(frame.locals, alias.asname, self.session.imports.module_value(alias.name, frame.module))
             else:
@@ -290,6 +297,8 @@ class Statements:
 
     def _s_ImportFrom(self, stmt: ast.ImportFrom, frame: Frame) -> None:
         base = self.session.imports.absolute(stmt.module, stmt.level, frame.module)
+        if stmt.level == 0 and stmt.module:
+            self._absent_in_library(stmt.module, frame)
         for alias in stmt.names:
             if alias.name == "*":
                 for name, value in self.session.imports.star(base, frame.module).items():
@@ -297,6 +306,18 @@ class Statements:
                 continue
             value = self.session.imports.from_value(base, alias.name, frame.module)
             self.write(frame.locals, alias.asname or alias.name, value)
+
+    def _absent_in_library(self, dotted: str, frame: Frame) -> None:
+        """A library's optional import, caught by its ``try``, of a module not installed beside it."""
+        if not self.catching_import or not frame.module.library:
+            return
+        top = dotted.split(".", 1)[0]
+        if top in KNOWN_ROOTS or self.session.imports.find(top) is not None:
+            return
+        probes = libraries.absent(top)
+        if probes:
+            self.session.dependencies.update(probes)  # installing it later changes the answer
+            raise MissingModule
 
     def _s_With(self, stmt: ast.With, frame: Frame) -> _Signal | None:
         for item in stmt.items:
@@ -309,20 +330,28 @@ class Statements:
 
     def _s_Try(self, stmt: ast.Try, frame: Frame) -> _Signal | None:
         handler = stmt.handlers[0] if stmt.handlers else None
-        type_error = next((h for h in stmt.handlers if _catches_type_error(h)), None)
+        type_error = next((h for h in stmt.handlers if _catches(h, CATCHES_TYPE_ERROR)), None)
+        import_error = next((h for h in stmt.handlers if _catches(h, CATCHES_IMPORT_ERROR)), None)
         if stmt.handlers:
-            # What the body builds may raise and be caught (``except TypeError:``): nothing in it is certain.
-            log = WriteLog()
+            # What the body builds may raise and be caught (``except TypeError:``): its findings are not
+            # certain. Its effects are kept as written, as for any code: an exception not modelled is not guessed.
+            log = WriteLog(branch=False)
             self.logs.append(log)
             self.catching += type_error is not None
+            self.catching_import += import_error is not None
             try:
                 signal = self.exec_block(stmt.body, frame)
             except CaughtTypeError:
                 if type_error is None:
                     raise
                 signal, handler = RAISE, type_error  # torch rejected a call: Python runs this handler
+            except MissingModule:
+                if import_error is None:
+                    raise
+                signal, handler = RAISE, import_error  # the import failed: Python runs this handler
             finally:
                 self.catching -= type_error is not None
+                self.catching_import -= import_error is not None
                 self.logs.pop()
                 if self.logs:
                     self.logs[-1].entries.extend(log.entries)
@@ -354,7 +383,7 @@ class Statements:
                     owner.module.uncertain = True  # ``del model._modules[name]``: not modelled
                 if isinstance(owner, DictVal) and not owner.uncertain and _hashable(key) and key in owner.items:
                     self.write(owner.items, key, MISSING)  # ``del return_layers[name]`` (torchvision's getter)
-                    if self.forking:
+                    if self.branching:
                         owner.uncertain = True  # deleted in a branch that may not run
                 elif isinstance(owner, ModuleObj):
                     self.session.torch.module_delitem(self, owner, key)  # ``del backbone[-1]``
@@ -367,9 +396,9 @@ class Statements:
     _s_Nonlocal = _s_Global
 
 
-def _catches_type_error(handler: ast.ExceptHandler) -> bool:
+def _catches(handler: ast.ExceptHandler, catching: frozenset[str]) -> bool:
     """``except:``, ``except TypeError``, ``except (ValueError, TypeError) as e``, ``except Exception``."""
     if handler.type is None:
         return True
     names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any((n.id if isinstance(n, ast.Name) else getattr(n, "attr", None)) in CATCHES_TYPE_ERROR for n in names)
+    return any((n.id if isinstance(n, ast.Name) else getattr(n, "attr", None)) in catching for n in names)

@@ -54,6 +54,17 @@ def _ntuple(interp: Any, n: int, args: list, kwargs: dict) -> Any:
     return (value,) * n
 
 
+# Questions about export and compilation that eager execution, which the checks follow, answers False.
+NOT_EAGER = frozenset(
+    {
+        "torch.onnx.is_in_onnx_export",
+        "torch.compiler.is_compiling",
+        "torch.compiler.is_dynamo_compiling",
+        "torch.compiler.is_exporting",
+        "torch._dynamo.is_compiling",
+        "torch.fx._symbolic_trace.is_fx_tracing",
+    }
+)
 _TAKES_TENSORS = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack"})
 
 
@@ -124,6 +135,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         if short == "trace" and len(args) >= 2:
             session.observe_input(args[0], args[1], node)
         return UNKNOWN
+    if name in NOT_EAGER:
+        return False
     if name == "torch.onnx.export" and len(args) >= 2:
         session.observe_input(args[0], args[1], node)
         return None
