@@ -208,4 +208,69 @@ class Head(nn.Module):
 """,
         ),
     ),
+    Rule(
+        "CNL014",
+        "input-rejected",
+        "error",
+        "the model's own code raises for the input it is given: a `raise` or a failing `assert` / "
+        "`torch._assert` reached for certain",
+        why=(
+            "Models check their input before any layer sees it: timm's ViT asserts `Input height (256) doesn't "
+            "match model (224)`, segmentation_models_pytorch raises when the size does not divide by the "
+            "encoder's stride. cnnlint follows those checks with the declared (or fed) input; one that fails "
+            "for certain is the error torch would stop at, with the code's own message. A check whose outcome "
+            "depends on something unknown says nothing, and no check is judged at a size nobody gave."
+        ),
+        example="assert H == self.img_size, 'input size'  # input (2, 3, 224, 224), img_size 32",
+        use_instead="Give the model the size it was built for, or build it for yours (`img_size=224`).",
+        valid=(
+            """import torch.nn as nn
+
+
+# cnnlint: input=(2, 3, 32, 32)
+class Embed(nn.Module):
+    def __init__(self, img_size=32):
+        super().__init__()
+        self.img_size = img_size
+        self.proj = nn.Conv2d(3, 8, 4, 4)
+
+    def forward(self, x):
+        B, C, H, W = x.shape
+        assert H == self.img_size and W == self.img_size, "input size"
+        return self.proj(x).flatten(1)
+""",
+        ),
+        invalid=(
+            """import torch.nn as nn
+
+
+# cnnlint: input=(2, 3, 224, 224)
+class Embed(nn.Module):
+    def __init__(self, img_size=32):
+        super().__init__()
+        self.img_size = img_size
+        self.proj = nn.Conv2d(3, 8, 4, 4)
+
+    def forward(self, x):
+        B, C, H, W = x.shape
+        assert H == self.img_size and W == self.img_size, "input size"  # error: CNL014
+        return self.proj(x).flatten(1)
+""",
+            """import torch.nn as nn
+
+
+# cnnlint: input=(2, 3, 30, 30)
+class Patches(nn.Module):
+    def __init__(self, patch=4):
+        super().__init__()
+        self.patch = patch
+        self.proj = nn.Conv2d(3, 8, patch, patch)
+
+    def forward(self, x):
+        if x.shape[-1] % self.patch:
+            raise ValueError(f"the width {x.shape[-1]} does not divide by {self.patch}")  # error: CNL014
+        return self.proj(x)
+""",
+        ),
+    ),
 )

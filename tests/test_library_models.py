@@ -206,6 +206,15 @@ CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
 }
 
 
+CASES["timm_vit_at_another_size"] = (
+    """
+    import timm
+    model = timm.create_model("vit_small_patch16_224", pretrained=True, num_classes=10)
+    out = model(torch.randn(2, 3, 256, 256))
+    """,
+    (6, "CNL014"),  # timm's PatchEmbed asserts the size it was built for
+)
+
 # segmentation_models_pytorch: its encoders subclass torchvision's ResNet and wrap timm's features_only models
 SMP_CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
     "smp_unet_grayscale": (
@@ -231,6 +240,14 @@ SMP_CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
         out = model(torch.randn(2, 3, 320, 192))
         """,
         None,
+    ),
+    "smp_fpn_size_not_divisible": (
+        """
+        import segmentation_models_pytorch as smp
+        model = smp.FPN(encoder_name="resnet18", encoder_weights=None, classes=4)
+        out = model(torch.randn(2, 3, 250, 250))
+        """,
+        (6, "CNL014"),  # smp's check_input_shape raises before the encoder runs
     ),
     "smp_head_replaced_wrong": (
         """
@@ -335,6 +352,16 @@ def test_a_finding_inside_the_library_says_where() -> None:
     assert "receives 1 channel" in finding["message"] and "set in_channels" not in finding["message"]
     assert "(in torchvision.models.resnet, line " in finding["message"]
     assert "the library's own layer" in finding["message"]
+
+
+def test_a_library_check_that_rejects_the_input_says_why() -> None:
+    """timm's ViT asserts its input size: CNL014 at the line that builds the model, with timm's own message."""
+    text = _script("timm_vit_at_another_size")
+    result = run_cli("check", "--output-format", "json", "--stdin-filename", "net.py", "-", input=text)
+    (finding,) = result.json()
+    assert (finding["code"], finding["location"]["row"]) == ("CNL014", 6)
+    assert "fails at this input: Input height (256) doesn't match model (224)." in finding["message"]
+    assert "(in timm.layers.patch_embed, line " in finding["message"]
 
 
 def test_fix_rewrites_the_head_in_the_users_file(tmp_path: Path) -> None:

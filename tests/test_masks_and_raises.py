@@ -148,14 +148,16 @@ class Net(nn.Module):
 """
 
 
-def test_a_raise_reached_for_certain_says_where_following_stops(tmp_path: Path) -> None:
+def test_a_raise_reached_for_certain_at_the_given_input_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "raises.py"
     path.write_text(RAISES)
     namespace: dict = {}
     exec(compile(RAISES, str(path), "exec"), namespace)
     with pytest.raises(ValueError):
         namespace["Net"]()(torch.zeros(2, 6))
-    message = "shape following stops here: the code raises ValueError at this input"
-    assert findings(path, "--input", "Net=2,6") == [(13, "CNL100", message)]
+    message = "the code raises ValueError at this input: the size must divide by the cell"
+    assert findings(path, "--input", "Net=2,6") == [(13, "CNL014", message)]
     # where the condition is unknown (the size is symbolic), the raise may not happen: nothing is said
     assert reported(path, "--show-info", "--input", "Net=2,W") == set()
+    # nor at the sizes the input search tries when nobody gave one: a size the code refuses is not accepted
+    assert {code for _, code in reported(path)} <= {"CNL100"}

@@ -200,8 +200,8 @@ out = model(torch.zeros(2, 3, {size}, {size}))
 
 
 def test_an_assert_that_fails_at_the_input_says_so_where_it_is_written(tmp_path: Path) -> None:
-    """Torch raises AssertionError at 224 (the model takes 32): following stops at the assert, which says so;
-    at 32 nothing is said."""
+    """Torch raises AssertionError at 224 (the model takes 32): following stops at the assert, which says so
+    (CNL014); at 32 nothing is said."""
     import runpy
 
     import pytest
@@ -212,9 +212,8 @@ def test_an_assert_that_fails_at_the_input_says_so_where_it_is_written(tmp_path:
     with pytest.raises(AssertionError):
         runpy.run_path(str(path))
     row = next(i for i, line in enumerate(ASSERTED.splitlines(), 1) if line.strip().startswith("assert"))
-    notes = [(r, m) for r, code, m in findings(path) if code == "CNL100"]
-    said = "shape following stops here: assert H == self.img_size and W == self.img_size fails at this input"
-    assert (row, said) in notes
+    said = "assert H == self.img_size and W == self.img_size fails at this input: input size"
+    assert findings(path) == [(row, "CNL014", said)]  # the code feeds 224: an error, said where torch stops
     path.write_text(ASSERTED.format(size=32))
     runpy.run_path(str(path))
     assert findings(path) == []

@@ -59,6 +59,8 @@ def _follow_one(found: Interpreted, c: Candidate) -> None:
         steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
         out = UNKNOWN
     steps = _unwrap_root(steps, c.obj)
+    if dims is not None:
+        _rejected_input(steps)
     if dims is not None and all(isinstance(d, (int, str)) for d in dims):
         _say_where_dims_were_lost(steps)
     inside = submodules(c.obj)
@@ -79,6 +81,16 @@ def _follow_one(found: Interpreted, c: Candidate) -> None:
     symbolic = found.per_sample and dims and isinstance(dims[0], str)
     per_sample = _per_sample(session, c, dims, len(steps)) if symbolic else None
     found.models.append((c.model, Trace(steps, output), params, per_sample, outputs))
+
+
+def _rejected_input(steps: list[Step]) -> None:
+    """The model's code raises for certain at the input it was given (timm's ``_assert(H == self.img_size[0])``
+    at 256 for a 224 ViT): torch never gets past it, so it is an error (CNL014). Never at a size nobody
+    gave: the input search tries sizes, and a size the code refuses is only not accepted."""
+    for s in steps:
+        said = getattr(s, "rejects", None)
+        if said is not None:
+            s.findings = [Finding("CNL014", said) if f.code == "CNL100" else f for f in s.findings]
 
 
 def _borrowed_note(finding: Finding) -> Finding:

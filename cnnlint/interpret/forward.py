@@ -261,21 +261,34 @@ class Forward:
             return TorchLayer(None, {}, origin, name, note=f"unknown layer {name}")
         return UNKNOWN
 
-    def stop(self, interp: Any, node: Any, reason: str, raised: bool = False) -> None:
-        """Following stops at ``node`` (not in a scratch run, which records nothing); ``raised``: for certain."""
-        if self.recording is not None and not self.recording.scratch:
-            if not self.recording.raised:
-                self._stop(interp, node, None, reason)
-            self.recording.raised = self.recording.raised or raised
+    def stop(self, interp: Any, node: Any, reason: str) -> None:
+        """Following stops at ``node`` (not in a scratch run, which records nothing)."""
+        if self.recording is not None and not self.recording.scratch and not self.recording.raised:
+            self._stop(interp, node, None, reason)
 
-    def _stop(self, interp: Any, node: Any, obj: Any, reason: str, in_shape: Shape | None = None) -> None:
+    def rejects(self, interp: Any, node: Any, what: str, message: Any) -> None:
+        """The code raises for certain at this input (``raise``, a failing ``assert`` or ``torch._assert``):
+        Python runs nothing after it. A CNL100 here; CNL014 where the input was given (``following.py``)."""
+        rec = self.recording
+        if rec is None or rec.scratch or interp.forking:
+            return
+        if not rec.raised:
+            said = f"{what}: {message}" if isinstance(message, str) and message.strip() else what
+            self._stop(interp, node, None, f"shape following stops here: {what}", rejects=said)
+        rec.raised = True
+
+    def _stop(
+        self, interp: Any, node: Any, obj: Any, reason: str, in_shape: Shape | None = None, rejects: str | None = None
+    ) -> None:
         rec = self.recording
         if rec is None:
             return
         rec.stops += 1
         origin = self.session.stop_call(interp, node, obj)
-        reason += _imported_place(self.session, interp, node)
+        place = _imported_place(self.session, interp, node)
+        reason += place
         step = Step(Layer(None, origin=origin, note=reason), rec.depth, in_shape or Shape.unknown(), Shape.unknown())
+        step.rejects = rejects + place if rejects is not None else None  # type: ignore[attr-defined]
         step.findings.append(Finding("CNL100", reason))
         step.stopped = True
         step.params = step.macs = UNKNOWN_DIM

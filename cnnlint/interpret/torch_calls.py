@@ -137,6 +137,11 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         return UNKNOWN
     if name in NOT_EAGER:
         return False
+    if name == "torch._assert" and args and args[0] is False:  # timm's ``_assert(H == self.img_size[0], ...)``
+        test = session.text_of(interp, node.args[0]) if node is not None and node.args else "the condition"
+        message = args[1] if len(args) > 1 else kwargs.get("message", UNKNOWN)
+        session.forward.rejects(interp, node, f"torch._assert({test}) fails at this input", message)
+        return None
     if name == "torch.onnx.export" and len(args) >= 2:
         session.observe_input(args[0], args[1], node)
         return None
