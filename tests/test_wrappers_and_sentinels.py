@@ -65,6 +65,9 @@ CASES = [
     "net = make()\nnet[-1] = nn.Linear(8, 9)",
     "s = object()\nnet = nn.Linear(4, 7 if s is s and s != object() and not isinstance(s, Sizes) else 1)",
     "net = nn.Linear(4, 5 if callable(Sizes.SMALL) else 11)",
+    # pretrainedmodels' wrapped torchvision models: a forward bound onto the instance
+    "import types\n\ndef logits(self, x):\n    return self[2](self[0](x)).flatten(1)\n\n"
+    "net = make(big=True)\nnet.forward = types.MethodType(logits, net)",
 ]
 
 

@@ -12,7 +12,17 @@ from typing import Any
 from cnnlint.interpret import einops_calls, environ, input_sources, inspect_calls, namedtuples
 from cnnlint.interpret.plain_methods import math_call, product
 from cnnlint.interpret.regex import re_call
-from cnnlint.interpret.values import MISSING, UNKNOWN, DefaultDictVal, DequeVal, DictVal, FieldDefault, Partial
+from cnnlint.interpret.values import (
+    MISSING,
+    UNKNOWN,
+    BoundMethod,
+    DefaultDictVal,
+    DequeVal,
+    DictVal,
+    FieldDefault,
+    FuncVal,
+    Partial,
+)
 
 _FIELD_KEYWORDS = frozenset({"default", "default_factory", "repr", "hash", "compare", "metadata"})
 
@@ -27,6 +37,9 @@ def call(api: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str, An
         return Partial(inner, tuple(args[1:]), dict(kwargs))
     if name == "functools.reduce":
         return _reduce(interp, args, kwargs, node)
+    if name == "types.MethodType" and len(args) == 2 and not kwargs and isinstance(args[0], FuncVal):
+        # ``model.forward = types.MethodType(forward, model)`` (pretrainedmodels' wrapped torchvision models)
+        return BoundMethod(args[0], args[1])
     if name in ("collections.namedtuple", "typing.NamedTuple"):
         return namedtuples.define(args, kwargs)
     if name in ("collections.OrderedDict", "typing.OrderedDict"):
