@@ -169,6 +169,8 @@ class Forward:
             self._stop(interp, node, mod, f"the children of {mod.type_name} could not all be resolved")
             return _unknown_tensor()
         kind = mod.kind if mod.cls is None else mod.cls.torch_base()
+        if kind in ("DataParallel", "DistributedDataParallel") and mod.cls is None:
+            return self.call_module(interp, mod.attrs.get("module", UNKNOWN), args, kwargs, node)  # runs the model
         if kind == "Sequential":
             x = args[0] if args else UNKNOWN
             for key, child in zip(mod.keys, mod.items):

@@ -73,6 +73,16 @@ _CONV_TUPLE_ARGS = frozenset({"kernel_size", "stride", "padding", "dilation", "o
 _MATH_CONSTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "tau": math.tau}
 
 
+# Wrappers whose forward is the wrapped module's (``nn.DataParallel(model)``; ``model.module`` is the model).
+PARALLEL = {
+    "torch.nn.DataParallel": "DataParallel",
+    "torch.nn.parallel.DataParallel": "DataParallel",
+    "torch.nn.parallel.data_parallel.DataParallel": "DataParallel",
+    "torch.nn.parallel.DistributedDataParallel": "DistributedDataParallel",
+    "torch.nn.parallel.distributed.DistributedDataParallel": "DistributedDataParallel",
+}
+
+
 def normalize(name: str) -> str:
     match = _MODULES_PATH.match(name)
     return f"torch.nn.{match.group(1)}" if match else name
@@ -299,6 +309,10 @@ class TorchAPI(ModuleAPI):
         known = tensor_value_calls.call_torch(name, args, kwargs)
         if known is not NotImplemented:
             return known
+        if name in PARALLEL and args and isinstance(args[0], (ModuleObj, TorchLayer)):
+            wrapper = ModuleObj(PARALLEL[name], origin=self.session.origin(node, interp))
+            self.register(interp, wrapper, "module", args[0])
+            return wrapper
         if name.startswith("torch.nn.") and not name.startswith(_NOT_LAYERS):
             short = name[len("torch.nn.") :]
             if short in CONTAINERS:

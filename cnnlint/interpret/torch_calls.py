@@ -14,7 +14,7 @@ from cnnlint.interpret import einsum, sampling, tensor_products, tensor_values
 from cnnlint.interpret.tensor_api import _run_layer, call_method, dims_of
 from cnnlint.interpret.tensor_names import _BINARY, FACTORIES, LIKE
 from cnnlint.interpret.tensor_operators import _ops, binop, dtype_flags, known_args, matmul, unknown_tensor
-from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
+from cnnlint.interpret.values import UNKNOWN, FuncVal, ListVal, ModuleObj, Sym, TensorVal, TorchLayer
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
 
@@ -134,9 +134,13 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             return args[1]
         if short == "trace" and len(args) >= 2:
             session.observe_input(args[0], args[1], node)
+        if short in ("script", "trace") and args and isinstance(args[0], (ModuleObj, TorchLayer)):
+            return args[0]  # the compiled module runs the same forward
         return UNKNOWN
     if name in NOT_EAGER:
         return False
+    if name == "torch.compile" and args and isinstance(args[0], (ModuleObj, TorchLayer, FuncVal)):
+        return args[0]  # the compiled model runs the same forward (its attributes are the model's)
     if name == "torch._assert" and args and args[0] is False:  # timm's ``_assert(H == self.img_size[0], ...)``
         test = session.text_of(interp, node.args[0]) if node is not None and node.args else "the condition"
         message = args[1] if len(args) > 1 else kwargs.get("message", UNKNOWN)
