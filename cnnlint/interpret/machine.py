@@ -19,6 +19,7 @@ from typing import Any
 from cnnlint.interpret import iterators, libraries, limits, tensor_values
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.assignments import Assignments
+from cnnlint.interpret.comprehensions import Comprehensions
 from cnnlint.interpret.expressions import Expressions
 from cnnlint.interpret.frames import Frame, WriteLog, join
 from cnnlint.interpret.loops import Loops
@@ -59,7 +60,7 @@ from cnnlint.interpret.values import (
 )
 
 
-class Interpreter(Statements, Assignments, Loops, Expressions):
+class Interpreter(Statements, Assignments, Loops, Expressions, Comprehensions):
     """One run's interpreter: shared by every model of a file (module code is interpreted once)."""
 
     def __init__(self, session: Any) -> None:

@@ -63,13 +63,13 @@ def call(api: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str, An
     if name.startswith("inspect."):
         return inspect_calls.call(name[8:], args, kwargs)
     if name == "dataclasses.replace" and len(args) == 1:
-        return api._dataclass_replace(interp, args[0], kwargs, node)
+        return api.dataclass_replace(interp, args[0], kwargs, node)
     if name == "dataclasses.field":
         if args or set(kwargs) - _FIELD_KEYWORDS:
             return UNKNOWN
         return FieldDefault(kwargs.get("default", MISSING), kwargs.get("default_factory", MISSING))
     if name == "dataclasses.asdict" and len(args) == 1 and not kwargs:
-        return api._dataclass_asdict(args[0], 0)
+        return api.dataclass_asdict(args[0], 0)
     if name in ("copy.deepcopy", "copy.copy"):
         return api.session.copy_value(args[0]) if args else UNKNOWN
     if name == "warnings.warn":

@@ -25,6 +25,7 @@ from cnnlint.interpret import (
     torch_calls,
     unreached,
 )
+from cnnlint.interpret.dataclass_api import DataclassAPI, dataclass_fields
 from cnnlint.interpret.module_api import (  # noqa: F401 - re-exported
     _MODULE_METHODS,
     _NONE_METHODS,
@@ -44,7 +45,6 @@ from cnnlint.interpret.values import (
     ClassVal,
     DataclassInit,
     DictVal,
-    FieldDefault,
     FuncVal,
     ListVal,
     MethodOf,
@@ -88,7 +88,7 @@ def normalize(name: str) -> str:
     return f"torch.nn.{match.group(1)}" if match else name
 
 
-class TorchAPI(ModuleAPI):
+class TorchAPI(ModuleAPI, DataclassAPI):
     def __init__(self, session: Any) -> None:
         self.session = session
         self.containers_built: list[ModuleObj] | None = None  # collected while ``unreached`` runs code
@@ -144,64 +144,9 @@ class TorchAPI(ModuleAPI):
             if _bind_failed(init, [obj, *args], kwargs):
                 return UNKNOWN
             interp.call_function(init, [obj, *args], kwargs, node)
-        elif (
-            _dataclass_fields(cls) is not None and self.dataclass_init(interp, cls, obj, args, kwargs, node) is UNKNOWN
-        ):
+        elif dataclass_fields(cls) is not None and self.dataclass_init(interp, cls, obj, args, kwargs, node) is UNKNOWN:
             return UNKNOWN
         return obj
-
-    def _dataclass_replace(self, interp: Any, obj: Any, changes: dict[str, Any], node: Any) -> Any:
-        """``dataclasses.replace(cfg, **changes)``: a new instance built from the old one's fields and the changes."""
-        fields = _dataclass_fields(obj.cls) if isinstance(obj, ModuleObj) and obj.cls is not None else None
-        if fields is None or obj.kind != "object" or any(f not in obj.attrs for f, _ in fields):
-            return UNKNOWN
-        if any(k not in {f for f, _ in fields} for k in changes):
-            return UNKNOWN  # Python raises: no such field
-        merged = {f: obj.attrs[f] for f, _ in fields}
-        merged.update(changes)
-        return self._plain_instance(interp, obj.cls, [], merged, node)
-
-    def _dataclass_asdict(self, value: Any, depth: int) -> Any:
-        """``dataclasses.asdict(cfg)``: its fields as a dict, nested dataclasses too, everything else deep-copied."""
-        if depth > 16:
-            return UNKNOWN
-        fields = _dataclass_fields(value.cls) if isinstance(value, ModuleObj) and value.cls is not None else None
-        if fields is None or value.kind != "object" or value.uncertain or any(f not in value.attrs for f, _ in fields):
-            return UNKNOWN  # Python raises for a non-dataclass; an object the interpreter lost track of is unknown
-        return DictVal({f: self._asdict_item(value.attrs[f], depth + 1) for f, _ in fields})
-
-    def _asdict_item(self, value: Any, depth: int) -> Any:
-        nested = isinstance(value, ModuleObj) and value.kind == "object" and value.cls is not None
-        if nested and _dataclass_fields(value.cls) is not None:
-            return self._dataclass_asdict(value, depth)
-        if isinstance(value, ListVal) and not isinstance(value, SetVal):
-            items = ListVal([self._asdict_item(v, depth + 1) for v in value.items])
-            items.uncertain = value.uncertain
-            return items
-        if type(value) is tuple:
-            return tuple(self._asdict_item(v, depth + 1) for v in value)
-        if isinstance(value, DictVal):
-            items = DictVal({k: self._asdict_item(v, depth + 1) for k, v in value.items.items()})
-            items.uncertain = value.uncertain
-            return items
-        return self.session.copy_value(value)
-
-    def dataclass_init(self, interp: Any, cls: ClassVal, obj: Any, args: list[Any], kwargs: dict, node: Any) -> Any:
-        fields = _dataclass_fields(cls) or []
-        bound = dict(zip([f for f, _ in fields], args))
-        bound.update(kwargs)
-        for name, default in fields:
-            value = bound.get(name, default)
-            if isinstance(default, FieldDefault) and name not in bound:
-                factory = default.factory
-                value = default.default if factory is MISSING else interp.call(factory, [], {}, node, None)
-            if value is MISSING:
-                return UNKNOWN
-            interp.write(obj.attrs, name, value)
-        post, _ = cls.lookup("__post_init__")
-        if isinstance(post, FuncVal):
-            interp.call_function(post, [obj], {}, node)
-        return None
 
     def layer(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> TorchLayer:
         """``nn.Conv2d(...)``: the catalogue entry with its arguments bound (torch's own binding rules)."""
@@ -429,19 +374,6 @@ def _literal(value: Any) -> bool:
     if isinstance(value, (tuple, list)):
         return all(_literal(v) for v in value)
     return value is None or (isinstance(value, (bool, int, float, str)) and value is not UNKNOWN)
-
-
-def _dataclass_fields(cls: ClassVal) -> list[tuple[str, Any]] | None:
-    """The fields of a ``@dataclass`` (inherited ones first), or None for another class."""
-    fields: list[tuple[str, Any]] = []
-    found = False
-    for c in reversed(cls.mro()):
-        own = getattr(c, "fields", None)
-        if own is not None:
-            found = True
-            names = {n for n, _ in own}
-            fields = [f for f in fields if f[0] not in names] + list(own)
-    return fields if found else None
 
 
 def _is_module_class(cls: ClassVal) -> bool:
