@@ -206,6 +206,14 @@ CASES: dict[str, tuple[str, tuple[int, str] | None]] = {
 }
 
 
+CASES["vgg11_first_conv_narrow"] = (
+    """
+    model = models.vgg11(weights=None)
+    model.features[0] = nn.Conv2d(1, 32, 3, padding=1)
+    out = model(torch.randn(2, 1, 224, 224))
+    """,
+    (6, "CNL002"),  # VGG's own ReLU and max pool pass 32 channels to a conv that takes 64
+)
 CASES["timm_vit_at_another_size"] = (
     """
     import timm
@@ -340,6 +348,15 @@ def test_a_finding_the_users_layer_causes_is_at_the_users_layer() -> None:
     assert finding["message"].startswith("Conv2d gives out_channels=32, but the next layer, BatchNorm2d (in ")
     assert "torchvision.models.resnet, line " in finding["message"]
     assert finding["message"].endswith("expects num_features=64; set out_channels=64")
+
+
+def test_a_finding_the_users_layer_causes_through_a_relu_and_a_pool_is_at_the_users_layer() -> None:
+    text = _script("vgg11_first_conv_narrow")
+    result = run_cli("check", "--output-format", "json", "--stdin-filename", "net.py", "-", input=text)
+    (finding,) = result.json()
+    assert (finding["code"], finding["location"]["row"], finding["fix"]) == ("CNL002", 6, None)
+    assert finding["message"].startswith("Conv2d gives out_channels=32, but a later layer, Conv2d (in ")
+    assert finding["message"].endswith("expects in_channels=64; set out_channels=64")
 
 
 def test_a_finding_inside_the_library_says_where() -> None:

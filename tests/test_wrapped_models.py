@@ -24,7 +24,8 @@ CASES = {
     "data_parallel": "model = nn.DataParallel(net)\nout = model(torch.randn(2, 3, 9, 9))\n",
     "parallel_module": "model = nn.parallel.DataParallel(net).to('cpu')\nmodel.module[3] = nn.Linear(128, 5)\n"
     "out = model(torch.randn(2, 3, 9, 9))\n",
-    "compiled": "model = torch.compile(net)\nmodel.eval()\nwith torch.no_grad():\n    out = model(torch.randn(2, 3, 9, 9))\n",
+    "compiled": "model = torch.compile(net)\nmodel.eval()\n"
+    "with torch.no_grad():\n    out = model(torch.randn(2, 3, 9, 9))\n",
     "scripted": "model = torch.jit.script(net)\nout = model(torch.randn(2, 3, 9, 9))\n",
     "compiled_parallel": "model = torch.compile(nn.DataParallel(net))\nout = model(torch.randn(2, 3, 11, 11))\n",
 }

@@ -210,7 +210,7 @@ class Forward:
         out = self.run_layer(interp, built, x, node, maybe=getattr(layer, "maybe", False))
         if rec is not None and not interp.forking:
             producers.point_at_producer(layer, x, rec.steps, first)
-        out.producer = layer
+        producers.record(layer, x, out)
         return with_indices(layer.args, out)
 
     def run_layer(self, interp: Any, layer: Layer, x: TensorVal, node: Any, maybe: bool = False) -> TensorVal:

@@ -2,11 +2,12 @@
 
 ``self.backbone = resnet50(...); self.backbone.conv1 = nn.Conv2d(1, 32, 7, 2, 3)``: torchvision's
 ``bn1`` expects 64 channels and receives 32. The library's line cannot change; the user's ``conv1``
-is what to change. When the tensor a library layer rejects is the direct output of a convolution or
+is what to change. When the tensor a library layer rejects is the output of a convolution or
 linear layer built in the checked file, whose output size is the size rejected, the finding is
-reported there instead, naming the library's layer. Only a direct producer counts: through any other
-operation the cause is not certain, and the finding stays where it was (at the line that built the
-library's model).
+reported there instead, naming the library's layer. The output may pass through layers without
+parameters that keep its channels (``model.features[0] = nn.Conv2d(1, 32, 3)`` in a VGG, whose ReLU
+and max pool come before the library's next convolution); through any other operation the cause is
+not certain, and the finding stays where it was (at the line that built the library's model).
 """
 
 from __future__ import annotations
@@ -15,12 +16,34 @@ from typing import Any
 
 from cnnlint.shapes.spec import Finding
 
+# Layers without parameters that pass their input's channels (dim 1) and features (last dim) on unchanged.
+KEEP_CHANNELS = frozenset(
+    {
+        *("ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh"),
+        *("Hardswish", "Hardsigmoid", "Hardtanh", "Softplus", "Identity"),
+        *("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"),
+        *("MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d"),
+        *("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d"),
+        *("AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d"),
+    }
+)
+
 _OUTPUT_ARG = {
     "Conv": "out_channels",
     "LazyConv": "out_channels",
     "ConvTranspose": "out_channels",
     "Linear": "out_features",
 }
+
+
+def record(layer: Any, x: Any, out: Any) -> None:
+    """Whose output ``out`` is: ``layer``'s, or, through a layer that keeps channels, ``x``'s producer's."""
+    producer = getattr(x, "producer", None)
+    if layer.type_name in KEEP_CHANNELS and producer is not None:
+        if out is not x:
+            out.producer, out.relayed = producer, True
+        return
+    out.producer, out.relayed = layer, False
 
 
 def point_at_producer(layer: Any, x: Any, steps: list[Any], first: int) -> None:
@@ -44,8 +67,9 @@ def point_at_producer(layer: Any, x: Any, steps: list[Any], first: int) -> None:
             expected = layer.args.get(fix.param)
             if type(expected) is not int:
                 continue
+            which = "a later layer" if getattr(x, "relayed", False) else "the next layer"
             message = (
-                f"{producer.type_name} gives {out_arg}={fix.value}, but the next layer, {layer.type_name} "
+                f"{producer.type_name} gives {out_arg}={fix.value}, but {which}, {layer.type_name} "
                 f"(in {call.where}, the library's), expects {fix.param}={expected}; set {out_arg}={expected}"
             )
             pointers = step.__dict__.setdefault("pointers", {})

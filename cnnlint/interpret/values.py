@@ -280,6 +280,7 @@ class TensorVal:
     tainted: bool = False
     mask: bool = False  # a bool tensor (a comparison's result): as an index it selects, it does not gather
     producer: Any = None  # the torch layer whose output this is, when it is one's (``producers.py``)
+    relayed: bool = False  # ... passed on by layers that keep its channels (ReLU, pooling, dropout)
 
 
 @dataclass(frozen=True)
