@@ -6,7 +6,7 @@ import ast
 import math
 from typing import Any
 
-from cnnlint.interpret import introspection, iterators, limits, tensor_operators
+from cnnlint.interpret import data_pipeline, introspection, iterators, limits, tensor_operators
 from cnnlint.interpret.approx import ANY_FLOAT, Approx
 from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
@@ -229,6 +229,8 @@ def _zip(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
 def _enumerate(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     items = interp.iterate(args[0], frame)
     start = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    if items is None and data_pipeline.loop_over(args[0]) is not None:
+        return data_pipeline.Enumerated(args[0])  # ``enumerate(train_loader)``: each pass's batch is known
     if items is None or not isinstance(start, int):
         return UNKNOWN
     return tuple((start + i, v) for i, v in enumerate(items))

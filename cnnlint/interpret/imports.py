@@ -41,9 +41,20 @@ KNOWN_ROOTS = frozenset(
         "numbers",
         "sys",
         "inspect",
+        "tqdm",
     }
 )
+# Packages known by name although their library is read: torchvision's datasets and transforms open files
+# and images, so their code explains nothing; ``data_pipeline.py`` knows what they give.
+KNOWN_PACKAGES = ("torchvision.datasets", "torchvision.transforms")
 MAX_FILE_BYTES = 2_000_000
+
+
+def known_by_name(dotted: str) -> bool:
+    return dotted.startswith(KNOWN_PACKAGES) and (dotted in KNOWN_PACKAGES or dotted.startswith(_KNOWN_DOTTED))
+
+
+_KNOWN_DOTTED = tuple(p + "." for p in KNOWN_PACKAGES)
 _CYCLE = object()  # a name whose imports lead back to itself
 
 
@@ -115,7 +126,7 @@ class Imports:
 
     def module_value(self, name: str, importer: ModuleNS) -> Any:
         root = name.split(".", 1)[0]
-        if root in KNOWN_ROOTS:
+        if root in KNOWN_ROOTS or known_by_name(name):
             return QualName(name)
         return LazyImport(name, None, importer)
 
@@ -123,7 +134,7 @@ class Imports:
         if module is None:
             return UNKNOWN
         root = module.split(".", 1)[0]
-        if root in KNOWN_ROOTS:
+        if root in KNOWN_ROOTS or known_by_name(f"{module}.{attr}"):
             return QualName(f"{module}.{attr}")
         return LazyImport(module, attr, importer)
 
@@ -140,6 +151,8 @@ class Imports:
         dotted = getattr(owner, "dotted", None)
         if not dotted:
             return UNKNOWN
+        if known_by_name(f"{dotted}.{name}"):
+            return QualName(f"{dotted}.{name}")
         found = self.load(f"{dotted}.{name}")
         if found is None and owner.reexporting:
             return self._reexported(owner, name)
@@ -218,6 +231,9 @@ class Imports:
         """``chain``: the (module, name) pairs being resolved around this one. Names that import each other
         (geffnet's package star-imports a module doing ``from geffnet import config``) bind nothing yet:
         Python's ``from package import name`` then imports the submodule ``package.name``, as here."""
+        dotted = lazy.module if lazy.attr is None else f"{lazy.module}.{lazy.attr}"
+        if known_by_name(dotted):
+            return QualName(dotted)
         module = self.load(lazy.module)
         if module is None:
             return UNKNOWN

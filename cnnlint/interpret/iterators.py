@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cnnlint.interpret import data_pipeline
 from cnnlint.interpret.values import UNKNOWN, IteratorVal
 
 
@@ -20,12 +21,16 @@ def make(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         return UNKNOWN
     if isinstance(args[0], IteratorVal):
         return args[0]
+    if data_pipeline.loop_over(args[0]) is not None:
+        return args[0]  # ``next(iter(train_loader))``: a batch
     items = interp.iterate(args[0], frame)
     return IteratorVal(items) if items is not None else UNKNOWN
 
 
 def next_item(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     """``next(it[, default])``. Past the end without a default Python raises StopIteration: unknown here."""
+    if len(args) == 1 and not kwargs and data_pipeline.loop_over(args[0]) is not None:
+        return data_pipeline.element(args[0])
     if not 1 <= len(args) <= 2 or kwargs or not isinstance(args[0], IteratorVal):
         return UNKNOWN
     it = args[0]

@@ -8,8 +8,9 @@ becomes unknown when it is.
 from __future__ import annotations
 
 import ast
+from typing import Any
 
-from cnnlint.interpret import fill_loops, limits, tensor_values
+from cnnlint.interpret import data_pipeline, fill_loops, limits, tensor_values
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import BREAK, CONTINUE, _Signal, _stores
 from cnnlint.interpret.values import UNKNOWN, ModuleObj
@@ -24,7 +25,7 @@ class Loops:
         iterable = self.eval(stmt.iter, frame)
         items = self.iterate(iterable, frame)
         if items is None:
-            return self._unknown_loop(stmt, frame)
+            return self._unknown_loop(stmt, frame, data_pipeline.element(iterable))
         if len(items) > limits.MAX_LOOP_ITERATIONS:
             return self._unknown_loop(stmt, frame)
         if len(items) >= fill_loops.SKIP_FROM:
@@ -66,12 +67,13 @@ class Loops:
             return self._abandon_loop(stmt, frame, cut_short=True)
         return signal
 
-    def _unknown_loop(self, stmt: ast.For | ast.While, frame: Frame) -> _Signal | None:
-        """A loop of unknown length: once or not at all, joined; its targets are unknown."""
+    def _unknown_loop(self, stmt: ast.For | ast.While, frame: Frame, item: Any = UNKNOWN) -> _Signal | None:
+        """A loop of unknown length: once or not at all, joined; its targets are unknown, or ``item`` where
+        every pass binds alike (a DataLoader's batch)."""
 
         def once() -> _Signal | None:
             if isinstance(stmt, ast.For):
-                self.assign(stmt.target, UNKNOWN, frame)
+                self.assign(stmt.target, item, frame)
             signal = self.exec_block(stmt.body, frame)
             return None if signal in (BREAK, CONTINUE) or (signal and signal.kind.startswith("unknown-")) else signal
 

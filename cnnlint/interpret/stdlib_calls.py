@@ -24,6 +24,7 @@ from cnnlint.interpret.values import (
     Partial,
 )
 
+TQDM = frozenset({"tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "tqdm.std.tqdm", "tqdm.rich.tqdm"})
 _FIELD_KEYWORDS = frozenset({"default", "default_factory", "repr", "hash", "compare", "metadata"})
 
 
@@ -35,6 +36,8 @@ def call(api: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str, An
         if isinstance(inner, Partial):  # CPython flattens a partial of a partial
             return Partial(inner.func, (*inner.args, *args[1:]), {**inner.kwargs, **kwargs})
         return Partial(inner, tuple(args[1:]), dict(kwargs))
+    if name in TQDM:  # a progress bar over an iterable yields its items
+        return args[0] if args else kwargs.get("iterable", UNKNOWN)
     if name == "functools.reduce":
         return _reduce(interp, args, kwargs, node)
     if name == "types.MethodType" and len(args) == 2 and not kwargs and isinstance(args[0], FuncVal):

@@ -14,6 +14,7 @@ from typing import Any
 from cnnlint import build
 from cnnlint.interpret import (
     autograd_functions,
+    data_pipeline,
     enums,
     namedtuples,
     quantization,
@@ -249,6 +250,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
 
     def call_qualname(self, interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
         name = normalize(name)
+        if name.startswith(data_pipeline.PREFIXES):
+            return data_pipeline.call(interp, name, args, kwargs)
         if name in quantization.NAMES:
             return quantization.build(self, interp, name, args, kwargs, node)
         known = tensor_value_calls.call_torch(name, args, kwargs)

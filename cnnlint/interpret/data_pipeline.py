@@ -1,0 +1,258 @@
+"""The batches a training script feeds its model: torchvision's datasets and transforms, and DataLoader.
+
+``datasets.MNIST(root, transform=transforms.ToTensor())`` in a ``DataLoader(batch_size=64)`` gives
+``(64, 1, 28, 28)`` float images and ``(64,)`` labels, whatever the files hold: the classic
+``mat1 and mat2 shapes cannot be multiplied (64x9216 and 12544x128)`` is then found at the input
+the model really gets, where the input search alone finds a size (32x32) that works. Datasets of a
+fixed image size (MNIST, CIFAR, SVHN, STL10, ...) and ``FakeData`` start from it; ``ImageFolder``
+and the like from RGB of unknown size, which the transforms may fix (``Resize((224, 224))``,
+``RandomResizedCrop(224)``, ``CenterCrop``). ``TensorDataset``, ``random_split`` and ``Subset``
+keep their samples' shapes. Anything else (a transform not listed, a ``Lambda``, a ``collate_fn``,
+a dataset class of the project's own) makes the batch unknown: never a guess.
+
+torchvision's datasets and transforms are known by name (``imports.KNOWN_PREFIXES``), never read
+from its source: their code opens files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cnnlint.interpret.values import UNKNOWN, ListVal, QualName, TensorVal
+from cnnlint.shapes.dims import Shape
+
+PREFIXES = ("torchvision.datasets.", "torchvision.transforms.", "torch.utils.data.")
+
+# Datasets whose images have one size: (channels after ToTensor, height, width).
+FIXED = {
+    "MNIST": (1, 28, 28),
+    "FashionMNIST": (1, 28, 28),
+    "KMNIST": (1, 28, 28),
+    "QMNIST": (1, 28, 28),
+    "EMNIST": (1, 28, 28),
+    "USPS": (1, 16, 16),
+    "Omniglot": (1, 105, 105),
+    "CIFAR10": (3, 32, 32),
+    "CIFAR100": (3, 32, 32),
+    "SVHN": (3, 32, 32),
+    "STL10": (3, 96, 96),
+}
+# Folders of images loaded as RGB (torchvision's default loader converts): the size is the files'.
+RGB_FOLDERS = frozenset({"ImageFolder", "ImageNet", "Places365", "Caltech101", "Flowers102", "Food101"})
+# Transforms that keep the image's size and channels.
+SAME_SIZE = frozenset(
+    {
+        *("RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "RandomAffine", "GaussianBlur"),
+        *("RandomPerspective", "RandomAutocontrast", "RandomEqualize", "RandomInvert", "RandomPosterize"),
+        *("RandomSolarize", "RandomAdjustSharpness", "AutoAugment", "RandAugment", "TrivialAugmentWide"),
+        *("AugMix", "RandomErasing", "RandomGrayscale", "ElasticTransform", "Identity"),
+    }
+)
+
+
+LABEL = object()  # a dataset's class index: an int per item, a 1-D integer tensor per batch
+
+
+@dataclass(frozen=True)
+class Image:
+    """A dataset item's image as far as known: a PIL image ("pil") or a tensor ("uint8", "float")."""
+
+    channels: int | None
+    height: int | None
+    width: int | None
+    kind: str = "pil"
+
+
+@dataclass(eq=False)
+class Transform:
+    name: str
+    args: tuple
+    kwargs: dict
+
+
+@dataclass(eq=False)
+class DatasetVal:
+    sample: Any  # what ``dataset[i]`` gives: a tuple of TensorVals and labels, or UNKNOWN
+
+
+@dataclass(eq=False)
+class LoaderVal:
+    sample: Any  # the dataset's sample (a tuple), or UNKNOWN
+    batch_size: int = 1
+
+    def batch(self) -> Any:
+        """What one pass of ``for batch in loader`` gives (made anew: the code may change it)."""
+        if not isinstance(self.sample, tuple):
+            return UNKNOWN
+        return ListVal([_collated(item, self.batch_size) for item in self.sample])
+
+
+@dataclass(eq=False)
+class Enumerated:
+    inner: Any  # ``enumerate(loader)``: (index, batch)
+
+
+def call(interp: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    short = name.rsplit(".", 1)[1]
+    if name.startswith("torchvision.transforms."):
+        return Transform(short, tuple(args), dict(kwargs)) if short[:1].isupper() else UNKNOWN
+    if name.startswith("torchvision.datasets."):
+        return _dataset(short, args, kwargs)
+    if short == "DataLoader":
+        return _loader(args, kwargs)
+    if short == "TensorDataset":
+        return _tensor_dataset(args)
+    if short == "Subset" and args and isinstance(args[0], DatasetVal):
+        return DatasetVal(args[0].sample)
+    if short == "random_split" and len(args) >= 2 and isinstance(args[0], DatasetVal):
+        lengths = interp.iterate(args[1], None)
+        return ListVal([DatasetVal(args[0].sample) for _ in lengths]) if lengths is not None else UNKNOWN
+    return UNKNOWN
+
+
+def element(value: Any) -> Any:
+    """What one pass of a ``for`` loop over ``value`` binds, when its length is unknown."""
+    if isinstance(value, LoaderVal):
+        return value.batch()
+    if isinstance(value, DatasetVal):
+        return value.sample
+    if isinstance(value, Enumerated):
+        inner = element(value.inner)
+        return (UNKNOWN, inner) if inner is not UNKNOWN else UNKNOWN
+    return UNKNOWN
+
+
+def _dataset(short: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    label: Any = UNKNOWN if kwargs.get("target_transform") is not None else LABEL
+    if short in FIXED:
+        channels, height, width = FIXED[short]
+        image: Image | None = Image(channels, height, width)
+    elif short in RGB_FOLDERS:
+        image = Image(3, None, None)
+    elif short == "FakeData":
+        size = kwargs.get("image_size", (3, 224, 224))
+        ok = isinstance(size, tuple) and len(size) == 3 and all(_count(d) for d in size) and size[0] in (1, 3)
+        image = Image(*size) if ok else None
+    else:
+        return DatasetVal(UNKNOWN)
+    transform = kwargs.get("transform")
+    if short in RGB_FOLDERS and len(args) > 1:
+        transform = args[1]  # ImageFolder(root, transform)
+    tensor = _apply(transform, image) if transform is not None else None
+    if tensor is None or tensor.kind != "float" or not all(_count(d) for d in (tensor.height, tensor.width)):
+        return DatasetVal(UNKNOWN)
+    return DatasetVal((TensorVal(Shape(tensor.channels, tensor.height, tensor.width)), label))
+
+
+def _apply(transform: Any, image: Image | None) -> Image | None:
+    """The image after ``transform``, or None when that is not known (or torch would refuse it)."""
+    if image is None or not isinstance(transform, Transform):
+        return None
+    name, args, kwargs = transform.name, transform.args, transform.kwargs
+    if name == "Compose":
+        steps = args[0] if args else kwargs.get("transforms")
+        if isinstance(steps, ListVal) and not steps.uncertain:
+            steps = tuple(steps.items)
+        for step in steps if isinstance(steps, tuple) else (None,):
+            image = _apply(step, image)
+            if image is None:
+                return None
+        return image
+    if name in SAME_SIZE:
+        return image if not kwargs.get("expand") else None
+    if name == "ToTensor":
+        return Image(image.channels, image.height, image.width, "float") if image.kind == "pil" else None
+    if name in ("PILToTensor", "ToImage"):
+        return Image(image.channels, image.height, image.width, "uint8") if image.kind == "pil" else image
+    if name in ("ConvertImageDtype", "ToDtype"):
+        dtype = args[0] if args else kwargs.get("dtype")
+        floats = isinstance(dtype, QualName) and dtype.name in ("torch.float32", "torch.float")
+        return Image(image.channels, image.height, image.width, "float") if floats and image.kind != "pil" else None
+    if name == "Normalize":
+        mean = args[0] if args else kwargs.get("mean")
+        size = len(mean) if isinstance(mean, tuple) else len(mean.items) if isinstance(mean, ListVal) else None
+        return image if image.kind == "float" and size in (1, image.channels) else None
+    if name == "Grayscale":
+        channels = args[0] if args else kwargs.get("num_output_channels", 1)
+        return Image(channels, image.height, image.width, image.kind) if channels in (1, 3) else None
+    if name in ("Resize", "CenterCrop", "RandomCrop", "RandomResizedCrop"):
+        return _resized(name, args, kwargs, image)
+    if name == "Pad":
+        return _padded(args[0] if args else kwargs.get("padding"), image)
+    return None
+
+
+def _resized(name: str, args: tuple, kwargs: dict, image: Image) -> Image | None:
+    size = args[0] if args else kwargs.get("size")
+    if isinstance(size, ListVal):
+        size = tuple(size.items)
+    if isinstance(size, tuple) and len(size) == 1:
+        size = size[0]
+    if name == "RandomCrop" and (args[1:] or kwargs.get("padding") or kwargs.get("pad_if_needed")):
+        return None  # padded first: what is cropped depends on it (not modelled)
+    if isinstance(size, tuple) and len(size) == 2 and all(_count(d) for d in size):
+        return Image(image.channels, size[0], size[1], image.kind)
+    if not _count(size):
+        return None
+    if name != "Resize":
+        return Image(image.channels, size, size, image.kind)
+    if kwargs.get("max_size") is not None or len(args) > 2:
+        return None
+    # Resize(int): the shorter side becomes ``size``, the longer keeps the aspect ratio (torchvision's rule)
+    height, width = image.height, image.width
+    if not (_count(height) and _count(width)):
+        return None
+    short, long = min(height, width), max(height, width)
+    other = int(size * long / short)
+    return Image(image.channels, *((size, other) if height <= width else (other, size)), image.kind)
+
+
+def _padded(padding: Any, image: Image) -> Image | None:
+    if isinstance(padding, ListVal):
+        padding = tuple(padding.items)
+    sides = padding if isinstance(padding, tuple) else (padding,)
+    if not all(type(p) is int and p >= 0 for p in sides) or not (_count(image.height) and _count(image.width)):
+        return None
+    if len(sides) == 1:
+        left = top = right = bottom = sides[0]
+    elif len(sides) == 2:
+        (left, top), (right, bottom) = sides, sides
+    elif len(sides) == 4:
+        left, top, right, bottom = sides
+    else:
+        return None
+    return Image(image.channels, image.height + top + bottom, image.width + left + right, image.kind)
+
+
+def _loader(args: list[Any], kwargs: dict[str, Any]) -> Any:
+    dataset = args[0] if args else kwargs.get("dataset")
+    batch = args[1] if len(args) > 1 else kwargs.get("batch_size", 1)
+    custom = any(kwargs.get(k) is not None for k in ("collate_fn", "batch_sampler")) or len(args) > 2
+    if not isinstance(dataset, DatasetVal) or not _count(batch) or custom:
+        return LoaderVal(UNKNOWN)
+    return LoaderVal(dataset.sample, batch)
+
+
+def loop_over(value: Any) -> Any:
+    """``enumerate(loader)``, ``iter(loader)``, ``tqdm(loader)``: what a loop over it binds is known too."""
+    return value if isinstance(value, (LoaderVal, DatasetVal, Enumerated)) else None
+
+
+def _collated(item: Any, batch: int) -> Any:
+    """torch's ``default_collate`` of ``batch`` items like ``item``: tensors stacked, labels a 1-D tensor."""
+    if isinstance(item, TensorVal) and item.shape.rank is not None:
+        return TensorVal(Shape(batch, *item.shape.dims), integer=item.integer)
+    if item is LABEL:
+        return TensorVal(Shape(batch), integer=True)
+    return UNKNOWN
+
+
+def _tensor_dataset(args: list[Any]) -> Any:
+    if not args or not all(isinstance(t, TensorVal) and t.shape.rank for t in args):
+        return DatasetVal(UNKNOWN)
+    return DatasetVal(tuple(TensorVal(Shape(*t.shape.dims[1:]), integer=t.integer) for t in args))
+
+
+def _count(value: Any) -> bool:
+    return type(value) is int and value > 0
