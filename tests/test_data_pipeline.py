@@ -171,3 +171,73 @@ def test_a_tensor_dataset_keeps_its_samples_shapes(tmp_path: Path) -> None:
     )
     truth = list(runpy.run_path(str(path))["x"].shape)
     assert _model(path)["input_shape"] == truth == [16, 20]
+
+
+OWN_DATASET = """
+import os
+
+import torch
+from PIL import Image
+from torch import nn
+from torch.utils.data import DataLoader, Dataset, random_split
+from torchvision import transforms
+
+
+class Photos(Dataset):
+    def __init__(self, root, transform=None):
+        self.root = root
+        self.files = sorted(os.listdir(root))
+        self.transform = transform
+
+    def __len__(self):
+        return len(self.files)
+
+    def __getitem__(self, idx):
+        {read}
+        if self.transform is not None:
+            image = self.transform(image)
+        {give}
+
+
+net = nn.Sequential(nn.Identity())
+transform = transforms.Compose([transforms.Resize((40, 30)), transforms.RandomHorizontalFlip(), transforms.ToTensor()])
+train, val = random_split(Photos({root!r}, transform=transform), [3, 1])
+for batch in DataLoader(train, batch_size=2):
+    images = batch[0] if isinstance(batch, list) else batch["image"]
+    out = net(images)
+    break  # the first batch: what the model is first fed
+"""
+READS = {
+    "rgb": 'image = Image.open(os.path.join(self.root, self.files[idx])).convert("RGB")',
+    "gray_with": "with Image.open(os.path.join(self.root, self.files[idx])) as image:\n"
+    '            image = image.convert("L")',
+    "as_stored": "image = Image.open(os.path.join(self.root, self.files[idx]))",  # mode unknown: not inferred
+}
+GIVES = {
+    "pair": "return image, int(self.files[idx][0])",
+    "dict": 'return {"image": image, "label": idx}',
+}
+
+
+def _photos(root: Path) -> None:
+    from PIL import Image
+
+    root.mkdir()
+    for i, size in enumerate([(64, 48), (50, 70), (33, 33), (80, 20)]):
+        Image.new("RGB", size, (i * 40, 0, 0)).save(root / f"{i}_photo.png")
+
+
+@pytest.mark.parametrize("give", GIVES)
+@pytest.mark.parametrize("read", READS)
+def test_a_dataset_class_of_the_projects_own_gives_what_its_getitem_returns(
+    tmp_path: Path, read: str, give: str
+) -> None:
+    _photos(tmp_path / "photos")
+    path = tmp_path / "train.py"
+    path.write_text(OWN_DATASET.format(read=READS[read], give=GIVES[give], root=str(tmp_path / "photos")))
+    truth = list(runpy.run_path(str(path))["images"].shape)
+    model = _model(path)
+    if read == "as_stored":  # torch gives (2, 3, 40, 30) from these RGB files; the code does not say RGB
+        assert model["input_source"] != "inferred"
+    else:
+        assert (model["input_shape"], model["input_source"]) == (truth, "inferred")

@@ -7,8 +7,10 @@ the model really gets, where the input search alone finds a size (32x32) that wo
 fixed image size (MNIST, CIFAR, SVHN, STL10, ...) and ``FakeData`` start from it; ``ImageFolder``
 and the like from RGB of unknown size, which the transforms may fix (``Resize((224, 224))``,
 ``RandomResizedCrop(224)``, ``CenterCrop``). ``TensorDataset``, ``random_split`` and ``Subset``
-keep their samples' shapes. Anything else (a transform not listed, a ``Lambda``, a ``collate_fn``,
-a dataset class of the project's own) makes the batch unknown: never a guess.
+keep their samples' shapes. A dataset class of the project's own gives what its ``__getitem__``
+returns: the file it opens with ``PIL.Image.open`` is of unknown size, but ``.convert("RGB")`` and
+a transform that fixes the size make the sample known. Anything else (a transform not listed, a
+``Lambda``, a ``collate_fn``, an image read another way) makes the batch unknown: never a guess.
 
 torchvision's datasets and transforms are known by name (``imports.KNOWN_PREFIXES``), never read
 from its source: their code opens files.
@@ -19,10 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cnnlint.interpret.values import UNKNOWN, ListVal, QualName, TensorVal
+from cnnlint.interpret.values import UNKNOWN, DictVal, FuncVal, ListVal, QualName, TensorVal
 from cnnlint.shapes.dims import Shape
 
-PREFIXES = ("torchvision.datasets.", "torchvision.transforms.", "torch.utils.data.")
+PREFIXES = ("torchvision.datasets.", "torchvision.transforms.", "torch.utils.data.", "PIL.Image.")
+_DATASET_BASES = frozenset({"torch.utils.data.Dataset", "torch.utils.data.dataset.Dataset"})
 
 # Datasets whose images have one size: (channels after ToTensor, height, width).
 FIXED = {
@@ -83,9 +86,7 @@ class LoaderVal:
 
     def batch(self) -> Any:
         """What one pass of ``for batch in loader`` gives (made anew: the code may change it)."""
-        if not isinstance(self.sample, tuple):
-            return UNKNOWN
-        return ListVal([_collated(item, self.batch_size) for item in self.sample])
+        return _collated(self.sample, self.batch_size)
 
 
 @dataclass(eq=False)
@@ -95,19 +96,23 @@ class Enumerated:
 
 def call(interp: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     short = name.rsplit(".", 1)[1]
+    if name == "PIL.Image.open":
+        return Image(None, None, None)  # a file's image: its mode and size are the file's
+    if name.startswith("PIL.Image."):
+        return UNKNOWN
     if name.startswith("torchvision.transforms."):
         return Transform(short, tuple(args), dict(kwargs)) if short[:1].isupper() else UNKNOWN
     if name.startswith("torchvision.datasets."):
         return _dataset(short, args, kwargs)
     if short == "DataLoader":
-        return _loader(args, kwargs)
+        return _loader(interp, args, kwargs)
     if short == "TensorDataset":
         return _tensor_dataset(args)
-    if short == "Subset" and args and isinstance(args[0], DatasetVal):
-        return DatasetVal(args[0].sample)
-    if short == "random_split" and len(args) >= 2 and isinstance(args[0], DatasetVal):
+    if short == "Subset" and args:
+        return DatasetVal(_sample(interp, args[0]))
+    if short == "random_split" and len(args) >= 2:
         lengths = interp.iterate(args[1], None)
-        return ListVal([DatasetVal(args[0].sample) for _ in lengths]) if lengths is not None else UNKNOWN
+        return ListVal([DatasetVal(_sample(interp, args[0])) for _ in lengths]) if lengths is not None else UNKNOWN
     return UNKNOWN
 
 
@@ -225,13 +230,63 @@ def _padded(padding: Any, image: Image) -> Image | None:
     return Image(image.channels, image.height + top + bottom, image.width + left + right, image.kind)
 
 
-def _loader(args: list[Any], kwargs: dict[str, Any]) -> Any:
+def _loader(interp: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     dataset = args[0] if args else kwargs.get("dataset")
     batch = args[1] if len(args) > 1 else kwargs.get("batch_size", 1)
     custom = any(kwargs.get(k) is not None for k in ("collate_fn", "batch_sampler")) or len(args) > 2
-    if not isinstance(dataset, DatasetVal) or not _count(batch) or custom:
+    if not _count(batch) or custom:
         return LoaderVal(UNKNOWN)
-    return LoaderVal(dataset.sample, batch)
+    return LoaderVal(_sample(interp, dataset), batch)
+
+
+def _sample(interp: Any, dataset: Any) -> Any:
+    return dataset.sample if isinstance(dataset, DatasetVal) else _own_sample(interp, dataset)
+
+
+def _own_sample(interp: Any, dataset: Any) -> Any:
+    """A dataset class of the project's own (``class Faces(Dataset)``): what its ``__getitem__(0)`` returns.
+    Files it opens are unknown; a transform that fixes the size (``Resize((224, 224))``) still gives it."""
+    cls = getattr(dataset, "cls", None)
+    if getattr(dataset, "kind", None) != "object" or cls is None:
+        return UNKNOWN
+    if not any(isinstance(c, QualName) and c.name in _DATASET_BASES for c in cls.mro()):
+        return UNKNOWN
+    getitem, _ = cls.lookup("__getitem__")
+    if not isinstance(getitem, FuncVal):
+        return UNKNOWN
+    sample = interp.call(getitem, [dataset, 0], {}, None, None)
+    return tuple(sample.items) if isinstance(sample, ListVal) and not sample.uncertain else sample
+
+
+def transformed(transform: Transform, args: list[Any]) -> Any:
+    """``self.transform(image)``: a known image (a PIL image read by ``Image.open``, or a float tensor of
+    known shape) through a known transform; anything else is unknown."""
+    if len(args) != 1:
+        return UNKNOWN
+    value = args[0]
+    if isinstance(value, TensorVal):
+        dims = value.shape.dims if value.shape.rank == 3 and not value.integer else None
+        value = Image(*dims, "float") if dims is not None else None
+    image = _apply(transform, value) if isinstance(value, Image) else None
+    if image is None:
+        return UNKNOWN
+    if image.kind == "float" and all(_count(d) for d in (image.channels, image.height, image.width)):
+        return TensorVal(Shape(image.channels, image.height, image.width))
+    return image if image.kind == "pil" else UNKNOWN
+
+
+def image_method(image: Image, name: str, args: list[Any]) -> Any:
+    """PIL's ``img.convert("RGB")`` (three channels), ``"L"`` (one); ``img.resize((w, h))``; ``img.copy()``."""
+    if name == "convert" and args and args[0] in _MODES:
+        return Image(_MODES[args[0]], image.height, image.width)
+    if name == "resize" and args and isinstance(args[0], tuple) and len(args[0]) == 2 and all(map(_count, args[0])):
+        return Image(image.channels, args[0][1], args[0][0])
+    if name == "copy":
+        return image
+    return UNKNOWN
+
+
+_MODES = {"RGB": 3, "L": 1}
 
 
 def loop_over(value: Any) -> Any:
@@ -239,12 +294,19 @@ def loop_over(value: Any) -> Any:
     return value if isinstance(value, (LoaderVal, DatasetVal, Enumerated)) else None
 
 
-def _collated(item: Any, batch: int) -> Any:
-    """torch's ``default_collate`` of ``batch`` items like ``item``: tensors stacked, labels a 1-D tensor."""
+def _collated(item: Any, batch: int, depth: int = 0) -> Any:
+    """torch's ``default_collate`` of ``batch`` items like ``item``: tensors stacked, numbers a 1-D tensor,
+    tuples and lists item by item (as a list), dicts key by key."""
     if isinstance(item, TensorVal) and item.shape.rank is not None:
         return TensorVal(Shape(batch, *item.shape.dims), integer=item.integer)
-    if item is LABEL:
+    if item is LABEL or (type(item) is int):
         return TensorVal(Shape(batch), integer=True)
+    if type(item) is float:
+        return TensorVal(Shape(batch))
+    if depth < 4 and isinstance(item, tuple):
+        return ListVal([_collated(i, batch, depth + 1) for i in item])
+    if depth < 4 and isinstance(item, DictVal) and not item.uncertain:
+        return DictVal({k: _collated(v, batch, depth + 1) for k, v in item.items.items()})
     return UNKNOWN
 
 

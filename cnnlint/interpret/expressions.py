@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import autograd_functions, enums, limits, tensor_operators
+from cnnlint.interpret import autograd_functions, data_pipeline, enums, limits, tensor_operators
 from cnnlint.interpret.comparisons import compare
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
@@ -148,7 +148,7 @@ class Expressions:
             return field(owner, name)
         if isinstance(owner, NamedTupleVal) and name in ("_replace", "_asdict"):
             return MethodOf(owner, name)
-        if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
+        if isinstance(owner, (ListVal, DictVal, str, tuple, int, float, data_pipeline.Image)):
             return MethodOf(owner, name)
         if isinstance(owner, EnumMember):
             return enum_attr(self, owner, name)

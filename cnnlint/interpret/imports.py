@@ -42,6 +42,7 @@ KNOWN_ROOTS = frozenset(
         "sys",
         "inspect",
         "tqdm",
+        "PIL",
     }
 )
 # Packages known by name although their library is read: torchvision's datasets and transforms open files

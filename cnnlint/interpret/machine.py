@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import iterators, libraries, limits, tensor_values
+from cnnlint.interpret import data_pipeline, iterators, libraries, limits, tensor_values
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.assignments import Assignments
 from cnnlint.interpret.comprehensions import Comprehensions
@@ -184,6 +184,8 @@ class Interpreter(Statements, Assignments, Loops, Expressions, Comprehensions):
             return UNKNOWN
         if isinstance(func, NamedTupleType):
             return construct(func, args, kwargs)
+        if isinstance(func, data_pipeline.Transform):
+            return data_pipeline.transformed(func, args)
         if isinstance(func, (ModuleObj, TorchLayer)):
             tensor_values.escape(args, kwargs)  # an in-place layer changes its input
             return self.session.forward.call_module(self, func, args, kwargs, node)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import enums, libraries, limits, tensor_values
+from cnnlint.interpret import data_pipeline, enums, libraries, limits, tensor_values
 from cnnlint.interpret.branch_steps import join_steps
 from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
 from cnnlint.interpret.imports import KNOWN_ROOTS
@@ -329,7 +329,8 @@ class Statements:
         for item in stmt.items:
             value = self.eval(item.context_expr, frame)
             if item.optional_vars is not None:
-                self.assign(item.optional_vars, UNKNOWN if not isinstance(value, ListVal) else value, frame)
+                kept = isinstance(value, (ListVal, data_pipeline.Image))  # ``with Image.open(p) as img``
+                self.assign(item.optional_vars, value if kept else UNKNOWN, frame)
         return self.exec_block(stmt.body, frame)
 
     _s_AsyncWith = _s_With

@@ -323,6 +323,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
                 return done
         if isinstance(obj, TensorVal):
             return tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
+        if isinstance(obj, data_pipeline.Image):
+            return data_pipeline.image_method(obj, name, args)
         if isinstance(obj, SetVal):
             return set_method(interp, obj, name, args)
         if isinstance(obj, ListVal):
