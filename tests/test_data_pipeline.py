@@ -51,6 +51,7 @@ PIPELINES = [
         f"{T}ToTensor(), {T}Normalize([0.5, 0.5, 0.5], [0.2, 0.2, 0.2])])",
     ),
     ((3, 32, 48), f"{T}Compose([{T}CenterCrop((20, 30)), {T}ToTensor()])"),
+    ((3, 48, 32), f"{T}Compose([{T}Resize(30), {T}CenterCrop(24), {T}ToTensor()])"),  # ImageNet's evaluation
     ((3, 32, 48), f"{T}Compose([{T}RandomCrop(16), {T}ToTensor(), {T}RandomErasing()])"),
     ((3, 32, 48), f"{T}Compose([{T}Grayscale(), {T}ToTensor()])"),
     ((3, 32, 32), f"{T}Compose([{T}Grayscale(3), {T}Pad(2), {T}ToTensor()])"),
@@ -241,3 +242,41 @@ def test_a_dataset_class_of_the_projects_own_gives_what_its_getitem_returns(
         assert model["input_source"] != "inferred"
     else:
         assert (model["input_shape"], model["input_source"]) == (truth, "inferred")
+
+
+FOLDER = """
+import torch
+from torch import nn
+from torchvision import datasets, transforms
+
+net = nn.Sequential(nn.Identity())
+folder = datasets.ImageFolder({root!r}, transform={transform})
+images, labels = next(iter(torch.utils.data.DataLoader(folder, batch_size=2, shuffle=True)))
+out = net(images)
+"""
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        f"{T}Compose([{T}Resize(30), {T}CenterCrop(24), {T}ToTensor(), {T}Normalize([0.4] * 3, [0.2] * 3)])",
+        f"{T}Compose([{T}RandomResizedCrop((20, 26)), {T}RandomHorizontalFlip(), {T}ToTensor()])",
+        f"{T}ToTensor()",  # images of other sizes: torch cannot even stack them; nothing is inferred
+    ],
+)
+def test_an_image_folder_gives_the_size_its_transforms_fix(tmp_path: Path, transform: str) -> None:
+    from PIL import Image
+
+    for i, size in enumerate([(64, 48), (50, 70), (33, 40)]):
+        (tmp_path / "photos" / f"class{i % 2}").mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", size).save(tmp_path / "photos" / f"class{i % 2}" / f"{i}.png")
+    path = tmp_path / "train.py"
+    path.write_text(FOLDER.format(root=str(tmp_path / "photos"), transform=transform))
+    model = _model(path)
+    if transform == f"{T}ToTensor()":
+        with pytest.raises(RuntimeError):
+            runpy.run_path(str(path))
+        assert model["input_source"] != "inferred"
+        return
+    truth = list(runpy.run_path(str(path))["images"].shape)
+    assert (model["input_shape"], model["input_source"]) == (truth, "inferred")

@@ -207,7 +207,7 @@ def _resized(name: str, args: tuple, kwargs: dict, image: Image) -> Image | None
     # Resize(int): the shorter side becomes ``size``, the longer keeps the aspect ratio (torchvision's rule)
     height, width = image.height, image.width
     if not (_count(height) and _count(width)):
-        return None
+        return Image(image.channels, None, None, image.kind)  # some size (a later crop may fix it)
     short, long = min(height, width), max(height, width)
     other = int(size * long / short)
     return Image(image.channels, *((size, other) if height <= width else (other, size)), image.kind)
