@@ -287,6 +287,7 @@ def image_method(image: Image, name: str, args: list[Any]) -> Any:
 
 
 _MODES = {"RGB": 3, "L": 1}
+IMAGE_METHODS = frozenset({"convert", "resize", "copy"})
 
 
 def loop_over(value: Any) -> Any:

@@ -148,8 +148,10 @@ class Expressions:
             return field(owner, name)
         if isinstance(owner, NamedTupleVal) and name in ("_replace", "_asdict"):
             return MethodOf(owner, name)
-        if isinstance(owner, (ListVal, DictVal, str, tuple, int, float, data_pipeline.Image)):
+        if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
+        if isinstance(owner, data_pipeline.Image):  # a PIL image: its methods that change what is known
+            return MethodOf(owner, name) if name in data_pipeline.IMAGE_METHODS else UNKNOWN
         if isinstance(owner, EnumMember):
             return enum_attr(self, owner, name)
         if isinstance(owner, FuncVal) and name == "__name__":

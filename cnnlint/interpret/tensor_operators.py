@@ -43,6 +43,27 @@ BROADCASTS_WITH.update({"clamp_min": ("min",), "clamp_max": ("max",)})
 _NO_NUMPY_ALIASES = frozenset({"norm", "split", "unique", "unique_consecutive", "unflatten"})
 
 
+def _operands_named(session: Any, interp: Any, err: ShapeError, node: Any) -> ShapeError:
+    """``cannot add x (2, 257, 128) and self.pos (1, 65, 128)``: each shape with the operand written there,
+    when both are short (``out += self.shortcut(x)``, ``x + self.pos``)."""
+    if isinstance(node, ast.BinOp):
+        operands = (node.left, node.right)
+    elif isinstance(node, ast.AugAssign):
+        operands = (node.target, node.value)
+    else:
+        return err
+    texts = [session.text_of(interp, o) for o in operands]
+    message = err.finding.message
+    head, sep, rest = message.partition(": ")
+    words = head.split(" ")  # "cannot add (2, 3) and (4, 3)"
+    if not sep or any(len(t) > 40 or "\n" in t for t in texts) or " and (" not in head or len(words) < 4:
+        return err
+    verb_end = head.index(" (")
+    first, second = head[verb_end + 1 :].split(" and ", 1)
+    named = f"{head[:verb_end]} {texts[0]} {first} and {texts[1]} {second}{sep}{rest}"
+    return ShapeError(err.finding.code, named, recovered=err.recovered)
+
+
 def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) -> Any:
     if op == "@":
         return matmul(session, interp, left, right, node, "matmul")
@@ -59,7 +80,7 @@ def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) 
             shape = ops.broadcast(left.shape, right.shape, op)
         except ShapeError as err:
             if not tainted:
-                session.forward.op_error(interp, err, node, op)
+                session.forward.op_error(interp, _operands_named(session, interp, err, node), node, op)
             return unknown_tensor()
         except (TypeError, ValueError):
             return unknown_tensor()
