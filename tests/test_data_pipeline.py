@@ -167,7 +167,7 @@ def test_a_tensor_dataset_keeps_its_samples_shapes(tmp_path: Path) -> None:
         "net = nn.Sequential(nn.Linear(20, 8), nn.ReLU(), nn.Linear(8, 2))\n"
         "data = TensorDataset(torch.randn(100, 20), torch.randint(0, 2, (100,)))\n"
         "train, test = random_split(data, [80, 20])\n"
-        "x, y = next(iter(DataLoader(train, batch_size=16)))\n"
+        "x, y = next(iter(DataLoader(train, 16, True)))\n"
         "out = net(x)\n"
     )
     truth = list(runpy.run_path(str(path))["x"].shape)

@@ -42,7 +42,7 @@ FIXED = {
     "STL10": (3, 96, 96),
 }
 # Folders of images loaded as RGB (torchvision's default loader converts): the size is the files'.
-RGB_FOLDERS = frozenset({"ImageFolder", "ImageNet", "Places365", "Caltech101", "Flowers102", "Food101"})
+RGB_FOLDERS = frozenset({"ImageFolder", "ImageNet", "Places365", "Flowers102", "Food101"})
 # Transforms that keep the image's size and channels.
 SAME_SIZE = frozenset(
     {
@@ -129,21 +129,24 @@ def element(value: Any) -> Any:
 
 
 def _dataset(short: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """A torchvision dataset's sample. Only the root (and a split or ``train``) may be positional: where
+    the transform sits in the others' signatures differs, so more is unknown, as is a custom loader."""
     label: Any = UNKNOWN if kwargs.get("target_transform") is not None else LABEL
-    if short in FIXED:
+    transform = kwargs.get("transform")
+    if short in FIXED and len(args) <= 2:
         channels, height, width = FIXED[short]
         image: Image | None = Image(channels, height, width)
-    elif short in RGB_FOLDERS:
+    elif short in RGB_FOLDERS and kwargs.get("loader") is None and len(args) <= (3 if short == "ImageFolder" else 2):
         image = Image(3, None, None)
-    elif short == "FakeData":
-        size = kwargs.get("image_size", (3, 224, 224))
+        if short == "ImageFolder" and len(args) > 1:
+            transform = args[1]  # ImageFolder(root, transform, target_transform)
+            label = UNKNOWN if len(args) > 2 and args[2] is not None else label
+    elif short == "FakeData" and len(args) <= 2:
+        size = args[1] if len(args) > 1 else kwargs.get("image_size", (3, 224, 224))
         ok = isinstance(size, tuple) and len(size) == 3 and all(_count(d) for d in size) and size[0] in (1, 3)
         image = Image(*size) if ok else None
     else:
         return DatasetVal(UNKNOWN)
-    transform = kwargs.get("transform")
-    if short in RGB_FOLDERS and len(args) > 1:
-        transform = args[1]  # ImageFolder(root, transform)
     tensor = _apply(transform, image) if transform is not None else None
     if tensor is None or tensor.kind != "float" or not all(_count(d) for d in (tensor.height, tensor.width)):
         return DatasetVal(UNKNOWN)
@@ -233,7 +236,8 @@ def _padded(padding: Any, image: Image) -> Image | None:
 def _loader(interp: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     dataset = args[0] if args else kwargs.get("dataset")
     batch = args[1] if len(args) > 1 else kwargs.get("batch_size", 1)
-    custom = any(kwargs.get(k) is not None for k in ("collate_fn", "batch_sampler")) or len(args) > 2
+    # (dataset, batch_size, shuffle, sampler) may be positional; a batch_sampler or collate_fn decides the batch
+    custom = any(kwargs.get(k) is not None for k in ("collate_fn", "batch_sampler")) or len(args) > 4
     if not _count(batch) or custom:
         return LoaderVal(UNKNOWN)
     return LoaderVal(_sample(interp, dataset), batch)
