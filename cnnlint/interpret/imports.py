@@ -43,7 +43,20 @@ KNOWN_ROOTS = frozenset(
         "inspect",
         "tqdm",
         "PIL",
+        "pytorch_lightning",
+        "lightning",
     }
+)
+# Other names of torch.nn.Module: a LightningModule is one (its ``__call__`` is nn.Module's, which runs
+# ``forward``); what it adds (``self.log``, ``self.save_hyperparameters()``, ``self.hparams``) is unknown.
+ALIASES = dict.fromkeys(
+    (
+        *("pytorch_lightning.LightningModule", "pytorch_lightning.core.LightningModule"),
+        *("pytorch_lightning.core.module.LightningModule", "lightning.LightningModule"),
+        *("lightning.pytorch.LightningModule", "lightning.pytorch.core.LightningModule"),
+        "lightning.pytorch.core.module.LightningModule",
+    ),
+    "torch.nn.Module",
 )
 # Packages known by name although their library is read: torchvision's datasets and transforms open files
 # and images, so their code explains nothing; ``data_pipeline.py`` knows what they give.
@@ -136,7 +149,7 @@ class Imports:
             return UNKNOWN
         root = module.split(".", 1)[0]
         if root in KNOWN_ROOTS or known_by_name(f"{module}.{attr}"):
-            return QualName(f"{module}.{attr}")
+            return QualName(ALIASES.get(f"{module}.{attr}", f"{module}.{attr}"))
         return LazyImport(module, attr, importer)
 
     def by_name(self, name: Any, main: ModuleNS) -> Any:

@@ -329,6 +329,11 @@ def infer_inputs(found: Interpreted) -> None:
             continue
         if declared is not None:
             continue
+        example = c.obj.attrs.get("example_input_array") if isinstance(c.obj, ModuleObj) else None
+        if isinstance(example, TensorVal) and example.shape.rank and all(type(d) is int for d in example.shape.dims):
+            # Lightning's ``self.example_input_array = torch.zeros(1, 1, 28, 28)``: the input its summary uses
+            c.model.input = InputDecl(tuple(example.shape.dims), "inferred", None, via="self.example_input_array")
+            continue
         config = found.configs.get(c.model.name) or found.configs.get("*")
         if config is not None and not input_sources.sized_by_constructor(c.obj):
             # timm: ``default_cfgs = {"name": _cfg(input_size=(3, 224, 224))}``

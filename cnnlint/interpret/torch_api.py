@@ -27,6 +27,7 @@ from cnnlint.interpret import (
     unreached,
 )
 from cnnlint.interpret.dataclass_api import DataclassAPI, dataclass_fields
+from cnnlint.interpret.imports import ALIASES
 from cnnlint.interpret.module_api import (  # noqa: F401 - re-exported
     _MODULE_METHODS,
     _NONE_METHODS,
@@ -85,6 +86,8 @@ PARALLEL = {
 
 
 def normalize(name: str) -> str:
+    if name in ALIASES:
+        return ALIASES[name]
     match = _MODULES_PATH.match(name)
     return f"torch.nn.{match.group(1)}" if match else name
 
