@@ -72,6 +72,7 @@ class Transform:
     name: str
     args: tuple
     kwargs: dict
+    family: str = "torchvision"  # or "albumentations" (``array_images.py``)
 
 
 @dataclass(eq=False)
@@ -143,30 +144,23 @@ def _dataset(short: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
             label = UNKNOWN if len(args) > 2 and args[2] is not None else label
     elif short == "FakeData" and len(args) <= 2:
         size = args[1] if len(args) > 1 else kwargs.get("image_size", (3, 224, 224))
-        ok = isinstance(size, tuple) and len(size) == 3 and all(_count(d) for d in size) and size[0] in (1, 3)
+        ok = isinstance(size, tuple) and len(size) == 3 and all(count(d) for d in size) and size[0] in (1, 3)
         image = Image(*size) if ok else None
     else:
         return DatasetVal(UNKNOWN)
     tensor = _apply(transform, image) if transform is not None else None
-    if tensor is None or tensor.kind != "float" or not all(_count(d) for d in (tensor.height, tensor.width)):
+    if tensor is None or tensor.kind != "float" or not all(count(d) for d in (tensor.height, tensor.width)):
         return DatasetVal(UNKNOWN)
     return DatasetVal((TensorVal(Shape(tensor.channels, tensor.height, tensor.width)), label))
 
 
 def _apply(transform: Any, image: Image | None) -> Image | None:
     """The image after ``transform``, or None when that is not known (or torch would refuse it)."""
-    if image is None or not isinstance(transform, Transform):
+    if image is None or not isinstance(transform, Transform) or transform.family != "torchvision":
         return None
     name, args, kwargs = transform.name, transform.args, transform.kwargs
     if name == "Compose":
-        steps = args[0] if args else kwargs.get("transforms")
-        if isinstance(steps, ListVal) and not steps.uncertain:
-            steps = tuple(steps.items)
-        for step in steps if isinstance(steps, tuple) else (None,):
-            image = _apply(step, image)
-            if image is None:
-                return None
-        return image
+        return composed(_apply, transform, image)
     if name in SAME_SIZE:
         return image if not kwargs.get("expand") else None
     if name == "ToTensor":
@@ -191,6 +185,18 @@ def _apply(transform: Any, image: Image | None) -> Image | None:
     return None
 
 
+def composed(apply: Any, compose: Transform, image: Image) -> Image | None:
+    """``Compose([...])``: each transform in turn (``apply`` is the family's), None if any is not known."""
+    steps = compose.args[0] if compose.args else compose.kwargs.get("transforms")
+    if isinstance(steps, ListVal) and not steps.uncertain:
+        steps = tuple(steps.items)
+    for step in steps if isinstance(steps, tuple) else (None,):
+        image = apply(step, image)
+        if image is None:
+            return None
+    return image
+
+
 def _resized(name: str, args: tuple, kwargs: dict, image: Image) -> Image | None:
     size = args[0] if args else kwargs.get("size")
     if isinstance(size, ListVal):
@@ -199,9 +205,9 @@ def _resized(name: str, args: tuple, kwargs: dict, image: Image) -> Image | None
         size = size[0]
     if name == "RandomCrop" and (args[1:] or kwargs.get("padding") or kwargs.get("pad_if_needed")):
         return None  # padded first: what is cropped depends on it (not modelled)
-    if isinstance(size, tuple) and len(size) == 2 and all(_count(d) for d in size):
+    if isinstance(size, tuple) and len(size) == 2 and all(count(d) for d in size):
         return Image(image.channels, size[0], size[1], image.kind)
-    if not _count(size):
+    if not count(size):
         return None
     if name != "Resize":
         return Image(image.channels, size, size, image.kind)
@@ -209,7 +215,7 @@ def _resized(name: str, args: tuple, kwargs: dict, image: Image) -> Image | None
         return None
     # Resize(int): the shorter side becomes ``size``, the longer keeps the aspect ratio (torchvision's rule)
     height, width = image.height, image.width
-    if not (_count(height) and _count(width)):
+    if not (count(height) and count(width)):
         return Image(image.channels, None, None, image.kind)  # some size (a later crop may fix it)
     short, long = min(height, width), max(height, width)
     other = int(size * long / short)
@@ -220,7 +226,7 @@ def _padded(padding: Any, image: Image) -> Image | None:
     if isinstance(padding, ListVal):
         padding = tuple(padding.items)
     sides = padding if isinstance(padding, tuple) else (padding,)
-    if not all(type(p) is int and p >= 0 for p in sides) or not (_count(image.height) and _count(image.width)):
+    if not all(type(p) is int and p >= 0 for p in sides) or not (count(image.height) and count(image.width)):
         return None
     if len(sides) == 1:
         left = top = right = bottom = sides[0]
@@ -238,7 +244,7 @@ def _loader(interp: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     batch = args[1] if len(args) > 1 else kwargs.get("batch_size", 1)
     # (dataset, batch_size, shuffle, sampler) may be positional; a batch_sampler or collate_fn decides the batch
     custom = any(kwargs.get(k) is not None for k in ("collate_fn", "batch_sampler")) or len(args) > 4
-    if not _count(batch) or custom:
+    if not count(batch) or custom:
         return LoaderVal(UNKNOWN)
     return LoaderVal(_sample(interp, dataset), batch)
 
@@ -262,10 +268,14 @@ def _own_sample(interp: Any, dataset: Any) -> Any:
     return tuple(sample.items) if isinstance(sample, ListVal) and not sample.uncertain else sample
 
 
-def transformed(transform: Transform, args: list[Any]) -> Any:
+def transformed(transform: Transform, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """``self.transform(image)``: a known image (a PIL image read by ``Image.open``, or a float tensor of
     known shape) through a known transform; anything else is unknown."""
-    if len(args) != 1:
+    if transform.family == "albumentations":
+        from cnnlint.interpret import array_images
+
+        return array_images.called(transform, args, kwargs)
+    if len(args) != 1 or kwargs:
         return UNKNOWN
     value = args[0]
     if isinstance(value, TensorVal):
@@ -274,7 +284,7 @@ def transformed(transform: Transform, args: list[Any]) -> Any:
     image = _apply(transform, value) if isinstance(value, Image) else None
     if image is None:
         return UNKNOWN
-    if image.kind == "float" and all(_count(d) for d in (image.channels, image.height, image.width)):
+    if image.kind == "float" and all(count(d) for d in (image.channels, image.height, image.width)):
         return TensorVal(Shape(image.channels, image.height, image.width))
     return image if image.kind == "pil" else UNKNOWN
 
@@ -283,7 +293,7 @@ def image_method(image: Image, name: str, args: list[Any]) -> Any:
     """PIL's ``img.convert("RGB")`` (three channels), ``"L"`` (one); ``img.resize((w, h))``; ``img.copy()``."""
     if name == "convert" and args and args[0] in _MODES:
         return Image(_MODES[args[0]], image.height, image.width)
-    if name == "resize" and args and isinstance(args[0], tuple) and len(args[0]) == 2 and all(map(_count, args[0])):
+    if name == "resize" and args and isinstance(args[0], tuple) and len(args[0]) == 2 and all(map(count, args[0])):
         return Image(image.channels, args[0][1], args[0][0])
     if name == "copy":
         return image
@@ -321,5 +331,6 @@ def _tensor_dataset(args: list[Any]) -> Any:
     return DatasetVal(tuple(TensorVal(Shape(*t.shape.dims[1:]), integer=t.integer) for t in args))
 
 
-def _count(value: Any) -> bool:
+def count(value: Any) -> bool:
+    """A known positive size."""
     return type(value) is int and value > 0

@@ -45,6 +45,8 @@ KNOWN_ROOTS = frozenset(
         "PIL",
         "pytorch_lightning",
         "lightning",
+        "cv2",
+        "albumentations",
     }
 )
 # Other names of torch.nn.Module: a LightningModule is one (its ``__call__`` is nn.Module's, which runs

@@ -185,7 +185,7 @@ class Interpreter(Statements, Assignments, Loops, Expressions, Comprehensions):
         if isinstance(func, NamedTupleType):
             return construct(func, args, kwargs)
         if isinstance(func, data_pipeline.Transform):
-            return data_pipeline.transformed(func, args)
+            return data_pipeline.transformed(func, args, kwargs)
         if isinstance(func, (ModuleObj, TorchLayer)):
             tensor_values.escape(args, kwargs)  # an in-place layer changes its input
             return self.session.forward.call_module(self, func, args, kwargs, node)

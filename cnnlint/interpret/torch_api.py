@@ -13,6 +13,7 @@ from typing import Any
 
 from cnnlint import build
 from cnnlint.interpret import (
+    array_images,
     autograd_functions,
     data_pipeline,
     enums,
@@ -255,6 +256,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         name = normalize(name)
         if name.startswith(data_pipeline.PREFIXES):
             return data_pipeline.call(interp, name, args, kwargs)
+        if name.startswith(array_images.PREFIXES):
+            return array_images.call(interp, name, args, kwargs)
         if name in quantization.NAMES:
             return quantization.build(self, interp, name, args, kwargs, node)
         known = tensor_value_calls.call_torch(name, args, kwargs)
