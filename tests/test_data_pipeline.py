@@ -280,3 +280,20 @@ def test_an_image_folder_gives_the_size_its_transforms_fix(tmp_path: Path, trans
         return
     truth = list(runpy.run_path(str(path))["images"].shape)
     assert (model["input_shape"], model["input_source"]) == (truth, "inferred")
+
+
+def test_a_batch_size_not_known_is_a_symbolic_batch(tmp_path: Path) -> None:
+    """``batch_size=args.batch_size`` (argparse): the batch is ``B``, each image's shape still the dataset's."""
+    path = tmp_path / "train.py"
+    path.write_text(
+        "import argparse\n\nimport torch\nfrom torch import nn\nfrom torchvision import datasets, transforms\n\n"
+        "parser = argparse.ArgumentParser()\nparser.add_argument('--batch-size', type=int, default=4)\n"
+        "args = parser.parse_args([])\nkwargs = {'batch_size': args.batch_size}\n"
+        "dataset = datasets.FakeData(size=8, image_size=(1, 28, 28), transform=transforms.ToTensor())\n"
+        "net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))\n"
+        "for images, labels in torch.utils.data.DataLoader(dataset, **kwargs):\n    out = net(images)\n"
+    )
+    truth = list(runpy.run_path(str(path))["images"].shape)
+    model = _model(path)
+    assert (model["input_shape"], model["input_source"]) == (["B", *truth[1:]], "inferred")
+    assert model["output_shape"] == ["B", 10]

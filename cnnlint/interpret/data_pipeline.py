@@ -54,6 +54,7 @@ SAME_SIZE = frozenset(
 )
 
 
+BATCH = "B"  # the symbolic batch of a loader whose batch_size is not known (argparse's, a config's)
 LABEL = object()  # a dataset's class index: an int per item, a 1-D integer tensor per batch
 
 
@@ -83,7 +84,7 @@ class DatasetVal:
 @dataclass(eq=False)
 class LoaderVal:
     sample: Any  # the dataset's sample (a tuple), or UNKNOWN
-    batch_size: int = 1
+    batch_size: int | str = 1
 
     def batch(self) -> Any:
         """What one pass of ``for batch in loader`` gives (made anew: the code may change it)."""
@@ -244,7 +245,9 @@ def _loader(interp: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     batch = args[1] if len(args) > 1 else kwargs.get("batch_size", 1)
     # (dataset, batch_size, shuffle, sampler) may be positional; a batch_sampler or collate_fn decides the batch
     custom = any(kwargs.get(k) is not None for k in ("collate_fn", "batch_sampler")) or len(args) > 4
-    if not count(batch) or custom:
+    if batch is UNKNOWN:
+        batch = BATCH  # ``batch_size=args.batch_size``: the batch is symbolic, each sample's shape still known
+    if not (count(batch) or batch == BATCH) or custom:
         return LoaderVal(UNKNOWN)
     return LoaderVal(_sample(interp, dataset), batch)
 
@@ -309,7 +312,7 @@ def loop_over(value: Any) -> Any:
     return value if isinstance(value, (LoaderVal, DatasetVal, Enumerated)) else None
 
 
-def _collated(item: Any, batch: int, depth: int = 0) -> Any:
+def _collated(item: Any, batch: int | str, depth: int = 0) -> Any:
     """torch's ``default_collate`` of ``batch`` items like ``item``: tensors stacked, numbers a 1-D tensor,
     tuples and lists item by item (as a list), dicts key by key."""
     if isinstance(item, TensorVal) and item.shape.rank is not None:
