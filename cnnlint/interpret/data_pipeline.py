@@ -9,10 +9,11 @@ and the like from RGB of unknown size, which the transforms may fix (``Resize((2
 ``RandomResizedCrop(224)``, ``CenterCrop``). ``TensorDataset``, ``random_split`` and ``Subset``
 keep their samples' shapes. A dataset class of the project's own gives what its ``__getitem__``
 returns: the file it opens with ``PIL.Image.open`` is of unknown size, but ``.convert("RGB")`` and
-a transform that fixes the size make the sample known. Anything else (a transform not listed, a
-``Lambda``, a ``collate_fn``, an image read another way) makes the batch unknown: never a guess.
+a transform that fixes the size make the sample known (OpenCV and albumentations: ``array_images.py``).
+A loader's unknown ``batch_size`` is the symbolic batch ``B``. Anything else (a transform not listed,
+a ``Lambda``, a ``collate_fn``, an image read another way) makes the batch unknown: never a guess.
 
-torchvision's datasets and transforms are known by name (``imports.KNOWN_PREFIXES``), never read
+torchvision's datasets and transforms are known by name (``imports.KNOWN_PACKAGES``), never read
 from its source: their code opens files.
 """
 
