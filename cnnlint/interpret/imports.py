@@ -15,62 +15,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from cnnlint.interpret import fragments, libraries, stars
+from cnnlint.interpret.known_names import ALIASES, KNOWN_ROOTS, known_by_name  # noqa: F401 - re-exported
 from cnnlint.interpret.values import MISSING, UNKNOWN, LazyImport, ListVal, ModuleNS, QualName
 
-# Roots resolved by name, never read from disk.
-KNOWN_ROOTS = frozenset(
-    {
-        "torch",
-        "dataclasses",
-        "types",
-        "math",
-        "functools",
-        "collections",
-        "typing",
-        "copy",
-        "warnings",
-        "itertools",
-        "operator",
-        "numpy",
-        "torchinfo",
-        "torchsummary",
-        "einops",
-        "re",
-        "os",
-        "enum",
-        "numbers",
-        "sys",
-        "inspect",
-        "tqdm",
-        "PIL",
-        "pytorch_lightning",
-        "lightning",
-        "cv2",
-        "albumentations",
-    }
-)
-# Other names of torch.nn.Module: a LightningModule is one (its ``__call__`` is nn.Module's, which runs
-# ``forward``); what it adds (``self.log``, ``self.save_hyperparameters()``, ``self.hparams``) is unknown.
-ALIASES = dict.fromkeys(
-    (
-        *("pytorch_lightning.LightningModule", "pytorch_lightning.core.LightningModule"),
-        *("pytorch_lightning.core.module.LightningModule", "lightning.LightningModule"),
-        *("lightning.pytorch.LightningModule", "lightning.pytorch.core.LightningModule"),
-        "lightning.pytorch.core.module.LightningModule",
-    ),
-    "torch.nn.Module",
-)
-# Packages known by name although their library is read: torchvision's datasets and transforms open files
-# and images, so their code explains nothing; ``data_pipeline.py`` knows what they give.
-KNOWN_PACKAGES = ("torchvision.datasets", "torchvision.transforms")
 MAX_FILE_BYTES = 2_000_000
-
-
-def known_by_name(dotted: str) -> bool:
-    return dotted.startswith(KNOWN_PACKAGES) and (dotted in KNOWN_PACKAGES or dotted.startswith(_KNOWN_DOTTED))
-
-
-_KNOWN_DOTTED = tuple(p + "." for p in KNOWN_PACKAGES)
 _CYCLE = object()  # a name whose imports lead back to itself
 
 

@@ -34,6 +34,7 @@ from cnnlint.interpret.pyops import (  # noqa: F401 - re-exported: torch_api and
     bind_arguments,
     fold_number,
 )
+from cnnlint.interpret.raises import Raises
 from cnnlint.interpret.statements import Statements
 from cnnlint.interpret.values import (
     CONTAINERS,
@@ -60,7 +61,7 @@ from cnnlint.interpret.values import (
 )
 
 
-class Interpreter(Statements, Assignments, Loops, Expressions, Comprehensions):
+class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehensions):
     """One run's interpreter: shared by every model of a file (module code is interpreted once)."""
 
     def __init__(self, session: Any) -> None:

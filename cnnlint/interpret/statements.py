@@ -11,7 +11,7 @@ from typing import Any
 from cnnlint.interpret import data_pipeline, enums, libraries, limits, tensor_values
 from cnnlint.interpret.branch_steps import join_steps
 from cnnlint.interpret.frames import Frame, WriteLog, join, join_states
-from cnnlint.interpret.imports import KNOWN_ROOTS
+from cnnlint.interpret.known_names import KNOWN_ROOTS
 from cnnlint.interpret.pyops import (
     _STMT,
     BREAK,
@@ -179,33 +179,6 @@ class Statements:
     def _s_Return(self, stmt: ast.Return, frame: Frame) -> _Signal:
         value = self.eval(stmt.value, frame) if stmt.value is not None else None
         return _Signal("return", value)
-
-    def _s_Raise(self, stmt: ast.Raise, frame: Frame) -> _Signal:
-        if not self.forking and self.session.forward.recording is not None:  # reached for certain: Python stops
-            raised = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
-            name = raised.id if isinstance(raised, ast.Name) else getattr(raised, "attr", "an exception")
-            first = stmt.exc.args[0] if isinstance(stmt.exc, ast.Call) and stmt.exc.args else None
-            message = self._message(first, frame)
-            self.session.forward.rejects(self, stmt, f"the code raises {name} at this input", message)
-        return RAISE
-
-    def _message(self, node: ast.expr | None, frame: Frame) -> Any:
-        """An exception's message written as a string or f-string, as Python formats it (else unknown)."""
-        if isinstance(node, (ast.Constant, ast.JoinedStr)):
-            return self.eval(node, frame)
-        return UNKNOWN
-
-    def _s_Assert(self, stmt: ast.Assert, frame: Frame) -> _Signal | None:
-        cond = self.truth(self.eval(stmt.test, frame))
-        if cond is False:
-            if not self.forking:  # ``assert H == self.img_size`` at another size: torch stops here too
-                test = self.session.text_of(self, stmt.test)
-                message = self._message(stmt.msg, frame)
-                self.session.forward.rejects(self, stmt, f"assert {test} fails at this input", message)
-                if self.session.forward.recording is not None:
-                    self.session.size_hints.update(self._compared_ints(stmt.test, frame))
-            return RAISE
-        return None
 
     def _compared_ints(self, test: ast.expr, frame: Frame) -> set[int]:
         """The integers the comparisons of an assert's test compare: its names, attributes, subscripts and

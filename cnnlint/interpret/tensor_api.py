@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import tensor_value_calls, tensor_values
+from cnnlint.interpret import batch_views, tensor_value_calls, tensor_values
 from cnnlint.interpret.multi import with_indices
 from cnnlint.interpret.namedtuples import NamedTupleVal
 from cnnlint.interpret.tensor_names import (
@@ -166,7 +166,7 @@ def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list,
             session, interp, f"Tensor.{name}", t, [str(a) if isinstance(a, Sym) else a for a in args], kwargs, node
         )
         if isinstance(out, TensorVal) and not kwargs:
-            session.forward.batch_mixing_view(interp, t, list(args), node, name)
+            batch_views.batch_mixing_view(session.forward, interp, t, list(args), node, name)
         return out
     if name == "type" and (args or "dtype" in kwargs):  # ``x.type(torch.float64)``; ``x.type()`` is a string
         integer, mask = dtype_flags(args[0] if args else kwargs["dtype"]) or (False, False)

@@ -28,7 +28,7 @@ from cnnlint.interpret import (
     unreached,
 )
 from cnnlint.interpret.dataclass_api import DataclassAPI, dataclass_fields
-from cnnlint.interpret.imports import ALIASES
+from cnnlint.interpret.known_names import ALIASES
 from cnnlint.interpret.module_api import (  # noqa: F401 - re-exported
     _MODULE_METHODS,
     _NONE_METHODS,
