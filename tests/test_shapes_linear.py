@@ -37,6 +37,23 @@ def test_linear_on_a_still_4d_input_suggests_flatten_without_a_fix() -> None:
     assert finding.fix is None
 
 
+@pytest.mark.parametrize(
+    ("in_features", "shape", "hinted"),
+    [
+        (6400, (2, 64, 100), True),  # a Conv1d's (B, C, L) that flattens to in_features
+        (512, (2, 197, 768), False),  # a sequence (B, T, C): a Linear takes it as it is
+        (4096, (2, 64, 1024), False),
+    ],
+)
+def test_linear_on_a_3d_input_suggests_flatten_only_where_it_gives_in_features(
+    in_features: int, shape: tuple[int, ...], hinted: bool
+) -> None:
+    (finding,) = propagate([L["Linear"](in_features, 10)], Shape(*shape)).findings[0][1:]
+    assert finding.code == "CNL001"
+    assert ("nn.Flatten()" in finding.message) is hinted
+    assert finding.fix is None  # which dim is wrong is not known
+
+
 def test_linear_keeps_leading_dims_and_symbols() -> None:
     assert propagate([L["Linear"](8, 3)], Shape("B", "T", 8)).output == ("B", "T", 3)
     assert propagate([L["LazyLinear"](3)], Shape("B", 8)).output == ("B", 3)

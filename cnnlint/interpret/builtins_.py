@@ -233,7 +233,11 @@ def _enumerate(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         return data_pipeline.Enumerated(args[0])  # ``enumerate(train_loader)``: each pass's batch is known
     if items is None or not isinstance(start, int):
         return UNKNOWN
-    return tuple((start + i, v) for i, v in enumerate(items))
+    pairs = tuple((start + i, v) for i, v in enumerate(items))
+    source = interp.resolve(args[0])
+    # A ``for`` over this enumerate reads the list live (``Loops._over_live_list``): the body may append to it
+    interp.last_enumerated = (pairs, source, start) if type(source) is ListVal else None
+    return pairs
 
 
 def _list(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:

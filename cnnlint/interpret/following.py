@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cnnlint import rules
 from cnnlint.interpret import inputsearch, limits
 from cnnlint.interpret.models import Candidate, Interpreted, submodules
 from cnnlint.interpret.outputs import output_tree
@@ -73,6 +74,8 @@ def _follow_one(found: Interpreted, c: Candidate) -> None:
         # the input was fed to a model built with other arguments: what fails here may not fail there
         for s in steps:
             s.findings = [f if f.code == "CNL100" else _borrowed_note(f) for f in s.findings if f.code != "CNL003"]
+    elif c.later_feeds:
+        _later_feeds(found, c, steps)
     output = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
     params = _params(c.obj, session, inside)
     if dims is None and not failed and inputsearch.ENABLED:  # input-free checking (issue 12)
@@ -91,6 +94,44 @@ def _rejected_input(steps: list[Step]) -> None:
         said = getattr(s, "rejects", None)
         if said is not None:
             s.findings = [Finding("CNL014", said) if f.code == "CNL100" else f for f in s.findings]
+
+
+def _later_feeds(found: Interpreted, c: Candidate, steps: list[Step]) -> None:
+    """The other inputs the code feeds the model (its training batch after a sanity check at another size):
+    an error one of them meets, that the first input did not, is reported with that input named. No fix:
+    the first input works with the argument as it is."""
+    session = found.session
+    seen = {(f.code, _place(s, f)) for s, f in ((s, f) for s in steps for f in s.findings)}
+    lines = session.main.lines
+    for feed in c.later_feeds:
+        session.work = 0
+        inputs = [TensorVal(Shape(*feed.dims)), *(feed.more if feed.more is not None else _extra_inputs(c.obj))]
+        try:
+            rec, _ = session.forward.run(session.interp, c.obj, inputs, training=not feed.in_eval)
+        except (limits.BudgetExceeded, RecursionError):
+            continue
+        _rejected_input(rec.steps)
+        where = f"; with the input fed at line {lines.start(feed.node).row}, {Shape(*feed.dims)}"
+        for step in rec.steps:
+            for finding in step.findings:
+                if rules.severity(finding.code) != "error":
+                    continue
+                call, said = getattr(step, "pointers", {}).get(id(finding)) or (step.layer.origin, finding)
+                if call is None or (said.code, _place(step, finding)) in seen:
+                    continue
+                seen.add((said.code, _place(step, finding)))
+                message = said.message
+                if said.fix is not None:
+                    message = message.replace(f"; set {said.fix.param}={said.fix.value}", "")
+                found.construction.append((call, Finding(said.code, message + where)))
+
+
+def _place(step: Step, finding: Finding) -> Any:
+    """Where a finding is reported: the user's layer it points at, else the step's own."""
+    pointed = getattr(step, "pointers", {}).get(id(finding))
+    call = pointed[0] if pointed is not None else step.layer.origin
+    span = getattr(call, "span", None)
+    return (span.start.row, span.start.column) if span is not None else id(call)
 
 
 def _borrowed_note(finding: Finding) -> Finding:

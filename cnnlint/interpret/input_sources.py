@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret import limits
@@ -214,3 +215,13 @@ def _literal_size(node: ast.AST) -> tuple[int, ...] | None:
     if all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
         return tuple(value)
     return None
+
+
+@dataclass(frozen=True)
+class LaterFeed:
+    """A later input the code feeds a model: its dims, the call, whether in eval mode, its other arguments."""
+
+    dims: tuple
+    node: Any
+    in_eval: bool
+    more: list[Any] | None

@@ -13,7 +13,7 @@ from typing import Any
 from cnnlint.interpret import data_pipeline, fill_loops, limits, tensor_values
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import BREAK, CONTINUE, _Signal, _stores
-from cnnlint.interpret.values import UNKNOWN, ModuleObj
+from cnnlint.interpret.values import UNKNOWN, ListVal, ModuleObj
 
 _GO_ON = object()  # the body finished a pass: the loop goes on
 
@@ -23,6 +23,11 @@ class Loops:
 
     def _s_For(self, stmt: ast.For, frame: Frame) -> _Signal | None:
         iterable = self.eval(stmt.iter, frame)
+        live = self.last_enumerated if isinstance(iterable, tuple) else None
+        if type(iterable) is ListVal and self._grows(stmt, iterable, frame):
+            return self._over_live_list(stmt, frame, iterable, None)
+        if live is not None and live[0] is iterable and self._grows(stmt, live[1], frame):
+            return self._over_live_list(stmt, frame, live[1], live[2])
         items = self.iterate(iterable, frame)
         if items is None:
             return self._unknown_loop(stmt, frame, data_pipeline.element(iterable))
@@ -43,6 +48,31 @@ class Loops:
             done = self._after_body(self.exec_block(stmt.body, frame), stmt, frame)
             if done is not _GO_ON:
                 return done
+        return self.exec_block(stmt.orelse, frame)
+
+    def _grows(self, stmt: ast.For, items: ListVal, frame: Frame) -> bool:
+        """The loop's body changes the very list it iterates, in place."""
+        if items.uncertain:
+            return False
+        body = ast.Module(body=stmt.body, type_ignores=[])
+        targets = [*_changed(body), *(n.target for n in ast.walk(body) if isinstance(n, ast.AugAssign))]
+        return any(self.lookup(t.id, frame) is items for t in targets if isinstance(t, ast.Name))
+
+    def _over_live_list(self, stmt: ast.For, frame: Frame, items: ListVal, start: int | None) -> _Signal | None:
+        """A list is read as Python's list iterator reads it, by index, live: items the body appends are
+        iterated too (``for i, s in enumerate(strides): ... strides.append(1)``). ``start``: enumerate's."""
+        i = 0
+        while i < len(items.items):
+            if i >= limits.MAX_LOOP_ITERATIONS:
+                return self._abandon_loop(stmt, frame, cut_short=True)
+            item = items.items[i]
+            self.assign(stmt.target, item if start is None else (start + i, item), frame)
+            done = self._after_body(self.exec_block(stmt.body, frame), stmt, frame)
+            if done is not _GO_ON:
+                return done
+            if items.uncertain:  # grown or shrunk in a branch: how many passes are left is not known
+                return self._abandon_loop(stmt, frame, cut_short=True)
+            i += 1
         return self.exec_block(stmt.orelse, frame)
 
     def _s_While(self, stmt: ast.While, frame: Frame) -> _Signal | None:
@@ -74,7 +104,11 @@ class Loops:
         def once() -> _Signal | None:
             if isinstance(stmt, ast.For):
                 self.assign(stmt.target, item, frame)
-            signal = self.exec_block(stmt.body, frame)
+            self.loop_bodies += 1
+            try:
+                signal = self.exec_block(stmt.body, frame)
+            finally:
+                self.loop_bodies -= 1
             return None if signal in (BREAK, CONTINUE) or (signal and signal.kind.startswith("unknown-")) else signal
 
         signal = self.fork(once, lambda: None, frame)

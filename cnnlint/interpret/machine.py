@@ -72,6 +72,8 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
         self.catching = 0  # enclosing ``try`` statements whose handlers catch a TypeError
         self.catching_import = 0  # ... and an ImportError
         self.unwrapping: set[int] = set()  # functions called through their decorator's wrapper, now running it
+        self.last_enumerated: tuple | None = None  # (pairs, list, start) of the last ``enumerate(a_list)``
+        self.loop_bodies = 0  # open forks that are the body of a loop of unknown length (``for x, y in loader``)
 
     # ------------------------------------------------------------------ writes
 
@@ -87,6 +89,12 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
     def forking(self) -> bool:
         """In a branch that may not run, or a ``try`` body: findings are not certain."""
         return bool(self.logs)
+
+    @property
+    def in_loops_only(self) -> bool:
+        """Every open fork is a loop body of unknown length: the code runs when the loop does (an epoch loop,
+        a DataLoader's batches), not in an ``if`` or a ``try``."""
+        return len(self.logs) == self.loop_bodies
 
     @property
     def branching(self) -> bool:

@@ -53,6 +53,7 @@ class Candidate:
     borrowed: bool = False  # the inferred input was fed to a model this factory built with other arguments
     factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
     node: Any = None  # the statement that defines the model: where what happens in imported code is reported
+    later_feeds: list[Any] = field(default_factory=list)  # other inputs the code feeds it (``session.LaterFeed``)
 
 
 @dataclass
@@ -320,6 +321,7 @@ def infer_inputs(found: Interpreted) -> None:
             elif tuple(declared.dims) != tuple(tensor.shape.dims):
                 continue  # another inference saw another call: it stands, alone
             c.more_inputs = session.more_inputs.get(id(fed)) if fed is not None else None
+            c.later_feeds = session.later_feeds.get(id(fed), []) if declared is None and fed is not None else []
             c.in_eval = fed is not None and id(fed) in session.fed_in_eval
             # A helper factory (``get_fastscnn``) whose model the file fed only as built by another factory,
             # with other arguments (``in_size=(1024, 2048)``): the input is borrowed, its errors would be guesses.

@@ -16,6 +16,7 @@ from cnnlint.interpret import limits
 from cnnlint.interpret.builtins_ import builtin_values, call_builtin
 from cnnlint.interpret.forward import Forward
 from cnnlint.interpret.imports import Imports
+from cnnlint.interpret.input_sources import LaterFeed
 from cnnlint.interpret.machine import Interpreter
 from cnnlint.interpret.source_calls import SourceCall, source_text
 from cnnlint.interpret.torch_api import TorchAPI
@@ -35,6 +36,8 @@ from cnnlint.interpret.values import (
 )
 from cnnlint.model import Arg, LayerCall, Span
 from cnnlint.shapes.spec import Finding
+
+MAX_LATER_FEEDS = 3  # other input shapes checked per model, after the first fed
 
 _DISCARDED = frozenset(
     [
@@ -94,6 +97,8 @@ class Session:
         self.instances: dict[int, list[tuple[ModuleObj, Any]]] = {}  # id(class) -> instances built from the file
         self.inputs: dict[int, tuple[TensorVal, Any]] = {}  # id(module object) -> first tensor fed to it
         self.more_inputs: dict[int, list[Any]] = {}  # id(module object) -> the other arguments of that call
+        # id(module object) -> later tensors the code feeds it for certain, of other shapes than the first
+        self.later_feeds: dict[int, list[LaterFeed]] = {}
         self.fed_in_eval: set[int] = set()  # ids of module objects fed their input in eval mode
         # Integers an ``assert`` that failed in a forward compared against (``assert H == self.img_size``):
         # sizes for the input-free search to try (``inputsearch``), each then proven by a run
@@ -252,7 +257,10 @@ class Session:
 
     def observe_input(self, model: Any, tensor: Any, node: Any, rest: list[Any] | None = None) -> None:
         """The first tensor the code feeds ``model``; ``rest``: the call's further positional arguments."""
-        if not isinstance(tensor, TensorVal) or tensor.shape.open or id(model) in self.inputs:
+        if not isinstance(tensor, TensorVal) or tensor.shape.open:
+            return
+        if id(model) in self.inputs:
+            self._later_feed(model, tensor, node, rest)
             return
         if all(isinstance(d, (int, str)) for d in tensor.shape.dims):
             self.inputs[id(model)] = (tensor, node)
@@ -260,6 +268,21 @@ class Session:
                 self.fed_in_eval.add(id(model))
             if rest:
                 self.more_inputs[id(model)] = [fed_value(v) for v in rest]
+
+    def _later_feed(self, model: Any, tensor: TensorVal, node: Any, rest: list[Any] | None) -> None:
+        """Another tensor fed to ``model``, of a shape not fed before, where the code runs when its loops do
+        (never in an ``if`` or a ``try``): a training batch after a ``net(torch.randn(1, 3, 32, 32))`` check."""
+        if not self.interp.in_loops_only or not all(isinstance(d, (int, str)) for d in tensor.shape.dims):
+            return
+        feeds = self.later_feeds.setdefault(id(model), [])
+        dims = tuple(tensor.shape.dims)
+        if len(feeds) >= MAX_LATER_FEEDS or dims == tuple(self.inputs[id(model)][0].shape.dims):
+            return
+        if any(dims == f.dims for f in feeds):
+            return
+        in_eval = getattr(model, "in_eval", False) is not False
+        more = [fed_value(v) for v in rest] if rest else None
+        feeds.append(LaterFeed(dims, node, in_eval, more))
 
     def observe_summary(self, args: list[Any], kwargs: dict[str, Any], node: Any) -> None:
         """torchinfo's ``summary(model, (1, 3, 224, 224))`` / ``input_size=``."""

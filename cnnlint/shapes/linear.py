@@ -50,10 +50,13 @@ def _in_features_message(in_features: int, shape: Shape) -> tuple[str, str, ArgF
     message = f"Linear expects in_features={in_features} but receives {received}{trail}; input {format_shape(shape)}"
     rank = shape.rank
     if rank is not None and rank >= 3:
+        # A feature map fed as it is (4-D and up) misses a Flatten; a 3-D input is as often a sequence
+        # ``(B, T, C)`` that a Linear takes as it is: the hint only where flattening gives in_features.
         flat = product(shape.dims[1:])
-        hint = " x ".join(str(d) for d in shape.dims[1:])
-        message += f" is still {rank}-D: is an nn.Flatten() missing before it? ({hint} = {flat})"
-        return "CNL001", message, None
+        if rank >= 4 or flat == in_features:
+            hint = " x ".join(str(d) for d in shape.dims[1:])
+            message += f" is still {rank}-D: is an nn.Flatten() missing before it? ({hint} = {flat})"
+        return "CNL001", message, None  # (which dim is wrong is not known: no fix)
     fix = ArgFix("in_features", received, _flatten_factors(shape.note, received))  # type: ignore[arg-type]
     return "CNL001", message + f"; set in_features={received}", fix
 
