@@ -20,9 +20,13 @@ def join_steps(steps: list[Any], start: int, middle: int) -> None:
     if not second and not first:
         return
     if [_key(s) for s in first] == [_key(s) for s in second]:
+        for a, b in zip(first, second):  # an error met in one branch only is not certain
+            if _pending(a) != _pending(b):
+                a.__dict__.pop("pending", None)
         del steps[middle:]
         return
     for step in first + second:
+        step.__dict__.pop("pending", None)
         if step.macs:  # (0 stays 0: a layer without multiply-accumulates has none in either branch)
             step.macs = UNKNOWN_DIM
 
@@ -39,3 +43,7 @@ def _key(step: Any) -> tuple:
         repr(step.params),
         tuple(f.code for f in step.findings),
     )
+
+
+def _pending(step: Any) -> list[tuple[str, str]]:
+    return [(f.code, f.message) for f in step.__dict__.get("pending", ())]

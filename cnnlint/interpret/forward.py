@@ -237,6 +237,8 @@ class Forward:
                 if again:  # not reported twice; the output is what it would be had it been
                     s.findings = [f for f in s.findings if f not in again]
             if quiet:  # a branch that may not run, after an error, or after the code raised
+                if errors and interp.forking and not (x.tainted or maybe or rec.raised):
+                    s.pending = errors  # type: ignore[attr-defined]  # certain if every branch meets them
                 kept = () if interp.forking or rec.raised else ("CNL100", "CNL003")
                 s.findings = [f for f in s.findings if f.code in kept]
             elif any(f.passes_input for f in errors):
@@ -246,6 +248,18 @@ class Forward:
                 rec.stops += 1
         rec.steps.extend(steps)
         return TensorVal(out, tainted=tainted)
+
+    def promote(self, rec: Recording, start: int) -> None:
+        """After a fork at the certain level: the errors both branches met at the same steps (``pending``,
+        kept by ``join_steps`` only where the branches agree) are certain, whichever branch runs
+        (DCGAN's ``if input.is_cuda and self.ngpu > 1: ... else: output = self.main(input)``)."""
+        for s in rec.steps[start:]:
+            pending = s.__dict__.pop("pending", None)
+            if not pending or rec.raised:
+                continue
+            errors = [f for f in pending if not f.passes_input]  # (its output is not marked as passed on)
+            again = repeated(rec.reported, s.layer, errors, self.session.main.lines)
+            s.findings.extend(f for f in errors if f not in again)
 
     # ---- what cannot be followed ----------------------------------------------------------
 

@@ -146,6 +146,8 @@ class Statements:
         final_b = log_b.undo()
         if rec is not None and self.session.forward.recording is rec:
             join_steps(rec.steps, start, middle)
+            if not self.logs:
+                self.session.forward.promote(rec, start)
         dead_a = sig_a is not None and sig_a.kind == "raise"
         dead_b = sig_b is not None and sig_b.kind == "raise"
         if dead_a and dead_b:

@@ -85,6 +85,8 @@ PARALLEL = {
     "torch.nn.parallel.distributed.DistributedDataParallel": "DistributedDataParallel",
 }
 
+DATA_PARALLEL = frozenset({"torch.nn.parallel.data_parallel", "torch.nn.parallel.data_parallel.data_parallel"})
+
 
 def normalize(name: str) -> str:
     if name in ALIASES:
@@ -267,6 +269,10 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             wrapper = ModuleObj(PARALLEL[name], origin=self.session.origin(node, interp))
             self.register(interp, wrapper, "module", args[0])
             return wrapper
+        if name in DATA_PARALLEL and len(args) >= 2 and isinstance(args[0], (ModuleObj, TorchLayer)):
+            # ``nn.parallel.data_parallel(self.main, x, range(self.ngpu))`` (DCGAN): the module's forward on x
+            inputs = list(args[1]) if isinstance(args[1], tuple) else [args[1]]
+            return self.session.forward.call_module(interp, args[0], inputs, {}, node)
         if name.startswith("torch.nn.") and not name.startswith(_NOT_LAYERS):
             short = name[len("torch.nn.") :]
             if short in CONTAINERS:
