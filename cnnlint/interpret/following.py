@@ -274,7 +274,7 @@ def _params(obj: Any, session: Session, inside: list[Any]) -> list[tuple[int | N
                 if sub.bind_error is not None:
                     raise ValueError("arguments not bound")
                 sub.spec.check(sub.args)  # a layer torch would refuse has no parameters to count
-                n = sub.spec.count_params(sub.args, shape)
+                n = sub.spec.count_params(sub.args, shape) + getattr(sub, "extra_params", 0)
             except Exception:  # noqa: BLE001 - a count the engine cannot make is unknown
                 n = UNKNOWN_DIM
             parts.append((row, n if isinstance(n, int) else UNKNOWN_DIM))

@@ -18,6 +18,7 @@ from cnnlint.interpret import (
     data_pipeline,
     enums,
     namedtuples,
+    norm_wrappers,
     quantization,
     stdlib_calls,
     tensor_api,
@@ -269,6 +270,10 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             wrapper = ModuleObj(PARALLEL[name], origin=self.session.origin(node, interp))
             self.register(interp, wrapper, "module", args[0])
             return wrapper
+        if name in norm_wrappers.NAMES:
+            wrapped = norm_wrappers.wrap(name, args, kwargs)
+            if wrapped is not NotImplemented:
+                return wrapped
         if name in DATA_PARALLEL and len(args) >= 2 and isinstance(args[0], (ModuleObj, TorchLayer)):
             # ``nn.parallel.data_parallel(self.main, x, range(self.ngpu))`` (DCGAN): the module's forward on x
             inputs = list(args[1]) if isinstance(args[1], tuple) else [args[1]]

@@ -93,6 +93,15 @@ def _run(layers: Sequence[Layer], shape: Shape, depth: int, batched: bool | None
 
 
 def _step(layer: Layer, shape: Shape, depth: int, batched: bool | None, steps: list[Step]) -> Shape:
+    out = _one_step(layer, shape, depth, batched, steps)
+    if layer.extra_params:
+        step = steps[-1] if layer.children is None else None
+        if step is not None and step.params is not UNKNOWN:
+            step.params = _add(step.params, layer.extra_params)
+    return out
+
+
+def _one_step(layer: Layer, shape: Shape, depth: int, batched: bool | None, steps: list[Step]) -> Shape:
     if layer.children is not None:
         step = Step(layer, depth, shape, shape)
         steps.append(step)

@@ -195,6 +195,7 @@ class Layer:
     origin: Any = None
     note: str | None = None
     bind_error: Finding | None = None
+    extra_params: Any = 0  # parameters a wrapper adds (``weight_norm``'s ``weight_g``): counted after the memo
 
     @property
     def type_name(self) -> str:
