@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnnlint import rules
 from cnnlint.interpret import producers
 from cnnlint.interpret.multi import multi_output, with_indices
 from cnnlint.interpret.root_cause import repeated
@@ -243,6 +244,8 @@ class Forward:
                 s.findings = [f for f in s.findings if f.code in kept]
             elif any(f.passes_input for f in errors):
                 tainted = True  # the output is the input passed on, not fixed by the layer's arguments
+            elif s.stopped and not rec.scratch and any(rules.severity(f.code) == "error" for f in errors):
+                rec.raised = True  # no output fixed by its arguments: the rest is unknown and silent (SPEC §3)
             s.call_span = self.session.span_of(interp, node)  # type: ignore[attr-defined]
             if s.stopped:
                 rec.stops += 1
@@ -322,6 +325,8 @@ class Forward:
         step.macs = UNKNOWN_DIM
         rec.stops += 1
         rec.steps.append(step)
+        if not rec.scratch and rules.severity(err.finding.code) == "error":
+            rec.raised = True  # torch raises here: the rest of the model is unknown and silent (SPEC §3)
 
     def note(self, interp: Any, finding: Finding, node: Any, name: str) -> None:
         """A warning at an operation that does not stop following (a discarded ``x.view(...)``)."""
