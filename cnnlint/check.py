@@ -211,6 +211,10 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
                 report(finding, step.layer.origin, step.layer)
     for call, finding in interpreted.construction:
         report(finding, call, getattr(call, "_layer", None))
+    if interpreted.session is not None:
+        for node, finding in interpreted.session.script_findings:  # the script's own lines (a loss call)
+            span = interpreted.session.main.lines.span(node)
+            result.diagnostics.append(Diagnostic(finding.code, finding.message, filename, span.start, span.end))
     result.diagnostics = [d for d in result.diagnostics if not _suppressed(d, lines)]
 
 

@@ -355,8 +355,9 @@ _rule(
 def _register_forward_rules() -> None:
     from cnnlint.rules_forward import FORWARD_RULES
     from cnnlint.rules_inputfree import INPUT_FREE_RULES
+    from cnnlint.rules_losses import LOSS_RULES
 
-    for rule in (*FORWARD_RULES, *INPUT_FREE_RULES):
+    for rule in (*FORWARD_RULES, *INPUT_FREE_RULES, *LOSS_RULES):
         _rule(rule)
     ordered = dict(sorted(RULES.items()))
     RULES.clear()

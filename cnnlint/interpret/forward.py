@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint import rules
-from cnnlint.interpret import producers
+from cnnlint.interpret import losses, producers
 from cnnlint.interpret.multi import multi_output, with_indices
 from cnnlint.interpret.root_cause import repeated
 from cnnlint.interpret.values import UNKNOWN, BoundMethod, FuncVal, ModuleObj, TensorVal, TorchLayer
@@ -76,6 +76,8 @@ class Forward:
     def call_module(
         self, interp: Any, mod: Any, args: list[Any], kwargs: dict[str, Any], node: Any, container_only: bool = False
     ) -> Any:
+        if isinstance(mod, TorchLayer) and mod.type_name in losses.LOSSES:  # ``criterion(model(x), y)``
+            return losses.call(self.session, interp, mod.type_name, args, {**_reduction(mod), **kwargs}, node)
         if self.recording is None:
             if args and isinstance(args[0], TensorVal):
                 self.session.observe_input(mod, args[0], node, None if kwargs else args[1:])
@@ -382,3 +384,9 @@ def _imported_place(session: Any, interp: Any, node: Any) -> str:
         return ""
     name = module.dotted or os.path.basename(module.path)
     return f" (in {name}, line {node.lineno})"
+
+
+def _reduction(loss: TorchLayer) -> dict[str, Any]:
+    """A loss module's ``reduction`` (its value, ``mean`` unless given: what the call returns depends on it)."""
+    reduction = loss.args.get("reduction", "mean")
+    return {"reduction": reduction if isinstance(reduction, str) else None}

@@ -112,6 +112,7 @@ class Session:
         self.limits_hit: list[tuple[Any, str]] = []
         self.anchors: list[Any] = []  # call nodes in the checked file whose construction is under way
         self.top_assigns: list[tuple[str, ast.stmt, Any]] = []
+        self.script_findings: list[tuple[ast.AST, Finding]] = []  # the script's own, outside models (losses)
         self.executed: dict[int, ast.AST] = {}  # functions and classes of the checked file that ran
         self.constructing: list[int] = []  # ids of the module objects whose ``__init__`` is running
 

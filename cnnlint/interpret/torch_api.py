@@ -17,6 +17,7 @@ from cnnlint.interpret import (
     autograd_functions,
     data_pipeline,
     enums,
+    losses,
     namedtuples,
     norm_wrappers,
     quantization,
@@ -270,6 +271,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             wrapper = ModuleObj(PARALLEL[name], origin=self.session.origin(node, interp))
             self.register(interp, wrapper, "module", args[0])
             return wrapper
+        if name in losses.FUNCTIONAL:
+            return losses.call(self.session, interp, losses.FUNCTIONAL[name], args, kwargs, node)
         if name in norm_wrappers.NAMES:
             wrapped = norm_wrappers.wrap(name, args, kwargs)
             if wrapped is not NotImplemented:

@@ -1,0 +1,117 @@
+"""Losses against torch (``cnnlint/interpret/losses.py``): CNL015 exactly where torch raises, CNL016 exactly
+where it warns of a broadcast target, nothing where it computes the loss; then where a script meets them."""
+
+from __future__ import annotations
+
+import itertools
+import runpy
+import warnings
+from pathlib import Path
+
+import pytest
+from conftest import reported
+
+from cnnlint.interpret.losses import judge
+from cnnlint.shapes.dims import Shape
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+ELEMENTWISE = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss"]
+SHAPES = [(4,), (4, 1), (1, 4), (4, 3), (3, 4), (2, 4, 3), (4, 1, 1), (5,)]
+CLASS_CASES = [  # (input, target) with integer class targets
+    ((8, 10), (8,)),
+    ((8, 10), (32,)),
+    ((2, 5, 8, 8), (2, 8, 8)),
+    ((2, 5, 8, 8), (2, 7, 8)),
+    ((2, 5, 8, 8), (3, 8, 8)),
+    ((2, 5, 8), (2,)),
+    ((2, 5, 8), (2, 8)),
+    ((2, 5), (2, 1)),
+    ((2, 5), (2, 5)),
+    ((2, 5, 8), (2, 5, 8)),
+    ((2, 5, 8), (2, 8, 1)),
+]
+
+
+def _torch_says(kind: str, x: tuple, target: tuple, integer: bool) -> str | None:
+    module = getattr(torch.nn, kind)()
+    a = torch.rand(*x)
+    b = torch.randint(0, 2, target) if integer else torch.rand(*target)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            module(a, b)
+        except (RuntimeError, ValueError):
+            return "CNL015"
+    if any("target size" in str(w.message) for w in caught):
+        return "CNL016"
+    return None
+
+
+def _code(kind: str, x: tuple, target: tuple, integer: bool) -> str | None:
+    finding = judge(kind, Shape(*x), Shape(*target), integer)
+    return finding.code if finding is not None else None
+
+
+@pytest.mark.parametrize("kind", ELEMENTWISE)
+@pytest.mark.parametrize(("x", "target"), list(itertools.product(SHAPES, SHAPES)))
+def test_elementwise_losses_are_judged_as_torch_judges_them(kind: str, x: tuple, target: tuple) -> None:
+    assert _code(kind, x, target, False) == _torch_says(kind, x, target, False)
+
+
+@pytest.mark.parametrize("kind", ["CrossEntropyLoss", "NLLLoss"])
+@pytest.mark.parametrize(("x", "target"), CLASS_CASES)
+def test_class_losses_are_judged_as_torch_judges_them(kind: str, x: tuple, target: tuple) -> None:
+    assert _code(kind, x, target, True) == _torch_says(kind, x, target, True)
+
+
+def test_a_symbol_that_may_make_the_shapes_agree_says_nothing() -> None:
+    assert judge("MSELoss", Shape("B", 1), Shape(64, 1), False) is None
+    assert judge("CrossEntropyLoss", Shape("B", 10), Shape(64), True) is None
+    assert judge("BCELoss", Shape("B"), Shape(64), False) is None
+    assert judge("MSELoss", Shape("B", 1), Shape("B"), False).code == "CNL016"  # (B, B) whatever B is
+
+
+SCRIPT = """
+import sys
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+net = nn.Sequential(nn.Conv2d(1, 4, 3, 2, 1), nn.ReLU(), nn.ConvTranspose2d(4, 1, 3, 2, 1))
+images = torch.randn(8, 1, 28, 28)
+"""
+
+IN_A_LOOP = """
+def train(model, epochs):
+    for epoch in range(epochs):
+        loss = F.mse_loss(model(images), images)
+
+
+if __name__ == "__main__":
+    train(net, len(sys.argv))
+"""
+
+IN_AN_IF = """
+import os
+
+if os.environ.get("CNNLINT_NEVER_SET"):
+    loss = F.mse_loss(net(images), images)
+"""
+
+
+def test_a_loss_in_a_training_loop_is_judged(tmp_path: Path) -> None:
+    path = tmp_path / "train.py"
+    path.write_text(SCRIPT + IN_A_LOOP)
+    with pytest.raises(RuntimeError, match="The size of tensor a"):
+        runpy.run_path(str(path), run_name="__main__")
+    row = next(i for i, line in enumerate((SCRIPT + IN_A_LOOP).splitlines(), 1) if "F.mse_loss" in line)
+    assert reported(path) == {(row, "CNL015")}
+
+
+def test_a_loss_that_may_not_run_is_not_guessed(tmp_path: Path) -> None:
+    path = tmp_path / "train.py"
+    path.write_text(SCRIPT + IN_AN_IF)
+    runpy.run_path(str(path))  # the variable is not set: the branch does not run
+    assert reported(path) == set()
