@@ -298,7 +298,9 @@ class Expressions:
                 value.uncertain = True
                 return value
             return ListVal(left.items + right.items)
-        if isinstance(left, ListVal) and isinstance(right, int) and op is ast.Mult and not left.uncertain:
+        if isinstance(right, ListVal) and type(left) is int and op is ast.Mult:
+            left, right = right, left  # ``2 * [p, p]`` is ``[p, p] * 2``
+        if isinstance(left, ListVal) and type(right) is int and op is ast.Mult and not left.uncertain:
             if len(left.items) * max(right, 0) > limits.MAX_ELEMENTS:
                 return UNKNOWN
             return ListVal(left.items * right)

@@ -171,6 +171,8 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
             return self.call_function(func, args, kwargs, node)
         if isinstance(func, BoundMethod):
             if isinstance(func.func, FuncVal):
+                if func.func.name == "forward" and _fed_directly(self, func.self_obj, args):
+                    return self.session.forward.call_module(self, func.self_obj, args, kwargs, node)
                 return self.call_function(func.func, [func.self_obj, *args], kwargs, node)
             return self.call(func.func, [func.self_obj, *args], kwargs, node, frame)
         if isinstance(func, ClassVal):
@@ -311,3 +313,14 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
         if isinstance(value, IteratorVal):
             return iterators.rest(self, value)
         return None
+
+
+def _fed_directly(interp: Any, obj: Any, args: list[Any]) -> bool:
+    """``net.forward(x)`` in the script: a model fed its input (as ``net(x)`` is), not a method inlined."""
+    return (
+        interp.session.forward.recording is None
+        and type(obj) is ModuleObj
+        and obj.kind == "instance"
+        and bool(args)
+        and isinstance(args[0], TensorVal)
+    )

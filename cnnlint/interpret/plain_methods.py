@@ -47,7 +47,7 @@ def product(items: list[Any] | None) -> Any:
     return out
 
 
-def list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
+def list_method(interp: Any, obj: ListVal, name: str, args: list[Any], kwargs: dict[str, Any] | None = None) -> Any:
     if name == "append" and len(args) == 1:
         if interp.branching:
             obj.uncertain = True
@@ -88,9 +88,33 @@ def list_method(interp: Any, obj: ListVal, name: str, args: list[Any]) -> Any:
     if name == "count" and len(args) == 1 and not obj.uncertain and is_plain(args[0]):
         return sum(1 for item in obj.items if is_plain(item) and item == args[0])
     if name in ("reverse", "sort", "clear", "remove"):
-        obj.uncertain = True
+        if obj.uncertain or interp.branching or not _reordered(obj.items, name, args, kwargs or {}):
+            obj.uncertain = True
         return None
     return UNKNOWN
+
+
+def _reordered(items: list[Any], name: str, args: list[Any], kwargs: dict[str, Any]) -> bool:
+    """``items.reverse()`` / ``sort()`` / ``clear()`` / ``remove(x)`` done in place; False where it cannot be
+    (a sort key, items that are not plain numbers or strings, a value not found)."""
+    if name == "reverse" and not args and not kwargs:
+        items.reverse()
+        return True
+    if name == "clear" and not args and not kwargs:
+        items.clear()
+        return True
+    if name == "remove" and len(args) == 1 and not kwargs and is_plain(args[0]):
+        at = next((i for i, item in enumerate(items) if is_plain(item) and item == args[0]), None)
+        if at is None:
+            return False
+        del items[at]
+        return True
+    if name == "sort" and not args and set(kwargs) <= {"reverse"} and type(kwargs.get("reverse", False)) is bool:
+        kinds = {type(item) for item in items}
+        if kinds <= {int, float} or kinds == {str}:
+            items.sort(reverse=kwargs.get("reverse", False))
+            return True
+    return False
 
 
 def _deque_left(interp: Any, obj: DequeVal, name: str, args: list[Any]) -> Any:

@@ -122,8 +122,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         kind = "instance"
         obj = ModuleObj(kind, cls=cls, origin=self.session.origin(node, interp))
         init, _owner = cls.lookup("__init__")
+        self.session.instantiating(cls, obj, node)  # (a class without its own ``__init__`` too)
         if isinstance(init, FuncVal):
-            self.session.instantiating(cls, obj, node)
             self.session.constructing.append(id(obj))
             try:
                 result = interp.call_function(init, [obj, *args], kwargs, node)
@@ -348,7 +348,7 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         if isinstance(obj, SetVal):
             return set_method(interp, obj, name, args)
         if isinstance(obj, ListVal):
-            return list_method(interp, obj, name, args)
+            return list_method(interp, obj, name, args, kwargs)
         if isinstance(obj, DictVal):
             return dict_method(interp, obj, name, args)
         if isinstance(obj, str):

@@ -1,0 +1,126 @@
+"""Idioms from user-reported shape bugs that cnnlint could not follow (``2 * [p, p]``, an in-place
+``reverse()``, ``net.forward(x)``, a model without ``__init__``). Each program is run by torch: it raises
+where cnnlint reports the error, and the fixed program runs where cnnlint is quiet."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+from conftest import assert_net_is_torchs, reported
+
+torch = pytest.importorskip("torch")
+
+PAD_REPEATED = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def forward(self, x, y):
+        offset = y.size()[2] - x.size()[2]
+        padding = 2 * [offset // 2, offset // 2]
+        x = F.pad(x, padding)
+        return torch.cat([x, y], 1)  # error: CNL009
+
+
+net = Net()
+out = net(torch.randn(1, 8, {size}, {size}), torch.randn(1, 8, 24, 24))
+"""
+
+REVERSED_WIDTHS = """
+import torch
+import torch.nn as nn
+
+
+class Decoder(nn.Module):
+    def __init__(self, hidden_dims=None):
+        super().__init__()
+        if hidden_dims is None:
+            hidden_dims = [8, 16, 32]
+        hidden_dims.reverse()
+        modules = []
+        for i in range(len(hidden_dims) - 1):
+            modules.append(nn.Conv2d(hidden_dims[i], hidden_dims[i + 1], 3, padding=1))
+        self.decoder = nn.Sequential(*modules)
+        self.fc = nn.Linear({features}, 2)  # error: CNL001
+
+    def forward(self, x):
+        return self.fc(self.decoder(x).flatten(1))
+
+
+net = Decoder()
+out = net(torch.randn(1, 32, 4, 4))
+"""
+
+FORWARD_CALLED = """
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear({features}, 5)  # error: CNL001
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+net = Net()
+out = net.forward(torch.randn(4, 10))
+"""
+
+NO_INIT = """
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def forward(self, x):
+        return torch.flatten(x, 1) @ torch.ones({features}, 5)  # error: CNL010
+
+
+net = Net()
+out = net(torch.randn(4, 3, 8, 8))
+"""
+
+CASES = [
+    (PAD_REPEATED, {"size": 57}, {"size": 56}),  # 57 pads to 23 (floor of -33 / 2 twice), 56 to 24
+    (REVERSED_WIDTHS, {"features": 7}, {"features": 128}),
+    (FORWARD_CALLED, {"features": 20}, {"features": 10}),
+    (NO_INIT, {"features": 10}, {"features": 192}),
+]
+
+
+def _marked(source: str) -> set[tuple[int, str]]:
+    return {(i, line.split("# error: ")[1]) for i, line in enumerate(source.splitlines(), 1) if "# error: " in line}
+
+
+@pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=["2*list", "reverse", "forward()", "no-init"])
+def test_the_bug_is_found_and_the_fix_is_quiet(tmp_path: Path, template: str, wrong: dict, right: dict) -> None:
+    path = tmp_path / "net.py"
+    source = template.format(**wrong)
+    path.write_text(source)
+    with pytest.raises(RuntimeError):
+        runpy.run_path(str(path))
+    assert reported(path) == _marked(source)
+    path.write_text(template.format(**right))
+    runpy.run_path(str(path))
+    assert reported(path) == set()
+
+
+LIST_METHODS = [
+    "w = [4, 8, 6]\nw.sort()\nnet = nn.Sequential(nn.Linear(4, w[0]), nn.Linear(w[0], w[1]), nn.Linear(w[1], w[2]))",
+    "w = [4, 8, 6]\nw.sort(reverse=True)\nnet = nn.Sequential(nn.Linear(4, w[2]), nn.Linear(w[2], w[0]))",
+    "w = [4, 9, 7]\nw.remove(9)\nnet = nn.Sequential(*[nn.Linear(4, 4) for _ in w], nn.Linear(4, w[-1]))",
+    "w = [4, 9]\nw.clear()\nw.append(4)\nnet = nn.Sequential(nn.Linear(4, w[0] * 2))",
+    "w = [2, 4]\nw.reverse()\nnet = nn.Sequential(nn.Linear(4, w[0] * len(2 * w)))",
+]
+
+
+@pytest.mark.parametrize("case", LIST_METHODS)
+def test_list_methods_in_place_are_pythons(tmp_path: Path, case: str) -> None:
+    assert_net_is_torchs("import torch\nimport torch.nn as nn\n" + case + "\n", tmp_path / "net.py")
