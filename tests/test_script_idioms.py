@@ -87,11 +87,48 @@ net = Net()
 out = net(torch.randn(4, 3, 8, 8))
 """
 
+POSITIONAL_ENCODING = """
+import math
+import torch
+import torch.nn as nn
+
+
+class PositionalEncoder(nn.Module):
+    def __init__(self, d_model, max_seq_len=200):
+        super().__init__()
+        self.d_model = d_model
+        pe = torch.zeros(max_seq_len, d_model)
+        for pos in range(max_seq_len):
+            for i in range(0, d_model, 2):
+                pe[pos, i] = math.sin(pos / (10000 ** ((2 * i) / d_model)))
+                pe[pos, i + 1] = math.cos(pos / (10000 ** ((2 * (i + 1)) / d_model)))
+        self.register_buffer("pe", pe.unsqueeze(0))
+
+    def forward(self, x):
+        x = x * math.sqrt(self.d_model)
+        return x + self.pe[:, : x.size(1)]  # error: CNL008
+
+
+class Encoder(nn.Module):
+    def __init__(self, vocab=100, d_model=512):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d_model)
+        self.pe = PositionalEncoder(d_model)
+
+    def forward(self, src):
+        return self.pe(self.embed(src))
+
+
+net = Encoder()
+out = net(torch.zeros(2, {tokens}, dtype=torch.long))
+"""
+
 CASES = [
     (PAD_REPEATED, {"size": 57}, {"size": 56}),  # 57 pads to 23 (floor of -33 / 2 twice), 56 to 24
     (REVERSED_WIDTHS, {"features": 7}, {"features": 128}),
     (FORWARD_CALLED, {"features": 20}, {"features": 10}),
     (NO_INIT, {"features": 10}, {"features": 192}),
+    (POSITIONAL_ENCODING, {"tokens": 230}, {"tokens": 200}),  # 200 x 512 stores: filled, not unrolled
 ]
 
 
@@ -99,7 +136,10 @@ def _marked(source: str) -> set[tuple[int, str]]:
     return {(i, line.split("# error: ")[1]) for i, line in enumerate(source.splitlines(), 1) if "# error: " in line}
 
 
-@pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=["2*list", "reverse", "forward()", "no-init"])
+IDS = ["2*list", "reverse", "forward()", "no-init", "math-fill"]
+
+
+@pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)
 def test_the_bug_is_found_and_the_fix_is_quiet(tmp_path: Path, template: str, wrong: dict, right: dict) -> None:
     path = tmp_path / "net.py"
     source = template.format(**wrong)

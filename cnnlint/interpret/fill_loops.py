@@ -33,6 +33,11 @@ from cnnlint.interpret.values import TensorVal
 # A loop this short is unrolled anyway: the names it assigns keep their values.
 SKIP_FROM = 8
 PURE_BUILTINS = frozenset({"abs", "min", "max", "int", "float", "round", "bool", "range"})
+# ``math.sin(pos / 10000 ** (2 * i / d_model))``: the Transformer tutorials' positional encoding, filled
+# element by element over max_len x d_model (200 x 512 is 100k stores).
+PURE_MATH = frozenset(
+    {"sin", "cos", "tan", "atan", "tanh", "exp", "log", "log2", "log10", "sqrt", "pow", "floor", "ceil", "fabs"}
+)
 
 _OPERATORS = (ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp)
 
@@ -125,10 +130,13 @@ def _pure(node: ast.expr | None, reads: set[str]) -> bool:
         return all(_pure(child, reads) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
     if isinstance(node, ast.Call):
         func = node.func
-        if not isinstance(func, ast.Name) or func.id not in PURE_BUILTINS or node.keywords:
+        if isinstance(func, ast.Attribute) and func.attr in PURE_MATH and isinstance(func.value, ast.Name):
+            reads.add(_MATH + func.value.id)  # the name must hold the math module where the loop runs
+        elif not isinstance(func, ast.Name) or func.id not in PURE_BUILTINS:
             return False
-        reads.add(func.id)
-        return all(not isinstance(a, ast.Starred) and _pure(a, reads) for a in node.args)
+        else:
+            reads.add(func.id)
+        return not node.keywords and all(not isinstance(a, ast.Starred) and _pure(a, reads) for a in node.args)
     return False
 
 
@@ -139,4 +147,15 @@ def applies(loop: FillLoop, lookup: Any, builtins: dict[str, Any]) -> bool:
         return False
     if any(isinstance(lookup(name), TensorVal) for name in loop.inputs):
         return False
+    if not all(_is_math(lookup(name[len(_MATH) :])) for name in loop.inputs if name.startswith(_MATH)):
+        return False
     return all(lookup(name) is builtins.get(name) for name in loop.builtins)
+
+
+_MATH = "math:"  # a read of ``name.sin``: ``name`` must be the math module
+
+
+def _is_math(value: Any) -> bool:
+    from cnnlint.interpret.values import QualName
+
+    return isinstance(value, QualName) and value.name == "math"
