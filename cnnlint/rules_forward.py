@@ -273,4 +273,68 @@ class Patches(nn.Module):
 """,
         ),
     ),
+    Rule(
+        "CNL017",
+        "rnn-state-mismatch",
+        "error",
+        "an `nn.LSTM` / `nn.GRU` / `nn.RNN` is given an initial state whose size is not (layers x directions, "
+        "batch, hidden) for its input",
+        why=(
+            "A state built in `forward` with a batch size fixed in `__init__` (`torch.zeros(2, 64, 256)`) fails on "
+            "any other batch, the last one of an epoch included: torch raises `Expected hidden[0] size (2, 4, 256), "
+            "got [2, 64, 256]`. cnnlint compares the state with the input's batch, the layer's layers, directions "
+            "and hidden size."
+        ),
+        example="out, _ = self.lstm(x, (torch.zeros(2, 64, 256), torch.zeros(2, 64, 256)))  # x has a batch of 4",
+        use_instead="Size the state from the input: `torch.zeros(2, x.size(0), 256)`.",
+        valid=(
+            """import torch
+import torch.nn as nn
+
+
+# cnnlint: input=(4, 20, 16)
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(16, 32, num_layers=2, batch_first=True)
+
+    def forward(self, x):
+        h0 = torch.zeros(2, x.size(0), 32)
+        out, _ = self.lstm(x, (h0, torch.zeros_like(h0)))
+        return out
+""",
+        ),
+        invalid=(
+            """import torch
+import torch.nn as nn
+
+
+# cnnlint: input=(4, 20, 16)
+class Tagger(nn.Module):
+    def __init__(self, batch_size=64):
+        super().__init__()
+        self.batch_size = batch_size
+        self.lstm = nn.LSTM(16, 32, num_layers=2, batch_first=True)
+
+    def forward(self, x):
+        h0 = torch.zeros(2, self.batch_size, 32)
+        out, _ = self.lstm(x, (h0, torch.zeros_like(h0)))  # error: CNL017
+        return out
+""",
+            """import torch
+import torch.nn as nn
+
+
+# cnnlint: input=(20, 4, 16)
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(16, 32, bidirectional=True)
+
+    def forward(self, x):
+        out, h = self.gru(x, torch.zeros(1, 4, 32))  # error: CNL017
+        return out
+""",
+        ),
+    ),
 )

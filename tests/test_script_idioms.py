@@ -123,12 +123,45 @@ net = Encoder()
 out = net(torch.zeros(2, {tokens}, dtype=torch.long))
 """
 
+LAYER_SUBCLASS = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class MetaLinear(nn.Linear):
+    def forward(self, x, params=None):
+        if params is None:
+            return super().forward(x)
+        return F.linear(x, params["weight"], params["bias"])
+
+
+class MetaConv(nn.Conv2d):
+    def forward(self, x, params=None):
+        return super().forward(x) if params is None else F.conv2d(x, params["weight"])
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = MetaConv(3, 8, 3)
+        self.fc = MetaLinear({features}, 5)  # error: CNL001
+
+    def forward(self, x, params=None):
+        return self.fc(self.conv(x).flatten(1), params)
+
+
+net = Net()
+out = net(torch.randn(4, 3, 6, 6))
+"""
+
 CASES = [
     (PAD_REPEATED, {"size": 57}, {"size": 56}),  # 57 pads to 23 (floor of -33 / 2 twice), 56 to 24
     (REVERSED_WIDTHS, {"features": 7}, {"features": 128}),
     (FORWARD_CALLED, {"features": 20}, {"features": 10}),
     (NO_INIT, {"features": 10}, {"features": 192}),
     (POSITIONAL_ENCODING, {"tokens": 230}, {"tokens": 200}),  # 200 x 512 stores: filled, not unrolled
+    (LAYER_SUBCLASS, {"features": 100}, {"features": 128}),
 ]
 
 
@@ -136,7 +169,7 @@ def _marked(source: str) -> set[tuple[int, str]]:
     return {(i, line.split("# error: ")[1]) for i, line in enumerate(source.splitlines(), 1) if "# error: " in line}
 
 
-IDS = ["2*list", "reverse", "forward()", "no-init", "math-fill"]
+IDS = ["2*list", "reverse", "forward()", "no-init", "math-fill", "layer-subclass"]
 
 
 @pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)

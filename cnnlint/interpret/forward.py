@@ -166,7 +166,7 @@ class Forward:
             if isinstance(forward, FuncVal):
                 return interp.call_function(forward, [mod, *args], kwargs, node)
         base_layer = getattr(mod, "base_layer", None)
-        if base_layer is not None and not container_only:
+        if base_layer is not None:  # (``super().forward(x)`` in a torch layer's subclass: the layer's own)
             return self.call_module(interp, base_layer, args, kwargs, node)
         if mod.uncertain:
             self._stop(interp, node, mod, f"the children of {mod.type_name} could not all be resolved")

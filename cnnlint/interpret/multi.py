@@ -128,4 +128,32 @@ def _recurrent(forward: Any, interp: Any, layer: TorchLayer, args: list, kwargs:
             hidden = tuple(TensorVal(s) for s in h) if isinstance(h, tuple) else TensorVal(h)
         except (ShapeError, TypeError, ValueError, KeyError):
             pass
+        else:
+            given = args[1] if len(args) > 1 else kwargs.get("hx")
+            wrong = _state_mismatch(layer.type_name, given, h) if not (x.tainted or out.tainted) else None
+            if wrong is not None:
+                forward.op_error(interp, ShapeError("CNL017", wrong), node, layer.type_name)
+                return (TensorVal(Shape.unknown()), hidden)
     return (out, hidden)
+
+
+def _state_mismatch(kind: str, given: Any, expected: Any) -> str | None:
+    """torch's check of an initial state against the input: ``Expected hidden[0] size (2, 4, 256), got
+    [2, 64, 256]`` (LSTM's h0 and c0), ``Expected hidden size ...`` (RNN, GRU). Only sizes known on both
+    sides are compared."""
+    pairs = list(zip(given, expected)) if kind == "LSTM" and isinstance(given, tuple) and len(given) == 2 else []
+    if kind != "LSTM" and isinstance(given, TensorVal):
+        pairs = [(given, expected)]
+    for i, (state, shape) in enumerate(pairs):
+        if not (isinstance(state, TensorVal) and isinstance(shape, Shape)) or state.tainted:
+            continue
+        got, want = state.shape, shape
+        if got.open or want.open or not all(type(d) is int for d in (*got.dims, *want.dims)):
+            continue
+        if tuple(got.dims) != tuple(want.dims):
+            which = ("h_0", "c_0")[i]
+            return (
+                f"{kind} expects an initial {which} of size {tuple(want.dims)} (layers x directions, batch, hidden) "
+                f"for this input, but receives {tuple(got.dims)}"
+            )
+    return None

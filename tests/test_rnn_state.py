@@ -1,0 +1,52 @@
+"""An initial state given to LSTM / GRU / RNN (CNL017) against torch: the error exactly where torch raises."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from cnnlint.interpret.multi import _state_mismatch
+from cnnlint.interpret.values import TensorVal
+from cnnlint.shapes.catalogue import CATALOGUE
+from cnnlint.shapes.dims import Shape
+from cnnlint.shapes.rnn import rnn_outputs
+
+torch = pytest.importorskip("torch")
+
+LAYERS = [
+    ("LSTM", {"num_layers": 2, "batch_first": True}),
+    ("LSTM", {"bidirectional": True}),
+    ("LSTM", {"proj_size": 3}),
+    ("GRU", {"num_layers": 3, "bidirectional": True, "batch_first": True}),
+    ("RNN", {}),
+]
+INPUTS = [(4, 5, 6), (5, 6)]  # batched (per batch_first) and unbatched
+STATES = [(2, 4, 8), (4, 4, 8), (4, 5, 8), (2, 5, 8), (6, 4, 8), (6, 5, 8), (1, 5, 8)]
+STATES += [(2, 8), (1, 8), (4, 3), (2, 4, 3)]
+
+
+def _torch_raises(kind: str, options: dict, x: tuple, state: tuple) -> bool:
+    layer = getattr(torch.nn, kind)(6, 8, **options)
+    h = torch.zeros(*state)
+    if kind == "LSTM":
+        c = torch.zeros(*state[:-1], 8)
+        hx = (h, c)
+    else:
+        hx = h
+    try:
+        layer(torch.zeros(*x), hx)
+    except RuntimeError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(("kind", "options"), LAYERS, ids=[f"{k}-{'-'.join(o)}" for k, o in LAYERS])
+@pytest.mark.parametrize(("x", "state"), list(itertools.product(INPUTS, STATES)))
+def test_an_initial_state_is_refused_where_torch_refuses_it(kind: str, options: dict, x: tuple, state: tuple) -> None:
+    args = CATALOGUE[kind](6, 8, **options).args
+    _, expected = rnn_outputs(args, Shape(*x))
+    h = TensorVal(Shape(*state))
+    given = (h, TensorVal(Shape(*state[:-1], 8))) if kind == "LSTM" else h
+    said = _state_mismatch(kind, given, expected)
+    assert (said is not None) == _torch_raises(kind, options, x, state)
