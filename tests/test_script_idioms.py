@@ -155,6 +155,16 @@ net = Net()
 out = net(torch.randn(4, 3, 6, 6))
 """
 
+BARE_LAYER = """
+import torch
+import torch.nn as nn
+
+conv = nn.Conv1d(64, 32, 3)  # error: CNL002
+pool = nn.MaxPool1d(2)
+criterion = nn.CrossEntropyLoss()
+out = conv(torch.randn({rows}, 64).unsqueeze(0))
+"""
+
 CASES = [
     (PAD_REPEATED, {"size": 57}, {"size": 56}),  # 57 pads to 23 (floor of -33 / 2 twice), 56 to 24
     (REVERSED_WIDTHS, {"features": 7}, {"features": 128}),
@@ -162,6 +172,7 @@ CASES = [
     (NO_INIT, {"features": 10}, {"features": 192}),
     (POSITIONAL_ENCODING, {"tokens": 230}, {"tokens": 200}),  # 200 x 512 stores: filled, not unrolled
     (LAYER_SUBCLASS, {"features": 100}, {"features": 128}),
+    (BARE_LAYER, {"rows": 128}, {"rows": 64}),
 ]
 
 
@@ -169,7 +180,7 @@ def _marked(source: str) -> set[tuple[int, str]]:
     return {(i, line.split("# error: ")[1]) for i, line in enumerate(source.splitlines(), 1) if "# error: " in line}
 
 
-IDS = ["2*list", "reverse", "forward()", "no-init", "math-fill", "layer-subclass"]
+IDS = ["2*list", "reverse", "forward()", "no-init", "math-fill", "layer-subclass", "bare-layer"]
 
 
 @pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)
@@ -197,3 +208,12 @@ LIST_METHODS = [
 @pytest.mark.parametrize("case", LIST_METHODS)
 def test_list_methods_in_place_are_pythons(tmp_path: Path, case: str) -> None:
     assert_net_is_torchs("import torch\nimport torch.nn as nn\n" + case + "\n", tmp_path / "net.py")
+
+
+def test_a_lone_layer_is_a_model_only_where_the_code_feeds_it(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    path = tmp_path / "net.py"
+    path.write_text(BARE_LAYER.format(rows=64))
+    models = run_cli("summary", "--output-format", "json", str(path)).json()["models"]
+    assert [(m["name"], m["output_shape"]) for m in models] == [("conv", [1, 32, 62])]

@@ -107,13 +107,15 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     pending_notes: list[tuple[ClassVal, Span]] = []
     assigned: set[int] = set()
     for name, stmt, value in session.top_assigns:
-        if value.kind == "object" or id(value) in assigned:
+        if isinstance(value, TorchLayer) and (value.spec is None or id(value) not in session.inputs):
+            continue  # a lone layer is a model where the code feeds it (``conv = nn.Conv1d(...); conv(x)``)
+        if getattr(value, "kind", None) == "object" or id(value) in assigned:
             continue  # a plain object, or the same model under another name (``model = net``)
         assigned.add(id(value))
-        if value.cls is not None and value.cls.module is main:
+        if getattr(value, "cls", None) is not None and value.cls.module is main:
             continue  # the class is a model of its own, built with these arguments if it needs them
         span = lines.span(stmt)
-        kind = "sequential" if value.kind == "Sequential" else "module"
+        kind = "sequential" if getattr(value, "kind", None) == "Sequential" else "module"
         candidates.append(
             Candidate(ModelDef(name, kind, span, []), value, (stmt.lineno, stmt.end_lineno or stmt.lineno), node=stmt)
         )

@@ -229,8 +229,8 @@ class Session:
     def assigned(self, stmt: ast.Assign | ast.AnnAssign, value: Any) -> None:
         """A module-level ``net = ...`` (or ``net: nn.Module = ...``): a model candidate when it holds a module."""
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-        if len(targets) == 1 and isinstance(targets[0], ast.Name) and isinstance(value, ModuleObj):
-            self.top_assigns.append((targets[0].id, stmt, value))
+        if len(targets) == 1 and isinstance(targets[0], ast.Name) and isinstance(value, (ModuleObj, TorchLayer)):
+            self.top_assigns.append((targets[0].id, stmt, value))  # (a lone layer: a model if the code feeds it)
 
     def class_defined(self, cls: ClassVal) -> None:
         if cls.module is self.main:
