@@ -13,6 +13,7 @@ from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import MISSING, UNKNOWN, ClassVal, FuncVal, ModuleObj
 
 NO_FORWARD = "forward"  # what ``abstract_base`` says of a base class that has no forward at all
+OUT_OF_WORK = "out of work"  # what ``build_default`` returns when building the class spent a model's budget
 
 
 def abstract_base(session: Session, cls: ClassVal, obj: Any) -> str | None:
@@ -70,7 +71,9 @@ def build_default(session: Session, cls: ClassVal, named: bool = False) -> Any:
     session.work = 0
     try:
         return session.interp.call(cls, [], _unknown_required(init) if named else {}, None, None)
-    except (limits.BudgetExceeded, RecursionError):
+    except limits.BudgetExceeded:
+        return OUT_OF_WORK  # (its half-built instance is not the model: said so, not followed)
+    except RecursionError:
         return UNKNOWN
 
 

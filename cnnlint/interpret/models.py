@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint.interpret import input_sources, limits, unreached
-from cnnlint.interpret.class_builds import NO_FORWARD, abstract_base, build_default, named_by_user
+from cnnlint.interpret.class_builds import NO_FORWARD, OUT_OF_WORK, abstract_base, build_default, named_by_user
 from cnnlint.interpret.imports import package_of, package_probes
 from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
@@ -40,6 +40,7 @@ MAX_FACTORIES = 400
 # built. 60k nodes is a few ResNet-50-size builds: on timm's 300 model files, 150k spent 35% more
 # time for variants that repeat the same code with other numbers.
 FACTORY_WORK = 60_000
+_OUT_OF_WORK = f"building it takes more than one model's work budget ({limits.MAX_WORK:,} steps)"
 
 
 @dataclass
@@ -133,6 +134,10 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         # builds it with its own: that build is the model (pretrainedmodels' ``ResNet(Bottleneck, [3, 4, 23, 3])``).
         named = named_by_user(cls, lines, wanted) and not session.instances.get(id(cls))
         obj = fed[0] if fed else build_default(session, cls, named)
+        if obj is OUT_OF_WORK:
+            where = Span(lines.start(cls.node), lines.end(cls.node))
+            found.notes.append((where, f"{cls.name} is not checked: {_OUT_OF_WORK}"))
+            continue
         if not isinstance(obj, ModuleObj) and not ran_before:
             session.executed.pop(id(cls.node), None)  # its own failed build is not a build inside another model
         node = cls.node
@@ -217,7 +222,7 @@ def _factories(
             obj = fed[0] if fed else session.interp.call(func, [], {}, None, None)
         except (limits.BudgetExceeded, RecursionError) as exc:  # a model never vanishes without a word
             why = (
-                f"building it takes more than one model's work budget ({session.max_work:,} steps)"
+                _OUT_OF_WORK
                 if isinstance(exc, limits.BudgetExceeded)
                 else "building it nests calls too deeply to follow"
             )
