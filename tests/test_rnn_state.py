@@ -50,3 +50,54 @@ def test_an_initial_state_is_refused_where_torch_refuses_it(kind: str, options: 
     given = (h, TensorVal(Shape(*state[:-1], 8))) if kind == "LSTM" else h
     said = _state_mismatch(kind, given, expected)
     assert (said is not None) == _torch_raises(kind, options, x, state)
+
+
+SENTIMENT = """
+import torch
+import torch.nn as nn
+
+
+class SentimentRNN(nn.Module):
+    def __init__(self, vocab_size=100, embedding_dim=16, hidden_dim=32, n_layers=2):
+        super().__init__()
+        self.n_layers, self.hidden_dim = n_layers, hidden_dim
+        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.lstm = nn.LSTM(embedding_dim, hidden_dim, n_layers, batch_first=True)
+        self.fc = nn.Linear(hidden_dim, 1)
+
+    def forward(self, x, hidden):
+        out, hidden = self.lstm(self.embedding(x), hidden)  # error: CNL017
+        return self.fc(out[:, -1]), hidden
+
+    def init_hidden(self, batch_size):
+        weight = next(self.parameters()).data
+        return (
+            weight.new(self.n_layers, batch_size, self.hidden_dim).zero_(),
+            weight.new(self.n_layers, batch_size, self.hidden_dim).zero_(),
+        )
+
+
+net = SentimentRNN()
+h = net.init_hidden(64)
+h = tuple([each.data for each in h])
+output, h = net(torch.randint(0, 100, ({batch}, 20)), h)
+"""
+
+
+@pytest.mark.parametrize("batch", [4, 64])
+def test_a_state_made_by_init_hidden_for_another_batch_is_found(tmp_path, batch: int) -> None:
+    import runpy
+
+    from conftest import reported
+
+    source = SENTIMENT.replace("{batch}", str(batch))
+    path = tmp_path / "sentiment.py"
+    path.write_text(source)
+    if batch == 64:
+        runpy.run_path(str(path))
+        assert reported(path) == set()
+        return
+    with pytest.raises(RuntimeError, match="Expected hidden"):
+        runpy.run_path(str(path))
+    row = next(i for i, line in enumerate(source.splitlines(), 1) if "# error: CNL017" in line)
+    assert reported(path) == {(row, "CNL017")}

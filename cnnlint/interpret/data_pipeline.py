@@ -119,8 +119,18 @@ def call(interp: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any
     return UNKNOWN
 
 
+class TensorStream:
+    """``module.parameters()``: tensors, how many and of which shapes not followed; ``next`` of it is a
+    tensor (``weight = next(self.parameters()).data; weight.new(layers, batch, hidden).zero_()``)."""
+
+    def __repr__(self) -> str:
+        return "TensorStream()"
+
+
 def element(value: Any) -> Any:
     """What one pass of a ``for`` loop over ``value`` binds, when its length is unknown."""
+    if isinstance(value, TensorStream):
+        return TensorVal(Shape.unknown())
     if isinstance(value, LoaderVal):
         return value.batch()
     if isinstance(value, DatasetVal):
@@ -310,7 +320,7 @@ IMAGE_METHODS = frozenset({"convert", "resize", "copy"})
 
 def loop_over(value: Any) -> Any:
     """``enumerate(loader)``, ``iter(loader)``, ``tqdm(loader)``: what a loop over it binds is known too."""
-    return value if isinstance(value, (LoaderVal, DatasetVal, Enumerated)) else None
+    return value if isinstance(value, (LoaderVal, DatasetVal, Enumerated, TensorStream)) else None
 
 
 def _collated(item: Any, batch: int | str, depth: int = 0) -> Any:

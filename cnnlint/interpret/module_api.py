@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import autograd_functions, input_sources, layer_changes, quantization
+from cnnlint.interpret import autograd_functions, data_pipeline, input_sources, layer_changes, quantization
 from cnnlint.interpret.pyops import bind_class_attribute
 from cnnlint.interpret.values import (
     CONTAINERS,
@@ -327,6 +327,8 @@ class ModuleAPI:
             if walked is None:
                 return UNKNOWN
             return tuple(walked) if name == "named_modules" else tuple(m for _, m in walked)
+        if name in ("parameters", "buffers") and not kwargs and not args:
+            return data_pipeline.TensorStream()  # ``next(self.parameters())``: a tensor, its shape unknown
         if name in ("children", "named_children") and not args and not kwargs:
             named = direct_children(obj)  # timm's RegStage: ``for block in self.children(): x = block(x)``
             if named is not None:

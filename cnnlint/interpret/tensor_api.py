@@ -196,6 +196,8 @@ def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list,
         return matmul(session, interp, t, args[0], node, name)
     if name in ("addcmul", "addcdiv", "lerp") and len(args) >= 2:
         return ternary(session, interp, name, t, args[:2], node)
+    if name == "new" and args and not kwargs and all(type(a) is int and a >= 0 for a in args):
+        return TensorVal(Shape(*args))  # ``weight.new(n_layers, batch, hidden)``: sizes (a list would be data)
     if name in ("new_zeros", "new_ones", "new_empty", "new_full") and args:
         dims = dims_of(args[:1] if name == "new_full" else args, interp)
         return TensorVal(Shape(*dims)) if dims is not None else unknown_tensor()
