@@ -63,7 +63,8 @@ FORWARD_RULES = (
         "CNL010",
         "matmul-mismatch",
         "error",
-        "`@` / `torch.matmul` / `bmm` whose inner dimensions differ",
+        "`@` / `torch.matmul` / `bmm` whose inner dimensions differ, or a `torch.einsum` whose subscripts do not "
+        "match an operand's rank or give one label two sizes",
         why=(
             "Attention written by hand (`q @ k.transpose(-2, -1)`) with a transpose forgotten or the wrong head "
             "split raises `mat1 and mat2 shapes cannot be multiplied`. cnnlint names both shapes."

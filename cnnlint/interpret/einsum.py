@@ -5,7 +5,9 @@ einsum's output has the sizes of the output labels. Its MACs are those of the
 left-only x right-only x contracted sizes, i.e. the product over every label
 that is in both operands or in the output; a product with nothing contracted
 is an elementwise ``mul`` (no MACs). Ellipses, more than two operands, and
-anything not fully known give an unknown tensor and never an error.
+anything not fully known give an unknown tensor and never an error; subscripts
+that do not match an operand's rank, or a label whose sizes differ, are torch's
+error (CNL010).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import math
 from typing import Any
 
 from cnnlint.interpret.values import ListVal, TensorVal
-from cnnlint.shapes.dims import Shape, is_known
+from cnnlint.shapes.dims import Shape, format_shape, is_known
+from cnnlint.shapes.spec import ShapeError
 
 
 def _unknown() -> TensorVal:
@@ -57,19 +60,24 @@ def einsum(session: Any, interp: Any, args: list, node: Any) -> Any:
         return _unknown()
     inputs, output = parsed
     sizes: dict[str, int] = {}
-    for labels, t in zip(inputs, operands):
-        if len(labels) != len(t.shape.dims) or len(set(labels)) != len(labels):
+    tainted = any(t.tainted for t in operands)
+    for i, (labels, t) in enumerate(zip(inputs, operands)):
+        if len(set(labels)) != len(labels):
             return _unknown()
+        if len(labels) != len(t.shape.dims):
+            rank = len(t.shape.dims)
+            said = f"operand {i} {format_shape(t.shape)} has {rank} dims but its subscripts name {len(labels)}"
+            return _refused(session, interp, args[0], said, node, tainted)
         for label, dim in zip(labels, t.shape.dims):
             if not is_known(dim) or not isinstance(dim, int):
                 return _unknown()
             if sizes.get(label, 1) not in (1, dim) and dim != 1:
-                return _unknown()
+                said = f"{label!r} is {sizes[label]} in one operand and {dim} in operand {i}"
+                return _refused(session, interp, args[0], said, node, tainted)
             sizes[label] = max(sizes.get(label, 1), dim)
     if any(label not in sizes for label in output):
         return _unknown()
     out = Shape(*(sizes[label] for label in output))
-    tainted = any(t.tainted for t in operands)
     if len(operands) == 2:
         left, right = set(inputs[0]), set(inputs[1])
         contracted = (left & right) - set(output)
@@ -77,6 +85,16 @@ def einsum(session: Any, interp: Any, args: list, node: Any) -> Any:
             macs = math.prod(sizes[label] for label in (left & right) | set(output))
             session.forward.record_matmul(interp, operands[0].shape, operands[1].shape, out, node, macs=macs)
     return TensorVal(out, tainted=tainted)
+
+
+def _refused(session: Any, interp: Any, equation: str, said: str, node: Any, tainted: bool) -> TensorVal:
+    """torch raises (``einsum(): the number of subscripts in the equation (2) does not match the number of
+    dimensions (3) for operand 0``, or operands that do not broadcast): CNL010, unless an error came first."""
+    if not tainted:
+        session.forward.op_error(
+            interp, ShapeError("CNL010", f"einsum {equation!r} cannot run: {said}"), node, "einsum"
+        )
+    return _unknown()
 
 
 def meshgrid(args: list, kwargs: dict, interp: Any) -> Any:
