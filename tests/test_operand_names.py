@@ -36,11 +36,11 @@ y = Block()(torch.randn(2, 16, 32, 32))
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("out += self.shortcut(x)", "cannot add out (2, 32, 16, 16) and self.shortcut(x) (2, 32, 32, 32): dim 2"),
-        ("out = out * self.pos", "cannot multiply out (2, 32, 16, 16) and self.pos (1, 32, 8, 8): dim 2"),
+        ("out += self.shortcut(x)", "cannot add out (2, 32, 16, 16) and self.shortcut(x) (2, 32, 32, 32): dim 3"),
+        ("out = out * self.pos", "cannot multiply out (2, 32, 16, 16) and self.pos (1, 32, 8, 8): dim 3"),
         (  # an operand too long to quote: the shapes alone
             "out = out + self.shortcut(torch.nn.functional.interpolate(x, scale_factor=1.0, mode='nearest'))",
-            "cannot add (2, 32, 16, 16) and (2, 32, 32, 32): dim 2",
+            "cannot add (2, 32, 16, 16) and (2, 32, 32, 32): dim 3",
         ),
     ],
 )

@@ -57,12 +57,13 @@ def broadcast(a: Shape, b: Shape, op: str = "+") -> Shape:
     length = max(len(a.dims), len(b.dims))
     da, db = _lead(a, length), _lead(b, length)
     out: list[Dim] = []
-    for i, (x, y) in enumerate(zip(da, db)):
+    for i in range(length - 1, -1, -1):  # from the right, as torch looks: it names the last dim that differs
+        x, y = da[i], db[i]
         if differ(x, y) and x != 1 and y != 1:
             where = i if not (a.open or b.open) else i - length
             raise ShapeError("CNL008", f"cannot {_verb(op)} {show(a)} and {show(b)}: dim {where} is {x} vs {y}")
         out.append(_pair(x, y))
-    return Shape(*out, open=a.open or b.open)
+    return Shape(*reversed(out), open=a.open or b.open)
 
 
 def broadcast_all(shapes: Sequence[Shape], op: str = "+") -> Shape:
