@@ -70,8 +70,19 @@ def test_a_mask_of_the_wrong_shape_is_an_error(tmp_path: Path) -> None:
     assert errors == [(15, "CNL008")]  # torch: weight.mul(mask) cannot broadcast
 
 
-@pytest.mark.parametrize("made", ["torch.Tensor((8, 1, 1))", "torch.FloatTensor([8, 1])", "torch.Tensor(8.0)"])
-def test_data_is_never_read_as_sizes(tmp_path: Path, made: str) -> None:
+@pytest.mark.parametrize(
+    "made",
+    ["torch.Tensor((8, 1, 1))", "torch.FloatTensor([8, 1])", "torch.FloatTensor([[8], [1]])", "torch.Tensor(8.0)"],
+)
+def test_data_is_read_as_data_never_as_sizes(tmp_path: Path, made: str) -> None:
+    """``torch.Tensor((8, 1, 1))`` holds three numbers: a (3,) scale that torch cannot multiply by an (8, 6, 6) map."""
+    source = MASKED.replace("torch.FloatTensor(8, 1, 1)", made)
     path = tmp_path / "masked.py"
-    path.write_text(MASKED.replace("torch.FloatTensor(8, 1, 1)", made))
-    assert all(code == "CNL100" for _, code, _ in findings(path, "--input", "Net=2,4,6,6"))
+    try:
+        cpu_built(source, path, (2, 4, 6, 6))
+        raised = None
+    except (RuntimeError, TypeError) as exc:
+        raised = type(exc)
+    row = source.splitlines().index("        y = self.conv(x) * self.scale") + 1
+    errors = [(r, code) for r, code, _ in findings(path, "--input", "Net=2,4,6,6") if code != "CNL100"]
+    assert errors == ([(row, "CNL008")] if raised is RuntimeError else [])  # (a TypeError: data not modelled)

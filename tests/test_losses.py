@@ -73,6 +73,16 @@ def test_a_symbol_that_may_make_the_shapes_agree_says_nothing() -> None:
     assert judge("MSELoss", Shape("B", 1), Shape("B"), False).code == "CNL016"  # (B, B) whatever B is
 
 
+def test_a_dim_not_known_is_never_a_clash_but_the_others_are_judged() -> None:
+    from cnnlint.shapes.dims import UNKNOWN
+
+    assert judge("MSELoss", Shape(4, UNKNOWN), Shape(4, 3), False) is None
+    assert judge("MSELoss", Shape(4, UNKNOWN, 5), Shape(4, 3, 6), False).code == "CNL015"
+    assert judge("CrossEntropyLoss", Shape(1, UNKNOWN), Shape(), True).code == "CNL015"  # a 0-d target, batch 1
+    assert judge("CrossEntropyLoss", Shape(UNKNOWN, 10), Shape(8), True) is None
+    assert judge("BCELoss", Shape(UNKNOWN), Shape(8), False) is None
+
+
 SCRIPT = """
 import sys
 import torch

@@ -101,3 +101,45 @@ def test_a_state_made_by_init_hidden_for_another_batch_is_found(tmp_path, batch:
         runpy.run_path(str(path))
     row = next(i for i, line in enumerate(source.splitlines(), 1) if "# error: CNL017" in line)
     assert reported(path) == {(row, "CNL017")}
+
+
+STATEFUL = """
+import torch
+import torch.nn as nn
+
+
+class Stateful(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(10, 20, 2, batch_first=True)
+        self.hidden = (torch.zeros(2, {batch}, 20), torch.zeros(2, {batch}, 20))
+
+    def forward(self, x):
+        out, self.hidden = self.lstm(x.view(1, 32, 10), self.hidden)  # error: CNL017
+        return out
+
+
+net = Stateful()
+out = net(torch.randn(32, 10))
+"""
+
+
+@pytest.mark.parametrize("batch", [32, 1])
+def test_a_state_the_forward_reassigns_is_checked_at_the_first_call(tmp_path, batch: int) -> None:
+    """The script's own call already ran forward (and replaced ``self.hidden``): the model is followed from the
+    state ``__init__`` left, as torch's first call sees it."""
+    import runpy
+
+    from conftest import reported
+
+    source = STATEFUL.replace("{batch}", str(batch))
+    path = tmp_path / "stateful.py"
+    path.write_text(source)
+    if batch == 1:
+        runpy.run_path(str(path))
+        assert reported(path) == set()
+        return
+    with pytest.raises(RuntimeError, match="Expected hidden"):
+        runpy.run_path(str(path))
+    row = next(i for i, line in enumerate(source.splitlines(), 1) if "# error: CNL017" in line)
+    assert reported(path) == {(row, "CNL017")}

@@ -165,6 +165,40 @@ criterion = nn.CrossEntropyLoss()
 out = conv(torch.randn({rows}, 64).unsqueeze(0))
 """
 
+LIST_INPUT = """
+import torch
+import torch.nn as nn
+
+
+class Cell(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 20)
+
+    def forward(self, x, hiddens):
+        return self.fc(x) + hiddens[0]  # error: CNL008
+
+
+hiddens = []
+for _ in range(2):
+    hiddens.append(torch.zeros({batch}, 20))
+net = Cell()
+out = net(torch.randn(4, 10), hiddens)
+"""
+
+CHAR_RNN = """
+import string
+import torch
+import torch.nn as nn
+from string import ascii_letters
+
+n_characters = len(string.printable)
+net = nn.Sequential(nn.Embedding(n_characters, 8), nn.Flatten(), nn.Linear(24, len(ascii_letters)))
+criterion = nn.CrossEntropyLoss()
+target = torch.LongTensor([1, 2, 3])
+loss = criterion(net(torch.LongTensor([[5, 9, 2]])), target[:1])  # error: CNL015
+"""
+
 CASES = [
     (PAD_REPEATED, {"size": 57}, {"size": 56}),  # 57 pads to 23 (floor of -33 / 2 twice), 56 to 24
     (REVERSED_WIDTHS, {"features": 7}, {"features": 128}),
@@ -173,6 +207,7 @@ CASES = [
     (POSITIONAL_ENCODING, {"tokens": 230}, {"tokens": 200}),  # 200 x 512 stores: filled, not unrolled
     (LAYER_SUBCLASS, {"features": 100}, {"features": 128}),
     (BARE_LAYER, {"rows": 128}, {"rows": 64}),
+    (LIST_INPUT, {"batch": 64}, {"batch": 4}),
 ]
 
 
@@ -180,7 +215,7 @@ def _marked(source: str) -> set[tuple[int, str]]:
     return {(i, line.split("# error: ")[1]) for i, line in enumerate(source.splitlines(), 1) if "# error: " in line}
 
 
-IDS = ["2*list", "reverse", "forward()", "no-init", "math-fill", "layer-subclass", "bare-layer"]
+IDS = ["2*list", "reverse", "forward()", "no-init", "math-fill", "layer-subclass", "bare-layer", "list-input"]
 
 
 @pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)
@@ -217,3 +252,18 @@ def test_a_lone_layer_is_a_model_only_where_the_code_feeds_it(tmp_path: Path) ->
     path.write_text(BARE_LAYER.format(rows=64))
     models = run_cli("summary", "--output-format", "json", str(path)).json()["models"]
     assert [(m["name"], m["output_shape"]) for m in models] == [("conv", [1, 32, 62])]
+
+
+def test_string_constants_and_legacy_data_tensors_are_read(tmp_path: Path) -> None:
+    """``len(string.printable)`` is 100 and ``torch.LongTensor([1, 2, 3])`` holds three numbers: a target
+    ``target[1:]`` of two labels for a batch of one is torch's ``Expected input batch_size (1) to match
+    target batch_size (2)``."""
+    path = tmp_path / "char.py"
+    wrong = CHAR_RNN.replace("target[:1]", "target[1:]")
+    path.write_text(wrong)
+    with pytest.raises(ValueError, match="batch_size"):
+        runpy.run_path(str(path))
+    assert reported(path) == _marked(wrong)
+    path.write_text(CHAR_RNN)
+    runpy.run_path(str(path))
+    assert reported(path) == set()

@@ -212,3 +212,20 @@ def test_same_padding_is_judged_for_unread_rows_like_torch() -> None:
     [finding] = _run(["Conv2d(2, 2, 2, dilation=2, padding='same')"], (1, 2, 9, 1)).steps[0].findings
     assert finding.code == "CNL003"
     assert _run(["Conv2d(2, 2, 3, dilation=2, padding='same')"], (1, 2, 9, 10)).steps[0].findings == []
+
+
+@pytest.mark.parametrize(
+    ("shape", "hinted"),
+    [((4, 50, 20), True), ((4, 50, 21), False), ((50, 20), False)],
+)
+def test_a_conv1d_given_a_sequence_with_its_features_last_asks_for_a_transpose(
+    shape: tuple[int, ...], hinted: bool
+) -> None:
+    """(N, L, C) fed to Conv1d(C, ...): torch refuses it; the layer is right, so no in_channels fix is offered."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        torch.nn.Conv1d(20, 8, 3)(torch.zeros(*shape))
+    (finding,) = [f for _, f in propagate([CATALOGUE["Conv1d"](20, 8, 3)], Shape(*shape)).findings]
+    assert finding.code == "CNL002"
+    assert ("x.transpose(1, 2)" in finding.message) is hinted
+    assert (finding.fix is None) is hinted

@@ -15,7 +15,7 @@ from cnnlint import rules
 from cnnlint.interpret import inputsearch, limits
 from cnnlint.interpret.models import Candidate, Interpreted, submodules
 from cnnlint.interpret.outputs import output_tree
-from cnnlint.interpret.session import Session
+from cnnlint.interpret.session import Session, restore_attributes
 from cnnlint.interpret.values import UNKNOWN, FuncVal, ModuleObj, TensorVal, TorchLayer
 from cnnlint.model import InputDecl, Span
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
@@ -49,6 +49,9 @@ def _follow_one(found: Interpreted, c: Candidate) -> None:
     fed = c.more_inputs if inferred else None
     in_eval = inferred and c.in_eval
     inputs: list[Any] = [x, *(fed if fed is not None else _extra_inputs(c.obj))]
+    saved = session.before_first_call.get(id(c.obj)) if inferred else None
+    if saved is not None:  # the script's calls changed its state (``out, self.hidden = self.lstm(...)``)
+        restore_attributes(saved)
     session.work = 0
     try:
         rec, out = session.forward.run(session.interp, c.obj, inputs, training=not in_eval)

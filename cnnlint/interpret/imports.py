@@ -15,7 +15,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from cnnlint.interpret import fragments, libraries, stars
-from cnnlint.interpret.known_names import ALIASES, KNOWN_ROOTS, known_by_name  # noqa: F401 - re-exported
+from cnnlint.interpret.known_names import (  # noqa: F401 - re-exported
+    ALIASES,
+    KNOWN_ROOTS,
+    STDLIB_CONSTANTS,
+    known_by_name,
+)
 from cnnlint.interpret.values import MISSING, UNKNOWN, LazyImport, ListVal, ModuleNS, QualName
 
 MAX_FILE_BYTES = 2_000_000
@@ -99,7 +104,8 @@ class Imports:
             return UNKNOWN
         root = module.split(".", 1)[0]
         if root in KNOWN_ROOTS or known_by_name(f"{module}.{attr}"):
-            return QualName(ALIASES.get(f"{module}.{attr}", f"{module}.{attr}"))
+            dotted = f"{module}.{attr}"
+            return STDLIB_CONSTANTS.get(dotted) or QualName(ALIASES.get(dotted, dotted))
         return LazyImport(module, attr, importer)
 
     def by_name(self, name: Any, main: ModuleNS) -> Any:

@@ -34,6 +34,7 @@ KNOWN_ROOTS = frozenset(
         "lightning",
         "cv2",
         "albumentations",
+        "string",
     }
 )
 # Other names of torch.nn.Module: a LightningModule is one (its ``__call__`` is nn.Module's, which runs
@@ -56,3 +57,20 @@ _KNOWN_DOTTED = tuple(p + "." for p in KNOWN_PACKAGES)
 
 def known_by_name(dotted: str) -> bool:
     return dotted.startswith(KNOWN_PACKAGES) and (dotted in KNOWN_PACKAGES or dotted.startswith(_KNOWN_DOTTED))
+
+
+# Constants of the standard library read by value (``len(string.printable)`` sizes a char-RNN's output).
+STDLIB_CONSTANTS: dict[str, str] = {
+    f"string.{name}": getattr(__import__("string"), name)
+    for name in (
+        "ascii_letters",
+        "ascii_lowercase",
+        "ascii_uppercase",
+        "digits",
+        "hexdigits",
+        "octdigits",
+        "printable",
+        "punctuation",
+        "whitespace",
+    )
+}

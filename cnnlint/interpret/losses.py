@@ -56,8 +56,8 @@ def call(session: Any, interp: Any, kind: str, args: list[Any], kwargs: dict[str
 
 def judge(kind: str, x: Shape, target: Shape, integer: bool) -> Finding | None:
     """What torch says of these shapes: a CNL015 where it raises, a CNL016 where it silently broadcasts."""
-    if not (_sized(x) and _sized(target)):
-        return None
+    if x.open or target.open:
+        return None  # (a dim that is not known is judged as a symbol: never a clash)
     a, b = tuple(x.dims), tuple(target.dims)
     shapes = f"input {format_shape(x)}, target {format_shape(target)}"
     if kind in ELEMENTWISE:
@@ -97,10 +97,6 @@ def _differ(p: Any, q: Any) -> bool:
     return type(p) is int and type(q) is int and p != q
 
 
-def _sized(shape: Shape) -> bool:
-    return not shape.open and all(isinstance(d, (int, str)) for d in shape.dims)
-
-
 def _broadcast_clash(a: tuple, b: tuple) -> tuple[str | None, bool]:
     """(the first dim, from the right, where the shapes cannot broadcast; whether a symbol leaves it open)."""
     unsure = False
@@ -108,8 +104,8 @@ def _broadcast_clash(a: tuple, b: tuple) -> tuple[str | None, bool]:
         p, q = a[-i], b[-i]
         if p == q or p == 1 or q == 1:
             continue
-        if isinstance(p, str) or isinstance(q, str):
-            unsure = True  # a symbol may be either
+        if type(p) is not int or type(q) is not int:
+            unsure = True  # a symbol (or a size not known) may be either
             continue
         return f"dim {max(len(a), len(b)) - i} is {p} vs {q}", unsure
     return None, unsure

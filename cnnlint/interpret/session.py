@@ -99,6 +99,9 @@ class Session:
         self.more_inputs: dict[int, list[Any]] = {}  # id(module object) -> the other arguments of that call
         # id(module object) -> later tensors the code feeds it for certain, of other shapes than the first
         self.later_feeds: dict[int, list[LaterFeed]] = {}
+        # id(module object) -> its modules' attributes when the code first fed it: a forward that reassigns
+        # ``self.hidden`` runs at its first call from the state ``__init__`` left (``restore_attributes``)
+        self.before_first_call: dict[int, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
         self.fed_in_eval: set[int] = set()  # ids of module objects fed their input in eval mode
         # Integers an ``assert`` that failed in a forward compared against (``assert H == self.img_size``):
         # sizes for the input-free search to try (``inputsearch``), each then proven by a run
@@ -265,6 +268,7 @@ class Session:
             return
         if all(isinstance(d, (int, str)) for d in tensor.shape.dims):
             self.inputs[id(model)] = (tensor, node)
+            self.before_first_call[id(model)] = attributes_of(model)
             if getattr(model, "in_eval", False) is not False:  # fed after ``model.eval()`` (or maybe)
                 self.fed_in_eval.add(id(model))
             if rest:
@@ -369,6 +373,8 @@ def fed_value(value: Any, depth: int = 0) -> Any:
         return TensorVal(value.shape, value.integer)
     if isinstance(value, tuple) and depth < 4 and len(value) <= 16:
         return tuple(fed_value(v, depth + 1) for v in value)
+    if isinstance(value, ListVal) and not value.uncertain and depth < 4 and len(value.items) <= 16:
+        return ListVal([fed_value(v, depth + 1) for v in value.items])  # ``model(x, [h1, h2])``
     return value if value is None or is_plain(value) else UNKNOWN
 
 
@@ -390,3 +396,17 @@ def plain(value: Any, budget: list[int] | None = None) -> Any:
         converted = [plain(v, budget) for v in items]
         return tuple(converted) if isinstance(value, tuple) else converted
     return UNKNOWN
+
+
+def attributes_of(model: Any) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(attrs, a copy of them) for ``model`` and every module inside it."""
+    from cnnlint.interpret.models import submodules
+
+    return [(m.attrs, dict(m.attrs)) for m in [model, *submodules(model)] if isinstance(m, ModuleObj)]
+
+
+def restore_attributes(saved: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    for attrs, copy in saved:
+        if attrs != copy:
+            attrs.clear()
+            attrs.update(copy)

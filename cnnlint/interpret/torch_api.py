@@ -30,7 +30,7 @@ from cnnlint.interpret import (
     unreached,
 )
 from cnnlint.interpret.dataclass_api import DataclassAPI, dataclass_fields
-from cnnlint.interpret.known_names import ALIASES
+from cnnlint.interpret.known_names import ALIASES, STDLIB_CONSTANTS
 from cnnlint.interpret.module_api import (  # noqa: F401 - re-exported
     _MODULE_METHODS,
     _NONE_METHODS,
@@ -111,6 +111,9 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             return _MATH_CONSTS[name]
         if name == "__name__":
             return owner.name.rsplit(".", 1)[-1]
+        constant = STDLIB_CONSTANTS.get(f"{owner.name}.{name}")
+        if constant is not None:
+            return constant
         return QualName(normalize(f"{owner.name}.{name}"))
 
     # ---- construction ----------------------------------------------------------------

@@ -260,10 +260,13 @@ def _legacy_constructor(short: str, args: list, kwargs: dict) -> Any:
     """``torch.Tensor(8, 3, 3, 3)``: sizes given one by one make an uninitialised tensor of that shape (pytorchcv's
     masks); ``torch.Tensor()`` an empty one. A list, tuple or tensor is data (``torch.Tensor((2, 3))`` holds
     two numbers), so any argument that is not a known size leaves the tensor unknown."""
+    integer, mask = _LEGACY[short]
+    if len(args) == 1 and not kwargs and isinstance(args[0], (ListVal, tuple)):
+        nested = tensor_values._nested(args[0])  # ``torch.LongTensor([1, 2, 3])``: data, of its nesting's shape
+        return TensorVal(Shape(*nested[0]), integer, mask=mask) if nested is not None else unknown_tensor()
     sizes = [a for a in args if isinstance(a, Sym) or _size(a)]
     if kwargs or len(sizes) != len(args):
         return unknown_tensor()
-    integer, mask = _LEGACY[short]
     dims = [str(a) if isinstance(a, Sym) else a for a in sizes] if sizes else [0]
     return TensorVal(Shape(*dims), integer, mask=mask)
 

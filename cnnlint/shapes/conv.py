@@ -324,13 +324,15 @@ def infer(kind: Kind, args: Args, shape: Shape) -> Shape:
     else:
         expected = a.in_channels
     if is_known(expected, parts.channels) and parts.channels != expected:
-        raise ShapeError(
-            "CNL002",
-            f"{name} expects in_channels={expected} but receives {channels_text(parts.channels)}; "
-            f"input {format_shape(shape)}; set in_channels={parts.channels}",
-            fix=None if kind.lazy else ArgFix("in_channels", parts.channels),  # type: ignore[arg-type]
-            recovered=out if spatial_error is None else None,
-        )
+        message = f"{name} expects in_channels={expected} but receives {channels_text(parts.channels)}; "
+        fix = None if kind.lazy else ArgFix("in_channels", parts.channels)  # type: ignore[arg-type]
+        if n == 1 and shape.rank == 3 and not shape.open and shape.dims[-1] == expected:
+            # (N, L, C) given for (N, C, L): the sequence's features are last; the layer is right, the input is not
+            message += f"input {format_shape(shape)} has {expected} in its last dim: is it (N, L, C)? x.transpose(1, 2)"
+            fix = None
+        else:
+            message += f"input {format_shape(shape)}; set in_channels={parts.channels}"
+        raise ShapeError("CNL002", message, fix=fix, recovered=out if spatial_error is None else None)
     if spatial_error is not None:
         raise spatial_error
     return out
