@@ -199,6 +199,19 @@ target = torch.LongTensor([1, 2, 3])
 loss = criterion(net(torch.LongTensor([[5, 9, 2]])), target[:1])  # error: CNL015
 """
 
+SCRIPT_CAT = """
+import os
+import torch
+import torch.nn as nn
+
+net = nn.Sequential(nn.Conv2d(3, 3, 3, stride=2, padding=1), nn.Upsample(scale_factor=2))
+x = torch.randn(1, 3, {size}, {size})
+out = net(x)
+both = torch.cat([x, out], dim=0)  # error: CNL009
+if os.environ.get("CNNLINT_NEVER_SET"):
+    maybe = x + torch.randn(1, 3, 5, 5)  # (may not run: never judged)
+"""
+
 CASES = [
     (PAD_REPEATED, {"size": 57}, {"size": 56}),  # 57 pads to 23 (floor of -33 / 2 twice), 56 to 24
     (REVERSED_WIDTHS, {"features": 7}, {"features": 128}),
@@ -208,6 +221,7 @@ CASES = [
     (LAYER_SUBCLASS, {"features": 100}, {"features": 128}),
     (BARE_LAYER, {"rows": 128}, {"rows": 64}),
     (LIST_INPUT, {"batch": 64}, {"batch": 4}),
+    (SCRIPT_CAT, {"size": 9}, {"size": 8}),
 ]
 
 
@@ -216,6 +230,7 @@ def _marked(source: str) -> set[tuple[int, str]]:
 
 
 IDS = ["2*list", "reverse", "forward()", "no-init", "math-fill", "layer-subclass", "bare-layer", "list-input"]
+IDS += ["script-cat"]
 
 
 @pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)

@@ -13,9 +13,10 @@ from typing import Any
 
 from cnnlint import rules
 from cnnlint.interpret import inputsearch, limits
+from cnnlint.interpret.first_call import restore_attributes
 from cnnlint.interpret.models import Candidate, Interpreted, submodules
 from cnnlint.interpret.outputs import output_tree
-from cnnlint.interpret.session import Session, restore_attributes
+from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import UNKNOWN, FuncVal, ModuleObj, TensorVal, TorchLayer
 from cnnlint.model import InputDecl, Span
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM

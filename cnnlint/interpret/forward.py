@@ -317,7 +317,10 @@ class Forward:
 
     def op_error(self, interp: Any, err: ShapeError, node: Any, name: str) -> None:
         rec = self.recording
-        if rec is None or interp.forking or rec.raised:
+        if rec is None:
+            self.session.script_error(interp, err.finding, node)  # the script's own ``torch.cat([x, out])``
+            return
+        if interp.forking or rec.raised:
             return
         origin = self.session.op_call(interp, node, None, name)
         step = Step(Layer(None, origin=origin, note=name), rec.depth, Shape.unknown(), Shape.unknown())

@@ -127,6 +127,4 @@ def _report(session: Any, interp: Any, finding: Finding, node: Any, kind: str) -
 
             session.forward.op_error(interp, ShapeError(finding.code, finding.message), node, kind)
         return
-    certain = interp.module is session.main and interp.in_loops_only and node is not None
-    if certain and all(n is not node for n, _ in session.script_findings):
-        session.script_findings.append((node, finding))
+    session.script_error(interp, finding, node)

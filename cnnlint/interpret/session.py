@@ -12,7 +12,8 @@ import ast
 import os
 from typing import Any
 
-from cnnlint.interpret import limits
+from cnnlint import rules
+from cnnlint.interpret import first_call, limits
 from cnnlint.interpret.builtins_ import builtin_values, call_builtin
 from cnnlint.interpret.forward import Forward
 from cnnlint.interpret.imports import Imports
@@ -268,7 +269,7 @@ class Session:
             return
         if all(isinstance(d, (int, str)) for d in tensor.shape.dims):
             self.inputs[id(model)] = (tensor, node)
-            self.before_first_call[id(model)] = attributes_of(model)
+            self.before_first_call[id(model)] = first_call.attributes_of(model)
             if getattr(model, "in_eval", False) is not False:  # fed after ``model.eval()`` (or maybe)
                 self.fed_in_eval.add(id(model))
             if rest:
@@ -288,6 +289,13 @@ class Session:
         in_eval = getattr(model, "in_eval", False) is not False
         more = [fed_value(v) for v in rest] if rest else None
         feeds.append(LaterFeed(dims, node, in_eval, more))
+
+    def script_error(self, interp: Any, finding: Finding, node: Any) -> None:
+        """An error in the script's own code, outside any model (a loss, a ``torch.cat`` of the model's output
+        with its input): where the script surely reaches it, in the checked file, once per place."""
+        certain = interp.module is self.main and interp.in_loops_only and isinstance(node, ast.AST)
+        if certain and rules.severity(finding.code) != "info" and all(n is not node for n, _ in self.script_findings):
+            self.script_findings.append((node, finding))
 
     def observe_summary(self, args: list[Any], kwargs: dict[str, Any], node: Any) -> None:
         """torchinfo's ``summary(model, (1, 3, 224, 224))`` / ``input_size=``."""
@@ -396,17 +404,3 @@ def plain(value: Any, budget: list[int] | None = None) -> Any:
         converted = [plain(v, budget) for v in items]
         return tuple(converted) if isinstance(value, tuple) else converted
     return UNKNOWN
-
-
-def attributes_of(model: Any) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """(attrs, a copy of them) for ``model`` and every module inside it."""
-    from cnnlint.interpret.models import submodules
-
-    return [(m.attrs, dict(m.attrs)) for m in [model, *submodules(model)] if isinstance(m, ModuleObj)]
-
-
-def restore_attributes(saved: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-    for attrs, copy in saved:
-        if attrs != copy:
-            attrs.clear()
-            attrs.update(copy)
