@@ -26,6 +26,7 @@ from typing import Any
 from cnnlint.interpret import input_sources, limits, unreached
 from cnnlint.interpret.class_builds import NO_FORWARD, OUT_OF_WORK, abstract_base, build_default, named_by_user
 from cnnlint.interpret.imports import package_of, package_probes
+from cnnlint.interpret.local_models import local_models
 from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import ClassVal, FuncVal, ModuleNS, ModuleObj, TensorVal, TorchLayer
@@ -170,6 +171,9 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             )
         )
     found.notes.extend(_missing_libraries(session, tree, lines))
+    taken = {id(c.obj) for c in candidates} | {id(s) for c in candidates for s in submodules(c.obj)}
+    for model, obj, node in local_models(session, lines, taken):
+        candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno), node=node))
     unread = unreached.shell_models(session, lines, found.notes) + unreached.unreached_models(session, tree, lines)
     for model, obj, node in unread:
         candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno), node=node))

@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 from cnnlint import rules
-from cnnlint.interpret import first_call, limits
+from cnnlint.interpret import first_call, limits, local_models
 from cnnlint.interpret.builtins_ import builtin_values, call_builtin
 from cnnlint.interpret.forward import Forward
 from cnnlint.interpret.imports import Imports
@@ -116,6 +116,9 @@ class Session:
         self.limits_hit: list[tuple[Any, str]] = []
         self.anchors: list[Any] = []  # call nodes in the checked file whose construction is under way
         self.top_assigns: list[tuple[str, ast.stmt, Any]] = []
+        # Models the file's code feeds, in order, and where their functions bound them (``local_models``)
+        self.fed_models: list[tuple[Any, Any]] = []
+        self.local_bindings: dict[int, tuple[Any, str, ast.stmt]] = {}
         self.script_findings: list[tuple[ast.AST, Finding]] = []  # the script's own, outside models (losses)
         self.executed: dict[int, ast.AST] = {}  # functions and classes of the checked file that ran
         self.constructing: list[int] = []  # ids of the module objects whose ``__init__`` is running
@@ -236,6 +239,13 @@ class Session:
         if len(targets) == 1 and isinstance(targets[0], ast.Name) and isinstance(value, (ModuleObj, TorchLayer)):
             self.top_assigns.append((targets[0].id, stmt, value))  # (a lone layer: a model if the code feeds it)
 
+    def bound_locally(self, stmt: ast.Assign, value: Any) -> None:
+        """``model = ...`` inside a function of the file: the name a model the function feeds is known by."""
+        target = stmt.targets[0]
+        name = target.id if isinstance(target, ast.Name) else local_models.attribute_name(target)
+        if name is not None and id(value) not in self.local_bindings:
+            self.local_bindings[id(value)] = (value, name, stmt)
+
     def class_defined(self, cls: ClassVal) -> None:
         if cls.module is self.main:
             self.classes.append(cls)
@@ -269,6 +279,8 @@ class Session:
             return
         if all(isinstance(d, (int, str)) for d in tensor.shape.dims):
             self.inputs[id(model)] = (tensor, node)
+            if self.interp.module is self.main:
+                self.fed_models.append((model, node))
             self.before_first_call[id(model)] = first_call.attributes_of(model)
             if getattr(model, "in_eval", False) is not False:  # fed after ``model.eval()`` (or maybe)
                 self.fed_in_eval.add(id(model))

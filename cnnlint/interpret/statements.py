@@ -39,8 +39,10 @@ from cnnlint.interpret.values import (
     ModulesView,
     Partial,
     QualName,
+    TorchLayer,
 )
 
+_MODELS = (ModuleObj, TorchLayer)  # values a function's ``model = ...`` may bind (``Session.bound_locally``)
 # Expression nodes an assert's operands may be read again through: no calls, nothing with effects
 _READ_ONLY = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Load, ast.Tuple, ast.Slice)
 
@@ -90,6 +92,8 @@ class Statements:
             self.assign(target, value, frame)
         if frame.locals is self.session.main.globals and not self.logs:
             self.session.assigned(stmt, value)
+        elif type(value) in _MODELS and frame.module is self.session.main and len(stmt.targets) == 1:
+            self.session.bound_locally(stmt, value)  # ``def main(): model = ...``
 
     def _s_AnnAssign(self, stmt: ast.AnnAssign, frame: Frame) -> None:
         if stmt.value is not None:

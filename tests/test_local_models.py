@@ -1,0 +1,141 @@
+"""Models a script builds and feeds inside its functions (``def main(): model = ...; model(x)``): checked
+under the name the function bound them to, at the input fed. Each program is run by torch first: it raises
+where cnnlint reports the error, and the fixed program runs where cnnlint is quiet."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from conftest import reported, run_cli
+
+torch = pytest.importorskip("torch")
+
+SEQUENTIAL_IN_MAIN = """
+import torch
+import torch.nn as nn
+
+
+def main():
+    model = nn.Sequential(
+        nn.Conv2d(3, 16, 3),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(16 * {side} * {side}, 10),  # error: CNL001
+    )
+    x = torch.randn(8, 3, 28, 28)
+    print(model(x).shape)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+TORCHVISION_IN_MAIN = """
+import torch
+import torch.nn as nn
+import torchvision
+
+
+def train(model, batches):
+    criterion = nn.CrossEntropyLoss()
+    for images, labels in batches:
+        loss = criterion(model(images), labels)
+        loss.backward()
+
+
+def main():
+    model = torchvision.models.resnet18(weights=None)
+    model.fc = nn.Linear({features}, 10)  # error: CNL001
+    batches = [(torch.randn(2, 3, 64, 64), torch.zeros(2, dtype=torch.long))]
+    train(model, batches)
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+TRAINER_ATTRIBUTE = """
+import torch
+import torch.nn as nn
+
+
+class Trainer:
+    def __init__(self, width):
+        self.model = nn.Sequential(nn.Linear(20, width), nn.ReLU(), nn.Linear({features}, 2))  # error: CNL001
+
+    def step(self, batch):
+        return self.model(batch)
+
+
+Trainer(64).step(torch.randn(4, 20))
+"""
+
+CASES = [
+    (SEQUENTIAL_IN_MAIN, {"side": 28}, {"side": 26}),
+    (TORCHVISION_IN_MAIN, {"features": 2048}, {"features": 512}),
+    (TRAINER_ATTRIBUTE, {"features": 32}, {"features": 64}),
+]
+
+
+def _marked(source: str) -> set[tuple[int, str]]:
+    return {(i, line.split("# error: ")[1]) for i, line in enumerate(source.splitlines(), 1) if "# error: " in line}
+
+
+def _run(path: Path) -> None:
+    # torchvision's compiled extension is a CUDA build that fails to load beside the CPU torch; resnet18 uses
+    # none of its ops.
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    runpy.run_path(str(path), run_name="__main__")
+
+
+@pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=["sequential", "torchvision", "trainer"])
+def test_the_bug_is_found_and_the_fix_is_quiet(tmp_path: Path, template: str, wrong: dict, right: dict) -> None:
+    path = tmp_path / "train.py"
+    source = template.format(**wrong)
+    path.write_text(source)
+    with pytest.raises(RuntimeError):
+        _run(path)
+    assert reported(path) == _marked(source)
+    path.write_text(template.format(**right))
+    _run(path)
+    assert reported(path) == set()
+
+
+def _models(path: Path) -> list[tuple[str, int, list[int]]]:
+    models = run_cli("summary", "--output-format", "json", str(path)).json()["models"]
+    return [(m["name"], m["row"], m["output_shape"]) for m in models]
+
+
+def test_each_model_is_named_as_its_function_binds_it(tmp_path: Path) -> None:
+    path = tmp_path / "two.py"
+    path.write_text(
+        "import torch\nimport torch.nn as nn\n\n\n"
+        "def small():\n    model = nn.Linear(4, 2)\n    model(torch.randn(3, 4))\n\n\n"
+        "def big():\n    model = nn.Sequential(nn.Linear(8, 6))\n    model(torch.randn(5, 8))\n\n\n"
+        "small()\nbig()\n"
+    )
+    assert _models(path) == [("model", 6, [3, 2]), ("model@11", 11, [5, 6])]
+
+
+def test_an_instance_of_the_files_class_is_checked_as_that_class(tmp_path: Path) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(
+        "import torch\nimport torch.nn as nn\n\n\n"
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n\n\n"
+        "def main():\n    net = Net()\n    net(torch.randn(3, 4))\n\n\nmain()\n"
+    )
+    assert _models(path) == [("Net", 5, [3, 2])]
+
+
+def test_a_model_built_but_never_fed_in_a_function_is_not_a_model(tmp_path: Path) -> None:
+    path = tmp_path / "unfed.py"
+    path.write_text(
+        "import torch.nn as nn\nimport torchvision\n\n\n"
+        "def main():\n    model = torchvision.models.resnet18(weights=None)\n    print(model)\n\n\nmain()\n"
+    )
+    assert _models(path) == []
