@@ -74,10 +74,34 @@ class Trainer:
 Trainer(64).step(torch.randn(4, 20))
 """
 
+BUILT_IN_THE_LOOP = """
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def make(widths):
+    layers = []
+    c = 3
+    for w in widths:
+        layers += [nn.Conv2d(c, w, 3, padding=1), nn.ReLU()]
+        c = w
+    layers.append(nn.Flatten())
+    layers.append(nn.Linear(c * {side} * {side}, 10))  # error: CNL001
+    return nn.Sequential(*layers)
+
+
+loader = DataLoader(TensorDataset(torch.randn(4, 3, 32, 32)), batch_size=4)
+for (images,) in loader:
+    net = make([8, 16])  # a model built in the loop body: whole wherever the loop runs
+    out = net(images)
+"""
+
 CASES = [
     (SEQUENTIAL_IN_MAIN, {"side": 28}, {"side": 26}),
     (TORCHVISION_IN_MAIN, {"features": 2048}, {"features": 512}),
     (TRAINER_ATTRIBUTE, {"features": 32}, {"features": 64}),
+    (BUILT_IN_THE_LOOP, {"side": 16}, {"side": 32}),
 ]
 
 
@@ -92,7 +116,7 @@ def _run(path: Path) -> None:
     runpy.run_path(str(path), run_name="__main__")
 
 
-@pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=["sequential", "torchvision", "trainer"])
+@pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=["sequential", "torchvision", "trainer", "in-loop"])
 def test_the_bug_is_found_and_the_fix_is_quiet(tmp_path: Path, template: str, wrong: dict, right: dict) -> None:
     path = tmp_path / "train.py"
     source = template.format(**wrong)
@@ -139,3 +163,17 @@ def test_a_model_built_but_never_fed_in_a_function_is_not_a_model(tmp_path: Path
         "def main():\n    model = torchvision.models.resnet18(weights=None)\n    print(model)\n\n\nmain()\n"
     )
     assert _models(path) == []
+
+
+def test_a_list_made_before_a_loop_of_unknown_length_is_unknown_after_it(tmp_path: Path) -> None:
+    """Zero passes leave ``Linear(6, 6)``, one or more ``Linear(6, 12)``: which torch meets depends on EPOCHS."""
+    path = tmp_path / "net.py"
+    path.write_text(
+        "import os\nimport torch\nimport torch.nn as nn\n\n"
+        "layers = [nn.Linear(6, 6)]\n"
+        "for _ in range(int(os.environ.get('EPOCHS', '0'))):\n"
+        "    layers.pop()\n    layers.append(nn.Linear(6, 12))\n"
+        "net = nn.Sequential(*layers, nn.Linear(6, 2))\nnet(torch.randn(2, 6))\n"
+    )
+    runpy.run_path(str(path))
+    assert reported(path) == set()

@@ -220,7 +220,10 @@ class Expressions:
             value = ListVal()
             value.uncertain = True
             return value
-        return ListVal(items)
+        value = ListVal(items)
+        if self.logs:  # type: ignore[attr-defined]
+            value.born = self.logs[-1]  # type: ignore[attr-defined]
+        return value
 
     def _e_Set(self, node: ast.Set, frame: Frame) -> Any:
         return make_set(self.eval_items(node.elts, frame))

@@ -101,6 +101,14 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
         """In a branch that may not run: a change to a list, dict or container makes its contents uncertain."""
         return any(log.branch for log in self.logs)
 
+    def uncertain_change(self, obj: Any) -> bool:
+        """A change to ``obj`` here may not happen: in a branch that may not run, unless ``obj`` was made in
+        that same branch (a Sequential built in a loop body is whole wherever it exists)."""
+        return self.branching and getattr(obj, "born", None) is not self.logs[-1]
+
+    def innermost_log(self) -> Any:
+        return self.logs[-1] if self.logs else None
+
     def taint(self, value: Any) -> None:
         """A container changed where the interpreter cannot say how: its items become unknown."""
         if isinstance(value, (ListVal, DictVal, ModuleObj)):

@@ -128,7 +128,7 @@ class ModuleAPI:
                     self.register(interp, obj, str(kv[0]), kv[1])
 
     def container(self, interp: Any, kind: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> ModuleObj:
-        obj = ModuleObj(kind, origin=self.session.origin(node, interp))
+        obj = ModuleObj(kind, origin=self.session.origin(node, interp), born=interp.innermost_log())
         self._container_init(interp, obj, kind, args, kwargs)
         if self.containers_built is not None:
             self.containers_built.append(obj)
@@ -143,7 +143,7 @@ class ModuleAPI:
         sequential = obj.kind in CONTAINERS or (obj.cls is not None and obj.cls.torch_base() in CONTAINERS)
         if sequential and (child or is_module(value) or value is UNKNOWN or value is None):
             if name not in obj.attrs or name not in obj.keys:  # (attrs first: a dict, so no quadratic scan)
-                if interp.branching:
+                if interp.uncertain_change(obj):
                     obj.uncertain = True
                 obj.keys.append(name)
                 obj.items.append(value)
@@ -158,7 +158,7 @@ class ModuleAPI:
 
     def extend_container(self, interp: Any, container: ModuleObj, operand: Any, frame: Any) -> None:
         items = interp.iterate(operand, frame)
-        if items is None or interp.branching:
+        if items is None or interp.uncertain_change(container):
             container.uncertain = True
             if items is None:
                 return
@@ -282,7 +282,7 @@ class ModuleAPI:
             obj.unread_names = True  # type: ignore[attr-defined]  # hasattr cannot rule a name out
             return None
         if name == "append" and args:
-            if interp.branching:
+            if interp.uncertain_change(obj):
                 obj.uncertain = True
             self.register(interp, obj, str(len(obj.items)), args[0], child=True)
             return obj

@@ -110,7 +110,7 @@ class Statements:
             if items is None or current.uncertain:
                 current.uncertain = True
             else:
-                if self.branching:
+                if self.uncertain_change(current):
                     current.uncertain = True
                 current.items.extend(items)
             return

@@ -123,7 +123,7 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         if base is None and not _is_module_class(cls):
             return self._plain_instance(interp, cls, args, kwargs, node)
         kind = "instance"
-        obj = ModuleObj(kind, cls=cls, origin=self.session.origin(node, interp))
+        obj = ModuleObj(kind, cls=cls, origin=self.session.origin(node, interp), born=interp.innermost_log())
         init, _owner = cls.lookup("__init__")
         self.session.instantiating(cls, obj, node)  # (a class without its own ``__init__`` too)
         if isinstance(init, FuncVal):
@@ -174,7 +174,9 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         if built.bind_error is None and built.spec is not None:
             call.bound_code(short, built.args)
         layer = TorchLayer(built.spec, built.args, origin, short, bind_error=built.bind_error)
-        layer.maybe = interp.forking  # type: ignore[attr-defined]  # built in a branch that may not run
+        # Built in a branch that may not run. A loop body of unknown length is interpreted as its first pass,
+        # which is certain wherever the loop runs: a model it builds and feeds (``for x in loader: net = E()``).
+        layer.maybe = interp.forking and not interp.in_loops_only  # type: ignore[attr-defined]
         layer.owner = self.session.constructing[-1] if self.session.constructing else None  # type: ignore[attr-defined]
         layer.built = built  # type: ignore[attr-defined]
         origin.call = call

@@ -31,11 +31,12 @@ class Sym(str):
 class ListVal:
     """A Python list. ``uncertain``: changed where the interpreter could not follow (its items are unknown)."""
 
-    __slots__ = ("items", "uncertain")
+    __slots__ = ("items", "uncertain", "born")
 
     def __init__(self, items: list[Any] | None = None) -> None:
         self.items: list[Any] = list(items) if items is not None else []
         self.uncertain = False
+        self.born: Any = None  # the write log of the branch it was written in (``Interpreter.uncertain_change``)
 
     def __repr__(self) -> str:
         return f"ListVal({self.items!r}{', uncertain' if self.uncertain else ''})"
@@ -256,6 +257,7 @@ class ModuleObj:
     keys: list[str] = field(default_factory=list)
     origin: Origin | None = None
     uncertain: bool = False  # children changed where the interpreter could not follow
+    born: Any = None  # the write log of the branch it was made in (``Interpreter.uncertain_change``)
 
     @property
     def type_name(self) -> str:
