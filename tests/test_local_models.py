@@ -97,11 +97,40 @@ for (images,) in loader:
     out = net(images)
 """
 
+HELD_BY_A_LOSS = """
+import torch
+import torch.nn as nn
+
+
+class Detector(nn.Module):
+    def __init__(self, input_dim={features}):
+        super().__init__()
+        self.fc1 = nn.Linear(input_dim, 512)  # error: CNL001
+
+    def forward(self, x):
+        return self.fc1(x)
+
+
+class RegularizedLoss(nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model  # the network becomes the loss's submodule
+
+    def forward(self, y_pred, y_true):
+        return ((y_pred - y_true) ** 2).mean() + self.model.fc1.weight.norm()
+
+
+network = Detector()
+criterion = RegularizedLoss(network)
+out = network(torch.randn(6, 32, 2048))
+"""
+
 CASES = [
     (SEQUENTIAL_IN_MAIN, {"side": 28}, {"side": 26}),
     (TORCHVISION_IN_MAIN, {"features": 2048}, {"features": 512}),
     (TRAINER_ATTRIBUTE, {"features": 32}, {"features": 64}),
     (BUILT_IN_THE_LOOP, {"side": 16}, {"side": 32}),
+    (HELD_BY_A_LOSS, {"features": 4096}, {"features": 2048}),
 ]
 
 
@@ -116,7 +145,10 @@ def _run(path: Path) -> None:
     runpy.run_path(str(path), run_name="__main__")
 
 
-@pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=["sequential", "torchvision", "trainer", "in-loop"])
+IDS = ["sequential", "torchvision", "trainer", "in-loop", "held"]
+
+
+@pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)
 def test_the_bug_is_found_and_the_fix_is_quiet(tmp_path: Path, template: str, wrong: dict, right: dict) -> None:
     path = tmp_path / "train.py"
     source = template.format(**wrong)

@@ -183,7 +183,7 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     aliases = {k: v.name for k, v in main.globals.items() if isinstance(v, QualName)}
     for c in candidates:
         c.model.aliases = {**aliases, "torch": "torch"}
-    found.candidates = _outermost(candidates)
+    found.candidates = _outermost(candidates, session.inputs)
     if "cnnlint:" in text:  # a pragma above ``self.features = nn.Sequential(...)``: that Sequential, on its own
         for model, obj, node in unreached.pragma_models(session, tree, lines, found.candidates):
             found.candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno), node=node))
@@ -273,8 +273,9 @@ def _returns_call(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(n, ast.Return) and isinstance(n.value, (ast.Call, ast.Name)) for n in ast.walk(func))
 
 
-def _outermost(candidates: list[Candidate]) -> list[Candidate]:
-    """Drop a candidate that is a part of another (a block used inside a bigger model)."""
+def _outermost(candidates: list[Candidate], fed: dict[int, Any]) -> list[Candidate]:
+    """Drop a candidate that is a part of another (a block used inside a bigger model), unless the code feeds
+    it itself (``criterion = RegularizedLoss(network); network(x)``: the network is a model of its own)."""
     inside: set[int] = set()
     classes_inside: set[int] = set()
     for c in candidates:
@@ -284,6 +285,9 @@ def _outermost(candidates: list[Candidate]) -> list[Candidate]:
                 classes_inside.add(id(sub.cls))
     kept = []
     for c in candidates:
+        if id(c.obj) in fed:
+            kept.append(c)
+            continue
         if id(c.obj) in inside:
             continue
         if c.cls is not None and id(c.cls) in classes_inside:
