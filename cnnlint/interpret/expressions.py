@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import autograd_functions, data_pipeline, enums, limits, tensor_operators
+from cnnlint.interpret import autograd_functions, data_pipeline, enums, limits, numpy_arrays, tensor_operators
 from cnnlint.interpret.comparisons import compare
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
 from cnnlint.interpret.frames import Frame, WriteLog, join
 from cnnlint.interpret.namedtuples import NamedTupleVal, field
+from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.plain_methods import narrow_spec
 from cnnlint.interpret.pyops import (
     _EXPR,
@@ -150,6 +151,8 @@ class Expressions:
             return MethodOf(owner, name)
         if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
+        if isinstance(owner, ShapedArray):
+            return numpy_arrays.attribute(owner, name)
         if isinstance(owner, data_pipeline.Image):  # a PIL image: its methods that change what is known
             return MethodOf(owner, name) if name in data_pipeline.IMAGE_METHODS else UNKNOWN
         if isinstance(owner, EnumMember):

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint.interpret import known_math as km
+from cnnlint.interpret import numpy_arrays
 from cnnlint.interpret import tensor_values as tv
 from cnnlint.interpret.values import Builtin, QualName
 
@@ -127,6 +128,9 @@ def _array(value: Any) -> Any:
 def call(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """``numpy.X(...)`` on known values; NotImplemented when not modelled."""
     short = name[len("numpy.") :]
+    shaped = numpy_arrays.call(short, args, kwargs)  # ``np.random.randn(32, 1, 64, 64)``: a shape, no values
+    if shaped is not None:
+        return shaped
     if short in ("array", "asarray") and len(args) == 1 and set(kwargs) <= {"dtype"}:
         dtype = dtype_of(kwargs["dtype"]) if "dtype" in kwargs else None
         if "dtype" in kwargs and dtype is None:

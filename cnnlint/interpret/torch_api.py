@@ -20,6 +20,7 @@ from cnnlint.interpret import (
     losses,
     namedtuples,
     norm_wrappers,
+    numpy_arrays,
     quantization,
     stdlib_calls,
     tensor_api,
@@ -39,6 +40,7 @@ from cnnlint.interpret.module_api import (  # noqa: F401 - re-exported
     LAYERS_WITH_CHILDREN,
     ModuleAPI,
 )
+from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.plain_methods import dict_method, list_method, str_method
 from cnnlint.interpret.pyops import CaughtTypeError
 from cnnlint.interpret.sets import set_method
@@ -350,6 +352,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             return tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
         if isinstance(obj, data_pipeline.Image):
             return data_pipeline.image_method(obj, name, args)
+        if isinstance(obj, ShapedArray):
+            return numpy_arrays.method(obj, name, args, kwargs)
         if isinstance(obj, SetVal):
             return set_method(interp, obj, name, args)
         if isinstance(obj, ListVal):

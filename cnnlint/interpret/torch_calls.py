@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint.interpret import einsum, sampling, tensor_products, tensor_values
+from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.tensor_api import _run_layer, call_method, dims_of
 from cnnlint.interpret.tensor_names import _BINARY, FACTORIES, LIKE
 from cnnlint.interpret.tensor_operators import _ops, binop, dtype_flags, known_args, matmul, unknown_tensor
@@ -187,6 +188,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             except ValueError:
                 return unknown_tensor()
         return _float_arange(args, kwargs)
+    if args and isinstance(args[0], ShapedArray) and short in (*_LEGACY, "tensor", "as_tensor", "from_numpy"):
+        return _from_array(short, args, kwargs)  # ``torch.FloatTensor(np.random.randn(32, 1, 64, 64))``
     if short in _LEGACY and name.count(".") == 1:
         return _legacy_constructor(short, args, kwargs)
     if short in ("tensor", "as_tensor"):
@@ -269,6 +272,18 @@ def _legacy_constructor(short: str, args: list, kwargs: dict) -> Any:
         return unknown_tensor()
     dims = [str(a) if isinstance(a, Sym) else a for a in sizes] if sizes else [0]
     return TensorVal(Shape(*dims), integer, mask=mask)
+
+
+def _from_array(short: str, args: list, kwargs: dict) -> Any:
+    """A tensor of a NumPy array's shape: its dtype (integers or not) unless the call names another."""
+    array = args[0]
+    if len(args) != 1 or set(kwargs) - {"dtype", "device", "requires_grad"}:
+        return unknown_tensor()
+    if short in _LEGACY:
+        integer, mask = _LEGACY[short]
+    else:
+        integer, mask = _flags(kwargs, array.integer, False)
+    return TensorVal(Shape(*array.dims), integer, mask=mask)
 
 
 def _size(value: Any) -> bool:
