@@ -10,7 +10,7 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import reported, run_cli
+from conftest import expected_markers, reported, run_cli
 
 torch = pytest.importorskip("torch")
 
@@ -134,10 +134,6 @@ CASES = [
 ]
 
 
-def _marked(source: str) -> set[tuple[int, str]]:
-    return {(i, line.split("# error: ")[1]) for i, line in enumerate(source.splitlines(), 1) if "# error: " in line}
-
-
 def _run(path: Path) -> None:
     # torchvision's compiled extension is a CUDA build that fails to load beside the CPU torch; resnet18 uses
     # none of its ops.
@@ -155,7 +151,7 @@ def test_the_bug_is_found_and_the_fix_is_quiet(tmp_path: Path, template: str, wr
     path.write_text(source)
     with pytest.raises(RuntimeError):
         _run(path)
-    assert reported(path) == _marked(source)
+    assert reported(path) == expected_markers(source)
     path.write_text(template.format(**right))
     _run(path)
     assert reported(path) == set()

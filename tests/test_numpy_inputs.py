@@ -8,7 +8,7 @@ import runpy
 from pathlib import Path
 
 import pytest
-from conftest import reported
+from conftest import expected_markers, reported
 
 torch = pytest.importorskip("torch")
 
@@ -28,10 +28,6 @@ net(tokens)
 """
 
 
-def _marked(source: str) -> set[tuple[int, str]]:
-    return {(i, line.split("# error: ")[1]) for i, line in enumerate(source.splitlines(), 1) if "# error: " in line}
-
-
 @pytest.mark.parametrize("feed", FEEDS)
 def test_the_array_shape_is_the_input(tmp_path: Path, feed: str) -> None:
     path = tmp_path / "net.py"
@@ -39,7 +35,7 @@ def test_the_array_shape_is_the_input(tmp_path: Path, feed: str) -> None:
     path.write_text(source)
     with pytest.raises(RuntimeError, match="mat1 and mat2"):
         runpy.run_path(str(path))
-    assert reported(path) == _marked(source)
+    assert reported(path) == expected_markers(source)
     path.write_text(HEADER + NET.format(side=15) + feed)
     runpy.run_path(str(path))
     assert reported(path) == set()
