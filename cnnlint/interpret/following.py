@@ -50,12 +50,17 @@ def _follow_one(found: Interpreted, c: Candidate) -> None:
     fed = c.more_inputs if inferred else None
     in_eval = inferred and c.in_eval
     inputs: list[Any] = [x, *(fed if fed is not None else _extra_inputs(c.obj))]
+    entry = c.entry if inferred else None
+    kwargs: dict[str, Any] = {}
+    if entry is not None:  # the code runs the model only through another method (``method_entry``)
+        inputs, kwargs = entry.inputs(x)
     saved = session.before_first_call.get(id(c.obj)) if inferred else None
     if saved is not None:  # the script's calls changed its state (``out, self.hidden = self.lstm(...)``)
         restore_attributes(saved)
     session.work = 0
     try:
-        rec, out = session.forward.run(session.interp, c.obj, inputs, training=not in_eval)
+        method = entry.func if entry is not None else None
+        rec, out = session.forward.run(session.interp, c.obj, inputs, training=not in_eval, entry=method, kwargs=kwargs)
         steps = rec.steps
     except limits.BudgetExceeded as exc:
         steps = [_stop_step(c.model.span, f"shape following stops: {exc.what}")]

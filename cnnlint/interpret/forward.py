@@ -52,23 +52,35 @@ class Forward:
     def __init__(self, session: Any) -> None:
         self.session = session
         self.recording: Recording | None = None
+        self.entry: tuple[int, FuncVal] | None = None  # (id(model), the method a run enters it by)
 
     # ---- entry ------------------------------------------------------------------------
 
     def run(
-        self, interp: Any, model: Any, inputs: list[Any], scratch: bool = False, training: bool = True
+        self,
+        interp: Any,
+        model: Any,
+        inputs: list[Any],
+        scratch: bool = False,
+        training: bool = True,
+        entry: FuncVal | None = None,
+        kwargs: dict[str, Any] | None = None,
     ) -> tuple[Recording, Any]:
-        previous = self.recording
+        """``entry``: a method of ``model`` the run calls in place of its forward (``method_entry``)."""
+        previous, previous_entry = self.recording, self.entry
         rec = Recording(scratch=scratch, training=training)
         first = inputs[0] if inputs else None
+        if entry is not None:  # the method's tensor may come after other arguments
+            first = next((a for a in inputs if isinstance(a, TensorVal)), None)
         if isinstance(first, TensorVal):
             rec.input_rank = first.shape.rank
             rec.batch = first.shape.dims[0] if first.shape.rank else None
         self.recording = rec
+        self.entry = (id(model), entry) if entry is not None else None
         try:
-            out = self.call_module(interp, model, inputs, {}, None)
+            out = self.call_module(interp, model, inputs, kwargs or {}, None)
         finally:
-            self.recording = previous
+            self.recording, self.entry = previous, previous_entry
         return rec, out
 
     # ---- calls ------------------------------------------------------------------------
@@ -135,6 +147,15 @@ class Forward:
         if getattr(mod, "unread_base", False):  # ``__call__`` may come from the base cnnlint cannot read
             self._stop(interp, node, mod, f"{mod.type_name} derives from a class cnnlint cannot read")
             return _unknown_tensor()
+        if self.entry is not None and self.entry[0] == id(mod) and not container_only:
+            method = self.entry[1]
+            self.entry = None  # the outermost call only
+            active = self.recording.active  # type: ignore[union-attr]
+            active.remove(id(mod))  # ``self(x)`` inside the method runs the model's own forward
+            try:
+                return interp.call_function(method, [mod, *args], kwargs, node)
+            finally:
+                active.append(id(mod))
         call = interp.resolve(mod.cls.lookup("__call__")[0]) if mod.cls is not None else None
         if own_call and not container_only and isinstance(call, FuncVal):
             # ``def __call__(self, x)`` in place of forward (TResNet's init block): Python calls the class's own

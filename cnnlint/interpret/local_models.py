@@ -25,12 +25,15 @@ def attribute_name(target: ast.expr) -> str | None:
 def local_models(session: Any, lines: Any, taken: set[int]) -> list[tuple[ModelDef, Any, Any]]:
     """(model, obj, node) for each model fed inside a function that no other candidate holds (``taken``:
     the ids of the other candidates' objects and of every module inside them)."""
+    from cnnlint.interpret.models import submodules  # (models imports this module)
+
     out: list[tuple[ModelDef, Any, Any]] = []
     used: set[str] = set()
     for model, feed in session.fed_models:
         if id(model) in taken or not _is_model(session, model):
             continue
         taken.add(id(model))
+        taken.update(id(s) for s in submodules(model))  # its layers, fed inside its methods (``net.embed(x)``)
         bound = session.local_bindings.get(id(model))
         if bound is not None:
             _, name, node = bound

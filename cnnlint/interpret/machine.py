@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import data_pipeline, iterators, libraries, limits, tensor_values
+from cnnlint.interpret import data_pipeline, iterators, libraries, limits, method_entry, tensor_values
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.assignments import Assignments
 from cnnlint.interpret.comprehensions import Comprehensions
@@ -181,6 +181,8 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
             if isinstance(func.func, FuncVal):
                 if func.func.name == "forward" and _fed_directly(self, func.self_obj, args):
                     return self.session.forward.call_module(self, func.self_obj, args, kwargs, node)
+                if self.module is self.session.main and self.session.forward.recording is None:
+                    method_entry.observe(self.session, self, func.self_obj, func.func, args, kwargs, node)
                 return self.call_function(func.func, [func.self_obj, *args], kwargs, node)
             return self.call(func.func, [func.self_obj, *args], kwargs, node, frame)
         if isinstance(func, ClassVal):

@@ -56,6 +56,7 @@ class Candidate:
     factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
     node: Any = None  # the statement that defines the model: where what happens in imported code is reported
     later_feeds: list[Any] = field(default_factory=list)  # other inputs the code feeds it (``session.LaterFeed``)
+    entry: Any = None  # the method the code runs the model by, when it never calls it (``MethodFeed``)
 
 
 @dataclass
@@ -126,7 +127,8 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     for cls in session.classes:
         if cls.torch_base() is None or cls.node is None:
             continue
-        fed = [o for o, _ in session.instances.get(id(cls), []) if id(o) in session.inputs]
+        built = [o for o, _ in session.instances.get(id(cls), [])]
+        fed = [o for o in built if id(o) in session.inputs] or [o for o in built if id(o) in session.method_feeds]
         if fed and all(id(o) in claimed for o in fed):
             continue  # ``model = resnext50_32x4d(num_classes=100); model(x)``: the factory's model
         # The instance the file feeds a tensor is the model it runs; else the class built with its defaults.
@@ -338,6 +340,9 @@ def infer_inputs(found: Interpreted) -> None:
             c.more_inputs = session.more_inputs.get(id(fed)) if fed is not None else None
             c.later_feeds = session.later_feeds.get(id(fed), []) if declared is None and fed is not None else []
             c.in_eval = fed is not None and id(fed) in session.fed_in_eval
+            if fed is not None and id(fed) not in session.inputs and id(fed) in session.method_feeds:
+                c.entry = session.method_feeds[id(fed)]
+                c.in_eval = c.entry.in_eval
             # A helper factory (``get_fastscnn``) whose model the file fed only as built by another factory,
             # with other arguments (``in_size=(1024, 2048)``): the input is borrowed, its errors would be guesses.
             c.borrowed = c.factory is not None and fed is not c.obj and session.made_by.get(id(fed)) != id(c.factory)
@@ -368,19 +373,19 @@ def _is_torchsummary(session: Session, node: Any) -> bool:
 
 def _observed(session: Session, c: Candidate) -> tuple[TensorVal, Any, str | None, Any] | None:
     """The tensor the file feeds the model: (tensor, call node, how it was read, the object fed)."""
-    direct = session.inputs.get(id(c.obj))
-    if direct is not None:
-        return (*direct, None, c.obj)
+    built = [c.obj]
     if c.cls is not None:
-        for obj, _node in session.instances.get(id(c.cls), []):
-            seen = session.inputs.get(id(obj))
-            if seen is not None:
-                return (*seen, None, obj)
+        built += [obj for obj, _node in session.instances.get(id(c.cls), [])]
     if c.factory is not None:
-        for obj in session.built_by.get(id(c.factory), []):
-            seen = session.inputs.get(id(obj))
-            if seen is not None:
-                return (*seen, None, obj)
+        built += session.built_by.get(id(c.factory), [])
+    for obj in built:
+        seen = session.inputs.get(id(obj))
+        if seen is not None:
+            return (*seen, None, obj)
+    for obj in built:  # only another of its methods is called (``net.embed(x)``)
+        feed = session.method_feeds.get(id(obj))
+        if feed is not None:
+            return feed.tensor, feed.node, None, obj
     items = c.obj.items if isinstance(c.obj, ModuleObj) else []
     if items:  # d2l: for layer in net: X = layer(X)
         seen = session.inputs.get(id(items[0]))

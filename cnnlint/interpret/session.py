@@ -104,6 +104,7 @@ class Session:
         # ``self.hidden`` runs at its first call from the state ``__init__`` left (``restore_attributes``)
         self.before_first_call: dict[int, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
         self.fed_in_eval: set[int] = set()  # ids of module objects fed their input in eval mode
+        self.method_feeds: dict[int, Any] = {}  # id(module object) -> ``method_entry.MethodFeed``
         # Integers an ``assert`` that failed in a forward compared against (``assert H == self.img_size``):
         # sizes for the input-free search to try (``inputsearch``), each then proven by a run
         self.size_hints: set[int] = set()

@@ -1,0 +1,60 @@
+"""A model the code runs only through another of its methods: ``net.calculate_serfiq(x)``, ``vae.encode(x)``.
+
+Such a script never calls the model itself, so no input reaches its ``forward``;
+the method it does call is where the tensor enters. The model is followed
+through that method, at the tensor and the other arguments of the code's first
+call (``repeats=3`` as written, not the default), so a wrong ``in_features``
+that only the method reaches is found at its layer. A call of the model itself
+(``net(x)``, ``self(x)`` inside the method) wins: its forward is the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cnnlint.interpret.values import FuncVal, ModuleObj, TensorVal
+
+_NOT_ENTRIES = frozenset(["forward", "__call__", "__init__"])
+
+
+@dataclass
+class MethodFeed:
+    """The code's first call of one of a model's methods with a tensor of known shape."""
+
+    func: FuncVal
+    tensor: TensorVal  # the first tensor among the arguments: the model's input
+    args: list[Any]  # the positional arguments as the method receives them (``fed_value``)
+    kwargs: dict[str, Any]
+    node: Any
+    in_eval: bool
+
+    def inputs(self, x: Any) -> tuple[list[Any], dict[str, Any]]:
+        """The call's arguments with ``x`` in the input's place."""
+        return [x if a is self.tensor else a for a in self.args], dict(self.kwargs)
+
+
+def observe(
+    session: Any, interp: Any, obj: Any, func: FuncVal, args: list[Any], kwargs: dict[str, Any], node: Any
+) -> None:
+    """Record ``obj.func(*args, **kwargs)`` if the checked file's own code calls it outside any model."""
+    if interp.module is not session.main or session.forward.recording is not None or id(obj) in session.method_feeds:
+        return
+    if not isinstance(obj, ModuleObj) or obj.kind == "object" or func.name in _NOT_ENTRIES:
+        return
+    from cnnlint.interpret.session import fed_value
+
+    tensor = next((a for a in args if isinstance(a, TensorVal)), None)
+    if tensor is None or tensor.shape.open or not all(isinstance(d, (int, str)) for d in tensor.shape.dims):
+        return
+    fed = [fed_value(a) for a in args]
+    at = next(i for i, a in enumerate(args) if a is tensor)
+    session.method_feeds[id(obj)] = MethodFeed(
+        func,
+        fed[at],
+        fed,
+        {k: fed_value(v) for k, v in kwargs.items()},
+        node,
+        getattr(obj, "in_eval", False) is not False,
+    )
+    session.fed_models.append((obj, node))

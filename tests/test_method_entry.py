@@ -1,0 +1,146 @@
+"""A model the code runs only through another of its methods (``net.calculate_serfiq(x)``, ``vae.encode(x)``)
+is followed through that method, at the tensor and arguments the code passes it. Each program is run by torch
+first: it raises where cnnlint reports the error, and the fixed program runs where cnnlint is quiet."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+from conftest import expected_markers, reported, run_cli
+
+torch = pytest.importorskip("torch")
+
+EMBEDDING_METHOD = """
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2), nn.ReLU(), nn.Flatten())
+        self.fc = nn.Linear(8 * {side} * {side}, 16)  # error: CNL001
+
+    def embed(self, x):
+        return self.fc(self.features(x))
+
+
+net = Net()
+print(net.embed(torch.randn(2, 3, 65, 65)).shape)
+"""
+
+KEYWORD_ARGUMENTS = """
+import torch
+import torch.nn as nn
+
+
+class Scorer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * {side} * {side}, 1)  # error: CNL001
+
+    def forward(self, x):
+        return self.fc(self.conv(x).flatten(1))
+
+    def score(self, image, repeats=100, scale=1.0):
+        batch = image.repeat(repeats, 1, 1, 1)
+        return self.fc(self.conv(batch).flatten(1)) * scale
+
+
+def main():
+    scorer = Scorer()
+    scorer.eval()
+    with torch.no_grad():
+        print(scorer.score(torch.randn(1, 3, 16, 16), repeats=3, scale=0.5).shape)
+
+
+main()
+"""
+
+ENCODER_IN_A_FUNCTION = """
+import torch
+import torch.nn as nn
+
+
+class VAE(nn.Module):
+    def __init__(self, latent=8):
+        super().__init__()
+        self.enc = nn.Sequential(nn.Conv2d(1, 4, 4, stride=2, padding=1), nn.ReLU(), nn.Flatten())
+        self.mu = nn.Linear(4 * {side} * {side}, latent)  # error: CNL001
+        self.dec = nn.Linear(latent, 28 * 28)
+
+    def encode(self, x):
+        return self.mu(self.enc(x))
+
+    def decode(self, z):
+        return self.dec(z).view(-1, 1, 28, 28)
+
+
+def sample(model, images):
+    z = model.encode(images)
+    return model.decode(z)
+
+
+model = VAE()
+print(sample(model, torch.randn(5, 1, 28, 28)).shape)
+"""
+
+CASES = [
+    (EMBEDDING_METHOD, {"side": 31}, {"side": 32}),
+    (KEYWORD_ARGUMENTS, {"side": 32}, {"side": 16}),
+    (ENCODER_IN_A_FUNCTION, {"side": 7}, {"side": 14}),
+]
+IDS = ["method", "keywords", "in-a-function"]
+
+
+@pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)
+def test_the_bug_is_found_and_the_fix_is_quiet(tmp_path: Path, template: str, wrong: dict, right: dict) -> None:
+    path = tmp_path / "run.py"
+    source = template.format(**wrong)
+    path.write_text(source)
+    with pytest.raises(RuntimeError):
+        runpy.run_path(str(path), run_name="__main__")
+    assert reported(path) == expected_markers(source)
+    path.write_text(template.format(**right))
+    runpy.run_path(str(path), run_name="__main__")
+    assert reported(path) == set()
+
+
+def _model(path: Path) -> dict:
+    (model,) = run_cli("summary", "--output-format", "json", str(path)).json()["models"]
+    return model
+
+
+def test_the_summary_follows_the_method_at_the_arguments_given(tmp_path: Path) -> None:
+    path = tmp_path / "run.py"
+    path.write_text(KEYWORD_ARGUMENTS.format(side=16))
+    model = _model(path)
+    assert model["input_shape"] == [1, 3, 16, 16]
+    assert model["output_shape"] == [3, 1]  # repeats=3 as the call passes it, not the default 100
+
+
+def test_the_forward_the_code_calls_wins_over_another_method(tmp_path: Path) -> None:
+    path = tmp_path / "run.py"
+    forward = "    def forward(self, x):\n        return self.embed(x)\n\n    def embed"
+    source = EMBEDDING_METHOD.format(side=31).replace("    def embed", forward)
+    path.write_text(source + "net(torch.randn(6, 3, 64, 64))\n")
+    model = _model(path)
+    assert model["input_shape"] == [6, 3, 64, 64]
+    assert model["output_shape"] == [6, 16]
+
+
+def test_a_method_that_runs_the_model_itself_feeds_its_forward(tmp_path: Path) -> None:
+    path = tmp_path / "run.py"
+    path.write_text(
+        "import torch\nimport torch.nn as nn\n\n\n"
+        "class G(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(4, 2)\n\n"
+        "    def forward(self, x):\n        return self.fc(x)\n\n"
+        "    def sample(self, n):\n        return self(torch.randn(n, 4))\n\n\n"
+        "g = G()\ng.sample(3)\n"
+    )
+    model = _model(path)
+    assert model["input_shape"] == [3, 4]
