@@ -125,3 +125,38 @@ def test_a_loss_that_may_not_run_is_not_guessed(tmp_path: Path) -> None:
     path.write_text(SCRIPT + IN_AN_IF)
     runpy.run_path(str(path))  # the variable is not set: the branch does not run
     assert reported(path) == set()
+
+
+def test_the_losses_said_to_hold_no_parameters_are_torchs_own_that_hold_none() -> None:
+    import inspect
+
+    from cnnlint.interpret.losses import WITHOUT_PARAMETERS
+
+    parameterless = set()
+    for name, cls in vars(torch.nn).items():
+        if inspect.isclass(cls) and issubclass(cls, torch.nn.modules.loss._Loss):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # NLLLoss2d is deprecated
+                    module = cls()
+            except TypeError:  # LinearCrossEntropyLoss needs its layer's sizes: it holds a weight
+                continue
+            if sum(p.numel() for p in module.parameters()) == 0:
+                parameterless.add(name)
+    assert parameterless == WITHOUT_PARAMETERS
+
+
+def test_a_loss_kept_as_an_attribute_leaves_the_parameter_count_exact(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    path = tmp_path / "net.py"
+    path.write_text(
+        "import torch\nimport torch.nn as nn\n\n\n"
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.ce = nn.CrossEntropyLoss()\n        self.fc = nn.Linear(4, 3)\n\n"
+        "    def forward(self, x, target):\n        return self.ce(self.fc(x), target)\n\n\n"
+        "net = Net()\nnet(torch.randn(2, 4), torch.zeros(2, dtype=torch.long))\n"
+    )
+    (model,) = run_cli("summary", "--output-format", "json", str(path)).json()["models"]
+    built = runpy.run_path(str(path))["net"]
+    assert model["total_params"] == sum(p.numel() for p in built.parameters()) == 15

@@ -1,5 +1,6 @@
-"""A model the code runs only through another of its methods (``net.calculate_serfiq(x)``, ``vae.encode(x)``)
-is followed through that method, at the tensor and arguments the code passes it. Each program is run by torch
+"""A model the code runs only through another of its methods (``net.calculate_serfiq(x)``, ``vae.encode(x)``),
+or calls with other models before its input (``criterion(net, fc, x, y)``), is followed through that method or
+forward, at the tensor and arguments the code passes it. Each program is run by torch
 first: it raises where cnnlint reports the error, and the fixed program runs where cnnlint is quiet."""
 
 from __future__ import annotations
@@ -88,12 +89,54 @@ model = VAE()
 print(sample(model, torch.randn(5, 1, 28, 28)).shape)
 """
 
+MODELS_PASSED_IN = """
+import torch
+import torch.nn as nn
+
+
+class Backbone(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 5)
+        self.fc = nn.Linear(6 * 28 * 28, {features})
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.conv(x), 1))
+
+
+class Head(nn.Module):
+    def __init__(self, features, classes):
+        super().__init__()
+        self.fc = nn.Linear(features, classes)  # error: CNL001
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+class AugmentedLoss(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ce = nn.CrossEntropyLoss()
+
+    def forward(self, model, head, x, target):
+        y = head(model(x))
+        return self.ce(y, target), y
+
+
+net = Backbone()
+head = Head(84, 10)
+criterion = AugmentedLoss()
+x, target = torch.randn(4, 3, 32, 32), torch.randint(0, 10, (4,))
+loss, out = criterion(net, head, x, target)
+"""
+
 CASES = [
     (EMBEDDING_METHOD, {"side": 31}, {"side": 32}),
     (KEYWORD_ARGUMENTS, {"side": 32}, {"side": 16}),
     (ENCODER_IN_A_FUNCTION, {"side": 7}, {"side": 14}),
+    (MODELS_PASSED_IN, {"features": 10}, {"features": 84}),
 ]
-IDS = ["method", "keywords", "in-a-function"]
+IDS = ["method", "keywords", "in-a-function", "models-passed-in"]
 
 
 @pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)
@@ -144,3 +187,13 @@ def test_a_method_that_runs_the_model_itself_feeds_its_forward(tmp_path: Path) -
     )
     model = _model(path)
     assert model["input_shape"] == [3, 4]
+
+
+def test_models_passed_in_count_no_parameters_of_the_model_they_are_passed_to(tmp_path: Path) -> None:
+    path = tmp_path / "run.py"
+    path.write_text(MODELS_PASSED_IN.format(features=84))
+    models = run_cli("summary", "--output-format", "json", str(path)).json()["models"]
+    loss = next(m for m in models if m["name"] == "AugmentedLoss")
+    namespace = runpy.run_path(str(path))
+    assert loss["input_shape"] == [4, 3, 32, 32]
+    assert loss["total_params"] == sum(p.numel() for p in namespace["criterion"].parameters()) == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint import rules
-from cnnlint.interpret import inputsearch, limits
+from cnnlint.interpret import inputsearch, limits, losses
 from cnnlint.interpret.first_call import restore_attributes
 from cnnlint.interpret.models import Candidate, Interpreted, submodules
 from cnnlint.interpret.outputs import output_tree
@@ -276,7 +276,7 @@ def _params(obj: Any, session: Session, inside: list[Any]) -> list[tuple[int | N
         if isinstance(sub, TorchLayer):
             row = _row(sub, session)
             if sub.spec is None:
-                parts.append((row, UNKNOWN_DIM))
+                parts.append((row, 0 if sub.type_name in losses.WITHOUT_PARAMETERS else UNKNOWN_DIM))
                 continue
             shape = getattr(sub, "last_in", None) or Shape.unknown()
             try:

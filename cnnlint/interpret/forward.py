@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint import rules
-from cnnlint.interpret import losses, producers
+from cnnlint.interpret import losses, method_entry, producers
 from cnnlint.interpret.multi import multi_output, with_indices
 from cnnlint.interpret.root_cause import repeated
 from cnnlint.interpret.values import UNKNOWN, BoundMethod, FuncVal, ModuleObj, TensorVal, TorchLayer
@@ -93,6 +93,8 @@ class Forward:
         if self.recording is None:
             if args and isinstance(args[0], TensorVal):
                 self.session.observe_input(mod, args[0], node, None if kwargs else args[1:])
+            elif interp.module is self.session.main:
+                method_entry.observe_call(self.session, interp, mod, args, kwargs, node)
             rec, out = self.run(interp, mod, args, scratch=True)
             return out
         rec = self.recording

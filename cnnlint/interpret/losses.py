@@ -27,6 +27,14 @@ ELEMENTWISE = frozenset({"MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss"})
 SAME_SHAPE = frozenset({"BCELoss", "BCEWithLogitsLoss"})
 CLASSES = frozenset({"CrossEntropyLoss", "NLLLoss"})
 LOSSES = ELEMENTWISE | SAME_SHAPE | CLASSES
+# torch's losses that hold no parameters (``weight``/``pos_weight`` are buffers): a model that keeps one as
+# an attribute (``self.ce = nn.CrossEntropyLoss()``) still has an exact parameter count
+WITHOUT_PARAMETERS = frozenset({
+    "BCELoss", "BCEWithLogitsLoss", "CTCLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss",
+    "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelMarginLoss",
+    "MultiLabelSoftMarginLoss", "MultiMarginLoss", "NLLLoss", "NLLLoss2d", "PoissonNLLLoss", "SmoothL1Loss",
+    "SoftMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+})  # fmt: skip
 FUNCTIONAL = {
     "torch.nn.functional.mse_loss": "MSELoss",
     "torch.nn.functional.l1_loss": "L1Loss",

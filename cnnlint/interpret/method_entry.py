@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cnnlint.interpret.values import FuncVal, ModuleObj, TensorVal
+from cnnlint.interpret.values import FuncVal, ModuleObj, TensorVal, TorchLayer
 
 _NOT_ENTRIES = frozenset(["forward", "__call__", "__init__"])
 
@@ -38,23 +38,41 @@ def observe(
     session: Any, interp: Any, obj: Any, func: FuncVal, args: list[Any], kwargs: dict[str, Any], node: Any
 ) -> None:
     """Record ``obj.func(*args, **kwargs)`` if the checked file's own code calls it outside any model."""
+    if func.name not in _NOT_ENTRIES:
+        _record(session, interp, obj, func, args, kwargs, node)
+
+
+def observe_call(session: Any, interp: Any, obj: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> None:
+    """``criterion(net, fc, x, y)``: a call of the model whose first argument is not its input tensor (other
+    models, a state) enters its forward with those arguments as they are."""
+    if isinstance(obj, ModuleObj) and obj.cls is not None:
+        forward = interp.resolve(obj.cls.lookup("forward")[0])
+        if isinstance(forward, FuncVal):
+            _record(session, interp, obj, forward, args, kwargs, node)
+
+
+def _record(
+    session: Any, interp: Any, obj: Any, func: FuncVal, args: list[Any], kwargs: dict[str, Any], node: Any
+) -> None:
     if interp.module is not session.main or session.forward.recording is not None or id(obj) in session.method_feeds:
         return
-    if not isinstance(obj, ModuleObj) or obj.kind == "object" or func.name in _NOT_ENTRIES:
+    if not isinstance(obj, ModuleObj) or obj.kind == "object":
         return
-    from cnnlint.interpret.session import fed_value
-
     tensor = next((a for a in args if isinstance(a, TensorVal)), None)
     if tensor is None or tensor.shape.open or not all(isinstance(d, (int, str)) for d in tensor.shape.dims):
         return
-    fed = [fed_value(a) for a in args]
+    fed = [_fed(a) for a in args]
     at = next(i for i, a in enumerate(args) if a is tensor)
-    session.method_feeds[id(obj)] = MethodFeed(
-        func,
-        fed[at],
-        fed,
-        {k: fed_value(v) for k, v in kwargs.items()},
-        node,
-        getattr(obj, "in_eval", False) is not False,
-    )
+    in_eval = getattr(obj, "in_eval", False) is not False
+    named = {k: _fed(v) for k, v in kwargs.items()}
+    session.method_feeds[id(obj)] = MethodFeed(func, fed[at], fed, named, node, in_eval)
     session.fed_models.append((obj, node))
+
+
+def _fed(value: Any) -> Any:
+    """As the method receives it: the code's own models as they are (``fc(model(x))`` runs them), tensors by
+    shape, plain values; anything else unknown."""
+    from cnnlint.interpret.session import fed_value  # (the session imports the interpreter, which imports this)
+
+    model = isinstance(value, TorchLayer) or (isinstance(value, ModuleObj) and value.kind != "object")
+    return value if model else fed_value(value)
