@@ -10,6 +10,7 @@ in place is never read with stale values.
 from __future__ import annotations
 
 import math
+import runpy
 import struct
 import textwrap
 from fractions import Fraction
@@ -254,3 +255,150 @@ def test_exactly_representable_powers_are_exact(base: float) -> None:
     for k, value, err in zip(range(-4, 9), mine.values, mine.errs or [0.0] * 13):
         exact = Fraction(base) ** k
         assert (err == 0) == (Fraction(struct.unpack("f", struct.pack("f", float(exact)))[0]) == exact), (k, value)
+
+
+index_keys = st.one_of(
+    st.integers(-4, 4),
+    st.builds(slice, st.none() | st.integers(-5, 5), st.none() | st.integers(-5, 5), st.none() | st.integers(1, 3)),
+)
+
+
+@SETTINGS
+@given(
+    st.lists(st.integers(-50, 50), min_size=12, max_size=12),
+    st.sampled_from([(12,), (3, 4), (2, 3, 2)]),
+    st.lists(index_keys, min_size=1, max_size=3),
+)
+def test_indexing_with_ints_and_slices_is_torchs(values: list, dims: tuple, keys: list) -> None:
+    mine = tvc.call_method(known(values, "int64"), "reshape", [dims], {})
+    real = torch.tensor(values).reshape(dims)
+    key = tuple(keys) if len(keys) > 1 else keys[0]
+    try:
+        expected = real[key]
+    except IndexError:  # torch raises: left to the shape ops, no values claimed
+        assert tvc.index(mine, key) is NotImplemented
+        return
+    assert matches_torch(tvc.index(mine, key), expected)
+
+
+def test_an_index_is_a_view_a_change_to_either_forgets_both() -> None:
+    t = known([1, 2, 3, 4], "int64")
+    head = tvc.index(t, slice(0, 2))
+    assert head.known and head.values == [1, 2]
+    tv.forget(t)  # ``t += 1``
+    assert not head.known
+    u = known([1, 2, 3, 4], "int64")
+    tv.forget(tvc.index(u, 1))  # ``u[1].add_(1)``
+    assert not u.known
+
+
+@SETTINGS
+@given(st.lists(st.integers(-50, 50), min_size=6, max_size=6), st.sampled_from(["int64", "float32"]))
+def test_stack_transpose_flatten_and_negation_are_torchs(values: list, dtype: str) -> None:
+    a, b = known(values[:3], dtype), known(values[3:], dtype)
+    real_a, real_b = torch.tensor(values[:3], dtype=DTYPES[dtype]), torch.tensor(values[3:], dtype=DTYPES[dtype])
+    stacked = tvc.call_torch("torch.stack", [(a, b)], {})
+    assert matches_torch(stacked, torch.stack((real_a, real_b)))
+    assert matches_torch(tvc.call_method(stacked, "t", [], {}), torch.stack((real_a, real_b)).t())
+    assert matches_torch(tvc.call_method(stacked, "flatten", [], {}), torch.stack((real_a, real_b)).flatten())
+    assert matches_torch(tvc.unary_operator("USub", a), -real_a)
+    assert matches_torch(tvc.unary_operator("UAdd", a), +real_a)
+    assert tvc.call_torch("torch.stack", [(a, b)], {"dim": 1}) is NotImplemented  # not modelled: values unknown
+
+
+def test_an_unmodelled_operator_gives_a_tensor_without_values() -> None:
+    flags = known([1, 0], "int64")
+    inverted = tvc.unary_operator("Invert", flags)
+    assert not isinstance(inverted, tv.KnownTensor) and inverted.shape == flags.shape
+
+
+NEGATED_SIZES = """
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def forward(self, x):
+        sizes = -torch.tensor([{a}, {b}])
+        return x.view(-1, *sizes.tolist())
+
+
+net = Net()
+print(net(torch.randn(2, 4, 10, 10)).shape)
+"""
+
+
+def test_a_negated_known_tensor_holds_the_negated_values(tmp_path: Path) -> None:
+    """``-t`` once kept ``t``'s values: view(-1, 5, 20) was followed where torch refuses view(-1, -5, -20)."""
+    path = tmp_path / "model.py"
+    path.write_text(NEGATED_SIZES.format(a=-5, b=-20))
+    env = runpy.run_path(str(path))
+    real = tuple(env["net"](torch.randn(2, 4, 10, 10)).shape)
+    (model,) = run_cli("summary", str(path), "--output-format", "json").json()["models"]
+    assert tuple(model["output_shape"]) == real == (8, 5, 20)
+    path.write_text(NEGATED_SIZES.format(a=5, b=20))
+    with pytest.raises(RuntimeError):
+        runpy.run_path(str(path))
+    (model,) = run_cli("summary", str(path), "--output-format", "json").json()["models"]
+    assert model["output_shape"] != [8, 5, 20]
+
+
+CENTER_CROP_UNET = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Up(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(channels, channels // 2, 2, stride=2)
+        self.conv = nn.Conv2d(channels, channels // 2, 3, padding=1)
+
+    def forward(self, skip, x):
+        x = self.up(x)
+        skip = self.center_crop(skip, x)
+        return self.conv(torch.cat((skip, x), dim=1))  # error: CNL009
+
+    def center_crop(self, skip, x):
+        skip_shape = torch.tensor(skip.shape)
+        x_shape = torch.tensor(x.shape)
+        crop = skip_shape[2:] - x_shape[2:]
+        half_crop = crop // 2
+        pad = -torch.stack((half_crop, half_crop)).t().flatten()
+        return F.pad(skip, pad.tolist())
+
+
+class UNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.down = nn.Conv2d(1, 8, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)  # expect: CNL003
+        self.bottom = nn.Conv2d(8, 16, 3, padding=1)
+        self.up = Up(16)
+
+    def forward(self, x):
+        skip = self.down(x)
+        return self.up(skip, self.bottom(self.pool(skip)))
+
+
+net = UNet()
+print(net(torch.randn(2, 1, {side}, {side})).shape)
+"""
+
+
+def test_center_crop_sizes_computed_with_tensors_reach_the_pad(tmp_path: Path) -> None:
+    """fepegar/unet#29: the crop is worked out as tensors and read back with ``.tolist()`` into ``F.pad``."""
+    from conftest import expected_markers, reported
+
+    path = tmp_path / "unet.py"
+    source = CENTER_CROP_UNET.format(side=63)  # 63 -> pool 31 -> up 62: the crop is odd, the cat fails
+    path.write_text(source)
+    with pytest.raises(RuntimeError, match="Sizes of tensors must match"):
+        runpy.run_path(str(path))
+    assert reported(path) == expected_markers(source)
+    path.write_text(CENTER_CROP_UNET.format(side=64))
+    env = runpy.run_path(str(path))
+    assert reported(path) == set()
+    (model,) = run_cli("summary", str(path), "--output-format", "json").json()["models"]
+    assert tuple(model["output_shape"]) == tuple(env["net"](torch.randn(2, 1, 64, 64)).shape)

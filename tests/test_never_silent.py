@@ -217,3 +217,35 @@ def test_an_assert_that_fails_at_the_input_says_so_where_it_is_written(tmp_path:
     path.write_text(ASSERTED.format(size=32))
     runpy.run_path(str(path))
     assert findings(path) == []
+
+
+STARRED_SIZES = textwrap.dedent(
+    """
+    import torch
+    import torch.nn as nn
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(100, 10)
+
+        def forward(self, x, sizes):
+            x = x.view(-1, *sizes.tolist())
+            return self.fc(x)
+
+
+    net = Net()
+    net(torch.randn(2, 4, 10, 10), torch.randint(1, 9, (2,)))
+    """
+)
+
+
+def test_a_tensor_method_given_unknown_starred_arguments_stops_following(tmp_path: Path) -> None:
+    """``x.view(-1, *sizes.tolist())`` with the sizes' values unknown once vanished from the trace, and the model
+    was said to be followed to the end."""
+    path = tmp_path / "net.py"
+    path.write_text(STARRED_SIZES)
+    assert [(row, code) for row, code, _ in findings(path)] == [(12, "CNL100")]
+    result = run_cli("check", str(path))
+    assert "1 stopped at an unknown layer" in result.stdout

@@ -146,6 +146,9 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
         ):
             eq = left is right or (isinstance(left, QualName) and left == right)
             return eq if isinstance(op, ast.Eq) else not eq
+        if isinstance(left, Builtin) and isinstance(right, Builtin):  # ``type(hidden) != list``: types by identity
+            eq = left is right or left.name == right.name
+            return eq if isinstance(op, ast.Eq) else not eq
     return UNKNOWN
 
 

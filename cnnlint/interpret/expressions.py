@@ -5,7 +5,15 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import autograd_functions, data_pipeline, enums, limits, numpy_arrays, tensor_operators
+from cnnlint.interpret import (
+    autograd_functions,
+    data_pipeline,
+    enums,
+    limits,
+    numpy_arrays,
+    tensor_operators,
+    tensor_value_calls,
+)
 from cnnlint.interpret.comparisons import compare
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
@@ -322,7 +330,7 @@ class Expressions:
             t = self.truth(value)
             return UNKNOWN if t is UNKNOWN else not t
         if isinstance(value, TensorVal):
-            return value
+            return tensor_value_calls.unary_operator(type(node.op).__name__, value)
         if isinstance(value, (int, float)) and not isinstance(value, Sym):
             if isinstance(node.op, ast.USub):
                 return -value

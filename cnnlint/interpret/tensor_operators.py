@@ -161,6 +161,10 @@ def _int_list_dims(value: Any) -> tuple[int, ...] | None:
 
 
 def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -> Any:
+    if isinstance(t, tensor_values.KnownTensor) and t.known:
+        known = tensor_value_calls.index(t, key)  # ``torch.tensor(x.shape)[2:]``: the values follow
+        if known is not NotImplemented:
+            return known
     tensor_values.forget(t)  # the result may be a view of it
     ops = _ops()
     if ops is None:

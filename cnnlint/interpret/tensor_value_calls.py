@@ -63,6 +63,8 @@ def call_torch(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
             result.numpy = True
     elif name.startswith("numpy."):
         result = numpy_values.call(name, args, kwargs)
+    elif short == "stack" and args and _stack_dim(args[1:], kwargs) == 0:
+        result = _stack(args[0])
     elif short in _BINARY and len(args) == 2 and not kwargs:
         if any(isinstance(a, KnownTensor) and a.known for a in args):
             result = binary(_BINARY[short], args[0], args[1])  # torch.pow(2.0, t) too
@@ -116,7 +118,94 @@ def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) 
         return _flip(t, args[0] if len(args) == 1 else tuple(args))
     if name in ("reshape", "view") and args:
         return _reshape(t, args[0] if len(args) == 1 else tuple(args))
+    if name == "flatten" and not args:
+        return _reshape(t, (-1,)) if t.dims else _reshape(t, (1,))
+    if name == "t" and not args and len(t.dims) <= 2:
+        return _transposed(t)
     return NotImplemented
+
+
+def index(t: KnownTensor, key: Any) -> Any:
+    """``t[i]``, ``t[a:b]``, ``t[i, a:b]``: ints and slices on the leading dims, a view of ``t`` (it shares its
+    elements: a change to either forgets both). NotImplemented for anything else, and where torch raises."""
+    keys = key if isinstance(key, tuple) else (key,)
+    if len(keys) > len(t.dims):
+        return NotImplemented
+    picks: list[list[int]] = []
+    dims: list[int] = []
+    for k, n in zip(keys, t.dims):
+        if isinstance(k, int) and not isinstance(k, bool):
+            if not -n <= k < n:
+                return NotImplemented  # torch raises: left to the shape ops
+            picks.append([k % n])
+        elif isinstance(k, slice) and all(_plain_int(p) for p in (k.start, k.stop, k.step)):
+            if k.step is not None and k.step <= 0:
+                return NotImplemented  # torch refuses a step below 1
+            picked = list(range(*k.indices(n)))
+            picks.append(picked)
+            dims.append(len(picked))
+        else:
+            return NotImplemented
+    for n in t.dims[len(keys) :]:
+        picks.append(list(range(n)))
+        dims.append(n)
+    elems = _elems(t)
+    out = [elems[_flat(at, t.dims)] for at in itertools.product(*picks)]
+    result = make(tuple(dims), t.dtype, out)
+    if isinstance(result, KnownTensor):
+        result.base, result.numpy = t, t.numpy
+    return result
+
+
+def unary_operator(op: str, t: TensorVal) -> TensorVal:
+    """``-t``, ``+t``, ``~t``: a new tensor; a known one's values follow ``-`` and ``+``, else they are unknown."""
+    if isinstance(t, KnownTensor) and t.known and not t.numpy and op in ("USub", "UAdd"):
+        result = unary("neg", t) if op == "USub" else make(t.dims, t.dtype, _elems(t))
+        if result is not NotImplemented:
+            return result
+    return TensorVal(t.shape, t.integer, tainted=t.tainted, mask=t.mask)
+
+
+def _plain_int(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _flat(at: tuple[int, ...], dims: tuple[int, ...]) -> int:
+    flat = 0
+    for i, n in zip(at, dims):
+        flat = flat * n + i
+    return flat
+
+
+def _transposed(t: KnownTensor) -> Any:
+    """``t.t()``: a 2-D tensor's rows and columns swapped (0-D and 1-D come back as they are)."""
+    if len(t.dims) < 2:
+        return t
+    rows, cols = t.dims
+    elems = _elems(t)
+    result = make((cols, rows), t.dtype, [elems[r * cols + c] for c in range(cols) for r in range(rows)])
+    if isinstance(result, KnownTensor):
+        result.base = t
+    return result
+
+
+def _stack_dim(rest: list[Any], kwargs: dict[str, Any]) -> Any:
+    if set(kwargs) - {"dim"} or len(rest) > 1 or (rest and "dim" in kwargs):
+        return None
+    return rest[0] if rest else kwargs.get("dim", 0)
+
+
+def _stack(tensors: Any) -> Any:
+    """``torch.stack((a, b))`` of known tensors of one shape and dtype, along a new first dim."""
+    items = tensors.items if isinstance(tensors, ListVal) and not tensors.uncertain else tensors
+    if not isinstance(items, (list, tuple)) or not items:
+        return NotImplemented
+    if not all(isinstance(v, KnownTensor) and v.known and not v.numpy for v in items):
+        return NotImplemented
+    first = items[0]
+    if any(v.dims != first.dims or v.dtype != first.dtype for v in items):
+        return NotImplemented  # torch promotes or raises: left to the shape ops
+    return make((len(items), *first.dims), first.dtype, [e for v in items for e in _elems(v)])
 
 
 def _ints(value: Any) -> tuple[int, ...] | None:

@@ -336,6 +336,13 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             if short[:1].isupper() and "." not in short and short not in CONTAINERS:
                 origin = self.session.origin(node, interp)
                 return TorchLayer(None, {}, origin, short, note=f"{short}: {reason}")
+        if isinstance(receiver, TensorVal):
+            # ``x.view(-1, *sizes)`` with sizes unknown: what follows is unknown, and the model is not said to be
+            # followed to the end
+            tensor_values.forget(receiver)
+            name = func.name if isinstance(func, MethodOf) else "call"
+            self.session.forward.stop(interp, node, f"shape following stops here: {name}: {reason}")
+            return TensorVal(Shape.unknown())
         self.session.note_limit(node, reason)
         return UNKNOWN
 
