@@ -28,28 +28,44 @@ class Frame:
     pending_returns: list[Any] = field(default_factory=list)  # returns taken in only one branch
 
 
+ITEMS = "<items>"  # the key under which a log holds a list's items (``WriteLog.record_items``)
+
+
 class WriteLog:
     """Writes made during one branch: (container, key, old value) in order.
 
     ``branch``: False for a ``try`` body, which runs whole unless it raises: its changes to lists,
-    dicts and containers stay certain, unlike those of a branch that may not run at all."""
+    dicts and containers stay certain, unlike those of a branch that may not run at all.
+    ``joins``: an ``if`` branch, joined with its other branch when both have run: a list's items are logged
+    (``record_items``) so the join keeps what the two agree on."""
 
-    __slots__ = ("branch", "entries")
+    __slots__ = ("branch", "entries", "joins", "listed")
 
-    def __init__(self, branch: bool = True) -> None:
+    def __init__(self, branch: bool = True, joins: bool = False) -> None:
         self.entries: list[tuple[Any, Any, Any]] = []
         self.branch = branch
+        self.joins = joins
+        self.listed: set[int] = set()
 
     def record(self, container: dict[str, Any], key: Any, old: Any) -> None:
         self.entries.append((container, key, old))
+
+    def record_items(self, lst: Any) -> None:
+        """``lst`` (a ListVal) is about to change in place: its items as they were, once per branch."""
+        if id(lst) not in self.listed:
+            self.listed.add(id(lst))
+            self.entries.append((lst, ITEMS, list(lst.items)))
 
     def undo(self) -> dict[tuple[int, Any], tuple[dict, Any, Any]]:
         """Restore every logged write; return {(id(container), key): (container, key, value written last)}."""
         final: dict[tuple[int, Any], tuple[dict, Any, Any]] = {}
         for container, key, _ in self.entries:
-            final[(id(container), key)] = (container, key, container.get(key, MISSING))
+            now = list(container.items) if key is ITEMS else container.get(key, MISSING)
+            final[(id(container), key)] = (container, key, now)
         for container, key, old in reversed(self.entries):
-            if old is MISSING:
+            if key is ITEMS:
+                container.items = list(old)
+            elif old is MISSING:
                 container.pop(key, None)
             else:
                 container[key] = old
@@ -94,6 +110,12 @@ def join_states(
     writes = []
     for key in list(first) + [k for k in second if k not in first]:
         container, name, _ = first.get(key) or second[key]
+        if name is ITEMS:
+            base = list(container.items)
+            a = first[key][2] if key in first else base
+            b = second[key][2] if key in second else base
+            writes.append((container, name, _join_items(container, a, b)))
+            continue
         base = container.get(name, MISSING)
         a = first[key][2] if key in first else base
         b = second[key][2] if key in second else base
@@ -104,3 +126,11 @@ def join_states(
         else:
             writes.append((container, name, join(a, b)))
     return writes
+
+
+def _join_items(lst: Any, a: list[Any], b: list[Any]) -> list[Any]:
+    """Two branches' items of one list: item by item where they have as many, else the list is uncertain."""
+    if len(a) != len(b):
+        lst.uncertain = True  # one branch appended, the other did not: how many there are, the data decides
+        return a if len(a) > len(b) else b
+    return [join(x, y) for x, y in zip(a, b)]

@@ -111,7 +111,7 @@ class Loops:
                 self.loop_bodies -= 1
             return None if signal in (BREAK, CONTINUE) or (signal and signal.kind.startswith("unknown-")) else signal
 
-        signal = self.fork(once, lambda: None, frame)
+        signal = self.fork(once, lambda: None, frame, joins=False)
         self._abandon_loop(stmt, frame)
         return signal if signal is not None and signal.kind in ("return", "raise") else None
 

@@ -21,7 +21,7 @@ from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.assignments import Assignments
 from cnnlint.interpret.comprehensions import Comprehensions
 from cnnlint.interpret.expressions import Expressions
-from cnnlint.interpret.frames import Frame, WriteLog, join
+from cnnlint.interpret.frames import ITEMS, Frame, WriteLog, join
 from cnnlint.interpret.loops import Loops
 from cnnlint.interpret.namedtuples import NamedTupleType, construct
 from cnnlint.interpret.pyops import (  # noqa: F401 - re-exported: torch_api and builtins_ use them
@@ -78,6 +78,11 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
     # ------------------------------------------------------------------ writes
 
     def write(self, container: dict, key: Any, value: Any) -> None:
+        if key is ITEMS:  # a list's items, as two branches joined them
+            if self.logs:
+                self.changing_list(container)
+            container.items = value
+            return
         if self.logs:
             self.logs[-1].record(container, key, container.get(key, MISSING))
         if value is MISSING:
@@ -105,6 +110,21 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
         """A change to ``obj`` here may not happen: in a branch that may not run, unless ``obj`` was made in
         that same branch (a Sequential built in a loop body is whole wherever it exists)."""
         return self.branching and getattr(obj, "born", None) is not self.logs[-1]
+
+    def changing_list(self, lst: ListVal) -> None:
+        """``lst`` is about to change in place. In an ``if`` branch the change is logged, and the join keeps what
+        both branches agree on (``if cuda: hs.append(h.cuda()) else: hs.append(h)``); in any other branch that
+        may not run (a loop of unknown length, a conditional expression) a change that may not happen makes the
+        list uncertain."""
+        if not self.uncertain_change(lst):
+            return
+        for log in reversed(self.logs):
+            if log is lst.born:
+                break
+            if log.branch and not log.joins:
+                lst.uncertain = True
+                return
+        self.logs[-1].record_items(lst)
 
     def innermost_log(self) -> Any:
         return self.logs[-1] if self.logs else None

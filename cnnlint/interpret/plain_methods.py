@@ -49,20 +49,19 @@ def product(items: list[Any] | None) -> Any:
 
 def list_method(interp: Any, obj: ListVal, name: str, args: list[Any], kwargs: dict[str, Any] | None = None) -> Any:
     if name == "append" and len(args) == 1:
-        if interp.uncertain_change(obj):
-            obj.uncertain = True
+        interp.changing_list(obj)
         obj.items.append(args[0])
         return None
     if name == "extend" and len(args) == 1:
         items = interp.iterate(args[0], None)
-        if items is None or interp.uncertain_change(obj):
+        if items is None:
             obj.uncertain = True
-        if items is not None:
+        else:
+            interp.changing_list(obj)
             obj.items.extend(items)
         return None
     if name == "insert" and len(args) == 2 and isinstance(args[0], int):
-        if interp.uncertain_change(obj):
-            obj.uncertain = True
+        interp.changing_list(obj)
         obj.items.insert(args[0], args[1])
         return None
     if name == "pop":

@@ -110,8 +110,7 @@ class Statements:
             if items is None or current.uncertain:
                 current.uncertain = True
             else:
-                if self.uncertain_change(current):
-                    current.uncertain = True
+                self.changing_list(current)
                 current.items.extend(items)
             return
         if isinstance(current, ModuleObj) and current.kind in ("ModuleList", "Sequential") and type(stmt.op) is ast.Add:
@@ -129,11 +128,12 @@ class Statements:
             return self.exec_block(stmt.orelse, frame)
         return self.fork(lambda: self.exec_block(stmt.body, frame), lambda: self.exec_block(stmt.orelse, frame), frame)
 
-    def fork(self, first: Any, second: Any, frame: Frame) -> _Signal | None:
-        """Run two branches from the same state and join them."""
+    def fork(self, first: Any, second: Any, frame: Frame, joins: bool = True) -> _Signal | None:
+        """Run two branches from the same state and join them. ``joins``: False for a loop body of unknown
+        length (run once or not at all), whose lists are not joined item by item (``changing_list``)."""
         rec = self.session.forward.recording
         start = len(rec.steps) if rec is not None else 0
-        log_a = WriteLog()
+        log_a = WriteLog(joins=joins)
         self.logs.append(log_a)
         try:
             sig_a = first()
@@ -141,7 +141,7 @@ class Statements:
             self.logs.pop()
         final_a = log_a.undo()
         middle = len(rec.steps) if rec is not None else 0
-        log_b = WriteLog()
+        log_b = WriteLog(joins=joins)
         self.logs.append(log_b)
         try:
             sig_b = second()
