@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,6 +54,26 @@ def reported(path: Path | str, *extra: str) -> set[tuple[int, str]]:
     result = run_cli("check", "--output-format", "json", *extra, str(path))
     assert result.exit_code in (0, 1), result.stderr
     return {(d["location"]["row"], d["code"]) for d in result.json()}
+
+
+def run_path(path: Path) -> None:
+    """Run a test program as a script, as its user would (torch is the oracle)."""
+    import runpy
+
+    runpy.run_path(str(path), run_name="__main__")
+
+
+def found_and_fixed(path: Path, template: str, wrong: dict, right: dict, run: Callable[[Path], Any] = run_path) -> None:
+    """The program with ``wrong`` raises in torch where cnnlint reports exactly its ``# error:`` markers; with
+    ``right`` it runs, and cnnlint is quiet."""
+    source = template.format(**wrong)
+    path.write_text(source)
+    with pytest.raises(RuntimeError):
+        run(path)
+    assert reported(path) == expected_markers(source)
+    path.write_text(template.format(**right))
+    run(path)
+    assert reported(path) == set()
 
 
 def findings(path: Path | str, *extra: str) -> list[tuple[int, str, str]]:

@@ -9,7 +9,7 @@ import runpy
 from pathlib import Path
 
 import pytest
-from conftest import expected_markers, reported, run_cli
+from conftest import found_and_fixed, reported, run_cli
 
 torch = pytest.importorskip("torch")
 
@@ -81,15 +81,7 @@ CASES = [
 
 @pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=["forward", "init-hidden"])
 def test_a_list_both_branches_append_to_alike_is_known(tmp_path: Path, template: str, wrong: dict, right: dict) -> None:
-    path = tmp_path / "net.py"
-    source = template.format(**wrong)
-    path.write_text(source)
-    with pytest.raises(RuntimeError):
-        runpy.run_path(str(path))
-    assert reported(path) == expected_markers(source)
-    path.write_text(template.format(**right))
-    runpy.run_path(str(path))
-    assert reported(path) == set()
+    found_and_fixed(tmp_path / "net.py", template, wrong, right)
 
 
 UNDECIDED = """

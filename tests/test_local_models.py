@@ -10,7 +10,7 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import expected_markers, reported, run_cli
+from conftest import found_and_fixed, reported, run_cli
 
 torch = pytest.importorskip("torch")
 
@@ -146,15 +146,7 @@ IDS = ["sequential", "torchvision", "trainer", "in-loop", "held"]
 
 @pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)
 def test_the_bug_is_found_and_the_fix_is_quiet(tmp_path: Path, template: str, wrong: dict, right: dict) -> None:
-    path = tmp_path / "train.py"
-    source = template.format(**wrong)
-    path.write_text(source)
-    with pytest.raises(RuntimeError):
-        _run(path)
-    assert reported(path) == expected_markers(source)
-    path.write_text(template.format(**right))
-    _run(path)
-    assert reported(path) == set()
+    found_and_fixed(tmp_path / "train.py", template, wrong, right, _run)
 
 
 def _models(path: Path) -> list[tuple[str, int, list[int]]]:

@@ -161,3 +161,64 @@ def test_a_raise_reached_for_certain_at_the_given_input_is_an_error(tmp_path: Pa
     assert reported(path, "--show-info", "--input", "Net=2,W") == set()
     # nor at the sizes the input search tries when nobody gave one: a size the code refuses is not accepted
     assert {code for _, code in reported(path)} <= {"CNL100"}
+
+
+AFTER_A_ONE_SIDED_RETURN = """
+import enum
+
+import torch
+import torch.nn as nn
+
+
+class Gate(nn.Module):
+    def forward(self, x):
+        if x.abs().sum() >= 0:  # the data decides: either may run
+            return x
+        raise ValueError("unreachable")
+
+
+class Mode(str, enum.Enum):
+    CAT = "cat"
+
+
+class Skip(nn.Module):  # MONAI's SkipConnection: a mode cnnlint cannot work out
+    def __init__(self, mode="cat"):
+        super().__init__()
+        self.mode = mode if isinstance(Mode, enum.EnumMeta) else "other"
+        self.fc = nn.Linear(6, 2)
+
+    def forward(self, x):
+        if self.mode == "cat":
+            return torch.cat([x, x], dim=1)
+        return self.fc(x)  # torch never gets here: Linear(6) would refuse 3 features
+
+
+print(Gate()(torch.randn(1, 3, 8, 8)).shape)
+print(Skip()(torch.randn(1, 3)).shape)
+"""
+
+
+def test_what_follows_a_return_taken_in_one_branch_only_is_not_certain(tmp_path: Path) -> None:
+    """MONAI's VoxelMorph and README UNet were a CNL014 "the code raises NotImplementedError at this input"
+    (the raise after ``if self.mode == ...: return``); torch runs them."""
+    import runpy
+
+    path = tmp_path / "net.py"
+    path.write_text(AFTER_A_ONE_SIDED_RETURN)
+    runpy.run_path(str(path))
+    assert reported(path) == set()
+
+
+def test_a_raise_after_a_return_in_a_branch_that_is_decided_is_still_certain(tmp_path: Path) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(
+        "import torch\nimport torch.nn as nn\n\n\n"
+        "class Net(nn.Module):\n    def forward(self, x):\n        if x.dim() == 3:\n            return x\n"
+        "        raise ValueError('4-D input')\n\n\n"
+        "Net()(torch.randn(1, 3, 8, 8))\n"
+    )
+    with pytest.raises(ValueError):
+        import runpy
+
+        runpy.run_path(str(path))
+    assert reported(path) == {(9, "CNL014")}

@@ -9,7 +9,7 @@ import runpy
 from pathlib import Path
 
 import pytest
-from conftest import expected_markers, reported, run_cli
+from conftest import found_and_fixed, run_cli
 
 torch = pytest.importorskip("torch")
 
@@ -141,15 +141,7 @@ IDS = ["method", "keywords", "in-a-function", "models-passed-in"]
 
 @pytest.mark.parametrize(("template", "wrong", "right"), CASES, ids=IDS)
 def test_the_bug_is_found_and_the_fix_is_quiet(tmp_path: Path, template: str, wrong: dict, right: dict) -> None:
-    path = tmp_path / "run.py"
-    source = template.format(**wrong)
-    path.write_text(source)
-    with pytest.raises(RuntimeError):
-        runpy.run_path(str(path), run_name="__main__")
-    assert reported(path) == expected_markers(source)
-    path.write_text(template.format(**right))
-    runpy.run_path(str(path), run_name="__main__")
-    assert reported(path) == set()
+    found_and_fixed(tmp_path / "run.py", template, wrong, right)
 
 
 def _model(path: Path) -> dict:

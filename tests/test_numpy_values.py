@@ -192,3 +192,17 @@ def test_regnet_widths_are_numpys_or_unknown(params: tuple) -> None:
     mine = tvc.call_method(quant, "astype", [Builtin("int")], {})
     if isinstance(mine, tv.KnownTensor):
         assert matches_numpy(mine, env["channels"])
+
+
+def test_a_numpy_array_reversed_with_a_negative_step_is_not_a_torch_error(tmp_path: Path) -> None:
+    """MONAI's DDIM and PNDM schedulers: ``np.arange(0, n)[::-1]`` (torch tensors refuse negative steps,
+    NumPy arrays take them)."""
+    path = tmp_path / "schedule.py"
+    path.write_text(
+        "import numpy as np\nimport torch\n\n"
+        "steps = torch.from_numpy(np.arange(0, 1000)[::-1].astype(np.int64))\nprint(steps[:3])\n"
+    )
+    result = run_cli("check", "--output-format", "json", str(path))
+    assert result.exit_code == 0 and result.json() == []
+    head = tvc.index(tvc.call_torch("numpy.arange", [5], {}), slice(None, None, -2))
+    assert head.values == [4, 2, 0]

@@ -51,7 +51,7 @@ def _follow_one(found: Interpreted, c: Candidate) -> None:
     in_eval = inferred and c.in_eval
     inputs: list[Any] = [x, *(fed if fed is not None else _extra_inputs(c.obj))]
     entry = c.entry if inferred else None
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = dict(c.more_named or {}) if inferred else {}
     if entry is not None:  # the code runs the model only through another method (``method_entry``)
         inputs, kwargs = entry.inputs(x)
     saved = session.before_first_call.get(id(c.obj)) if inferred else None
@@ -116,7 +116,9 @@ def _later_feeds(found: Interpreted, c: Candidate, steps: list[Step]) -> None:
         session.work = 0
         inputs = [TensorVal(Shape(*feed.dims)), *(feed.more if feed.more is not None else _extra_inputs(c.obj))]
         try:
-            rec, _ = session.forward.run(session.interp, c.obj, inputs, training=not feed.in_eval)
+            rec, _ = session.forward.run(
+                session.interp, c.obj, inputs, training=not feed.in_eval, kwargs=dict(feed.named or {})
+            )
         except (limits.BudgetExceeded, RecursionError):
             continue
         _rejected_input(rec.steps)

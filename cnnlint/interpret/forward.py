@@ -92,7 +92,7 @@ class Forward:
             return losses.call(self.session, interp, mod.type_name, args, {**_reduction(mod), **kwargs}, node)
         if self.recording is None:
             if args and isinstance(args[0], TensorVal):
-                self.session.observe_input(mod, args[0], node, None if kwargs else args[1:])
+                self.session.observe_input(mod, args[0], node, args[1:], kwargs)
             elif interp.module is self.session.main:
                 method_entry.observe_call(self.session, interp, mod, args, kwargs, node)
             rec, out = self.run(interp, mod, args, scratch=True)

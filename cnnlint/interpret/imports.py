@@ -316,6 +316,7 @@ class Imports:
         # A module's own code is certain whatever branch first needed it: a fork must not undo its globals.
         saved_logs, interp.logs = interp.logs, []
         saved_loops, interp.loop_bodies = interp.loop_bodies, 0
+        saved_returned, interp.after_return = interp.after_return, 0
         saved_catching, interp.catching = interp.catching, 0  # the importer's ``try`` does not reach in here
         saved_catching_import, interp.catching_import = interp.catching_import, 0
         try:
@@ -324,6 +325,7 @@ class Imports:
         finally:
             interp.logs = saved_logs
             interp.loop_bodies = saved_loops
+            interp.after_return = saved_returned
             interp.catching = saved_catching
             interp.catching_import = saved_catching_import
         return module

@@ -225,3 +225,4 @@ class LaterFeed:
     node: Any
     in_eval: bool
     more: list[Any] | None
+    named: dict[str, Any] | None = None  # its keyword arguments (``model(x, t, ratio=0.5)``)

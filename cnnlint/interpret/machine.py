@@ -74,6 +74,9 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
         self.unwrapping: set[int] = set()  # functions called through their decorator's wrapper, now running it
         self.last_enumerated: tuple | None = None  # (pairs, list, start) of the last ``enumerate(a_list)``
         self.loop_bodies = 0  # open forks that are the body of a loop of unknown length (``for x, y in loader``)
+        # Functions running past a return taken in one branch only (``if mode == ?: return x``): what
+        # follows in them, and in what they call, may not run (``Statements.fork``)
+        self.after_return = 0
 
     # ------------------------------------------------------------------ writes
 
@@ -92,14 +95,15 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
 
     @property
     def forking(self) -> bool:
-        """In a branch that may not run, or a ``try`` body: findings are not certain."""
-        return bool(self.logs)
+        """In a branch that may not run, a ``try`` body, or after a return taken in one branch only: findings
+        are not certain."""
+        return bool(self.logs) or self.after_return > 0
 
     @property
     def in_loops_only(self) -> bool:
         """Every open fork is a loop body of unknown length: the code runs when the loop does (an epoch loop,
         a DataLoader's batches), not in an ``if`` or a ``try``."""
-        return len(self.logs) == self.loop_bodies
+        return len(self.logs) == self.loop_bodies and not self.after_return
 
     @property
     def branching(self) -> bool:
@@ -275,6 +279,8 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
         finally:
             self.depth -= 1
             self.module = previous
+            if frame.pending_returns:
+                self.after_return -= 1
         result = signal.value if signal is not None and signal.kind == "return" else None
         if signal is not None and signal.kind == "raise" or signal is not None and signal.kind not in ("return",):
             result = UNKNOWN

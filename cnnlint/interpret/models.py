@@ -56,6 +56,7 @@ class Candidate:
     factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
     node: Any = None  # the statement that defines the model: where what happens in imported code is reported
     later_feeds: list[Any] = field(default_factory=list)  # other inputs the code feeds it (``session.LaterFeed``)
+    more_named: dict[str, Any] | None = None  # the keyword arguments of the call that fed the inferred input
     entry: Any = None  # the method the code runs the model by, when it never calls it (``MethodFeed``)
 
 
@@ -338,6 +339,7 @@ def infer_inputs(found: Interpreted) -> None:
             elif tuple(declared.dims) != tuple(tensor.shape.dims):
                 continue  # another inference saw another call: it stands, alone
             c.more_inputs = session.more_inputs.get(id(fed)) if fed is not None else None
+            c.more_named = session.more_named.get(id(fed)) if fed is not None else None
             c.later_feeds = session.later_feeds.get(id(fed), []) if declared is None and fed is not None else []
             c.in_eval = fed is not None and id(fed) in session.fed_in_eval
             if fed is not None and id(fed) not in session.inputs and id(fed) in session.method_feeds:

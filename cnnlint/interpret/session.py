@@ -98,6 +98,7 @@ class Session:
         self.instances: dict[int, list[tuple[ModuleObj, Any]]] = {}  # id(class) -> instances built from the file
         self.inputs: dict[int, tuple[TensorVal, Any]] = {}  # id(module object) -> first tensor fed to it
         self.more_inputs: dict[int, list[Any]] = {}  # id(module object) -> the other arguments of that call
+        self.more_named: dict[int, dict[str, Any]] = {}  # id(module object) -> that call's keyword arguments
         # id(module object) -> later tensors the code feeds it for certain, of other shapes than the first
         self.later_feeds: dict[int, list[LaterFeed]] = {}
         # id(module object) -> its modules' attributes when the code first fed it: a forward that reassigns
@@ -271,12 +272,15 @@ class Session:
         if len(self.limits_hit) < 100:
             self.limits_hit.append((node, reason))
 
-    def observe_input(self, model: Any, tensor: Any, node: Any, rest: list[Any] | None = None) -> None:
-        """The first tensor the code feeds ``model``; ``rest``: the call's further positional arguments."""
+    def observe_input(
+        self, model: Any, tensor: Any, node: Any, rest: list[Any] | None = None, named: dict | None = None
+    ) -> None:
+        """The first tensor the code feeds ``model``; ``rest``, ``named``: the call's further positional and
+        keyword arguments (``model(x, t, ratio=0.5)``: forward runs with ``t``, never its default ``None``)."""
         if not isinstance(tensor, TensorVal) or tensor.shape.open:
             return
         if id(model) in self.inputs:
-            self._later_feed(model, tensor, node, rest)
+            self._later_feed(model, tensor, node, rest, named)
             return
         if all(isinstance(d, (int, str)) for d in tensor.shape.dims):
             self.inputs[id(model)] = (tensor, node)
@@ -287,8 +291,12 @@ class Session:
                 self.fed_in_eval.add(id(model))
             if rest:
                 self.more_inputs[id(model)] = [fed_value(v) for v in rest]
+            if named:
+                self.more_named[id(model)] = {k: fed_value(v) for k, v in named.items()}
 
-    def _later_feed(self, model: Any, tensor: TensorVal, node: Any, rest: list[Any] | None) -> None:
+    def _later_feed(
+        self, model: Any, tensor: TensorVal, node: Any, rest: list[Any] | None, named: dict | None = None
+    ) -> None:
         """Another tensor fed to ``model``, of a shape not fed before, where the code runs when its loops do
         (never in an ``if`` or a ``try``): a training batch after a ``net(torch.randn(1, 3, 32, 32))`` check."""
         if not self.interp.in_loops_only or not all(isinstance(d, (int, str)) for d in tensor.shape.dims):
@@ -301,7 +309,8 @@ class Session:
             return
         in_eval = getattr(model, "in_eval", False) is not False
         more = [fed_value(v) for v in rest] if rest else None
-        feeds.append(LaterFeed(dims, node, in_eval, more))
+        keywords = {k: fed_value(v) for k, v in named.items()} if named else None
+        feeds.append(LaterFeed(dims, node, in_eval, more, keywords))
 
     def script_error(self, interp: Any, finding: Finding, node: Any) -> None:
         """An error in the script's own code, outside any model (a loss, a ``torch.cat`` of the model's output

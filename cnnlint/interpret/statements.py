@@ -150,7 +150,7 @@ class Statements:
         final_b = log_b.undo()
         if rec is not None and self.session.forward.recording is rec:
             join_steps(rec.steps, start, middle)
-            if not self.logs:
+            if not self.forking:
                 self.session.forward.promote(rec, start)
         dead_a = sig_a is not None and sig_a.kind == "raise"
         dead_b = sig_b is not None and sig_b.kind == "raise"
@@ -167,6 +167,8 @@ class Statements:
         if ret_a and ret_b:
             return _Signal("return", join(sig_a.value, sig_b.value))
         if ret_a or ret_b:
+            if not frame.pending_returns:
+                self.after_return += 1  # the rest of this function may not run (``Interpreter.forking``)
             frame.pending_returns.append((sig_a if ret_a else sig_b).value)
             return None
         if sig_a is not None or sig_b is not None:

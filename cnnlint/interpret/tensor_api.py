@@ -113,6 +113,30 @@ def _run_layer(session: Any, interp: Any, call_name: str, t: TensorVal, args: li
     return with_indices(getattr(layer, "args", None) or {}, session.forward.run_layer(interp, layer, t, node))
 
 
+def _reshaped_in_place(
+    session: Any, interp: Any, t: TensorVal, name: str, args: list, kwargs: dict, node: Any
+) -> TensorVal:
+    """``t.resize_as_(x)``, ``t.unsqueeze_(0)``: ``t`` itself takes the new shape, under every name it has (the
+    pre-0.4 ``input.resize_as_(real).copy_(real)`` placeholder). Unknown where the change may not happen (a
+    branch that may not run) or the new shape is not known."""
+    new = Shape.unknown()
+    if name == "resize_as_" and len(args) == 1 and not kwargs and isinstance(args[0], TensorVal):
+        new = args[0].shape
+    elif name == "resize_" and args and not kwargs:
+        sizes = args[0] if len(args) == 1 and isinstance(args[0], (tuple, ListVal)) else tuple(args)
+        items = interp.iterate(sizes, None)
+        if items is not None and all(type(d) is int and d >= 0 for d in items):
+            new = Shape(*items)
+    elif name not in ("set_", "as_strided_"):
+        out = _call_method(session, interp, t, name[:-1], args, kwargs, node)  # ``unsqueeze_``: ``unsqueeze``
+        if isinstance(out, TensorVal):
+            new = out.shape
+    tensor_values.forget(t)
+    t.shape = Shape.unknown() if interp.branching else new
+    t.producer, t.relayed = None, False
+    return t
+
+
 def call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list, kwargs: dict, node: Any) -> Any:
     result = _call_method(session, interp, t, name, args, kwargs, node)
     if name in _KEEPS_DTYPE and (t.integer or t.mask):
@@ -153,6 +177,8 @@ def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list,
             others = others[:1] if args else others  # the value is a number or a 0-D tensor
         if any(isinstance(o, TensorVal) or o is UNKNOWN for o in others):
             return broadcast_operands(session, interp, name, t, others, node)
+    if name in _RESHAPING_INPLACE:
+        return _reshaped_in_place(session, interp, t, name, args, kwargs, node)
     if name in SAME_SHAPE or (name.endswith("_") and name not in _RESHAPING_INPLACE):
         integer, mask = _CASTS.get(name, (t.integer, t.mask))
         return TensorVal(shape, integer, tainted=t.tainted, mask=mask)

@@ -166,6 +166,8 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
         if known is not NotImplemented:
             return known
     tensor_values.forget(t)  # the result may be a view of it
+    if getattr(t, "numpy", False):  # a NumPy array (``np.arange(n)``): torch's indexing rules are not its own
+        return unknown_tensor()
     ops = _ops()
     if ops is None:
         return unknown_tensor()

@@ -139,8 +139,8 @@ def index(t: KnownTensor, key: Any) -> Any:
                 return NotImplemented  # torch raises: left to the shape ops
             picks.append([k % n])
         elif isinstance(k, slice) and all(_plain_int(p) for p in (k.start, k.stop, k.step)):
-            if k.step is not None and k.step <= 0:
-                return NotImplemented  # torch refuses a step below 1
+            if k.step is not None and (k.step == 0 or (k.step < 0 and not t.numpy)):
+                return NotImplemented  # torch refuses a step below 1 (NumPy's ``a[::-1]`` reverses)
             picked = list(range(*k.indices(n)))
             picks.append(picked)
             dims.append(len(picked))

@@ -223,6 +223,8 @@ def _run_unknown(session: Any, func: FuncVal, self_cls: ClassVal | None) -> None
     finally:
         interp.depth -= 1
         interp.module = previous
+        if frame.pending_returns:
+            interp.after_return -= 1
         if obj is not None:
             session.constructing.pop()
 
