@@ -17,6 +17,7 @@ from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
     DictVal,
+    FuncVal,
     MethodOf,
     ModuleObj,
     ModulesView,
@@ -176,7 +177,7 @@ class ModuleAPI:
             if found is not MISSING:
                 return bind_class_attribute(interp, interp.resolve(found), obj, obj.cls)
         if obj.kind == "object":
-            return UNKNOWN
+            return _through_dunder(interp, obj, "__getattr__", name)  # MONAI's ``Conv.CONV``
         base_layer = getattr(obj, "base_layer", None)
         if base_layer is not None and (name in base_layer.args or name in ("weight", "bias")):
             return self.layer_attr(base_layer, name)
@@ -199,6 +200,8 @@ class ModuleAPI:
     def module_item(self, interp: Any, obj: ModuleObj, key: Any) -> Any:
         if obj.uncertain:
             return UNKNOWN
+        if obj.kind == "object":
+            return _through_dunder(interp, obj, "__getitem__", key)  # MONAI's ``Conv[Conv.CONV, 3]``
         if obj.kind == "ModuleDict" or (obj.cls is not None and obj.cls.torch_base() == "ModuleDict"):
             return obj.attrs.get(key, UNKNOWN) if isinstance(key, str) else UNKNOWN
         if isinstance(key, int) and not isinstance(key, bool):
@@ -439,3 +442,16 @@ def _set_mode(obj: ModuleObj, name: str, args: list[Any], kwargs: dict[str, Any]
             obj.in_eval = not mode  # type: ignore[attr-defined]
         else:
             obj.in_eval = None  # type: ignore[attr-defined]  # not known: either may hold
+
+
+def _through_dunder(interp: Any, obj: ModuleObj, dunder: str, arg: Any) -> Any:
+    """``obj[key]`` / ``obj.missing`` on an instance of a plain class of the checked code: its own ``__getitem__``
+    / ``__getattr__`` answers, as in Python (a layer factory's registry); unknown where it has none, or where
+    its attributes are not certain (the one asked for may have been set under a name cnnlint lost)."""
+    if obj.uncertain or obj.cls is None or obj.cls.has_unknown_base:
+        return UNKNOWN
+    method, _owner = obj.cls.lookup(dunder)
+    method = interp.resolve(method)
+    if not isinstance(method, FuncVal):
+        return UNKNOWN
+    return interp.call_function(method, [obj, arg], {}, None)
