@@ -100,7 +100,10 @@ def join(a: Any, b: Any) -> Any:
         return TensorVal(Shape.unknown())
     if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and len(a) <= 64:
         return tuple(join(x, y) for x, y in zip(a, b))
-    return UNKNOWN
+    from cnnlint.interpret.layer_join import either
+
+    layer = either(a, b)  # ``nn.Identity() if use_abn else nn.ReLU()``: either does the same to any input
+    return layer if layer is not None else UNKNOWN
 
 
 def join_states(

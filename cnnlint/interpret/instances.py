@@ -8,6 +8,7 @@ import numbers
 from typing import Any
 
 from cnnlint.interpret import enums
+from cnnlint.interpret.layer_join import is_joined
 from cnnlint.interpret.values import (
     CONTAINERS,
     UNKNOWN,
@@ -160,6 +161,8 @@ def _instance_of(value: Any, kind: Any) -> Any:
             # ``nn.RNNBase``) may be any layer's; a public layer class is no other layer's base.
             a_base = "." in short or short.startswith("_") or short.endswith("Base")
             if isinstance(value, TorchLayer):
+                if is_joined(value):  # ``Identity or ReLU``: which one is not known
+                    return True if short == "Module" else UNKNOWN
                 return value.type_name == short or short == "Module" or (UNKNOWN if a_base else False)
             if isinstance(value, ModuleObj):
                 if short == "Module":

@@ -7,6 +7,7 @@ from typing import Any
 
 from cnnlint.interpret import quantization
 from cnnlint.interpret.enums import EnumMember
+from cnnlint.interpret.layer_join import is_joined
 from cnnlint.interpret.torch_names import TorchDir
 from cnnlint.interpret.values import (
     CONTAINERS,
@@ -82,7 +83,7 @@ def type_(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         return value.cls
     if isinstance(value, EnumMember):
         return value.cls
-    if isinstance(value, TorchLayer) and value.spec is not None:
+    if isinstance(value, TorchLayer) and value.spec is not None and not is_joined(value):
         return QualName(f"torch.nn.{value.type_name}")  # ``type(m) is nn.ReLU`` (torchvision's _replace_relu)
     if isinstance(value, ModuleObj) and value.kind in TORCH_CLASSES:
         return QualName(TORCH_CLASSES[value.kind])  # a plain nn.Sequential, a FloatFunctional

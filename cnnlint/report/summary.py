@@ -104,7 +104,7 @@ def _display_type(step: Step) -> str:
     qualname = getattr(call, "qualname", None) or ""
     if callee and qualname and (qualname.startswith("torch.nn.functional.") or not qualname.startswith("torch.nn.")):
         return callee  # F.relu, torch.flatten, x.view: as written
-    return layer.spec.name
+    return getattr(layer, "display", None) or layer.spec.name  # ``Identity or ReLU`` (``layer_join``)
 
 
 def _is_leaf(step: Step) -> bool:
