@@ -78,3 +78,57 @@ def test_an_object_without_them_is_unknown_and_quiet(tmp_path: Path) -> None:
         "    def forward(self, x):\n        return self.fc(x)\n"
     )
     assert reported(path) == set()
+
+
+CHECKS = [
+    ("Hashable", '"name"'),
+    ("Hashable", "(1, 'a')"),
+    ("Hashable", "[1]"),
+    ("Hashable", "{'a': 1}"),
+    ("Hashable", "([1], 2)"),
+    ("Hashable", "nn.Linear(2, 2)"),
+    ("Mapping", "{'a': 1}"),
+    ("Mapping", "[1]"),
+    ("Mapping", "nn.ModuleDict()"),
+    ("Mapping", "'ab'"),
+    ("enum.EnumMeta", "Color"),
+    ("enum.EnumMeta", "{'red': 1}"),
+    ("enum.EnumMeta", "Box"),
+    ("enum.EnumMeta", "'red'"),
+    ("np.ndarray", "(1, 2)"),
+    ("np.ndarray", "np.zeros((2, 2))"),
+    ("np.ndarray", "[1]"),
+    ("(str, bytes)", "(1, 2)"),
+    ("(str, bytes)", "'ab'"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value"), CHECKS)
+def test_isinstance_of_hashable_mapping_and_enummeta_is_pythons(tmp_path: Path, kind: str, value: str) -> None:
+    """MONAI's ``look_up_option(name, supported)`` and ``ensure_tuple_rep`` ask these before they look a factory's
+    name up or repeat a size."""
+    source = (
+        "import enum\nfrom collections.abc import Hashable, Mapping\n\nimport numpy as np\nimport torch\n"
+        "from torch import nn\n\n\n"
+        "class Color(enum.Enum):\n    RED = 1\n\n\nclass Box:\n    pass\n\n\n"
+        f"net = nn.Sequential(nn.Linear(2 if isinstance({value}, {kind}) else 3, 1))\n"
+    )
+    path = tmp_path / "net.py"
+    path.write_text(source)
+    net = runpy.run_path(str(path))["net"]
+    (model,) = run_cli("summary", "--output-format", "json", "--input", "net=1,2", str(path)).json()["models"]
+    assert model["total_params"] == sum(p.numel() for p in net.parameters())
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [("(1, 2)", "ndim"), ("(1, 2)", "count"), ("[1]", "append"), ("{}", "keys"), ("3", "real"), ("'a'", "ndim")],
+)
+def test_hasattr_of_a_plain_value_is_pythons(tmp_path: Path, value: str, name: str) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(
+        f"from torch import nn\n\nnet = nn.Sequential(nn.Linear(2 if hasattr({value}, {name!r}) else 3, 1))\n"
+    )
+    net = runpy.run_path(str(path))["net"]
+    (model,) = run_cli("summary", "--output-format", "json", "--input", "net=1,2", str(path)).json()["models"]
+    assert model["total_params"] == sum(p.numel() for p in net.parameters())

@@ -29,6 +29,7 @@ NAMES = [
     "float",
     "bool",
     "str",
+    "bytes",  # a type to test against (``isinstance(x, (str, bytes))``); a call makes an unknown value
     "round",
     "min",
     "max",

@@ -12,7 +12,22 @@ from typing import Any
 
 from cnnlint.interpret.torch_attrs import torch_may_define
 from cnnlint.interpret.torch_names import has_name
-from cnnlint.interpret.values import CONTAINERS, MISSING, UNKNOWN, ModuleNS, ModuleObj, QualName, TorchLayer
+from cnnlint.interpret.values import (
+    CONTAINERS,
+    MISSING,
+    UNKNOWN,
+    DictVal,
+    ListVal,
+    ModuleNS,
+    ModuleObj,
+    QualName,
+    Sym,
+    TorchLayer,
+)
+
+# A value of each type Python answers ``hasattr`` for by the type alone (the interpreter's list and dict included)
+_EXAMPLES: dict[type, Any] = {tuple: (), str: "", int: 0, float: 0.0, bool: False, type(None): None}
+_EXAMPLES |= {ListVal: [], DictVal: {}}
 
 
 def has_attr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
@@ -42,6 +57,9 @@ def has_attr(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         if _surely_absent(value, name):
             return False
         return UNKNOWN
+    example = _EXAMPLES.get(type(value))  # ``hasattr(obj, "ndim")`` of a tuple: Python's own answer
+    if example is not None and not isinstance(value, Sym):
+        return hasattr(example, name)
     return UNKNOWN
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from cnnlint.interpret import enums
 from cnnlint.interpret.layer_join import is_joined
+from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.values import (
     CONTAINERS,
     UNKNOWN,
@@ -30,7 +31,7 @@ from cnnlint.interpret.values import (
     is_plain,
 )
 
-_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "tuple": tuple}
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "tuple": tuple, "bytes": bytes}
 
 
 def is_instance(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
@@ -148,6 +149,25 @@ def _instance_of(value: Any, kind: Any) -> Any:
                 return isinstance(value, _NUMBER_ABCS[name])
             known = (ListVal, DictVal, ModuleObj, TorchLayer, TensorVal, *callable_kinds)
             return False if isinstance(value, known) else UNKNOWN
+        if name in ("collections.abc.Hashable", "typing.Hashable"):  # MONAI's ``look_up_option``
+            return _hashable(value)
+        if name in ("collections.abc.Mapping", "typing.Mapping", "collections.abc.MutableMapping"):
+            if isinstance(value, DictVal):
+                return True
+            known = (tuple, ListVal, TensorVal, TorchLayer, ModuleObj, *callable_kinds)
+            return False if is_plain(value) or isinstance(value, known) else UNKNOWN  # nn.ModuleDict is none
+        if name in ("enum.EnumMeta", "enum.EnumType"):
+            if isinstance(value, ClassVal):
+                return True if enums.is_enum(value) else (UNKNOWN if value.has_unknown_base else False)
+            known = (tuple, ListVal, DictVal, TensorVal, TorchLayer, ModuleObj, FuncVal, Partial, Builtin)
+            return False if is_plain(value) or isinstance(value, known) else UNKNOWN
+        if name == "numpy.ndarray":  # MONAI's ``ensure_tuple_rep``: a tuple is not converted
+            if isinstance(value, TensorVal):
+                return bool(getattr(value, "numpy", False))
+            if isinstance(value, ShapedArray):
+                return True
+            known = (tuple, ListVal, DictVal, TorchLayer, ModuleObj, *callable_kinds)
+            return False if is_plain(value) or isinstance(value, known) else UNKNOWN
         if name == "types.FunctionType":
             return isinstance(value, FuncVal) or (UNKNOWN if value is UNKNOWN else False)
         if name == "torch.Tensor":
@@ -201,3 +221,16 @@ def is_subclass(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         else:
             result = UNKNOWN
     return result
+
+
+def _hashable(value: Any) -> Any:
+    """``isinstance(value, Hashable)``, which asks the type only (a tuple is, whatever it holds): plain values,
+    tuples, functions, classes, tensors and torch modules are; lists and dicts are not; anything else (a set
+    or frozenset, an instance whose class may define ``__eq__``) is unknown."""
+    if is_plain(value) or isinstance(value, (tuple, FuncVal, ClassVal, Builtin, QualName, Partial, TensorVal)):
+        return True
+    if isinstance(value, TorchLayer) or (isinstance(value, ModuleObj) and value.kind != "object"):
+        return True  # nn.Module hashes by identity
+    if isinstance(value, DictVal) or (isinstance(value, ListVal) and not isinstance(value, SetVal)):
+        return False
+    return UNKNOWN
