@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.values import UNKNOWN, DictVal, FuncVal, ListVal, QualName, TensorVal
 from cnnlint.shapes.dims import Shape
 
@@ -328,6 +329,8 @@ def _collated(item: Any, batch: int | str, depth: int = 0) -> Any:
     tuples and lists item by item (as a list), dicts key by key."""
     if isinstance(item, TensorVal) and item.shape.rank is not None:
         return TensorVal(Shape(batch, *item.shape.dims), integer=item.integer)
+    if isinstance(item, ShapedArray):  # a NumPy array (or NumPy scalar): default_collate makes it a tensor
+        return TensorVal(Shape(batch, *item.dims), integer=item.integer)
     if item is LABEL or (type(item) is int):
         return TensorVal(Shape(batch), integer=True)
     if type(item) is float:

@@ -203,6 +203,8 @@ class Expressions:
             return self.session.torch.module_item(self, owner, key)
         if isinstance(owner, TensorVal):
             return self.session.torch.tensor_index(self, owner, key, node)
+        if isinstance(owner, ShapedArray):
+            return numpy_arrays.index(owner, key)
         if isinstance(owner, Builtin) and owner.name in ("tuple", "list", "dict", "set", "frozenset"):
             return owner  # ``tuple[int, int](x)``: a generic alias, which calls its origin (MnasNet)
         if isinstance(owner, ClassVal) and enums.is_enum(owner):
@@ -306,6 +308,8 @@ class Expressions:
     def binop(self, op: type, left: Any, right: Any, node: ast.AST, frame: Frame) -> Any:
         if isinstance(left, TensorVal) or isinstance(right, TensorVal):
             return self.session.torch.tensor_binop(self, _OP_SYMBOL.get(op, "?"), left, right, node)
+        if isinstance(left, ShapedArray) or isinstance(right, ShapedArray):
+            return numpy_arrays.binop(_OP_SYMBOL.get(op, "?"), left, right)  # ``self.data / 255``
         if isinstance(left, ListVal) and isinstance(right, ListVal) and op is ast.Add:
             if left.uncertain or right.uncertain:
                 value = ListVal()
