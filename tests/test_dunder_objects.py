@@ -132,3 +132,64 @@ def test_hasattr_of_a_plain_value_is_pythons(tmp_path: Path, value: str, name: s
     net = runpy.run_path(str(path))["net"]
     (model,) = run_cli("summary", "--output-format", "json", "--input", "net=1,2", str(path)).json()["models"]
     assert model["total_params"] == sum(p.numel() for p in net.parameters())
+
+
+IDIOMS = """
+import enum
+import inspect
+
+import torch
+from torch import nn
+
+
+class Mode(str, enum.Enum):
+    DECONV = "deconv"
+    PIXEL = "pixelshuffle"
+    ALIAS = "deconv"
+
+
+def has_option(obj, key):
+    return callable(obj) and key in inspect.signature(obj).parameters
+
+
+class Box:
+    def __init__(self, size, *rest, scale=1.0):
+        self.size = size
+
+
+def build(name=("instance", {{"affine": True}})):
+    if name == "":
+        return nn.Identity()
+    return nn.InstanceNorm3d(8, **name[1])
+
+
+values = [item.value for item in Mode]
+net = nn.Sequential(
+    nn.Conv3d(1, 8, 3),
+    build(),
+    nn.Flatten(),
+    nn.Linear(64, len(values) if has_option({layer}, {key!r}) else 7),
+)
+"""
+
+
+@pytest.mark.parametrize(
+    ("layer", "key"),
+    [
+        ("nn.BatchNorm3d", "num_features"),
+        ("nn.ReLU", "num_features"),
+        ("has_option", "key"),
+        ("Box", "size"),
+        ("Box", "self"),
+        ("Box", "scale"),
+    ],
+)
+def test_enum_iteration_signatures_and_tuple_comparisons_are_pythons(tmp_path: Path, layer: str, key: str) -> None:
+    """MONAI's ``look_up_option`` iterates an Enum class; ``has_option`` reads ``inspect.signature``; its
+    ``get_norm_layer`` compares a ``(name, args)`` tuple with ``""``."""
+    path = tmp_path / "net.py"
+    path.write_text(IDIOMS.format(layer=layer, key=key))
+    net = runpy.run_path(str(path))["net"]
+    (model,) = run_cli("summary", "--output-format", "json", "--input", "net=2,1,4,4,4", str(path)).json()["models"]
+    assert model["total_params"] == sum(p.numel() for p in net.parameters())
+    assert model["output_shape"] == list(net(torch.randn(2, 1, 4, 4, 4)).shape)

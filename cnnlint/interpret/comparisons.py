@@ -139,6 +139,8 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
     if isinstance(op, (ast.Eq, ast.NotEq)):
         if left is UNKNOWN or right is UNKNOWN or isinstance(left, TensorVal) or isinstance(right, TensorVal):
             return UNKNOWN
+        if (isinstance(left, tuple) and _scalar(right)) or (isinstance(right, tuple) and _scalar(left)):
+            return isinstance(op, ast.NotEq)  # ``name == ""`` for ``("instance", {"affine": True})``: never equal
         if (left is None) != (right is None) and (left is None or right is None):
             return isinstance(op, ast.NotEq)
         if isinstance(left, (ModuleObj, TorchLayer, ClassVal, FuncVal, QualName)) or isinstance(
@@ -153,6 +155,11 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
 
 
 _EQ = ast.Eq()
+
+
+def _scalar(value: Any) -> bool:
+    """A str, number, bool or None: never equal to a tuple, whatever the tuple holds."""
+    return is_plain(value) and not isinstance(value, (tuple, Sym))
 
 
 def _lists_equal(interp: Any, left: Any, right: Any) -> Any:

@@ -59,6 +59,17 @@ def members(cls: ClassVal) -> list[EnumMember]:
     return [m for c in cls.mro() if isinstance(c, ClassVal) for m in c.ns.values() if isinstance(m, EnumMember)]
 
 
+def distinct_members(cls: ClassVal) -> list[EnumMember]:
+    """What iterating the class gives: each member once, in definition order (aliases skipped)."""
+    seen: set[int] = set()
+    out = []
+    for m in members(cls):
+        if id(m) not in seen:
+            seen.add(id(m))
+            out.append(m)
+    return out
+
+
 def _mixin(cls: ClassVal) -> type | None:
     for c in cls.mro():
         if isinstance(c, Builtin) and c.name in ("str", "int"):

@@ -1,4 +1,4 @@
-"""``inspect.isfunction`` and friends: layer factories pick their branch with them.
+"""``inspect.isfunction``, ``isclass``, ``signature``: layer factories pick their branch and arguments with them.
 
 pytorchcv builds every norm and activation through
 ``normalization(**kw) if isfunction(normalization) else normalization``;
@@ -55,7 +55,34 @@ def isclass(value: Any) -> Any:
     return UNKNOWN
 
 
-_CALLS = {"isfunction": isfunction, "isclass": isclass}
+def signature(value: Any) -> Any:
+    """``inspect.signature(obj)``, read for its ``.parameters`` (MONAI's ``has_option(norm_type,
+    "num_features")``): a torch layer class's from the catalogue (the same names as torch's, checked against
+    it), a function's or a class's ``__init__`` (without ``self``) from the code; unknown otherwise."""
+    names = _parameter_names(value)
+    if names is None:
+        return UNKNOWN
+    return ModuleObj("object", attrs={"parameters": DictVal(dict.fromkeys(names, UNKNOWN))})
+
+
+def _parameter_names(value: Any) -> list[str] | None:
+    if _torch_class(value):
+        from cnnlint.shapes.catalogue import CATALOGUE
+
+        spec = CATALOGUE.get(value.name.rsplit(".", 1)[-1])
+        return [p.name.lstrip("*") for p in spec.params] if spec is not None else None
+    if isinstance(value, ClassVal) and not value.has_unknown_base:
+        init, _owner = value.lookup("__init__")
+        names = _parameter_names(init) if isinstance(init, FuncVal) else None
+        return names[1:] if names else None
+    if isinstance(value, FuncVal) and value.kind == "function":
+        a = value.node.args
+        named = [*a.posonlyargs, *a.args, *([a.vararg] if a.vararg else []), *a.kwonlyargs]
+        return [p.arg for p in named] + ([a.kwarg.arg] if a.kwarg else [])
+    return None
+
+
+_CALLS = {"isfunction": isfunction, "isclass": isclass, "signature": signature}
 
 
 def call(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:

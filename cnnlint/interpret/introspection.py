@@ -98,6 +98,8 @@ def callable_(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     v = args[0]
     if isinstance(v, (FuncVal, ClassVal, Builtin, ModuleObj, TorchLayer)):
         return True
+    if isinstance(v, QualName) and v.name.startswith("torch.nn.") and v.name.rsplit(".", 1)[-1][:1].isupper():
+        return True  # a torch layer class (MONAI's ``has_option(Norm[...], "num_features")``)
     if isinstance(v, EnumMember):  # a member is callable when its enum class defines ``__call__``
         found, _ = v.cls.lookup("__call__")
         return True if found is not MISSING else (UNKNOWN if v.cls.has_unknown_base else False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import data_pipeline, iterators, libraries, limits, method_entry, tensor_values
+from cnnlint.interpret import data_pipeline, enums, iterators, libraries, limits, method_entry, tensor_values
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.assignments import Assignments
 from cnnlint.interpret.comprehensions import Comprehensions
@@ -348,6 +348,8 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
             return self.session.torch.tensor_iter(value)
         if isinstance(value, IteratorVal):
             return iterators.rest(self, value)
+        if isinstance(value, ClassVal) and enums.is_enum(value) and not value.has_unknown_base:
+            return enums.distinct_members(value)  # ``{item.value for item in Mode}``: the members, in order
         return None
 
 
