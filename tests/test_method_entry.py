@@ -189,3 +189,20 @@ def test_models_passed_in_count_no_parameters_of_the_model_they_are_passed_to(tm
     namespace = runpy.run_path(str(path))
     assert loss["input_shape"] == [4, 3, 32, 32]
     assert loss["total_params"] == sum(p.numel() for p in namespace["criterion"].parameters()) == 0
+
+
+def test_a_list_of_tensors_fed_to_a_head_is_its_input(tmp_path: Path) -> None:
+    """A detection head over feature levels (``head([p3, p4])``): once a false CNL006 from the input-free search,
+    which fed one tensor where the code feeds a list."""
+    path = tmp_path / "head.py"
+    path.write_text(
+        "import torch\nfrom torch import nn\n\n\nclass Head(nn.Module):\n"
+        "    def __init__(self, ch=(16, 32)):\n        super().__init__()\n"
+        "        self.convs = nn.ModuleList(nn.Conv2d(c, 4, 1) for c in ch)\n\n"
+        "    def forward(self, x):\n        return [conv(x[i]) for i, conv in enumerate(self.convs)]\n\n\n"
+        "head = Head()\ny = head([torch.randn(2, 16, 8, 8), torch.randn(2, 32, 4, 4)])\n"
+    )
+    outputs = runpy.run_path(str(path))["y"]
+    assert run_cli("check", "--output-format", "json", str(path)).json() == []
+    model = _model(path)
+    assert model["output_shape"] == [list(t.shape) for t in outputs]

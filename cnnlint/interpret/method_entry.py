@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cnnlint.interpret.values import FuncVal, ModuleObj, TensorVal, TorchLayer
+from cnnlint.interpret.values import FuncVal, ListVal, ModuleObj, TensorVal, TorchLayer
 
 _NOT_ENTRIES = frozenset(["forward", "__call__", "__init__"])
 
@@ -58,15 +58,27 @@ def _record(
         return
     if not isinstance(obj, ModuleObj) or obj.kind == "object":
         return
-    tensor = next((a for a in args if isinstance(a, TensorVal)), None)
+    tensor = next((a for a in args if isinstance(a, TensorVal)), None) or _first_in_a_list(args)
     if tensor is None or tensor.shape.open or not all(isinstance(d, (int, str)) for d in tensor.shape.dims):
         return
     fed = [_fed(a) for a in args]
-    at = next(i for i, a in enumerate(args) if a is tensor)
+    at = next((i for i, a in enumerate(args) if a is tensor), None)
     in_eval = getattr(obj, "in_eval", False) is not False
     named = {k: _fed(v) for k, v in kwargs.items()}
-    session.method_feeds[id(obj)] = MethodFeed(func, fed[at], fed, named, node, in_eval)
+    # ``head([p3, p4])``: the tensors stay in their list, as fed; the first of them names the input
+    given = fed[at] if at is not None else TensorVal(tensor.shape, tensor.integer)
+    session.method_feeds[id(obj)] = MethodFeed(func, given, fed, named, node, in_eval)
     session.fed_models.append((obj, node))
+
+
+def _first_in_a_list(args: list[Any]) -> TensorVal | None:
+    """The first tensor of a list or tuple argument (a detection head's ``forward(self, x)`` over levels)."""
+    for a in args:
+        items = a.items if isinstance(a, ListVal) and not a.uncertain else a if isinstance(a, tuple) else ()
+        found = next((i for i in items if isinstance(i, TensorVal)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _fed(value: Any) -> Any:
