@@ -338,3 +338,32 @@ def test_a_size_an_assert_pins_is_found_and_proven(size: int) -> None:
     accepts = result.models[0].model.accepts
     assert accepts.status == "some" and accepts.square == (size, size) and accepts.single == (size, size)
     assert result.models[0].trace.output.dims == ("B", 10)
+
+
+INDEXED_INPUT = """
+import torch
+from torch import nn
+
+
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(16, 4, 1)
+
+    def forward(self, feats):
+        return self.conv(feats[-1])
+"""
+
+
+def test_an_input_indexed_before_its_first_layer_is_not_guessed() -> None:
+    """``self.conv(feats[-1])``: the model takes a list of feature maps. The search read (B, 16, H, W) off the
+    first conv and fed that; ``feats[-1]`` dropped its batch and a false CNL006 followed (zoo3)."""
+    import torch
+
+    namespace: dict = {}
+    exec(INDEXED_INPUT, namespace)
+    out = namespace["Head"]()([torch.zeros(2, 8, 4, 4), torch.zeros(2, 16, 5, 5)])
+    assert tuple(out.shape) == (2, 4, 5, 5)  # torch runs it on what the code is meant to get
+    result = check_bytes(INDEXED_INPUT.encode(), "model.py", CheckOptions(want_models=True))
+    assert [d.code for d in result.diagnostics] == []
+    assert result.models[0].model.accepts.status == "unknown"

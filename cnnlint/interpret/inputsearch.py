@@ -111,6 +111,8 @@ class _Search:
             raise _Unknown from exc
         finally:
             session.max_work = saved
+        if not _fed_as_guessed(rec.steps, x.shape):
+            raise _Unknown  # the input is indexed or reshaped before its first layer: the guess was ours
         errors = [(s, f) for s in rec.steps for f in s.findings if f.code not in WARNINGS]
         stopped = any(f.code == "CNL100" for s in rec.steps for f in s.findings)
         result = _Run(errors, stopped, rec.steps)
@@ -204,6 +206,18 @@ def first_layer(steps: list[Step]) -> tuple[int, int] | None:
             return None
         return channels, rank
     return None
+
+
+def _fed_as_guessed(steps: list[Step], fed: Shape) -> bool:
+    """The first fixed-rank layer receives the candidate exactly as fed. The candidate's rank and channels
+    were read off that layer; when the code indexes or reshapes its input first (``self.conv(feats[-1])``
+    on a list of feature maps), the candidate is a guess of ours, and what it meets says nothing."""
+    for s in steps:
+        layer = s.layer
+        if layer.children is not None or layer.spec is None or not layer.spec.ranks:
+            continue
+        return s.in_shape == fed
+    return True  # stopped before any layer (an assert on the size): nothing contradicts the guess
 
 
 def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough: bool, work: int = 0) -> Accepted:
