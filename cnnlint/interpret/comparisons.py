@@ -94,8 +94,14 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
             if any(not is_plain(i) for i in items):
                 if any(i is left for i in items):
                     found = True
-                else:
-                    return UNKNOWN
+                else:  # ``cast_dtype in (torch.float16, torch.bfloat16)`` with None: each item as ``==`` decides
+                    outcomes = [compare(interp, _EQ, left, i) for i in items]
+                    if any(o is True for o in outcomes):
+                        found = True
+                    elif all(o is False for o in outcomes):
+                        found = False
+                    else:
+                        return UNKNOWN
             else:
                 found = any(
                     type(i) is type(left)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret.numpy_arrays import ShapedArray
-from cnnlint.interpret.values import UNKNOWN, DictVal, FuncVal, ListVal, QualName, TensorVal
+from cnnlint.interpret.values import UNKNOWN, DictVal, FuncVal, ListVal, ModuleObj, QualName, TensorVal
 from cnnlint.shapes.dims import Shape
 
 PREFIXES = ("torchvision.datasets.", "torchvision.transforms.", "torch.utils.data.", "PIL.Image.")
@@ -174,6 +174,8 @@ def _apply(transform: Any, image: Image | None) -> Image | None:
     name, args, kwargs = transform.name, transform.args, transform.kwargs
     if name == "Compose":
         return composed(_apply, transform, image)
+    if name == "RandomApply":  # applied or not: known only when the transforms keep the image as it is
+        return image if composed(_apply, transform, image) == image else None
     if name in SAME_SIZE:
         return image if not kwargs.get("expand") else None
     if name == "ToTensor":
@@ -187,6 +189,8 @@ def _apply(transform: Any, image: Image | None) -> Image | None:
     if name == "Normalize":
         mean = args[0] if args else kwargs.get("mean")
         size = len(mean) if isinstance(mean, tuple) else len(mean.items) if isinstance(mean, ListVal) else None
+        if isinstance(mean, TensorVal) and mean.shape.rank == 1:  # ``mean=torch.tensor([0.485, 0.456, 0.406])``
+            size = mean.shape.dims[0]
         return image if image.kind == "float" and size in (1, image.channels) else None
     if name == "Grayscale":
         channels = args[0] if args else kwargs.get("num_output_channels", 1)
@@ -203,6 +207,8 @@ def composed(apply: Any, compose: Transform, image: Image) -> Image | None:
     steps = compose.args[0] if compose.args else compose.kwargs.get("transforms")
     if isinstance(steps, ListVal) and not steps.uncertain:
         steps = tuple(steps.items)
+    elif isinstance(steps, ModuleObj) and steps.kind == "ModuleList" and not steps.uncertain:
+        steps = tuple(steps.items)  # ``RandomApply(nn.ModuleList([ColorJitter(...)]), p=0.3)``
     for step in steps if isinstance(steps, tuple) else (None,):
         image = apply(step, image)
         if image is None:
@@ -293,15 +299,18 @@ def transformed(transform: Transform, args: list[Any], kwargs: dict[str, Any]) -
     if len(args) != 1 or kwargs:
         return UNKNOWN
     value = args[0]
-    if isinstance(value, TensorVal):
-        dims = value.shape.dims if value.shape.rank == 3 and not value.integer else None
-        value = Image(*dims, "float") if dims is not None else None
+    leading: tuple = ()
+    if isinstance(value, TensorVal):  # torchvision's tensor transforms take (..., C, H, W): a batch too
+        known_rank = isinstance(value.shape.rank, int) and value.shape.rank >= 3
+        dims = value.shape.dims if known_rank and not value.integer else None
+        leading = dims[:-3] if dims is not None else ()
+        value = Image(*dims[-3:], "float") if dims is not None else None
     image = _apply(transform, value) if isinstance(value, Image) else None
     if image is None:
         return UNKNOWN
     if image.kind == "float" and all(count(d) for d in (image.channels, image.height, image.width)):
-        return TensorVal(Shape(image.channels, image.height, image.width))
-    return image if image.kind == "pil" else UNKNOWN
+        return TensorVal(Shape(*leading, image.channels, image.height, image.width))
+    return image if image.kind == "pil" and not leading else UNKNOWN
 
 
 def image_method(image: Image, name: str, args: list[Any]) -> Any:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnnlint import rules
-from cnnlint.interpret import losses, method_entry, producers
+from cnnlint.interpret import data_pipeline, losses, method_entry, producers
 from cnnlint.interpret.multi import multi_output, with_indices
 from cnnlint.interpret.root_cause import repeated
 from cnnlint.interpret.values import UNKNOWN, BoundMethod, FuncVal, ModuleObj, TensorVal, TorchLayer
@@ -200,6 +200,10 @@ class Forward:
         if kind == "Sequential":
             x = args[0] if args else UNKNOWN
             for key, child in zip(mod.keys, mod.items):
+                if isinstance(child, data_pipeline.Transform):  # an augmentation pipeline: torchvision's transforms
+                    x = data_pipeline.transformed(child, [x], {})
+                    if isinstance(x, TensorVal):
+                        continue
                 if not isinstance(child, (ModuleObj, TorchLayer)):
                     # Followed on with an unknown tensor: later layers that fix their own dims are still checked.
                     self._stop(

@@ -252,6 +252,15 @@ def _comparable(value: Any) -> bool:
     )
 
 
+# torch's dtypes by every name torch gives them (``torch.half is torch.float16``).
+_TORCH_DTYPES = {f"torch.{name}": canonical for canonical, names in {
+    "float32": ("float32", "float"), "float64": ("float64", "double"), "float16": ("float16", "half"),
+    "bfloat16": ("bfloat16",), "int64": ("int64", "long"), "int32": ("int32", "int"), "int16": ("int16", "short"),
+    "int8": ("int8",), "uint8": ("uint8",), "bool": ("bool",), "complex64": ("complex64", "cfloat"),
+    "complex128": ("complex128", "cdouble"), "complex32": ("complex32", "chalf"),
+}.items() for name in names}  # fmt: skip
+
+
 def equal(a: Any, b: Any) -> Any:
     """Python's ``a == b`` where the interpreter can decide it: True, False or UNKNOWN.
 
@@ -272,6 +281,9 @@ def equal(a: Any, b: Any) -> Any:
     if isinstance(a, QualName) and isinstance(b, QualName):
         if a.name == b.name:
             return True
+        dtypes = _TORCH_DTYPES.get(a.name), _TORCH_DTYPES.get(b.name)
+        if None not in dtypes:  # ``cast_dtype in (torch.float16, torch.bfloat16)``: aliases are one dtype
+            return dtypes[0] == dtypes[1]
         # torch has aliases (torch.concat is torch.cat, torch.nn.quantized is torch.ao.nn.quantized), but
         # classes of other names are other classes
         first, second = _class_name(a.name), _class_name(b.name)

@@ -89,7 +89,7 @@ def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) 
         return TensorVal(shape, integer, tainted=tainted, mask=mask)
     tensor = left if lt else right
     other = right if lt else left
-    if isinstance(other, Approx) and op in ("+", "-", "*", "/"):  # a Python float (``float(b) / p * x``)
+    if isinstance(other, Approx) and op in _FLOAT_OPS:  # a Python float (``float(b) / p * x``, ``mask < keep``)
         return TensorVal(tensor.shape, tainted=tensor.tainted, mask=op in _BOOL_OPS)
     if other is None or isinstance(other, (bool, int, float)) and not isinstance(other, Sym):
         integer = tensor.integer and op in _INTEGER_OPS and type(other) is int
@@ -107,6 +107,8 @@ def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) 
 _INTEGER_OPS = frozenset({"+", "-", "*", "//", "%"})
 _COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _MASK_OPS = frozenset(_COMPARISONS.values())  # their result is a bool tensor
+# With a Python float on one side: elementwise, the tensor's shape.
+_FLOAT_OPS = frozenset({"+", "-", "*", "/", "//", "%", "**", "<", "<=", ">", ">=", "==", "!="})
 _LOGICAL_OPS = frozenset({"&", "|", "^"})  # a bool tensor again when both sides are
 _BOOL_OPS = _MASK_OPS | {"logical_and", "logical_or", "logical_xor", "isclose"}  # a bool tensor whatever the sides
 
@@ -118,7 +120,7 @@ def compare(session: Any, interp: Any, op: ast.cmpop, left: Any, right: Any, nod
     if symbol is None:
         return NotImplemented
     for other in (left, right):
-        if not isinstance(other, TensorVal) and (
+        if not isinstance(other, (TensorVal, Approx)) and (
             other is None or not isinstance(other, (bool, int, float)) or isinstance(other, Sym)
         ):
             return NotImplemented  # ``t == None`` is Python's False; anything else is left unknown
