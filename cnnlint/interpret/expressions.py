@@ -6,6 +6,7 @@ import ast
 from typing import Any
 
 from cnnlint.interpret import (
+    argparse_values,
     autograd_functions,
     data_pipeline,
     enums,
@@ -14,6 +15,7 @@ from cnnlint.interpret import (
     tensor_operators,
     tensor_value_calls,
 )
+from cnnlint.interpret.argparse_values import ArgParser
 from cnnlint.interpret.comparisons import compare
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.enums import attr as enum_attr
@@ -165,6 +167,8 @@ class Expressions:
             return MethodOf(owner, name) if name in data_pipeline.IMAGE_METHODS else UNKNOWN
         if isinstance(owner, EnumMember):
             return enum_attr(self, owner, name)
+        if isinstance(owner, ArgParser):
+            return MethodOf(owner, name) if argparse_values.is_method(name) else UNKNOWN
         if isinstance(owner, FuncVal) and name == "__name__":
             return owner.name
         if isinstance(owner, FuncVal) and name == "__module__":  # registries key on it (timm's ``register_model``)

@@ -35,6 +35,7 @@ KNOWN_ROOTS = frozenset(
         "cv2",
         "albumentations",
         "string",
+        "argparse",
     }
 )
 # Other names of torch.nn.Module: a LightningModule is one (its ``__call__`` is nn.Module's, which runs

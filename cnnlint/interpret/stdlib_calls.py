@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import einops_calls, environ, input_sources, inspect_calls, namedtuples
+from cnnlint.interpret import argparse_values, einops_calls, environ, input_sources, inspect_calls, namedtuples
 from cnnlint.interpret.plain_methods import math_call, product
 from cnnlint.interpret.regex import re_call
 from cnnlint.interpret.values import (
@@ -59,6 +59,8 @@ def call(api: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str, An
         return math_call(name[5:], args)
     if name.startswith("os."):
         return environ.call(name, args, kwargs)
+    if name.startswith("argparse."):
+        return argparse_values.call(name, args, kwargs)
     if name.startswith("re."):
         return re_call(name[3:], args, kwargs)
     if name.startswith("einops."):

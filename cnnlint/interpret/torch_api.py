@@ -13,6 +13,7 @@ from typing import Any
 
 from cnnlint import build
 from cnnlint.interpret import (
+    argparse_values,
     array_images,
     autograd_functions,
     data_pipeline,
@@ -357,6 +358,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
                 return done
         if isinstance(obj, TensorVal):
             return tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
+        if isinstance(obj, argparse_values.ArgParser):
+            return argparse_values.method(obj, name, args, kwargs)
         if isinstance(obj, data_pipeline.Image):
             return data_pipeline.image_method(obj, name, args)
         if isinstance(obj, ShapedArray):

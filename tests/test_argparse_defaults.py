@@ -1,0 +1,158 @@
+"""A training script's argparse options at their defaults, as ``python train.py`` runs it (corpus G #02: a
+DCGAN discriminator sized by ``opt.img_size // 2 ** 4``). The truth: Python's argparse, and torch running
+the same script with no arguments."""
+
+from __future__ import annotations
+
+import argparse
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import findings, summary_model
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnnlint.interpret import argparse_values
+from cnnlint.interpret.values import UNKNOWN, Builtin, ListVal, QualName
+
+SCRIPT = """
+import argparse
+import torch
+from torch import nn
+
+parser = argparse.ArgumentParser(description="DCGAN")
+group = parser.add_argument_group("model")
+group.add_argument("--img_size", type=int, default={img_size}, help="size of each image dimension")
+parser.add_argument("--channels", type=int, default="1")
+parser.add_argument("--batch-size", type=int, default=4)
+parser.add_argument("--cuda", action="store_true")
+opt = parser.parse_args()
+
+
+class Discriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.model = nn.Sequential(nn.Conv2d(opt.channels, 16, 3, 2, 1), nn.Conv2d(16, 32, 3, 2, 1))
+        ds_size = {ds_size}
+        self.adv_layer = nn.Linear(32 * ds_size ** 2, 1)
+
+    def forward(self, img):
+        out = self.model(img)
+        out = out.view(out.shape[0], -1)
+        return self.adv_layer(out)
+
+
+discriminator = Discriminator()
+if opt.cuda:
+    discriminator.cuda()
+imgs = torch.randn(opt.batch_size, opt.channels, opt.img_size, opt.img_size)
+validity = discriminator(imgs)
+"""
+
+
+def _torch_runs(path: Path) -> str | None:
+    """The script run as ``python script.py``: None, or torch's error."""
+    saved = sys.argv
+    sys.argv = [str(path)]
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+    except RuntimeError as err:
+        return str(err)
+    finally:
+        sys.argv = saved
+    return None
+
+
+@pytest.mark.parametrize("img_size", [32, 64])
+def test_a_model_sized_by_argparse_defaults_is_followed(tmp_path: Path, img_size: int) -> None:
+    path = tmp_path / "dcgan.py"
+    path.write_text(SCRIPT.format(img_size=img_size, ds_size="opt.img_size // 2 ** 2"))
+    assert _torch_runs(path) is None
+    model = summary_model(path, "Discriminator", f"4,1,{img_size},{img_size}")
+    assert model["output_shape"] == [4, 1]
+    assert findings(path) == []
+
+
+def test_a_size_the_defaults_get_wrong_is_found(tmp_path: Path) -> None:
+    """The reporter's bug: the Linear was sized for four halvings, the model halves twice."""
+    path = tmp_path / "dcgan.py"
+    path.write_text(SCRIPT.format(img_size=64, ds_size="opt.img_size // 2 ** 4"))
+    assert "mat1 and mat2 shapes cannot be multiplied (4x8192 and 512x1)" in (_torch_runs(path) or "")
+    assert [(code, "512" in message and "8192" in message) for _, code, message in findings(path)] == [("CNL001", True)]
+
+
+def test_a_required_option_is_unknown(tmp_path: Path) -> None:
+    """``--img_size`` must be given on the command line: nothing is known of it, nothing reported."""
+    path = tmp_path / "dcgan.py"
+    source = SCRIPT.format(img_size=64, ds_size="opt.img_size // 2 ** 4")
+    path.write_text(source.replace("default=64, help", "required=True, help"))
+    assert [code for _, code, _ in findings(path)] == ["CNL100"]  # where following stops, said; no error
+
+
+# ---- argparse's own rules, against argparse ----------------------------------------------------------------
+
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+option = st.fixed_dictionaries(
+    {
+        "name": st.sampled_from(["--img-size", "--lr", "--depth", "-n"]),
+        "action": st.sampled_from([None, "store_true", "store_false", "store"]),
+        "type": st.sampled_from([None, "int", "float", "str", "bool"]),
+        "default": st.sampled_from([None, "32", "0.5", "", "x", 7, 2.5, False]),
+        "give_default": st.booleans(),
+    }
+)
+
+
+def _real(options: list[dict], parser_defaults: dict) -> dict | None:
+    parser = argparse.ArgumentParser()
+    try:
+        for o in options:
+            kwargs = _kwargs(o, lambda t: _TYPES[t])
+            parser.add_argument(o["name"], **kwargs)
+        parser.set_defaults(**parser_defaults)
+        return vars(parser.parse_args([]))
+    except (argparse.ArgumentError, ValueError, TypeError, SystemExit):
+        return None
+
+
+def _kwargs(o: dict, kind) -> dict:
+    kwargs: dict = {}
+    if o["action"] is not None:
+        kwargs["action"] = o["action"]
+    if o["type"] is not None and o["action"] in (None, "store"):
+        kwargs["type"] = kind(o["type"])
+    if o["give_default"]:
+        kwargs["default"] = o["default"]
+    return kwargs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(option, min_size=1, max_size=4, unique_by=lambda o: o["name"]), st.booleans())
+def test_the_defaults_are_argparses(options: list[dict], set_lr: bool) -> None:
+    parser_defaults = {"lr": 0.1} if set_lr else {}
+    expected = _real(options, parser_defaults)
+    if expected is None:
+        return  # argparse refuses the options themselves: not what this is about
+    parser = argparse_values.call("argparse.ArgumentParser", [], {})
+    for o in options:
+        argparse_values.method(parser, "add_argument", [o["name"]], _kwargs(o, Builtin))
+    argparse_values.method(parser, "set_defaults", [], parser_defaults)
+    namespace = argparse_values.method(parser, "parse_args", [], {})
+    got = namespace.attrs
+    assert set(got) == set(expected)
+    for dest, value in got.items():
+        if value is not UNKNOWN:  # an invalid string default makes argparse exit: unknown here
+            assert (type(value), value) == (type(expected[dest]), expected[dest]), dest
+
+
+def test_what_argparse_alone_cannot_tell_is_unknown() -> None:
+    parser = argparse_values.call("argparse.ArgumentParser", [], {})
+    argparse_values.method(parser, "add_argument", ["data"], {})  # a positional: the command line's
+    argparse_values.method(parser, "add_argument", ["--scale"], {"type": QualName("mylib.parse"), "default": "2"})
+    namespace = argparse_values.method(parser, "parse_args", [], {})
+    assert namespace.attrs == {"data": UNKNOWN, "scale": UNKNOWN}
+    assert argparse_values.method(parser, "parse_args", [ListVal(["--scale", "3"])], {}) is UNKNOWN
+    argparse_values.method(parser, "add_subparsers", [], {})
+    assert argparse_values.method(parser, "parse_args", [], {}) is UNKNOWN
