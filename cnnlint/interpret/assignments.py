@@ -67,6 +67,12 @@ class Assignments:
             self.assign(t, UNKNOWN, frame)
 
     def set_attr(self, owner: Any, name: str, value: Any) -> None:
+        if name == "__class__" and isinstance(owner, ModuleObj):
+            # pytorchvideo's ``setattr(self, k, v)`` over ``locals()`` sets ``__class__`` to the defining class:
+            # Python changes the object's class, a no-op unless that is a base class of it (then not followed)
+            if value is not owner.cls:
+                self.taint(owner)
+            return
         if isinstance(owner, ModuleObj):
             self.session.torch.register(self, owner, name, value)
         elif isinstance(owner, ClassVal):

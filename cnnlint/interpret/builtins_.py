@@ -6,7 +6,7 @@ import ast
 import math
 from typing import Any
 
-from cnnlint.interpret import data_pipeline, introspection, iterators, limits, tensor_operators
+from cnnlint.interpret import data_pipeline, introspection, iterators, limits, local_names, tensor_operators
 from cnnlint.interpret.approx import ANY_FLOAT, Approx
 from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
@@ -46,6 +46,7 @@ NAMES = [
     "dir",
     "getattr",
     "setattr",
+    "locals",
     "print",
     "super",
     "sorted",
@@ -376,6 +377,7 @@ _TABLE: dict[str, Any] = {
     "dir": introspection.dir_,
     "getattr": introspection.getattr_,
     "setattr": introspection.setattr_,
+    "locals": local_names.locals_,
     "print": _none,
     "super": introspection.super_,
     "sorted": _sorted,
