@@ -1,4 +1,4 @@
-"""einops in model code: ``rearrange``/``repeat``/``reduce`` calls and the ``Rearrange``/``Reduce`` layers.
+"""einops in model code: ``rearrange``/``repeat``/``reduce``/``pack``/``unpack`` calls, ``Rearrange``/``Reduce`` layers.
 
 The shapes are ``cnnlint.shapes.einops_patterns``'s; here the arguments are
 read (the pattern, the reduction, axis lengths as keywords) and the result
@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from cnnlint.interpret.tensor_api import shape_tuple
 from cnnlint.interpret.tensor_operators import unknown_tensor
-from cnnlint.interpret.values import UNKNOWN, TensorVal, TorchLayer
+from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal, TorchLayer
+from cnnlint.shapes import einops_packing
+from cnnlint.shapes.dims import Dim, Shape, is_known
 from cnnlint.shapes.einops_layers import EINOPS_LAYERS
 from cnnlint.shapes.einops_patterns import NotModelled, transform
 from cnnlint.shapes.spec import Layer, ShapeError
@@ -28,6 +31,10 @@ def call(session: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str
     short = name.rsplit(".", 1)[-1]
     if name.startswith("einops.layers."):
         return layer(session, interp, name, short, args, kwargs, node) if short in EINOPS_LAYERS else UNKNOWN
+    if short == "pack":
+        return pack(session, interp, args, kwargs, node)
+    if short == "unpack":
+        return unpack(session, interp, args, kwargs, node)
     if short not in FUNCTIONS:
         return UNKNOWN
     x = args[0] if args else kwargs.get("tensor")
@@ -47,6 +54,64 @@ def call(session: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str
             session.forward.op_error(interp, err, node, f"einops.{short}")
         return unknown_tensor()
     return TensorVal(out, integer=x.integer and short != "reduce", tainted=x.tainted)
+
+
+def pack(session: Any, interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+    """``x, ps = einops.pack([cls_tokens, x], "b * d")``: the packed tensor and the packed shapes."""
+    seq = args[0] if args else kwargs.get("tensors")
+    pattern = args[1] if len(args) > 1 else kwargs.get("pattern")
+    items = interp.iterate(seq, None) if isinstance(seq, (tuple, ListVal)) else None
+    if not isinstance(pattern, str):
+        session.forward.stop(interp, node, "shape following stops here: the pattern of einops.pack is not known")
+        return (unknown_tensor(), UNKNOWN)
+    if items is None or not all(isinstance(t, TensorVal) for t in items):
+        return (unknown_tensor(), UNKNOWN)
+    tainted = any(t.tainted for t in items)
+    try:
+        shape, packed = einops_packing.pack([t.shape for t in items], pattern)
+    except ShapeError as err:
+        if not tainted:
+            session.forward.op_error(interp, err, node, "einops.pack")
+        return (unknown_tensor(), UNKNOWN)
+    shapes = ListVal([UNKNOWN if p is None else shape_tuple(Shape(*p)) for p in packed])
+    integer, mask = all(t.integer for t in items), all(t.mask for t in items)
+    return (TensorVal(shape, integer, tainted=tainted, mask=mask), shapes)
+
+
+def unpack(session: Any, interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+    """``cls, x = einops.unpack(x, ps, "b * d")``: one tensor per packed shape, split back along ``*``."""
+    x = args[0] if args else kwargs.get("tensor")
+    given = args[1] if len(args) > 1 else kwargs.get("packed_shapes")
+    pattern = args[2] if len(args) > 2 else kwargs.get("pattern")
+    if not isinstance(pattern, str):
+        session.forward.stop(interp, node, "shape following stops here: the pattern of einops.unpack is not known")
+        return UNKNOWN
+    items = interp.iterate(given, None) if isinstance(given, (tuple, ListVal)) else None
+    if not isinstance(x, TensorVal) or items is None:
+        return UNKNOWN
+    try:
+        shapes = einops_packing.unpack(x.shape, [_packed_shape(interp, p) for p in items], pattern)
+    except ShapeError as err:
+        if not x.tainted:
+            session.forward.op_error(interp, err, node, "einops.unpack")
+        return ListVal([unknown_tensor() for _ in items])
+    return ListVal([TensorVal(s, x.integer, tainted=x.tainted, mask=x.mask) for s in shapes])
+
+
+def _packed_shape(interp: Any, value: Any) -> tuple[Dim, ...] | None:
+    """One packed shape given to ``unpack`` (a tuple or list of sizes) as dims; None when not known."""
+    if not isinstance(value, (tuple, ListVal)):
+        return None
+    sizes = interp.iterate(value, None)
+    if sizes is None:
+        return None
+    return tuple(_dim(s) for s in sizes)
+
+
+def _dim(value: Any) -> Dim:
+    if is_known(value):
+        return value  # type: ignore[no-any-return]
+    return str(value) if isinstance(value, Sym) else UNKNOWN
 
 
 def layer(session: Any, interp: Any, name: str, short: str, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:

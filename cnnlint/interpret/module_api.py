@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import autograd_functions, data_pipeline, input_sources, layer_changes, quantization
+from cnnlint.interpret import (
+    autograd_functions,
+    data_pipeline,
+    input_sources,
+    layer_changes,
+    param_containers,
+    quantization,
+)
 from cnnlint.interpret.pyops import bind_class_attribute
 from cnnlint.interpret.values import (
     CONTAINERS,
@@ -200,6 +207,8 @@ class ModuleAPI:
     def module_item(self, interp: Any, obj: ModuleObj, key: Any) -> Any:
         if obj.uncertain:
             return UNKNOWN
+        if param_containers.is_param_container(obj):
+            return param_containers.item(obj, key)
         if obj.kind == "object":
             return _through_dunder(interp, obj, "__getitem__", key)  # MONAI's ``Conv[Conv.CONV, 3]``
         if obj.kind == "ModuleDict" or (obj.cls is not None and obj.cls.torch_base() == "ModuleDict"):
@@ -243,6 +252,8 @@ class ModuleAPI:
     def module_iter(self, obj: ModuleObj) -> list[Any] | None:
         if obj.uncertain:
             return None
+        if param_containers.is_param_container(obj):
+            return param_containers.iterate(obj)
         if obj.kind == "ModuleDict" or (obj.cls is not None and obj.cls.torch_base() == "ModuleDict"):
             return list(obj.keys)
         if obj.kind in ("Sequential", "ModuleList") or (
@@ -262,6 +273,10 @@ class ModuleAPI:
                 # ``class LayerNorm2d(nn.LayerNorm)``: the torch layer underneath holds the parameters
                 obj.base_layer = self.layer(interp, f"torch.nn.{base}", args, kwargs, node)  # type: ignore[attr-defined]
             return None
+        if param_containers.is_param_container(obj):
+            done = param_containers.method(interp, obj, name, args, kwargs)
+            if done is not NotImplemented:
+                return done
         if obj.kind == quantization.KIND and name == "add_relu":
             return quantization.add_relu(self, interp, args, kwargs, node)
         if name == "__container_forward__" or name == "__call__":

@@ -22,6 +22,7 @@ from cnnlint.interpret import (
     namedtuples,
     norm_wrappers,
     numpy_arrays,
+    param_containers,
     quantization,
     stdlib_calls,
     tensor_api,
@@ -305,6 +306,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
                 return ModuleObj("instance")
             if short in STACKS:
                 return stack(self, interp, short, args, kwargs, node)
+            if short in param_containers.KINDS:
+                return param_containers.build(interp, short, args, kwargs, self.session.origin(node, interp))
             if "." not in short and short[:1].isupper():
                 return self.layer(interp, name, args, kwargs, node)
             return UNKNOWN
