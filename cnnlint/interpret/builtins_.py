@@ -126,7 +126,10 @@ def _len(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
 def _int(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     if not args:
         return 0
-    v = args[0]
+    v = _one_element(args[0])
+    if isinstance(v, Approx):  # known to an interval: an int only where the whole interval truncates alike
+        whole = math.isfinite(v.lo) and math.isfinite(v.hi) and math.trunc(v.lo) == math.trunc(v.hi)
+        return math.trunc(v.lo) if whole else UNKNOWN
     if isinstance(v, Sym):
         return v
     if isinstance(v, bool):
@@ -140,10 +143,22 @@ def _int(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     return UNKNOWN
 
 
+def _one_element(v: Any) -> Any:
+    """The value of a known one-element tensor or NumPy scalar (``int(np.ceil(n / 128))``, ``float(t)``) as a
+    Python number (an ``Approx`` when known to an interval); any other value as it is."""
+    from cnnlint.interpret.tensor_values import KnownTensor, make, tolist
+
+    if not isinstance(v, KnownTensor) or not v.known or len(v.values or ()) != 1:
+        return v
+    if v.numpy and v.dims:
+        return v  # NumPy deprecates reading a 1-element array of 1 or more dims as a number
+    return tolist(make((), v.dtype, [(v.values[0], v.errs[0] if v.errs else 0.0)]))  # type: ignore[index]
+
+
 def _float(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     if not args:
         return 0.0
-    v = args[0]
+    v = _one_element(args[0])
     if isinstance(v, TensorVal):  # a one-element tensor's value (torch raises for any other): a float, unknown
         numel = v.shape.numel()
         return UNKNOWN if isinstance(numel, int) and numel != 1 else ANY_FLOAT

@@ -51,6 +51,12 @@ def param_shape(layer: TorchLayer, name: str) -> Shape:
         per_group = cin // groups if _int(cin) and _int(groups) and groups > 0 and cin % groups == 0 else UNKNOWN
         dims = tuple(_dim(k) for k in kernel) if kernel is not None else (UNKNOWN,) * n
         return Shape(_dim(cout), per_group, *dims)
+    if kind == "LayerNorm":  # weight and bias of the normalized shape (None without elementwise_affine)
+        given = a.get("normalized_shape")
+        dims = (given,) if _int(given) else tuple(given) if isinstance(given, (tuple, list)) else (UNKNOWN,)
+        if a.get("elementwise_affine") is not True or not all(_int(d) for d in dims):
+            return Shape.unknown()
+        return Shape(*dims)
     if kind.startswith("BatchNorm") or kind in ("GroupNorm",):
         if a.get("affine") is not True:
             return Shape.unknown()

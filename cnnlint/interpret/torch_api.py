@@ -20,6 +20,7 @@ from cnnlint.interpret import (
     enums,
     losses,
     namedtuples,
+    never_silent,
     norm_wrappers,
     numpy_arrays,
     param_containers,
@@ -99,6 +100,14 @@ def normalize(name: str) -> str:
         return ALIASES[name]
     match = _MODULES_PATH.match(name)
     return f"torch.nn.{match.group(1)}" if match else name
+
+
+# Layers whose ``.bias`` is the constructor's flag: the others (``nn.Linear``, the convs, the norms) hold the
+# bias parameter there, or None (timm's attention pools read ``self.q.bias``).
+_BIAS_IS_A_FLAG = frozenset(
+    {"RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "MultiheadAttention", "TransformerEncoderLayer",
+     "TransformerDecoderLayer", "Transformer"}
+)  # fmt: skip
 
 
 class TorchAPI(ModuleAPI, DataclassAPI):
@@ -228,7 +237,7 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             return layer.own[name]
         if layer.spec is None:
             return UNKNOWN
-        if name in layer.args:
+        if name in layer.args and not (name == "bias" and layer.type_name not in _BIAS_IS_A_FLAG):
             value = layer.args[name]
             if name in _CONV_TUPLE_ARGS and layer.type_name.startswith(("Conv", "LazyConv")) and isinstance(value, int):
                 n = int(layer.type_name[-2]) if layer.type_name[-2].isdigit() else 1
@@ -317,7 +326,10 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         if name.startswith("torch.nn.init."):
             return args[0] if args and name.endswith("_") else None
         if name.startswith(("torch.", "torchvision.ops.")) and name != "torch":
-            return torch_calls.call_torch(self.session, interp, name, args, kwargs, node)
+            mark = never_silent.before(self.session)
+            out = torch_calls.call_torch(self.session, interp, name, args, kwargs, node)
+            never_silent.after(self.session, interp, name, [*args, *kwargs.values()], out, node, mark)
+            return out
         return stdlib_calls.call(self, interp, name, args, kwargs, node)
 
     def unresolved_call(self, interp: Any, func: Any, node: Any, reason: str, starred: Any = None) -> Any:
@@ -360,7 +372,10 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             if done is not MISSING:
                 return done
         if isinstance(obj, TensorVal):
-            return tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
+            mark = never_silent.before(self.session)
+            out = tensor_api.call_method(self.session, interp, obj, name, args, kwargs, node)
+            never_silent.after(self.session, interp, f"{name}(...)", [obj, *args, *kwargs.values()], out, node, mark)
+            return out
         if isinstance(obj, argparse_values.ArgParser):
             return argparse_values.method(obj, name, args, kwargs)
         if isinstance(obj, data_pipeline.Image):

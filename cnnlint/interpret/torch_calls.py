@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret import einsum, sampling, tensor_products, tensor_values
+from cnnlint.interpret import einsum, mha_functional, sampling, tensor_products, tensor_values
 from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.tensor_api import _run_layer, call_method, dims_of
 from cnnlint.interpret.tensor_names import _BINARY, FACTORIES, LIKE
@@ -81,6 +81,9 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         kwargs = dict(kwargs)
         args = [kwargs.pop("input" if "input" in kwargs else "tensors")]
     if name.startswith("torch.nn.functional."):
+        if short == "multi_head_attention_forward":
+            done = mha_functional.call(session, interp, args, kwargs, node)
+            return done if done is not NotImplemented else (unknown_tensor(), UNKNOWN)
         if short in FUNCTIONAL and args and isinstance(args[0], TensorVal):
             return _run_layer(session, interp, name, args[0], args[1:], kwargs, node)
         if short in ("linear", "conv1d", "conv2d", "conv3d", "scaled_dot_product_attention"):
