@@ -184,3 +184,63 @@ def test_locals_of_a_base_constructor_turn_a_subclass_into_the_base(tmp_path: Pa
     model = summary_model(path, "Net", "2,3,4,16,16")
     assert model["output_shape"] in (None, expected[0])
     assert [f for f in findings(path, "--input", "Net=2,3,4,16,16") if f[1] != "CNL100"] == []
+
+
+PARSE_MODEL = textwrap.dedent(
+    """
+    import argparse
+
+    import torch
+    from torch import nn
+
+
+    class Conv(nn.Module):
+        def __init__(self, c1, c2, s=1):
+            super().__init__()
+            self.conv = nn.Conv2d(c1, c2, 3, s, 1)
+
+        def forward(self, x):
+            return self.conv(x).relu()
+
+
+    CFG = [["Conv", [3, 16, 2]], ["nn.Upsample", [None, 2, "nearest"]], ["Conv", [16, {width}, 2]]]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--classes", type=int, default=10)
+    options = vars(parser.parse_args([]))
+
+
+    def parse_model(cfg):
+        layers = []
+        for m, args in cfg:
+            m = getattr(torch.nn, m[3:]) if "nn." in m else globals()[m]
+            layers.append(m(*args))
+        return nn.Sequential(*layers)
+
+
+    class Model(nn.Module):
+        def __init__(self, cfg=CFG):
+            super().__init__()
+            self.model = parse_model(cfg)
+            self.head = nn.Linear({width} * 32 * 32, options["classes"])
+
+        def forward(self, x):
+            return self.head(self.model(x).flatten(1))
+    """
+)
+
+
+def test_blocks_picked_by_name_from_globals(tmp_path: Path) -> None:
+    """ultralytics' ``parse_model``: ``globals()[m]`` is the module's class of that name; ``vars(args)`` an
+    argparse namespace's options as a dict."""
+    source = PARSE_MODEL.format(width=32)
+    shape, params = torch_built(source, tmp_path / "tasks.py", "Model", (2, 3, 64, 64))
+    model = summary_model(tmp_path / "tasks.py", "Model", "2,3,64,64")
+    assert (model["output_shape"], model["total_params"]) == (shape, params)
+
+
+def test_a_wrong_size_behind_globals_is_found(tmp_path: Path) -> None:
+    source = PARSE_MODEL.format(width=32).replace("nn.Linear(32 * 32 * 32", "nn.Linear(32 * 16 * 16")
+    with pytest.raises(RuntimeError, match="32768"):
+        torch_built(source, tmp_path / "tasks.py", "Model", (2, 3, 64, 64))
+    found = findings(tmp_path / "tasks.py", "--input", "Model=2,3,64,64")
+    assert [(code, "32768" in message) for _, code, message in found] == [("CNL001", True)]

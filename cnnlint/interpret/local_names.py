@@ -18,7 +18,7 @@ from types import CodeType
 from typing import Any
 
 from cnnlint.interpret.frames import Frame
-from cnnlint.interpret.values import MISSING, UNKNOWN, DictVal, FuncVal
+from cnnlint.interpret.values import MISSING, UNKNOWN, DictVal, FuncVal, ModuleObj
 
 _TARGET = "__cnnlint_target__"
 _OUTER = "__cnnlint_outer__"
@@ -151,3 +151,22 @@ def _find(code: CodeType) -> CodeType | None:
             if found is not None:
                 return found
     return None
+
+
+def globals_(interp: Any, args: list[Any], kwargs: dict, frame: Frame | None) -> Any:
+    """The builtin ``globals()``: the running module's names (ultralytics' ``globals()[m]`` picks a block class
+    by the name a config gives). A copy: what the code writes into it does not reach the module here."""
+    module = getattr(interp, "module", None)
+    if args or kwargs or module is None:
+        return UNKNOWN
+    return DictVal(module.globals)
+
+
+def vars_(interp: Any, args: list[Any], kwargs: dict, frame: Frame | None) -> Any:
+    """``vars(obj)``: a plain object's attributes (``vars(args)`` of an argparse namespace); ``vars()``: locals."""
+    if not args and not kwargs:
+        return locals_(interp, args, kwargs, frame)
+    obj = args[0] if len(args) == 1 and not kwargs else None
+    if not isinstance(obj, ModuleObj) or obj.kind != "object" or obj.cls is not None or obj.uncertain:
+        return UNKNOWN
+    return DictVal(obj.attrs)
