@@ -20,6 +20,8 @@ from conftest import findings, run_cli, summary_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cnnlint.check import CheckOptions, check_bytes
+
 torch = pytest.importorskip("torch")
 
 SETTINGS = settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -388,3 +390,32 @@ def test_a_layers_bias_is_its_parameter(tmp_path: Path) -> None:
     model = summary_model(path, "Net", "2,8")
     assert model["output_shape"] == expected == [2, 8]
     assert findings(path, "--input", "Net=2,8") == []
+
+
+CLS_TOKEN_NO_INPUT = """
+import torch
+from torch import nn
+
+
+class ViT(nn.Module):
+    def __init__(self, dim=16):
+        super().__init__()
+        self.proj = nn.Conv2d(3, dim, 4, 4)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, dim))
+        self.head = nn.Linear(dim, 10)
+
+    def forward(self, x):
+        x = self.proj(x).flatten(2).transpose(1, 2)
+        x = torch.cat((self.cls_token.expand(x.shape[0], -1, -1), x), dim=1)
+        return self.head(x[:, 0])
+"""
+
+
+def test_a_model_without_an_input_is_not_noted_for_what_the_input_leaves_unknown() -> None:
+    """timm's ViTs without an input: in the run with no input size, ``x.shape[0]`` is unknown by design, so
+    ``cls_token.expand(x.shape[0], -1, -1)`` is not a silent loss to note; the note had stopped input-free
+    checking from finding the size, and the output lost its batch (26 timm models in the real-world tree)."""
+    options = CheckOptions(want_models=True, is_enabled=lambda code: True)  # notes too
+    result = check_bytes(CLS_TOKEN_NO_INPUT.encode(), "vit.py", options)
+    assert [d.code for d in result.diagnostics] == []
+    assert result.models[0].model.accepts.status == "some"

@@ -10,8 +10,10 @@ was given had a known rank, the result is unknown and nothing was recorded
 while the call ran, the call is where following stopped.
 
 An input already unknown is not noted again (the cause is upstream and said
-there); a tainted input follows an error that was reported; nothing is noted in
-a scratch run or after the code raised. One note per call site and run.
+there), nor anything in a run whose input is unknown (the model's own run
+without an input size: ``x.shape[0]`` is unknown there by design); a tainted
+input follows an error that was reported; nothing is noted in a scratch run or
+after the code raised. One note per call site and run.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ def after(session: Any, interp: Any, name: str, inputs: list[Any], result: Any, 
     """A CNL100 at ``node`` when the call lost the shape of known inputs without saying so."""
     rec = session.forward.recording
     if mark is None or rec is None or rec.scratch or rec.raised or len(rec.steps) != mark:
+        return
+    if rec.input_rank is None:  # a run without an input size: what it leaves unknown comes from the input
         return
     if not _lost(name, result) or not _all_known(inputs, rec.stops):
         return
