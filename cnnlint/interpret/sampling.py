@@ -1,4 +1,5 @@
-"""``F.grid_sample(input, grid)``: the input's batch and channels at the grid's sampling points.
+"""``F.grid_sample(input, grid)``: the input's batch and channels at the grid's sampling points; and
+``F.affine_grid(theta, size)``, the grid a spatial transformer samples at (torchreid's HACNN).
 
 A 4-D input (N, C, H, W) takes a grid (N, H_out, W_out, 2) and gives
 (N, C, H_out, W_out); a 5-D input (N, C, D, H, W) a grid (N, D_out, H_out,
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret.values import TensorVal
+from cnnlint.interpret.values import ListVal, TensorVal
 from cnnlint.shapes.dims import Shape, is_known
 
 _NAMES = ("input", "grid", "mode", "padding_mode", "align_corners")
@@ -34,3 +35,26 @@ def grid_sample(args: list[Any], kwargs: dict[str, Any]) -> TensorVal:
     if is_known(xs[0], gs[0]) and xs[0] != gs[0]:
         return TensorVal(Shape.unknown(), tainted=x.tainted)
     return TensorVal(Shape(xs[0], xs[1], *gs[1:-1]), tainted=x.tainted or grid.tainted)
+
+
+_GRID_NAMES = ("theta", "size", "align_corners")
+
+
+def affine_grid(args: list[Any], kwargs: dict[str, Any]) -> TensorVal:
+    """``F.affine_grid(theta, size)``: theta (N, 2, 3) and size (N, C, H, W) give (N, H, W, 2); theta
+    (N, 3, 4) and size (N, C, D, H, W) give (N, D, H, W, 3). Any other pairing (which torch refuses) is
+    unknown here, never reported."""
+    bound = dict(zip(_GRID_NAMES, args))
+    bound.update({k: v for k, v in kwargs.items() if k in _GRID_NAMES})
+    theta, size = bound.get("theta"), bound.get("size")
+    if isinstance(size, ListVal) and not size.uncertain:
+        size = tuple(size.items)
+    if not isinstance(theta, TensorVal) or theta.shape.open or not isinstance(size, tuple):
+        return TensorVal(Shape.unknown())
+    n = len(size) - 2
+    want = {2: (2, 3), 3: (3, 4)}.get(n)
+    dims = tuple(theta.shape.dims)
+    sizes_known = all(is_known(d) or isinstance(d, str) for d in size)  # a symbolic batch ``B`` too
+    if want is None or len(dims) != 3 or dims[1:] != want or not sizes_known or dims[0] != size[0]:
+        return TensorVal(Shape.unknown(), tainted=theta.tainted)
+    return TensorVal(Shape(size[0], *size[2:], n), tainted=theta.tainted)

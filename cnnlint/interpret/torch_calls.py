@@ -99,6 +99,8 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
                 return done
         if short == "grid_sample":
             return sampling.grid_sample(args, kwargs)
+        if short == "affine_grid":
+            return sampling.affine_grid(args, kwargs)
         if not args or not isinstance(args[0], TensorVal):
             return UNKNOWN if not args else unknown_tensor()
         t = args[0]
