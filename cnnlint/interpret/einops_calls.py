@@ -35,6 +35,8 @@ def call(session: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str
         return pack(session, interp, args, kwargs, node)
     if short == "unpack":
         return unpack(session, interp, args, kwargs, node)
+    if short == "einsum":
+        return _einsum(session, interp, args, kwargs, node)
     if short not in FUNCTIONS:
         return UNKNOWN
     x = args[0] if args else kwargs.get("tensor")
@@ -54,6 +56,25 @@ def call(session: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str
             session.forward.op_error(interp, err, node, f"einops.{short}")
         return unknown_tensor()
     return TensorVal(out, integer=x.integer and short != "reduce", tainted=x.tainted)
+
+
+def _einsum(session: Any, interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+    """``einops.einsum(q, k, "b h i d, b h j d -> b h i j")``: torch's einsum under named axes (einops calls it)."""
+    from cnnlint.interpret import einsum
+
+    if kwargs or len(args) < 2 or not all(isinstance(t, TensorVal) for t in args[:-1]):
+        return UNKNOWN if not any(isinstance(t, TensorVal) for t in args) else unknown_tensor()
+    pattern = args[-1]
+    equation = einsum.einops_equation(pattern) if isinstance(pattern, str) else None
+    if equation is None:
+        why = "its pattern is not known" if not isinstance(pattern, str) else f"the pattern {pattern!r} is not modelled"
+        session.forward.stop(interp, node, f"shape following stops here: einops.einsum: {why}")
+        return unknown_tensor()
+    out = einsum.einsum(session, interp, [equation, *args[:-1]], node, shown=pattern)
+    rec = session.forward.recording
+    if out.shape.open and rec is not None and not rec.stops and not any(t.tainted or t.shape.open for t in args[:-1]):
+        session.forward.stop(interp, node, "shape following stops here: einops.einsum is not followed")
+    return out
 
 
 def pack(session: Any, interp: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:

@@ -47,7 +47,8 @@ def parse(equation: str, count: int) -> tuple[list[list[str]], list[str]] | None
     return inputs, output  # type: ignore[return-value]
 
 
-def einsum(session: Any, interp: Any, args: list, node: Any) -> Any:
+def einsum(session: Any, interp: Any, args: list, node: Any, shown: str | None = None) -> Any:
+    """``shown``: the equation as the code wrote it, for messages (einops' named axes)."""
     if not args or not isinstance(args[0], str):
         return _unknown()
     operands = args[1:]
@@ -67,13 +68,13 @@ def einsum(session: Any, interp: Any, args: list, node: Any) -> Any:
         if len(labels) != len(t.shape.dims):
             rank = len(t.shape.dims)
             said = f"operand {i} {format_shape(t.shape)} has {rank} dims but its subscripts name {len(labels)}"
-            return _refused(session, interp, args[0], said, node, tainted)
+            return _refused(session, interp, shown or args[0], said, node, tainted)
         for label, dim in zip(labels, t.shape.dims):
             if not is_known(dim) or not isinstance(dim, int):
                 return _unknown()
             if sizes.get(label, 1) not in (1, dim) and dim != 1:
-                said = f"{label!r} is {sizes[label]} in one operand and {dim} in operand {i}"
-                return _refused(session, interp, args[0], said, node, tainted)
+                said = f"{_named(label, args[0], shown)!r} is {sizes[label]} in one operand and {dim} in operand {i}"
+                return _refused(session, interp, shown or args[0], said, node, tainted)
             sizes[label] = max(sizes.get(label, 1), dim)
     if any(label not in sizes for label in output):
         return _unknown()
@@ -85,6 +86,43 @@ def einsum(session: Any, interp: Any, args: list, node: Any) -> Any:
             macs = math.prod(sizes[label] for label in (left & right) | set(output))
             session.forward.record_matmul(interp, operands[0].shape, operands[1].shape, out, node, macs=macs)
     return TensorVal(out, tainted=tainted)
+
+
+def _named(label: str, equation: str, shown: str | None) -> str:
+    """The code's own name of a label (an einops axis name) where the equation was translated."""
+    if shown is None:
+        return label
+    letters = [c for c in equation if c.isalpha()]
+    names = [n for n in shown.replace(",", " ").replace("->", " ").split()]
+    return dict(zip(letters, names)).get(label, label)
+
+
+def einops_equation(pattern: str) -> str | None:
+    """einops.einsum's pattern (``"b h i d, b h j d -> b h i j"``: named axes, an output required) as torch's
+    equation of letters; None for what is not modelled (an ellipsis, a group, a name that is not one)."""
+    lhs, arrow, rhs = pattern.partition("->")
+    if not arrow:
+        return None
+    letters: dict[str, str] = {}
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def term(text: str) -> str | None:
+        out = []
+        for name in text.split():
+            if not name.isidentifier():
+                return None  # ``...``, ``(h d)``, ``1``: einops rejects some, the rest are not modelled
+            if name not in letters:
+                if len(letters) == len(alphabet):
+                    return None
+                letters[name] = alphabet[len(letters)]
+            out.append(letters[name])
+        return "".join(out)
+
+    terms = [term(part) for part in lhs.split(",")]
+    output = term(rhs)
+    if output is None or any(t is None for t in terms):
+        return None
+    return ",".join(terms) + "->" + output  # type: ignore[arg-type]
 
 
 def _refused(session: Any, interp: Any, equation: str, said: str, node: Any, tainted: bool) -> TensorVal:
