@@ -95,12 +95,8 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
                 if any(i is left for i in items):
                     found = True
                 else:  # ``cast_dtype in (torch.float16, torch.bfloat16)`` with None: each item as ``==`` decides
-                    outcomes = [compare(interp, _EQ, left, i) for i in items]
-                    if any(o is True for o in outcomes):
-                        found = True
-                    elif all(o is False for o in outcomes):
-                        found = False
-                    else:
+                    found = _any_true([compare(interp, _EQ, left, i) for i in items])
+                    if found is UNKNOWN:
                         return UNKNOWN
             else:
                 found = any(
@@ -117,12 +113,8 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
         elif items is not None and any(i is left for i in items):
             found = True
         elif items is not None and left is not UNKNOWN:
-            outcomes = [equal(left, i) for i in items]
-            if any(o is True for o in outcomes):
-                found = True
-            elif all(o is False for o in outcomes):
-                found = False
-            else:
+            found = _any_true([equal(left, i) for i in items])
+            if found is UNKNOWN:
                 return UNKNOWN
         else:
             return UNKNOWN
@@ -161,6 +153,13 @@ def compare(interp: Any, op: ast.cmpop, left: Any, right: Any) -> Any:
 
 
 _EQ = ast.Eq()
+
+
+def _any_true(outcomes: list[Any]) -> Any:
+    """``x in items`` from each ``x == item``: True if one is, False if none can be, else UNKNOWN."""
+    if any(o is True for o in outcomes):
+        return True
+    return False if all(o is False for o in outcomes) else UNKNOWN
 
 
 def _scalar(value: Any) -> bool:
