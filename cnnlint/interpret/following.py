@@ -58,7 +58,10 @@ def _follow_one(found: Interpreted, c: Candidate) -> None:
     if saved is not None:  # the script's calls changed its state (``out, self.hidden = self.lstm(...)``)
         restore_attributes(saved)
     session.work = 0
+    cannot = _cannot_build(session, c.obj)
     try:
+        if cannot is not None:
+            raise _Unbuilt(cannot)
         method = entry.func if entry is not None else None
         rec, out = session.forward.run(session.interp, c.obj, inputs, training=not in_eval, entry=method, kwargs=kwargs)
         steps = rec.steps
@@ -68,6 +71,8 @@ def _follow_one(found: Interpreted, c: Candidate) -> None:
     except RecursionError:
         steps = [_stop_step(c.model.span, "shape following stops: the model is nested too deeply to follow")]
         out = UNKNOWN
+    except _Unbuilt as exc:
+        steps, out = [_stop_step(c.model.span, str(exc))], UNKNOWN
     steps = _unwrap_root(steps, c.obj)
     if dims is not None:
         _rejected_input(steps)
@@ -93,6 +98,23 @@ def _follow_one(found: Interpreted, c: Candidate) -> None:
     symbolic = found.per_sample and dims and isinstance(dims[0], str)
     per_sample = _per_sample(session, c, dims, len(steps)) if symbolic else None
     found.models.append((c.model, Trace(steps, output), params, per_sample, outputs))
+
+
+class _Unbuilt(Exception):
+    """Building the model raised for certain: there is no model to follow."""
+
+
+def _cannot_build(session: Session, obj: Any) -> str | None:
+    """Why torch cannot build ``obj`` (its ``__init__``, or a part's, raises for certain), or None. Only said,
+    never an error: a class cnnlint built with its defaults may be meant to be given arguments."""
+    if not session.unbuildable:
+        return None
+    for part in [obj, *submodules(obj)]:
+        said = session.unbuildable.get(id(part))
+        if said is not None:
+            name = part.type_name if isinstance(part, ModuleObj) else "it"
+            return f"shape following stops: building {name} raises for certain: {said}"
+    return None
 
 
 def _rejected_input(steps: list[Step]) -> None:

@@ -124,6 +124,9 @@ class Session:
         self.script_findings: list[tuple[ast.AST, Finding]] = []  # the script's own, outside models (losses)
         self.executed: dict[int, ast.AST] = {}  # functions and classes of the checked file that ran
         self.constructing: list[int] = []  # ids of the module objects whose ``__init__`` is running
+        # Module objects whose ``__init__`` raised for certain (a failing ``assert``, a ``raise`` reached):
+        # torch cannot build them, so they are never followed. id -> what raised, and where
+        self.unbuildable: dict[int, str] = {}
 
     def new_globals(self, imported: bool = False) -> dict[str, Any]:
         return {"__name__": "<imported>" if imported else "__main__", "__file__": UNKNOWN}
