@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, format_shape, is_known
-from cnnlint.shapes.ops_common import add_dims, differ, settle
+from cnnlint.shapes.ops_common import add_dims, clash, settle
 from cnnlint.shapes.spec import ShapeError
 
 STAR = "*"
@@ -87,13 +87,13 @@ def pack(shapes: Sequence[Shape], pattern: str) -> tuple[Shape, list[tuple[Dim, 
     dims: list[Dim] = []
     for index in range(before + after):
         column = [(h + t)[index] for h, _, t in parts]
-        for j, d in enumerate(column[1:], 1):
-            if any(differ(c, d) for c in column[:j]):
-                raise ShapeError(
-                    "CNL009",
-                    f"cannot pack {', '.join(format_shape(s) for s in shapes)} with {pattern!r}: "
-                    f"sizes must match outside *, but {settle(c for c in column if is_known(c))} vs {d}",
-                )
+        found = clash(column)
+        if found is not None:
+            raise ShapeError(
+                "CNL009",
+                f"cannot pack {', '.join(format_shape(s) for s in shapes)} with {pattern!r}: "
+                f"sizes must match outside *, but {found[0]} vs {found[1]}",
+            )
         dims.append(settle(column))
     lengths = [_product(star) if star is not None else UNKNOWN for _, star, _ in parts]
     packed = lengths[0] if len(lengths) == 1 else add_dims(lengths)

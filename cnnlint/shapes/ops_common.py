@@ -24,6 +24,15 @@ def certain(d: Dim) -> bool:
     return is_known(d) or isinstance(d, str)
 
 
+def clash(column: Sequence[Dim]) -> tuple[Dim, Dim] | None:
+    """The first two sizes of one position that certainly differ (the one known first, the other), or None:
+    what ``cat`` and einops' ``pack`` both refuse (CNL009)."""
+    for j, d in enumerate(column[1:], 1):
+        if any(differ(c, d) for c in column[:j]):
+            return settle(c for c in column if is_known(c)), d
+    return None
+
+
 def settle(values: Iterable[Dim]) -> Dim:
     """The value of dims that torch requires to be equal: an int if any, else a symbol, else UNKNOWN."""
     found: Dim = UNKNOWN

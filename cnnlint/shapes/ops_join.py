@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, is_known
-from cnnlint.shapes.ops_common import add_dims, differ, int_dims, settle, show, wrap, wrap_open
+from cnnlint.shapes.ops_common import add_dims, clash, int_dims, settle, show, wrap, wrap_open
 from cnnlint.shapes.spec import ShapeError, is_int
 
 
@@ -38,13 +38,13 @@ def _join_dims(op: str, shapes: Sequence[Shape], skip: int | None) -> list[Dim]:
             out.append(UNKNOWN)
             continue
         column = [s.dims[i] for s in shapes]
-        for j, d in enumerate(column[1:], 1):
-            if any(differ(c, d) for c in column[:j]):
-                raise ShapeError(
-                    "CNL009",
-                    f"cannot {op} {_shown(shapes)}: sizes must match except in dimension {skip}, "
-                    f"but dim {i} is {settle(c for c in column if is_known(c))} vs {d}",
-                )
+        found = clash(column)
+        if found is not None:
+            raise ShapeError(
+                "CNL009",
+                f"cannot {op} {_shown(shapes)}: sizes must match except in dimension {skip}, "
+                f"but dim {i} is {found[0]} vs {found[1]}",
+            )
         out.append(settle(column))
     return out
 
