@@ -283,13 +283,14 @@ def test_an_image_folder_gives_the_size_its_transforms_fix(tmp_path: Path, trans
 
 
 def test_a_batch_size_not_known_is_a_symbolic_batch(tmp_path: Path) -> None:
-    """``batch_size=args.batch_size`` from a command line cnnlint does not read: the batch is ``B``, each image's
-    shape still the dataset's (with no command line, the option's default is the batch: test_argparse_defaults)."""
+    """``batch_size=args.batch_size`` from a command line cnnlint does not read (an abbreviated option): the
+    batch is ``B``, each image's shape still the dataset's (with no command line, the option's default is the
+    batch: test_argparse_defaults)."""
     path = tmp_path / "train.py"
     path.write_text(
         "import argparse\n\nimport torch\nfrom torch import nn\nfrom torchvision import datasets, transforms\n\n"
         "parser = argparse.ArgumentParser()\nparser.add_argument('--batch-size', type=int, default=4)\n"
-        "args = parser.parse_args(['--batch-size', '4'])\nkwargs = {'batch_size': args.batch_size}\n"
+        "args = parser.parse_args(['--batch', '4'])\nkwargs = {'batch_size': args.batch_size}\n"
         "dataset = datasets.FakeData(size=8, image_size=(1, 28, 28), transform=transforms.ToTensor())\n"
         "net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))\n"
         "for images, labels in torch.utils.data.DataLoader(dataset, **kwargs):\n    out = net(images)\n"

@@ -10,6 +10,7 @@ is unknown.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,20 @@ _PARSER_METHODS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class _Option:
+    """One ``add_argument``: what a command line that names it does."""
+
+    strings: tuple[str, ...]  # ``("-n", "--depth")``; empty for a positional
+    dest: str
+    action: Any
+    nargs: Any
+    const: Any
+    kind: Any  # ``type``
+    choices: Any
+    required: bool
+
+
 @dataclass(eq=False)
 class ArgParser:
     """An ``ArgumentParser`` (its groups add to it): each destination's default, in the order added."""
@@ -31,12 +46,15 @@ class ArgParser:
     types: dict[str, Any] = field(default_factory=dict)
     parser_defaults: dict[str, Any] = field(default_factory=dict)  # ``set_defaults(...)``
     uncertain: bool = False  # an option or sub-command it could not read: the namespace is unknown
+    options: list[_Option] = field(default_factory=list)
+    own_syntax: bool = False
 
 
 def call(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """``argparse.X(...)``: a parser, or a ``Namespace`` of the keywords given."""
     if name == "argparse.ArgumentParser":
-        return ArgParser()
+        # other prefix characters, or arguments read from files: a command line it parses is not read here
+        return ArgParser(own_syntax=bool({"prefix_chars", "fromfile_prefix_chars"} & set(kwargs)))
     if name == "argparse.Namespace" and not args:
         return namespace(dict(kwargs))
     return UNKNOWN
@@ -64,9 +82,12 @@ def method(parser: ArgParser, name: str, args: list[Any], kwargs: dict[str, Any]
         return parser.defaults.get(args[0], parser.parser_defaults.get(args[0]))
     if name in ("parse_args", "parse_known_args"):
         given = args[0] if args else kwargs.get("args")
-        if parser.uncertain or not (given is None or isinstance(given, ListVal) and not given.items):
-            return UNKNOWN  # sub-commands, or a command line of its own (``parse_args(["--lr", "0.1"])``)
-        parsed = namespace(_parsed(parser))
+        if parser.uncertain or len(args) > 1 or set(kwargs) - {"args"}:
+            return UNKNOWN  # sub-commands, or a namespace of the caller's
+        values = _parsed(parser) if given is None else _from_command_line(parser, given)
+        if values is None:
+            return UNKNOWN
+        parsed = namespace(values)
         return parsed if name == "parse_args" else (parsed, ListVal([]))
     if name == "add_subparsers":
         parser.uncertain = True
@@ -84,13 +105,25 @@ def _add_argument(parser: ArgParser, names: list[Any], kwargs: dict[str, Any]) -
         parser.uncertain = True
         return
     action = kwargs.get("action", "store")
-    if action in _NO_DEST:
-        return
-    dest = kwargs.get("dest", _dest(names))
-    if not isinstance(dest, str) or not dest:
+    positional = not names[0].startswith("-")
+    dest = kwargs.get("dest", _dest(names)) if action not in _NO_DEST else ""
+    if not isinstance(dest, str) or not dest and action not in _NO_DEST:
         parser.uncertain = True
         return
-    positional = not names[0].startswith("-")
+    parser.options.append(
+        _Option(
+            () if positional else tuple(names),
+            dest,
+            action,
+            kwargs.get("nargs"),
+            kwargs.get("const"),
+            kwargs.get("type"),
+            kwargs.get("choices"),
+            kwargs.get("required") is True or positional and kwargs.get("nargs") not in ("?", "*"),
+        )
+    )
+    if action in _NO_DEST:
+        return
     if _suppressed(kwargs.get("default", MISSING)):
         parser.defaults.pop(dest, None)
         return
@@ -125,6 +158,97 @@ def _parsed(parser: ArgParser) -> dict[str, Any]:
     for dest, value in parser.parser_defaults.items():
         values.setdefault(dest, value)
     return values
+
+
+_NEGATIVE = re.compile(r"^-\d+$|^-\d*\.\d+$")  # argparse's test for a negative number
+
+
+def _from_command_line(parser: ArgParser, given: Any) -> dict[str, Any] | None:
+    """The namespace argparse gives for ``given``, an argument list; None when argparse would stop the
+    script (an unknown or missing option) or when the list uses a form not modelled here."""
+    if parser.own_syntax:
+        return None
+    if isinstance(given, ListVal):
+        if given.uncertain:
+            return None
+        given = given.items
+    if not isinstance(given, (list, tuple)) or not all(isinstance(t, str) for t in given):
+        return None
+    values = _parsed(parser)
+    by_string = {s: o for o in parser.options for s in o.strings}
+    negatives_are_options = any(_NEGATIVE.match(s) for s in by_string)
+    positionals = [o for o in parser.options if not o.strings]
+    seen: set[str] = set()
+    i = 0
+    while i < len(given):
+        token = given[i]
+        if token == "--" or negatives_are_options and _NEGATIVE.match(token):
+            return None
+        if token.startswith("-") and token != "-" and not _NEGATIVE.match(token):
+            name, eq, attached = token.partition("=") if token.startswith("--") else (token, "", "")
+            option = by_string.get(name)
+            if option is None or option.nargs is not None or option.action in _NO_DEST:
+                return None  # unrecognised (or abbreviated), several values, help: argparse exits or differs
+            i += 1
+            if option.action in ("store", "append"):
+                if not eq:
+                    if i >= len(given) or _looks_like_option(given[i], negatives_are_options):
+                        return None  # "expected one argument"
+                    attached, i = given[i], i + 1
+                value = _given(attached, option)
+                if value is None:
+                    return None
+                if option.action == "append":
+                    if values[option.dest] is not None and option.dest not in seen:
+                        return None  # a default list is copied, then appended to: not modelled
+                    previous = values[option.dest] if option.dest in seen else ListVal([])
+                    value = ListVal([*previous.items, value])
+            elif eq:
+                return None  # "ignored explicit argument"
+            elif option.action in _STORE_CONSTANT:
+                value = not _STORE_CONSTANT[option.action]
+            elif option.action == "store_const":
+                value = option.const
+            elif option.action == "count":
+                value = (values[option.dest] or 0) + 1 if isinstance(values[option.dest], (int, type(None))) else None
+                if value is None:
+                    return None
+            else:
+                return None
+            values[option.dest] = value
+            seen.add(option.dest)
+            continue
+        if not positionals or positionals[0].nargs is not None:
+            return None
+        option = positionals.pop(0)
+        value = _given(token, option)
+        if value is None:
+            return None
+        values[option.dest] = value
+        seen.add(option.dest)
+        i += 1
+    missing = [o for o in parser.options if o.required and o.dest not in seen]
+    return None if missing else values
+
+
+def _looks_like_option(token: str, negatives_are_options: bool) -> bool:
+    return token.startswith("-") and (negatives_are_options or not _NEGATIVE.match(token))
+
+
+def _given(text: str, option: _Option) -> Any:
+    """A value typed on the command line, through ``type``; None when argparse rejects it."""
+    value = _converted(text, option.kind) if option.kind is not None else text
+    if value is UNKNOWN:
+        return UNKNOWN if not isinstance(option.kind, Builtin) else None
+    choices = option.choices
+    if isinstance(choices, ListVal):
+        choices = choices.items
+    if choices is not None:
+        if not isinstance(choices, (list, tuple)) or not all(is_plain(c) for c in choices):
+            return UNKNOWN
+        if value not in choices:
+            return None  # "invalid choice"
+    return value
 
 
 def _converted(value: Any, kind: Any) -> Any:

@@ -110,19 +110,23 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     candidates: list[Candidate] = []
     pending_notes: list[tuple[ClassVal, Span]] = []
     assigned: set[int] = set()
+    more_fed: list[Candidate] = []  # ``net2 = Net(6); net2(x)`` beside ``net = Net(8); net(y)``: a model too
     for name, stmt, value in session.top_assigns:
         if isinstance(value, TorchLayer) and (value.spec is None or id(value) not in session.inputs):
             continue  # a lone layer is a model where the code feeds it (``conv = nn.Conv1d(...); conv(x)``)
         if getattr(value, "kind", None) == "object" or id(value) in assigned:
             continue  # a plain object, or the same model under another name (``model = net``)
         assigned.add(id(value))
-        if getattr(value, "cls", None) is not None and value.cls.module is main:
-            continue  # the class is a model of its own, built with these arguments if it needs them
         span = lines.span(stmt)
         kind = "sequential" if getattr(value, "kind", None) == "Sequential" else "module"
-        candidates.append(
-            Candidate(ModelDef(name, kind, span, []), value, (stmt.lineno, stmt.end_lineno or stmt.lineno), node=stmt)
+        candidate = Candidate(
+            ModelDef(name, kind, span, []), value, (stmt.lineno, stmt.end_lineno or stmt.lineno), node=stmt
         )
+        if getattr(value, "cls", None) is not None and value.cls.module is main:
+            if id(value) in session.inputs:
+                more_fed.append(candidate)  # unless it is the instance its class is checked as (below)
+            continue  # the class is a model of its own, built with these arguments if it needs them
+        candidates.append(candidate)
     factories = _factories(session, tree, lines, wanted, found.notes)
     claimed = {id(f.obj) for f in factories}  # an instance a factory built is reported under its name
     for cls in session.classes:
@@ -163,6 +167,8 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         else:
             pending_notes.append((cls, span))
     candidates.extend(factories)
+    chosen = {id(c.obj) for c in candidates}
+    candidates.extend(c for c in more_fed if id(c.obj) not in chosen)
     for cls, span in pending_notes:
         if id(cls.node) in session.executed:
             continue  # built inside another model: checked there

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cnnlint.interpret.packed_sequences import PackedVal, through_rnn
 from cnnlint.interpret.values import UNKNOWN, TensorVal, TorchLayer
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import Finding, ShapeError
@@ -108,6 +109,8 @@ def _attention_macs(args: dict, q: Shape, k: Shape) -> Any:
 
 
 def _recurrent(forward: Any, interp: Any, layer: TorchLayer, args: list, kwargs: dict, node: Any) -> Any:
+    if isinstance(args[0] if args else kwargs.get("input"), PackedVal):
+        return through_rnn(_recurrent, forward, interp, layer, args, kwargs, node)
     x = _tensor(args[0] if args else kwargs.get("input"))
     out = forward.run_layer(interp, layer.built, x, node)
     try:

@@ -59,6 +59,8 @@ def call(api: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str, An
         return math_call(name[5:], args)
     if name.startswith("os."):
         return environ.call(name, args, kwargs)
+    if name == "types.SimpleNamespace":  # a configuration object: ``cfg = SimpleNamespace(dim=64, depth=4)``
+        return argparse_values.namespace(dict(kwargs)) if not args else UNKNOWN
     if name.startswith("argparse."):
         return argparse_values.call(name, args, kwargs)
     if name.startswith("re."):

@@ -23,6 +23,7 @@ from cnnlint.interpret import (
     never_silent,
     norm_wrappers,
     numpy_arrays,
+    packed_sequences,
     param_containers,
     quantization,
     stdlib_calls,
@@ -295,6 +296,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             wrapped = norm_wrappers.wrap(name, args, kwargs)
             if wrapped is not NotImplemented:
                 return wrapped
+        if name in packed_sequences.NAMES:
+            return packed_sequences.call(name, args, kwargs)
         if name in DATA_PARALLEL and len(args) >= 2 and isinstance(args[0], (ModuleObj, TorchLayer)):
             # ``nn.parallel.data_parallel(self.main, x, range(self.ngpu))`` (DCGAN): the module's forward on x
             inputs = list(args[1]) if isinstance(args[1], tuple) else [args[1]]
