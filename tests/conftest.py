@@ -145,3 +145,16 @@ def torch_built(source: str, path: Path, name: str, dims: tuple[int, ...]) -> tu
         net = namespace[name]()
         shape = list(net(torch.empty(*dims)).shape)
     return shape, sum(p.numel() for p in net.parameters())
+
+
+def script_error(path: Path, *kinds: type[Exception]) -> str | None:
+    """Run ``path`` as ``python path`` (no arguments): the message of the error of ``kinds`` it raises
+    (RuntimeError unless told), or None when it runs through."""
+    import runpy
+
+    caught = kinds or (RuntimeError,)
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+    except caught as err:
+        return str(err)
+    return None

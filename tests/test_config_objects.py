@@ -4,11 +4,10 @@ the same script."""
 
 from __future__ import annotations
 
-import runpy
 from pathlib import Path
 
 import pytest
-from conftest import findings, run_cli
+from conftest import findings, run_cli, script_error
 
 SCRIPT = """
 from types import SimpleNamespace
@@ -36,14 +35,6 @@ out2 = small(torch.randn(2, 4))
 """
 
 
-def _torch_error(path: Path) -> str | None:
-    try:
-        runpy.run_path(str(path))
-    except RuntimeError as err:
-        return str(err)
-    return None
-
-
 @pytest.mark.parametrize(
     ("features", "small", "row"),
     [(8, 4, None), (9, 4, 13), (8, 5, 13)],  # right; the first instance wrong; the second one wrong
@@ -51,7 +42,7 @@ def _torch_error(path: Path) -> str | None:
 def test_each_fed_instance_is_checked(tmp_path: Path, features: int, small: int, row: int | None) -> None:
     path = tmp_path / "configured.py"
     path.write_text(SCRIPT.format(features=features, small=small))
-    error = _torch_error(path)
+    error = script_error(path)
     got = [(r, code) for r, code, _ in findings(path) if code != "CNL100"]
     if row is None:
         assert error is None and got == []

@@ -81,12 +81,17 @@ class Transform:
 @dataclass(eq=False)
 class DatasetVal:
     sample: Any  # what ``dataset[i]`` gives: a tuple of TensorVals and labels, or UNKNOWN
+    size: int | None = None  # ``len(dataset)``, when known (a TensorDataset of known tensors)
 
 
 @dataclass(eq=False)
 class LoaderVal:
     sample: Any  # the dataset's sample (a tuple), or UNKNOWN
     batch_size: int | str = 1
+    # The last batch's size when it is smaller (the dataset's size is known and not a multiple of the
+    # batch, ``drop_last`` False): the batch an RNN state sized for ``batch_size`` fails on.
+    last: int | None = None
+    size: int | None = None  # the dataset's
 
     def batch(self) -> Any:
         """What one pass of ``for batch in loader`` gives (made anew: the code may change it)."""
@@ -140,6 +145,18 @@ def element(value: Any) -> Any:
         inner = element(value.inner)
         return (UNKNOWN, inner) if inner is not UNKNOWN else UNKNOWN
     return UNKNOWN
+
+
+def last_pass(value: Any) -> tuple[Any, str] | None:
+    """What the last pass of a loop over a loader binds when its last batch is smaller, and how to say so;
+    else None."""
+    if isinstance(value, LoaderVal) and value.last is not None:
+        why = f"the loader's last batch: {value.size} samples in batches of {value.batch_size}"
+        return _collated(value.sample, value.last), why
+    if isinstance(value, Enumerated):
+        inner = last_pass(value.inner)
+        return ((UNKNOWN, inner[0]), inner[1]) if inner is not None and inner[0] is not UNKNOWN else None
+    return None
 
 
 def _dataset(short: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -267,7 +284,14 @@ def _loader(interp: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         batch = BATCH  # ``batch_size=args.batch_size``: the batch is symbolic, each sample's shape still known
     if not (count(batch) or batch == BATCH) or custom:
         return LoaderVal(UNKNOWN)
-    return LoaderVal(_sample(interp, dataset), batch)
+    size = dataset.size if isinstance(dataset, DatasetVal) and kwargs.get("sampler") is None else None
+    drop_last = kwargs.get("drop_last", False)
+    if size is None or not count(batch) or not isinstance(drop_last, bool):
+        return LoaderVal(_sample(interp, dataset), batch)
+    if size < batch:  # one batch of the whole dataset, or none at all
+        return LoaderVal(UNKNOWN) if drop_last else LoaderVal(_sample(interp, dataset), size)
+    left = size % batch
+    return LoaderVal(_sample(interp, dataset), batch, left if left and not drop_last else None, size)
 
 
 def _sample(interp: Any, dataset: Any) -> Any:
@@ -354,7 +378,12 @@ def _collated(item: Any, batch: int | str, depth: int = 0) -> Any:
 def _tensor_dataset(args: list[Any]) -> Any:
     if not args or not all(isinstance(t, TensorVal) and t.shape.rank for t in args):
         return DatasetVal(UNKNOWN)
-    return DatasetVal(tuple(TensorVal(Shape(*t.shape.dims[1:]), integer=t.integer) for t in args))
+    sizes = {t.shape.dims[0] for t in args}
+    if len(sizes) > 1 and all(count(n) for n in sizes):
+        return DatasetVal(UNKNOWN)  # torch raises: "Size mismatch between tensors"
+    size = sizes.pop() if len(sizes) == 1 else None
+    sample = tuple(TensorVal(Shape(*t.shape.dims[1:]), integer=t.integer) for t in args)
+    return DatasetVal(sample, size if count(size) else None)
 
 
 def count(value: Any) -> bool:

@@ -145,6 +145,8 @@ def _later_feeds(found: Interpreted, c: Candidate, steps: list[Step]) -> None:
             continue
         _rejected_input(rec.steps)
         where = f"; with the input fed at line {lines.start(feed.node).row}, {Shape(*feed.dims)}"
+        if feed.why is not None:
+            where += f" ({feed.why})"
         for step in rec.steps:
             for finding in step.findings:
                 if rules.severity(finding.code) != "error":

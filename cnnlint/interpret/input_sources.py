@@ -226,3 +226,4 @@ class LaterFeed:
     in_eval: bool
     more: list[Any] | None
     named: dict[str, Any] | None = None  # its keyword arguments (``model(x, t, ratio=0.5)``)
+    why: str | None = None  # where the input comes from, when it is not plain (a DataLoader's last batch)

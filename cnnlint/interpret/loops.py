@@ -30,7 +30,8 @@ class Loops:
             return self._over_live_list(stmt, frame, live[1], live[2])
         items = self.iterate(iterable, frame)
         if items is None:
-            return self._unknown_loop(stmt, frame, data_pipeline.element(iterable))
+            last = data_pipeline.last_pass(iterable)
+            return self._unknown_loop(stmt, frame, data_pipeline.element(iterable), last)
         if len(items) > limits.MAX_LOOP_ITERATIONS:
             return self._unknown_loop(stmt, frame)
         if len(items) >= fill_loops.SKIP_FROM:
@@ -97,19 +98,31 @@ class Loops:
             return self._abandon_loop(stmt, frame, cut_short=True)
         return signal
 
-    def _unknown_loop(self, stmt: ast.For | ast.While, frame: Frame, item: Any = UNKNOWN) -> _Signal | None:
+    def _unknown_loop(
+        self, stmt: ast.For | ast.While, frame: Frame, item: Any = UNKNOWN, last: tuple[Any, str] | None = None
+    ) -> _Signal | None:
         """A loop of unknown length: once or not at all, joined; its targets are unknown, or ``item`` where
-        every pass binds alike (a DataLoader's batch)."""
+        every pass binds alike (a DataLoader's batch). ``last``: what a last pass binds after a pass with
+        ``item``, and why (a DataLoader's smaller last batch, met with the state the full batches left)."""
 
         def once() -> _Signal | None:
+            signal = one_pass(item)
+            if last is not None and signal in (None, CONTINUE):  # (never after a pass that may have left)
+                saved, self.session.last_batch = self.session.last_batch, last[1]
+                try:
+                    signal = one_pass(last[0])
+                finally:
+                    self.session.last_batch = saved
+            return None if signal in (BREAK, CONTINUE) or (signal and signal.kind.startswith("unknown-")) else signal
+
+        def one_pass(bound: Any) -> _Signal | None:
             if isinstance(stmt, ast.For):
-                self.assign(stmt.target, item, frame)
+                self.assign(stmt.target, bound, frame)
             self.loop_bodies += 1
             try:
-                signal = self.exec_block(stmt.body, frame)
+                return self.exec_block(stmt.body, frame)
             finally:
                 self.loop_bodies -= 1
-            return None if signal in (BREAK, CONTINUE) or (signal and signal.kind.startswith("unknown-")) else signal
 
         signal = self.fork(once, lambda: None, frame, joins=False)
         self._abandon_loop(stmt, frame)

@@ -101,6 +101,7 @@ class Session:
         self.more_named: dict[int, dict[str, Any]] = {}  # id(module object) -> that call's keyword arguments
         # id(module object) -> later tensors the code feeds it for certain, of other shapes than the first
         self.later_feeds: dict[int, list[LaterFeed]] = {}
+        self.last_batch: str | None = None  # set while a loop runs its pass over a DataLoader's last batch
         # id(module object) -> its modules' attributes when the code first fed it: a forward that reassigns
         # ``self.hidden`` runs at its first call from the state ``__init__`` left (``restore_attributes``)
         self.before_first_call: dict[int, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
@@ -313,7 +314,7 @@ class Session:
         in_eval = getattr(model, "in_eval", False) is not False
         more = [fed_value(v) for v in rest] if rest else None
         keywords = {k: fed_value(v) for k, v in named.items()} if named else None
-        feeds.append(LaterFeed(dims, node, in_eval, more, keywords))
+        feeds.append(LaterFeed(dims, node, in_eval, more, keywords, self.last_batch))
 
     def script_error(self, interp: Any, finding: Finding, node: Any) -> None:
         """An error in the script's own code, outside any model (a loss, a ``torch.cat`` of the model's output
