@@ -85,6 +85,8 @@ def method(parser: ArgParser, name: str, args: list[Any], kwargs: dict[str, Any]
         if parser.uncertain or len(args) > 1 or set(kwargs) - {"args"}:
             return UNKNOWN  # sub-commands, or a namespace of the caller's
         values = _parsed(parser) if given is None else _from_command_line(parser, given)
+        if given is None and _checked_default(parser, set()):
+            values = None
         if values is None:
             return UNKNOWN
         parsed = namespace(values)
@@ -228,7 +230,15 @@ def _from_command_line(parser: ArgParser, given: Any) -> dict[str, Any] | None:
         seen.add(option.dest)
         i += 1
     missing = [o for o in parser.options if o.required and o.dest not in seen]
-    return None if missing else values
+    return None if missing or _checked_default(parser, seen) else values
+
+
+def _checked_default(parser: ArgParser, seen: set[str]) -> bool:
+    """A positional with ``nargs="?"`` or ``"*"`` that is not given still goes through its ``choices``
+    (argparse checks its default like a typed value): not modelled."""
+    return any(
+        not o.strings and o.nargs is not None and o.choices is not None and o.dest not in seen for o in parser.options
+    )
 
 
 def _looks_like_option(token: str, negatives_are_options: bool) -> bool:

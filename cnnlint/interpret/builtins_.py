@@ -6,7 +6,7 @@ import ast
 import math
 from typing import Any
 
-from cnnlint.interpret import data_pipeline, introspection, iterators, limits, local_names, tensor_operators
+from cnnlint.interpret import data_pipeline, eval_names, introspection, iterators, limits, local_names, tensor_operators
 from cnnlint.interpret.approx import ANY_FLOAT, Approx
 from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
@@ -36,6 +36,7 @@ NAMES = [
     "abs",
     "sum",
     "zip",
+    "eval",  # of a dotted name only (``eval_names``)
     "enumerate",
     "list",
     "tuple",
@@ -94,6 +95,8 @@ def _num(v: Any) -> bool:
 
 
 def call_builtin(interp: Any, name: str, args: list[Any], kwargs: dict[str, Any], node: Any, frame: Any) -> Any:
+    if name == "eval":
+        return eval_names.named(interp, args, kwargs, node, frame)
     fn = _TABLE.get(name)
     if fn is None:
         return UNKNOWN
