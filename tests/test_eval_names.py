@@ -72,7 +72,7 @@ def test_a_class_named_by_a_string_is_built(tmp_path: Path, model: str, expressi
         '"Large(3)"',  # a call: never run, not even abstractly
         '"Large if True else Small"',
         "cfg.model + '_v2'",  # a name the code does not define
-        '"__import__(\'os\')"',
+        "\"__import__('os')\"",
         "cfg.model, {}",  # globals given: unknown
     ],
 )

@@ -9,12 +9,13 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import layer_changes, limits, tensor_values
+from cnnlint.interpret import attr_dicts, layer_changes, limits, tensor_values
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import _hashable
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
+    AttrDictVal,
     ClassVal,
     DictVal,
     ListVal,
@@ -82,6 +83,8 @@ class Assignments:
         elif isinstance(owner, TorchLayer):
             self.write(owner.own, name, value)  # read back as written
             layer_changes.attribute_set(self, owner, name, value)  # and by torch's forward
+        elif isinstance(owner, AttrDictVal):
+            attr_dicts.set_value(self, owner, name, value)
 
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
         if isinstance(owner, ModulesView):

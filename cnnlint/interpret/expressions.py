@@ -7,6 +7,7 @@ from typing import Any
 
 from cnnlint.interpret import (
     argparse_values,
+    attr_dicts,
     autograd_functions,
     data_pipeline,
     enums,
@@ -35,6 +36,7 @@ from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
+    AttrDictVal,
     BoundMethod,
     Builtin,
     ClassVal,
@@ -159,6 +161,10 @@ class Expressions:
             return field(owner, name)
         if isinstance(owner, NamedTupleVal) and name in ("_replace", "_asdict"):
             return MethodOf(owner, name)
+        if isinstance(owner, AttrDictVal):
+            return attr_dicts.attribute(owner, name)
+        if isinstance(owner, DictVal) and not attr_dicts.dict_attribute(name):
+            return UNKNOWN  # ``cfg.b.c`` on a plain dict: Python raises AttributeError
         if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
         if isinstance(owner, ShapedArray):

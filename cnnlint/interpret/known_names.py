@@ -36,6 +36,11 @@ KNOWN_ROOTS = frozenset(
         "albumentations",
         "string",
         "argparse",
+        # configuration dicts read by attribute (``attr_dicts.py``)
+        "easydict",
+        "yacs",
+        "ml_collections",
+        "munch",
     }
 )
 # Other names of torch.nn.Module: a LightningModule is one (its ``__call__`` is nn.Module's, which runs

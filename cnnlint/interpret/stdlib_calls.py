@@ -9,7 +9,15 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import argparse_values, einops_calls, environ, input_sources, inspect_calls, namedtuples
+from cnnlint.interpret import (
+    argparse_values,
+    attr_dicts,
+    einops_calls,
+    environ,
+    input_sources,
+    inspect_calls,
+    namedtuples,
+)
 from cnnlint.interpret.plain_methods import math_call, product
 from cnnlint.interpret.regex import re_call
 from cnnlint.interpret.values import (
@@ -59,6 +67,8 @@ def call(api: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str, An
         return math_call(name[5:], args)
     if name.startswith("os."):
         return environ.call(name, args, kwargs)
+    if name in attr_dicts.CONSTRUCTORS:
+        return attr_dicts.build(name, args, kwargs)
     if name == "types.SimpleNamespace":  # a configuration object: ``cfg = SimpleNamespace(dim=64, depth=4)``
         return argparse_values.namespace(dict(kwargs)) if not args else UNKNOWN
     if name.startswith("argparse."):

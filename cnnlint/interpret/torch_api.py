@@ -15,6 +15,7 @@ from cnnlint import build
 from cnnlint.interpret import (
     argparse_values,
     array_images,
+    attr_dicts,
     autograd_functions,
     data_pipeline,
     enums,
@@ -52,6 +53,7 @@ from cnnlint.interpret.torch_stacks import STACKS, stack
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
+    AttrDictVal,
     BoundMethod,
     ClassVal,
     DataclassInit,
@@ -381,6 +383,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             return out
         if isinstance(obj, argparse_values.ArgParser):
             return argparse_values.method(obj, name, args, kwargs)
+        if isinstance(obj, AttrDictVal) and name in attr_dicts.OWN_METHODS:
+            return attr_dicts.method(interp, obj, name, args, kwargs)
         if isinstance(obj, data_pipeline.Image):
             return data_pipeline.image_method(obj, name, args)
         if isinstance(obj, ShapedArray):

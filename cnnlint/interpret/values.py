@@ -75,6 +75,20 @@ class ModulesView(DictVal):
         self.module = module
 
 
+class AttrDictVal(DictVal):
+    """A dict whose keys are attributes too (``attr_dicts.py``: EasyDict, yacs' CfgNode, ConfigDict, Munch).
+    ``converts``: when a nested dict becomes one ("always", "built", "never")."""
+
+    __slots__ = ("converts",)
+
+    def __init__(self, items: dict[Any, Any] | None = None, converts: str = "never") -> None:
+        super().__init__(items)
+        self.converts = converts
+
+    def __repr__(self) -> str:
+        return f"AttrDictVal({self.items!r})"
+
+
 class DequeVal(ListVal):
     """A ``collections.deque``: a list that also grows and shrinks at its left end."""
 
