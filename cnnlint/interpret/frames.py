@@ -26,6 +26,7 @@ class Frame:
     func: FuncVal | None = None
     is_class_body: bool = False
     pending_returns: list[Any] = field(default_factory=list)  # returns taken in only one branch
+    yields: Any = None  # a generator function's ``generators.Yields``
 
 
 ITEMS = "<items>"  # the key under which a log holds a list's items (``WriteLog.record_items``)

@@ -141,6 +141,8 @@ class Loops:
                     self.write(owner.attrs, node.attr, UNKNOWN)
         for target in _changed(stmt) if cut_short else ():
             self.taint(self.eval(target, frame))
+        if cut_short and frame.yields is not None:
+            frame.yields.uncertain = True  # the passes after the cut may yield more
         return None
 
 

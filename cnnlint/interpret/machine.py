@@ -16,12 +16,22 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import data_pipeline, enums, iterators, libraries, limits, method_entry, tensor_values
+from cnnlint.interpret import (
+    data_pipeline,
+    enums,
+    generators,
+    iterators,
+    libraries,
+    limits,
+    method_entry,
+    tensor_values,
+)
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.assignments import Assignments
 from cnnlint.interpret.comprehensions import Comprehensions
 from cnnlint.interpret.expressions import Expressions
 from cnnlint.interpret.frames import ITEMS, Frame, WriteLog, join
+from cnnlint.interpret.generators import Generators
 from cnnlint.interpret.loops import Loops
 from cnnlint.interpret.namedtuples import NamedTupleType, construct
 from cnnlint.interpret.pyops import (  # noqa: F401 - re-exported: torch_api and builtins_ use them
@@ -61,7 +71,7 @@ from cnnlint.interpret.values import (
 )
 
 
-class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehensions):
+class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehensions, Generators):
     """One run's interpreter: shared by every model of a file (module code is interpreted once)."""
 
     def __init__(self, session: Any) -> None:
@@ -266,6 +276,8 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
         if local is None:
             return UNKNOWN
         frame = Frame(local, func.module, func.closure, func)
+        if generators.is_generator(func.node):
+            frame.yields = generators.Yields(len(self.logs))
         if func.module is self.session.main:
             self.session.executed[id(func.node)] = func.node
         else:  # the body of an imported function is read: the result depends on it
@@ -281,6 +293,8 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
             self.module = previous
             if frame.pending_returns:
                 self.after_return -= 1
+        if frame.yields is not None:
+            return generators.finished(frame.yields, signal, bool(frame.pending_returns))
         result = signal.value if signal is not None and signal.kind == "return" else None
         if signal is not None and signal.kind == "raise" or signal is not None and signal.kind not in ("return",):
             result = UNKNOWN
