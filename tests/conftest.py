@@ -158,3 +158,9 @@ def script_error(path: Path, *kinds: type[Exception]) -> str | None:
     except caught as err:
         return str(err)
     return None
+
+
+def script_and_check(path: Path, *kinds: type[Exception]) -> tuple[str | None, list[tuple[int, str]]]:
+    """Torch's answer and cnnlint's for one script: the error it raises running (``script_error``), and the
+    (row, code) of every finding ``cnnlint check`` reports but notes."""
+    return script_error(path, *kinds), [(row, code) for row, code, _ in findings(path) if code != "CNL100"]
