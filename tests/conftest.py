@@ -153,10 +153,13 @@ def script_error(path: Path, *kinds: type[Exception]) -> str | None:
     import runpy
 
     caught = kinds or (RuntimeError,)
+    saved, sys.argv = sys.argv, [str(path)]  # as ``python path`` runs it: no command-line arguments
     try:
         runpy.run_path(str(path), run_name="__main__")
     except caught as err:
         return str(err)
+    finally:
+        sys.argv = saved
     return None
 
 

@@ -46,6 +46,7 @@ from cnnlint.interpret.values import (
     LazyImport,
     ListVal,
     MethodOf,
+    ModuleDictView,
     ModuleNS,
     ModuleObj,
     Partial,
@@ -137,6 +138,8 @@ class Expressions:
             return self.session.torch.qualname_attr(owner, name)
         if isinstance(owner, ModuleNS):
             value = owner.globals.get(name, MISSING)
+            if value is MISSING and name == "__dict__":
+                return ModuleDictView(owner)
             if value is MISSING:
                 return self.session.imports.submodule(owner, name)
             return self.resolve(value)
@@ -191,6 +194,8 @@ class Expressions:
         return self.subscript(owner, key, node)
 
     def subscript(self, owner: Any, key: Any, node: ast.AST | None = None) -> Any:
+        if isinstance(owner, ModuleDictView):
+            return self.get_attr(owner.module, key) if type(key) is str and key.isidentifier() else UNKNOWN
         if isinstance(owner, tuple):
             return _index_sequence(owner, key, tuple)
         if isinstance(owner, ListVal):

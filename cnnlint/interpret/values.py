@@ -75,6 +75,14 @@ class ModulesView(DictVal):
         self.module = module
 
 
+@dataclass(frozen=True)
+class ModuleDictView:
+    """``models.__dict__``: a module's names by key (``models.__dict__[args.arch]()``, pytorch/examples'
+    ImageNet script); each key is read as ``getattr(module, key)`` is, its package's lazy names included."""
+
+    module: ModuleNS
+
+
 class AttrDictVal(DictVal):
     """A dict whose keys are attributes too (``attr_dicts.py``: EasyDict, yacs' CfgNode, ConfigDict, Munch).
     ``converts``: when a nested dict becomes one ("always", "built", "never")."""
