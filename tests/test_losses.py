@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import runpy
+import types
 import warnings
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from cnnlint.shapes.dims import Shape
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-ELEMENTWISE = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss"]
+ELEMENTWISE = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss"]
 SHAPES = [(4,), (4, 1), (1, 4), (4, 3), (3, 4), (2, 4, 3), (4, 1, 1), (5,)]
 CLASS_CASES = [  # (input, target) with integer class targets
     ((8, 10), (8,)),
@@ -160,3 +161,25 @@ def test_a_loss_kept_as_an_attribute_leaves_the_parameter_count_exact(tmp_path: 
     (model,) = run_cli("summary", "--output-format", "json", str(path)).json()["models"]
     built = runpy.run_path(str(path))["net"]
     assert model["total_params"] == sum(p.numel() for p in built.parameters()) == 15
+
+
+@pytest.mark.parametrize(("x", "target"), list(itertools.product(SHAPES, SHAPES)))
+@pytest.mark.parametrize("reduction", ["none", "batchmean", "sum"])
+def test_kl_div_gives_torchs_shape(tmp_path: Path, x: tuple, target: tuple, reduction: str) -> None:
+    """``F.kl_div`` broadcasts, silently: the loss has torch's shape (``none``: the broadcast), a clash is CNL015."""
+    from cnnlint.interpret import losses
+    from cnnlint.interpret.values import TensorVal
+
+    try:
+        expected: object = list(F.kl_div(torch.rand(*x), torch.rand(*target), reduction=reduction).shape)
+    except RuntimeError:
+        expected = "CNL015"
+    said: list = []  # a script's loss (no forward running): what it reports, it reports here
+    session = types.SimpleNamespace(
+        forward=types.SimpleNamespace(recording=None),
+        script_error=lambda interp, finding, node: said.append(finding.code),
+    )
+    out = losses.call(
+        session, None, "KLDivLoss", [TensorVal(Shape(*x)), TensorVal(Shape(*target))], {"reduction": reduction}, None
+    )
+    assert (said[0] if said else list(out.shape.dims)) == expected

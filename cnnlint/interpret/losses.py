@@ -8,6 +8,7 @@ classifier fed 8 images with 32 labels. torch's rules, per family (checked again
   (else torch raises: CNL015); different shapes that do broadcast are a silent wrong loss (torch only
   warns: CNL016), ``(64, 1)`` against ``(64,)`` averages a 64x64 grid;
 - ``BCELoss`` / ``BCEWithLogitsLoss``: the target's shape must be the input's (CNL015);
+- ``KLDivLoss``: the shapes must broadcast (CNL015); a broadcast is silent and often meant (a prior);
 - ``CrossEntropyLoss`` / ``NLLLoss`` with class indices: a target of the input's batch and, for
   ``(N, C, d...)``, of its other dims ``(N, d...)`` (CNL015); an integer target of the input's rank
   on a ``(N, C)`` input is refused too.
@@ -26,7 +27,10 @@ from cnnlint.shapes.spec import Finding
 ELEMENTWISE = frozenset({"MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss"})
 SAME_SHAPE = frozenset({"BCELoss", "BCEWithLogitsLoss"})
 CLASSES = frozenset({"CrossEntropyLoss", "NLLLoss"})
-LOSSES = ELEMENTWISE | SAME_SHAPE | CLASSES
+# Shapes that must broadcast, a broadcast being no mistake: ``KLDivLoss`` against a fixed prior
+# (``F.kl_div(log_p, prior)`` with a ``(C,)`` prior for ``(N, C)``) is common and torch says nothing.
+BROADCASTS = frozenset({"KLDivLoss"})
+LOSSES = ELEMENTWISE | SAME_SHAPE | CLASSES | BROADCASTS
 # torch's losses that hold no parameters (``weight``/``pos_weight`` are buffers): a model that keeps one as
 # an attribute (``self.ce = nn.CrossEntropyLoss()``) still has an exact parameter count
 WITHOUT_PARAMETERS = frozenset({
@@ -44,6 +48,7 @@ FUNCTIONAL = {
     "torch.nn.functional.binary_cross_entropy_with_logits": "BCEWithLogitsLoss",
     "torch.nn.functional.cross_entropy": "CrossEntropyLoss",
     "torch.nn.functional.nll_loss": "NLLLoss",
+    "torch.nn.functional.kl_div": "KLDivLoss",
 }
 
 
@@ -57,8 +62,10 @@ def call(session: Any, interp: Any, kind: str, args: list[Any], kwargs: dict[str
     finding = judge(kind, x.shape, target.shape, target.integer)
     if finding is not None:
         _report(session, interp, finding, node, kind)
-    if reduction in ("mean", "sum"):
+    if reduction in ("mean", "sum", "batchmean"):
         return TensorVal(Shape())
+    if kind in BROADCASTS and reduction == "none" and finding is None and not (x.shape.open or target.shape.open):
+        return TensorVal(Shape(*_broadcast(tuple(x.shape.dims), tuple(target.shape.dims))))
     return TensorVal(Shape.unknown())
 
 
@@ -80,6 +87,9 @@ def judge(kind: str, x: Shape, target: Shape, integer: bool) -> Finding | None:
             "meets every target element along the broadcast dims and the loss is wrong (torch only warns); "
             "give both the same shape",
         )
+    if kind in BROADCASTS:
+        clash, _ = _broadcast_clash(a, b)
+        return Finding("CNL015", f"{kind} cannot compare its {shapes}: {clash}") if clash is not None else None
     if kind in SAME_SHAPE:
         if len(a) != len(b) or any(_differ(p, q) for p, q in zip(a, b)):
             return Finding("CNL015", f"{kind} needs a target of the input's shape: {shapes}")
