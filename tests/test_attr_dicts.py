@@ -62,7 +62,7 @@ def _interpreted(source: str) -> list:
     return [names.get(f"r{i}", UNKNOWN) for i in range(len(READS))]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.sampled_from(sorted(LIBRARIES)), st.lists(st.sampled_from(STATEMENTS), max_size=4))
 def test_each_read_is_the_librarys(library: str, statements: list[str]) -> None:
     try:

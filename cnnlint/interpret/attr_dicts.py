@@ -100,8 +100,8 @@ def method(interp: Any, owner: AttrDictVal, name: str, args: list[Any], kwargs: 
     if name in _NOTHING:
         return None
     if name in _COPIES:
-        return _copied(owner, owner.converts)
-    return _copied(owner, None)  # to_dict: plain dicts
+        return _copied(owner, plain=False)
+    return _copied(owner, plain=True)  # to_dict
 
 
 def _forget(value: Any, depth: int = 0) -> None:
@@ -111,16 +111,18 @@ def _forget(value: Any, depth: int = 0) -> None:
             _forget(inner, depth + 1)
 
 
-def _copied(value: Any, converts: str | None, depth: int = 0) -> Any:
+def _copied(value: Any, plain: bool, depth: int = 0) -> Any:
+    """A deep copy, each dict of its own kind (``clone`` is ``copy.deepcopy``); ``plain``: every dict a plain
+    dict (``to_dict``)."""
     if depth > 20:
         return UNKNOWN
     if isinstance(value, DictVal):
-        items = {k: _copied(v, converts, depth + 1) for k, v in value.items.items()}
-        made = AttrDictVal(items, converts) if converts is not None else DictVal(items)
+        items = {k: _copied(v, plain, depth + 1) for k, v in value.items.items()}
+        made = AttrDictVal(items, value.converts) if isinstance(value, AttrDictVal) and not plain else DictVal(items)
         made.uncertain = value.uncertain
         return made
     if isinstance(value, ListVal):
-        copied = ListVal([_copied(v, converts, depth + 1) for v in value.items])
+        copied = ListVal([_copied(v, plain, depth + 1) for v in value.items])
         copied.uncertain = value.uncertain
         return copied
     return value
