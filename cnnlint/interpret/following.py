@@ -188,17 +188,22 @@ def _input_free(found: Interpreted, c: Candidate, steps: list[Step], output: Sha
     if accepted.finding is not None and accepted.call is not None:
         found.construction.append((accepted.call, accepted.finding))
     single = accepted.single
-    if single is None:
+    if accepted.follow is not None:  # a sequence model: its input with the length a symbol, or the one length
+        dims = accepted.follow
+    elif single is not None:
+        dims = (inputsearch.BATCH, accepted.channels, *single)
+    else:
         return steps, output, None
-    dims = (inputsearch.BATCH, accepted.channels, *single)
     session.work = 0
+    x = TensorVal(Shape(*dims), integer=accepted.integer)
     try:
-        rec, out = session.forward.run(session.interp, c.obj, [TensorVal(Shape(*dims)), *_extra_inputs(c.obj)])
+        rec, out = session.forward.run(session.interp, c.obj, [x, *_extra_inputs(c.obj)])
     except (limits.BudgetExceeded, RecursionError):
         return steps, output, None
     for s in rec.steps:  # CNL003 is not reported on a size nobody declared
         s.findings = [f for f in s.findings if f.code != "CNL003"]
-    c.model.input = InputDecl(dims, "accepted", None)
+    symbolic = any(isinstance(d, str) and d != inputsearch.BATCH for d in dims)
+    c.model.input = InputDecl(dims, "sequence" if symbolic else "accepted", None)
     new_out = out.shape if isinstance(out, TensorVal) else _first_tensor_shape(out)
     return _unwrap_root(rec.steps, c.obj), new_out, dims
 

@@ -11,180 +11,38 @@ smaller one. Bisection on that direction finds a valid size, or proves that
 none exists (CNL013); bisection on validity then finds the valid interval,
 first for square inputs, then per dim. A failure without a direction (a
 concatenation of two branches, an unknown layer), or the run/work budget,
-leaves the answer unknown: no finding.
+leaves the answer unknown: no finding. A model whose input goes first into an
+Embedding or an RNN is a sequence model (``seqsearch``); the machinery both
+share is ``search_core``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from cnnlint.interpret import limits
-from cnnlint.interpret.values import TensorVal
-from cnnlint.shapes.dims import Shape, is_known
+from cnnlint.interpret import seqsearch
+from cnnlint.interpret.search_core import (
+    BATCH,
+    CHECK_WORK,
+    MAX_RUNS,
+    THOROUGH_WORK,
+    WARNINGS,
+    Accepted,
+    upper_bound,
+)
+from cnnlint.interpret.search_core import Run as _Run
+from cnnlint.interpret.search_core import Search as _Search
+from cnnlint.interpret.search_core import Unknown as _Unknown
+from cnnlint.interpret.search_core import linear_features as _linear_features
+from cnnlint.interpret.search_core import too_small as _too_small
+from cnnlint.shapes.dims import is_known
 from cnnlint.shapes.propagate import Step
 from cnnlint.shapes.spec import Finding
 
-BATCH = "B"
+__all__ = ["BATCH", "CHECK_WORK", "ENABLED", "MAX_RUNS", "THOROUGH_WORK", "Accepted", "search", "drop_repeated"]
+
 ENABLED = True  # the switch the benchmark times with and without
-MAX_RUNS = 400  # forwards per model, all searches together (a small model runs one in ~1 ms)
-# Evaluated nodes one candidate's forward (and the model's own run without an input) may cost: a
-# bigger model is left unknown. ``check`` must stay fast on trees of big released models (the
-# benchmark); summary and the editor, which ask for the ranges too, allow more.
-CHECK_WORK = 8_000
-THOROUGH_WORK = 40_000
-WARNINGS = frozenset(["CNL003", "CNL011", "CNL100"])
 _NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
-
-
-def upper_bound(spatial: int) -> int:
-    """1..4096 per dim for images and volumes, 1..2^20 for 1-D signals (audio at 16 kHz)."""
-    return 2**20 if spatial == 1 else 4096
-
-
-@dataclass
-class Accepted:
-    """What the search found: ``status`` is "some", "none" or "unknown"."""
-
-    status: str
-    names: tuple[str, ...] = ()
-    ranges: tuple[tuple[int, int], ...] = ()  # per spatial dim, the others held at a valid size
-    square: tuple[int, int] | None = None  # the valid square sizes (every spatial dim equal)
-    channels: int | None = None
-    finding: Finding | None = None
-    call: Any = None  # where CNL013 is reported
-    runs: int = 0
-
-    @property
-    def single(self) -> tuple[int, ...] | None:
-        if self.status == "some" and self.ranges and all(a == b for a, b in self.ranges):
-            return tuple(a for a, _ in self.ranges)
-        return None
-
-    def words(self) -> str:
-        if self.status != "some":
-            return ""
-        parts = [f"{n} = {a}" if a == b else f"{n} in {a}..{b}" for n, (a, b) in zip(self.names, self.ranges)]
-        return "accepts " + ", ".join(parts)
-
-
-class _Unknown(Exception):
-    """The search cannot decide: no claim is made."""
-
-
-@dataclass
-class _Run:
-    errors: list[tuple[Step, Finding]]
-    stopped: bool
-    steps: list[Step] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.stopped
-
-
-class _Search:
-    def __init__(self, session: Any, obj: Any, extra: list[Any], channels: int, spatial: int, work: int) -> None:
-        self.session = session
-        self.work = work  # the budget of one candidate's forward
-        self.obj = obj
-        self.extra = extra
-        self.channels = channels
-        self.spatial = spatial
-        self.cache: dict[tuple[int, ...], _Run] = {}
-        self.runs = 0
-
-    def run(self, sizes: tuple[int, ...]) -> _Run:
-        hit = self.cache.get(sizes)
-        if hit is not None:
-            return hit
-        if self.runs >= MAX_RUNS:
-            raise _Unknown
-        self.runs += 1
-        session = self.session
-        saved = session.max_work
-        session.work, session.max_work = 0, min(saved, self.work)
-        x = TensorVal(Shape(BATCH, self.channels, *sizes))
-        try:
-            rec, _ = session.forward.run(session.interp, self.obj, [x, *self.extra])
-        except (limits.BudgetExceeded, RecursionError) as exc:
-            raise _Unknown from exc
-        finally:
-            session.max_work = saved
-        if not _fed_as_guessed(rec.steps, x.shape):
-            raise _Unknown  # the input is indexed or reshaped before its first layer: the guess was ours
-        errors = [(s, f) for s in rec.steps for f in s.findings if f.code not in WARNINGS]
-        stopped = any(f.code == "CNL100" for s in rec.steps for f in s.findings)
-        result = _Run(errors, stopped, rec.steps)
-        self.cache[sizes] = result
-        return result
-
-    # ---- direction --------------------------------------------------------------------
-
-    def direction(self, run: _Run) -> int:
-        """-1: the input is too small; +1: too large; 0: valid. Raises _Unknown otherwise."""
-        if run.ok:
-            return 0
-        if not run.errors:
-            raise _Unknown  # following stopped (an unknown layer): validity cannot be known
-        step, finding = run.errors[0]
-        if _too_small(finding):
-            return -1
-        got, want = _linear_features(step, finding)
-        if got is None or want is None:
-            raise _Unknown
-        return -1 if got < want else 1
-
-    def find_valid(self, lo: int, hi: int, at: Any) -> tuple[int | None, list[tuple[int, _Run]]]:
-        """A valid size in [lo, hi] by bisection on the direction; None when none exists."""
-        probes: list[tuple[int, _Run]] = []
-        start = min(max(lo, at), hi)
-        s = start
-        while lo <= hi:
-            run = self.run(self.sizes(s))
-            probes.append((s, run))
-            d = self.direction(run)
-            if d == 0:
-                return s, probes
-            if d < 0:
-                lo = s + 1
-            else:
-                hi = s - 1
-            s = (lo + hi) // 2
-        return None, probes
-
-    def edge(self, good: int, bad_side: int, sizes: Any) -> int:
-        """The last valid size from ``good`` towards ``bad_side`` (validity assumed an interval)."""
-        if self.run(sizes(bad_side)).ok:
-            return bad_side
-        lo, hi = good, bad_side  # lo valid, hi not
-        while abs(hi - lo) > 1:
-            mid = (lo + hi) // 2
-            if self.run(sizes(mid)).ok:
-                lo = mid
-            else:
-                hi = mid
-        return lo
-
-    def sizes(self, s: int) -> tuple[int, ...]:
-        return (s,) * self.spatial
-
-
-def _too_small(finding: Finding) -> bool:
-    if finding.code == "CNL004":
-        return True
-    return finding.code == "CNL005" and ("reflection padding" in finding.message or "circular" in finding.message)
-
-
-def _linear_features(step: Step, finding: Finding) -> tuple[int | None, int | None]:
-    spec = step.layer.spec
-    if finding.code != "CNL001" or spec is None or spec.name != "Linear":
-        return None, None
-    got = step.in_shape.dims[-1] if step.in_shape.dims else None
-    want = step.layer.args.get("in_features")
-    if not is_known(got) or not is_known(want):
-        return None, None
-    return got, want
 
 
 def first_layer(steps: list[Step]) -> tuple[int, int] | None:
@@ -208,18 +66,6 @@ def first_layer(steps: list[Step]) -> tuple[int, int] | None:
     return None
 
 
-def _fed_as_guessed(steps: list[Step], fed: Shape) -> bool:
-    """The first fixed-rank layer receives the candidate exactly as fed. The candidate's rank and channels
-    were read off that layer; when the code indexes or reshapes its input first (``self.conv(feats[-1])``
-    on a list of feature maps), the candidate is a guess of ours, and what it meets says nothing."""
-    for s in steps:
-        layer = s.layer
-        if layer.children is not None or layer.spec is None or not layer.spec.ranks:
-            continue
-        return s.in_shape == fed
-    return True  # stopped before any layer (an assert on the size): nothing contradicts the guess
-
-
 def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough: bool, work: int = 0) -> Accepted:
     """The accepted sizes of a model followed without an input (``steps``: that run).
 
@@ -234,6 +80,10 @@ def search(session: Any, obj: Any, steps: list[Step], extra: list[Any], thorough
     if any(s.stopped and "not resolvable" not in (s.layer.note or "") for s in steps):
         return Accepted("unknown")  # an unknown layer stops every candidate too: nothing to learn, only cost
     first = first_layer(steps)
+    if seqsearch.template(steps) is not None:  # an Embedding or RNN first (a text CNN's conv comes after it)
+        found = seqsearch.search(session, obj, steps, extra, THOROUGH_WORK if thorough else CHECK_WORK, thorough)
+        if found.status != "unknown" or found.follow is not None or first is None:
+            return found
     if first is None:
         return Accepted("unknown")
     channels, rank = first

@@ -142,8 +142,10 @@ def _recurrent(forward: Any, interp: Any, layer: TorchLayer, args: list, kwargs:
 
 def _state_mismatch(kind: str, given: Any, expected: Any) -> str | None:
     """torch's check of an initial state against the input: ``Expected hidden[0] size (2, 4, 256), got
-    [2, 64, 256]`` (LSTM's h0 and c0), ``Expected hidden size ...`` (RNN, GRU). Only sizes known on both
-    sides are compared."""
+    [2, 64, 256]`` (LSTM's h0 and c0), ``Expected hidden size ...`` (RNN, GRU), and ``For batched 3-D input,
+    hx should also be 3-D``. A size is compared only where it is known on both sides (two ints, or the same
+    symbol: the batch ``B`` of input-free checking is the same batch in the state built from ``x.size(0)``),
+    so a mismatch holds for every value of the symbols."""
     pairs = list(zip(given, expected)) if kind == "LSTM" and isinstance(given, tuple) and len(given) == 2 else []
     if kind != "LSTM" and isinstance(given, TensorVal):
         pairs = [(given, expected)]
@@ -151,12 +153,25 @@ def _state_mismatch(kind: str, given: Any, expected: Any) -> str | None:
         if not (isinstance(state, TensorVal) and isinstance(shape, Shape)) or state.tainted:
             continue
         got, want = state.shape, shape
-        if got.open or want.open or not all(type(d) is int for d in (*got.dims, *want.dims)):
+        if got.open or want.open:
             continue
-        if tuple(got.dims) != tuple(want.dims):
-            which = ("h_0", "c_0")[i]
+        which = ("h_0", "c_0")[i]
+        if len(got.dims) != len(want.dims):
             return (
-                f"{kind} expects an initial {which} of size {tuple(want.dims)} (layers x directions, batch, hidden) "
-                f"for this input, but receives {tuple(got.dims)}"
+                f"{kind} expects an initial {which} of {len(want.dims)} dims for this {len(want.dims)}-D input, "
+                f"but receives {len(got.dims)} dims {_dims(got.dims)}"
+            )
+        if not all(type(d) in (int, str) for d in (*got.dims, *want.dims)):
+            continue
+        if any(type(a) is int and type(b) is int and a != b for a, b in zip(got.dims, want.dims)):
+            return (
+                f"{kind} expects an initial {which} of size {_dims(want.dims)} (layers x directions, batch, hidden) "
+                f"for this input, but receives {_dims(got.dims)}"
             )
     return None
+
+
+def _dims(dims: Any) -> str:
+    """``(2, 4, 256)``, symbols unquoted: ``(2, B, 256)``."""
+    inner = ", ".join(str(d) for d in dims)
+    return f"({inner},)" if len(dims) == 1 else f"({inner})"

@@ -20,6 +20,11 @@ def example_input(layers: Sequence[Any]) -> tuple[int, ...]:
         if spec is None:
             break
         args = layer.args
+        if spec.name == "Embedding":  # integer indices (batch, length)
+            return (1, 100)
+        if spec.name in ("RNN", "LSTM", "GRU") and is_known(args.get("input_size")):
+            features = args["input_size"]
+            return (1, 100, features) if args.get("batch_first") is True else (100, 1, features)
         if "in_features" in args:
             features = args["in_features"]
             return (1, features if is_known(features) else 128)
@@ -37,6 +42,8 @@ def accepted(model: Any, model_result: Any) -> dict:
     """Input-free checking's answer for a model without an input (issue 12), when it found one. The example
     size is the usual one (224x224) when the model accepts it, else the smallest it accepts."""
     found = getattr(model, "accepts", None)
+    if found is not None and found.status == "some" and found.template:
+        return _sequence(found)
     if found is None or found.status != "some" or not found.ranges:
         return {}
     spatial = tuple(a for a, _ in found.ranges)
@@ -47,4 +54,17 @@ def accepted(model: Any, model_result: Any) -> dict:
         "accepts": found.words(),
         "accepted_ranges": [list(r) for r in found.ranges],
         "example_input": (1, found.channels, *spatial),
+    }
+
+
+def _sequence(found: Any) -> dict:
+    """A sequence model's (``seqsearch``): its input with the length a symbol, and an example length (100
+    where it works)."""
+    (lo, hi), *_ = found.ranges or [(100, 100)]
+    length = 100 if lo <= 100 <= hi else lo
+    example = tuple(1 if d == "B" else length if d == "T" else d for d in found.template)
+    return {
+        "accepts": found.words(),
+        "accepted_ranges": [list(r) for r in found.ranges],
+        "example_input": example,
     }

@@ -25,6 +25,7 @@ _INPUT_SOURCES = {
     "cli": "from --input",
     "config": "from pyproject.toml [tool.cnnlint.inputs]",
     "accepted": "the only size the model accepts: none was declared, input-free checking found it",
+    "sequence": "none was declared: input-free checking follows the model at every sequence length T",
 }
 
 
