@@ -77,6 +77,7 @@ def _walk(
     ignores: dict[str, list] = {}
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
         here = Path(dirpath)
+        real_here: Path | None = None  # the directory resolved once: a plain file's key is real_here / name
         rules = _ignore_rules(ignores, dirpath, root) if gitignore else []
         dirnames[:] = sorted(
             d
@@ -91,17 +92,27 @@ def _walk(
             path = here / name
             if not is_included(path) or is_excluded(path) or _git_ignored(rules, path, False):
                 continue
-            if not path.exists():
-                yield Found(path, _link_problem(path))
-                continue
-            if not path.is_file():  # a FIFO (reading it would block), a socket, a device
-                yield Found(path, "not a regular file")
-                continue
             try:
-                key = path.resolve()
-            except (OSError, RuntimeError):
-                yield Found(path, "symbolic link loop")
+                mode = os.lstat(path).st_mode
+            except OSError:
+                yield Found(path, _link_problem(path))  # (gone since it was listed)
                 continue
+            if stat.S_ISREG(mode):  # the common case: one lstat, no walk up the path
+                if real_here is None:
+                    real_here = Path(os.path.realpath(dirpath))
+                key = real_here / name
+            else:
+                if not path.exists():
+                    yield Found(path, _link_problem(path))
+                    continue
+                if not path.is_file():  # a FIFO (reading it would block), a socket, a device
+                    yield Found(path, "not a regular file")
+                    continue
+                try:
+                    key = path.resolve()  # a symbolic link: where it leads
+                except (OSError, RuntimeError):
+                    yield Found(path, "symbolic link loop")
+                    continue
             if key in seen:
                 continue
             seen.add(key)

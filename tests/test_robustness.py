@@ -333,6 +333,24 @@ def test_directory_named_like_a_python_file_is_walked(tmp_path: Path, buggy: Pat
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_a_file_reached_twice_is_checked_once(tmp_path: Path) -> None:
+    """A file, a link to it beside it, and the folder named again through a linked path: one file, one finding."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "net.py").write_text(BUGGY)
+    (folder / "alias.py").symlink_to(folder / "net.py")
+    (tmp_path / "linked").symlink_to(folder, target_is_directory=True)
+    for args in (
+        [str(folder)],
+        [str(folder), str(tmp_path / "linked")],
+        [str(tmp_path / "linked" / "net.py"), str(folder)],
+    ):
+        result = run_cli("check", "--output-format", "json", *args)
+        assert result.exit_code == 1 and result.stderr == ""
+        assert len(_json(result)) == 1, args
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
 @pytest.mark.parametrize("walked", [False, True], ids=["named", "walked"])
 def test_broken_symlink_and_symlink_loop(tmp_path: Path, buggy: Path, walked: bool) -> None:
     folder = tmp_path / "links"
