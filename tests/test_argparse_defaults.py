@@ -5,12 +5,10 @@ the same script with no arguments."""
 from __future__ import annotations
 
 import argparse
-import runpy
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import findings, summary_model
+from conftest import findings, script_error, summary_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,24 +50,11 @@ validity = discriminator(imgs)
 """
 
 
-def _torch_runs(path: Path) -> str | None:
-    """The script run as ``python script.py``: None, or torch's error."""
-    saved = sys.argv
-    sys.argv = [str(path)]
-    try:
-        runpy.run_path(str(path), run_name="__main__")
-    except RuntimeError as err:
-        return str(err)
-    finally:
-        sys.argv = saved
-    return None
-
-
 @pytest.mark.parametrize("img_size", [32, 64])
 def test_a_model_sized_by_argparse_defaults_is_followed(tmp_path: Path, img_size: int) -> None:
     path = tmp_path / "dcgan.py"
     path.write_text(SCRIPT.format(img_size=img_size, ds_size="opt.img_size // 2 ** 2"))
-    assert _torch_runs(path) is None
+    assert script_error(path) is None
     model = summary_model(path, "Discriminator", f"4,1,{img_size},{img_size}")
     assert model["output_shape"] == [4, 1]
     assert findings(path) == []
@@ -79,7 +64,7 @@ def test_a_size_the_defaults_get_wrong_is_found(tmp_path: Path) -> None:
     """The reporter's bug: the Linear was sized for four halvings, the model halves twice."""
     path = tmp_path / "dcgan.py"
     path.write_text(SCRIPT.format(img_size=64, ds_size="opt.img_size // 2 ** 4"))
-    assert "mat1 and mat2 shapes cannot be multiplied (4x8192 and 512x1)" in (_torch_runs(path) or "")
+    assert "mat1 and mat2 shapes cannot be multiplied (4x8192 and 512x1)" in (script_error(path) or "")
     assert [(code, "512" in message and "8192" in message) for _, code, message in findings(path)] == [("CNL001", True)]
 
 
@@ -200,7 +185,7 @@ out = net(torch.randn(2, 3, 32, 32))
 def test_a_command_line_given_in_the_code_is_parsed(tmp_path: Path, argv: str, error: str | None) -> None:
     path = tmp_path / "notebook.py"
     path.write_text(NOTEBOOK.format(argv=argv))
-    assert _torch_runs(path) == error
+    assert script_error(path) == error
     got = findings(path)
     if error is None:
         assert got == []

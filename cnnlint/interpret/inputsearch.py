@@ -28,6 +28,7 @@ from cnnlint.interpret.search_core import (
     THOROUGH_WORK,
     WARNINGS,
     Accepted,
+    nearest_misses,
     upper_bound,
 )
 from cnnlint.interpret.search_core import Run as _Run
@@ -151,10 +152,7 @@ def _none(finder: _Search, probes: list[tuple[int, _Run]], names: tuple[str, ...
     to ``in_features / C``, and each factorisation is looked for along its
     own dim (each per-dim map is monotone, so one bisection per value).
     """
-    below = max((p for p in probes if finder.direction(p[1]) < 0), key=lambda p: p[0], default=None)
-    above = min((p for p in probes if finder.direction(p[1]) > 0), key=lambda p: p[0], default=None)
-    if above is None:
-        raise _Unknown  # every size up to the bound is too small: the bound is ours, not the model's
+    below, above = nearest_misses(finder, probes)
     step, finding = above[1].errors[0]
     got_above, want = _linear_features(step, finding)
     call = step.layer.origin

@@ -211,3 +211,13 @@ def fed_as_guessed(steps: list[Step], fed: Shape) -> bool:
             continue
         return s.in_shape == fed
     return True  # stopped before any layer (an assert on the size): nothing contradicts the guess
+
+
+def nearest_misses(finder: Any, probes: list[tuple[int, Any]]) -> tuple[Any, Any]:
+    """The largest size that is too small and the smallest that is too large, for a CNL013 saying both; raises
+    ``Unknown`` when every size up to the bound is too small (the bound is ours, not the model's)."""
+    below = max((p for p in probes if finder.direction(p[1]) < 0), key=lambda p: p[0], default=None)
+    above = min((p for p in probes if finder.direction(p[1]) > 0), key=lambda p: p[0], default=None)
+    if above is None:
+        raise Unknown
+    return below, above

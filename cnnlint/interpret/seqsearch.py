@@ -17,7 +17,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnlint.interpret.search_core import BATCH, Accepted, Run, Search, Unknown, linear_features, upper_bound
+from cnnlint.interpret.search_core import (
+    BATCH,
+    Accepted,
+    Run,
+    Search,
+    Unknown,
+    linear_features,
+    nearest_misses,
+    upper_bound,
+)
 from cnnlint.interpret.values import TensorVal
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.propagate import Step
@@ -134,10 +143,7 @@ def _rank_pinned(session: Any, obj: Any, extra: list[Any], work: int) -> bool:
 
 def _none(finder: Search, probes: list[tuple[int, Run]]) -> tuple[Finding, Any]:
     """CNL013 at the Linear every length misses: the features it receives grow with the length."""
-    below = max((p for p in probes if finder.direction(p[1]) < 0), key=lambda p: p[0], default=None)
-    above = min((p for p in probes if finder.direction(p[1]) > 0), key=lambda p: p[0], default=None)
-    if above is None:
-        raise Unknown  # every length up to the bound is too small: the bound is ours, not the model's
+    below, above = nearest_misses(finder, probes)
     step, finding = above[1].errors[0]
     got_above, want = linear_features(step, finding)
     call = step.layer.origin
