@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import attr_dicts, layer_changes, limits, tensor_values
+from cnnlint.interpret import attr_dicts, dict_subclasses, layer_changes, limits, tensor_values
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import _hashable
 from cnnlint.interpret.values import (
@@ -17,6 +17,7 @@ from cnnlint.interpret.values import (
     UNKNOWN,
     AttrDictVal,
     ClassVal,
+    DictInstance,
     DictVal,
     ListVal,
     ModuleNS,
@@ -85,6 +86,8 @@ class Assignments:
             layer_changes.attribute_set(self, owner, name, value)  # and by torch's forward
         elif isinstance(owner, AttrDictVal):
             attr_dicts.set_value(self, owner, name, value)
+        elif isinstance(owner, DictInstance):
+            dict_subclasses.set_value(self, owner, name, value)
 
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
         if isinstance(owner, ModulesView):
@@ -92,6 +95,11 @@ class Assignments:
                 owner.module.uncertain = True  # which child, or whether it changed at all, is not known
             else:
                 self.session.torch.register(self, owner.module, key, value, child=True)
+        if type(owner) is DictInstance:  # ``cfg[k] = v`` of a dict subclass: through its own ``__setitem__``
+            own = dict_subclasses.own_item_method(owner, "__setitem__")
+            if own is not None:
+                self.call_function(own, [owner, key, value], {}, None)
+                return
         if isinstance(owner, DictVal):
             if _hashable(key):
                 if self.branching and key not in owner.items:

@@ -10,6 +10,7 @@ from cnnlint.interpret import (
     attr_dicts,
     autograd_functions,
     data_pipeline,
+    dict_subclasses,
     enums,
     limits,
     numpy_arrays,
@@ -41,6 +42,7 @@ from cnnlint.interpret.values import (
     Builtin,
     ClassVal,
     DefaultDictVal,
+    DictInstance,
     DictVal,
     FuncVal,
     LazyImport,
@@ -166,8 +168,12 @@ class Expressions:
             return MethodOf(owner, name)
         if isinstance(owner, AttrDictVal):
             return attr_dicts.attribute(owner, name)
+        if isinstance(owner, DictInstance):
+            return dict_subclasses.attribute(self, owner, name)
         if isinstance(owner, DictVal) and not attr_dicts.dict_attribute(name):
             return UNKNOWN  # ``cfg.b.c`` on a plain dict: Python raises AttributeError
+        if type(owner) in (str, tuple, int, float, bool) and not hasattr(type(owner), name):
+            return UNKNOWN  # ``(0).z``: Python raises AttributeError
         if isinstance(owner, (ListVal, DictVal, str, tuple, int, float)):
             return MethodOf(owner, name)
         if isinstance(owner, ShapedArray):
@@ -178,6 +184,8 @@ class Expressions:
             return enum_attr(self, owner, name)
         if isinstance(owner, ArgParser):
             return MethodOf(owner, name) if argparse_values.is_method(name) else UNKNOWN
+        if isinstance(owner, Builtin) and name in dict_subclasses.UNBOUND.get(owner.name, ()):
+            return MethodOf(owner, name)  # ``dict.__init__(self, d)``, ``__getattr__ = dict.get``
         if isinstance(owner, FuncVal) and name == "__name__":
             return owner.name
         if isinstance(owner, FuncVal) and name == "__module__":  # registries key on it (timm's ``register_model``)
@@ -205,6 +213,10 @@ class Expressions:
             return ListVal(list(result)) if isinstance(result, tuple) and isinstance(key, slice) else result
         if isinstance(owner, str):
             return _index_sequence(owner, key, str)
+        if type(owner) is DictInstance:  # ``cfg[k]`` of a dict subclass: through its own ``__getitem__``
+            own = dict_subclasses.own_item_method(owner, "__getitem__")
+            if own is not None:
+                return self.call_function(own, [owner, key], {}, None)
         if isinstance(owner, DictVal):
             if owner.uncertain or not _hashable(key):
                 return UNKNOWN

@@ -17,6 +17,7 @@ from cnnlint.interpret.values import (
     ClassVal,
     DefaultDictVal,
     DequeVal,
+    DictInstance,
     DictVal,
     FuncVal,
     ListVal,
@@ -109,6 +110,8 @@ def _instance_of(value: Any, kind: Any) -> Any:
             return enums.is_member_of(value, kind)
         if isinstance(value, ModuleObj) and value.cls is not None:
             return any(c is kind for c in value.cls.mro()) or (UNKNOWN if value.cls.has_unknown_base else False)
+        if isinstance(value, DictInstance):
+            return any(c is kind for c in value.cls.mro())
         if isinstance(value, (TorchLayer, TensorVal)) or is_plain(value) or isinstance(value, (tuple, ListVal)):
             return False
         if isinstance(value, ModuleObj) and value.cls is None and value.kind in CONTAINERS:

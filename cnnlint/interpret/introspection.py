@@ -16,6 +16,7 @@ from cnnlint.interpret.values import (
     UNKNOWN,
     Builtin,
     ClassVal,
+    DictInstance,
     DictVal,
     FuncVal,
     ListVal,
@@ -81,7 +82,7 @@ def type_(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     value = args[0]
     if isinstance(value, ModuleObj) and value.cls is not None:
         return value.cls
-    if isinstance(value, EnumMember):
+    if isinstance(value, (EnumMember, DictInstance)):
         return value.cls
     if isinstance(value, TorchLayer) and value.spec is not None and not is_joined(value):
         return QualName(f"torch.nn.{value.type_name}")  # ``type(m) is nn.ReLU`` (torchvision's _replace_relu)

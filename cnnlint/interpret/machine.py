@@ -18,6 +18,7 @@ from typing import Any
 
 from cnnlint.interpret import (
     data_pipeline,
+    dict_subclasses,
     enums,
     generators,
     iterators,
@@ -54,6 +55,7 @@ from cnnlint.interpret.values import (
     Builtin,
     ClassVal,
     DataclassInit,
+    DictInstance,
     DictVal,
     FuncVal,
     IteratorVal,
@@ -261,6 +263,8 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
             elif isinstance(value, ModuleObj) and value.kind == "object":
                 for key in list(value.attrs):
                     self.write(value.attrs, key, UNKNOWN)
+            if isinstance(value, DictInstance):
+                dict_subclasses.forget(self, value)
 
     def call_function(self, func: FuncVal, args: list[Any], kwargs: dict[str, Any], node: ast.Call | None) -> Any:
         if self.depth >= limits.MAX_CALL_DEPTH:

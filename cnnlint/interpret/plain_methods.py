@@ -132,8 +132,16 @@ def _deque_left(interp: Any, obj: DequeVal, name: str, args: list[Any]) -> Any:
     return None
 
 
-def dict_method(interp: Any, obj: DictVal, name: str, args: list[Any]) -> Any:
+def dict_method(interp: Any, obj: DictVal, name: str, args: list[Any], kwargs: dict[str, Any] | None = None) -> Any:
     from cnnlint.interpret.machine import _hashable
+
+    if kwargs and name != "update":
+        return UNKNOWN
+    if name == "__getitem__" and len(args) == 1:  # (``dict.__getitem__(d, k)``)
+        return interp.subscript(obj, args[0])
+    if name == "__setitem__" and len(args) == 2:
+        interp.set_item(obj, args[0], args[1])
+        return None
 
     if name == "get" and args:
         if obj.uncertain or not _hashable(args[0]):
@@ -159,11 +167,13 @@ def dict_method(interp: Any, obj: DictVal, name: str, args: list[Any]) -> Any:
         if args[0] not in obj.items:
             interp.write(obj.items, args[0], args[1] if len(args) > 1 else None)
         return obj.items[args[0]]
-    if name == "update" and args:
-        source = args[0]
-        if isinstance(source, DictVal) and not source.uncertain:
-            for k, v in source.items.items():
-                interp.write(obj.items, k, v)
+    if name == "update" and (args or kwargs):
+        source = args[0] if args else DictVal()
+        if len(args) <= 1 and isinstance(source, DictVal) and not source.uncertain:
+            for k, v in [*source.items.items(), *(kwargs or {}).items()]:
+                if interp.branching and k not in obj.items:
+                    obj.uncertain = True  # a key added in a branch that may not run
+                interp.write(obj.items, k, v)  # (dict's own: never a subclass's ``__setitem__``)
         else:
             obj.uncertain = True
         return None

@@ -25,6 +25,7 @@ from cnnlint.interpret.values import (
     UNKNOWN,
     ClassVal,
     DefaultDictVal,
+    DictInstance,
     DictVal,
     ListVal,
     ModuleNS,
@@ -388,6 +389,15 @@ class Session:
                 new_list = type(v)([copy(x, depth + 1) for x in v.items])  # a set, a deque stay what they are
                 new_list.uncertain = v.uncertain
                 return new_list
+            if isinstance(v, DictInstance):  # (``copy.deepcopy(cfg)`` of a project's AttrDict: still one)
+                new_instance = DictInstance(v.cls)
+                memo[id(v)] = new_instance
+                new_instance.items = {k: copy(x, depth + 1) for k, x in v.items.items()}
+                # (Python's copy of one whose ``__dict__`` is itself starts with an empty ``__dict__``)
+                own = {} if v.attrs_are_items else v.attrs
+                new_instance.attrs = {k: copy(x, depth + 1) for k, x in own.items()}
+                new_instance.uncertain = v.uncertain
+                return new_instance
             if isinstance(v, DictVal):
                 items = {k: copy(x, depth + 1) for k, x in v.items.items()}
                 new_dict = DefaultDictVal(v.factory, items) if isinstance(v, DefaultDictVal) else DictVal(items)

@@ -157,6 +157,8 @@ def _call_method(session: Any, interp: Any, t: TensorVal, name: str, args: list,
     if known is not NotImplemented:
         return known
     shape = t.shape
+    if name in ("tolist", "item") and not args and not kwargs:
+        return _python_data(name, shape)
     if name == "size" or name == "dim" or name == "numel":
         if name == "dim":
             return shape.rank if shape.rank is not None else UNKNOWN
@@ -341,6 +343,18 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
     elif name not in _NOT_OPS:
         session.forward.stop(interp, node, f"shape following stops here: {name}(...) is not an op cnnlint knows")
     return unknown_tensor()
+
+
+def _python_data(name: str, shape: Shape) -> Any:
+    """``.tolist()`` / ``.item()`` of values not known: Python numbers, never a tensor (``mask[i].tolist()
+    .count(0)`` is a count). Nested lists of a tensor of rank 1 or more, their lengths the data's."""
+    if name == "item" or shape.rank == 0:
+        return UNKNOWN
+    if shape.rank is None:
+        return UNKNOWN  # a number or a list
+    data = ListVal([])
+    data.uncertain = True
+    return data
 
 
 def _reduced_flags(name: str, t: TensorVal) -> tuple[bool, bool]:

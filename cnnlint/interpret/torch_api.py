@@ -18,6 +18,7 @@ from cnnlint.interpret import (
     attr_dicts,
     autograd_functions,
     data_pipeline,
+    dict_subclasses,
     enums,
     losses,
     namedtuples,
@@ -55,8 +56,10 @@ from cnnlint.interpret.values import (
     UNKNOWN,
     AttrDictVal,
     BoundMethod,
+    Builtin,
     ClassVal,
     DataclassInit,
+    DictInstance,
     DictVal,
     FuncVal,
     ListVal,
@@ -71,6 +74,18 @@ from cnnlint.interpret.values import (
 )
 from cnnlint.shapes.catalogue import CATALOGUE
 from cnnlint.shapes.dims import Shape
+
+MAX_TENSOR_ROWS = 64  # a loop over more rows than this is one pass over a row of unknown count
+
+
+def tensor_row(t: TensorVal) -> TensorVal | None:
+    """What a loop over ``t`` binds on every pass: a tensor of its shape without the first dimension (none
+    for a 0-d tensor, which torch refuses to iterate, or one of unknown rank)."""
+    rank = t.shape.rank
+    if rank is None or rank == 0:
+        return None
+    return TensorVal(Shape(*t.shape.dims[1:]), t.integer, tainted=t.tainted, mask=t.mask)
+
 
 # torch.nn's namespaces of functions, not layer classes.
 _NOT_LAYERS = (
@@ -164,6 +179,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         """A non-module class of the checked code (a config object, a NamedTuple): attributes from ``__init__``."""
         if enums.is_enum(cls):
             return enums.lookup(cls, args, kwargs)
+        if dict_subclasses.is_dict_class(cls):  # ``class Config(dict)``: a dict read by attribute too
+            return dict_subclasses.build(interp, cls, args, kwargs, node)
         if cls.has_unknown_base:  # its own ``__init__`` is read; what the base does stays unknown
             return unreached.base_unread_instance(self.session, interp, cls, args, kwargs, node)
         obj = ModuleObj("object", cls=cls)
@@ -204,7 +221,7 @@ class TorchAPI(ModuleAPI, DataclassAPI):
 
     def super_attr(self, interp: Any, sup: SuperVal, name: str) -> Any:
         obj = sup.obj
-        cls = obj.cls if isinstance(obj, ModuleObj) else (obj if isinstance(obj, ClassVal) else None)
+        cls = obj.cls if isinstance(obj, (ModuleObj, DictInstance)) else (obj if isinstance(obj, ClassVal) else None)
         if cls is None:
             return UNKNOWN
         mro = cls.mro()
@@ -225,6 +242,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
                 continue
             if c is UNKNOWN:
                 return UNKNOWN
+            if isinstance(obj, DictInstance) and dict_subclasses.is_dict_base(c):
+                return dict_subclasses.base_method(obj, name)
             if isinstance(c, QualName):
                 if name == "__init__":
                     return MethodOf(obj, "__torch_init__:" + c.name)
@@ -273,6 +292,12 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         items = tensor_values.rows(t)
         if not getattr(t, "numpy", False):
             tensor_values.forget(t)  # the items would be views of it (a NumPy array's are Python numbers)
+        if items is None and not getattr(t, "numpy", False):
+            # ``for i, o in enumerate(output)`` over a batch: as many rows as the first dimension, each the rest
+            row = tensor_row(t)
+            first = t.shape.dims[0] if row is not None else None
+            if type(first) is int and 0 <= first <= MAX_TENSOR_ROWS:
+                return [TensorVal(row.shape, t.integer, tainted=t.tainted, mask=t.mask) for _ in range(first)]
         return items
 
     # ---- calls by name ---------------------------------------------------------------
@@ -385,6 +410,10 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             return argparse_values.method(obj, name, args, kwargs)
         if isinstance(obj, AttrDictVal) and name in attr_dicts.OWN_METHODS:
             return attr_dicts.method(interp, obj, name, args, kwargs)
+        if isinstance(obj, DictInstance) and name in dict_subclasses.OWN_METHODS:
+            return dict_subclasses.method(interp, obj, name, args, kwargs)
+        if isinstance(obj, Builtin):  # ``dict.__init__(self, d)``, ``object.__setattr__(self, k, v)``
+            return dict_subclasses.unbound(interp, obj, name, args, kwargs)
         if isinstance(obj, data_pipeline.Image):
             return data_pipeline.image_method(obj, name, args)
         if isinstance(obj, ShapedArray):
@@ -394,7 +423,7 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         if isinstance(obj, ListVal):
             return list_method(interp, obj, name, args, kwargs)
         if isinstance(obj, DictVal):
-            return dict_method(interp, obj, name, args)
+            return dict_method(interp, obj, name, args, kwargs)
         if isinstance(obj, str):
             return str_method(interp, obj, name, args, kwargs)
         if isinstance(obj, tuple):

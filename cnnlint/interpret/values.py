@@ -97,6 +97,23 @@ class AttrDictVal(DictVal):
         return f"AttrDictVal({self.items!r})"
 
 
+class DictInstance(DictVal):
+    """An instance of a class of the checked code that derives from ``dict`` (a project's own AttrDict,
+    ``dict_subclasses.py``): its keys are the dict's; ``attrs`` is its instance ``__dict__``, or the dict
+    itself once ``self.__dict__ = self`` (``attrs_are_items``)."""
+
+    __slots__ = ("cls", "attrs", "attrs_are_items")
+
+    def __init__(self, cls: Any, items: dict[Any, Any] | None = None) -> None:
+        super().__init__(items)
+        self.cls = cls
+        self.attrs: dict[str, Any] = {}
+        self.attrs_are_items = False
+
+    def __repr__(self) -> str:
+        return f"DictInstance({self.cls.name}, {self.items!r})"
+
+
 class DequeVal(ListVal):
     """A ``collections.deque``: a list that also grows and shrinks at its left end."""
 
