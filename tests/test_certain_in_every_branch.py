@@ -124,3 +124,64 @@ def test_a_model_right_in_every_branch_is_followed_to_torchs_output(tmp_path: Pa
         namespace = runpy.run_path(str(path))
         expected = list(namespace["net"](torch.empty(2, 3, 8, 8)).shape)
     assert summary_model(path, "D", "2,3,8,8")["output_shape"] == expected
+
+
+# An operation's error (an RNN's state, a mismatched add) met in both branches of an unknown condition, the
+# branches otherwise different (seq2seq's teacher forcing runs the decoder on the whole target or step by
+# step): the same error whichever runs, reported where each branch meets it (corpus G #19).
+RNN_HEAD = """
+import sys
+import torch
+import torch.nn as nn
+
+flag = len(sys.argv) > 1  # not known to cnnlint
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, 32, 1, batch_first=True)
+        self.deep = nn.GRU(8, 32, 2, batch_first=True)
+
+    def forward(self, x, h):
+{body}
+
+
+net = Decoder()
+out = net(torch.randn(3, 5, 8), torch.randn(2, 3, 32))
+"""
+
+TEACHER_FORCING = """\
+        if flag:
+            out, h = self.rnn(x, h)
+        else:
+            out, h = self.rnn(x[:, :1], h)
+            out = out + x.sum()
+        return out"""
+
+ONE_STATE_WRONG = """\
+        if flag:
+            out, h = self.rnn(x, h)
+        else:
+            out, h = self.deep(x[:, :1], h)
+        return out"""
+
+
+def _rnn_script(tmp_path: Path, body: str) -> tuple[Path, list[int]]:
+    source = RNN_HEAD.format(body=body)
+    path = tmp_path / "decoder.py"
+    path.write_text(source)
+    rows = [i for i, line in enumerate(source.splitlines(), 1) if "= self.rnn(" in line]
+    return path, rows
+
+
+def test_an_operation_error_every_branch_meets_is_reported_in_each(tmp_path: Path) -> None:
+    path, rows = _rnn_script(tmp_path, TEACHER_FORCING)
+    assert _torch_raises_both_ways(path) == [True, True]
+    assert reported(path) == {(row, "CNL017") for row in rows}
+
+
+def test_an_operation_error_one_branch_meets_is_not_guessed(tmp_path: Path) -> None:
+    path, _ = _rnn_script(tmp_path, ONE_STATE_WRONG)
+    assert sorted(_torch_raises_both_ways(path)) == [False, True]
+    assert reported(path) == set()

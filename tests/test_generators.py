@@ -92,3 +92,60 @@ def test_a_generator_is_used_up_once(tmp_path: Path) -> None:
     assert "mat1 and mat2" in (script_error(path) or "")  # torch: b is only Linear(5, 2)
     said = [message for _, code, message in findings(path) if code != "CNL100"]
     assert not any("receives 8" in message for message in said)  # the first Linear is not in b
+
+
+# An endless generator over a loader (VAAL's ``read_data``, corpus G #29): every item is the loader's batch.
+STREAM = """
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.fc = nn.Linear({features}, 10)
+
+    def forward(self, x):
+        return self.fc(self.conv(x).flatten(1))
+
+
+def read_data(loader, labels=True):
+    if labels:
+        while True:
+            for img, label in loader:
+                yield img, label
+    else:
+        while True:
+            for img, _ in loader:
+                yield {unlabeled}
+
+
+loader = DataLoader(TensorDataset(torch.randn(20, 3, {size}, {size}), torch.zeros(20)), batch_size=4)
+net = Net()
+labeled = read_data(loader)
+unlabeled = read_data(loader, labels=False)
+for step in range(3):
+    x, y = next(labeled)
+    u = next(unlabeled)
+    net(x)
+    net(u)
+"""
+
+
+@pytest.mark.parametrize(("size", "wrong"), [(32, None), (64, (11, "CNL001"))])
+def test_an_endless_generator_of_a_loaders_batches_yields_its_batch(tmp_path: Path, size: int, wrong: tuple) -> None:
+    path = tmp_path / "stream.py"
+    path.write_text(STREAM.format(features=8 * 30 * 30, size=size, unlabeled="img"))
+    error, got = script_and_check(path)
+    assert (error is None) == (wrong is None)
+    assert got == ([wrong] if wrong else [])
+
+
+def test_a_generator_that_changes_what_it_yields_is_not_a_stream(tmp_path: Path) -> None:
+    """``yield img[:, :, ::2]`` is not the batch a loop bound: not claimed to be (it could differ each pass)."""
+    path = tmp_path / "stream.py"
+    path.write_text(STREAM.format(features=8 * 30 * 30, size=32, unlabeled="img[:, :, ::2]"))
+    assert script_error(path) is not None  # torch: the half-height image does not fit the Linear
+    assert [(row, code) for row, code, _ in findings(path) if code != "CNL100"] == []

@@ -5,10 +5,11 @@ where cnnlint reports the error, and the fixed program runs where cnnlint is qui
 from __future__ import annotations
 
 import runpy
+import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import assert_net_is_torchs, reported
+from conftest import assert_net_is_torchs, reported, script_and_check
 
 torch = pytest.importorskip("torch")
 
@@ -282,3 +283,23 @@ def test_string_constants_and_legacy_data_tensors_are_read(tmp_path: Path) -> No
     path.write_text(CHAR_RNN)
     runpy.run_path(str(path))
     assert reported(path) == set()
+
+
+def test_nothing_is_said_after_the_script_surely_raised(tmp_path: Path) -> None:
+    """A loss the script surely reaches raises: the losses after it never run (VAAL, corpus G #29)."""
+    source = textwrap.dedent(
+        """\
+        import torch
+        import torch.nn as nn
+
+        net = nn.Linear(8, 4)
+        out = net(torch.randn(2, 8))
+        first = nn.MSELoss()(out, torch.randn(3, 4))
+        second = nn.MSELoss()(out, torch.randn(5, 4))
+        """
+    )
+    path = tmp_path / "script.py"
+    path.write_text(source)
+    error, got = script_and_check(path)
+    assert error is not None and "must match the size of tensor b (3)" in error
+    assert got == [(6, "CNL015")]

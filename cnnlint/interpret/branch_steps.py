@@ -25,8 +25,14 @@ def join_steps(steps: list[Any], start: int, middle: int) -> None:
                 a.__dict__.pop("pending", None)
         del steps[middle:]
         return
+    # Branches that differ but meet the same error first (an RNN given the wrong state, on the whole batch in
+    # one and on its first step in the other): it is certain whichever runs, and said where each meets it.
+    meets_a = next((s for s in first if _pending(s)), None)
+    meets_b = next((s for s in second if _pending(s)), None)
+    same_error = meets_a is not None and meets_b is not None and _pending(meets_a) == _pending(meets_b)
     for step in first + second:
-        step.__dict__.pop("pending", None)
+        if not (same_error and (step is meets_a or step is meets_b)):
+            step.__dict__.pop("pending", None)
         if step.macs:  # (0 stays 0: a layer without multiply-accumulates has none in either branch)
             step.macs = UNKNOWN_DIM
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret.numpy_arrays import ShapedArray
-from cnnlint.interpret.values import UNKNOWN, DictVal, FuncVal, ListVal, ModuleObj, QualName, TensorVal
+from cnnlint.interpret.values import UNKNOWN, DictVal, FuncVal, ListVal, ModuleObj, QualName, TensorVal, is_plain
 from cnnlint.shapes.dims import Shape
 
 PREFIXES = ("torchvision.datasets.", "torchvision.transforms.", "torch.utils.data.", "PIL.Image.")
@@ -133,8 +133,18 @@ class TensorStream:
         return "TensorStream()"
 
 
+@dataclass(eq=False)
+class BatchStream:
+    """A generator that yields what a loop over a loader binds (VAAL's ``while True: for img, _ in loader:
+    yield img``, ``generators.py``): endless or of unknown length, every item alike."""
+
+    each: Any
+
+
 def element(value: Any) -> Any:
     """What one pass of a ``for`` loop over ``value`` binds, when its length is unknown."""
+    if isinstance(value, BatchStream):
+        return _fresh(value.each)
     if isinstance(value, TensorStream):
         return TensorVal(Shape.unknown())
     if isinstance(value, LoaderVal):
@@ -359,7 +369,41 @@ IMAGE_METHODS = frozenset({"convert", "resize", "copy"})
 
 def loop_over(value: Any) -> Any:
     """``enumerate(loader)``, ``iter(loader)``, ``tqdm(loader)``: what a loop over it binds is known too."""
-    return value if isinstance(value, (LoaderVal, DatasetVal, Enumerated, TensorStream)) else None
+    return value if isinstance(value, (LoaderVal, DatasetVal, Enumerated, TensorStream, BatchStream)) else None
+
+
+def _fresh(value: Any, depth: int = 0) -> Any:
+    """A batch made anew (as ``LoaderVal.batch`` does): the code may change the one it was given."""
+    if isinstance(value, TensorVal):
+        return TensorVal(value.shape, value.integer, mask=value.mask)
+    if depth < 4 and isinstance(value, tuple):
+        return tuple(_fresh(v, depth + 1) for v in value)
+    if depth < 4 and type(value) is ListVal and not value.uncertain:
+        return ListVal([_fresh(v, depth + 1) for v in value.items])
+    return value
+
+
+def mark_batch(session: Any, value: Any) -> None:
+    """Remember the tensors a loop over a loader bound: a generator that yields only them yields batches."""
+    for t in batch_parts(value) or ():
+        session.batch_tensors[id(t)] = t
+
+
+def batch_parts(value: Any, depth: int = 0) -> list[TensorVal] | None:
+    """The tensors of a batch (a tensor, a tuple or list of them, numbers beside), or None for anything else."""
+    if isinstance(value, TensorVal):
+        return [value]
+    if is_plain(value) and not isinstance(value, tuple):
+        return []
+    if depth < 4 and isinstance(value, tuple) or (type(value) is ListVal and not value.uncertain):
+        found: list[TensorVal] = []
+        for v in value if isinstance(value, tuple) else value.items:
+            parts = batch_parts(v, depth + 1)
+            if parts is None:
+                return None
+            found.extend(parts)
+        return found
+    return None
 
 
 def _collated(item: Any, batch: int | str, depth: int = 0) -> Any:

@@ -347,10 +347,16 @@ class Forward:
         if rec is None:
             self.session.script_error(interp, err.finding, node)  # the script's own ``torch.cat([x, out])``
             return
-        if interp.forking or rec.raised:
+        if rec.raised or (interp.forking and rec.scratch):
             return
         origin = self.session.op_call(interp, node, None, name)
         step = Step(Layer(None, origin=origin, note=name), rec.depth, Shape.unknown(), Shape.unknown())
+        if interp.forking:  # a branch that may not run: certain only if every branch meets it (``promote``)
+            step.params = step.macs = 0
+            step.hidden = True  # type: ignore[attr-defined]
+            step.pending = [err.finding]  # type: ignore[attr-defined]
+            rec.steps.append(step)
+            return
         step.findings.append(err.finding)
         step.stopped = True
         step.params = 0

@@ -30,7 +30,9 @@ def make(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
 def next_item(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
     """``next(it[, default])``. Past the end without a default Python raises StopIteration: unknown here."""
     if len(args) == 1 and not kwargs and data_pipeline.loop_over(args[0]) is not None:
-        return data_pipeline.element(args[0])
+        item = data_pipeline.element(args[0])
+        data_pipeline.mark_batch(interp.session, item)
+        return item
     if not 1 <= len(args) <= 2 or kwargs or not isinstance(args[0], IteratorVal):
         return UNKNOWN
     it = args[0]

@@ -31,7 +31,10 @@ class Loops:
         items = self.iterate(iterable, frame)
         if items is None:
             last = data_pipeline.last_pass(iterable)
-            return self._unknown_loop(stmt, frame, data_pipeline.element(iterable), last)
+            item = data_pipeline.element(iterable)
+            if data_pipeline.loop_over(iterable) is not None:
+                data_pipeline.mark_batch(self.session, item)
+            return self._unknown_loop(stmt, frame, item, last)
         if len(items) > limits.MAX_LOOP_ITERATIONS:
             return self._unknown_loop(stmt, frame)
         if len(items) >= fill_loops.SKIP_FROM:
@@ -86,6 +89,8 @@ class Loops:
             done = self._after_body(self.exec_block(stmt.body, frame), stmt, frame)
             if done is not _GO_ON:
                 return done
+            if frame.yields is not None and frame.yields.uncertain:
+                break  # a generator's ``while True`` whose yields are no longer counted: one pass told it all
         return self._abandon_loop(stmt, frame, cut_short=True)
 
     def _after_body(self, signal: _Signal | None, stmt: ast.For | ast.While, frame: Frame) -> object:

@@ -103,6 +103,8 @@ class Session:
         # id(module object) -> later tensors the code feeds it for certain, of other shapes than the first
         self.later_feeds: dict[int, list[LaterFeed]] = {}
         self.last_batch: str | None = None  # set while a loop runs its pass over a DataLoader's last batch
+        self.script_raised = False  # a script error was certain: what the script does after it never runs
+        self.batch_tensors: dict[int, Any] = {}  # what loops over loaders bound (``data_pipeline.mark_batch``)
         # id(module object) -> its modules' attributes when the code first fed it: a forward that reassigns
         # ``self.hidden`` runs at its first call from the state ``__init__`` left (``restore_attributes``)
         self.before_first_call: dict[int, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
@@ -321,8 +323,12 @@ class Session:
         """An error in the script's own code, outside any model (a loss, a ``torch.cat`` of the model's output
         with its input): where the script surely reaches it, in the checked file, once per place."""
         certain = interp.module is self.main and interp.in_loops_only and isinstance(node, ast.AST)
-        if certain and rules.severity(finding.code) != "info" and all(n is not node for n, _ in self.script_findings):
+        severity = rules.severity(finding.code)
+        if certain and severity != "info" and all(n is not node for n, _ in self.script_findings):
+            if self.script_raised:
+                return  # torch raised at an earlier one: the script never gets here
             self.script_findings.append((node, finding))
+            self.script_raised = severity == "error"
 
     def observe_summary(self, args: list[Any], kwargs: dict[str, Any], node: Any) -> None:
         """torchinfo's ``summary(model, (1, 3, 224, 224))`` / ``input_size=``."""
