@@ -303,3 +303,25 @@ def test_nothing_is_said_after_the_script_surely_raised(tmp_path: Path) -> None:
     error, got = script_and_check(path)
     assert error is not None and "must match the size of tensor b (3)" in error
     assert got == [(6, "CNL015")]
+
+
+def test_nothing_is_said_after_a_model_call_that_surely_raises(tmp_path: Path) -> None:
+    """The script's model call fails inside forward: the loss after it is never computed (PyTorch-VAE,
+    corpus G #28), whatever its shapes; the model's own error is reported."""
+    source = textwrap.dedent(
+        """\
+        import torch
+        import torch.nn as nn
+
+        net = nn.Sequential(nn.Flatten(), nn.Linear(10, 4))
+        for step in range(2):
+            x = torch.randn(2, 3, 4)
+            out = net(x)
+            loss = nn.MSELoss()(out, torch.randn(3, 4))
+        """
+    )
+    path = tmp_path / "script.py"
+    path.write_text(source)
+    error, got = script_and_check(path)
+    assert error is not None and "2x12 and 10x4" in error
+    assert got == [(4, "CNL001")]

@@ -85,6 +85,12 @@ class Forward:
 
     # ---- calls ------------------------------------------------------------------------
 
+    def _raises_surely(self, interp: Any, rec: Recording) -> bool:
+        """The script's own call of a model met an error torch raises, and the script surely makes the call."""
+        if interp.module is not self.session.main or not interp.in_loops_only:
+            return False
+        return any(rules.severity(f.code) == "error" and not f.train_only for step in rec.steps for f in step.findings)
+
     def call_module(
         self, interp: Any, mod: Any, args: list[Any], kwargs: dict[str, Any], node: Any, container_only: bool = False
     ) -> Any:
@@ -95,8 +101,10 @@ class Forward:
                 self.session.observe_input(mod, args[0], node, args[1:], kwargs)
             elif interp.module is self.session.main:
                 method_entry.observe_call(self.session, interp, mod, args, kwargs, node)
-            rec, out = self.run(interp, mod, args, scratch=True)
-            return out
+            rec, out = self.run(interp, mod, args, scratch=True, kwargs=kwargs)
+            if self._raises_surely(interp, rec):
+                self.session.script_raised = True  # torch raises in this call: the script's own errors after it
+            return out  # are never met (its output stays what it is, so nothing read from it becomes unknown)
         rec = self.recording
         if isinstance(mod, TorchLayer):
             return self._layer(interp, mod, args, kwargs, node)

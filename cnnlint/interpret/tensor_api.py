@@ -78,7 +78,7 @@ def tensor_attr(t: TensorVal, name: str) -> Any:
     if name == "ndim":
         return t.shape.rank if t.shape.rank is not None else UNKNOWN
     if name == "data":
-        return t
+        return tensor_values.alias(t)
     if name in ("T", "H", "mT", "mH", "real", "imag"):
         tensor_values.forget(t)  # a view of it
     if name in ("mT", "mH"):  # the last two dims swapped (torch raises under 2-D)

@@ -22,6 +22,7 @@ from cnnlint.interpret.tensor_values import (
     _number,
     _reduce,
     _unique_counted,
+    alias,
     arange,
     binary,
     convert,
@@ -102,8 +103,10 @@ def _method(t: KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]) 
     if name in ("to", "type"):
         dtype = dtype_of(args[0] if args else kwargs.get("dtype"))
         return convert(t, dtype) if dtype is not None and len(args) + len(kwargs) == 1 else NotImplemented
-    if name in ("detach", "contiguous") and not args:
-        return t
+    if name == "contiguous" and not args:
+        return t  # (torch returns the tensor itself)
+    if name == "detach" and not args:
+        return alias(t)  # a new tensor over the same elements
     if name == "clone" and not args:
         return make(t.dims, t.dtype, _elems(t))
     if name in _UNARY or name in _ROUNDING:

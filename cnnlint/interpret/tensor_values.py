@@ -83,6 +83,25 @@ def forget(value: Any) -> None:
             forget(value.base)
 
 
+def alias(t: TensorVal) -> TensorVal:
+    """``t.data``: a new tensor over the same elements. torch resizes only it in place (``x.data.resize_(16)``
+    leaves ``x`` as it was: ACGAN's pre-0.4 placeholders); a change of its values is a change of ``t``'s."""
+    if isinstance(t, KnownTensor) and t.known:
+        return KnownTensor(
+            t.shape,
+            t.integer,
+            mask=t.mask,
+            dims=t.dims,
+            dtype=t.dtype,
+            values=t.values,
+            errs=t.errs,
+            numpy=t.numpy,
+            base=t,
+        )
+    forget(t)
+    return TensorVal(t.shape, t.integer, tainted=t.tainted, mask=t.mask, producer=t.producer, relayed=t.relayed)
+
+
 def escape(args: list[Any], kwargs: dict[str, Any]) -> None:
     """Known tensors handed to code that may change them in place (a layer, an unknown callee) are forgotten."""
     for value in (*args, *kwargs.values()):
