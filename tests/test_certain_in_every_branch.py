@@ -185,3 +185,39 @@ def test_an_operation_error_one_branch_meets_is_not_guessed(tmp_path: Path) -> N
     path, _ = _rnn_script(tmp_path, ONE_STATE_WRONG)
     assert sorted(_torch_raises_both_ways(path)) == [False, True]
     assert reported(path) == set()
+
+
+SAME_CALL_BOTH = """\
+        if flag:
+            out, h = self.rnn(x, h)
+        else:
+            out, h = self.rnn(x, h)
+        return out"""
+
+ONE_BRANCH_OP_ERROR = """\
+        if flag:
+            out, _ = self.rnn(x)
+            out = out + x.sum()
+        else:
+            out, _ = self.rnn(x)
+            out = out + torch.zeros(5)
+        return out"""
+
+
+def test_alike_branches_that_meet_the_same_operation_error_report_it_once(tmp_path: Path) -> None:
+    path, rows = _rnn_script(tmp_path, SAME_CALL_BOTH)
+    assert _torch_raises_both_ways(path) == [True, True]
+    assert reported(path) == {(rows[0], "CNL017")}
+
+
+def test_an_operation_error_in_one_branch_leaves_the_model_counted(tmp_path: Path) -> None:
+    """The error one branch may meet is not said, and does not make the branches' layers (and MACs) unknown."""
+    path, _ = _rnn_script(tmp_path, ONE_BRANCH_OP_ERROR)
+    assert sorted(_torch_raises_both_ways(path)) == [False, True]
+    assert reported(path) == set()
+    model = summary_model(path, "Decoder", "3,5,8")
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with torch.device("meta"), FlopCounterMode(display=False) as counter:
+        torch.nn.GRU(8, 32, 1, batch_first=True)(torch.empty(3, 5, 8))  # the layer both branches share
+    assert model["total_macs"] == counter.get_total_flops() // 2

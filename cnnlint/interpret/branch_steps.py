@@ -19,10 +19,15 @@ def join_steps(steps: list[Any], start: int, middle: int) -> None:
     first, second = steps[start:middle], steps[middle:]
     if not second and not first:
         return
-    if [_key(s) for s in first] == [_key(s) for s in second]:
-        for a, b in zip(first, second):  # an error met in one branch only is not certain
+    # An operation's error met in a branch (``Forward.op_error``) records a step of its own, which does not make
+    # the branches differ: whether both meet it is asked on its own.
+    shown_a = [s for s in first if not _op_error(s)]
+    shown_b = [s for s in second if not _op_error(s)]
+    if [_key(s) for s in shown_a] == [_key(s) for s in shown_b]:
+        for a, b in zip(shown_a, shown_b):  # an error met in one branch only is not certain
             if _pending(a) != _pending(b):
                 a.__dict__.pop("pending", None)
+        _keep_if_both_meet(first, second)
         del steps[middle:]
         return
     # Branches that differ but meet the same error first (an RNN given the wrong state, on the whole batch in
@@ -35,6 +40,19 @@ def join_steps(steps: list[Any], start: int, middle: int) -> None:
             step.__dict__.pop("pending", None)
         if step.macs:  # (0 stays 0: a layer without multiply-accumulates has none in either branch)
             step.macs = UNKNOWN_DIM
+
+
+def _keep_if_both_meet(first: list[Any], second: list[Any]) -> None:
+    """Alike branches: the first branch's operation error stays pending only if the other meets it too."""
+    errors_a = [s for s in first if _op_error(s)]
+    errors_b = [s for s in second if _op_error(s)]
+    both = bool(errors_a and errors_b) and _pending(errors_a[0]) == _pending(errors_b[0])
+    for step in errors_a[1:] if both else errors_a:
+        step.__dict__.pop("pending", None)
+
+
+def _op_error(step: Any) -> bool:
+    return step.__dict__.get("op_error", False)
 
 
 def _key(step: Any) -> tuple:

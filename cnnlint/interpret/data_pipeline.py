@@ -155,7 +155,7 @@ def element(value: Any) -> Any:
         inner = element(value.inner)
         return (UNKNOWN, inner) if inner is not UNKNOWN else UNKNOWN
     if isinstance(value, TensorVal) and not getattr(value, "numpy", False):
-        from cnnlint.interpret.torch_api import tensor_row
+        from cnnlint.interpret.tensor_api import tensor_row
 
         row = tensor_row(value)  # (a batch of unknown size: every pass binds a row of the same shape)
         return row if row is not None else UNKNOWN

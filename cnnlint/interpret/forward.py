@@ -361,7 +361,7 @@ class Forward:
         step = Step(Layer(None, origin=origin, note=name), rec.depth, Shape.unknown(), Shape.unknown())
         if interp.forking:  # a branch that may not run: certain only if every branch meets it (``promote``)
             step.params = step.macs = 0
-            step.hidden = True  # type: ignore[attr-defined]
+            step.hidden = step.op_error = True  # type: ignore[attr-defined]
             step.pending = [err.finding]  # type: ignore[attr-defined]
             rec.steps.append(step)
             return

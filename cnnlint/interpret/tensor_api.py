@@ -70,6 +70,28 @@ def shape_tuple(shape: Shape) -> Any:
     return tuple(_dim_value(d) for d in shape.dims)
 
 
+MAX_TENSOR_ROWS = 64  # a loop over more rows than this is one pass over a row of unknown count
+
+
+def tensor_row(t: TensorVal) -> TensorVal | None:
+    """What a loop over ``t`` binds on every pass: a tensor of its shape without the first dimension (none
+    for a 0-d tensor, which torch refuses to iterate, or one of unknown rank)."""
+    rank = t.shape.rank
+    if rank is None or rank == 0:
+        return None
+    return TensorVal(Shape(*t.shape.dims[1:]), t.integer, tainted=t.tainted, mask=t.mask)
+
+
+# torch.nn's namespaces of functions, not layer classes.
+def rows_of(t: TensorVal) -> list[TensorVal] | None:
+    """What a loop over ``t`` binds pass by pass: as many rows as its first dimension, each of the rest."""
+    row = tensor_row(t)
+    first = t.shape.dims[0] if row is not None else None
+    if type(first) is int and 0 <= first <= MAX_TENSOR_ROWS:
+        return [TensorVal(row.shape, t.integer, tainted=t.tainted, mask=t.mask) for _ in range(first)]
+    return None
+
+
 def tensor_attr(t: TensorVal, name: str) -> Any:
     from cnnlint.interpret.values import MethodOf
 

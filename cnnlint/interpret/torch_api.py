@@ -75,19 +75,6 @@ from cnnlint.interpret.values import (
 from cnnlint.shapes.catalogue import CATALOGUE
 from cnnlint.shapes.dims import Shape
 
-MAX_TENSOR_ROWS = 64  # a loop over more rows than this is one pass over a row of unknown count
-
-
-def tensor_row(t: TensorVal) -> TensorVal | None:
-    """What a loop over ``t`` binds on every pass: a tensor of its shape without the first dimension (none
-    for a 0-d tensor, which torch refuses to iterate, or one of unknown rank)."""
-    rank = t.shape.rank
-    if rank is None or rank == 0:
-        return None
-    return TensorVal(Shape(*t.shape.dims[1:]), t.integer, tainted=t.tainted, mask=t.mask)
-
-
-# torch.nn's namespaces of functions, not layer classes.
 _NOT_LAYERS = (
     "torch.nn.functional.",
     "torch.nn.init.",
@@ -293,11 +280,7 @@ class TorchAPI(ModuleAPI, DataclassAPI):
         if not getattr(t, "numpy", False):
             tensor_values.forget(t)  # the items would be views of it (a NumPy array's are Python numbers)
         if items is None and not getattr(t, "numpy", False):
-            # ``for i, o in enumerate(output)`` over a batch: as many rows as the first dimension, each the rest
-            row = tensor_row(t)
-            first = t.shape.dims[0] if row is not None else None
-            if type(first) is int and 0 <= first <= MAX_TENSOR_ROWS:
-                return [TensorVal(row.shape, t.integer, tainted=t.tainted, mask=t.mask) for _ in range(first)]
+            items = tensor_api.rows_of(t)  # ``for i, o in enumerate(output)`` over a batch
         return items
 
     # ---- calls by name ---------------------------------------------------------------
