@@ -12,6 +12,7 @@ from cnnlint.interpret.has_attr import has_attr
 from cnnlint.interpret.instances import is_instance, is_subclass
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.values import (
+    MISSING,
     UNKNOWN,
     Builtin,
     DictVal,
@@ -244,7 +245,11 @@ def _zip(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         return UNKNOWN
     seqs = [interp.iterate(a, frame) for a in args]
     if any(s is None for s in seqs):
-        return UNKNOWN
+        # ``zip(source_loader, target_loader)``: loaders and iterator classes, each pass one item of each
+        if not args or any(s is not None for s in seqs):
+            return UNKNOWN
+        each = tuple(iterators.one_pass(interp, a) for a in args)
+        return data_pipeline.Zipped(each) if all(e is not MISSING for e in each) else UNKNOWN
     return tuple(zip(*seqs))
 
 

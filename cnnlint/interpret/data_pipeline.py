@@ -141,9 +141,17 @@ class BatchStream:
     each: Any
 
 
+@dataclass(eq=False)
+class Zipped:
+    """``zip(source_loader, target_loader, latent_iter)``: each pass binds one item of each (``each``, worked out
+    when the zip was made), for as long as the shortest lasts."""
+
+    each: tuple
+
+
 def element(value: Any) -> Any:
     """What one pass of a ``for`` loop over ``value`` binds, when its length is unknown."""
-    if isinstance(value, BatchStream):
+    if isinstance(value, (BatchStream, Zipped)):
         return _fresh(value.each)
     if isinstance(value, TensorStream):
         return TensorVal(Shape.unknown())
@@ -369,7 +377,7 @@ IMAGE_METHODS = frozenset({"convert", "resize", "copy"})
 
 def loop_over(value: Any) -> Any:
     """``enumerate(loader)``, ``iter(loader)``, ``tqdm(loader)``: what a loop over it binds is known too."""
-    return value if isinstance(value, (LoaderVal, DatasetVal, Enumerated, TensorStream, BatchStream)) else None
+    return value if isinstance(value, (LoaderVal, DatasetVal, Enumerated, TensorStream, BatchStream, Zipped)) else None
 
 
 def _fresh(value: Any, depth: int = 0) -> Any:

@@ -46,6 +46,9 @@ class Recording:
     # The code raised for certain (``raise``, a failing ``assert``): Python runs nothing after it, so what the
     # interpreter still follows (a called function's raise returns unknown to its caller) finds nothing.
     raised: bool = False
+    # A scratch run (the script's own call of a model) met an error torch raises, wherever a loop of unknown
+    # length around the call runs at all: the script stops in that call (``Forward._raises_surely``).
+    surely_raises: bool = False
 
 
 class Forward:
@@ -89,7 +92,9 @@ class Forward:
         """The script's own call of a model met an error torch raises, and the script surely makes the call."""
         if interp.module is not self.session.main or not interp.in_loops_only:
             return False
-        return any(rules.severity(f.code) == "error" and not f.train_only for step in rec.steps for f in step.findings)
+        return rec.surely_raises or any(
+            rules.severity(f.code) == "error" and not f.train_only for step in rec.steps for f in step.findings
+        )
 
     def call_module(
         self, interp: Any, mod: Any, args: list[Any], kwargs: dict[str, Any], node: Any, container_only: bool = False
@@ -270,6 +275,9 @@ class Forward:
             if not rec.training and any(f.train_only for f in s.findings):
                 s.findings = [f for f in s.findings if not f.train_only]
             errors = [f for f in s.findings if f.code not in ("CNL100", "CNL003")]
+            certain = rec.scratch and interp.in_loops_only and not (x.tainted or maybe or rec.raised)
+            if certain and any(rules.severity(f.code) == "error" and not f.train_only for f in errors):
+                rec.surely_raises = True
             if errors and not quiet:
                 again = repeated(rec.reported, layer, errors, self.session.main.lines)
                 if again:  # not reported twice; the output is what it would be had it been
@@ -355,6 +363,8 @@ class Forward:
         if rec is None:
             self.session.script_error(interp, err.finding, node)  # the script's own ``torch.cat([x, out])``
             return
+        if rec.scratch and interp.in_loops_only and rules.severity(err.finding.code) == "error":
+            rec.surely_raises = True
         if rec.raised or (interp.forking and rec.scratch):
             return
         origin = self.session.op_call(interp, node, None, name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from cnnlint.interpret import data_pipeline
-from cnnlint.interpret.values import UNKNOWN, IteratorVal
+from cnnlint.interpret.values import MISSING, UNKNOWN, FuncVal, IteratorVal, ModuleObj
 
 
 def make(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
@@ -21,6 +21,9 @@ def make(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         return UNKNOWN
     if isinstance(args[0], IteratorVal):
         return args[0]
+    own = _own_method(args[0], "__iter__")
+    if own is not None:  # a class of the checked code: its ``__iter__`` says what iterating it gives
+        return interp.call_function(own, [args[0]], {}, None)
     if data_pipeline.loop_over(args[0]) is not None:
         return args[0]  # ``next(iter(train_loader))``: a batch
     items = interp.iterate(args[0], frame)
@@ -33,6 +36,9 @@ def next_item(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         item = data_pipeline.element(args[0])
         data_pipeline.mark_batch(interp.session, item)
         return item
+    own = _own_method(args[0], "__next__") if len(args) == 1 and not kwargs else None
+    if own is not None:  # an iterator class of the checked code (a latent-noise sampler): its ``__next__``
+        return interp.call_function(own, [args[0]], {}, None)
     if not 1 <= len(args) <= 2 or kwargs or not isinstance(args[0], IteratorVal):
         return UNKNOWN
     it = args[0]
@@ -61,3 +67,25 @@ def lose_position(interp: Any, values: list[Any]) -> bool:
             interp.write(value.state, "taken", UNKNOWN)
             found = True
     return found
+
+
+def _own_method(value: Any, name: str) -> Any:
+    """``__iter__`` / ``__next__`` of an instance of a plain class of the checked code, or None."""
+    if not isinstance(value, ModuleObj) or value.kind != "object" or value.cls is None:
+        return None
+    found, _ = value.cls.lookup(name)
+    return found if isinstance(found, FuncVal) and found.kind == "function" else None
+
+
+def one_pass(interp: Any, value: Any) -> Any:
+    """What one pass of a loop of unknown length over ``value`` binds: a loader's batch, or the next item of an
+    iterator class of the checked code (its ``__iter__``, then ``__next__``, called once); MISSING for anything
+    else."""
+    if data_pipeline.loop_over(value) is not None:
+        item = data_pipeline.element(value)
+        data_pipeline.mark_batch(interp.session, item)
+        return item
+    made = _own_method(value, "__iter__")
+    it = interp.call_function(made, [value], {}, None) if made is not None else value
+    step = _own_method(it, "__next__")
+    return interp.call_function(step, [it], {}, None) if step is not None else MISSING

@@ -10,10 +10,10 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from cnnlint.interpret import data_pipeline, fill_loops, limits, tensor_values
+from cnnlint.interpret import data_pipeline, fill_loops, iterators, limits, tensor_values
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import BREAK, CONTINUE, _Signal, _stores
-from cnnlint.interpret.values import UNKNOWN, ListVal, ModuleObj
+from cnnlint.interpret.values import MISSING, UNKNOWN, ListVal, ModuleObj
 
 _GO_ON = object()  # the body finished a pass: the loop goes on
 
@@ -34,6 +34,9 @@ class Loops:
             item = data_pipeline.element(iterable)
             if data_pipeline.loop_over(iterable) is not None:
                 data_pipeline.mark_batch(self.session, item)
+            elif item is UNKNOWN:
+                item = iterators.one_pass(self, iterable)  # an iterator class of the checked code
+                item = UNKNOWN if item is MISSING else item
             return self._unknown_loop(stmt, frame, item, last)
         if len(items) > limits.MAX_LOOP_ITERATIONS:
             return self._unknown_loop(stmt, frame)
