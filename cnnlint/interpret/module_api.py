@@ -15,6 +15,7 @@ from cnnlint.interpret import (
     data_pipeline,
     input_sources,
     layer_changes,
+    norm_buffers,
     param_containers,
     quantization,
 )
@@ -31,7 +32,10 @@ from cnnlint.interpret.values import (
     TensorVal,
     is_module,
 )
+from cnnlint.shapes.spec import ShapeError
 
+# the tensors a subclass of a torch layer reads from the layer underneath it (``self.running_mean``)
+_BASE_TENSORS = frozenset({"weight", "bias"}) | norm_buffers.RUNNING_STATS
 _SELF_RETURNING = frozenset(
     {
         "to",
@@ -186,8 +190,10 @@ class ModuleAPI:
         if obj.kind == "object":
             return _through_dunder(interp, obj, "__getattr__", name)  # MONAI's ``Conv.CONV``
         base_layer = getattr(obj, "base_layer", None)
-        if base_layer is not None and (name in base_layer.args or name in ("weight", "bias")):
+        if base_layer is not None and (name in base_layer.args or name in _BASE_TENSORS):
             return self.layer_attr(base_layer, name)
+        if name == norm_buffers.CHECK_INPUT and norm_buffers.is_norm(base_layer):
+            return MethodOf(obj, name)  # ``self._check_input_dim(x)`` in a BatchNorm subclass's forward
         if name == "_modules":  # ``for m in self._modules.values()``: the children torch registered, in order
             named = _registered(obj)
             return ModulesView(obj, dict(named)) if named is not None else UNKNOWN
@@ -273,6 +279,16 @@ class ModuleAPI:
                 # ``class LayerNorm2d(nn.LayerNorm)``: the torch layer underneath holds the parameters
                 obj.base_layer = self.layer(interp, f"torch.nn.{base}", args, kwargs, node)  # type: ignore[attr-defined]
             return None
+        if name == norm_buffers.CHECK_INPUT and len(args) == 1 and not kwargs:
+            layer = obj.base_layer  # type: ignore[attr-defined]
+            if norm_buffers.input_checked(layer, args[0]):
+                return None
+            wrong = norm_buffers.refused(layer, args[0])
+            if wrong is not None:  # torch raises ValueError here: the rest of forward never runs
+                self.session.forward.op_error(interp, ShapeError("CNL006", wrong), node, layer.type_name)
+            else:
+                self.session.forward.stop(interp, node, "shape following stops here: _check_input_dim(...) may raise")
+            return UNKNOWN
         if param_containers.is_param_container(obj):
             done = param_containers.method(interp, obj, name, args, kwargs)
             if done is not NotImplemented:

@@ -23,6 +23,7 @@ from cnnlint.interpret import (
     losses,
     namedtuples,
     never_silent,
+    norm_buffers,
     norm_wrappers,
     numpy_arrays,
     packed_sequences,
@@ -262,6 +263,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             return TensorVal(param_shape(layer, name), param=True)
         if name == "training":
             return True
+        if name in norm_buffers.RUNNING_STATS and norm_buffers.is_norm(layer):
+            return norm_buffers.buffer(layer, name)
         return MethodOf(layer, name)
 
     # ---- tensors (tensor_api.py) -----------------------------------------------------
