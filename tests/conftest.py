@@ -167,3 +167,20 @@ def script_and_check(path: Path, *kinds: type[Exception]) -> tuple[str | None, l
     """Torch's answer and cnnlint's for one script: the error it raises running (``script_error``), and the
     (row, code) of every finding ``cnnlint check`` reports but notes."""
     return script_error(path, *kinds), [(row, code) for row, code, _ in findings(path) if code != "CNL100"]
+
+
+def module_globals(source: str, filename: str = "module.py") -> dict:
+    """The names ``source``'s module code binds, as cnnlint's interpreter reads them (nothing is run)."""
+    import ast
+
+    from cnnlint.interpret.models import find_models
+
+    return find_models(ast.parse(source), source, filename).session.main.globals
+
+
+def interpreted_reads(source: str, count: int) -> list:
+    """``r0`` .. ``r{count-1}`` as the interpreter reads them (unknown where unbound)."""
+    from cnnlint.interpret.values import UNKNOWN
+
+    names = module_globals(source)
+    return [names.get(f"r{i}", UNKNOWN) for i in range(count)]

@@ -4,15 +4,13 @@ themselves, and torch running the same script."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
-from conftest import findings, script_and_check
+from conftest import findings, interpreted_reads, script_and_check
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnnlint.interpret.models import find_models
 from cnnlint.interpret.values import UNKNOWN
 
 LIBRARIES = {
@@ -57,9 +55,7 @@ def _real(library: str, statements: list[str]) -> list:
 
 
 def _interpreted(source: str) -> list:
-    found = find_models(ast.parse(source), source, "config.py")
-    names = found.session.main.globals
-    return [names.get(f"r{i}", UNKNOWN) for i in range(len(READS))]
+    return interpreted_reads(source, len(READS))
 
 
 @settings(max_examples=400, deadline=None)

@@ -4,16 +4,14 @@ running the same statements, and torch running the same script."""
 
 from __future__ import annotations
 
-import ast
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import script_and_check
+from conftest import interpreted_reads, script_and_check
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnnlint.interpret.models import find_models
 from cnnlint.interpret.values import UNKNOWN
 
 FORMS = {
@@ -164,9 +162,7 @@ def _real(form: str, statements: list[str]) -> list:
 
 
 def _interpreted(source: str) -> list:
-    found = find_models(ast.parse(source), source, "config.py")
-    names = found.session.main.globals
-    return [names.get(f"r{i}", UNKNOWN) for i in range(len(READS))]
+    return interpreted_reads(source, len(READS))
 
 
 def _program(form: str, statements: list[str]) -> str:

@@ -4,14 +4,12 @@ calls (``self._check_input_dim(x)``, then ``F.batch_norm(x, self.running_mean, .
 
 from __future__ import annotations
 
-import ast
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import findings, script_and_check, summary_model
+from conftest import findings, module_globals, script_and_check, summary_model
 
-from cnnlint.interpret.models import find_models
 from cnnlint.interpret.values import UNKNOWN, TensorVal
 
 torch = pytest.importorskip("torch")
@@ -25,7 +23,7 @@ LAYERS = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "Instan
 def test_running_statistics_are_torchs(layer: str, track: str, name: str) -> None:
     code = f"import torch.nn as nn\nm = nn.{layer}(12{track})\nvalue = m.{name}\n"
     real = getattr(eval(f"torch.nn.{layer}(12{track})"), name)
-    got = find_models(ast.parse(code), code, "norm.py").session.main.globals["value"]
+    got = module_globals(code)["value"]
     if layer == "SyncBatchNorm" and got is UNKNOWN:
         return  # not in the catalogue: unknown, never a guess
     if real is None:

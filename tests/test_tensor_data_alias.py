@@ -5,16 +5,14 @@ same statements."""
 
 from __future__ import annotations
 
-import ast
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import script_and_check
+from conftest import module_globals, script_and_check
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnnlint.interpret.models import find_models
 from cnnlint.interpret.values import UNKNOWN, TensorVal
 
 torch = pytest.importorskip("torch")
@@ -44,7 +42,7 @@ def test_the_tensor_keeps_torchs_shape_and_values(statements: list[str]) -> None
     want_shape, want_values = _shapes(statements)
     source = "import torch\nx = torch.tensor([1.0, 2.0])\ny = torch.zeros(3, 2)\n" + "\n".join(statements) + "\n"
     source += "shape = tuple(x.shape)\nvalues = x.tolist()\n"
-    names = find_models(ast.parse(source), source, "alias.py").session.main.globals
+    names = module_globals(source)
     x = names["x"]
     assert isinstance(x, TensorVal)
     if x.shape.rank is not None and all(type(d) is int for d in x.shape.dims):

@@ -56,7 +56,8 @@ OWN_METHODS = frozenset({INIT, STORE, GET, SET})
 _RAW = {"__init__": INIT, "__getitem__": GET, "__setitem__": SET}
 
 
-def _is_dict(c: Any) -> bool:
+def is_dict_base(c: Any) -> bool:
+    """dict (or OrderedDict) in a class's bases."""
     return (isinstance(c, Builtin) and c.name == "dict") or (isinstance(c, QualName) and c.name in _DICT_CLASSES)
 
 
@@ -67,15 +68,11 @@ def is_dict_class(cls: ClassVal) -> bool:
             if any(name in c.ns for name in _REDEFINES):
                 return False
             continue
-        if _is_dict(c):
+        if is_dict_base(c):
             return True
         if not (isinstance(c, Builtin) and c.name == "object"):
             return False  # another base (unknown, a library class) before dict
     return False
-
-
-def is_dict_base(c: Any) -> bool:
-    return _is_dict(c)
 
 
 def build(interp: Any, cls: ClassVal, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
@@ -215,7 +212,7 @@ def set_value(interp: Any, obj: DictInstance, name: str, value: Any) -> None:
             if interp.branching:
                 obj.uncertain = True
         else:
-            _forget_attributes(interp, obj)
+            forget(interp, obj)
         return
     hook, _ = obj.cls.lookup("__setattr__")
     hook = interp.resolve(hook)
@@ -226,7 +223,7 @@ def set_value(interp: Any, obj: DictInstance, name: str, value: Any) -> None:
     elif _dict_method(hook, "__setitem__"):
         set_raw(interp, obj, name, value)
     else:
-        _forget_attributes(interp, obj)
+        forget(interp, obj)
 
 
 def _store(interp: Any, obj: DictInstance, name: str, value: Any) -> None:
@@ -237,15 +234,11 @@ def _store(interp: Any, obj: DictInstance, name: str, value: Any) -> None:
         interp.write(obj.attrs, name, value)
 
 
-def _forget_attributes(interp: Any, obj: DictInstance) -> None:
+def forget(interp: Any, obj: DictInstance) -> None:
     """Code not read may have changed the instance: its keys and attributes are unknown."""
     obj.uncertain = True
     for key in list(obj.attrs):
         interp.write(obj.attrs, key, UNKNOWN)
-
-
-def forget(interp: Any, obj: DictInstance) -> None:
-    _forget_attributes(interp, obj)
 
 
 def _bound(interp: Any, obj: DictInstance, value: Any) -> Any:

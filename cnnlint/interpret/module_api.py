@@ -32,7 +32,6 @@ from cnnlint.interpret.values import (
     TensorVal,
     is_module,
 )
-from cnnlint.shapes.spec import ShapeError
 
 # the tensors a subclass of a torch layer reads from the layer underneath it (``self.running_mean``)
 _BASE_TENSORS = frozenset({"weight", "bias"}) | norm_buffers.RUNNING_STATS
@@ -280,15 +279,7 @@ class ModuleAPI:
                 obj.base_layer = self.layer(interp, f"torch.nn.{base}", args, kwargs, node)  # type: ignore[attr-defined]
             return None
         if name == norm_buffers.CHECK_INPUT and len(args) == 1 and not kwargs:
-            layer = obj.base_layer  # type: ignore[attr-defined]
-            if norm_buffers.input_checked(layer, args[0]):
-                return None
-            wrong = norm_buffers.refused(layer, args[0])
-            if wrong is not None:  # torch raises ValueError here: the rest of forward never runs
-                self.session.forward.op_error(interp, ShapeError("CNL006", wrong), node, layer.type_name)
-            else:
-                self.session.forward.stop(interp, node, "shape following stops here: _check_input_dim(...) may raise")
-            return UNKNOWN
+            return norm_buffers.check_input(interp, obj.base_layer, args[0], node)  # type: ignore[attr-defined]
         if param_containers.is_param_container(obj):
             done = param_containers.method(interp, obj, name, args, kwargs)
             if done is not NotImplemented:

@@ -12,6 +12,7 @@ from typing import Any
 
 from cnnlint.interpret.values import UNKNOWN, TensorVal, TorchLayer
 from cnnlint.shapes.dims import Shape
+from cnnlint.shapes.spec import ShapeError
 
 RUNNING_STATS = frozenset({"running_mean", "running_var", "num_batches_tracked"})
 # layer -> whether it tracks running statistics when not told (torch's defaults)
@@ -56,3 +57,17 @@ def refused(layer: TorchLayer, x: Any) -> str | None:
     wanted = " or ".join(f"{r}-D" for r in ranks)
     said = f"{layer.type_name} expects a {wanted} input but receives a {rank}-D input {x.shape}"
     return f"{said}: its _check_input_dim raises"
+
+
+def check_input(interp: Any, layer: TorchLayer, x: Any, node: Any) -> Any:
+    """``self._check_input_dim(x)``: None where it passes; where it surely raises ValueError, CNL006 there (the
+    rest of forward never runs); where the rank is not known, following stops."""
+    if input_checked(layer, x):
+        return None
+    forward = interp.session.forward
+    wrong = refused(layer, x)
+    if wrong is not None:
+        forward.op_error(interp, ShapeError("CNL006", wrong), node, layer.type_name)
+    else:
+        forward.stop(interp, node, f"shape following stops here: {CHECK_INPUT}(...) may raise")
+    return UNKNOWN
