@@ -42,7 +42,7 @@ import contextlib
 import json
 import os
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,7 @@ from cnnlint.check import CheckOptions, FileResult
 from cnnlint.checked import valid_record
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
 from cnnlint.interpret import fragments
+from cnnlint.records import dataclass
 
 try:  # hashlib would load OpenSSL (~4 ms at start-up) for a hash that CPython builds in
     from _blake2 import blake2b

@@ -11,11 +11,12 @@ import gc
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from cnnlint import rules
 from cnnlint.diagnostics import Diagnostic, Fix, Location
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.stackroom import call_with_room
 

@@ -50,7 +50,6 @@ them together with the command line.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -97,6 +96,8 @@ def load_settings(
     unknown = [key for key in table if key not in _KEYS]
     if unknown:
         key = unknown[0]
+        import difflib  # only for a message: not imported by every run
+
         hint = difflib.get_close_matches(key.replace("_", "-"), _KEYS, n=1)
         suggestion = f" (did you mean `{hint[0]}`?)" if hint else f" (known keys: {', '.join(_KEYS)})"
         raise ConfigError(f"{_where(source, key)}: unknown key{suggestion}")

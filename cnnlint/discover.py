@@ -11,8 +11,9 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from cnnlint.records import dataclass
 
 # ruff's default exclusions, so a repository walk never descends into tooling.
 SKIP_DIRS = frozenset(

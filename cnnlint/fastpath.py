@@ -28,21 +28,30 @@ DEFAULT_EXCLUDE = frozenset(
 CONFIG_LIMIT = 16 * 1024 * 1024  # bytes of a pyproject.toml worth reading
 
 
-def try_fast_check(argv: list[str]) -> int | None:
-    # --force-exclude (the pre-commit hook's) only skips files: answered when none can be skipped.
+def plain_files(argv: list[str]) -> tuple[list[str], bool] | None:
+    """``check [--force-exclude] FILE.py...`` with distinct files: the files and the flag; else None."""
     force = "--force-exclude" in argv
     argv = [a for a in argv if a != "--force-exclude"]
     if len(argv) < 2 or argv[0] != "check" or any(a.startswith("-") for a in argv[1:]):
         return None
+    if not all(name.endswith((".py", ".pyi")) for name in argv[1:]):
+        return None
     if len({os.path.realpath(a) for a in argv[1:]}) != len(argv) - 1:
         return None  # a file named twice is checked once: the full path counts it
-    if force and (_mentions_cnnlint_config(argv[1]) or any(_maybe_excluded(a) for a in argv[1:])):
+    return argv[1:], force
+
+
+def try_fast_check(argv: list[str]) -> int | None:
+    plain = plain_files(argv)
+    if plain is None:
+        return None
+    names, force = plain
+    # --force-exclude (the pre-commit hook's) only skips files: answered when none can be skipped.
+    if force and (_mentions_cnnlint_config(names[0]) or any(_maybe_excluded(a) for a in names)):
         return None
     from cnnlint import source
 
-    for name in argv[1:]:
-        if not name.endswith((".py", ".pyi")):
-            return None
+    for name in names:
         try:
             data = source.read_source(name)  # regular files only, bounded: never a FIFO or /dev/zero
         except (OSError, ValueError):
@@ -53,9 +62,9 @@ def try_fast_check(argv: list[str]) -> int | None:
             source.check_syntax(source.decode(data), name)
         except source.SourceError:
             return None
-    if not _config_loads(argv[1]):
+    if not _config_loads(names[0]):
         return None
-    files = len(argv) - 1
+    files = len(names)
     sys.stdout.write(f"{CLEAN} Checked 0 models in {files} file{'s' if files != 1 else ''}\n")
     return 0
 

@@ -11,14 +11,13 @@ still compile: otherwise nothing is written and the reason is reported.
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from cnnlint import source
 from cnnlint.diagnostics import Diagnostic, Edit, Location
+from cnnlint.records import dataclass
 from cnnlint.source import line_starts
 
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines with their ends, as Python splits them
@@ -170,6 +169,8 @@ def unified_diff(filename: str, before: bytes, after: bytes, *, label: str = "")
     encoding = source_encoding(before)
     a = _LINES.findall(before.decode(encoding, "replace"))
     b = _LINES.findall(after.decode(encoding, "replace"))
+    import difflib
+
     return "".join(difflib.unified_diff(a, b, fromfile=f"a/{filename}", tofile=f"b/{filename}", tofiledate=label))
 
 

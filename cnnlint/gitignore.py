@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from cnnlint.records import dataclass
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ Nothing here knows libcst or the engine: values are plain Python values
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from cnnlint.diagnostics import Location
+from cnnlint.records import dataclass
 
 
 @dataclass(frozen=True)

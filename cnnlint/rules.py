@@ -8,7 +8,9 @@ INVALID example, the line that must be reported ends with ``# error: CODE``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from cnnlint.records import dataclass
 
 DOCS_URL = "https://github.com/cnnlint/cnnlint/blob/main/docs/rules.md"
 

@@ -15,8 +15,8 @@ import errno
 import os
 import stat
 import tempfile
-from dataclasses import dataclass
 
+from cnnlint.records import dataclass
 from cnnlint.source import read_regular_file
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cnnlint.check import FileResult
+from cnnlint.records import dataclass
 
 
 def check_bytes(data: bytes, filename: str, options: Any) -> FileResult:

@@ -3,12 +3,11 @@ combine, layer by layer (the file, then the command line), as ``cnnlint.config``
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Callable
 
 from cnnlint import rules
+from cnnlint.records import dataclass
 from cnnlint.settings import ConfigError
 
 
@@ -23,6 +22,8 @@ def expand_selector(selector: str, where: str = "selector") -> frozenset[str]:
         return frozenset(rules.RULES)
     codes = frozenset(code for code in rules.RULES if text and code.startswith(text))
     if not codes:
+        import difflib  # only for a message: not imported by every run
+
         hint = difflib.get_close_matches(text, list(rules.RULES), n=1)
         suggestion = f" (did you mean `{hint[0]}`?)" if hint else ""
         raise ConfigError(f"{where}: unknown rule code or prefix `{selector}`{suggestion}")

@@ -7,10 +7,11 @@ these types, so they live apart from the code that does those jobs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from cnnlint import rules
+from cnnlint.records import dataclass
 
 
 class ConfigError(Exception):

@@ -20,7 +20,6 @@ is checked only when the run walked a directory. The models come from
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -119,5 +118,7 @@ def _closest(settings: Any, path: str, results: list[Any]) -> str:
         return ""
 
     checked = ["/".join(parts) for r in results if (parts := _relative_parts(r.filename, settings.root))]
+    import difflib  # only for a message: not imported by every run
+
     close = difflib.get_close_matches(path.replace(os.sep, "/").removeprefix("./"), checked, n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""

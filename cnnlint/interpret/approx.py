@@ -6,10 +6,10 @@ known to a few ulps: enough to decide ``p > 0.``, never to compute with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret.values import UNKNOWN, Sym
+from cnnlint.records import dataclass
 
 
 @dataclass(frozen=True)

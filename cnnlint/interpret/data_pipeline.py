@@ -19,11 +19,11 @@ from its source: their code opens files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.values import UNKNOWN, DictVal, FuncVal, ListVal, ModuleObj, QualName, TensorVal, is_plain
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import Shape
 
 PREFIXES = ("torchvision.datasets.", "torchvision.transforms.", "torch.utils.data.", "PIL.Image.")

@@ -12,11 +12,11 @@ methods and properties (``weights.meta["categories"]``, ``Weights.verify(w)``);
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret.pyops import bind_class_attribute
 from cnnlint.interpret.values import MISSING, UNKNOWN, Builtin, ClassVal, FuncVal, QualName, Sym, is_plain
+from cnnlint.records import dataclass
 
 _ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum"})
 

@@ -10,10 +10,11 @@ value so messages stay certain).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from cnnlint.interpret.values import MISSING, UNKNOWN, FuncVal, ModuleNS, is_plain
+from cnnlint.records import dataclass
 
 
 @dataclass(eq=False)

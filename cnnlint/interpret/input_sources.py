@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import ast
 import contextlib
-from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.values import FuncVal, ListVal, TensorVal
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import Shape
 
 # Work (evaluated nodes) the file may spend running functions nobody calls, to find an input there.

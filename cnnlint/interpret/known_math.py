@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import struct
-from fractions import Fraction
 from typing import Callable
 
 Elem = tuple[float | int | bool, float]  # (nominal value, absolute error bound)
@@ -138,6 +137,8 @@ def power(a: Elem, b: Elem, dtype: str) -> Elem | None:
     """``a ** b`` on float elements (``torch.pow``), a positive base only."""
     (x, ex), (y, ey) = a, b
     if not ex and not ey and float(y).is_integer() and abs(y) <= 64 and x:
+        from fractions import Fraction  # here: importing it (and decimal) costs every run ~4 ms
+
         # an exactly representable power (RegNet's 2.25 ** 1 * 80 / 8 = 22.5, a rounding tie) is exact:
         # SLEEF's and libm's powf are within one ulp, and a neighbour of the exact result is a whole ulp off
         exact = Fraction(x) ** int(y)

@@ -10,10 +10,10 @@ that only the method reaches is found at its layer. A call of the model itself
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret.values import FuncVal, ListVal, ModuleObj, TensorVal, TorchLayer
+from cnnlint.records import dataclass
 
 _NOT_ENTRIES = frozenset(["forward", "__call__", "__init__"])
 

@@ -7,10 +7,10 @@ tuple outputs work as for any tuple) that also answers its field names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret.values import MISSING, UNKNOWN, ListVal
+from cnnlint.records import dataclass
 
 
 @dataclass(eq=False)

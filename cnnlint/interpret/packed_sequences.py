@@ -21,10 +21,10 @@ A length list torch refuses (its size is not the batch, a length over T or below
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret.values import UNKNOWN, ListVal, TensorVal
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape, is_known
 

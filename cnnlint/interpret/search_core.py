@@ -10,11 +10,12 @@ is ``Unknown``: no claim.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.values import TensorVal
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.propagate import Step
 from cnnlint.shapes.spec import Finding

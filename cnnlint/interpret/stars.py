@@ -21,9 +21,9 @@ import, as before.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 from cnnlint.interpret.fragments import digest
+from cnnlint.records import dataclass
 
 # Builtins that call nothing of the checked code and change no object they are given.
 _PURE_BUILTINS = frozenset(

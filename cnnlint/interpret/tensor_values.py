@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret import known_math as km
 from cnnlint.interpret import limits
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.values import ListVal, QualName, Sym, TensorVal
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import Shape
 
 MAX_ELEMENTS = 4096

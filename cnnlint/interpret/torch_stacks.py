@@ -8,10 +8,10 @@ interpreter cannot read makes it an unknown layer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cnnlint.interpret.values import ModuleObj, TorchLayer
+from cnnlint.records import dataclass
 
 MAX_COPIES = 64
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from lsprotocol import types as lsp
 
 from cnnlint.diagnostics import Location
+from cnnlint.records import dataclass
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 

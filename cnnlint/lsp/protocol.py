@@ -8,12 +8,13 @@ an InvalidRequest one. ``exit`` without ``shutdown`` exits 1 (pygls's rule).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
+
+from cnnlint.records import dataclass
 
 
 @dataclass

@@ -41,7 +41,7 @@ import logging
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -56,6 +56,7 @@ from cnnlint.lsp.pool import DEFAULT_COMMAND, Overrun, Pool, WorkerDied
 from cnnlint.lsp.positions import Positions
 from cnnlint.lsp.protocol import StrictProtocol
 from cnnlint.lsp.settings import SettingsCache
+from cnnlint.records import dataclass
 
 logger = logging.getLogger("cnnlint.server")
 

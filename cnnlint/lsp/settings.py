@@ -7,12 +7,13 @@ message once); the worker only receives the enabled codes and the inputs.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
+
+from cnnlint.records import dataclass
 
 logger = logging.getLogger("cnnlint.server")
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
+
+from cnnlint.records import dataclass
 
 DYNAMIC = frozenset({"globals", "locals", "vars", "exec", "eval", "__import__", "__builtins__"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)

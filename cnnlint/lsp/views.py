@@ -20,9 +20,9 @@ nothing here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from cnnlint.diagnostics import Location
+from cnnlint.records import dataclass
 
 ARROW = "\u2192"
 

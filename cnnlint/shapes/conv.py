@@ -42,9 +42,9 @@ counts as N = 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, format_shape, is_known, product
 from cnnlint.shapes.padding import check_pads, pad_shape
 from cnnlint.shapes.spec import ArgFix, Args, Count, Finding, LayerSpec, Param, ShapeError, channels_text, int_arg

@@ -12,9 +12,9 @@ unknown dim, a pattern form it does not model) is unknown, never an error.
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass
 from typing import Any
 
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, format_shape, is_known
 from cnnlint.shapes.spec import ShapeError
 

@@ -25,9 +25,9 @@ No parameters, no MACs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import partial
 
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, format_shape, is_known
 from cnnlint.shapes.spec import Args, Finding, LayerSpec, Param, ShapeError, is_int
 from cnnlint.shapes.windows import SIDE_NAMES, Window, empty_output, expand, inexact_stride, out_size, split

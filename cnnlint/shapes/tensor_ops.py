@@ -8,8 +8,8 @@ checked against torch's class signatures). ``SizeOf(i)`` stands for
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, format_shape, is_known
 from cnnlint.shapes.spec import Args, LayerSpec, Param, ShapeError
 

@@ -14,8 +14,8 @@ the CNL003 test "is the last real input row ever read?".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from cnnlint.records import dataclass
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, format_shape, is_known
 from cnnlint.shapes.spec import Args, Finding, ShapeError, is_int
 
