@@ -14,8 +14,9 @@ closures. The result behaves as the standard decorator's (a hypothesis test comp
 does not cover (``unsafe_hash``, ``slots``, ...) go to the standard decorator whole; ``kw_only`` fields
 and ``InitVar`` are refused (a test makes every cnnlint class, so a new one using them fails there).
 
-The class must not be read as a dataclass before its first instance exists (``dataclasses.fields(Cls)``,
-a field's default read from the class): :func:`made` makes it first where that is needed.
+An instance that arrives without ``__init__`` (unpickled from a worker, copied) makes its class through a
+``__setstate__`` stand-in. The class itself must not be read as a dataclass before it is made
+(``dataclasses.fields(Cls)``, a field's default read from the class): :func:`made` makes it first.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ _LOCK = threading.RLock()
 
 
 def dataclass(cls: T | None = None, /, **options: Any) -> Any:
-    """``dataclasses.dataclass``'s signature, made lazily (``slots=True`` is made at once: it replaces the class)."""
+    """``dataclasses.dataclass``'s signature, made lazily (options beyond ``_COVERED``: at once, by dataclasses)."""
 
     def wrap(target: T) -> T:
-        if options.get("slots"):
+        if set(options) - _COVERED:  # slots=True replaces the class; the rest is rare: made at once
             return dataclasses.dataclass(target, **options)
         _defer(target, options)
         return target
@@ -48,8 +49,7 @@ def dataclass(cls: T | None = None, /, **options: Any) -> Any:
 
 def made(cls: type) -> type:
     """``cls`` with its dataclass methods made (a no-op once they are)."""
-    if cls in _PENDING:
-        _make(cls)
+    _make(cls)
     return cls
 
 
@@ -62,6 +62,7 @@ def _defer(cls: type, options: dict[str, Any]) -> None:
         names += ["__eq__", "__hash__"]
     if options.get("order"):
         names += ["__lt__", "__le__", "__gt__", "__ge__"]
+    names.append("__setstate__")  # an instance unpickled (from a worker) or copied before any was built
     own = cls.__dict__
     stand_ins = tuple(name for name in names if name not in own)
     with _LOCK:
@@ -78,39 +79,61 @@ def _stand_in(cls: type, name: str) -> Callable[..., Any]:
             _make(cls)
             return hash(self)
 
+        rehash.stand_in = True  # type: ignore[attr-defined]
         return rehash
+    if name == "__setstate__":
+
+        def restore(self: Any, state: Any) -> None:
+            """What pickle and copy do without a ``__setstate__`` (the instance ``__dict__`` updated, slots
+            set), once the class is made: ``dataclasses.replace`` and ``fields`` then work on the copy."""
+            _make(cls)
+            if isinstance(state, tuple) and len(state) == 2:
+                state, slots = state
+                for key, value in (slots or {}).items():
+                    object.__setattr__(self, key, value)
+            if state:
+                self.__dict__.update(state)
+
+        restore.stand_in = True  # type: ignore[attr-defined]
+        return restore
 
     def first_call(self: Any, *args: Any, **kwargs: Any) -> Any:
         _make(cls)
         return getattr(cls, name)(self, *args, **kwargs)
 
     first_call.__name__ = name
+    first_call.stand_in = True  # type: ignore[attr-defined]
     return first_call
 
 
 def _make(cls: type) -> None:
+    """Make ``cls`` (its bases first). The stand-ins stay until the real methods replace them, and the class
+    leaves ``_PENDING`` only when made: another thread meanwhile waits on the lock, never sees it half made."""
+    if cls not in _PENDING:
+        return
     with _LOCK:
-        options = _PENDING.pop(cls, None)
-        if options is None:  # made meanwhile (another thread, or a base made for a subclass)
+        options = _PENDING.get(cls)
+        if options is None:  # made meanwhile, by another thread
             return
         for base in reversed(cls.__mro__[1:]):
             if base in _PENDING:
                 _make(base)
-        for name in _STAND_INS.pop(cls):
-            delattr(cls, name)
-        if set(options) - _COVERED:
-            dataclasses.dataclass(cls, **options)
-        else:
-            _make_cheaply(cls, options)
+        stand_ins = _STAND_INS[cls]
+        _make_cheaply(cls, options, {k: v for k, v in cls.__dict__.items() if k not in stand_ins})
+        for name in stand_ins:
+            if getattr(cls.__dict__.get(name), "stand_in", False):
+                delattr(cls, name)
+        del _STAND_INS[cls]
+        del _PENDING[cls]
 
 
 _COVERED = {"init", "repr", "eq", "order", "frozen"}
 _FACTORY = object()  # the default of an argument whose field has a default_factory (dataclasses' <factory>)
 
 
-def _make_cheaply(cls: type, options: dict[str, Any]) -> None:
+def _make_cheaply(cls: type, options: dict[str, Any], own: dict[str, Any]) -> None:
+    """Make ``cls`` in place; ``own`` is its namespace as written (without the stand-ins)."""
     init, eq, frozen = options.get("init", True), options.get("eq", True), options.get("frozen", False)
-    own = dict(cls.__dict__)
     class_hash = own.get("__hash__", dataclasses.MISSING)
     explicit_hash = not (class_hash is dataclasses.MISSING or (class_hash is None and "__eq__" in own))
     undocumented = not cls.__doc__

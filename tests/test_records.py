@@ -127,6 +127,31 @@ def test_copies_made_before_their_class_compare_and_hash_as_dataclasses():
     assert pickle.loads(pickle.dumps(Pickled("c"))) == Pickled("c")
 
 
+def test_an_instance_unpickled_where_its_class_was_never_built_is_a_dataclass():
+    """The language server receives diagnostics pickled by its worker and ``dataclasses.replace``s them."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    from cnnlint.diagnostics import Diagnostic, Location
+
+    sent = Diagnostic("CNL001", "m", "a.py", Location(3, 4), Location(3, 9))
+    code = (
+        "import dataclasses, pickle, sys\n"
+        "from cnnlint import diagnostics\n"
+        "from cnnlint.records import _PENDING\n"
+        "assert diagnostics.Diagnostic in _PENDING and diagnostics.Location in _PENDING\n"
+        "got = pickle.loads(sys.stdin.buffer.read())\n"
+        "moved = dataclasses.replace(got, location=diagnostics.Location(4, 4))\n"
+        "same = hash(got.location) == hash(diagnostics.Location(3, 4))\n"
+        "print(moved.location.row, got.location.row, got == pickle.loads(pickle.dumps(got)), same)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(sent), capture_output=True,
+                          env={"PYTHONPATH": str(ROOT)}, cwd=ROOT)  # fmt: skip
+    assert done.stdout.decode().split() == ["4", "3", "True", "True"], done.stderr.decode()
+
+
 def test_an_unhashable_dataclass_stays_unhashable():
     @records.dataclass
     class Box:
