@@ -42,7 +42,6 @@ import contextlib
 import json
 import os
 import sys
-from dataclasses import field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +50,7 @@ from cnnlint.check import CheckOptions, FileResult
 from cnnlint.checked import valid_record
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
 from cnnlint.interpret import fragments
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field, fields
 
 try:  # hashlib would load OpenSSL (~4 ms at start-up) for a hash that CPython builds in
     from _blake2 import blake2b

@@ -11,12 +11,11 @@ import gc
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from cnnlint import rules
 from cnnlint.diagnostics import Diagnostic, Fix, Location
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.stackroom import call_with_room
 
@@ -115,9 +114,8 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 def _shorten_messages(result: FileResult) -> None:
     """Values in messages are cut to ~80 characters: a 95-byte file never prints megabytes."""
-    from dataclasses import replace
-
     from cnnlint.bounds import shorten_message
+    from cnnlint.records import replace
 
     result.diagnostics = [
         d if len(d.message) <= 300 else replace(d, message=shorten_message(d.message)) for d in result.diagnostics

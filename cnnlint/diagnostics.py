@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import field
-
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 
 
 @dataclass(frozen=True, order=True)

@@ -6,11 +6,10 @@ Nothing here knows libcst or the engine: values are plain Python values
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any
 
 from cnnlint.diagnostics import Location
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 
 
 @dataclass(frozen=True)

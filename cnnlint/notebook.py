@@ -19,12 +19,11 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import field, replace
 from json.decoder import scanstring
 from typing import Any
 
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field, replace
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")

@@ -1,45 +1,72 @@
-"""``@dataclass``, made when a class is first used rather than when its module is imported, and cheaper.
+"""``@dataclass`` for cnnlint's own classes: made when a class is first used, and cheaply.
 
-On Python 3.11 ``dataclasses.dataclass`` compiles each generated method with its own ``exec``: about
-1 ms per class, and cnnlint has over a hundred. A pre-commit hook checking one file spent a quarter of its
-wall time there, mostly on classes the run never touched. This decorator records the options and puts
-stand-ins for the generated methods on the class; the first call of any of them (building an instance,
-comparing, hashing, printing one) makes the class in place, which replaces the stand-ins.
+On Python 3.11, ``dataclasses.dataclass`` compiles six methods per class, each with its own ``exec``
+(about 1 ms a class), and importing ``dataclasses`` pulls in ``inspect`` (12 ms more). cnnlint has over a
+hundred such classes; a pre-commit hook checking one file spent a third of its wall time there, mostly on
+classes the run never touched. This decorator records the options and puts stand-ins for the generated
+methods on the class; the first call of any of them (building an instance, comparing, hashing, printing,
+unpickling one) makes the class in place: its fields worked out here (annotations, defaults, ``field()``,
+``ClassVar``, inheritance), its methods by ``cnnlint.record_methods``.
 
-Making it: ``dataclasses`` itself works out the fields (defaults, factories, ``ClassVar``, inheritance,
-``fields()``/``replace()``/``asdict()`` support) with no method generated; then ``__init__`` is compiled
-(the method hot paths call most: one small ``exec``), and ``__eq__``, ``__hash__`` (over
-``operator.attrgetter``), ``__repr__``, ordering and the frozen ``__setattr__``/``__delattr__`` are
-closures. The result behaves as the standard decorator's (a hypothesis test compares them). Options this
-does not cover (``unsafe_hash``, ``slots``, ...) go to the standard decorator whole; ``kw_only`` fields
-and ``InitVar`` are refused (a test makes every cnnlint class, so a new one using them fails there).
-
-An instance that arrives without ``__init__`` (unpickled from a worker, copied) makes its class through a
-``__setstate__`` stand-in. The class itself must not be read as a dataclass before it is made
-(``dataclasses.fields(Cls)``, a field's default read from the class): :func:`made` makes it first.
+The result behaves as the standard decorator's (a hypothesis test compares them), ``dataclasses.fields``,
+``replace``, ``asdict`` and ``is_dataclass`` included: ``__dataclass_fields__`` is built (importing
+``dataclasses``) the first time something asks for it. cnnlint itself uses :func:`fields` and
+:func:`replace` here, which need no import. Options beyond ``_COVERED`` go to ``dataclasses.dataclass`` at
+once; ``InitVar`` and ``KW_ONLY`` annotations are refused (a test makes every cnnlint class, so a new one
+using them fails there, not in a user's run).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import operator
-import reprlib
+import re
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from cnnlint.record_methods import MISSING, add_methods
+
 T = TypeVar("T", bound=type)
 
-_PENDING: dict[type, dict[str, Any]] = {}  # class -> its dataclass options, until made
+_COVERED = {"init", "repr", "eq", "order", "frozen"}
+_PENDING: dict[type, dict[str, Any]] = {}  # class -> its options, until made
 _STAND_INS: dict[type, tuple[str, ...]] = {}
 _LOCK = threading.RLock()
+_FIELDS = "__record_fields__"
+_CLASS_VAR = re.compile(r"(?:typing\.|t\.)?ClassVar\b")  # as dataclasses reads a string annotation
+_REFUSED = re.compile(r"(?:dataclasses\.)?(?:InitVar|KW_ONLY)\b")
+
+
+class Field:
+    """One field: what ``dataclasses.Field`` holds, less ``kw_only``."""
+
+    __slots__ = ("name", "type", "default", "default_factory", "init", "repr", "hash", "compare", "metadata")
+
+    def __init__(self, default: Any, default_factory: Any, init: bool, repr: bool, hash: bool | None,  # noqa: A002
+                 compare: bool, metadata: Any) -> None:  # fmt: skip
+        self.name: str = ""
+        self.type: Any = None
+        self.default, self.default_factory = default, default_factory
+        self.init, self.repr, self.hash, self.compare, self.metadata = init, repr, hash, compare, metadata
+
+    def __repr__(self) -> str:
+        return f"Field(name={self.name!r}, default={self.default!r}, default_factory={self.default_factory!r})"
+
+
+def field(*, default: Any = MISSING, default_factory: Any = MISSING, init: bool = True, repr: bool = True,  # noqa: A002
+          hash: bool | None = None, compare: bool = True, metadata: Any = None) -> Any:  # noqa: A002 # fmt: skip
+    """``dataclasses.field``."""
+    if default is not MISSING and default_factory is not MISSING:
+        raise ValueError("cannot specify both default and default_factory")
+    return Field(default, default_factory, init, repr, hash, compare, metadata)
 
 
 def dataclass(cls: T | None = None, /, **options: Any) -> Any:
-    """``dataclasses.dataclass``'s signature, made lazily (options beyond ``_COVERED``: at once, by dataclasses)."""
+    """``dataclasses.dataclass``, made at first use."""
 
     def wrap(target: T) -> T:
         if set(options) - _COVERED:  # slots=True replaces the class; the rest is rare: made at once
+            import dataclasses
+
             return dataclasses.dataclass(target, **options)
         _defer(target, options)
         return target
@@ -48,28 +75,49 @@ def dataclass(cls: T | None = None, /, **options: Any) -> Any:
 
 
 def made(cls: type) -> type:
-    """``cls`` with its dataclass methods made (a no-op once they are)."""
+    """``cls`` with its methods and fields made (a no-op once they are)."""
     _make(cls)
     return cls
 
 
+def fields(value: Any) -> tuple[Field, ...]:
+    """``dataclasses.fields`` of a class (or instance) this module made."""
+    cls = value if isinstance(value, type) else type(value)
+    for klass in cls.__mro__:  # a plain subclass of a record reads its base's fields
+        _make(klass)
+    return tuple(getattr(cls, _FIELDS).values())
+
+
+def replace(value: Any, /, **changes: Any) -> Any:
+    """``dataclasses.replace``: a new instance with ``changes``, the other init fields copied."""
+    for f in fields(value):
+        if not f.init:
+            if f.name in changes:
+                raise ValueError(f"field {f.name} is declared with init=False, it cannot be specified with replace()")
+        elif f.name not in changes:
+            changes[f.name] = getattr(value, f.name)
+    return value.__class__(**changes)
+
+
+# --------------------------------------------------------------------------- deferring
+
+
 def _defer(cls: type, options: dict[str, Any]) -> None:
-    eq = options.get("eq", True)
     names = ["__init__"] if options.get("init", True) else []
     if options.get("repr", True):
         names.append("__repr__")
-    if eq:  # and the hash that goes with it: generated when frozen, None when not
+    if options.get("eq", True):  # and the hash that goes with it: made when frozen, None when not
         names += ["__eq__", "__hash__"]
     if options.get("order"):
         names += ["__lt__", "__le__", "__gt__", "__ge__"]
     names.append("__setstate__")  # an instance unpickled (from a worker) or copied before any was built
-    own = cls.__dict__
-    stand_ins = tuple(name for name in names if name not in own)
+    stand_ins = tuple(name for name in names if name not in cls.__dict__)
     with _LOCK:
         _PENDING[cls] = options
         _STAND_INS[cls] = stand_ins
         for name in stand_ins:
             setattr(cls, name, _stand_in(cls, name))
+        cls.__dataclass_fields__ = _StandardFields(cls)  # type: ignore[attr-defined]
 
 
 def _stand_in(cls: type, name: str) -> Callable[..., Any]:
@@ -85,7 +133,7 @@ def _stand_in(cls: type, name: str) -> Callable[..., Any]:
 
         def restore(self: Any, state: Any) -> None:
             """What pickle and copy do without a ``__setstate__`` (the instance ``__dict__`` updated, slots
-            set), once the class is made: ``dataclasses.replace`` and ``fields`` then work on the copy."""
+            set), once the class is made."""
             _make(cls)
             if isinstance(state, tuple) and len(state) == 2:
                 state, slots = state
@@ -119,7 +167,15 @@ def _make(cls: type) -> None:
             if base in _PENDING:
                 _make(base)
         stand_ins = _STAND_INS[cls]
-        _make_cheaply(cls, options, {k: v for k, v in cls.__dict__.items() if k not in stand_ins})
+        own = {k: v for k, v in cls.__dict__.items() if k not in stand_ins and k != "__dataclass_fields__"}
+        collected = _collect_fields(cls, own)
+        made_fields = list(collected.values())
+        if not cls.__doc__:
+            cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in made_fields if f.init)})"
+        add_methods(cls, options, made_fields, own)
+        setattr(cls, _FIELDS, collected)
+        if "__match_args__" not in own:
+            cls.__match_args__ = tuple(f.name for f in made_fields if f.init)  # type: ignore[attr-defined]
         for name in stand_ins:
             if getattr(cls.__dict__.get(name), "stand_in", False):
                 delattr(cls, name)
@@ -127,153 +183,86 @@ def _make(cls: type) -> None:
         del _PENDING[cls]
 
 
-_COVERED = {"init", "repr", "eq", "order", "frozen"}
-_FACTORY = object()  # the default of an argument whose field has a default_factory (dataclasses' <factory>)
+# --------------------------------------------------------------------------- fields
 
 
-def _make_cheaply(cls: type, options: dict[str, Any], own: dict[str, Any]) -> None:
-    """Make ``cls`` in place; ``own`` is its namespace as written (without the stand-ins)."""
-    init, eq, frozen = options.get("init", True), options.get("eq", True), options.get("frozen", False)
-    class_hash = own.get("__hash__", dataclasses.MISSING)
-    explicit_hash = not (class_hash is dataclasses.MISSING or (class_hash is None and "__eq__" in own))
-    undocumented = not cls.__doc__
-    if undocumented:  # dataclasses would word one from inspect.signature: 1 ms of tokenizing on first use
-        cls.__doc__ = cls.__name__
-    dataclasses.dataclass(cls, init=False, repr=False, eq=False)  # the fields only: no method is compiled
-    fields = [f for f in cls.__dataclass_fields__.values() if f._field_type is dataclasses._FIELD]  # type: ignore[attr-defined]
-    declared = cls.__dataclass_fields__.values()  # type: ignore[attr-defined]
-    initvar = dataclasses._FIELD_INITVAR  # type: ignore[attr-defined]
-    if any(f.kw_only is True or f._field_type is initvar or f.name == "self" for f in declared):
-        raise TypeError(f"{cls.__qualname__}: kw_only, InitVar or a field named self need dataclasses.dataclass")
-    if undocumented:
-        cls.__doc__ = f"{cls.__name__}({', '.join(f.name for f in fields if f.init)})"
-    if init and "__init__" not in own:
-        namespace: dict[str, Any] = {"_FACTORY": _FACTORY, "_set": object.__setattr__}
-        exec(_init_source(cls, fields, frozen, namespace), namespace)  # noqa: S102 - as dataclasses does
-        namespace["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
-        cls.__init__ = namespace["__init__"]  # type: ignore[misc]
-    compared = [f.name for f in fields if f.compare]
-    if eq and "__eq__" not in own:
-        cls.__eq__ = _eq_method(cls, compared)  # type: ignore[method-assign]
-    hashing = eq and not explicit_hash
-    if hashing and frozen:
-        cls.__hash__ = _hash_method(cls, [f.name for f in fields if (f.compare if f.hash is None else f.hash)])  # type: ignore[method-assign]
-    if hashing and not frozen:
-        cls.__hash__ = None  # type: ignore[assignment]
-    if options.get("repr", True) and "__repr__" not in own:
-        cls.__repr__ = _repr_method(cls, [f.name for f in fields if f.repr])  # type: ignore[method-assign]
-    if options.get("order"):
-        _add_order(cls, compared, own)
-    if frozen:
-        _add_frozen(cls, {f.name for f in fields}, own)
-
-
-def _values(names: list[str]) -> Callable[[Any], tuple]:
-    """The fields' values as a tuple (``attrgetter`` gives a bare value for one name: a 1-tuple compares
-    ``nan`` to itself as equal, as dataclasses' ``(self.x,) == (other.x,)`` does)."""
-    if len(names) == 1:
-        name = names[0]
-        return lambda value: (getattr(value, name),)
-    return operator.attrgetter(*names) if names else lambda value: ()
-
-
-def _eq_method(cls: type, names: list[str]) -> Callable[[Any, Any], Any]:
-    values = _values(names)
-
-    def __eq__(self: Any, other: Any) -> Any:
-        if other.__class__ is self.__class__:
-            return values(self) == values(other)
-        return NotImplemented
-
-    __eq__.__qualname__ = f"{cls.__qualname__}.__eq__"
-    return __eq__
-
-
-def _hash_method(cls: type, names: list[str]) -> Callable[[Any], int]:
-    values = _values(names)
-
-    def __hash__(self: Any) -> int:
-        return hash(values(self))
-
-    __hash__.__qualname__ = f"{cls.__qualname__}.__hash__"
-    return __hash__
-
-
-def _init_source(cls: type, fields: list, frozen: bool, namespace: dict[str, Any]) -> str:
-    """``__init__``'s source, as dataclasses writes it; the defaults it names go into ``namespace``."""
-    arguments, body = ["self"], []
-    for f in fields:
-        name = f.name
-        has_factory = f.default_factory is not dataclasses.MISSING
-        if has_factory:
-            namespace[f"_dflt_{name}"] = f.default_factory
-        elif f.default is not dataclasses.MISSING:
-            namespace[f"_dflt_{name}"] = f.default
-        if f.init:
-            if has_factory:
-                arguments.append(f"{name}=_FACTORY")
-                value = f"_dflt_{name}() if {name} is _FACTORY else {name}"
-            elif f.default is not dataclasses.MISSING:
-                arguments.append(f"{name}=_dflt_{name}")
-                value = name
-            else:
-                arguments.append(name)
-                value = name
-        elif has_factory:
-            value = f"_dflt_{name}()"
-        elif f.default is not dataclasses.MISSING:
-            value = f"_dflt_{name}"
-        else:
+def _collect_fields(cls: type, own: dict[str, Any]) -> dict[str, Field]:
+    """The fields, as dataclasses orders them: the bases' (most basic first), then this class's own."""
+    collected: dict[str, Field] = {}
+    for base in reversed(cls.__mro__[1:]):
+        collected.update(base.__dict__.get(_FIELDS, {}))
+    annotations = own.get("__annotations__")
+    if annotations is None and "__annotate__" in own:  # Python 3.14 without the __future__ import: lazy
+        annotations = cls.__annotations__
+    for name, annotation in (annotations or {}).items():
+        text = annotation if isinstance(annotation, str) else repr(annotation)
+        if _REFUSED.match(text):
+            raise TypeError(f"{cls.__qualname__}.{name}: InitVar and KW_ONLY need dataclasses.dataclass")
+        if _CLASS_VAR.match(text):
             continue
-        body.append(f" _set(self, {name!r}, {value})" if frozen else f" self.{name} = {value}")
-    if hasattr(cls, "__post_init__"):
-        body.append(" self.__post_init__()")
-    return f"def __init__({', '.join(arguments)}):\n" + ("\n".join(body) or " pass")
+        default = own.get(name, MISSING)
+        if isinstance(default, Field):
+            made_field = default
+            if default.default is MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, default.default)
+        elif type(default).__name__ == "Field" and type(default).__module__ == "dataclasses":
+            made_field = field(default=default.default, default_factory=default.default_factory, init=default.init,
+                               repr=default.repr, hash=default.hash, compare=default.compare,
+                               metadata=default.metadata)  # fmt: skip
+            if default.default is MISSING or default.default is _standard_missing():
+                made_field.default = MISSING
+                delattr(cls, name)
+            else:
+                setattr(cls, name, default.default)
+            if made_field.default_factory is _standard_missing():
+                made_field.default_factory = MISSING
+        else:
+            made_field = field(default=default)
+        if made_field.default is not MISSING and type(made_field.default).__hash__ is None:
+            raise ValueError(f"mutable default {type(made_field.default)} for field {name} is not allowed: "
+                             "use default_factory")  # fmt: skip
+        made_field.name, made_field.type = name, annotation
+        collected[name] = made_field
+    required_after_default = False
+    for f in collected.values():
+        if not f.init:
+            continue
+        if f.default is MISSING and f.default_factory is MISSING:
+            if required_after_default:
+                raise TypeError(f"non-default argument {f.name!r} follows default argument")
+        else:
+            required_after_default = True
+    return collected
 
 
-def _repr_method(cls: type, names: list[str]) -> Callable[[Any], str]:
-    @reprlib.recursive_repr()
-    def __repr__(self: Any) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
-        return f"{self.__class__.__qualname__}({shown})"
+def _standard_missing() -> Any:
+    import dataclasses
 
-    __repr__.__qualname__ = f"{cls.__qualname__}.__repr__"
-    return __repr__
+    return dataclasses.MISSING
 
 
-def _add_order(cls: type, names: list[str], own: dict[str, Any]) -> None:
-    def method(name: str, compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
-        def ordered(self: Any, other: Any) -> Any:
-            if other.__class__ is self.__class__:
-                return compare(tuple(getattr(self, n) for n in names), tuple(getattr(other, n) for n in names))
-            return NotImplemented
+class _StandardFields:
+    """``__dataclass_fields__`` for ``dataclasses.fields``/``replace``/``asdict``/``is_dataclass``: real
+    ``dataclasses.Field`` objects, built (and ``dataclasses`` imported) the first time one is asked for."""
 
-        ordered.__name__ = name
-        ordered.__qualname__ = f"{cls.__qualname__}.{name}"
-        return ordered
+    def __init__(self, owner: type) -> None:
+        self.owner = owner
 
-    for name, compare in (("__lt__", operator.lt), ("__le__", operator.le), ("__gt__", operator.gt),
-                          ("__ge__", operator.ge)):  # fmt: skip
-        if name in own:
-            raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
-        setattr(cls, name, method(name, compare))
+    def __get__(self, instance: Any, cls: type | None = None) -> dict[str, Any]:
+        import dataclasses
 
-
-def _add_frozen(cls: type, names: set[str], own: dict[str, Any]) -> None:
-    if "__setattr__" in own or "__delattr__" in own:
-        raise TypeError(f"Cannot overwrite attribute __setattr__ in class {cls.__name__}")
-
-    def __setattr__(self: Any, name: str, value: Any) -> None:
-        if type(self) is cls or name in names:
-            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-        super(cls, self).__setattr__(name, value)
-
-    def __delattr__(self: Any, name: str) -> None:
-        if type(self) is cls or name in names:
-            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-        super(cls, self).__delattr__(name)
-
-    __setattr__.__qualname__ = f"{cls.__qualname__}.__setattr__"
-    __delattr__.__qualname__ = f"{cls.__qualname__}.__delattr__"
-    cls.__setattr__ = __setattr__  # type: ignore[method-assign]
-    cls.__delattr__ = __delattr__  # type: ignore[method-assign]
+        owner = self.owner
+        _make(owner)
+        standard: dict[str, Any] = {}
+        for name, f in owner.__dict__[_FIELDS].items():
+            default = dataclasses.MISSING if f.default is MISSING else f.default
+            factory = dataclasses.MISSING if f.default_factory is MISSING else f.default_factory
+            made_field = dataclasses.field(default=default, default_factory=factory, init=f.init, repr=f.repr,
+                                           hash=f.hash, compare=f.compare, metadata=f.metadata)  # fmt: skip
+            made_field.name, made_field.type, made_field.kw_only = name, f.type, False  # type: ignore[attr-defined]
+            made_field._field_type = dataclasses._FIELD  # type: ignore[attr-defined]
+            standard[name] = made_field
+        owner.__dataclass_fields__ = standard  # built once: the plain dict from now on
+        return standard

@@ -8,9 +8,7 @@ INVALID example, the line that must be reported ends with ``# error: CODE``.
 
 from __future__ import annotations
 
-from dataclasses import field
-
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 
 DOCS_URL = "https://github.com/cnnlint/cnnlint/blob/main/docs/rules.md"
 

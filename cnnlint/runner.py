@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from cnnlint import check
 from cnnlint.check import NOT_ANALYSED, CheckOptions, FileResult
 from cnnlint.diagnostics import Diagnostic
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 from cnnlint.rules import severity
 from cnnlint.schedule import Tally, check_all
 from cnnlint.source import read_regular_file

@@ -27,11 +27,10 @@ of one step ``runtime_compare``.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from cnnlint.diagnostics import Diagnostic
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 from cnnlint.runtime_client import _ask, shutdown, start_worker  # noqa: F401 - re-exported: tests and benchmarks
 from cnnlint.runtime_compare import _disagreement, _is_error
 from cnnlint.runtime_plan import _plan, _runs_anything

@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cnnlint.check import FileResult
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, replace
 
 
 def check_bytes(data: bytes, filename: str, options: Any) -> FileResult:

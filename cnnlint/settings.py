@@ -7,11 +7,10 @@ these types, so they live apart from the code that does those jobs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field
 from pathlib import Path
 
 from cnnlint import rules
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 
 
 class ConfigError(Exception):

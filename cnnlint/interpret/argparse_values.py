@@ -11,11 +11,10 @@ is unknown.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from typing import Any
 
 from cnnlint.interpret.values import MISSING, UNKNOWN, Builtin, ListVal, ModuleObj, QualName, is_plain
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 
 _STORE_CONSTANT = {"store_true": False, "store_false": True}
 _NO_DEST = frozenset({"help", "version"})

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import field
 from typing import Any
 
 from cnnlint import rules
@@ -19,7 +18,7 @@ from cnnlint.interpret import data_pipeline, losses, method_entry, producers
 from cnnlint.interpret.multi import multi_output, with_indices
 from cnnlint.interpret.root_cause import repeated
 from cnnlint.interpret.values import UNKNOWN, BoundMethod, FuncVal, ModuleObj, TensorVal, TorchLayer
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.propagate import Step, _add, _step

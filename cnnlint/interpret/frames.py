@@ -10,11 +10,10 @@ value so messages stay certain).
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any
 
 from cnnlint.interpret.values import MISSING, UNKNOWN, FuncVal, ModuleNS, is_plain
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 
 
 @dataclass(eq=False)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import os
-from dataclasses import field
 from typing import Any
 
 from cnnlint.interpret import input_sources, limits, unreached
@@ -31,7 +30,7 @@ from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import ClassVal, FuncVal, ModuleNS, ModuleObj, TensorVal, TorchLayer
 from cnnlint.model import InputDecl, ModelDef, Span
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 from cnnlint.shapes.propagate import Trace
 from cnnlint.shapes.spec import Finding
 

@@ -10,12 +10,11 @@ is ``Unknown``: no claim.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import field
 from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.values import TensorVal
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.propagate import Step
 from cnnlint.shapes.spec import Finding

@@ -11,10 +11,9 @@ entry, user module instances, containers, and tensors (a ``Shape``).
 from __future__ import annotations
 
 import ast
-from dataclasses import field
 from typing import Any
 
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 from cnnlint.shapes.dims import UNKNOWN, Shape, _Unknown
 from cnnlint.shapes.spec import LayerSpec
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import tokenize
-from dataclasses import field
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -12,7 +11,7 @@ from lsprotocol import types as lsp
 from cnnlint.diagnostics import Diagnostic, Edit, Location
 from cnnlint.lsp.positions import Positions, split_lines
 from cnnlint.lsp.views import StepView
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 
 SOURCE = "cnnlint"
 

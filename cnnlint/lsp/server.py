@@ -41,7 +41,6 @@ import logging
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import field
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -56,7 +55,7 @@ from cnnlint.lsp.pool import DEFAULT_COMMAND, Overrun, Pool, WorkerDied
 from cnnlint.lsp.positions import Positions
 from cnnlint.lsp.protocol import StrictProtocol
 from cnnlint.lsp.settings import SettingsCache
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 
 logger = logging.getLogger("cnnlint.server")
 

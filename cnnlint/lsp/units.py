@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import field, replace
 
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field, replace
 
 DYNAMIC = frozenset({"globals", "locals", "vars", "exec", "eval", "__import__", "__builtins__"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)

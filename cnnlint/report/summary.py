@@ -31,11 +31,10 @@ No torch, no libcst: this module only reads the engine's records.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from cnnlint import rules
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 from cnnlint.report.common import one_line
 from cnnlint.report.suggested_input import accepted, example_input
 from cnnlint.shapes.dims import Shape, is_known

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import field, replace
 from typing import TYPE_CHECKING, Any
 
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field, replace
 from cnnlint.shapes.dims import UNKNOWN, Shape, format_shape
 from cnnlint.shapes.spec import Args, Count, Finding, Layer, LayerSpec, ShapeError
 

@@ -10,11 +10,10 @@ keyword arguments land where torch would put them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field
 from functools import cached_property
 from typing import Any
 
-from cnnlint.records import dataclass
+from cnnlint.records import dataclass, field
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, is_known
 
 REQUIRED: Any = object()  # a parameter with no default
