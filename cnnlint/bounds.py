@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "MAX_ELEMENTS",

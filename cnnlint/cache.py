@@ -43,7 +43,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from cnnlint import __version__
 from cnnlint.check import CheckOptions, FileResult
@@ -52,12 +51,16 @@ from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
 from cnnlint.interpret import fragments
 from cnnlint.records import dataclass, field, fields
 
+TYPE_CHECKING = False
+
 try:  # hashlib would load OpenSSL (~4 ms at start-up) for a hash that CPython builds in
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - other interpreters
     from hashlib import blake2b
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.settings import Settings
 
 DIR_NAME = ".cnnlint_cache"

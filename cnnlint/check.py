@@ -11,7 +11,6 @@ import gc
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
 
 from cnnlint import rules
 from cnnlint.diagnostics import Diagnostic, Fix, Location
@@ -19,7 +18,11 @@ from cnnlint.records import dataclass, field
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.stackroom import call_with_room
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.model import LayerCall, ModelDef, Span
     from cnnlint.shapes.propagate import Trace
     from cnnlint.shapes.spec import ArgFix, Layer

@@ -25,7 +25,10 @@ A record is a plain list (JSON for the result cache, pickled for ``--jobs``):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FOLLOWED, NO_INPUT, STOPPED, ERROR = "followed", "no_input", "stopped", "error"
 STATUSES = (FOLLOWED, NO_INPUT, STOPPED, ERROR)

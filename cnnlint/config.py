@@ -53,7 +53,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from cnnlint import rules
 from cnnlint.config_file import _table, find_config
@@ -63,6 +62,10 @@ from cnnlint.pathmatch import check_glob, glob_match  # noqa: F401 - glob_match 
 from cnnlint.per_file import enabled_codes, inputs_for, is_enabled, is_excluded  # noqa: F401 - re-exported: tests
 from cnnlint.selection import _Layer, _resolve, _split_codes, expand_selector
 from cnnlint.settings import DEFAULT_EXCLUDE, ConfigError, Settings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude", "extend-include", "inputs",

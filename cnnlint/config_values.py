@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Union
 
 from cnnlint.pathmatch import check_glob
 from cnnlint.selection import expand_selector
 from cnnlint.settings import ConfigError, PerFileIgnore
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Union
 
 
 def _where(source: Path | None, key: str) -> str:

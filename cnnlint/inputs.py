@@ -24,10 +24,13 @@ import keyword
 import re
 import types
 from collections.abc import Iterable
-from typing import Any
 
 from cnnlint.diagnostics import Location
 from cnnlint.model import InputDecl, ModelDef, SourceProblem, Span
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PRAGMA_CODE = "CNL997"
 _DIRECTIVE = re.compile(r"#\s*cnnlint\s*:(?P<body>[^#]*)")

@@ -6,10 +6,12 @@ Nothing here knows libcst or the engine: values are plain Python values
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.diagnostics import Location
 from cnnlint.records import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,13 @@ import bisect
 import json
 import re
 from json.decoder import scanstring
-from typing import Any
 
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
 from cnnlint.records import dataclass, field, replace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")

@@ -4,11 +4,14 @@ reported there (``per-file-ignores`` applied), and the ``inputs`` declared for i
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from cnnlint.config_values import _split_input_key
 from cnnlint.pathmatch import _match_parts, _normalize_pattern, _relative_parts, glob_match, pattern_set
 from cnnlint.settings import UNSUPPRESSIBLE, Settings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _order(a: Any, b: Any) -> tuple[Settings, Any]:

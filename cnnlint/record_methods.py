@@ -8,7 +8,10 @@ from __future__ import annotations
 import operator
 import reprlib
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MISSING: Any = type("MISSING", (), {"__repr__": lambda self: "MISSING"})()
 _FACTORY = object()  # the default of an argument whose field has a default_factory (dataclasses' <factory>)

@@ -18,19 +18,22 @@ using them fails there, not in a user's run).
 
 from __future__ import annotations
 
+import _thread
 import re
-import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 from cnnlint.record_methods import MISSING, add_methods
 
-T = TypeVar("T", bound=type)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T", bound=type)
 
 _COVERED = {"init", "repr", "eq", "order", "frozen"}
 _PENDING: dict[type, dict[str, Any]] = {}  # class -> its options, until made
 _STAND_INS: dict[type, tuple[str, ...]] = {}
-_LOCK = threading.RLock()
+_LOCK = _thread.RLock()  # (not threading's: importing that costs a hook call 1 ms)
 _FIELDS = "__record_fields__"
 _CLASS_VAR = re.compile(r"(?:typing\.|t\.)?ClassVar\b")  # as dataclasses reads a string annotation
 _REFUSED = re.compile(r"(?:dataclasses\.)?(?:InitVar|KW_ONLY)\b")

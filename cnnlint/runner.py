@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from cnnlint import check
 from cnnlint.check import NOT_ANALYSED, CheckOptions, FileResult
@@ -14,6 +13,10 @@ from cnnlint.records import dataclass, field
 from cnnlint.rules import severity
 from cnnlint.schedule import Tally, check_all
 from cnnlint.source import read_regular_file
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check_bytes(data: bytes, filename: str, options: CheckOptions | None = None) -> FileResult:

@@ -13,11 +13,14 @@ import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from cnnlint.runtime_worker import read_frame, write_frame
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.runtime import ModelCheck
 
 WORKER_FILE = Path(__file__).with_name("runtime_worker.py")

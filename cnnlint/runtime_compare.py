@@ -3,11 +3,13 @@ and where torch only says the meta device cannot run the layer (CNL100)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from cnnlint.runtime_plan import _static_dims
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.shapes.dims import Shape
     from cnnlint.shapes.propagate import Step
 

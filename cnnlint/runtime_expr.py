@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Plain values a resolved constant or a functional argument may hold.
 PLAIN = (int, float, bool, str, type(None))

@@ -4,11 +4,14 @@ constructor text, an op and its resolved arguments, or "stop" with the reason th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
 from cnnlint.runtime_expr import Unsafe, plain, validate
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.check import ModelResult
     from cnnlint.model import LayerCall
     from cnnlint.shapes.dims import Shape

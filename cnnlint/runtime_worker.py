@@ -43,7 +43,10 @@ import sys
 import time
 import types
 from collections.abc import Mapping
-from typing import Any, BinaryIO
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
 
 HEADER = struct.Struct(">I")
 MAX_FRAME = 1 << 28

@@ -10,10 +10,11 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from cnnlint.check import FileResult
 from cnnlint.records import dataclass, replace
+
+TYPE_CHECKING = False
 
 
 def check_bytes(data: bytes, filename: str, options: Any) -> FileResult:
@@ -46,6 +47,8 @@ def _settle() -> None:
 
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.cache import ResultCache
     from cnnlint.runner import Run
 

@@ -4,11 +4,14 @@ combine, layer by layer (the file, then the command line), as ``cnnlint.config``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Callable
 
 from cnnlint import rules
 from cnnlint.records import dataclass
 from cnnlint.settings import ConfigError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
 
 
 def _specificity(selector: str) -> int:

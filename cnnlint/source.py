@@ -18,9 +18,12 @@ import errno
 import os
 import re
 import stat
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from typing import Any
+
     import libcst
 
 __all__ = [

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any, TypeVar
 
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 # Slots of 8 bytes: the frame needs 512 KiB, the chunk mapped for it is 1 MiB.
 ROOM_SLOTS = 65_536

@@ -23,7 +23,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_NAMES = 12
 _FROM_FILE = {"pragma": "the pragma", "inferred": "the file itself (a tensor it feeds the model, or its timm config)"}

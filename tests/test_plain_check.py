@@ -97,5 +97,7 @@ def test_a_model_file_is_checked_without_click(project):
     loaded = _modules_after(project, "check", "buggy.py")
     assert "cnnlint.interpret.following" in loaded  # it was checked here, not answered as "no model"
     assert "click" not in loaded and "cnnlint.commands" not in loaded
+    # and none of what costs a hook call milliseconds: dataclasses (inspect, dis, tokenize), typing, threading
+    assert not loaded & {"dataclasses", "inspect", "typing", "threading"}
     assert "click" not in _modules_after(project, "check", "--no-cache", "buggy.py")
     assert "click" in _modules_after(project, "check", "--quiet", "buggy.py")

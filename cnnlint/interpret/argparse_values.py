@@ -11,10 +11,13 @@ is unknown.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from cnnlint.interpret.values import MISSING, UNKNOWN, Builtin, ListVal, ModuleObj, QualName, is_plain
 from cnnlint.records import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _STORE_CONSTANT = {"store_true": False, "store_false": True}
 _NO_DEST = frozenset({"help", "version"})

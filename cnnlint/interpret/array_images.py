@@ -10,11 +10,13 @@ albumentations and OpenCV are known by name, never read.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.data_pipeline import Image, Transform, composed, count
 from cnnlint.interpret.values import UNKNOWN, DictVal, ListVal, QualName, TensorVal
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PREFIXES = ("cv2.", "albumentations.")
 

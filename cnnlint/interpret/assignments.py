@@ -7,7 +7,6 @@ what a branch changes in a list or a module's children that cannot be undone mak
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import attr_dicts, dict_subclasses, layer_changes, limits, tensor_values
 from cnnlint.interpret.frames import Frame
@@ -26,6 +25,10 @@ from cnnlint.interpret.values import (
     Sym,
     TorchLayer,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Assignments:

@@ -11,9 +11,11 @@ both a key and a method, is unknown.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, AttrDictVal, DictVal, ListVal, MethodOf
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # constructor -> when nested dicts become attribute dicts: "always" (built and set), "built", "never"
 CONSTRUCTORS = {

@@ -8,9 +8,11 @@ that keeps what is set on it and whose methods (``save_for_backward``,
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, MethodOf, ModuleObj, QualName
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CTX_KIND = "autograd_ctx"
 CTX_METHODS = frozenset(

@@ -5,11 +5,13 @@ Split from ``forward.py``: the check reads the recording (the model's batch) and
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import TensorVal
 from cnnlint.shapes.dims import Shape, format_shape, is_known
 from cnnlint.shapes.spec import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def batch_mixing_view(forward: Any, interp: Any, before: TensorVal, target: list[Any], node: Any, name: str) -> None:

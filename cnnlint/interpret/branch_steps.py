@@ -9,9 +9,11 @@ one of them runs, which one is unknown: their MACs are unknown, never the sum.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def join_steps(steps: list[Any], start: int, middle: int) -> None:

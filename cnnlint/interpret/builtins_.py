@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import math
-from typing import Any
 
 from cnnlint.interpret import data_pipeline, eval_names, introspection, iterators, limits, local_names, tensor_operators
 from cnnlint.interpret.approx import ANY_FLOAT, Approx
@@ -22,6 +21,10 @@ from cnnlint.interpret.values import (
     TensorVal,
     is_plain,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 NAMES = [
     "range",

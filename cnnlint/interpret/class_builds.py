@@ -5,12 +5,15 @@ arguments a user names it with unknown, or not at all when it is a base class fo
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.positions import Lines
 from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import MISSING, UNKNOWN, ClassVal, FuncVal, ModuleObj
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 NO_FORWARD = "forward"  # what ``abstract_base`` says of a base class that has no forward at all
 OUT_OF_WORK = "out of work"  # what ``build_default`` returns when building the class spent a model's budget

@@ -9,7 +9,6 @@ them. Anything else is UNKNOWN. Tensors are compared in ``tensor_operators``.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.enums import EnumMember
@@ -35,6 +34,10 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _APPROX_OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 

@@ -7,13 +7,16 @@ unknown length, a condition that cannot be decided or too many elements make the
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import _hashable
 from cnnlint.interpret.sets import make_set
 from cnnlint.interpret.values import UNKNOWN, DictVal, ListVal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Comprehensions:

@@ -19,12 +19,14 @@ from its source: their code opens files.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.values import UNKNOWN, DictVal, FuncVal, ListVal, ModuleObj, QualName, TensorVal, is_plain
 from cnnlint.records import dataclass
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PREFIXES = ("torchvision.datasets.", "torchvision.transforms.", "torch.utils.data.", "PIL.Image.")
 _DATASET_BASES = frozenset({"torch.utils.data.Dataset", "torch.utils.data.dataset.Dataset"})

@@ -6,8 +6,6 @@ A mixin of ``TorchAPI``: it uses the session, and ``_plain_instance`` to build a
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import (
     MISSING,
     UNKNOWN,
@@ -19,6 +17,10 @@ from cnnlint.interpret.values import (
     ModuleObj,
     SetVal,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class DataclassAPI:

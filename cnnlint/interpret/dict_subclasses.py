@@ -20,8 +20,6 @@ plain objects, read as before.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret import attr_dicts
 from cnnlint.interpret.values import (
     MISSING,
@@ -35,6 +33,10 @@ from cnnlint.interpret.values import (
     MethodOf,
     QualName,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Defined in the class, these change what the dict's own operations do in ways not read here (CPython's
 # ``**cfg`` and ``dict(cfg)`` skip an overridden ``keys`` or ``__getitem__``, but not ``__iter__``): such a

@@ -8,8 +8,6 @@ string, or a form not modelled, is an unknown tensor with a CNL100.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.tensor_api import shape_tuple
 from cnnlint.interpret.tensor_operators import unknown_tensor
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal, TorchLayer
@@ -18,6 +16,10 @@ from cnnlint.shapes.dims import Dim, Shape, is_known
 from cnnlint.shapes.einops_layers import EINOPS_LAYERS
 from cnnlint.shapes.einops_patterns import NotModelled, transform
 from cnnlint.shapes.spec import Layer, ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FUNCTIONS = frozenset({"rearrange", "repeat", "reduce"})
 

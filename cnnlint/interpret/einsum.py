@@ -13,11 +13,14 @@ error (CNL010).
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from cnnlint.interpret.values import ListVal, TensorVal
 from cnnlint.shapes.dims import Shape, format_shape, is_known
 from cnnlint.shapes.spec import ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _unknown() -> TensorVal:

@@ -12,11 +12,13 @@ methods and properties (``weights.meta["categories"]``, ``Weights.verify(w)``);
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.pyops import bind_class_attribute
 from cnnlint.interpret.values import MISSING, UNKNOWN, Builtin, ClassVal, FuncVal, QualName, Sym, is_plain
 from cnnlint.records import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum"})
 

@@ -9,9 +9,11 @@ the checking process's own environment is never read.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, Sym, is_plain
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 ENVIRON = "os.environ"
 

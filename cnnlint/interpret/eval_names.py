@@ -9,9 +9,12 @@ unknown.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret.values import UNKNOWN
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _LONGEST = 200  # characters: a dotted name, not a program
 

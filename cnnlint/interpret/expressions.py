@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import (
     argparse_values,
@@ -59,6 +58,10 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _SIZE: dict[type, Any] = {tuple: len, str: len, ListVal: lambda v: len(v.items), DictVal: lambda v: len(v.items)}
 

@@ -26,9 +26,12 @@ written.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret.values import TensorVal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # A loop this short is unrolled anyway: the names it assigns keep their values.
 SKIP_FROM = 8

@@ -7,9 +7,11 @@ start from the replaced state, which torch's first call never sees.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import ModuleObj
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def attributes_of(model: Any) -> list[tuple[dict[str, Any], dict[str, Any]]]:

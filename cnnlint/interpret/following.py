@@ -9,8 +9,6 @@ checks (CNL005) of every layer built, reached or not.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint import rules
 from cnnlint.interpret import inputsearch, limits, losses
 from cnnlint.interpret.first_call import restore_attributes
@@ -23,6 +21,10 @@ from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.propagate import Step, Trace
 from cnnlint.shapes.spec import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def follow(found: Interpreted) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Any
 
 from cnnlint import rules
 from cnnlint.interpret import data_pipeline, losses, method_entry, producers
@@ -23,6 +22,10 @@ from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.propagate import Step, _add, _step
 from cnnlint.shapes.spec import Finding, Layer, ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_MODULE_DEPTH = 150
 

@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # hashlib would load OpenSSL (~4 ms at start-up) for a hash that CPython builds in
     from _blake2 import blake2b

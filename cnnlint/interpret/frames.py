@@ -10,10 +10,12 @@ value so messages stay certain).
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import MISSING, UNKNOWN, FuncVal, ModuleNS, is_plain
 from cnnlint.records import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(eq=False)

@@ -11,10 +11,12 @@ A subclass of a torch layer often keeps the layer's parameters and rewrites
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal, TorchLayer
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _int(v: Any) -> bool:

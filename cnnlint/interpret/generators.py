@@ -11,10 +11,13 @@ raises or gives up. What a ``yield`` expression evaluates to (None, or what ``se
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import data_pipeline, limits
 from cnnlint.interpret.values import UNKNOWN, IteratorVal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 

@@ -8,7 +8,6 @@ defines (pytorchcv's ``hasattr(module, "do_output")`` over a backbone's children
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from cnnlint.interpret.torch_attrs import torch_may_define
 from cnnlint.interpret.torch_names import has_name
@@ -24,6 +23,10 @@ from cnnlint.interpret.values import (
     Sym,
     TorchLayer,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # A value of each type Python answers ``hasattr`` for by the type alone (the interpreter's list and dict included)
 _EXAMPLES: dict[type, Any] = {tuple: (), str: "", int: 0, float: 0.0, bool: False, type(None): None}

@@ -12,7 +12,6 @@ import ast
 import contextlib
 import os
 from collections.abc import Iterator
-from typing import Any
 
 from cnnlint.interpret import fragments, libraries, stars
 from cnnlint.interpret.known_names import (  # noqa: F401 - re-exported
@@ -22,6 +21,10 @@ from cnnlint.interpret.known_names import (  # noqa: F401 - re-exported
     known_by_name,
 )
 from cnnlint.interpret.values import MISSING, UNKNOWN, LazyImport, ListVal, ModuleNS, QualName
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FILE_BYTES = 2_000_000
 _CYCLE = object()  # a name whose imports lead back to itself

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import ast
 import contextlib
-from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.values import FuncVal, ListVal, TensorVal
 from cnnlint.records import dataclass
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Work (evaluated nodes) the file may spend running functions nobody calls, to find an input there.
 PROBE_WORK = 100_000

@@ -18,8 +18,6 @@ share is ``search_core``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret import seqsearch
 from cnnlint.interpret.search_core import (
     BATCH,
@@ -39,6 +37,10 @@ from cnnlint.interpret.search_core import too_small as _too_small
 from cnnlint.shapes.dims import is_known
 from cnnlint.shapes.propagate import Step
 from cnnlint.shapes.spec import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["BATCH", "CHECK_WORK", "ENABLED", "MAX_RUNS", "THOROUGH_WORK", "Accepted", "search", "drop_repeated"]
 

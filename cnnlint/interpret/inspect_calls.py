@@ -7,8 +7,6 @@ without an answer, each of its blocks loses its layers.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import (
     UNKNOWN,
     BoundMethod,
@@ -24,6 +22,10 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _torch_class(value: Any) -> bool:

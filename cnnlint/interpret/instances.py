@@ -5,7 +5,6 @@ class are known well enough (plain values, classes of the checked code read whol
 from __future__ import annotations
 
 import numbers
-from typing import Any
 
 from cnnlint.interpret import enums
 from cnnlint.interpret.layer_join import is_joined
@@ -31,6 +30,10 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "tuple": tuple, "bytes": bytes}
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret import quantization
 from cnnlint.interpret.enums import EnumMember
 from cnnlint.interpret.layer_join import is_joined
@@ -28,6 +26,10 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def dir_(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:

@@ -9,10 +9,12 @@ every later ``next``: never a guess (csatv2's ``drop_path=next(dp_iter)``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret import data_pipeline
 from cnnlint.interpret.values import MISSING, UNKNOWN, FuncVal, IteratorVal, ModuleObj
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def make(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Callable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
 
 Elem = tuple[float | int | bool, float]  # (nominal value, absolute error bound)
 

@@ -15,10 +15,12 @@ Torch's forward reads the attributes, not the constructor's arguments:
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import TensorVal, TorchLayer, is_plain
 from cnnlint.shapes.spec import Layer, ShapeError, bind
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Arguments whose change after construction changes no shape or parameter count.
 NO_SHAPE_EFFECT = frozenset({"inplace", "eps", "momentum", "p", "negative_slope", "approximate"})

@@ -10,9 +10,12 @@ shapes, parameters and MACs are the same whichever was built: the join is a laye
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from cnnlint.interpret.values import TorchLayer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Any rank in, the same shape out, no parameters (checked against torch in tests/test_layer_join.py)
 KEEPS_SHAPE = frozenset(

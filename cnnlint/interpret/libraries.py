@@ -17,7 +17,10 @@ import glob
 import os
 import re
 import sys
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Packages of model definitions whose released code is checked against torch: torchvision, timm and
 # segmentation_models_pytorch by benchmarks/library_models.py (and realworld.py), pytorchcv,

@@ -9,10 +9,13 @@ function bound it to (``model``), at the input it was fed.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret.values import ModuleObj, TorchLayer
 from cnnlint.model import ModelDef, Span
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def attribute_name(target: ast.expr) -> str | None:

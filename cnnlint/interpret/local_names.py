@@ -15,10 +15,13 @@ import keyword
 import warnings
 import weakref
 from types import CodeType
-from typing import Any
 
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.values import MISSING, UNKNOWN, DictVal, FuncVal, ModuleObj
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _TARGET = "__cnnlint_target__"
 _OUTER = "__cnnlint_outer__"

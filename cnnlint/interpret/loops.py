@@ -8,12 +8,15 @@ becomes unknown when it is.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import data_pipeline, fill_loops, iterators, limits, tensor_values
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import BREAK, CONTINUE, _Signal, _stores
 from cnnlint.interpret.values import MISSING, UNKNOWN, ListVal, ModuleObj
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _GO_ON = object()  # the body finished a pass: the loop goes on
 

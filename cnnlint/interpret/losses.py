@@ -18,11 +18,13 @@ Only shapes known on both sides are judged; anything unknown says nothing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import TensorVal
 from cnnlint.shapes.dims import Shape, format_shape
 from cnnlint.shapes.spec import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 ELEMENTWISE = frozenset({"MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss"})
 SAME_SHAPE = frozenset({"BCELoss", "BCEWithLogitsLoss"})

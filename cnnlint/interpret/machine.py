@@ -14,7 +14,6 @@ module's ``forward`` over abstract tensors in ``forward.py``.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import (
     data_pipeline,
@@ -71,6 +70,10 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehensions, Generators):

@@ -10,10 +10,12 @@ that only the method reaches is found at its layer. A call of the model itself
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import FuncVal, ListVal, ModuleObj, TensorVal, TorchLayer
 from cnnlint.records import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _NOT_ENTRIES = frozenset(["forward", "__call__", "__init__"])
 

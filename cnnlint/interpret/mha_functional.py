@@ -21,12 +21,14 @@ the result unknown with a CNL100 note. Masks are not read (as for the layer).
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, Sym, TensorVal
 from cnnlint.shapes.dims import Dim, Shape, format_shape, is_known
 from cnnlint.shapes.ops_common import differ
 from cnnlint.shapes.spec import ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "F.multi_head_attention_forward"
 PARAMS = (

@@ -20,7 +20,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import os
-from typing import Any
 
 from cnnlint.interpret import input_sources, limits, unreached
 from cnnlint.interpret.class_builds import NO_FORWARD, OUT_OF_WORK, abstract_base, build_default, named_by_user
@@ -33,6 +32,10 @@ from cnnlint.model import InputDecl, ModelDef, Span
 from cnnlint.records import dataclass, field
 from cnnlint.shapes.propagate import Trace
 from cnnlint.shapes.spec import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FACTORIES = 400
 # Work (evaluated nodes) a file may spend building its factory functions' models. A file of forty

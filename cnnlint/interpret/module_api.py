@@ -8,8 +8,6 @@ module, in torch's registration order.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret import (
     autograd_functions,
     data_pipeline,
@@ -32,6 +30,10 @@ from cnnlint.interpret.values import (
     TensorVal,
     is_module,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # the tensors a subclass of a torch layer reads from the layer underneath it (``self.running_mean``)
 _BASE_TENSORS = frozenset({"weight", "bias"}) | norm_buffers.RUNNING_STATS

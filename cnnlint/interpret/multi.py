@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.packed_sequences import PackedVal, through_rnn
 from cnnlint.interpret.values import UNKNOWN, TensorVal, TorchLayer
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import Finding, ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 RECURRENT = frozenset({"RNN", "LSTM", "GRU"})
 

@@ -7,10 +7,12 @@ tuple outputs work as for any tuple) that also answers its field names.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import MISSING, UNKNOWN, ListVal
 from cnnlint.records import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(eq=False)

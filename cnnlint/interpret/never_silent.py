@@ -19,10 +19,13 @@ after the code raised. One note per call site and run.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret.tensor_names import _NOT_OPS
 from cnnlint.interpret.values import UNKNOWN, ListVal, TensorVal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Functions and methods whose result is tensors (or tuples of them): an unknown value from one is a lost
 # tensor. Any other torch function may give a number or a flag (``torch.numel``, ``x.item()``).

@@ -8,11 +8,13 @@ A subclass's forward that calls ``self._check_input_dim(x)`` and then ``F.batch_
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, TensorVal, TorchLayer
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 RUNNING_STATS = frozenset({"running_mean", "running_var", "num_batches_tracked"})
 # layer -> whether it tracks running statistics when not told (torch's defaults)

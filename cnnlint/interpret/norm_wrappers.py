@@ -9,9 +9,11 @@ one element for ``dim=None``), so it adds the size of that dim: ``extra_params``
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SPECTRAL = frozenset(
     {

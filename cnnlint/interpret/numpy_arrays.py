@@ -12,10 +12,12 @@ else done to such an array is unknown, as are arrays whose values are known (``n
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, ListVal, MethodOf
 from cnnlint.records import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # where each ``numpy.random`` function takes its ``size`` positionally
 _SIZE_AT = {"random.random": 0, "random.random_sample": 0, "random.standard_normal": 0, "random.normal": 2}

@@ -19,12 +19,14 @@ them here), an inexact one as an ``Approx``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret import known_math as km
 from cnnlint.interpret import numpy_arrays
 from cnnlint.interpret import tensor_values as tv
 from cnnlint.interpret.values import Builtin, QualName
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _DTYPES = {
     "int": "int64", "int64": "int64", "int_": "int64", "intp": "int64", "long": "int64",

@@ -7,10 +7,12 @@ dict of shapes by key. An item that is not a tensor the interpreter followed is 
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import DictVal, ListVal, TensorVal
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_ITEMS = 64  # a returned structure larger than this is not shown item by item
 MAX_NESTING = 4

@@ -21,12 +21,14 @@ A length list torch refuses (its size is not the batch, a length over T or below
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, ListVal, TensorVal
 from cnnlint.records import dataclass
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape, is_known
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 NAMES = frozenset({"torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pad_packed_sequence"})
 _PACK = ("input", "lengths", "batch_first", "enforce_sorted")

@@ -11,9 +11,11 @@ container uncertain: its items are unknown, never guessed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, DictVal, ListVal, ModuleObj, TensorVal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 KINDS = ("ParameterList", "ParameterDict")
 _METHODS = frozenset({"append", "extend", "keys", "values", "items", "update"})

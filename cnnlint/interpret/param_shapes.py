@@ -7,9 +7,11 @@ from their arguments alone are listed; anything else is unknown.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _MISSING = object()
 

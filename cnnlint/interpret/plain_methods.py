@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 import re
 import string
-from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.values import MISSING, UNKNOWN, DefaultDictVal, DequeVal, DictVal, ListVal, Sym, is_plain
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _NUMBER = re.compile(r"\d+")
 

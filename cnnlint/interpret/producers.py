@@ -12,9 +12,11 @@ not certain, and the finding stays where it was (at the line that built the libr
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.shapes.spec import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Layers without parameters that pass their input's channels (dim 1) and features (last dim) on unchanged.
 KEEP_CHANNELS = frozenset(

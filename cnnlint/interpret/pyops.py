@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import operator
 from collections import Counter
-from typing import Any
 
 from cnnlint.interpret import approx, limits
 from cnnlint.interpret.approx import Approx
@@ -23,6 +22,10 @@ from cnnlint.interpret.values import (
     is_plain,
 )
 from cnnlint.shapes.tensor_ops import compose, factors
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class _Signal:

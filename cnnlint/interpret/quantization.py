@@ -8,9 +8,11 @@ is ``torch.add(x, y)``, checked (broadcasting, ``cat``'s dims) where it is writt
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN, MethodOf, ModuleObj, QualName
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _PACKAGES = ("torch.ao.quantization", "torch.quantization")
 STUBS = frozenset(

@@ -4,11 +4,14 @@ input was given, ``following.py``) and nothing after it runs. A mixin of ``Inter
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import RAISE, _Signal
 from cnnlint.interpret.values import UNKNOWN
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _raised_name(stmt: ast.Raise) -> str:

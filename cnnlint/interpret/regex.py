@@ -9,9 +9,12 @@ repeats (no backtracking blow-up) are evaluated; anything else is unknown.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_TEXT = 200
 MAX_PATTERN = 100

@@ -14,9 +14,12 @@ typo are two bugs, both reported).
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.shapes.spec import Finding, Layer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def repeated(seen: set[tuple[str, str, str]], layer: Layer, errors: list[Finding], lines: Any) -> list[Finding]:

@@ -12,10 +12,12 @@ followed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import ListVal, TensorVal
 from cnnlint.shapes.dims import Shape, is_known
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _NAMES = ("input", "grid", "mode", "padding_mode", "align_corners")
 

@@ -10,7 +10,6 @@ is ``Unknown``: no claim.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.values import TensorVal
@@ -18,6 +17,10 @@ from cnnlint.records import dataclass, field
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.propagate import Step
 from cnnlint.shapes.spec import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 BATCH = "B"
 MAX_RUNS = 400  # forwards per model, all searches together (a small model runs one in ~1 ms)

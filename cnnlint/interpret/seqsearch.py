@@ -15,8 +15,6 @@ errors are claimed only when ``(B,)`` and ``(B, T, K)`` fail for certain too.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.search_core import (
     BATCH,
     Accepted,
@@ -31,6 +29,10 @@ from cnnlint.interpret.values import TensorVal
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.propagate import Step
 from cnnlint.shapes.spec import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 LENGTH = "T"
 RECURRENT = ("RNN", "LSTM", "GRU")

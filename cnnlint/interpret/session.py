@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Any
 
 from cnnlint import rules
 from cnnlint.interpret import first_call, limits, local_models
@@ -38,6 +37,10 @@ from cnnlint.interpret.values import (
 )
 from cnnlint.model import Arg, LayerCall, Span
 from cnnlint.shapes.spec import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_LATER_FEEDS = 3  # other input shapes checked per model, after the first fed
 

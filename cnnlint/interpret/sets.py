@@ -7,11 +7,13 @@ makes the set uncertain (its contents unknown), never a guess.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret import limits
 from cnnlint.interpret.pyops import equal
 from cnnlint.interpret.values import UNKNOWN, SetVal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def make_set(items: list[Any] | None) -> SetVal:

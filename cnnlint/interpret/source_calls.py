@@ -9,9 +9,12 @@ third of the interpreter's time. Here they are computed on first access and kept
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.model import Arg, LayerCall, Span
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _NOWHERE = Span.at(1, 1, 1, 1)
 

@@ -6,7 +6,6 @@ Loops (``for``, ``while``) are in ``loops.py``; storing into names, attributes a
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import data_pipeline, enums, libraries, limits, tensor_values
 from cnnlint.interpret.branch_steps import join_steps
@@ -41,6 +40,10 @@ from cnnlint.interpret.values import (
     QualName,
     TorchLayer,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _MODELS = (ModuleObj, TorchLayer)  # values a function's ``model = ...`` may bind (``Session.bound_locally``)
 # Expression nodes an assert's operands may be read again through: no calls, nothing with effects

@@ -7,7 +7,6 @@ Whatever is not modelled is unknown. ``api`` is the session's ``TorchAPI`` (its 
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import (
     argparse_values,
@@ -31,6 +30,10 @@ from cnnlint.interpret.values import (
     FuncVal,
     Partial,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TQDM = frozenset({"tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "tqdm.std.tqdm", "tqdm.rich.tqdm"})
 _FIELD_KEYWORDS = frozenset({"default", "default_factory", "repr", "hash", "compare", "metadata"})

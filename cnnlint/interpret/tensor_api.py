@@ -9,8 +9,6 @@ gives an unknown tensor. Operators and indexing: ``cnnlint.interpret.tensor_oper
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret import batch_views, tensor_value_calls, tensor_values
 from cnnlint.interpret.multi import with_indices
 from cnnlint.interpret.namedtuples import NamedTupleVal
@@ -41,6 +39,10 @@ from cnnlint.interpret.tensor_select import MIN_MAX, pieces, select, values_indi
 from cnnlint.interpret.values import UNKNOWN, ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.spec import ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def dims_of(values: Any, interp: Any) -> tuple | None:

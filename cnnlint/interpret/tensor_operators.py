@@ -13,13 +13,16 @@ Methods whose other operands broadcast with the tensor (``x.pow(t)``, ``x.clamp(
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.interpret import tensor_value_calls, tensor_values
 from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.values import UNKNOWN, ListVal, QualName, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _ops() -> Any:

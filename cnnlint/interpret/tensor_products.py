@@ -10,13 +10,16 @@ an unknown list) gives an unknown tensor, never an error.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from cnnlint.interpret.tensor_operators import known_args, unknown_tensor
 from cnnlint.interpret.values import UNKNOWN, ListVal, TensorVal
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape, is_known
 from cnnlint.shapes.spec import ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _bound(args: list, kwargs: dict, names: tuple[str, ...], defaults: dict[str, Any]) -> dict[str, Any]:

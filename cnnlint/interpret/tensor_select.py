@@ -6,13 +6,15 @@ tuples torch returns, with their field names.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.namedtuples import NamedTupleType, NamedTupleVal
 from cnnlint.interpret.tensor_operators import known_args, unknown_tensor
 from cnnlint.interpret.tensor_products import outer
 from cnnlint.interpret.values import UNKNOWN, ListVal, TensorVal
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MIN_MAX = NamedTupleType("torch.return_types", ("min", "max"))
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
 
 from cnnlint.interpret import known_math as km
 from cnnlint.interpret import numpy_values
@@ -37,6 +36,10 @@ from cnnlint.interpret.tensor_values import (
 )
 from cnnlint.interpret.values import ListVal, Sym, TensorVal
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _UNARY = {"log", "exp", "sqrt", "neg", "negative", "abs"}
 _BINARY = {

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
 
 from cnnlint.interpret import known_math as km
 from cnnlint.interpret import limits
@@ -31,6 +30,10 @@ from cnnlint.interpret.approx import Approx
 from cnnlint.interpret.values import ListVal, QualName, Sym, TensorVal
 from cnnlint.records import dataclass
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_ELEMENTS = 4096
 _DTYPES = {

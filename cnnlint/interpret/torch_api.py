@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 from cnnlint import build
 from cnnlint.interpret import (
@@ -75,6 +74,10 @@ from cnnlint.interpret.values import (
 )
 from cnnlint.shapes.catalogue import CATALOGUE
 from cnnlint.shapes.dims import Shape
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _NOT_LAYERS = (
     "torch.nn.functional.",

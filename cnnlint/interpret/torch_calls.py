@@ -8,8 +8,6 @@ into it for what a function shares with a method (``torch.flatten(x)`` is
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret import einsum, mha_functional, sampling, tensor_products, tensor_values
 from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.tensor_api import _run_layer, call_method, dims_of
@@ -18,6 +16,10 @@ from cnnlint.interpret.tensor_operators import _ops, binop, dtype_flags, known_a
 from cnnlint.interpret.values import UNKNOWN, FuncVal, ListVal, ModuleObj, Sym, TensorVal, TorchLayer
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.spec import ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _unresolved(session: Any, interp: Any, name: str, t: TensorVal, node: Any) -> TensorVal:

@@ -9,9 +9,11 @@ unknown, never absent: cnnlint does not know all of torch.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import UNKNOWN
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _FUNCTIONAL_EXTRA = frozenset(
     {

@@ -8,10 +8,12 @@ interpreter cannot read makes it an unknown layer.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.interpret.values import ModuleObj, TorchLayer
 from cnnlint.records import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_COPIES = 64
 

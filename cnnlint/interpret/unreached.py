@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import ast
 import contextlib
-from typing import Any
 
 from cnnlint.interpret import limits
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.values import UNKNOWN, ClassVal, FuncVal, ModuleObj
 from cnnlint.model import ModelDef, Span
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 D2L_METHODS = ("layer_summary", "apply_init")
 # Work (evaluated nodes) a file may spend running the functions and methods its module code never reached.

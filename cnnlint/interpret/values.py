@@ -11,11 +11,14 @@ entry, user module instances, containers, and tensors (a ``Shape``).
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from cnnlint.records import dataclass, field
 from cnnlint.shapes.dims import UNKNOWN, Shape, _Unknown
 from cnnlint.shapes.spec import LayerSpec
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["UNKNOWN", "Unknown", "Sym"]
 

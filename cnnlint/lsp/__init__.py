@@ -6,7 +6,9 @@ never imports pygls.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["create_server", "serve"]
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Optional
 
 from cnnlint.diagnostics import Diagnostic, Edit, Fix, Location
 from cnnlint.lsp.positions import split_lines
 from cnnlint.lsp.views import Range, StepView
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 
 @dataclasses.dataclass(frozen=True)

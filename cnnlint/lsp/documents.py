@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import tokenize
-from typing import Any
 
 from lsprotocol import types as lsp
 
@@ -12,6 +11,10 @@ from cnnlint.diagnostics import Diagnostic, Edit, Location
 from cnnlint.lsp.positions import Positions, split_lines
 from cnnlint.lsp.views import StepView
 from cnnlint.records import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SOURCE = "cnnlint"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from lsprotocol import types as lsp
 
@@ -11,6 +10,10 @@ from cnnlint.diagnostics import Edit
 from cnnlint.lsp import views
 from cnnlint.lsp.documents import SOURCE, Linted
 from cnnlint.lsp.positions import key, kind_matches, overlaps
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FIX_ALL_KIND = "source.fixAll.cnnlint"
 

@@ -17,10 +17,13 @@ import ast
 import bisect
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from cnnlint.diagnostics import Location
 from cnnlint.lsp.views import Range
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class SourceRows:

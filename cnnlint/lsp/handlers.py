@@ -6,13 +6,16 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, Optional
 
 from lsprotocol import types as lsp
 
 from cnnlint.lsp.features import FIX_ALL_KIND
 from cnnlint.lsp.pool import DEFAULT_COMMAND
 from cnnlint.lsp.server import CnnlintServer, _guard
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 
 def _uri(params: Any) -> str:

@@ -32,12 +32,15 @@ import re
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
 
 from cnnlint.interpret import fragments
 from cnnlint.lsp import units
 from cnnlint.lsp.carry import RowMap, carry_diagnostics, carry_views
 from cnnlint.records import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 KEEP_DOCUMENTS = 16
 MARKER = "#Module"  # on a blanked row: the reduced text still passes ``source.may_define_model``

@@ -18,9 +18,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from cnnlint.lsp.worker import write_message
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _HEADER = struct.Struct(">I")
 START_TIMEOUT = 60.0  # seconds for a worker to import the pipeline on a loaded machine

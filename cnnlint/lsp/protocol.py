@@ -8,13 +8,15 @@ an InvalidRequest one. ``exit`` without ``shutdown`` exits 1 (pygls's rule).
 
 from __future__ import annotations
 
-from typing import Any
-
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
 
 from cnnlint.records import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass

@@ -24,9 +24,12 @@ import struct
 import sys
 import time
 import traceback
-from typing import Any, BinaryIO
 
 from cnnlint.lsp.views import StepView
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
 
 _HEADER = struct.Struct(">I")
 EDITOR_RANGES = 3  # models per document whose accepted input ranges are bisected on each check

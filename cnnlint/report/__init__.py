@@ -22,22 +22,34 @@ each ``--output-format`` name to its renderer.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 
 from cnnlint.diagnostics import Diagnostic
-from cnnlint.report import github, json_format, sarif, text
 from cnnlint.report.text import render_statistics, would_fix_summary
 
 Renderer = Callable[..., str]
 
+
+def _renderer(module: str, function: str) -> Renderer:
+    """A format whose module (and json's, sarif's imports) loads when the format is first used."""
+
+    def render_with(*args: object, **kwargs: object) -> str:
+        renderer = getattr(importlib.import_module(f"cnnlint.report.{module}"), function)
+        return renderer(*args, **kwargs)
+
+    render_with.__name__ = render_with.__qualname__ = f"{module}.{function}"
+    return render_with
+
+
 FORMATS: dict[str, Renderer] = {
-    "text": text.render,
-    "concise": text.render_concise,
-    "json": json_format.render,
-    "github": github.render,
-    "sarif": sarif.render,
-    "pylint": text.render_pylint,
+    "text": _renderer("text", "render"),
+    "concise": _renderer("text", "render_concise"),
+    "json": _renderer("json_format", "render"),
+    "github": _renderer("github", "render"),
+    "sarif": _renderer("sarif", "render"),
+    "pylint": _renderer("text", "render_pylint"),
 }
 
 #: The names ``--output-format`` accepts, in the order to show them in ``--help``.

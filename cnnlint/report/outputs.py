@@ -8,7 +8,10 @@ structure written as Python writes it, ``([4, 1], [4, 10])``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def outputs_json(tree: Any, shape: Callable[[Any], Any]) -> Any:

@@ -4,9 +4,12 @@ found it accepts: shaped for the model's first layer, the usual 224x224 where th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from cnnlint.shapes.dims import is_known
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def example_input(layers: Sequence[Any]) -> tuple[int, ...]:

@@ -31,7 +31,6 @@ No torch, no libcst: this module only reads the engine's records.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from cnnlint import rules
 from cnnlint.records import dataclass, field
@@ -39,7 +38,11 @@ from cnnlint.report.common import one_line
 from cnnlint.report.suggested_input import accepted, example_input
 from cnnlint.shapes.dims import Shape, is_known
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.check import FileResult, ModelResult
     from cnnlint.diagnostics import Diagnostic
     from cnnlint.shapes.propagate import Step

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from cnnlint.report.common import absolute_path
 from cnnlint.report.outputs import outputs_json
 from cnnlint.shapes.dims import Shape, is_known
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.report.summary import FileSummary, LayerRow, ModelSummary
 
 

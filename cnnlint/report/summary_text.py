@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from cnnlint.report.common import display_path, one_line
 from cnnlint.report.outputs import outputs_text
 from cnnlint.report.summary import MACS_CONVENTION, FileSummary, LayerRow, ModelSummary, Total, summary_files
 from cnnlint.shapes.dims import Shape, is_known
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.check import FileResult
     from cnnlint.diagnostics import Diagnostic
 

@@ -18,7 +18,6 @@ current directory when the file is under it, absolute otherwise.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Sequence
 
@@ -138,6 +137,8 @@ def render_statistics(diagnostics: Iterable[Diagnostic], *, output_format: str =
     """
     rows = statistics(diagnostics)
     if output_format == "json":
+        import json
+
         return json.dumps(rows, indent=2) + "\n"
     if not rows:
         return ""

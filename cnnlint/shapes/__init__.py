@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, format_shape, is_known
 from cnnlint.shapes.propagate import Step, Trace, propagate
 from cnnlint.shapes.spec import ArgFix, Finding, Layer, LayerSpec, ShapeError, bind, sequential, unknown_layer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "UNKNOWN",

@@ -7,7 +7,10 @@ an unknown is unknown, and a check whose operands are not all known is silent.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final, Union
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 
 class _Unknown:
@@ -30,7 +33,7 @@ class _Unknown:
 UNKNOWN: Final = _Unknown()
 
 # A dimension: an int, a symbol (an identifier such as "B"), or UNKNOWN.
-Dim = Union[int, str, _Unknown]
+Dim = int | str | _Unknown
 
 
 def is_known(*values: object) -> bool:

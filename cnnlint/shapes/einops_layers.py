@@ -6,11 +6,13 @@ checked against torch's signatures); the interpreter builds these itself.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.shapes.dims import Shape
 from cnnlint.shapes.einops_patterns import NotModelled, transform
 from cnnlint.shapes.spec import Args, LayerSpec, Param
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _infer(op: str) -> Any:

@@ -12,11 +12,14 @@ unknown dim, a pattern form it does not model) is unknown, never an error.
 from __future__ import annotations
 
 import keyword
-from typing import Any
 
 from cnnlint.records import dataclass
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, format_shape, is_known
 from cnnlint.shapes.spec import ShapeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 ELLIPSIS = "..."
 REDUCTIONS = frozenset({"min", "max", "sum", "mean", "prod", "any", "all"})

@@ -26,10 +26,12 @@ Rules matched against torch (2.13):
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.shapes.dims import UNKNOWN, Shape, format_shape, is_known
 from cnnlint.shapes.spec import ArgFix, Args, CheckFn, LayerSpec, Param, ShapeError, int_arg, is_int
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _INPLACE = Param("inplace", False)
 _ANY = (Param("*args"), Param("**kwargs"))  # torch classes without their own __init__

@@ -17,10 +17,12 @@ Rules matched against torch (2.13):
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.shapes.dims import UNKNOWN, Shape, format_shape, is_known
 from cnnlint.shapes.spec import Args, Count, Default, LayerSpec, Param, ShapeError, int_arg, is_int
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _FACTORY = (Param("device", None), Param("dtype", None))
 

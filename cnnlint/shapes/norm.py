@@ -16,10 +16,12 @@ Parameters are learnable only: running statistics are buffers.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, format_shape, is_known, product
 from cnnlint.shapes.spec import ArgFix, Args, Count, LayerSpec, Param, ShapeError, channels_text, int_arg, is_int
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _FACTORY = (Param("device", None), Param("dtype", None))
 _BIAS = Param("bias", True, keyword_only=True)

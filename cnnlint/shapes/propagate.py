@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from cnnlint.records import dataclass, field, replace
 from cnnlint.shapes.dims import UNKNOWN, Shape, format_shape
 from cnnlint.shapes.spec import Args, Count, Finding, Layer, LayerSpec, ShapeError
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from cnnlint.model import Span
 
 MAX_DEPTH = 200  # nested Sequentials deeper than this are left unknown, never a RecursionError

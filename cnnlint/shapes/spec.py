@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any
 
 from cnnlint.records import dataclass, field
 from cnnlint.shapes.dims import UNKNOWN, Dim, Shape, _Unknown, is_known
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 REQUIRED: Any = object()  # a parameter with no default
 
@@ -98,7 +101,7 @@ class ShapeError(Exception):
         self.train_only = train_only
 
 
-Args = Mapping[str, Any]
+Args = Mapping[str, "Any"]
 Count = int | _Unknown
 
 InferFn = Callable[[Args, Shape], Shape]
