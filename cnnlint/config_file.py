@@ -37,18 +37,27 @@ def _read_config_bytes(path: Path | str) -> bytes:
     return read_source(path, CONFIG_LIMIT)
 
 
+_last_parsed: tuple[bytes, dict] | None = None  # finding the file and reading its table parse the same bytes
+
+
 def _read_toml(path: Path) -> dict:
-    tomllib = _toml()
+    """The file's TOML (not to be changed by the caller: the same bytes read again give the same dict)."""
+    global _last_parsed
     try:
         raw = _read_config_bytes(path)
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
+    if _last_parsed is not None and _last_parsed[0] == raw:
+        return _last_parsed[1]
+    tomllib = _toml()
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({err.reason})") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    _last_parsed = (raw, data)
+    return data
 
 
 @lru_cache(maxsize=256)

@@ -489,3 +489,20 @@ def test_is_excluded_agrees_with_matching_each_pattern_alone() -> None:
             for path in paths:
                 expected = any(glob_match(pattern, path, root) for pattern in chosen)
                 assert is_excluded(settings, path) == expected, (chosen, path)
+
+
+def test_finding_and_reading_the_configuration_parse_it_once(tmp_path, monkeypatch):
+    """A hook call finds the file (does it hold [tool.cnnlint]?) then reads the table: one TOML parse (2 ms
+    of a 140 ms call); a changed file is parsed again."""
+    import tomllib
+
+    parses = []
+    real = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parses.append(text) or real(text))
+    write_pyproject(tmp_path, 'ignore = ["CNL003"]\n')
+    settings = load_settings(find_config(tmp_path / "net.py"))
+    net = tmp_path / "net.py"
+    assert not is_enabled(settings, "CNL003", net) and len(parses) == 1
+    write_pyproject(tmp_path, 'ignore = ["CNL004"]\n')
+    settings = load_settings(find_config(tmp_path / "net.py"))
+    assert not is_enabled(settings, "CNL004", net) and is_enabled(settings, "CNL003", net) and len(parses) == 2
