@@ -220,7 +220,26 @@ MODEL = """
         ("w = tuple[int, int]([3, 4])", "w[1] + len(list[int]((1, 2)))", 6),  # a generic alias calls its origin
         ("w = [int(c) for c in (np.arange(4) * 2.5).astype(int)]", "w[-1] + sum(w)", 21),  # NumPy's arithmetic
         ("t = torch.arange(3); u = t; u += 1; w = t.tolist()", "w[-1] + 1", None),  # t changed through u
-        ("t = torch.arange(3); t[0] = 5; w = t.tolist()", "w[0]", None),
+        ("t = torch.arange(3); t[0] = 5; w = t.tolist()", "w[0]", 5),  # one element set: followed
+        # filled tensors (pytorchvideo's MViT: dim_mul = torch.ones(depth + 1); dim_mul[i] = 2.0; round_width)
+        ("t = torch.ones(4); t[2] = 3; w = t.tolist()", "int(w[2] * 8)", 24),
+        ("t = torch.zeros(3, dtype=torch.long); t[0] = 2.7; w = t.tolist()", "w[0] + 1", 3),  # cast as torch does
+        ("t = torch.full((2, 2), 3); t[1, 0] = 4; t[-1, -1] = 1; w = t.tolist()", "w[1][0] + w[0][1] + w[1][1]", 8),
+        ("t = torch.full([3], 1.5, dtype=torch.float64); w = t.tolist()", "int(w[0] * 2)", 3),
+        ("t = torch.ones(3); w = 8 if t[1] else 4", "w", 8),
+        ("t = torch.zeros(2); w = 5 if not t[0] else 9", "w", 5),
+        ("t = torch.ones(3) * 2; w = 8 if 4 < 0.9 * (t[1] * 8) else 16", "w", 8),
+        ("t = torch.arange(4); w = 3 if t[2] >= 2 and t[3] != 3.5 else 6", "w", 3),
+        ("t = torch.tensor(0.1) * 3; w = 3 if t == 0.3 else 6", "w", 3),  # float32: 0.3 rounds to the same
+        ("t = torch.ones(4); v = t[1]; t[1] = 5; w = int(v)", "w + 8", None),  # a view read after the write
+        ("t = torch.ones(3); u = t.reshape(3, 1); t[1] = 4; w = u.tolist()", "int(w[1][0]) + 1", None),
+        ("t = torch.ones(3); u = t[:2]; u[0] = 7; w = t.tolist()", "int(w[0]) + 1", None),  # a write to a view
+        (
+            "t = torch.ones(3)\n            if torch.randn(1).item() > 5:\n                t[0] = 9\n"
+            "            w = t.tolist()",
+            "int(w[0]) + 1",
+            None,
+        ),
         ("t = torch.arange(3); nn.ReLU(inplace=True)(t); w = t.tolist()", "w[0] + 1", None),
         ("t = torch.arange(3); t.mul_(2); w = t.tolist()", "w[-1]", None),
         ("t = torch.arange(3); v = t[1:]; v.fill_(9); w = t.tolist()", "w[-1]", None),

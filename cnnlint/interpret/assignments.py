@@ -137,7 +137,7 @@ class Assignments:
                 self.session.torch.register(self, owner, owner.keys[key], value, child=True)
         elif isinstance(owner, ModuleObj):
             owner.uncertain = True
-        else:
+        elif self.uncertain_change(owner) or not tensor_values.set_item(owner, key, value):
             tensor_values.forget(owner)
 
 

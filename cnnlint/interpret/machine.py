@@ -332,7 +332,9 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
         """True, False or UNKNOWN: the truth of an abstract value."""
         if value is True or value is False:  # most conditions: a comparison's outcome
             return value
-        if value is UNKNOWN or isinstance(value, (TensorVal, Sym)):
+        if isinstance(value, TensorVal):
+            return tensor_values.truth(value)
+        if value is UNKNOWN or isinstance(value, Sym):
             return UNKNOWN
         if is_plain(value):
             return bool(value)

@@ -27,6 +27,7 @@ from cnnlint.interpret.tensor_values import (
     convert,
     dtype_of,
     escape,
+    filled,
     forget,
     make,
     np_linspace,
@@ -57,6 +58,8 @@ def call_torch(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if short in ("tensor", "as_tensor") and args and not isinstance(args[0], TensorVal):
         if set(kwargs) <= {"dtype", "device", "requires_grad"}:
             result = tensor(args[0], dtype_of(kwargs.get("dtype")))
+    elif short in ("ones", "zeros", "full"):
+        result = filled(short, args, kwargs)
     elif short == "arange" and set(kwargs) <= {"dtype", "device"}:
         result = arange(args, dtype_of(kwargs.get("dtype")))
     elif name == "numpy.linspace":
@@ -159,7 +162,7 @@ def index(t: KnownTensor, key: Any) -> Any:
     out = [elems[_flat(at, t.dims)] for at in itertools.product(*picks)]
     result = make(tuple(dims), t.dtype, out)
     if isinstance(result, KnownTensor):
-        result.base, result.numpy = t, t.numpy
+        result.base, result.base_version, result.numpy = t, t.version, t.numpy
     return result
 
 
