@@ -223,6 +223,7 @@ MODEL = """
         ("t = torch.arange(3); t[0] = 5; w = t.tolist()", "w[0]", 5),  # one element set: followed
         # filled tensors (pytorchvideo's MViT: dim_mul = torch.ones(depth + 1); dim_mul[i] = 2.0; round_width)
         ("t = torch.ones(4); t[2] = 3; w = t.tolist()", "int(w[2] * 8)", 24),
+        ("w = int(np.prod([]) * 4) + math.prod([])", "w", 5),  # an empty product: 1.0 in NumPy, 1 in math
         ("t = torch.zeros(3, dtype=torch.long); t[0] = 2.7; w = t.tolist()", "w[0] + 1", 3),  # cast as torch does
         ("t = torch.full((2, 2), 3); t[1, 0] = 4; t[-1, -1] = 1; w = t.tolist()", "w[1][0] + w[0][1] + w[1][1]", 8),
         ("t = torch.full([3], 1.5, dtype=torch.float64); w = t.tolist()", "int(w[0] * 2)", 3),

@@ -94,3 +94,85 @@ def test_truth_of_one_element() -> None:
     assert tv.truth(known([1.0, 2.0], "float32")) is UNKNOWN  # torch raises: not claimed
     tiny = tvc.binop("-", tvc.binop("/", known([1.0], "float32"), 3), 1 / 3)  # near 0 within its bound
     assert tv.truth(tiny) in (UNKNOWN, bool((torch.tensor([1.0]) / 3 - 1 / 3).item()))
+
+
+MVIT_LIKE = """
+import math
+
+import numpy
+import torch
+import torch.nn as nn
+
+
+def round_width(width, multiplier, min_width=8, divisor=8):
+    if not multiplier:
+        return width
+    width *= multiplier
+    min_width = min_width or divisor
+    width_out = max(min_width, int(width + divisor / 2) // divisor * divisor)
+    if width_out < 0.9 * width:
+        width_out += divisor
+    return int(width_out)
+
+
+class Stage(nn.Module):
+    def __init__(self, dim, dim_out, kernel, stride):
+        super().__init__()
+        if kernel is not None and numpy.prod(kernel) == 1 and numpy.prod(stride) == 1:
+            kernel = None
+        padding = [k // 2 for k in kernel] if kernel is not None else None
+        self.pool = None
+        if kernel is not None:
+            self.pool = nn.Conv2d(dim, dim, kernel, stride, padding, groups=dim)  # error: CNL002
+        self.proj = nn.Linear(dim, dim_out)
+
+    def forward(self, x):
+        if self.pool is not None:
+            x = self.pool(x)
+        return self.proj(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class MViTLike(nn.Module):
+    def __init__(self, depth=4, dim=24, pooled=((1, 2, 2), (3, 2, 2))):
+        super().__init__()
+        dim_mul = torch.ones(depth + 1)
+        for i, m in [[1, 2.0], [3, 2.0]]:
+            dim_mul[i] = m
+        stride = [[] for _ in range(depth)]
+        kernel = [[] for _ in range(depth)]
+        for i, *s in pooled:
+            stride[i] = s
+            kernel[i] = [k + 1 if k > 1 else k for k in s]
+        stages = []
+        for i in range(depth):
+            dim = round_width(dim, dim_mul[i])
+            dim_out = round_width(dim, dim_mul[i + 1])
+            stages.append(Stage(dim, dim_out, kernel[i], stride[i]))
+            {carry}
+        self.stages = nn.Sequential(*stages)
+
+    def forward(self, x):
+        return self.stages(x)
+
+
+model = MViTLike()
+model(torch.randn(1, 24, 32, 32))
+"""
+
+
+def test_an_mvit_like_model_is_followed_as_torch_builds_it(tmp_path) -> None:
+    """pytorchvideo's MViT idiom end to end: widths from a filled tensor written element by element and
+    ``round_width``, pooling only where ``numpy.prod(kernel) != 1`` (``numpy.prod([])`` is 1.0). Carrying the
+    width over as well as recomputing it doubles it: torch raises at the pooling conv, and so does cnnlint."""
+    import json
+    import runpy
+
+    from conftest import found_and_fixed, run_cli
+
+    path = tmp_path / "mvit_like.py"
+    found_and_fixed(path, MVIT_LIKE, {"carry": "dim = dim_out"}, {"carry": "pass"})
+    real = runpy.run_path(str(path))["model"]  # the right one, left there by found_and_fixed
+    expected_shape = list(real(torch.randn(1, 24, 32, 32)).shape)
+    (summary,) = json.loads(run_cli("summary", str(path), "--output-format", "json").stdout)["models"]
+    assert summary["output_shape"] == expected_shape
+    assert summary["total_params"] == sum(p.numel() for p in real.parameters())

@@ -38,8 +38,11 @@ def math_call(name: str, args: list[Any]) -> Any:
         return UNKNOWN
 
 
-def product(items: list[Any] | None) -> Any:
-    """``math.prod(shape)`` / ``np.prod(img_shape)``: the product of known integers, else unknown."""
+def product(items: list[Any] | None, empty: int | float = 1) -> Any:
+    """``math.prod(shape)`` / ``np.prod(img_shape)``: the product of known integers, else unknown; of nothing,
+    ``empty`` (``math.prod([])`` is 1, ``np.prod([])`` 1.0: MViT's ``numpy.prod(kernel_q) == 1`` on ``[]``)."""
+    if items is not None and not items:
+        return empty
     if not items or len(items) > 64 or not all(isinstance(i, int) and not isinstance(i, bool) for i in items):
         return UNKNOWN
     out = 1

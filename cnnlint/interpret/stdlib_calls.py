@@ -65,7 +65,7 @@ def call(api: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str, An
     if name == "collections.deque":
         return _deque(interp, args, kwargs)
     if name in ("math.prod", "numpy.prod") and len(args) == 1:
-        return product(interp.iterate(args[0], None))
+        return product(interp.iterate(args[0], None), 1.0 if name == "numpy.prod" else 1)
     if name.startswith("math."):
         return math_call(name[5:], args)
     if name.startswith("os."):
