@@ -209,6 +209,9 @@ class Imports:
             return QualName(dotted)
         module = self.load(lazy.module)
         if module is None:
+            if lazy.attr is not None and self.namespace_package(lazy.module):
+                sub = self.load(f"{lazy.module}.{lazy.attr}")  # ``from ns import sub``: Python imports ns.sub
+                return sub if sub is not None else UNKNOWN
             return UNKNOWN
         if lazy.attr is None:
             return module
@@ -242,6 +245,12 @@ class Imports:
                     return candidate
                 self.session.dependencies.add(os.path.abspath(candidate))
         return None
+
+    def namespace_package(self, dotted: str) -> bool:
+        """A directory of the project without ``__init__.py`` (PEP 420): Python imports its modules by name
+        (pytorch-tabnet's sources used from a checkout: ``from pytorch_tabnet import sparsemax``)."""
+        rel = dotted.replace(".", os.sep)
+        return any(os.path.isdir(os.path.join(root, rel)) for root in self.roots)
 
     def ran(self, node: Any) -> None:
         """The body of ``node``, a function of an imported module, is being interpreted: a dependency."""
