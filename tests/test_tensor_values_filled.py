@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_interpret_tensor_values import DTYPES, SETTINGS, known, matches_torch
 
+from cnnlint.interpret import tensor_elements as te
 from cnnlint.interpret import tensor_value_calls as tvc
 from cnnlint.interpret import tensor_values as tv
 from cnnlint.interpret.values import UNKNOWN, ListVal, QualName
@@ -76,24 +77,24 @@ def test_one_element_writes_are_torchs(key: object, value: object, dtype: str) -
     real = torch.ones(shape, dtype=DTYPES[dtype])
     mine = tvc.call_torch("torch.ones", list(shape), {"dtype": QualName(f"torch.{dtype}")})
     real[key] = value
-    assert tv.set_item(mine, key, value) and matches_torch(mine, real)
+    assert te.set_item(mine, key, value) and matches_torch(mine, real)
 
 
 def test_writes_not_followed_leave_the_tensor_to_be_forgotten() -> None:
     t = tvc.call_torch("torch.ones", [3], {})
-    assert not tv.set_item(t, slice(0, 2), 5)  # a slice: several elements
-    assert not tv.set_item(t, 3, 5)  # out of range: torch raises
-    assert not tv.set_item(t, 0, known([1.0], "float32"))  # a tensor value
+    assert not te.set_item(t, slice(0, 2), 5)  # a slice: several elements
+    assert not te.set_item(t, 3, 5)  # out of range: torch raises
+    assert not te.set_item(t, 0, known([1.0], "float32"))  # a tensor value
     view = tvc.index(t, slice(0, 2))
-    assert not tv.set_item(view, 0, 5)  # a view: the write is its base's too
-    assert tv.set_item(t, 0, 5) and not view.known  # the view's copy of the elements is stale: unknown
+    assert not te.set_item(view, 0, 5)  # a view: the write is its base's too
+    assert te.set_item(t, 0, 5) and not view.known  # the view's copy of the elements is stale: unknown
 
 
 def test_truth_of_one_element() -> None:
-    assert tv.truth(known([0.0], "float32")) is False and tv.truth(known([2], "int64")) is True
-    assert tv.truth(known([1.0, 2.0], "float32")) is UNKNOWN  # torch raises: not claimed
+    assert te.truth(known([0.0], "float32")) is False and te.truth(known([2], "int64")) is True
+    assert te.truth(known([1.0, 2.0], "float32")) is UNKNOWN  # torch raises: not claimed
     tiny = tvc.binop("-", tvc.binop("/", known([1.0], "float32"), 3), 1 / 3)  # near 0 within its bound
-    assert tv.truth(tiny) in (UNKNOWN, bool((torch.tensor([1.0]) / 3 - 1 / 3).item()))
+    assert te.truth(tiny) in (UNKNOWN, bool((torch.tensor([1.0]) / 3 - 1 / 3).item()))
 
 
 MVIT_LIKE = """

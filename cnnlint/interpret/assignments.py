@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from cnnlint.interpret import attr_dicts, dict_subclasses, layer_changes, limits, tensor_values
+from cnnlint.interpret import attr_dicts, dict_subclasses, layer_changes, limits, tensor_elements, tensor_values
 from cnnlint.interpret.frames import Frame
 from cnnlint.interpret.pyops import _hashable
 from cnnlint.interpret.values import (
@@ -137,7 +137,7 @@ class Assignments:
                 self.session.torch.register(self, owner, owner.keys[key], value, child=True)
         elif isinstance(owner, ModuleObj):
             owner.uncertain = True
-        elif self.uncertain_change(owner) or not tensor_values.set_item(owner, key, value):
+        elif self.uncertain_change(owner) or not tensor_elements.set_item(owner, key, value):
             tensor_values.forget(owner)
 
 

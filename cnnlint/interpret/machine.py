@@ -24,6 +24,7 @@ from cnnlint.interpret import (
     libraries,
     limits,
     method_entry,
+    tensor_elements,
     tensor_values,
 )
 from cnnlint.interpret.approx import Approx
@@ -333,7 +334,7 @@ class Interpreter(Statements, Raises, Assignments, Loops, Expressions, Comprehen
         if value is True or value is False:  # most conditions: a comparison's outcome
             return value
         if isinstance(value, TensorVal):
-            return tensor_values.truth(value)
+            return tensor_elements.truth(value)
         if value is UNKNOWN or isinstance(value, Sym):
             return UNKNOWN
         if is_plain(value):

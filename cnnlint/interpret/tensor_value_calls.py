@@ -13,7 +13,7 @@ import itertools
 import math
 
 from cnnlint.interpret import known_math as km
-from cnnlint.interpret import numpy_values
+from cnnlint.interpret import numpy_values, tensor_elements
 from cnnlint.interpret.tensor_values import (
     _ROUNDING,
     KnownTensor,
@@ -27,7 +27,6 @@ from cnnlint.interpret.tensor_values import (
     convert,
     dtype_of,
     escape,
-    filled,
     forget,
     make,
     np_linspace,
@@ -59,7 +58,7 @@ def call_torch(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if set(kwargs) <= {"dtype", "device", "requires_grad"}:
             result = tensor(args[0], dtype_of(kwargs.get("dtype")))
     elif short in ("ones", "zeros", "full"):
-        result = filled(short, args, kwargs)
+        result = tensor_elements.filled(short, args, kwargs)
     elif short == "arange" and set(kwargs) <= {"dtype", "device"}:
         result = arange(args, dtype_of(kwargs.get("dtype")))
     elif name == "numpy.linspace":
@@ -292,4 +291,6 @@ def binop(op: str, left: Any, right: Any) -> Any:
         dtype = right.dtype if right.dtype in km.FLOATS else "float32"
         inverse = binary("/", make((), dtype, [(1.0, 0.0)]), right)
         return binary("*", inverse, left) if isinstance(inverse, KnownTensor) else NotImplemented
+    if op in tensor_elements.ORDERED:
+        return tensor_elements.compared(op, left, right)
     return binary(op, left, right)
