@@ -210,17 +210,8 @@ def _collect_fields(cls: type, own: dict[str, Any]) -> dict[str, Field]:
                 delattr(cls, name)
             else:
                 setattr(cls, name, default.default)
-        elif type(default).__name__ == "Field" and type(default).__module__ == "dataclasses":
-            made_field = field(default=default.default, default_factory=default.default_factory, init=default.init,
-                               repr=default.repr, hash=default.hash, compare=default.compare,
-                               metadata=default.metadata)  # fmt: skip
-            if default.default is MISSING or default.default is _standard_missing():
-                made_field.default = MISSING
-                delattr(cls, name)
-            else:
-                setattr(cls, name, default.default)
-            if made_field.default_factory is _standard_missing():
-                made_field.default_factory = MISSING
+        elif type(default).__module__ == "dataclasses":  # dataclasses.field(): its MISSING is not ours
+            raise TypeError(f"{cls.__qualname__}.{name}: use cnnlint.records.field with cnnlint.records.dataclass")
         else:
             made_field = field(default=default)
         if made_field.default is not MISSING and type(made_field.default).__hash__ is None:
@@ -238,12 +229,6 @@ def _collect_fields(cls: type, own: dict[str, Any]) -> dict[str, Field]:
         else:
             required_after_default = True
     return collected
-
-
-def _standard_missing() -> Any:
-    import dataclasses
-
-    return dataclasses.MISSING
 
 
 class _StandardFields:
