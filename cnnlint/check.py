@@ -158,16 +158,18 @@ def _check(data: bytes, result: FileResult, options: CheckOptions) -> None:
         return
 
     from cnnlint import checked
-    from cnnlint.inputs import declare_inputs
+    from cnnlint.inputs import declare_inputs, pragma_rows
     from cnnlint.interpret.following import follow
     from cnnlint.interpret.models import find_models, infer_inputs
 
-    interpreted = find_models(tree, text, filename, frozenset(options.cli_inputs) | frozenset(options.config_inputs))
+    wanted = frozenset(options.cli_inputs) | frozenset(options.config_inputs)
+    interpreted = find_models(tree, text, filename, wanted, pragma_rows(tree, text))
     new_models = [c.model for c in interpreted.candidates]
     problems = []
     if "cnnlint" in text:  # SPEC §2 order: a pragma, then what the file feeds the model, then cli and config
         nodes = {id(c.model): c.cls.node for c in interpreted.candidates if c.cls is not None}
-        problems = declare_inputs(tree, text, new_models, nodes)
+        built_at = {id(c.model): c.built_at for c in interpreted.candidates if c.built_at is not None}
+        problems = declare_inputs(tree, text, new_models, nodes, built_at)
     infer_inputs(interpreted)
     _cli_and_config_inputs(new_models, options)
     interpreted.thorough = options.want_models if options.accepted_ranges is None else options.accepted_ranges

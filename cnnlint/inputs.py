@@ -183,31 +183,50 @@ def _directive(body: str) -> tuple[int | str, ...]:
 
 
 def _header_rows(ctx: Any, model: ModelDef) -> tuple[int, ...]:
-    """Rows a pragma may sit on, above the model's statement: the row above it, and above its decorators."""
+    """Rows a pragma may sit on, above the model's statement: the row above it, and above its decorators
+    (and above the statement that builds the instance checked as the class: ``model = Net()``)."""
     row = model.span.start.row
     rows = [row - 1]
     node = ctx.model_nodes.get(id(model)) if ctx is not None else None
     if isinstance(node, ast.ClassDef) and node.decorator_list:
         rows.append(min(d.lineno for d in node.decorator_list) - 1)
+    built_at = ctx.built_at.get(id(model)) if ctx is not None else None
+    if built_at is not None:
+        rows.append(built_at.lineno - 1)
     return tuple(rows)
+
+
+def pragma_rows(tree: Any, text: str) -> dict[int, int]:
+    """Where the pragmas are, before any model is known: row -> the column a statement on that row must start
+    before to own its pragma (0: a comment-only row, which belongs to the statement below it)."""
+    if "cnnlint" not in text:
+        return {}
+    ctx = PragmaContext(text, tree, {})
+    return {p.row: 0 if p.comment_only else p.span.start.column for p in _pragmas(ctx, [])}
 
 
 # --------------------------------------------------------------------------- entry
 
 
 def declare_inputs(
-    module: Any, text: str, models: list[ModelDef], model_nodes: dict[int, ast.AST] | None = None
+    module: Any,
+    text: str,
+    models: list[ModelDef],
+    model_nodes: dict[int, ast.AST] | None = None,
+    built_at: dict[int, ast.stmt] | None = None,
 ) -> list[SourceProblem]:
     """Set ``model.input`` from the pragma attached to each model; return the pragma problems.
 
-    ``model_nodes``: model id -> its class node (a pragma may sit above its decorators). What the
+    ``model_nodes``: model id -> its class node (a pragma may sit above its decorators). ``built_at``:
+    model id -> the module-level statement that built the instance a class is checked as (``model = Net()``
+    under a pragma: that statement's pragma is the class's). What the
     code feeds a model (``interpret.models.infer_inputs``), then the command line and the
     configuration (``check``) come after, for the models no pragma declared.
     """
     problems: list[SourceProblem] = []
     if "cnnlint" not in text:
         return problems
-    ctx = PragmaContext(text, module, model_nodes or {})
+    ctx = PragmaContext(text, module, model_nodes or {}, built_at or {})
     pragmas = _pragmas(ctx, problems)
     by_row: dict[int, list[_Pragma]] = {}
     for pragma in pragmas:
@@ -230,12 +249,15 @@ def declare_inputs(
 class PragmaContext:
     """What reading pragmas needs (lines, strings holding '#', class nodes), without extraction."""
 
-    def __init__(self, text: str, tree: Any, model_nodes: dict[int, ast.AST]) -> None:
+    def __init__(
+        self, text: str, tree: Any, model_nodes: dict[int, ast.AST], built_at: dict[int, ast.stmt] | None = None
+    ) -> None:
         from cnnlint.interpret.positions import Lines
 
         self.text = text
         self.lines = Lines(text)
         self.model_nodes = model_nodes
+        self.built_at = built_at or {}
         self._tree = tree
 
     @property
@@ -287,6 +309,9 @@ def _pragma_for(ctx: Any, model: ModelDef, by_row: dict[int, list[_Pragma]]) -> 
     row = model.span.start.row
     candidates = [p for r in _header_rows(ctx, model) for p in by_row.get(r, ()) if p.comment_only]
     candidates += [p for p in by_row.get(row, ()) if p.span.start.column > model.span.start.column]
+    built_at = ctx.built_at.get(id(model)) if ctx is not None else None
+    if built_at is not None:  # at the end of the first line of ``model = Net(  # cnnlint: input=(...)``
+        candidates += [p for p in by_row.get(built_at.lineno, ()) if p.span.start.column > built_at.col_offset + 1]
     for pragma in candidates:
         pragma.used = True
     if not candidates:

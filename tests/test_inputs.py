@@ -130,6 +130,74 @@ def test_pragma_for_a_class_model_and_its_decorators() -> None:
     assert dims(models, "Other") == (2, 8)
 
 
+BLOCK = """
+class Net(nn.Module):
+    def __init__(self, n=8):
+        super().__init__()
+        self.fc = nn.Linear(n, 2)
+        self.out = nn.Linear(2, 1)
+
+    def forward(self, x):
+        return self.out(self.fc(x))
+
+"""
+
+
+def _checked(src: str) -> tuple[dict, list]:
+    """(model name -> (row, input dims, output shape, findings' codes)), pragma problems."""
+    text = HEADER + textwrap.dedent(src)
+    result = check_bytes(text.encode(), "m.py", CheckOptions(want_models=True))
+    models = {
+        m.model.name: (m.model.span.start.row, m.model.input.dims if m.model.input else None, m.trace.output)
+        for m in result.models
+    }
+    problems = [d for d in result.diagnostics if d.code == "CNL997"]
+    findings = sorted((d.location.row, d.code) for d in result.diagnostics if d.code not in ("CNL997", "CNL100"))
+    return {"models": models, "findings": findings}, problems
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "# cnnlint: input=(4, 6)\nmodel = Net(6)\n",
+        "model = Net(6)  # cnnlint: input=(4, 6)\n",
+        "model = Net(  # cnnlint: input=(4, 6)\n    6,\n)\n",
+        "if __name__ == '__main__':\n    # cnnlint: input=(4, 6)\n    model = Net(6)\n",
+    ],
+)
+def test_pragma_above_the_statement_that_builds_an_instance_of_a_class_of_the_file(statement: str) -> None:
+    """``model = Net(6)`` under a pragma: the statement that creates the model (SPEC §2.1). The class is
+    checked as that instance, with its arguments and the pragma's input, never 'pragma not attached'."""
+    got, problems = _checked(BLOCK + statement)
+    assert problems == []
+    assert [(name, dims, str(out)) for name, (_, dims, out) in got["models"].items()] == [("Net", (4, 6), "(4, 1)")]
+    assert got["findings"] == []
+
+
+def test_pragma_instance_is_checked_with_its_own_arguments() -> None:
+    got, problems = _checked(BLOCK + "# cnnlint: input=(4, 8)\nmodel = Net(6)\n")
+    assert problems == []
+    assert got["findings"] == [(7, "CNL001")]  # Linear(6, 2) fed 8 features (Net() would take them)
+
+
+def test_pragma_on_two_instances_checks_each() -> None:
+    got, problems = _checked(BLOCK + "a = Net(6)  # cnnlint: input=(1, 6)\n\n# cnnlint: input=(2, 3)\nb = Net(3)\n")
+    assert problems == []
+    assert {name: (dims, str(out)) for name, (_, dims, out) in got["models"].items()} == {
+        "Net": ((1, 6), "(1, 1)"),
+        "b": ((2, 3), "(2, 1)"),
+    }
+
+
+def test_pragma_above_other_statements_stays_unattached() -> None:
+    """Not the statement that builds it: a pragma above ``print(model)`` or above ``x = 3`` is CNL997."""
+    got, problems = _checked(
+        BLOCK + "model = Net(6)\n# cnnlint: input=(4, 6)\nprint(model)\n# cnnlint: input=(1, 8)\nx = 3\n"
+    )
+    assert [p.location.row for p in problems] == [14, 16]
+    assert got["models"]["Net"][1] is None
+
+
 def test_pragma_above_self_assignment_in_init() -> None:
     models, problems = declared(
         """

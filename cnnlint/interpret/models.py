@@ -61,6 +61,7 @@ class Candidate:
     later_feeds: list[Any] = field(default_factory=list)  # other inputs the code feeds it (``session.LaterFeed``)
     more_named: dict[str, Any] | None = None  # the keyword arguments of the call that fed the inferred input
     entry: Any = None  # the method the code runs the model by, when it never calls it (``MethodFeed``)
+    built_at: Any = None  # the module-level statement under a pragma that built the instance checked as the class
 
 
 @dataclass
@@ -83,8 +84,15 @@ class Interpreted:
     module_work: int | None = None  # work spent on the module code; None: cut short (the editor's re-checks)
 
 
-def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[str] = frozenset()) -> Interpreted:
-    """Steps 1-2: interpret the module and build every model candidate."""
+def find_models(
+    tree: ast.Module,
+    text: str,
+    filename: str,
+    wanted: frozenset[str] = frozenset(),
+    pragma_rows: dict[int, int] | None = None,
+) -> Interpreted:
+    """Steps 1-2: interpret the module and build every model candidate. ``pragma_rows``: where pragmas sit
+    (``inputs.pragma_rows``): an instance built under one is the model its class is checked as."""
     lines = Lines(text)
     dotted, root = package_of(filename) if filename not in ("-", "<stdin>") else (None, None)
     package = dotted.rsplit(".", 1)[0] if dotted and "." in dotted else None
@@ -114,6 +122,8 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
     pending_notes: list[tuple[ClassVal, Span]] = []
     assigned: set[int] = set()
     more_fed: list[Candidate] = []  # ``net2 = Net(6); net2(x)`` beside ``net = Net(8); net(y)``: a model too
+    # ``# cnnlint: input=(...)`` above ``model = Net()``: that instance is the model (its class is checked as it)
+    under_pragma: dict[int, Candidate] = {}
     for name, stmt, value in session.top_assigns:
         if isinstance(value, TorchLayer) and (value.spec is None or id(value) not in session.inputs):
             continue  # a lone layer is a model where the code feeds it (``conv = nn.Conv1d(...); conv(x)``)
@@ -126,7 +136,9 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             ModelDef(name, kind, span, []), value, (stmt.lineno, stmt.end_lineno or stmt.lineno), node=stmt
         )
         if getattr(value, "cls", None) is not None and value.cls.module is main:
-            if id(value) in session.inputs:
+            if pragma_rows and _owns_pragma(stmt, pragma_rows):
+                under_pragma[id(value)] = candidate
+            elif id(value) in session.inputs:
                 more_fed.append(candidate)  # unless it is the instance its class is checked as (below)
             continue  # the class is a model of its own, built with these arguments if it needs them
         candidates.append(candidate)
@@ -137,7 +149,11 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             continue
         built = [o for o, _ in session.instances.get(id(cls), [])]
         fed = [o for o in built if id(o) in session.inputs] or [o for o in built if id(o) in session.method_feeds]
-        if fed and all(id(o) in claimed for o in fed):
+        marked = [o for o in built if id(o) in under_pragma]
+        if marked:
+            fed = marked[:1]  # the pragma's instance, before any the code feeds (SPEC §2: a pragma first)
+            more_fed.extend(under_pragma[id(o)] for o in marked[1:])  # each other one: a model of its own
+        elif fed and all(id(o) in claimed for o in fed):
             continue  # ``model = resnext50_32x4d(num_classes=100); model(x)``: the factory's model
         # The instance the file feeds a tensor is the model it runs; else the class built with its defaults.
         ran_before = id(cls.node) in session.executed
@@ -166,7 +182,10 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
             )
             found.notes.append((span, f"{cls.name} is a base class: {why}"))
         elif isinstance(obj, ModuleObj):
-            candidates.append(Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls, node=node))
+            candidate = Candidate(ModelDef(cls.name, "module", span, []), obj, region, cls, node=node)
+            if marked:
+                candidate.built_at = under_pragma[id(obj)].node
+            candidates.append(candidate)
         else:
             pending_notes.append((cls, span))
     candidates.extend(factories)
@@ -200,6 +219,14 @@ def find_models(tree: ast.Module, text: str, filename: str, wanted: frozenset[st
         for model, obj, node in unreached.pragma_models(session, tree, lines, found.candidates):
             found.candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno), node=node))
     return found
+
+
+def _owns_pragma(stmt: ast.stmt, pragma_rows: dict[int, int]) -> bool:
+    """A pragma on the row above ``stmt`` (alone on its row), or after the code on its first row."""
+    if pragma_rows.get(stmt.lineno - 1) == 0:
+        return True
+    column = pragma_rows.get(stmt.lineno)
+    return column is not None and column > stmt.col_offset + 1
 
 
 def _factories(
