@@ -12,10 +12,11 @@ from __future__ import annotations
 from cnnlint import rules
 from cnnlint.interpret import inputsearch, limits, losses
 from cnnlint.interpret.first_call import restore_attributes
+from cnnlint.interpret.functional import param_shape
 from cnnlint.interpret.models import Candidate, Interpreted, submodules
 from cnnlint.interpret.outputs import output_tree
 from cnnlint.interpret.session import Session
-from cnnlint.interpret.values import UNKNOWN, FuncVal, ModuleObj, TensorVal, TorchLayer
+from cnnlint.interpret.values import MISSING, UNKNOWN, FuncVal, ModuleObj, TensorVal, TorchLayer
 from cnnlint.model import InputDecl, Span
 from cnnlint.shapes.dims import UNKNOWN as UNKNOWN_DIM
 from cnnlint.shapes.dims import Shape
@@ -305,6 +306,7 @@ def _params(obj: Any, session: Session, inside: list[Any]) -> list[tuple[int | N
     follow) makes the total partial, at the row where that part is built. ``inside``: ``submodules(obj)``.
     """
     parts: list[tuple[int | None, Any]] = []
+    counted: set[tuple[int, str]] = set()  # the weights and biases counted, by the layer that made them
     for sub in [obj, *inside]:
         if isinstance(sub, TorchLayer):
             row = _row(sub, session)
@@ -319,6 +321,7 @@ def _params(obj: Any, session: Session, inside: list[Any]) -> list[tuple[int | N
                 n = sub.spec.count_params(sub.args, shape) + getattr(sub, "extra_params", 0)
             except Exception:  # noqa: BLE001 - a count the engine cannot make is unknown
                 n = UNKNOWN_DIM
+            n = _less_shared(sub, n, counted)
             parts.append((row, n if isinstance(n, int) else UNKNOWN_DIM))
         elif isinstance(sub, ModuleObj):
             if sub.uncertain:
@@ -328,6 +331,21 @@ def _params(obj: Any, session: Session, inside: list[Any]) -> list[tuple[int | N
                     n = value.shape.numel()
                     parts.append((_row(sub, session), n if isinstance(n, int) else UNKNOWN_DIM))
     return parts
+
+
+def _less_shared(layer: TorchLayer, n: Any, counted: set[tuple[int, str]]) -> Any:
+    """``n`` less the weights already counted: a weight set from another layer's (``wte.weight =
+    lm_head.weight``) is one parameter, which ``model.parameters()`` yields once."""
+    for name in ("weight", "bias"):
+        held = layer.own.get(name, MISSING)
+        maker = (id(layer), name) if held is MISSING else getattr(held, "param_of", None)
+        if maker is None:
+            continue
+        if maker in counted and isinstance(n, int):
+            shared = param_shape(layer, name).numel()
+            n = n - shared if isinstance(shared, int) else UNKNOWN_DIM
+        counted.add(maker)
+    return n
 
 
 def _row(obj: Any, session: Session) -> int | None:

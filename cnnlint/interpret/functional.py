@@ -44,6 +44,9 @@ def param_shape(layer: TorchLayer, name: str) -> Shape:
             if name == "weight"
             else Shape(_dim(a.get("out_features")))
         )
+    if kind == "Embedding":  # (no bias)
+        size = (_dim(a.get("num_embeddings")), _dim(a.get("embedding_dim")))
+        return Shape(*size) if name == "weight" else Shape.unknown()
     if kind in ("Conv1d", "Conv2d", "Conv3d"):
         n = int(kind[-2])
         cout, cin, groups = a.get("out_channels"), a.get("in_channels"), a.get("groups", 1)

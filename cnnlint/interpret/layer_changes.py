@@ -7,8 +7,10 @@ Torch's forward reads the attributes, not the constructor's arguments:
   to the constructor (the parameters do not change), and ``bias = None`` is ``bias=False``;
 - the channel and feature counts of convolutions, Linear and BatchNorm are read by no forward (the
   weight is): setting them changes nothing but what reading them back gives;
-- a new weight of known shape on a convolution or Linear binds the sizes it implies (in and out
-  channels, kernel size), as a layer built with that weight would have;
+- a new weight of known shape on a convolution, Linear or Embedding binds the sizes it implies (in and out
+  channels, kernel size; vocabulary and width), as a layer built with that weight would have. Another
+  layer's own weight (``self.wte.weight = self.lm_head.weight``, GPT's tied embedding) is then one
+  parameter held by both, counted once as ``model.parameters()`` counts it (``following._params``);
 - any other argument, or a weight or bias of unknown or inconsistent shape, set afterwards makes the layer
   unknown, never checked against arguments it no longer has.
 """
@@ -37,7 +39,7 @@ DESCRIPTIVE = {
     "Linear": frozenset({"in_features", "out_features"}),
     **dict.fromkeys(("BatchNorm1d", "BatchNorm2d", "BatchNorm3d"), frozenset({"num_features"})),
 }
-_WEIGHT_RANK = {"Conv1d": 3, "Conv2d": 4, "Conv3d": 5, "Linear": 2}
+_WEIGHT_RANK = {"Conv1d": 3, "Conv2d": 4, "Conv3d": 5, "Linear": 2, "Embedding": 2}
 
 
 def attribute_set(interp: Any, layer: TorchLayer, name: str, value: Any) -> None:
@@ -72,8 +74,14 @@ def _reweigh(layer: TorchLayer, weight: Any) -> bool:
     shape = weight.shape if isinstance(weight, TensorVal) and weight.param else None  # (torch refuses a tensor)
     if rank is None or shape is None or len(shape) != rank or not all(_count(d) for d in shape):
         return False
+    if layer.type_name == "Embedding":
+        sizes: dict[str, Any] = {"num_embeddings": shape[0], "embedding_dim": shape[1]}
+        padding = layer.args.get("padding_idx")
+        if padding is not None and not (type(padding) is int and -shape[0] <= padding < shape[0]):
+            return False  # the padding row no longer fits the new vocabulary (torch's forward would not care)
+        return _rebound(layer, sizes, shape)
     if layer.type_name == "Linear":
-        sizes: dict[str, Any] = {"in_features": shape[1], "out_features": shape[0]}
+        sizes = {"in_features": shape[1], "out_features": shape[0]}
         has_bias = layer.args.get("bias", True)
     else:
         groups = layer.args.get("groups", 1)
@@ -84,7 +92,19 @@ def _reweigh(layer: TorchLayer, weight: Any) -> bool:
     out = "out_features" if layer.type_name == "Linear" else "out_channels"
     if has_bias is not False and sizes[out] != layer.args.get(out):
         return False  # the old bias no longer fits: torch's forward would refuse it, a case not modelled
-    return all(_rebind(layer, key, value) for key, value in sizes.items())
+    return _rebound(layer, sizes, shape)
+
+
+def _rebound(layer: TorchLayer, sizes: dict[str, Any], shape: Any) -> bool:
+    """Bound again with the sizes of its new weight; a finding about it then says why its sizes are these."""
+    was = dict(layer.args)
+    if not all(_rebind(layer, key, value) for key, value in sizes.items()):
+        return False
+    call = getattr(getattr(layer, "built", None), "origin", None)
+    if any(was.get(key) != value for key, value in sizes.items()) and isinstance(getattr(call, "place", None), str):
+        dims = "x".join(str(d) for d in shape)
+        call.place += f" (its weight, set after it was built, is {dims})"  # type: ignore[union-attr]
+    return True
 
 
 def _count(value: Any) -> bool:

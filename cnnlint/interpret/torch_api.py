@@ -263,7 +263,9 @@ class TorchAPI(ModuleAPI, DataclassAPI):
                 return None
             from cnnlint.interpret.functional import param_shape
 
-            return TensorVal(param_shape(layer, name), param=True)
+            weight = TensorVal(param_shape(layer, name), param=True)
+            weight.param_of = (id(layer), name)  # type: ignore[attr-defined]  # tied where set on another layer
+            return weight
         if name == "training":
             return True
         if name in norm_buffers.RUNNING_STATS and norm_buffers.is_norm(layer):
