@@ -103,10 +103,29 @@ def join(a: Any, b: Any) -> Any:
         return TensorVal(Shape.unknown())
     if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and len(a) <= 64:
         return tuple(join(x, y) for x, y in zip(a, b))
+    either_float = _float_between(a, b)
+    if either_float is not None:
+        return either_float
     from cnnlint.interpret.layer_join import either
 
     layer = either(a, b)  # ``nn.Identity() if use_abn else nn.ReLU()``: either does the same to any input
     return layer if layer is not None else UNKNOWN
+
+
+def _float_between(a: Any, b: Any) -> Any:
+    """Two floats (``eps = 1e-5 if x.dtype == torch.float32 else 1e-3``): a float between them, whichever
+    branch ran (``approx.Approx``: a tensor plus it keeps the tensor's shape); None for anything else."""
+    from cnnlint.interpret.approx import Approx
+
+    bounds = []
+    for v in (a, b):
+        if type(v) is float and v == v:  # (not NaN: no interval holds it)
+            bounds.append((v, v))
+        elif isinstance(v, Approx):
+            bounds.append((v.lo, v.hi))
+        else:
+            return None
+    return Approx(min(lo for lo, _ in bounds), max(hi for _, hi in bounds))
 
 
 def join_states(
