@@ -47,6 +47,53 @@ def test_the_array_shape_is_the_input(tmp_path: Path, feed: str) -> None:
     assert reported(path) == set()
 
 
+IDENTITY = """
+class Transform(nn.Module):
+    def __init__(self, k):
+        super().__init__()
+        self.k = k
+        self.fc = nn.Linear(8, k * k)
+
+    def forward(self, x):
+        iden = torch.from_numpy({identity}).view(1, self.k * self.k).repeat(x.size(0), 1)
+        return (self.fc(x) + iden).view(-1, self.k, self.k)
+
+
+net = Transform({k})
+net(torch.randn(4, 8))
+"""
+IDENTITIES = [
+    "np.eye(self.k).flatten().astype(np.float32)",
+    "np.identity(self.k, dtype=np.float32).flatten()",
+    "np.eye(self.k, self.k, dtype=np.float32).reshape(-1)",
+    "np.array([1, 0, 0, 0, 1, 0, 0, 0, 1]).astype(np.float32)",
+]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_pointnets_identity_matrix_is_followed(tmp_path: Path, identity: str) -> None:
+    """PointNet's STN adds a flattened identity, made with NumPy and cast to float32 (a dtype whose values are
+    not modelled: its shape still is): followed to the end, an error where torch raises."""
+    from cnnlint.check import CheckOptions, check_bytes
+    from cnnlint.report.summary import summary_records
+
+    path = tmp_path / "net.py"
+    path.write_text(HEADER + IDENTITY.format(identity=identity, k=3))
+    namespace = runpy.run_path(str(path))
+    everything = CheckOptions(is_enabled=lambda code: True, want_models=True)
+    result = check_bytes(path.read_bytes(), str(path), everything)
+    (model,) = summary_records([result])
+    assert list(model.output_shape.dims) == list(namespace["net"](torch.randn(4, 8)).shape)
+    assert [d.message for d in result.diagnostics] == []  # (no CNL100 either: followed to the end)
+    if "[1, 0, 0" not in identity:  # (that identity is 3x3 whatever k is)
+        wrong = HEADER + IDENTITY.format(identity=identity.replace("self.k", "4", 1), k=3)
+        path.write_text(wrong)
+        with pytest.raises(RuntimeError):
+            runpy.run_path(str(path))
+        found = check_bytes(wrong.encode(), str(path), CheckOptions()).diagnostics
+        assert [(d.code, d.location.row) for d in found] == [("CNL005", 13)]  # view(1, 9) of 16 elements
+
+
 def test_integer_arrays_index_an_embedding(tmp_path: Path) -> None:
     path = tmp_path / "net.py"
     path.write_text(HEADER + EMBEDDING.format(vocab=100))

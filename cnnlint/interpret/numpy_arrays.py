@@ -2,12 +2,13 @@
 
 ``torch.FloatTensor(np.random.randn(32, 1, 64, 64))`` and ``torch.from_numpy(np.zeros((8, 3, 32, 32),
 dtype=np.float32))`` are inputs as real as ``torch.randn``. Only the shape is kept: the constructors that
-fix one (``random.randn/rand``, ``zeros/ones/empty``, the ``size=`` of ``random.random/normal/uniform/
-randint``), ``.astype`` and ``.copy``, and ``.shape`` / ``.ndim``; and what a clip loader does to one
-before it is a batch (C3D's ``clip.transpose(3, 0, 1, 2)``, ``np.expand_dims(clip, axis=0)``,
-``np.float32(clip)``): ``transpose``/``.T``, ``reshape``, ``expand_dims``, ``squeeze``, ``stack``,
-``concatenate``, each as NumPy computes the shape (``tests/test_numpy_inputs.py`` asks NumPy). Anything
-else done to such an array is unknown, as are arrays whose values are known (``numpy_values.py``).
+fix one (``random.randn/rand``, ``zeros/ones/empty``, ``eye/identity``, the ``size=`` of ``random.random/
+normal/uniform/randint``, an array of known values cast to a dtype whose values are not modelled),
+``.astype`` and ``.copy``, and ``.shape`` / ``.ndim``; and what a clip loader does to one before it is a
+batch (C3D's ``clip.transpose(3, 0, 1, 2)``, ``np.expand_dims(clip, axis=0)``, ``np.float32(clip)``):
+``transpose``/``.T``, ``reshape``, ``expand_dims``, ``squeeze``, ``stack``, ``concatenate``, each as NumPy
+computes the shape (``tests/test_numpy_inputs.py`` asks NumPy). Anything else done to such an array is
+unknown, as are arrays whose values are known (``numpy_values.py``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ def _size(value: Any) -> bool:
     return type(value) is int and value >= 0
 
 
+def integer_dtype(dtype: Any) -> bool | None:
+    """Whether a NumPy dtype names integers; None when it is not known."""
+    return _integer(dtype)
+
+
 def _integer(dtype: Any) -> bool | None:
     """Whether a dtype names integers; None when it is not known."""
     name = getattr(dtype, "name", dtype)  # np.float32, the builtin float, or "float32"
@@ -66,6 +72,13 @@ def call(short: str, args: list[Any], kwargs: dict[str, Any]) -> ShapedArray | N
         return _of_arrays(short, args, kwargs)
     if short in ("random.randn", "random.rand"):
         return ShapedArray(tuple(args)) if not kwargs and all(_size(a) for a in args) else None
+    if short in ("eye", "identity") and 1 <= len(args) <= (2 if short == "eye" else 1) and set(kwargs) <= {"dtype"}:
+        rows, columns = args[0], args[1] if len(args) > 1 else args[0]  # (np.eye's M: None is N)
+        columns = args[0] if columns is None else columns
+        integer = _integer(kwargs["dtype"]) if "dtype" in kwargs else False
+        if _size(rows) and _size(columns) and integer is not None:
+            return ShapedArray((rows, columns), integer)
+        return None
     if short in _FILLED and len(args) == 1 and set(kwargs) <= {"dtype"}:
         dims = _dims(args[0])
         integer = _integer(kwargs["dtype"]) if "dtype" in kwargs else False

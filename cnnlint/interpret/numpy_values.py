@@ -167,7 +167,11 @@ def method(t: tv.KnownTensor, name: str, args: list[Any], kwargs: dict[str, Any]
         return NotImplemented
     if name == "astype" and len(args) == 1 and not kwargs:
         dtype = dtype_of(args[0])
-        return _copy(t, dtype) if dtype is not None else NotImplemented
+        if dtype is not None:
+            return _copy(t, dtype)
+        # another dtype (``.astype(np.float32)``, PointNet's identity): its values are not modelled, its shape is
+        integer = numpy_arrays.integer_dtype(args[0])
+        return numpy_arrays.ShapedArray(t.dims, integer) if integer is not None else NotImplemented
     if kwargs:
         return NotImplemented
     if name in ("round", "__round__") and not args:
