@@ -34,7 +34,7 @@ DTYPES = {"float": torch.float32, "long": torch.long}
 
 # torch's message -> the code cnnlint must report (checked in this order)
 MESSAGES: list[tuple[str, str]] = [
-    (r"is invalid for input of size", "CNL005"),
+    (r"is invalid for input of size|more than 1 spatial element", "CNL005"),
     (r"Sizes of tensors must match except|Tensors must have same number of dimensions", "CNL009"),
     (r"size of tensor a .* must match the size of tensor b|Attempting to broadcast|expanded size", "CNL008"),
     (r"batch2 tensor|cannot be multiplied|same reduction dim|mat2 must be", "CNL010"),

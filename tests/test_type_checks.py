@@ -75,3 +75,25 @@ def test_a_tuple_type_stays_unknown(tmp_path: Path) -> None:
     source = STAGES.replace("x[-1] if type(x) is list else x", "x[0] if type(tuple(x)) is tuple else x")
     path.write_text(source)
     assert all(code == "CNL100" for _, code, _ in findings(path, "--input", "Net=2,8,16,16"))
+
+
+PARTIALS = """import functools
+import torch.nn as nn
+
+partial_norm = functools.partial(nn.InstanceNorm2d, affine=False)
+a = type(partial_norm) == functools.partial
+b = type(nn.BatchNorm2d) == functools.partial
+c = type(partial_norm) is functools.partial
+d = partial_norm.func == nn.InstanceNorm2d
+"""
+
+
+def test_the_type_of_a_partial_and_of_a_layer_class_as_python_says() -> None:
+    """pix2pix's ``use_bias = norm_layer.func == nn.InstanceNorm2d if type(norm_layer) == functools.partial
+    else norm_layer == nn.InstanceNorm2d``: decided, so its convolutions' bias (and parameters) are known."""
+    from conftest import module_globals
+
+    expected: dict = {}
+    exec(compile(PARTIALS, "m.py", "exec"), expected)  # noqa: S102 - the test's own program
+    got = module_globals(PARTIALS)
+    assert {k: got[k] for k in "abcd"} == {k: expected[k] for k in "abcd"}

@@ -56,7 +56,7 @@ def call(session: Any, interp: Any, name: str, args: list[Any], kwargs: dict[str
     except ShapeError as err:
         if not x.tainted:
             session.forward.op_error(interp, err, node, f"einops.{short}")
-        return unknown_tensor()
+        return unknown_tensor(x.tainted)
     return TensorVal(out, integer=x.integer and short != "reduce", tainted=x.tainted)
 
 

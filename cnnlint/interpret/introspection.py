@@ -19,6 +19,7 @@ from cnnlint.interpret.values import (
     FuncVal,
     ListVal,
     ModuleObj,
+    Partial,
     QualName,
     Sentinel,
     SuperVal,
@@ -26,6 +27,7 @@ from cnnlint.interpret.values import (
     TorchLayer,
     is_plain,
 )
+from cnnlint.shapes.catalogue import CATALOGUE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -94,7 +96,20 @@ def type_(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:
         return interp.session.builtins.get("list", UNKNOWN)
     if isinstance(value, TensorVal):
         return TENSOR_TYPE
+    if isinstance(value, Partial):  # pix2pix's ``type(norm_layer) == functools.partial``
+        return QualName("functools.partial")
+    if isinstance(value, (ClassVal, QualName)) and _is_class(value):
+        return interp.session.builtins.get("type", UNKNOWN)  # a class's type is ``type`` (no metaclass read)
     return UNKNOWN
+
+
+def _is_class(value: Any) -> bool:
+    """A class of the checked code without a metaclass of its own, or a torch layer class."""
+    if isinstance(value, QualName):
+        short = value.name.rsplit(".", 1)[-1]
+        return value.name.startswith("torch.nn.") and short[:1].isupper() and short in CATALOGUE
+    node = getattr(value, "node", None)
+    return node is not None and not getattr(node, "keywords", None) and not value.has_unknown_base
 
 
 def callable_(interp: Any, args: list[Any], kwargs: dict, frame: Any) -> Any:

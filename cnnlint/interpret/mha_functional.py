@@ -64,7 +64,7 @@ def call(session: Any, interp: Any, args: list[Any], kwargs: dict[str, Any], nod
     except ShapeError as err:
         if not tainted:
             session.forward.op_error(interp, err, node, NAME)
-        return unknown_tensor(), unknown_tensor()
+        return unknown_tensor(tainted), unknown_tensor(tainted)
     except NotFollowed as why:
         session.forward.stop(interp, node, f"shape following stops here: {NAME}: {why}")
         return unknown_tensor(), unknown_tensor()

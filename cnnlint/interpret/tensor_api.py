@@ -357,7 +357,7 @@ def _tensor_op(session: Any, interp: Any, name: str, t: TensorVal, args: list, k
     except ShapeError as err:
         if not t.tainted:
             session.forward.op_error(interp, err, node, name)
-        return unknown_tensor()
+        return unknown_tensor(t.tainted)
     except (TypeError, ValueError, IndexError, AttributeError):
         return unknown_tensor()
     if name in _DATA_DEPENDENT:

@@ -33,8 +33,9 @@ def _ops() -> Any:
     return ops
 
 
-def unknown_tensor() -> TensorVal:
-    return TensorVal(Shape.unknown())
+def unknown_tensor(tainted: bool = False) -> TensorVal:
+    """A tensor of unknown shape; ``tainted`` where an operand was (downstream of an error: silent, SPEC §3)."""
+    return TensorVal(Shape.unknown(), tainted=tainted)
 
 
 # Out of place, these keep the tensor's shape only when their other operands are numbers: a tensor
@@ -84,7 +85,7 @@ def binop(session: Any, interp: Any, op: str, left: Any, right: Any, node: Any) 
         except ShapeError as err:
             if not tainted:
                 session.forward.op_error(interp, _operands_named(session, interp, err, node), node, op)
-            return unknown_tensor()
+            return unknown_tensor(tainted)
         except (TypeError, ValueError):
             return unknown_tensor()
         integer = left.integer and right.integer and op in _INTEGER_OPS
@@ -143,7 +144,7 @@ def matmul(session: Any, interp: Any, left: Any, right: Any, node: Any, name: st
     except ShapeError as err:
         if not tainted:
             session.forward.op_error(interp, err, node, name)
-        return unknown_tensor()
+        return unknown_tensor(tainted)
     except (TypeError, ValueError):
         return unknown_tensor()
     session.forward.record_matmul(interp, left.shape, right.shape, out, node)
@@ -217,7 +218,7 @@ def tensor_index(session: Any, interp: Any, t: TensorVal, key: Any, node: Any) -
     except ShapeError as err:
         if not t.tainted:
             session.forward.op_error(interp, err, node, "[]")
-        return unknown_tensor()
+        return unknown_tensor(t.tainted)
     except (TypeError, ValueError, IndexError, AttributeError):
         return unknown_tensor()
 

@@ -32,7 +32,7 @@ def _bound(args: list, kwargs: dict, names: tuple[str, ...], defaults: dict[str,
 def _failed(session: Any, interp: Any, err: ShapeError, node: Any, name: str, tainted: bool) -> TensorVal:
     if not tainted:
         session.forward.op_error(interp, err, node, name)
-    return unknown_tensor()
+    return unknown_tensor(tainted)
 
 
 def outer(a: TensorVal, other: Any) -> Any:

@@ -338,7 +338,7 @@ def _cat(session: Any, interp: Any, short: str, args: list, kwargs: dict, node: 
     except ShapeError as err:
         if not tainted:
             session.forward.op_error(interp, err, node, f"torch.{short}")
-        return unknown_tensor()
+        return unknown_tensor(tainted)
     except (TypeError, ValueError, IndexError):
         return unknown_tensor()
 
