@@ -133,6 +133,8 @@ class TorchAPI(ModuleAPI, DataclassAPI):
             return _MATH_CONSTS[name]
         if name == "__name__":
             return owner.name.rsplit(".", 1)[-1]
+        if owner.name == "numpy" and name == "newaxis":  # ``t[:, np.newaxis]`` (Whisper's sinusoids): None
+            return None
         constant = STDLIB_CONSTANTS.get(f"{owner.name}.{name}")
         if constant is not None:
             return constant
