@@ -186,6 +186,42 @@ def test_a_base_class_with_no_forward_of_its_own_is_not_a_model(tmp_path: Path) 
     assert model["output_shape"] == shape == [1, 8, 4, 4] and model["partial"] is False
 
 
+ABSTRACT_FORWARD = """from abc import abstractmethod
+
+import torch.nn as nn
+
+
+class TimestepBlock(nn.Module):
+    {forward}
+
+
+class ResBlock(TimestepBlock):
+    def __init__(self, width=4):
+        super().__init__()
+        self.conv = nn.Conv2d(width, width, 3, padding=1)
+
+    def forward(self, x, emb=None):
+        return x + self.conv(x)
+"""
+ABSTRACT = {
+    "abstractmethod": '@abstractmethod\n    def forward(self, x, emb):\n        """Apply it given emb."""',
+    "a docstring": 'def forward(self, x, emb):\n        """Subclasses implement it."""',
+    "NotImplementedError": "def forward(self, x, emb):\n        raise NotImplementedError",
+    "pass": "def forward(self, x, emb):\n        pass",
+}
+
+
+@pytest.mark.parametrize("form", ABSTRACT)
+def test_a_base_class_whose_forward_is_abstract_is_not_a_model(tmp_path: Path, form: str) -> None:
+    """guided diffusion's ``TimestepBlock``: an ``@abstractmethod`` forward (or one that only documents or
+    raises) that its subclasses implement is a base class, not a model that returns None or raises."""
+    path = tmp_path / "blocks.py"
+    path.write_text(ABSTRACT_FORWARD.format(forward=ABSTRACT[form]))
+    assert findings(path) == [
+        (6, "CNL100", "TimestepBlock is a base class: it has no forward, only its subclasses define one")
+    ]
+
+
 LOST_WIDTH = """import torch.nn as nn
 
 

@@ -29,6 +29,8 @@ def abstract_base(session: Session, cls: ClassVal, obj: Any) -> str | None:
         return NO_FORWARD  # pretrainedmodels' ``class CellBase(nn.Module)``: only its subclasses define forward
     if not isinstance(forward, FuncVal) or not isinstance(forward.node, ast.FunctionDef) or not forward.node.args.args:
         return None
+    if _abstract(forward.node):
+        return NO_FORWARD  # guided diffusion's ``TimestepBlock``: an ``@abstractmethod`` forward, a docstring only
     this = forward.node.args.args[0].arg
     reads = sorted(
         (node.lineno, node.col_offset, node.attr)
@@ -40,6 +42,21 @@ def abstract_base(session: Session, cls: ClassVal, obj: Any) -> str | None:
         if not own and name not in obj.attrs and cls.lookup(name)[1] is None:
             return name
     return None
+
+
+def _abstract(node: ast.FunctionDef) -> bool:
+    """``@abstractmethod``, or a body of nothing but a docstring, ``pass``, ``...`` or ``raise NotImplementedError``."""
+    if any(ast.unparse(d).rsplit(".", 1)[-1] == "abstractmethod" for d in node.decorator_list):
+        return True
+    for stmt in node.body:
+        if isinstance(stmt, ast.Pass) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # (a docstring, ``...``)
+        raised = stmt.exc if isinstance(stmt, ast.Raise) else None
+        named = raised.func if isinstance(raised, ast.Call) else raised
+        if isinstance(named, ast.Name) and named.id == "NotImplementedError":
+            continue
+        return False
+    return True
 
 
 # Attributes every nn.Module has without setting them (its methods among them).

@@ -23,6 +23,7 @@ from cnnlint.interpret.tensor_values import (
     _unique_counted,
     alias,
     arange,
+    arange_bounds,
     binary,
     convert,
     dtype_of,
@@ -59,8 +60,9 @@ def call_torch(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
             result = tensor(args[0], dtype_of(kwargs.get("dtype")))
     elif short in ("ones", "zeros", "full"):
         result = tensor_elements.filled(short, args, kwargs)
-    elif short == "arange" and set(kwargs) <= {"dtype", "device"}:
-        result = arange(args, dtype_of(kwargs.get("dtype")))
+    elif short == "arange" and set(kwargs) <= {"dtype", "device", "start", "end", "step"}:
+        bounds = arange_bounds(args, kwargs)
+        result = arange(bounds, dtype_of(kwargs.get("dtype"))) if bounds is not None else NotImplemented
     elif name == "numpy.linspace":
         result = np_linspace(args, kwargs)
     elif name == "numpy.arange" and not kwargs:

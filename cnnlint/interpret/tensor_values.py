@@ -201,9 +201,36 @@ def np_linspace(args: list[Any], kwargs: dict[str, Any]) -> Any:
     return KnownTensor(Shape(num), dims=(num,), dtype="float64", values=values, numpy=True)
 
 
+def arange_valid(bounds: list[int]) -> bool:
+    """Whether torch takes these integer bounds: a step not 0, and of the sign of ``end - start`` (torch raises
+    "upper bound and larger bound inconsistent with step sign" where Python's ``range`` is empty)."""
+    start, end, step = (0, bounds[0], 1) if len(bounds) == 1 else (*bounds, 1)[:3]
+    return step != 0 and (end - start) * step >= 0
+
+
+def arange_bounds(args: list[Any], kwargs: dict[str, Any]) -> list[Any] | None:
+    """``torch.arange``'s bounds as its positional form (``[end]``, ``[start, end]`` or ``[start, end, step]``),
+    however given: ``arange(end=8)``, ``arange(start=0, end=8)``, ``arange(0, end=8)``, ``arange(0, 8, step=2)``;
+    None for a form torch refuses or that is not read (``arange(8, start=0)``)."""
+    named = {k: kwargs[k] for k in ("start", "end", "step") if k in kwargs}
+    if not named:
+        return list(args)
+    if not args and "end" in named and ("start" in named or "step" not in named):  # (a step needs a start)
+        start, end = named.get("start", 0), named["end"]
+    elif len(args) == 1 and "end" in named and "start" not in named:
+        start, end = args[0], named["end"]
+    elif len(args) == 2 and set(named) == {"step"}:
+        start, end = args
+    else:
+        return None
+    return [start, end, named.get("step", 1)]
+
+
 def arange(args: list[Any], dtype: str | None) -> Any:
     if not 1 <= len(args) <= 3 or not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
         return NotImplemented
+    if not arange_valid(args):
+        return NotImplemented  # torch raises
     r = range(*args)
     if len(r) > MAX_ELEMENTS:
         return NotImplemented

@@ -188,12 +188,15 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         integer, mask = _flags(kwargs, like.integer, like.mask)
         return TensorVal(like.shape, integer, mask=mask)
     if short == "arange":
+        bounds = tensor_values.arange_bounds(args, kwargs)
+        if bounds is None:
+            return unknown_tensor()
+        args, kwargs = bounds, {k: v for k, v in kwargs.items() if k not in ("start", "end", "step")}
         numbers = [a for a in args if isinstance(a, int) and not isinstance(a, (bool, Sym))]
         if len(numbers) == len(args) and 1 <= len(args) <= 3 and not kwargs.get("step"):
-            try:
-                return TensorVal(Shape(len(range(*numbers))), _flags(kwargs, True, False)[0])
-            except ValueError:
-                return unknown_tensor()
+            if not tensor_values.arange_valid(numbers):
+                return unknown_tensor()  # torch raises (a zero step, or one of the wrong sign)
+            return TensorVal(Shape(len(range(*numbers))), _flags(kwargs, True, False)[0])
         return _float_arange(args, kwargs)
     if args and isinstance(args[0], ShapedArray) and short in (*_LEGACY, "tensor", "as_tensor", "from_numpy"):
         return _from_array(short, args, kwargs)  # ``torch.FloatTensor(np.random.randn(32, 1, 64, 64))``
