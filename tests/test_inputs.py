@@ -163,6 +163,7 @@ def _checked(src: str) -> tuple[dict, list]:
         "model = Net(6)  # cnnlint: input=(4, 6)\n",
         "model = Net(  # cnnlint: input=(4, 6)\n    6,\n)\n",
         "if __name__ == '__main__':\n    # cnnlint: input=(4, 6)\n    model = Net(6)\n",
+        "def main():\n    # cnnlint: input=(4, 6)\n    model = Net(6)\n    print(model)\n\n\nmain()\n",
     ],
 )
 def test_pragma_above_the_statement_that_builds_an_instance_of_a_class_of_the_file(statement: str) -> None:
@@ -178,6 +179,15 @@ def test_pragma_instance_is_checked_with_its_own_arguments() -> None:
     got, problems = _checked(BLOCK + "# cnnlint: input=(4, 8)\nmodel = Net(6)\n")
     assert problems == []
     assert got["findings"] == [(7, "CNL001")]  # Linear(6, 2) fed 8 features (Net() would take them)
+
+
+def test_pragma_above_a_sequential_built_inside_a_function_that_runs() -> None:
+    src = "def main():\n    # cnnlint: input=(4, 6)\n    net = nn.Sequential(nn.Linear(8, 2))\n    print(net)\n\n\n"
+    src += "main()\n"
+    got, problems = _checked(src)
+    assert problems == []
+    assert got["models"]["net"][1] == (4, 6)
+    assert got["findings"] == [(5, "CNL001")]  # Linear(8, 2) fed 6 features
 
 
 def test_pragma_on_two_instances_checks_each() -> None:

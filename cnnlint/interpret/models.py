@@ -130,11 +130,7 @@ def find_models(
         if getattr(value, "kind", None) == "object" or id(value) in assigned:
             continue  # a plain object, or the same model under another name (``model = net``)
         assigned.add(id(value))
-        span = lines.span(stmt)
-        kind = "sequential" if getattr(value, "kind", None) == "Sequential" else "module"
-        candidate = Candidate(
-            ModelDef(name, kind, span, []), value, (stmt.lineno, stmt.end_lineno or stmt.lineno), node=stmt
-        )
+        candidate = _bound_candidate(name, stmt, value, lines)
         if getattr(value, "cls", None) is not None and value.cls.module is main:
             if pragma_rows and _owns_pragma(stmt, pragma_rows):
                 under_pragma[id(value)] = candidate
@@ -142,6 +138,18 @@ def find_models(
                 more_fed.append(candidate)  # unless it is the instance its class is checked as (below)
             continue  # the class is a model of its own, built with these arguments if it needs them
         candidates.append(candidate)
+    for value, name, stmt in list(session.local_bindings.values()) if pragma_rows else ():
+        # ``def main():`` with the pragma above its ``model = Net(64)``: as at module level
+        if id(value) in assigned or getattr(value, "kind", None) == "object" or not _owns_pragma(stmt, pragma_rows):
+            continue
+        if isinstance(value, TorchLayer) and value.spec is None:
+            continue
+        assigned.add(id(value))
+        candidate = _bound_candidate(name, stmt, value, lines)
+        if getattr(value, "cls", None) is not None and value.cls.module is main:
+            under_pragma[id(value)] = candidate
+        else:
+            candidates.append(candidate)
     factories = _factories(session, tree, lines, wanted, found.notes)
     claimed = {id(f.obj) for f in factories}  # an instance a factory built is reported under its name
     for cls in session.classes:
@@ -219,6 +227,13 @@ def find_models(
         for model, obj, node in unreached.pragma_models(session, tree, lines, found.candidates):
             found.candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno), node=node))
     return found
+
+
+def _bound_candidate(name: str, stmt: ast.stmt, value: Any, lines: Lines) -> Candidate:
+    """The model ``name = ...`` binds, defined by that statement."""
+    kind = "sequential" if getattr(value, "kind", None) == "Sequential" else "module"
+    model = ModelDef(name, kind, lines.span(stmt), [])
+    return Candidate(model, value, (stmt.lineno, stmt.end_lineno or stmt.lineno), node=stmt)
 
 
 def _owns_pragma(stmt: ast.stmt, pragma_rows: dict[int, int]) -> bool:
