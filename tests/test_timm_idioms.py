@@ -458,7 +458,8 @@ def test_torch_names_exist_in_torch() -> None:
 
 def test_linspace_ends_match_torch() -> None:
     from cnnlint.interpret.approx import Approx
-    from cnnlint.interpret.tensor_values import linspace, tolist
+    from cnnlint.interpret.tensor_ranges import linspace
+    from cnnlint.interpret.tensor_values import tolist
     from cnnlint.interpret.values import UNKNOWN
 
     cases = [(0, 0.0, 5), (0.2, 0.2, 3), (0, 0.3, 2), (0.5, 1, 1), (0, 1, 0)]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from cnnlint import rules
 from cnnlint.interpret import inputsearch, limits, losses
+from cnnlint.interpret.candidates import Candidate
 from cnnlint.interpret.first_call import restore_attributes
 from cnnlint.interpret.functional import param_shape
-from cnnlint.interpret.models import Candidate, Interpreted, submodules
+from cnnlint.interpret.models import Interpreted, submodules
 from cnnlint.interpret.outputs import output_tree
 from cnnlint.interpret.session import Session
 from cnnlint.interpret.values import MISSING, UNKNOWN, FuncVal, ModuleObj, TensorVal, TorchLayer

@@ -103,8 +103,12 @@ def _rebound(layer: TorchLayer, sizes: dict[str, Any], shape: Any) -> bool:
     call = getattr(getattr(layer, "built", None), "origin", None)
     if any(was.get(key) != value for key, value in sizes.items()) and isinstance(getattr(call, "place", None), str):
         dims = "x".join(str(d) for d in shape)
-        call.place += f" (its weight, set after it was built, is {dims})"  # type: ignore[union-attr]
+        said = call.place.split(_REWEIGHED)[0]  # type: ignore[union-attr]  # (set twice: the last weight)
+        call.place = f"{said}{_REWEIGHED}{dims})"  # type: ignore[union-attr]
     return True
+
+
+_REWEIGHED = " (its weight, set after it was built, is "
 
 
 def _count(value: Any) -> bool:

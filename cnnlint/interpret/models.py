@@ -22,6 +22,8 @@ import contextlib
 import os
 
 from cnnlint.interpret import input_sources, limits, unreached
+from cnnlint.interpret.bound_models import bound_models
+from cnnlint.interpret.candidates import Candidate
 from cnnlint.interpret.class_builds import NO_FORWARD, OUT_OF_WORK, abstract_base, build_default, named_by_user
 from cnnlint.interpret.imports import package_of, package_probes
 from cnnlint.interpret.local_models import local_models
@@ -45,23 +47,6 @@ MAX_FACTORIES = 400
 # time for variants that repeat the same code with other numbers.
 FACTORY_WORK = 60_000
 _OUT_OF_WORK = f"building it takes more than one model's work budget ({limits.MAX_WORK:,} steps)"
-
-
-@dataclass
-class Candidate:
-    model: ModelDef
-    obj: Any
-    region: tuple[int, int]  # source rows the model's definition covers
-    cls: ClassVal | None = None
-    more_inputs: list[Any] | None = None  # the other arguments of the call that fed the inferred input
-    in_eval: bool = False  # the code fed the inferred input after ``model.eval()``
-    borrowed: bool = False  # the inferred input was fed to a model this factory built with other arguments
-    factory: Any = None  # the factory function's node: what its calls in the file returned was fed an input
-    node: Any = None  # the statement that defines the model: where what happens in imported code is reported
-    later_feeds: list[Any] = field(default_factory=list)  # other inputs the code feeds it (``session.LaterFeed``)
-    more_named: dict[str, Any] | None = None  # the keyword arguments of the call that fed the inferred input
-    entry: Any = None  # the method the code runs the model by, when it never calls it (``MethodFeed``)
-    built_at: Any = None  # the module-level statement under a pragma that built the instance checked as the class
 
 
 @dataclass
@@ -120,36 +105,10 @@ def find_models(
         found.configs = input_sources.timm_configs(tree)
     candidates: list[Candidate] = []
     pending_notes: list[tuple[ClassVal, Span]] = []
-    assigned: set[int] = set()
-    more_fed: list[Candidate] = []  # ``net2 = Net(6); net2(x)`` beside ``net = Net(8); net(y)``: a model too
-    # ``# cnnlint: input=(...)`` above ``model = Net()``: that instance is the model (its class is checked as it)
-    under_pragma: dict[int, Candidate] = {}
-    for name, stmt, value in session.top_assigns:
-        if isinstance(value, TorchLayer) and (value.spec is None or id(value) not in session.inputs):
-            continue  # a lone layer is a model where the code feeds it (``conv = nn.Conv1d(...); conv(x)``)
-        if getattr(value, "kind", None) == "object" or id(value) in assigned:
-            continue  # a plain object, or the same model under another name (``model = net``)
-        assigned.add(id(value))
-        candidate = _bound_candidate(name, stmt, value, lines)
-        if getattr(value, "cls", None) is not None and value.cls.module is main:
-            if pragma_rows and _owns_pragma(stmt, pragma_rows):
-                under_pragma[id(value)] = candidate
-            elif id(value) in session.inputs:
-                more_fed.append(candidate)  # unless it is the instance its class is checked as (below)
-            continue  # the class is a model of its own, built with these arguments if it needs them
-        candidates.append(candidate)
-    for value, name, stmt in list(session.local_bindings.values()) if pragma_rows else ():
-        # ``def main():`` with the pragma above its ``model = Net(64)``: as at module level
-        if id(value) in assigned or getattr(value, "kind", None) == "object" or not _owns_pragma(stmt, pragma_rows):
-            continue
-        if isinstance(value, TorchLayer) and value.spec is None:
-            continue
-        assigned.add(id(value))
-        candidate = _bound_candidate(name, stmt, value, lines)
-        if getattr(value, "cls", None) is not None and value.cls.module is main:
-            under_pragma[id(value)] = candidate
-        else:
-            candidates.append(candidate)
+    # ``net = ...`` at module level; an instance of a class of the file under a pragma (``under_pragma``)
+    bound = bound_models(session, lines, pragma_rows)
+    candidates.extend(bound.candidates)
+    more_fed, under_pragma = bound.more_fed, bound.under_pragma
     factories = _factories(session, tree, lines, wanted, found.notes)
     claimed = {id(f.obj) for f in factories}  # an instance a factory built is reported under its name
     for cls in session.classes:
@@ -227,21 +186,6 @@ def find_models(
         for model, obj, node in unreached.pragma_models(session, tree, lines, found.candidates):
             found.candidates.append(Candidate(model, obj, (node.lineno, node.end_lineno or node.lineno), node=node))
     return found
-
-
-def _bound_candidate(name: str, stmt: ast.stmt, value: Any, lines: Lines) -> Candidate:
-    """The model ``name = ...`` binds, defined by that statement."""
-    kind = "sequential" if getattr(value, "kind", None) == "Sequential" else "module"
-    model = ModelDef(name, kind, lines.span(stmt), [])
-    return Candidate(model, value, (stmt.lineno, stmt.end_lineno or stmt.lineno), node=stmt)
-
-
-def _owns_pragma(stmt: ast.stmt, pragma_rows: dict[int, int]) -> bool:
-    """A pragma on the row above ``stmt`` (alone on its row), or after the code on its first row."""
-    if pragma_rows.get(stmt.lineno - 1) == 0:
-        return True
-    column = pragma_rows.get(stmt.lineno)
-    return column is not None and column > stmt.col_offset + 1
 
 
 def _factories(

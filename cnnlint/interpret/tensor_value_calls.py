@@ -14,6 +14,7 @@ import math
 
 from cnnlint.interpret import known_math as km
 from cnnlint.interpret import numpy_values, tensor_elements
+from cnnlint.interpret.tensor_ranges import arange, arange_bounds, np_linspace
 from cnnlint.interpret.tensor_values import (
     _ROUNDING,
     KnownTensor,
@@ -22,15 +23,12 @@ from cnnlint.interpret.tensor_values import (
     _reduce,
     _unique_counted,
     alias,
-    arange,
-    arange_bounds,
     binary,
     convert,
     dtype_of,
     escape,
     forget,
     make,
-    np_linspace,
     tensor,
     tolist,
     unary,

@@ -8,7 +8,7 @@ into it for what a function shares with a method (``torch.flatten(x)`` is
 
 from __future__ import annotations
 
-from cnnlint.interpret import einsum, mha_functional, sampling, tensor_products, tensor_values
+from cnnlint.interpret import einsum, mha_functional, sampling, tensor_products, tensor_ranges, tensor_values
 from cnnlint.interpret.numpy_arrays import ShapedArray
 from cnnlint.interpret.tensor_api import _run_layer, call_method, dims_of
 from cnnlint.interpret.tensor_names import _BINARY, FACTORIES, LIKE
@@ -178,7 +178,7 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
             return TensorVal(Shape(*dims), integer, mask=mask)
         return unknown_tensor()
     if short == "linspace" and name.count(".") == 1:
-        made = tensor_values.linspace(args, kwargs)
+        made = tensor_ranges.linspace(args, kwargs)
         return made if made is not None else unknown_tensor()
     if short in LIKE and args and isinstance(args[0], TensorVal):
         like = args[0]
@@ -188,13 +188,13 @@ def call_torch(session: Any, interp: Any, name: str, args: list, kwargs: dict, n
         integer, mask = _flags(kwargs, like.integer, like.mask)
         return TensorVal(like.shape, integer, mask=mask)
     if short == "arange":
-        bounds = tensor_values.arange_bounds(args, kwargs)
+        bounds = tensor_ranges.arange_bounds(args, kwargs)
         if bounds is None:
             return unknown_tensor()
         args, kwargs = bounds, {k: v for k, v in kwargs.items() if k not in ("start", "end", "step")}
         numbers = [a for a in args if isinstance(a, int) and not isinstance(a, (bool, Sym))]
         if len(numbers) == len(args) and 1 <= len(args) <= 3 and not kwargs.get("step"):
-            if not tensor_values.arange_valid(numbers):
+            if not tensor_ranges.arange_valid(numbers):
                 return unknown_tensor()  # torch raises (a zero step, or one of the wrong sign)
             return TensorVal(Shape(len(range(*numbers))), _flags(kwargs, True, False)[0])
         return _float_arange(args, kwargs)
